@@ -1,0 +1,56 @@
+import { sandboxCommand } from './cli/commands/sandbox.ts';
+import { convaiCommands } from './cli/commands/convai.ts';
+import { neteaseCommands } from './cli/commands/netease.ts';
+import { mindcraftCommands } from './cli/commands/mindcraft.ts';
+import { tencentCommands } from './cli/commands/tencent.ts';
+import { CliUsageError, type CliCommand, type CliIO } from './cli/types.ts';
+
+export const COMMANDS: CliCommand[] = [sandboxCommand, ...convaiCommands, ...neteaseCommands, ...mindcraftCommands, ...tencentCommands];
+
+function help(): string {
+  const rows = COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`).join('\n');
+  return `parley: test realtime AI voice-conversation APIs from the command line.
+
+Usage:
+  parley --help
+${rows}
+
+Credentials are never taken from arguments: use --profile NAME (keychain) or PARLEY_<VENDOR>_<FIELD> variables.
+Data folder: PARLEY_DATA_DIR, default the app's user-data folder.
+`;
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    io.stdout(help());
+    return argv.length === 0 ? 2 : 0;
+  }
+  const command = COMMANDS.filter((c) => c.words.every((w, i) => argv[i] === w)).sort((a, b) => b.words.length - a.words.length)[0];
+  if (!command) {
+    io.stderr(`parley: unknown command "${argv.join(' ')}"\n\n${help()}`);
+    return 2;
+  }
+  const rest = argv.slice(command.words.length);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(`${command.usage}\n  ${command.summary}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    if (err instanceof CliUsageError || e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+      io.stderr(`parley ${command.words.join(' ')}: ${e.message}\nusage: ${command.usage}\n`);
+      return 2;
+    }
+    io.stderr(`parley ${command.words.join(' ')}: ${e.message}\n`);
+    return 1;
+  }
+}
+
+export const processIO: CliIO = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  env: process.env,
+  cwd: process.cwd(),
+};

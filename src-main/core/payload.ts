@@ -1,0 +1,68 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { JsonSchema } from './schema.ts';
+import type { OperationDescriptor, PayloadError } from './vendors/types.ts';
+
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
+(addFormats as unknown as (a: Ajv) => void)(ajv);
+const compiled = new WeakMap<object, ValidateFunction>();
+
+function validator(schema: JsonSchema): ValidateFunction {
+  let v = compiled.get(schema);
+  if (!v) {
+    v = ajv.compile(schema);
+    compiled.set(schema, v);
+  }
+  return v;
+}
+
+/** Validate against a JSON Schema; errors name the field (JSON pointer) and what was expected. */
+export function validateSchema(schema: JsonSchema, value: unknown): PayloadError[] {
+  const v = validator(schema);
+  if (v(value)) return [];
+  return (v.errors ?? []).filter((e) => e.keyword !== 'if').map(describe);
+}
+
+export function validatePayload(op: OperationDescriptor, payload: unknown): PayloadError[] {
+  const errors = validateSchema(op.schema, payload);
+  if (errors.length === 0 && op.validate && payload && typeof payload === 'object') errors.push(...op.validate(payload as Record<string, unknown>));
+  return errors;
+}
+
+function describe(e: ErrorObject): PayloadError {
+  const p = e.params as Record<string, unknown>;
+  const path = e.keyword === 'required' ? `${e.instancePath}/${p.missingProperty}` : e.keyword === 'additionalProperties' ? `${e.instancePath}/${p.additionalProperty}` : e.instancePath;
+  const field = path || '/';
+  switch (e.keyword) {
+    case 'required':
+      return { path, message: `${field}: required` };
+    case 'type':
+      return { path, message: `${field}: expected ${p.type}` };
+    case 'enum':
+      return { path, message: `${field}: expected one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return { path, message: `${field}: expected a number ${p.comparison} ${p.limit}` };
+    case 'additionalProperties':
+      return { path, message: `${field}: unknown field` };
+    default:
+      return { path, message: `${field}: ${e.message}` };
+  }
+}
+
+/**
+ * Turn the builder's value into the wire value: fields marked `x-wire: json-string` are serialised.
+ * Walks the schema alongside the value, so nested and array fields are handled the same way.
+ */
+export function toWire(schema: JsonSchema, value: unknown): unknown {
+  if (schema['x-wire'] === 'json-string') return typeof value === 'string' ? value : JSON.stringify(value);
+  if (Array.isArray(value)) return schema.items ? value.map((v) => toWire(schema.items!, v)) : value;
+  if (value && typeof value === 'object' && schema.properties) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = schema.properties[k] ? toWire(schema.properties[k]!, v) : v;
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,241 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import { parseFault, type Fault } from './faults.ts';
+
+export interface SandboxRequest {
+  method: string;
+  /** Path below the vendor prefix, starting with '/'. */
+  path: string;
+  query: URLSearchParams;
+  /** Header names lower-cased. */
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export interface SandboxResponse {
+  status: number;
+  headers?: Record<string, string>;
+  /** Objects are sent as JSON; strings and buffers as they are. */
+  body?: unknown;
+}
+
+export type SandboxHttpHandler = (req: SandboxRequest) => SandboxResponse | Promise<SandboxResponse>;
+
+/** The server side of one sandbox WebSocket, with the vendor's faults applied to every frame it sends. */
+export interface SandboxSocket {
+  send(data: string | Buffer | object): Promise<void>;
+  close(code?: number, reason?: string): void;
+  onMessage(handler: (data: Buffer, isBinary: boolean) => void): void;
+  onClose(handler: () => void): void;
+  readonly open: boolean;
+}
+
+export type SandboxSocketHandler = (socket: SandboxSocket, req: SandboxRequest) => void;
+
+interface Route {
+  vendor: string;
+  method: string;
+  path: string;
+  handler: SandboxHttpHandler;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One loopback HTTP + WebSocket server that every vendor sandbox mounts under `/<vendor>`.
+ * A control endpoint `POST /_sandbox/faults/<vendor>` (body: a Fault or null) sets fault injection at run time.
+ */
+export class SandboxHost {
+  private server: Server | null = null;
+  private wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  private routes: Route[] = [];
+  private sockets = new Map<string, SandboxSocketHandler>();
+  private faults = new Map<string, Fault>();
+  private connections = new Set<Socket>();
+  private port = 0;
+
+  private readonly host: string;
+
+  constructor(host = '127.0.0.1') {
+    this.host = host;
+  }
+
+  get baseUrl(): string {
+    if (!this.server) throw new Error('sandbox host is not started');
+    return `http://${this.host}:${this.port}`;
+  }
+
+  vendorUrl(vendor: string): string {
+    return `${this.baseUrl}/${vendor}`;
+  }
+
+  /** Register an HTTP route; `path` is below `/<vendor>` and may end in `*` to match a prefix. */
+  http(vendor: string, method: string, path: string, handler: SandboxHttpHandler): void {
+    this.routes.push({ vendor, method: method.toUpperCase(), path, handler });
+  }
+
+  /** Serve fixed bytes (e.g. an mp3) at `/<vendor><path>`. */
+  file(vendor: string, path: string, bytes: Uint8Array, contentType: string): void {
+    this.http(vendor, 'GET', path, () => ({ status: 200, headers: { 'content-type': contentType }, body: Buffer.from(bytes) }));
+  }
+
+  ws(vendor: string, path: string, handler: SandboxSocketHandler): void {
+    this.sockets.set(`/${vendor}${path}`, handler);
+  }
+
+  setFault(vendor: string, fault: Fault | null): void {
+    if (fault) this.faults.set(vendor, fault);
+    else this.faults.delete(vendor);
+  }
+
+  fault(vendor: string): Fault | undefined {
+    return this.faults.get(vendor);
+  }
+
+  async start(port = 0): Promise<void> {
+    this.server = createServer((req, res) => void this.onRequest(req, res));
+    this.server.on('connection', (s) => {
+      this.connections.add(s);
+      s.on('close', () => this.connections.delete(s));
+    });
+    this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket as Socket, head));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, this.host, () => resolve());
+    });
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.wss.clients) client.terminate();
+    for (const s of this.connections) s.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = null;
+  }
+
+  private split(url: string): { vendor: string; path: string; query: URLSearchParams } {
+    const u = new URL(url, 'http://sandbox');
+    const [, vendor = '', ...rest] = u.pathname.split('/');
+    return { vendor, path: '/' + rest.join('/'), query: u.searchParams };
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    const { vendor, path, query } = this.split(req.url ?? '/');
+    if (vendor === '_sandbox') return this.control(req.method ?? 'GET', path, body, res);
+
+    const route = this.routes.find(
+      (r) => r.vendor === vendor && r.method === req.method && (r.path.endsWith('*') ? path.startsWith(r.path.slice(0, -1)) : r.path === path),
+    );
+    if (!route) return send(res, { status: 404, body: { error: `sandbox: no route ${req.method} /${vendor}${path}` } });
+
+    const fault = this.faults.get(vendor);
+    if (fault?.kind === 'hang') return; // keep the socket open, never answer
+    if (fault?.kind === 'reset') return void req.socket.destroy();
+    if (fault?.kind === 'delay') await sleep(fault.ms);
+    if (fault?.kind === 'status') return send(res, { status: fault.status, body: fault.body ?? `sandbox fault: HTTP ${fault.status}` });
+    if (fault?.kind === 'malformed') return send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: '{"Response": {"truncated' });
+    if (fault?.kind === 'drop') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"partial":');
+      return void setTimeout(() => req.socket.destroy(), 10);
+    }
+
+    try {
+      const out = await route.handler({ method: req.method ?? 'GET', path, query, headers: lowerHeaders(req), body });
+      send(res, out);
+    } catch (err) {
+      send(res, { status: 500, body: { error: `sandbox handler failed: ${(err as Error).message}` } });
+    }
+  }
+
+  private control(method: string, path: string, body: Buffer, res: ServerResponse): void {
+    const m = /^\/faults\/([a-z]+)$/.exec(path);
+    if (method !== 'POST' || !m) return send(res, { status: 404, body: { error: 'sandbox control: POST /_sandbox/faults/<vendor>' } });
+    try {
+      const text = body.toString('utf8').trim();
+      this.setFault(m[1]!, parseFault(text ? JSON.parse(text) : null));
+      send(res, { status: 200, body: { vendor: m[1], fault: this.faults.get(m[1]!) ?? null } });
+    } catch (err) {
+      send(res, { status: 400, body: { error: (err as Error).message } });
+    }
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    const { vendor, path, query } = this.split(req.url ?? '/');
+    const handler = this.sockets.get(`/${vendor}${path}`) ?? this.sockets.get(`/${vendor}${path.replace(/\/$/, '')}`);
+    if (!handler) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const fault = this.faults.get(vendor);
+    if (fault?.kind === 'reset') return void socket.destroy();
+    if (fault?.kind === 'status') {
+      socket.end(`HTTP/1.1 ${fault.status} Sandbox Fault\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      handler(this.wrap(vendor, ws), { method: 'GET', path, query, headers: lowerHeaders(req), body: Buffer.alloc(0) });
+    });
+  }
+
+  private wrap(vendor: string, ws: WebSocket): SandboxSocket {
+    let sent = 0;
+    const host = this;
+    return {
+      get open() {
+        return ws.readyState === ws.OPEN;
+      },
+      async send(data) {
+        const fault = host.faults.get(vendor);
+        if (fault?.kind === 'hang') return;
+        if (fault?.kind === 'delay') await sleep(fault.ms);
+        if (ws.readyState !== ws.OPEN) return;
+        if (fault?.kind === 'drop' && sent >= (fault.afterFrames ?? 0)) return void ws.close(1011, 'sandbox fault: dropped mid-stream');
+        if (fault?.kind === 'malformed' && sent === (fault.afterFrames ?? 0)) {
+          sent++;
+          ws.send('{"socket_status": 10');
+          return;
+        }
+        sent++;
+        const payload = Buffer.isBuffer(data) ? data : typeof data === 'string' ? data : JSON.stringify(data);
+        await new Promise<void>((resolve) => ws.send(payload, { binary: Buffer.isBuffer(data) }, () => resolve()));
+      },
+      close(code = 1000, reason = '') {
+        if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason);
+      },
+      onMessage(handler) {
+        ws.on('message', (data: RawData, isBinary: boolean) => handler(toBuffer(data), isBinary));
+      },
+      onClose(handler) {
+        ws.on('close', handler);
+      },
+    };
+  }
+}
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data as ArrayBuffer);
+}
+
+function lowerHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+function send(res: ServerResponse, out: SandboxResponse): void {
+  const isBuffer = Buffer.isBuffer(out.body);
+  const isString = typeof out.body === 'string';
+  const body = out.body === undefined ? '' : isBuffer || isString ? (out.body as string | Buffer) : JSON.stringify(out.body);
+  const headers: Record<string, string> = { ...out.headers };
+  if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+    headers['content-type'] = isBuffer ? 'application/octet-stream' : isString ? 'text/plain; charset=utf-8' : 'application/json';
+  res.writeHead(out.status, headers);
+  res.end(body);
+}

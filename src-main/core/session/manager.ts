@@ -1,0 +1,310 @@
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { NewEvent, SessionEvent, SessionSummary } from '../events.ts';
+import { Redactor } from '../secrets/redact.ts';
+import { resolveSecretRefs } from '../secrets/references.ts';
+import { sendHttp, TransportError, type HttpRequestSpec } from '../http.ts';
+import { DEFAULT_TIMEOUTS, type Profile } from '../profiles/types.ts';
+import type { OperationDescriptor, OperationOutcome, SessionContext, VendorDescriptor, VendorError } from '../vendors/types.ts';
+import { EventWriter, SessionDirectory, readEvents } from './event-store.ts';
+
+/** Where credential values come from: the keychain for a profile, or PARLEY_<VENDOR>_<FIELD> in the CLI. */
+export type CredentialSource = (profile: Profile, name: string) => Promise<string | undefined>;
+
+export interface StartRequest {
+  vendor: VendorDescriptor;
+  operation: OperationDescriptor;
+  profile: Profile;
+  payload: Record<string, unknown>;
+  sandboxUrl: string | undefined;
+}
+
+type ActionHandler = (action: string, data: unknown) => Promise<unknown> | unknown;
+
+interface LiveSession {
+  summary: SessionSummary;
+  writer: EventWriter;
+  redactor: Redactor;
+  started: number;
+  seq: number;
+  abort: AbortController;
+  action?: ActionHandler;
+  done: Promise<OperationOutcome>;
+}
+
+/** Batches of new events, pushed to the renderer (IPC or the E2E bridge). */
+export type EventSink = (sessionId: string, events: SessionEvent[]) => void;
+export type StateSink = (summary: SessionSummary) => void;
+
+const BATCH_MS = 16;
+
+export class SessionManager {
+  private live = new Map<string, LiveSession>();
+  private outbox = new Map<string, SessionEvent[]>();
+  private batchTimer: NodeJS.Timeout | null = null;
+  private eventSinks = new Set<EventSink>();
+  private stateSinks = new Set<StateSink>();
+  /** Every secret value any session resolved: also redacted from sessions started later (a key pasted into a payload). */
+  readonly redactor = new Redactor();
+
+  readonly directory: SessionDirectory;
+  private readonly credentials: CredentialSource;
+
+  constructor(directory: SessionDirectory, credentials: CredentialSource) {
+    this.directory = directory;
+    this.credentials = credentials;
+  }
+
+  onEvents(sink: EventSink): () => void {
+    this.eventSinks.add(sink);
+    return () => this.eventSinks.delete(sink);
+  }
+
+  onState(sink: StateSink): () => void {
+    this.stateSinks.add(sink);
+    return () => this.stateSinks.delete(sink);
+  }
+
+  list(): SessionSummary[] {
+    const live = new Set(this.live.keys());
+    return this.directory.list(live).map((s) => (this.live.has(s.id) ? { ...s, eventCount: this.live.get(s.id)!.seq } : s));
+  }
+
+  /** A page of a session's events (from its NDJSON record). */
+  events(id: string, from = 0, limit = 1000): { events: SessionEvent[]; total: number; badLines: number } {
+    this.live.get(id)?.writer.flush();
+    const { events, badLines } = readEvents(this.directory.eventsFile(id));
+    return { events: events.slice(from, from + limit), total: events.length, badLines };
+  }
+
+  isLive(id: string): boolean {
+    return this.live.has(id);
+  }
+
+  /** Start an operation; resolves with the session id once the session is recorded (the run goes on). */
+  async start(req: StartRequest): Promise<{ sessionId: string; done: Promise<OperationOutcome> }> {
+    const id = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${req.vendor.id}-${randomUUID().slice(0, 8)}`;
+    const summary: SessionSummary = {
+      id,
+      vendor: req.vendor.id,
+      operation: req.operation.id,
+      profileId: req.profile.id,
+      target: req.profile.target,
+      startedAt: new Date().toISOString(),
+      endedAt: null,
+      durationMs: null,
+      state: 'running',
+      outcome: null,
+      eventCount: 0,
+    };
+    const session: LiveSession = {
+      summary,
+      writer: new EventWriter(this.directory.eventsFile(id)),
+      redactor: this.redactor,
+      started: performance.now(),
+      seq: 0,
+      abort: new AbortController(),
+      done: Promise.resolve({ ok: false, summary: '' }),
+    };
+    this.live.set(id, session);
+    this.directory.writeSummary({ ...summary, payload: req.payload });
+    this.emit(session, { kind: 'session.start', dir: 'local', summary: `${req.vendor.id} ${req.operation.id} (${req.profile.target})`, data: { payload: req.payload, profile: req.profile.name } });
+
+    let ctx: SessionContext;
+    try {
+      ctx = await this.context(session, req);
+    } catch (err) {
+      const error: VendorError = { code: 'PAYLOAD', message: (err as Error).message };
+      this.emit(session, { kind: 'error', dir: 'local', summary: error.message, data: error });
+      const outcome = { ok: false, summary: error.message, error };
+      this.finish(session, outcome);
+      return { sessionId: id, done: Promise.resolve(outcome) };
+    }
+    session.done = this.run(session, req, ctx);
+    return { sessionId: id, done: session.done };
+  }
+
+  private async run(session: LiveSession, req: StartRequest, ctx: SessionContext): Promise<OperationOutcome> {
+    let outcome: OperationOutcome;
+    try {
+      outcome = await req.operation.run(ctx);
+    } catch (err) {
+      const error = toVendorError(err);
+      ctx.fail(error);
+      outcome = { ok: false, summary: `${error.code}: ${error.message}`, error };
+    }
+    if (req.operation.transport === 'room' && outcome.ok && !session.abort.signal.aborted) {
+      // The renderer now joins the room and reports what happens there with session.record until session.stop.
+      this.emit(session, { kind: 'session.control-plane-done', dir: 'local', summary: outcome.summary, data: outcome.result });
+      await new Promise<void>((resolve) => session.abort.signal.addEventListener('abort', () => resolve(), { once: true }));
+    }
+    this.finish(session, outcome);
+    return outcome;
+  }
+
+  private async context(session: LiveSession, req: StartRequest): Promise<SessionContext> {
+    const { profile } = req;
+    const resolved = new Map<string, string>();
+    for (const field of req.vendor.credentials) {
+      const value = await this.credentials(profile, field.name);
+      if (value !== undefined) {
+        resolved.set(field.name, value);
+        if (field.secret) this.redactor.add(value);
+      }
+    }
+    const payload = resolveSecretRefs(req.payload, (name) => resolved.get(name));
+    const timeouts = { ...DEFAULT_TIMEOUTS, ...profile.timeouts };
+    const manager = this;
+    return {
+      sessionId: session.summary.id,
+      vendor: req.vendor.id,
+      operation: req.operation.id,
+      profile,
+      sandboxUrl: req.sandboxUrl,
+      payload,
+      payloadWithRefs: req.payload,
+      signal: session.abort.signal,
+      timeouts,
+      emit: (event) => manager.emit(session, event),
+      fail: (error) =>
+        manager.emit(session, {
+          kind: 'error',
+          dir: 'in',
+          summary: [error.code, error.message, error.requestId && `request ${error.requestId}`].filter(Boolean).join(' · '),
+          data: error,
+        }),
+      credential: async (name) => {
+        const value = resolved.get(name) ?? (await manager.credentials(profile, name));
+        if (value === undefined) throw Object.assign(new Error(`credential ${name} is not set for profile "${profile.name}"`), { code: 'CREDENTIAL_MISSING' });
+        return value;
+      },
+      addSecret: (value) => manager.redactor.add(value),
+      http: (spec: HttpRequestSpec) => manager.http(session, spec, timeouts.responseMs),
+      writeFile: async (name, bytes) => {
+        const safe = basename(name);
+        writeFileSync(join(manager.directory.artifactsDir(session.summary.id), safe), bytes);
+        return safe;
+      },
+      onAction: (handler) => {
+        session.action = handler;
+      },
+    };
+  }
+
+  private async http(session: LiveSession, spec: HttpRequestSpec, responseMs: number) {
+    const body = typeof spec.body === 'string' ? spec.body : spec.body ? `<${spec.body.length} bytes>` : '';
+    this.emit(session, {
+      kind: 'http.request',
+      dir: 'out',
+      summary: `${spec.method} ${spec.url}`,
+      data: { method: spec.method, url: spec.url, headers: spec.headers ?? {}, body: parseMaybe(body) },
+    });
+    try {
+      const ex = await sendHttp({ ...spec, timeoutMs: spec.timeoutMs ?? responseMs }, session.abort.signal);
+      this.emit(session, {
+        kind: 'http.response',
+        dir: 'in',
+        summary: `${ex.status} · ${Math.round(ex.durationMs)} ms · ${ex.bodyBytes.length} B`,
+        data: { status: ex.status, headers: ex.headers, body: ex.json ?? ex.bodyText, durationMs: Math.round(ex.durationMs * 10) / 10 },
+      });
+      return ex;
+    } catch (err) {
+      if (err instanceof TransportError) this.emit(session, { kind: 'http.error', dir: 'local', summary: `${err.code}: ${err.message}`, data: { code: err.code, message: err.message, durationMs: Math.round(err.durationMs) } });
+      throw err;
+    }
+  }
+
+  /** Append a redacted event to the record and the outbox. */
+  emit(session: LiveSession, event: NewEvent): SessionEvent {
+    const full: SessionEvent = {
+      seq: ++session.seq,
+      t: Math.round((performance.now() - session.started) * 100) / 100,
+      at: new Date().toISOString(),
+      kind: event.kind,
+      dir: event.dir,
+      summary: session.redactor.text(event.summary),
+      ...(event.data === undefined ? {} : { data: session.redactor.value(event.data) }),
+    };
+    session.writer.append(full);
+    const box = this.outbox.get(session.summary.id);
+    if (box) box.push(full);
+    else this.outbox.set(session.summary.id, [full]);
+    if (!this.batchTimer) this.batchTimer = setTimeout(() => this.drain(), BATCH_MS);
+    return full;
+  }
+
+  /** Events the renderer observed in a room (joined there, not here), appended to the same record. */
+  record(id: string, events: NewEvent[]): number {
+    const session = this.live.get(id);
+    if (!session) throw new Error(`session ${id} is not running`);
+    for (const e of events) this.emit(session, e);
+    return session.seq;
+  }
+
+  async send(id: string, action: string, data: unknown): Promise<unknown> {
+    const session = this.live.get(id);
+    if (!session) throw new Error(`session ${id} is not running`);
+    if (!session.action) throw new Error(`session ${id} (${session.summary.operation}) takes no actions`);
+    return session.action(action, data);
+  }
+
+  async stop(id: string): Promise<OperationOutcome | null> {
+    const session = this.live.get(id);
+    if (!session) return null;
+    this.emit(session, { kind: 'session.stop', dir: 'local', summary: 'stop requested' });
+    session.abort.abort();
+    return session.done;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.live.keys()].map((id) => this.stop(id)));
+  }
+
+  private finish(session: LiveSession, outcome: OperationOutcome): void {
+    if (!this.live.has(session.summary.id)) return;
+    this.emit(session, {
+      kind: 'session.end',
+      dir: 'local',
+      summary: outcome.ok ? `ok · ${outcome.summary}` : `failed · ${outcome.summary}`,
+      data: { ok: outcome.ok, error: outcome.error, result: outcome.result },
+    });
+    const summary: SessionSummary = {
+      ...session.summary,
+      endedAt: new Date().toISOString(),
+      durationMs: Math.round(performance.now() - session.started),
+      state: outcome.ok ? 'ended' : 'failed',
+      outcome: session.redactor.text(outcome.summary),
+      eventCount: session.seq,
+    };
+    session.writer.close();
+    const stored = this.directory.readSummary(summary.id) ?? {};
+    this.directory.writeSummary({ ...stored, ...summary, result: session.redactor.value(outcome.result), error: session.redactor.value(outcome.error) });
+    this.live.delete(summary.id);
+    this.drain();
+    for (const sink of this.stateSinks) sink(summary);
+  }
+
+  private drain(): void {
+    this.batchTimer = null;
+    const box = this.outbox;
+    this.outbox = new Map();
+    for (const [id, events] of box) for (const sink of this.eventSinks) sink(id, events);
+  }
+}
+
+function parseMaybe(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export function toVendorError(err: unknown): VendorError {
+  if (err instanceof TransportError) return { code: err.code, message: err.message };
+  const e = err as Partial<VendorError> & Error;
+  if (e && typeof e === 'object' && typeof e.code === 'string' && typeof e.message === 'string')
+    return { code: e.code, message: e.message, requestId: e.requestId, httpStatus: e.httpStatus, field: e.field };
+  return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(err) };
+}

@@ -1,0 +1,150 @@
+import type { JsonSchema, Localized } from '../schema.ts';
+import type { NewEvent, SessionEvent } from '../events.ts';
+import type { Profile } from '../profiles/types.ts';
+import type { SandboxHost } from '../sandbox/host.ts';
+import type { HttpExchange, HttpRequestSpec } from '../http.ts';
+
+export type VendorId = 'convai' | 'netease' | 'mindcraft' | 'tencent';
+
+/** A credential a vendor needs. Secret ones live in the OS keychain, the others in the profile JSON. */
+export interface CredentialField {
+  /** Name used in `{{secret:NAME}}` and in the keychain account (`<profileId>/<name>`). */
+  name: string;
+  label: Localized;
+  /** `PARLEY_<VENDOR>_<FIELD>` variable the CLI reads when no profile is given. */
+  env: string;
+  secret: boolean;
+  description?: Localized;
+}
+
+/** What a running operation can do. Built by the session engine; vendors never touch files or the keychain directly. */
+export interface SessionContext {
+  readonly sessionId: string;
+  readonly vendor: VendorId;
+  readonly operation: string;
+  readonly profile: Profile;
+  /** Base URL of this vendor's sandbox when `profile.target` is `sandbox` (else undefined). */
+  readonly sandboxUrl: string | undefined;
+  /** The payload as the user built it, with `{{secret:…}}` references resolved and JSON-string fields still objects. */
+  readonly payload: Record<string, unknown>;
+  /** The payload with references left in place: safe to show and store. */
+  readonly payloadWithRefs: Record<string, unknown>;
+  readonly signal: AbortSignal;
+  /** Per-profile timeouts in ms. */
+  readonly timeouts: { connectMs: number; responseMs: number; idleMs: number };
+  /** Append an event (redacted before it is stored or forwarded). */
+  emit(event: NewEvent): SessionEvent;
+  /** Report an error event with a vendor code/message/request id where there is one. */
+  fail(error: VendorError): SessionEvent;
+  /** Value of a credential field from the keychain (profile) or the environment (CLI); registered for redaction. */
+  credential(name: string): Promise<string>;
+  /** Register a derived secret (a signature key, a token minted here) so it is redacted everywhere. */
+  addSecret(value: string): void;
+  /** Send an HTTP request and record `http.request`/`http.response` events (headers redacted). */
+  http(request: HttpRequestSpec): Promise<HttpExchange>;
+  /** Write an artifact (audio, capture) into the session folder; returns its file name relative to that folder. */
+  writeFile(name: string, bytes: Uint8Array): Promise<string>;
+  /** Called for `session.send` actions (socket sessions): the vendor registers its handler here. */
+  onAction(handler: (action: string, data: unknown) => Promise<unknown> | unknown): void;
+}
+
+/** An error as the vendor reported it. `code`/`message`/`requestId` are the vendor's own. */
+export interface VendorError {
+  code: string;
+  message: string;
+  requestId?: string;
+  httpStatus?: number;
+  /** Where in the payload the error points (JSON pointer), e.g. from a 422 `loc`. */
+  field?: string;
+  details?: unknown;
+}
+
+/** Result of an operation run. For socket/room sessions `run` resolves when the session is over. */
+export interface OperationOutcome {
+  ok: boolean;
+  summary: string;
+  result?: unknown;
+  error?: VendorError;
+}
+
+/** A signed request shown in the inspector, with secrets masked. */
+export interface RequestInspection {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** Vendor-specific steps, e.g. TC3 canonicalRequest / stringToSign / signature. */
+  steps: { label: string; value: string }[];
+  warnings: string[];
+}
+
+export interface OperationDescriptor {
+  id: string;
+  title: Localized;
+  description?: Localized;
+  /** http: one request/response. socket: a long-lived socket driven by actions. room: control-plane call, then the renderer joins a room. */
+  transport: 'http' | 'socket' | 'room';
+  schema: JsonSchema;
+  /** Ready-to-send payload (from the vendor doc) used as the form's starting value. */
+  example: Record<string, unknown>;
+  /** Actions accepted by `session.send` while the session runs (socket sessions). */
+  actions?: { id: string; title: Localized; schema?: JsonSchema }[];
+  run(ctx: SessionContext): Promise<OperationOutcome>;
+  /** Build and sign the request without sending it, for the inspector. */
+  inspect?(ctx: InspectContext): Promise<RequestInspection>;
+  /** Extra checks JSON Schema cannot express (e.g. interruptWords required when interruptMode is 4). */
+  validate?(payload: Record<string, unknown>): PayloadError[];
+}
+
+export interface InspectContext {
+  profile: Profile;
+  sandboxUrl: string | undefined;
+  payload: Record<string, unknown>;
+  credential(name: string): Promise<string>;
+  /** Mask a secret for display: keeps the last four characters. */
+  mask(value: string): string;
+  now: () => number;
+}
+
+export interface PayloadError {
+  /** JSON pointer of the field, '' for the whole payload. */
+  path: string;
+  message: string;
+}
+
+export interface VendorDescriptor {
+  id: VendorId;
+  title: Localized;
+  credentials: CredentialField[];
+  /** Non-secret profile settings (endpoint, region, variant, auth method ...). */
+  settingsSchema: JsonSchema;
+  /** Settings of a new profile for this target. */
+  defaultSettings(target: 'sandbox' | 'live'): Record<string, unknown>;
+  operations: OperationDescriptor[];
+  /** Registers the vendor's routes on the shared loopback host, under `/<vendor>` (before the host starts). */
+  mountSandbox(host: SandboxHost): void;
+  /**
+   * Credentials the sandbox accepts. Public demo values, not secrets of anyone's, but handled as secrets
+   * (keychain, redaction) so the sandbox exercises the same paths as live mode.
+   */
+  sandboxCredentials: Record<string, string>;
+  /** Room vendors: the parameters for the console's own user to join the room of a running session. */
+  roomJoin?(ctx: RoomJoinContext): Promise<RoomJoinInfo>;
+}
+
+/** Parameters the renderer needs to join a vendor's RTC room for a running session (minted in main, per join). */
+export interface RoomJoinInfo {
+  vendor: VendorId;
+  /** SDK-specific join parameters (LiveKit url+token, TRTC sdkAppId/userId/userSig/roomId, NERTC appkey/channel/uid/token). */
+  params: Record<string, unknown>;
+  /** Credential values inside `params` that the renderer must not store or log. */
+  sensitive: string[];
+}
+
+export interface RoomJoinContext {
+  profile: Profile;
+  /** The control-plane result of the session (connect response, StartAIConversation result ...). */
+  result: unknown;
+  payload: Record<string, unknown>;
+  credential(name: string): Promise<string>;
+}
