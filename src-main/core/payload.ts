@@ -3,7 +3,8 @@ import addFormats from 'ajv-formats';
 import type { JsonSchema } from './schema.ts';
 import type { OperationDescriptor, PayloadError } from './vendors/types.ts';
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
+// discriminator: a oneOf with `discriminator` (Tencent LLMConfig by LLMType) reports only the chosen branch's errors.
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, discriminator: true });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
 const compiled = new WeakMap<object, ValidateFunction>();
 
@@ -47,6 +48,8 @@ function describe(e: ErrorObject): PayloadError {
       return { path, message: `${field}: expected a number ${p.comparison} ${p.limit}` };
     case 'additionalProperties':
       return { path, message: `${field}: unknown field` };
+    case 'discriminator':
+      return { path: `${e.instancePath}/${p.tag}`, message: `${e.instancePath}/${p.tag}: ${p.error === 'mapping' ? `unsupported value ${JSON.stringify(p.tagValue)}` : 'expected a string naming the type'}` };
     default:
       return { path, message: `${field}: ${e.message}` };
   }
