@@ -39,3 +39,30 @@ export interface SessionSummary {
   outcome: string | null;
   eventCount: number;
 }
+
+/**
+ * `metric` events carry one figure each: `data: MetricData`. Names shared across vendors (so runs can be
+ * compared side by side) are in STANDARD_METRICS; vendors may add their own `<vendor>.<name>` figures.
+ */
+export interface MetricData {
+  name: string;
+  value: number;
+  unit: 'ms' | 's' | 'count' | 'ratio';
+  /** 1-based turn number within the session, when the figure belongs to a turn. */
+  turn?: number;
+  /** `reported` by the vendor (TRTC 10020, Convai debug metrics) or `measured` by Parley. */
+  source: 'reported' | 'measured';
+}
+
+export const STANDARD_METRICS = {
+  /** Control-plane call or socket open + auth, until the session can take input. */
+  setup: 'setup_ms',
+  /** Session start to the first event received from the vendor. */
+  firstServerEvent: 'first_server_event_ms',
+  /** Session start to the first bot audio (segment or stream chunk) available. */
+  firstAudio: 'first_audio_ms',
+  /** End of the user's speech (upload stop / user-stopped-speaking / final user subtitle) to the first bot audio. */
+  turnLatency: 'turn_latency_ms',
+  /** Total seconds of bot audio in the session. */
+  botAudio: 'bot_audio_s',
+} as const;
