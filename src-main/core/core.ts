@@ -181,7 +181,7 @@ export function createCore(options: CoreOptions): Core {
       if (!entry) throw new Error(`room.join: session ${sessionId} is not running`);
       if (!entry.vendor.roomJoin) throw new Error(`room.join: ${entry.vendor.id} has no room`);
       const summary = directory.readSummary(sessionId);
-      const result = entry.result ?? summary?.result;
+      const result = entry.result ?? sessions.controlPlaneResult(sessionId) ?? summary?.result;
       return entry.vendor.roomJoin({
         profile: entry.profile,
         payload: entry.payload,

@@ -30,6 +30,8 @@ interface LiveSession {
   seq: number;
   abort: AbortController;
   action?: ActionHandler;
+  /** Result of a room operation's control-plane call, kept while the renderer is in the room. */
+  controlPlaneResult?: unknown;
   done: Promise<OperationOutcome>;
 }
 
@@ -80,6 +82,11 @@ export class SessionManager {
 
   isLive(id: string): boolean {
     return this.live.has(id);
+  }
+
+  /** The unredacted control-plane result of a running room session (what room.join needs), if it has one yet. */
+  controlPlaneResult(id: string): unknown {
+    return this.live.get(id)?.controlPlaneResult;
   }
 
   /** Start an operation; resolves with the session id once the session is recorded (the run goes on). */
@@ -136,6 +143,7 @@ export class SessionManager {
     }
     if (req.operation.transport === 'room' && outcome.ok && !session.abort.signal.aborted) {
       // The renderer now joins the room and reports what happens there with session.record until session.stop.
+      session.controlPlaneResult = outcome.result;
       this.emit(session, { kind: 'session.control-plane-done', dir: 'local', summary: outcome.summary, data: outcome.result });
       await new Promise<void>((resolve) => session.abort.signal.addEventListener('abort', () => resolve(), { once: true }));
     }
