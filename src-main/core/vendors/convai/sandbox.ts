@@ -1,0 +1,84 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import type { SandboxHost, SandboxRequest, SandboxResponse } from '../../sandbox/host.ts';
+import { validatePayload } from '../../payload.ts';
+import type { OperationDescriptor } from '../types.ts';
+import { SANDBOX_CHARACTER_ID } from './schema.ts';
+import { toPydanticErrors } from './pydantic.ts';
+
+/** The demo key the sandbox accepts (a public value, handled as a secret anyway). */
+export const SANDBOX_API_KEY = 'sandbox-convai-key-0001';
+
+/** Characters the sandbox knows. Any other id gets the documented 404. */
+export const SANDBOX_CHARACTERS: Record<string, string> = {
+  [SANDBOX_CHARACTER_ID]: 'Ava, museum guide (sandbox)',
+  'c0ffee00-1111-4222-8333-944455556666': 'Kai, support agent (sandbox)',
+};
+
+export const NOT_FOUND_DETAIL = "Character not found or doesn't belong to user";
+
+// Signs the sandbox's LiveKit-shaped tokens. Not a secret of anyone's; no LiveKit server checks it.
+const TOKEN_SIGNING_KEY = 'parley-convai-sandbox-livekit-secret';
+
+function json(status: number, body: unknown, requestId: string): SandboxResponse {
+  return { status, headers: { 'content-type': 'application/json', 'x-request-id': requestId }, body };
+}
+
+/** A LiveKit access token (HS256 JWT with a video grant), shaped like the real thing. */
+export function sandboxLiveKitToken(roomName: string, identity: string, nowSeconds = Math.floor(Date.now() / 1000)): string {
+  const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const header = b64({ alg: 'HS256', typ: 'JWT' });
+  const claims = b64({ iss: 'APIsandboxconvai', sub: identity, nbf: nowSeconds, exp: nowSeconds + 3600, video: { room: roomName, roomJoin: true, canPublish: true, canSubscribe: true, canPublishData: true } });
+  const sig = createHmac('sha256', TOKEN_SIGNING_KEY).update(`${header}.${claims}`).digest('base64url');
+  return `${header}.${claims}.${sig}`;
+}
+
+/**
+ * POST /convai/connect: X-API-Key check (missing 401, wrong 403, both with a `detail`), body validation with
+ * the operation's own schema as pydantic 422 details, the documented 404 for unknown characters, and a 200 with
+ * session and room fields. No LiveKit server runs behind room_url: the room is exercised with recorded sequences.
+ */
+export function mountConvaiSandbox(host: SandboxHost, connect: OperationDescriptor): void {
+  host.http('convai', 'POST', '/connect', (req) => handleConnect(req, connect));
+}
+
+export function handleConnect(req: SandboxRequest, connect: OperationDescriptor): SandboxResponse {
+  const requestId = `req_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+  const key = req.headers['x-api-key'];
+  // FastAPI's APIKeyHeader answers 401/403 "Not authenticated"-style details; the wording here says what to fix.
+  if (!key) return json(401, { detail: 'Missing X-API-Key header' }, requestId);
+  if (key !== SANDBOX_API_KEY) return json(403, { detail: 'Invalid API key' }, requestId);
+
+  let body: unknown;
+  try {
+    body = JSON.parse(req.body.toString('utf8'));
+  } catch (err) {
+    const detail = [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {}, ctx: { error: (err as Error).message } }];
+    return json(422, { detail }, requestId);
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return json(422, { detail: [{ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: body }] }, requestId);
+  }
+  const payload = body as Record<string, unknown>;
+  const errors = validatePayload(connect, payload);
+  if (errors.length) return json(422, { detail: toPydanticErrors(connect.schema, payload, errors) }, requestId);
+
+  const characterId = payload.character_id as string;
+  if (!SANDBOX_CHARACTERS[characterId]) return json(404, { detail: NOT_FOUND_DETAIL }, requestId);
+
+  const sessionId = randomUUID();
+  const roomName = `convai-${sessionId.slice(0, 8)}`;
+  const endUser = (payload.end_user_id as string | undefined) ?? null;
+  const host = req.headers.host ?? '127.0.0.1';
+  return json(
+    200,
+    {
+      session_id: sessionId,
+      character_session_id: (payload.character_session_id as string | undefined) ?? randomUUID(),
+      room_url: `ws://${host}/convai/livekit`,
+      room_name: roomName,
+      token: sandboxLiveKitToken(roomName, endUser ?? `user-${sessionId.slice(0, 8)}`),
+      end_user_id: endUser,
+    },
+    requestId,
+  );
+}
