@@ -87,6 +87,9 @@ export function createCore(options: CoreOptions): Core {
     }
   }
   const seeded = seed();
+  // A keychain failure while seeding must not crash the process (unhandled rejection): it is reported by the calls that
+  // await `seeded` (profiles.list) with its KEYCHAIN_UNAVAILABLE code, reason and fix.
+  seeded.catch(() => undefined);
 
   const handlers: Handlers = {
     'app.info': async () => ({ name: 'Parley', version: options.version ?? '0.0.0', platform: process.platform, dataDir: options.dataDir, locale: options.locale ?? 'en' }),
