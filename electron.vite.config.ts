@@ -13,7 +13,11 @@ export default defineConfig({
   },
   preload: {
     build: {
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src-main/preload.ts') } },
+      // A sandboxed preload cannot be an ES module: emit CommonJS (out/preload/index.js); only `electron` stays external.
+      rolldownOptions: {
+        input: { index: resolve(import.meta.dirname, 'src-main/preload.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].js' },
+      },
     },
   },
   renderer: {
