@@ -1,0 +1,22 @@
+import { inject, provide, type ComputedRef, type InjectionKey, type Ref } from 'vue';
+
+export interface FormContext {
+  value: Ref<unknown>;
+  set(path: string, value: unknown): void;
+  errors: ComputedRef<Map<string, string[]>>;
+  /** Credential names of the profile, offered as `{{secret:NAME}}` in x-secret fields. */
+  secretNames: ComputedRef<string[]>;
+  requiredOnly: Ref<boolean>;
+  locale: Ref<string>;
+}
+
+const KEY: InjectionKey<FormContext> = Symbol('parley-form');
+
+export function provideForm(ctx: FormContext): void {
+  provide(KEY, ctx);
+}
+export function useForm(): FormContext {
+  const ctx = inject(KEY);
+  if (!ctx) throw new Error('SchemaField must be inside SchemaForm');
+  return ctx;
+}

@@ -1,0 +1,37 @@
+import { defineStore } from 'pinia';
+import { ref, watch } from 'vue';
+import { detectLocale, i18n, type AppLocale } from '../i18n/index.ts';
+
+const LOCALE_KEY = 'parley.locale';
+
+/** UI preferences. Only the locale is persisted (web storage never holds anything sensitive). */
+export const useUiStore = defineStore('ui', () => {
+  const i18nLocale = i18n.global.locale;
+  const stored = safeGet(LOCALE_KEY);
+  const locale = ref<AppLocale>(stored === 'en' || stored === 'zh-CN' ? stored : detectLocale());
+  i18nLocale.value = locale.value;
+  watch(locale, (l) => {
+    i18nLocale.value = l;
+    safeSet(LOCALE_KEY, l);
+    document.documentElement.lang = l;
+  });
+  function setLocale(l: AppLocale): void {
+    locale.value = l;
+  }
+  return { locale, setLocale };
+});
+
+function safeGet(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+function safeSet(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    /* storage disabled: the preference just does not persist */
+  }
+}
