@@ -21,13 +21,49 @@ function validator(schema: JsonSchema): ValidateFunction {
 export function validateSchema(schema: JsonSchema, value: unknown): PayloadError[] {
   const v = validator(schema);
   if (v(value)) return [];
-  return (v.errors ?? []).filter((e) => e.keyword !== 'if').map(describe);
+  return closestOneOfBranch(v.errors ?? []).filter((e) => e.keyword !== 'if').map(describe);
 }
 
-export function validatePayload(op: OperationDescriptor, payload: unknown): PayloadError[] {
+/**
+ * A failed oneOf without a discriminator reports every branch's errors plus "must match exactly one schema".
+ * Keep only the branch that came closest (fewest errors): for a shape switch (NetEase's three request modes)
+ * that is the mode the user is writing, so the errors read as that mode's field errors.
+ */
+function closestOneOfBranch(errors: ErrorObject[]): ErrorObject[] {
+  let out = errors;
+  for (const e of errors) {
+    if (e.keyword !== 'oneOf' || (e.params as { passingSchemas?: unknown }).passingSchemas) continue;
+    const prefix = `${e.schemaPath}/`;
+    const byBranch = new Map<string, ErrorObject[]>();
+    for (const x of out) {
+      if (!x.schemaPath.startsWith(prefix)) continue;
+      const branch = x.schemaPath.slice(prefix.length).split('/')[0]!;
+      byBranch.set(branch, [...(byBranch.get(branch) ?? []), x]);
+    }
+    if (byBranch.size === 0) continue;
+    const best = [...byBranch.values()].sort((a, b) => a.filter((x) => x.keyword !== 'if').length - b.filter((x) => x.keyword !== 'if').length)[0]!;
+    out = out.filter((x) => x !== e && (!x.schemaPath.startsWith(prefix) || best.includes(x)));
+  }
+  return out;
+}
+
+/**
+ * Schema errors plus the operation's own rules. Rules run on schema-invalid payloads too (a clear rule message,
+ * e.g. "interruptWords: required when interruptMode is 4", replaces the schema's terse one for the same field);
+ * a rule that cannot cope with a malformed payload is skipped rather than hiding the schema errors.
+ */
+export function validatePayload(op: Pick<OperationDescriptor, 'schema' | 'validate'>, payload: unknown): PayloadError[] {
   const errors = validateSchema(op.schema, payload);
-  if (errors.length === 0 && op.validate && payload && typeof payload === 'object') errors.push(...op.validate(payload as Record<string, unknown>));
-  return errors;
+  if (!op.validate || !payload || typeof payload !== 'object') return errors;
+  let rules: PayloadError[];
+  try {
+    rules = op.validate(payload as Record<string, unknown>);
+  } catch (err) {
+    if (errors.length) return errors;
+    throw err;
+  }
+  const rulePaths = new Set(rules.map((e) => e.path));
+  return [...errors.filter((e) => !rulePaths.has(e.path)), ...rules];
 }
 
 function describe(e: ErrorObject): PayloadError {
