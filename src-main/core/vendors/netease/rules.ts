@@ -1,0 +1,38 @@
+/** Rules JSON Schema cannot say clearly. Messages name the field the way the vendor doc does. */
+import type { PayloadError } from '../types.ts';
+import { validatePayload } from '../../payload.ts';
+import { closeSchema, createSchema } from './schema.ts';
+import { composePrompt } from './prompt.ts';
+
+export const INTERRUPT_WORDS_MESSAGE = 'pipeline.interruptWords: required when interruptMode is 4 (custom interrupt words)';
+
+const obj = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+
+export function validateCreate(payload: Record<string, unknown>): PayloadError[] {
+  const errors: PayloadError[] = [];
+  const data = obj(payload.data);
+  const pipeline = obj(data?.pipeline);
+  if (pipeline?.interruptMode === 4) {
+    const words = pipeline.interruptWords;
+    if (!Array.isArray(words) || words.filter((w) => typeof w === 'string' && w.trim() !== '').length === 0)
+      errors.push({ path: '/data/pipeline/interruptWords', message: INTERRUPT_WORDS_MESSAGE });
+  }
+  const llm = obj(data?.llm);
+  if (llm && llm.enableAgent !== true && (llm.role === 0 || llm.role === undefined || llm.role === null)) {
+    const hasPrompt = typeof llm.customPrompt === 'string' && llm.customPrompt.trim() !== '';
+    const hasTemplate = obj(llm.customPromptKeyWord) !== undefined && typeof llm.customPromptFormat === 'string' && llm.customPromptFormat.trim() !== '';
+    if (!hasPrompt && !hasTemplate)
+      errors.push({ path: '/data/llm/customPrompt', message: 'llm.customPrompt: required when role is 0 (custom role); or give customPromptKeyWord and customPromptFormat' });
+  }
+  if (llm && typeof llm.customPromptFormat === 'string' && llm.customPromptKeyWord !== undefined) {
+    const { missing } = composePrompt(obj(llm.customPromptKeyWord), llm.customPromptFormat);
+    if (missing.length)
+      errors.push({ path: '/data/llm/customPromptKeyWord', message: `llm.customPromptKeyWord: no value for ${missing.map((k) => `{{${k}}}`).join(', ')} used in customPromptFormat` });
+  }
+  return errors;
+}
+
+
+/** Every error of a create or close body: schema plus rules (the sandbox and the inspector use these). */
+export const createBodyErrors = (body: unknown): PayloadError[] => validatePayload({ schema: createSchema, validate: validateCreate }, body);
+export const closeBodyErrors = (body: unknown): PayloadError[] => validatePayload({ schema: closeSchema }, body);
