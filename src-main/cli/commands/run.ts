@@ -1,0 +1,104 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SandboxHost } from '../../core/sandbox/host.ts';
+import { VENDORS, vendorById } from '../../core/vendors/registry.ts';
+import { runCases } from '../../core/workflows/runner.ts';
+import { toJUnit } from '../../core/workflows/report.ts';
+import { settleSession } from '../../core/workflows/turn.ts';
+import { TURN_TIMEOUT_MS, type SessionRunner } from '../../core/workflows/session-runner.ts';
+import { parseTarget, runOperation } from '../runner.ts';
+import { ProfileStore } from '../../core/profiles/store.ts';
+import { defaultDataDir } from '../../core/data-dir.ts';
+import { CliUsageError, type CliCommand, type CliIO } from '../types.ts';
+
+const REPORTS = ['junit', 'json'] as const;
+
+/**
+ * Each case runs through runOperation (the app's session engine). One sandbox host serves the whole run;
+ * session records go to DIR/sessions so the reports can point at them.
+ */
+function cliSessionRunner(io: CliIO, target: 'sandbox' | 'live', sessionsDir: string, sandboxBase: () => Promise<string>, explicitProfile: string | undefined): SessionRunner {
+  const store = new ProfileStore(join(defaultDataDir(io.env), 'profiles.json'));
+  return async (req) => {
+    const vendor = vendorById(req.vendor);
+    // A case names the profile its author used; on a machine (CI) without that profile the run falls back to
+    // PARLEY_<VENDOR>_<FIELD> variables (and sandbox demo credentials). --profile is never ignored.
+    const profile = explicitProfile ?? (req.profile && store.find(req.profile) ? req.profile : undefined);
+    const op = vendor.operations.find((o) => o.id === req.operation);
+    const started = performance.now();
+    let driveError: string | undefined;
+    const run = await runOperation({
+      vendorId: vendor.id,
+      operationId: req.operation,
+      payload: req.payload,
+      io,
+      outDir: sessionsDir,
+      sendAnyway: req.sendAnyway,
+      target: { target, profile, ...(target === 'sandbox' ? { baseUrl: `${await sandboxBase()}/${vendor.id}` } : {}) },
+      drive: async (manager, sessionId) => {
+        if (!op) return;
+        await settleSession(manager, sessionId, vendor.id, op, req.input, { timeoutMs: TURN_TIMEOUT_MS }).catch((err: Error) => {
+          driveError = err.message;
+        });
+      },
+    });
+    return {
+      sessionId: run.sessionId,
+      profileName: profile ?? `cli ${vendor.id}`,
+      target,
+      outcome: run.outcome,
+      driveError,
+      events: run.manager.events(run.sessionId, 0, 1_000_000).events,
+      durationMs: Math.round(performance.now() - started),
+    };
+  };
+}
+
+export const runCommand: CliCommand = {
+  words: ['run'],
+  usage: 'parley run PATH [--target sandbox|live] [--profile NAME] [--repeat N] [--report junit,json] [--out DIR]',
+  summary: 'Run a case file or a folder of them, check their expectations, write junit.xml / report.json into --out; exit 1 when any case fails.',
+  async run(argv, io) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { target: { type: 'string' }, profile: { type: 'string' }, repeat: { type: 'string' }, report: { type: 'string' }, out: { type: 'string' } },
+    });
+    if (positionals.length !== 1) throw new CliUsageError(`expected one PATH (a .parley-case.json file or a folder), got ${positionals.length}`);
+    const target = parseTarget(values.target);
+    const repeat = values.repeat === undefined ? 1 : Number(values.repeat);
+    if (!Number.isInteger(repeat) || repeat < 1 || repeat > 1000) throw new CliUsageError(`--repeat: expected an integer 1-1000, got "${values.repeat}"`);
+    const reports = (values.report ?? 'junit,json').split(',').map((s) => s.trim()).filter(Boolean);
+    for (const r of reports) if (!(REPORTS as readonly string[]).includes(r)) throw new CliUsageError(`--report: expected a list of ${REPORTS.join(', ')}, got "${r}"`);
+    const outDir = resolve(io.cwd, values.out ?? 'parley-results');
+    const sessionsDir = join(outDir, 'sessions');
+    mkdirSync(sessionsDir, { recursive: true });
+
+    let host: SandboxHost | undefined;
+    const sandboxBase = async () => {
+      if (!host) {
+        host = new SandboxHost();
+        for (const v of VENDORS) v.mountSandbox(host);
+        await host.start();
+      }
+      return host.baseUrl;
+    };
+    try {
+      const report = await runCases(resolve(io.cwd, positionals[0]!), cliSessionRunner(io, target, sessionsDir, sandboxBase, values.profile), {
+        target,
+        profile: values.profile,
+        repeat,
+        sessionFile: (id) => join(sessionsDir, `${id}.ndjson`),
+        onResult: (r) => io.stderr(`${r.ok ? 'PASS' : r.error ? 'ERROR' : 'FAIL'}  ${r.collection ? `${r.collection}/` : ''}${r.name}  (${r.durationMs} ms)${r.error ? `\n      ${r.error}` : r.failures.map((f) => `\n      ${f}`).join('')}\n`),
+      });
+      if (reports.includes('junit')) writeFileSync(join(outDir, 'junit.xml'), toJUnit(report));
+      if (reports.includes('json')) writeFileSync(join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+      const t = report.totals;
+      io.stdout(`${t.passed} passed, ${t.failed} failed, ${t.errors} errors · ${t.cases} runs · reports in ${outDir}\n`);
+      return report.ok ? 0 : 1;
+    } finally {
+      await host?.close();
+    }
+  },
+};

@@ -1,0 +1,199 @@
+/**
+ * Test cases as readable JSON files (`<name>.parley-case.json`) that a team keeps in git. A folder of case
+ * files is a collection; sub-folders are nested collections.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import type { JsonSchema } from '../schema.ts';
+import { validateSchema } from '../payload.ts';
+import type { SecretScanner } from './secret-scan.ts';
+
+export const CASE_SUFFIX = '.parley-case.json';
+
+export interface CaseInput {
+  /** WAV file, relative to the case file's folder (absolute paths are accepted but do not travel in git). */
+  wav?: string;
+  text?: string;
+}
+
+export interface CaseExpectations {
+  /** HTTP status of the (first) control-plane response. */
+  status?: number;
+  /** The vendor error code the run must end with (a negative test). */
+  errorCode?: string;
+  /** Event kinds that must appear in the session record. */
+  eventKinds?: string[];
+  /** Upper bounds per metric name (STANDARD_METRICS or a vendor's own), in the metric's unit (ms for *_ms). */
+  latencyBudgetsMs?: Record<string, number>;
+}
+
+export interface CaseFile {
+  version: 1;
+  name: string;
+  vendor: string;
+  operation: string;
+  profile?: string;
+  payload: Record<string, unknown>;
+  input?: CaseInput;
+  expectations?: CaseExpectations;
+}
+
+const VENDOR_IDS = ['convai', 'netease', 'mindcraft', 'tencent'];
+
+export const CASE_SCHEMA: JsonSchema = {
+  type: 'object',
+  required: ['version', 'name', 'vendor', 'operation', 'payload'],
+  additionalProperties: false,
+  properties: {
+    version: { const: 1 },
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    vendor: { type: 'string', enum: VENDOR_IDS },
+    operation: { type: 'string', minLength: 1, maxLength: 120 },
+    profile: { type: 'string', minLength: 1, maxLength: 120 },
+    payload: { type: 'object' },
+    input: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { wav: { type: 'string', minLength: 1, maxLength: 1024 }, text: { type: 'string', minLength: 1, maxLength: 10000 } },
+    },
+    expectations: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        status: { type: 'integer', minimum: 100, maximum: 599 },
+        errorCode: { type: 'string', minLength: 1, maxLength: 200 },
+        eventKinds: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 120 }, maxItems: 200 },
+        latencyBudgetsMs: { type: 'object', additionalProperties: { type: 'number', minimum: 0 } },
+      },
+    },
+  },
+};
+
+export class CaseFileError extends Error {
+  readonly code = 'CASE_INVALID';
+}
+
+/** Parse and check a case file's text; errors name the file and the field. */
+export function parseCase(text: string, source = 'case'): CaseFile {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new CaseFileError(`${source}: not JSON (${(err as Error).message})`);
+  }
+  const errors = validateSchema(CASE_SCHEMA, value);
+  if (errors.length) throw new CaseFileError(`${source}: ${errors.map((e) => e.message).join('; ')}`);
+  const c = value as CaseFile;
+  if (c.input && c.input.wav && c.input.text) throw new CaseFileError(`${source}: /input: give either wav or text, not both`);
+  return c;
+}
+
+/** Stable, readable serialisation (two-space indent, fixed key order, trailing newline) so diffs in git stay small. */
+export function serializeCase(c: CaseFile): string {
+  const ordered: CaseFile = { version: 1, name: c.name, vendor: c.vendor, operation: c.operation, ...(c.profile ? { profile: c.profile } : {}), payload: c.payload };
+  if (c.input && (c.input.wav || c.input.text)) ordered.input = c.input;
+  if (c.expectations && Object.keys(c.expectations).length) ordered.expectations = c.expectations;
+  return JSON.stringify(ordered, null, 2) + '\n';
+}
+
+/** File name for a case name: lower-case words joined by '-', nothing that a file system or git dislikes. */
+export function caseFileName(name: string): string {
+  const slug = name
+    .normalize('NFKC')
+    .replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ')
+    .trim()
+    .replace(/\s+/g, '-')
+    .replace(/^\.+/, '')
+    .slice(0, 120);
+  if (!slug) throw new CaseFileError('name: expected at least one letter or digit');
+  return slug + CASE_SUFFIX;
+}
+
+export interface CaseEntry {
+  /** Absolute path of the file. */
+  path: string;
+  /** Collection = the folder relative to the listed root ('' at the root). */
+  collection: string;
+  case?: CaseFile;
+  /** Set instead of `case` when the file cannot be read: the list still shows it. */
+  error?: string;
+}
+
+/** Every case file under `root` (recursively; folders are collections), sorted by collection then name. */
+export function listCases(root: string): CaseEntry[] {
+  const dir = resolve(root);
+  if (!existsSync(dir)) throw new CaseFileError(`${dir}: folder does not exist`);
+  const out: CaseEntry[] = [];
+  const walk = (d: string, depth: number) => {
+    if (depth > 8) return;
+    for (const name of readdirSync(d).sort()) {
+      if (name.startsWith('.') || name === 'node_modules') continue;
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p, depth + 1);
+      else if (name.endsWith(CASE_SUFFIX)) {
+        const collection = relative(dir, d).split('\\').join('/');
+        try {
+          out.push({ path: p, collection, case: readCase(p) });
+        } catch (err) {
+          out.push({ path: p, collection, error: (err as Error).message });
+        }
+      }
+    }
+  };
+  if (statSync(dir).isFile()) return [{ path: dir, collection: '', case: readCase(dir) }];
+  walk(dir, 0);
+  return out.sort((a, b) => (a.collection === b.collection ? basename(a.path).localeCompare(basename(b.path)) : a.collection < b.collection ? -1 : 1));
+}
+
+export function readCase(path: string): CaseFile {
+  return parseCase(readFileSync(path, 'utf8'), basename(path));
+}
+
+/**
+ * Write a case. The payload must hold `{{secret:NAME}}` references only: a value equal to a stored secret is
+ * refused (the error names the secret's profile and field, not the value).
+ */
+export function saveCase(dir: string, c: CaseFile, scanner: SecretScanner, opts: { overwrite?: boolean; fileName?: string } = {}): string {
+  const text = serializeCase(parseCase(JSON.stringify(c), c.name || 'case'));
+  scanner.assertClean(text, `case "${c.name}"`);
+  mkdirSync(dir, { recursive: true });
+  const path = join(resolve(dir), opts.fileName ?? caseFileName(c.name));
+  if (!path.endsWith(CASE_SUFFIX)) throw new CaseFileError(`fileName: expected a name ending in ${CASE_SUFFIX}`);
+  if (!opts.overwrite && existsSync(path)) throw new CaseFileError(`${path}: a case file with this name exists (choose another name or overwrite)`);
+  writeFileSync(path + '.tmp', text);
+  renameSync(path + '.tmp', path);
+  return path;
+}
+
+/** Copy a case under a new name in the same folder ("<name> copy", "<name> copy 2" ...). */
+export function duplicateCase(path: string, scanner: SecretScanner): string {
+  const c = readCase(path);
+  const dir = dirname(path);
+  for (let i = 1; i < 1000; i++) {
+    const name = i === 1 ? `${c.name} copy` : `${c.name} copy ${i}`;
+    if (!existsSync(join(dir, caseFileName(name)))) return saveCase(dir, { ...c, name }, scanner);
+  }
+  throw new CaseFileError(`${path}: too many copies`);
+}
+
+/** Rename: the `name` inside and the file name follow each other. */
+export function renameCase(path: string, newName: string, scanner: SecretScanner): string {
+  const c = readCase(path);
+  const target = join(dirname(path), caseFileName(newName));
+  if (target !== path && existsSync(target)) throw new CaseFileError(`${target}: a case file with this name exists`);
+  const written = saveCase(dirname(path), { ...c, name: newName }, scanner, { overwrite: target === path });
+  if (written !== path) unlinkSync(path);
+  return written;
+}
+
+export function deleteCase(path: string): void {
+  if (!path.endsWith(CASE_SUFFIX)) throw new CaseFileError(`${path}: not a case file (${CASE_SUFFIX})`);
+  unlinkSync(path);
+}
+
+/** Absolute WAV path of a case input (relative paths are relative to the case file). */
+export function resolveCaseInput(c: CaseFile, casePath: string | undefined): CaseInput | undefined {
+  if (!c.input) return undefined;
+  if (c.input.wav) return { wav: casePath ? resolve(dirname(casePath), c.input.wav) : resolve(c.input.wav) };
+  return { text: c.input.text };
+}

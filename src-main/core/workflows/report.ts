@@ -1,0 +1,69 @@
+/** The runner's reports: JUnit XML (for CI dashboards) and a JSON report. */
+export interface CaseRunReport {
+  /** Case name, with ` #k` appended for repetitions when N > 1. */
+  name: string;
+  /** Collection (folder) the case is in; becomes the JUnit classname and testsuite. */
+  collection: string;
+  file: string;
+  vendor: string;
+  operation: string;
+  profile: string;
+  target: 'sandbox' | 'live';
+  repetition: number;
+  ok: boolean;
+  failures: string[];
+  durationMs: number;
+  sessionId?: string;
+  sessionFile?: string;
+  figures?: Record<string, number | string | undefined>;
+  /** Set when the case could not run at all (unreadable file, unknown operation, missing credential). */
+  error?: string;
+}
+
+export interface RunReport {
+  ok: boolean;
+  startedAt: string;
+  durationMs: number;
+  target: 'sandbox' | 'live';
+  totals: { cases: number; passed: number; failed: number; errors: number };
+  results: CaseRunReport[];
+}
+
+export function summarize(results: CaseRunReport[], target: 'sandbox' | 'live', startedAt: string, durationMs: number): RunReport {
+  const errors = results.filter((r) => r.error).length;
+  const failed = results.filter((r) => !r.ok && !r.error).length;
+  return { ok: failed + errors === 0, startedAt, durationMs, target, totals: { cases: results.length, passed: results.length - failed - errors, failed, errors }, results };
+}
+
+export function escapeXml(s: string): string {
+  // Control characters other than tab/newline/CR are not allowed in XML 1.0 at all.
+  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+}
+
+/** JUnit XML as Jenkins/GitLab/GitHub read it: testsuites > testsuite per collection > testcase with failure/error. */
+export function toJUnit(report: RunReport): string {
+  const suites = new Map<string, CaseRunReport[]>();
+  for (const r of report.results) {
+    const key = r.collection || 'cases';
+    suites.set(key, [...(suites.get(key) ?? []), r]);
+  }
+  const secs = (ms: number) => (ms / 1000).toFixed(3);
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  lines.push(`<testsuites name="parley run" tests="${report.totals.cases}" failures="${report.totals.failed}" errors="${report.totals.errors}" time="${secs(report.durationMs)}">`);
+  for (const [name, cases] of suites) {
+    const failures = cases.filter((c) => !c.ok && !c.error).length;
+    const errors = cases.filter((c) => c.error).length;
+    const time = cases.reduce((a, c) => a + c.durationMs, 0);
+    lines.push(`  <testsuite name="${escapeXml(name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="0" time="${secs(time)}" timestamp="${escapeXml(report.startedAt)}">`);
+    for (const c of cases) {
+      const attrs = `name="${escapeXml(c.name)}" classname="${escapeXml(`${name}.${c.vendor}.${c.operation}`)}" time="${secs(c.durationMs)}" file="${escapeXml(c.file)}"`;
+      const props = `      <properties><property name="profile" value="${escapeXml(c.profile)}"/><property name="target" value="${c.target}"/>${c.sessionId ? `<property name="session" value="${escapeXml(c.sessionId)}"/>` : ''}</properties>`;
+      if (c.error) lines.push(`    <testcase ${attrs}>`, props, `      <error message="${escapeXml(c.error)}" type="error">${escapeXml(c.error)}</error>`, '    </testcase>');
+      else if (!c.ok) lines.push(`    <testcase ${attrs}>`, props, `      <failure message="${escapeXml(c.failures[0] ?? 'failed')}" type="expectation">${escapeXml(c.failures.join('\n'))}</failure>`, '    </testcase>');
+      else lines.push(`    <testcase ${attrs}>`, props, '    </testcase>');
+    }
+    lines.push('  </testsuite>');
+  }
+  lines.push('</testsuites>', '');
+  return lines.join('\n');
+}

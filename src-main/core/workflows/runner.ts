@@ -1,0 +1,72 @@
+/** Runs case files (one, or a folder of them) N times each through a SessionRunner and checks expectations. */
+import { existsSync } from 'node:fs';
+import { listCases, resolveCaseInput, type CaseEntry } from './case-file.ts';
+import { checkExpectations } from './expectations.ts';
+import { sessionFigures } from './metrics.ts';
+import { summarize, type CaseRunReport, type RunReport } from './report.ts';
+import type { SessionRunner } from './session-runner.ts';
+import type { VendorId } from '../vendors/types.ts';
+
+export interface RunCasesOptions {
+  target: 'sandbox' | 'live';
+  /** Overrides each case's own profile. */
+  profile?: string;
+  repeat: number;
+  /** Where session records live (for the report's sessionFile). */
+  sessionFile?: (sessionId: string) => string;
+  onResult?: (r: CaseRunReport) => void;
+}
+
+export async function runCases(path: string, run: SessionRunner, opts: RunCasesOptions): Promise<RunReport> {
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const entries = listCases(path);
+  if (entries.length === 0) throw new Error(`${path}: no *.parley-case.json files found`);
+  const results: CaseRunReport[] = [];
+  for (const entry of entries) {
+    for (let k = 1; k <= opts.repeat; k++) {
+      const r = await runEntry(entry, k, run, opts);
+      results.push(r);
+      opts.onResult?.(r);
+    }
+  }
+  return summarize(results, opts.target, startedAt, Math.round(performance.now() - t0));
+}
+
+async function runEntry(entry: CaseEntry, k: number, run: SessionRunner, opts: RunCasesOptions): Promise<CaseRunReport> {
+  const c = entry.case;
+  const base: CaseRunReport = {
+    name: `${c?.name ?? entry.path}${opts.repeat > 1 ? ` #${k}` : ''}`,
+    collection: entry.collection,
+    file: entry.path,
+    vendor: c?.vendor ?? '',
+    operation: c?.operation ?? '',
+    profile: opts.profile ?? c?.profile ?? '',
+    target: opts.target,
+    repetition: k,
+    ok: false,
+    failures: [],
+    durationMs: 0,
+  };
+  if (!c) return { ...base, error: entry.error ?? 'unreadable case file' };
+  const input = resolveCaseInput(c, entry.path);
+  if (input?.wav && !existsSync(input.wav)) return { ...base, error: `input.wav: ${input.wav} does not exist` };
+  const t0 = performance.now();
+  try {
+    const result = await run({ vendor: c.vendor as VendorId, operation: c.operation, payload: c.payload, profile: opts.profile ?? c.profile, target: opts.target, input, sendAnyway: !!c.expectations?.errorCode });
+    const check = checkExpectations(result, c.expectations);
+    const f = sessionFigures(result.events);
+    return {
+      ...base,
+      profile: result.profileName,
+      ok: check.ok,
+      failures: check.failures,
+      durationMs: result.durationMs,
+      sessionId: result.sessionId,
+      sessionFile: opts.sessionFile?.(result.sessionId),
+      figures: { setup_ms: f.setupMs?.value, first_server_event_ms: f.firstServerEventMs?.value, first_audio_ms: f.firstAudioMs?.value, turn_latency_ms: f.turnLatencyMs?.value, bot_audio_s: f.botAudioS?.value, transcript: f.transcript || undefined, bot_text: f.botText || undefined },
+    };
+  } catch (err) {
+    return { ...base, durationMs: Math.round(performance.now() - t0), error: (err as Error).message };
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Takes one session of any transport to its end the same way in the app, the CLI runner and comparisons:
+ * - http: the operation ends by itself;
+ * - socket: one full turn with the given input (WAV file or text), then the session is stopped;
+ * - room: the control plane only (no room is joined headless), then the session is stopped.
+ */
+import type { SessionEvent } from '../events.ts';
+import type { SessionManager } from '../session/manager.ts';
+import type { OperationDescriptor, VendorId } from '../vendors/types.ts';
+
+export interface TurnInput {
+  /** Absolute path of a WAV file. */
+  wav?: string;
+  text?: string;
+}
+
+export interface TurnOptions {
+  /** Give up waiting for the end of the turn after this long (the session then ends as timed out). */
+  timeoutMs: number;
+}
+
+/** A vendor's own way to drive one turn, when the generic one below does not fit it. */
+export type TurnDriver = (manager: SessionManager, sessionId: string, input: TurnInput, options: TurnOptions) => Promise<void>;
+
+/** Vendor-specific turn drivers. Empty while every socket vendor fits the generic action convention. */
+export const TURN_DRIVERS: Partial<Record<VendorId, TurnDriver>> = {};
+
+/**
+ * Action ids of the generic convention (the Mindcraft actions): `send_wav` {path}, `text` {text}, `stop_upload`.
+ * The end of the turn is an event `turn.end`, an `<vendor>.agent_stop`-like kind, an error, or the session end.
+ */
+export function isTurnEnd(e: SessionEvent): boolean {
+  return e.kind === 'turn.end' || /(^|\.)agent[_-]?stop/i.test(e.kind) || e.kind === 'error' || e.kind === 'session.end' || e.kind === 'session.control-plane-done';
+}
+
+export async function settleSession(manager: SessionManager, sessionId: string, vendor: VendorId, op: OperationDescriptor, input: TurnInput | undefined, options: TurnOptions): Promise<void> {
+  if (op.transport === 'http' || !manager.isLive(sessionId)) return;
+  try {
+    if (op.transport === 'room') await waitForEvent(manager, sessionId, (e) => e.kind === 'session.control-plane-done' || e.kind === 'session.end', options.timeoutMs);
+    else {
+      const driver = TURN_DRIVERS[vendor] ?? genericTurn(op);
+      await driver(manager, sessionId, input ?? {}, options);
+    }
+  } catch (err) {
+    const message = (err as Error).message;
+    if (manager.isLive(sessionId)) manager.record(sessionId, [{ kind: 'error', dir: 'local', summary: `TURN: ${message}`, data: { code: 'TURN', message } }]);
+    throw err;
+  } finally {
+    if (manager.isLive(sessionId)) await manager.stop(sessionId);
+  }
+}
+
+function genericTurn(op: OperationDescriptor): TurnDriver {
+  const actions = new Set((op.actions ?? []).map((a) => a.id));
+  return async (manager, sessionId, input, options) => {
+    const ended = waitForEvent(manager, sessionId, isTurnEnd, options.timeoutMs);
+    ended.catch(() => undefined);
+    if (input.wav) {
+      if (!actions.has('send_wav')) throw new Error(`${op.id}: this operation takes no WAV input (no send_wav action)`);
+      await sendWhenReady(manager, sessionId, 'send_wav', { path: input.wav }, options.timeoutMs);
+      if (actions.has('stop_upload') && manager.isLive(sessionId)) await manager.send(sessionId, 'stop_upload', {});
+    } else if (input.text) {
+      if (!actions.has('text')) throw new Error(`${op.id}: this operation takes no text input (no text action)`);
+      await sendWhenReady(manager, sessionId, 'text', { text: input.text }, options.timeoutMs);
+    }
+    await ended;
+  };
+}
+
+/** A socket vendor registers its action handler once connected; until then the manager says it takes no actions. */
+async function sendWhenReady(manager: SessionManager, sessionId: string, action: string, data: unknown, timeoutMs: number): Promise<unknown> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await manager.send(sessionId, action, data);
+    } catch (err) {
+      if (!/takes no actions/.test((err as Error).message) || Date.now() > deadline || !manager.isLive(sessionId)) throw err;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+/** Resolves with the first event (already recorded or still to come) that matches; rejects after timeoutMs. */
+export function waitForEvent(manager: SessionManager, sessionId: string, match: (e: SessionEvent) => boolean, timeoutMs: number): Promise<SessionEvent> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const done = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      off();
+      fn();
+    };
+    const off = manager.onEvents((id, events) => {
+      if (id !== sessionId) return;
+      const hit = events.find(match);
+      if (hit) done(() => resolve(hit));
+    });
+    const timer = setTimeout(() => done(() => reject(new Error(`no end of turn within ${timeoutMs} ms`))), timeoutMs);
+    const hit = manager.events(sessionId, 0, 1_000_000).events.find(match);
+    if (hit) done(() => resolve(hit));
+    else if (!manager.isLive(sessionId)) done(() => reject(new Error('session ended before the expected event')));
+  });
+}
