@@ -3,9 +3,10 @@ import { convaiCommands } from './cli/commands/convai.ts';
 import { neteaseCommands } from './cli/commands/netease.ts';
 import { mindcraftCommands } from './cli/commands/mindcraft.ts';
 import { tencentCommands } from './cli/commands/tencent.ts';
+import { runCommand } from './cli/commands/run.ts';
 import { CliUsageError, type CliCommand, type CliIO } from './cli/types.ts';
 
-export const COMMANDS: CliCommand[] = [sandboxCommand, ...convaiCommands, ...neteaseCommands, ...mindcraftCommands, ...tencentCommands];
+export const COMMANDS: CliCommand[] = [sandboxCommand, ...convaiCommands, ...neteaseCommands, ...mindcraftCommands, ...tencentCommands, runCommand];
 
 function help(): string {
   const rows = COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`).join('\n');
