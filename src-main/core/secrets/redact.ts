@@ -27,6 +27,8 @@ export const CREDENTIAL_KEYS = [
 
 const normalise = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
 const CREDENTIAL_SET = new Set(CREDENTIAL_KEYS);
+/** A credential key as it appears in serialised JSON (also escaped inside a JSON-string field): `"X-Api-Key":`. */
+const CREDENTIAL_KEY_IN_JSON = new RegExp(`\\\\?"(?:${CREDENTIAL_KEYS.map((k) => k.split('').join('[-_]?')).join('|')})\\\\?"\\s*:`, 'i');
 
 export function isCredentialKey(key: string): boolean {
   return CREDENTIAL_SET.has(normalise(key));
@@ -40,7 +42,8 @@ export class Redactor {
   add(value: string | undefined | null): void {
     if (!value || value.length < 4 || this.values.has(value)) return;
     this.values.add(value);
-    for (const variant of [JSON.stringify(value).slice(1, -1), encodeURIComponent(value)]) if (variant !== value) this.values.add(variant);
+    const jsonEscaped = JSON.stringify(value).slice(1, -1);
+    for (const variant of [jsonEscaped, JSON.stringify(jsonEscaped).slice(1, -1), encodeURIComponent(value)]) if (variant !== value) this.values.add(variant);
     this.pattern = null;
   }
 
@@ -48,14 +51,32 @@ export class Redactor {
     return this.values.size;
   }
 
-  /** Replace every registered secret value in a string. */
-  text(input: string): string {
-    if (this.values.size === 0 || input.length < 4) return input;
+  private valuePattern(): RegExp {
     if (!this.pattern) {
       const sorted = [...this.values].sort((a, b) => b.length - a.length).map(escapeRegExp);
       this.pattern = new RegExp(sorted.join('|'), 'g');
     }
-    return input.replace(this.pattern, REDACTED);
+    return this.pattern;
+  }
+
+  /** Replace every registered secret value in a string. */
+  text(input: string): string {
+    if (this.values.size === 0 || input.length < 4) return input;
+    return input.replace(this.valuePattern(), REDACTED);
+  }
+
+  /**
+   * Fast pre-check on a value's JSON serialisation: false means `value()` would return it unchanged, so the
+   * event pipeline can skip the deep walk for the common event that holds no credential.
+   */
+  mayNeedRedaction(serialised: string): boolean {
+    if (CREDENTIAL_KEY_IN_JSON.test(serialised)) return true;
+    if (this.values.size === 0) return false;
+    const p = this.valuePattern();
+    p.lastIndex = 0;
+    const hit = p.test(serialised);
+    p.lastIndex = 0;
+    return hit;
   }
 
   /** Deep-redact a value: registered secrets anywhere, credential keys always. Returns a new value. */

@@ -27,6 +27,11 @@ export class EventWriter {
     this.pending.push(JSON.stringify(event));
   }
 
+  /** Append an event already serialised as one JSON line (no newline). */
+  appendLine(line: string): void {
+    this.pending.push(line);
+  }
+
   flush(): void {
     if (this.pending.length === 0 || this.fd < 0) return;
     const text = this.pending.join('\n') + '\n';

@@ -35,15 +35,18 @@ interface LiveSession {
   done: Promise<OperationOutcome>;
 }
 
-/** Batches of new events, pushed to the renderer (IPC or the E2E bridge). */
-export type EventSink = (sessionId: string, events: SessionEvent[]) => void;
+/**
+ * Batches of new events, pushed to the renderer (IPC or the E2E bridge). `json` is the same batch already
+ * serialised as a JSON array, for transports that send text (no second stringify on the hot path).
+ */
+export type EventSink = (sessionId: string, events: SessionEvent[], json: string) => void;
 export type StateSink = (summary: SessionSummary) => void;
 
 const BATCH_MS = 16;
 
 export class SessionManager {
   private live = new Map<string, LiveSession>();
-  private outbox = new Map<string, SessionEvent[]>();
+  private outbox = new Map<string, { events: SessionEvent[]; lines: string[] }>();
   private batchTimer: NodeJS.Timeout | null = null;
   private eventSinks = new Set<EventSink>();
   private stateSinks = new Set<StateSink>();
@@ -232,12 +235,20 @@ export class SessionManager {
       kind: event.kind,
       dir: event.dir,
       summary: session.redactor.text(event.summary),
-      ...(event.data === undefined ? {} : { data: session.redactor.value(event.data) }),
     };
-    session.writer.append(full);
+    if (event.data !== undefined) full.data = event.data;
+    let line = JSON.stringify(full);
+    // Serialise once; walk the data only when the serialisation shows a credential key or a known secret.
+    if (event.data !== undefined && session.redactor.mayNeedRedaction(line)) {
+      full.data = session.redactor.value(event.data);
+      line = JSON.stringify(full);
+    }
+    session.writer.appendLine(line);
     const box = this.outbox.get(session.summary.id);
-    if (box) box.push(full);
-    else this.outbox.set(session.summary.id, [full]);
+    if (box) {
+      box.events.push(full);
+      box.lines.push(line);
+    } else this.outbox.set(session.summary.id, { events: [full], lines: [line] });
     if (!this.batchTimer) this.batchTimer = setTimeout(() => this.drain(), BATCH_MS);
     return full;
   }
@@ -297,7 +308,10 @@ export class SessionManager {
     this.batchTimer = null;
     const box = this.outbox;
     this.outbox = new Map();
-    for (const [id, events] of box) for (const sink of this.eventSinks) sink(id, events);
+    for (const [id, { events, lines }] of box) {
+      const json = `[${lines.join(',')}]`;
+      for (const sink of this.eventSinks) sink(id, events, json);
+    }
   }
 }
 

@@ -31,7 +31,16 @@ export class BridgeServer {
       ws.on('close', () => this.clients.delete(ws));
       ws.on('message', (raw) => void this.onMessage(ws, raw.toString()));
     });
-    this.unsubscribe.push(this.core.sessions.onEvents((sessionId, events) => this.push('session.events', { sessionId, events })));
+    this.unsubscribe.push(
+      this.core.sessions.onEvents((sessionId, _events, json) => {
+        // The batch arrives already serialised: splice it in rather than stringify 100k events again.
+        const text = `{"channel":"session.events","payload":{"sessionId":${JSON.stringify(sessionId)},"events":${json}}}`;
+        for (const ws of this.clients) {
+          this.traffic.push(text);
+          ws.send(text);
+        }
+      }),
+    );
     this.unsubscribe.push(this.core.sessions.onState((summary) => this.push('session.state', summary)));
   }
 

@@ -46,4 +46,14 @@ describe('Redactor', () => {
     expect(lastFour('abcd')).toBe('');
     expect(mask('secret-9876')).toBe('••••9876');
   });
+
+  it('pre-checks serialised events so only those with a credential key or a known secret are walked', () => {
+    const r = new Redactor();
+    expect(r.mayNeedRedaction(JSON.stringify({ llm_response: 'hello', max_tokens: 100, z_index: 1 }))).toBe(false);
+    expect(r.mayNeedRedaction(JSON.stringify({ headers: { 'X-Api-Key': 'k' } }))).toBe(true);
+    expect(r.mayNeedRedaction(JSON.stringify({ LLMConfig: JSON.stringify({ API_Key: 'k' }) }))).toBe(true);
+    r.add('needle-secret-1234');
+    expect(r.mayNeedRedaction(JSON.stringify({ note: 'has needle-secret-1234 inside' }))).toBe(true);
+    expect(r.mayNeedRedaction(JSON.stringify({ nested: JSON.stringify({ note: 'needle-secret-1234' }) }))).toBe(true);
+  });
 });
