@@ -1,13 +1,135 @@
-import type { VendorDescriptor } from '../types.ts';
+import type { CredentialField, OperationDescriptor, RoomJoinContext, RoomJoinInfo, VendorDescriptor } from '../types.ts';
+import type { JsonSchema, Localized } from '../../schema.ts';
+import { ACTIONS, EXAMPLES, HOSTS, REGIONS, REGION_LABELS, SCHEMAS, extraRules, type TencentAction } from './schemas.ts';
+import { ENDPOINTS, inspectAction, runAction } from './client.ts';
+import { SANDBOX_CREDENTIALS, TencentSandbox } from './sandbox.ts';
+import { genUserSig } from './usersig.ts';
 
-// Placeholder descriptor: the tencent vendor issue replaces it with schemas, client, sandbox and CLI.
+const cred = (name: string, en: string, zh: string, secret: boolean, description?: Localized): CredentialField => ({
+  name,
+  label: { en, zh },
+  env: `PARLEY_TENCENT_${name}`,
+  secret,
+  ...(description ? { description } : {}),
+});
+
+const CREDENTIALS: CredentialField[] = [
+  cred('SECRET_ID', 'SecretId', 'SecretId', true, { en: 'Tencent Cloud API key id (signs every API call).', zh: '腾讯云 API 密钥 ID（用于签名）。' }),
+  cred('SECRET_KEY', 'SecretKey', 'SecretKey', true, { en: 'Tencent Cloud API secret key.', zh: '腾讯云 API 密钥 Key。' }),
+  cred('SDK_APP_ID', 'TRTC SDKAppID', 'TRTC SDKAppID', false, { en: 'TRTC application id, for UserSig.', zh: 'TRTC 应用 ID，用于生成 UserSig。' }),
+  cred('SDK_SECRET_KEY', 'TRTC SDK secret key', 'TRTC SDK 密钥', true, { en: 'TRTC application secret key: mints UserSig for the bot and the console user.', zh: 'TRTC 应用密钥，用于为机器人和控制台用户生成 UserSig。' }),
+  cred('LLM_API_KEY', 'LLM API key', 'LLM API Key', true, { en: 'Referenced as {{secret:LLM_API_KEY}} in LLMConfig.APIKey.', zh: '在 LLMConfig.APIKey 中以 {{secret:LLM_API_KEY}} 引用。' }),
+  cred('TTS_SECRET_ID', 'TTS SecretId', 'TTS SecretId', true, { en: 'Tencent Cloud TTS SecretId, referenced in TTSConfig.', zh: '腾讯云 TTS SecretId，在 TTSConfig 中引用。' }),
+  cred('TTS_SECRET_KEY', 'TTS SecretKey', 'TTS SecretKey', true, { en: 'Tencent Cloud TTS SecretKey, referenced in TTSConfig.', zh: '腾讯云 TTS SecretKey，在 TTSConfig 中引用。' }),
+];
+
+const settingsSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    endpoint: {
+      type: 'string',
+      enum: [...ENDPOINTS, 'custom'],
+      default: ENDPOINTS[0],
+      'x-enum-labels': {
+        [ENDPOINTS[0]]: { en: `${HOSTS[0]} (China site)`, zh: `${HOSTS[0]}（中国站）` },
+        [ENDPOINTS[1]]: { en: `${HOSTS[1]} (international)`, zh: `${HOSTS[1]}（国际站）` },
+        custom: { en: 'Custom URL', zh: '自定义地址' },
+      },
+      description: 'API endpoint for live mode.',
+      'x-description-zh': '真实模式下的 API 地址。',
+    },
+    customEndpoint: { type: 'string', description: 'Endpoint URL when "Custom URL" is chosen.', 'x-description-zh': '选择“自定义地址”时使用的 URL。', examples: ['https://trtc.ap-guangzhou.tencentcloudapi.com'] },
+    region: { type: 'string', enum: [...REGIONS], default: 'ap-guangzhou', 'x-enum-labels': REGION_LABELS, description: 'X-TC-Region.', 'x-description-zh': '地域（X-TC-Region）。' },
+    language: {
+      type: 'string',
+      enum: ['', 'zh-CN', 'en-US'],
+      default: '',
+      'x-enum-labels': { '': { en: 'Not sent', zh: '不发送' }, 'zh-CN': { en: 'Chinese', zh: '中文' }, 'en-US': { en: 'English', zh: '英文' } },
+      description: 'X-TC-Language: language of error messages.',
+      'x-description-zh': 'X-TC-Language：错误信息的语言。',
+    },
+    signedHeaders: {
+      type: 'string',
+      enum: ['content-type;host;x-tc-action', 'content-type;host'],
+      default: 'content-type;host;x-tc-action',
+      'x-enum-labels': {
+        'content-type;host;x-tc-action': { en: 'content-type;host;x-tc-action (current official demos)', zh: 'content-type;host;x-tc-action（官方示例）' },
+        'content-type;host': { en: 'content-type;host (older SDKs)', zh: 'content-type;host（旧版 SDK）' },
+      },
+      description: 'Headers covered by the TC3 signature.',
+      'x-description-zh': 'TC3 签名覆盖的请求头。',
+    },
+    timestampOverride: {
+      type: 'integer',
+      minimum: 0,
+      default: 0,
+      'x-unit': 's',
+      description: 'For testing: sign with this Unix timestamp instead of the clock (0 = use the clock). An old value reproduces AuthFailure.SignatureExpire.',
+      'x-description-zh': '测试用：以该 Unix 时间戳签名（0 表示使用当前时间）。过旧的值可复现 AuthFailure.SignatureExpire。',
+    },
+  },
+  additionalProperties: false,
+};
+
+const TITLES: Record<TencentAction, [Localized, Localized]> = {
+  StartAIConversation: [
+    { en: 'Start AI conversation', zh: '启动 AI 对话' },
+    { en: 'The bot joins the TRTC room and talks with TargetUserId. Then join the room from the Tencent panel.', zh: '机器人进入 TRTC 房间与 TargetUserId 对话，随后可在面板中进房。' },
+  ],
+  StopAIConversation: [{ en: 'Stop AI conversation', zh: '停止 AI 对话' }, { en: 'End a task by TaskId.', zh: '按 TaskId 结束任务。' }],
+  DescribeAIConversation: [{ en: 'Describe AI conversation', zh: '查询 AI 对话' }, { en: 'Task status: Idle, Preparing, InProgress or Stopped.', zh: '任务状态：Idle、Preparing、InProgress 或 Stopped。' }],
+  UpdateAIConversation: [{ en: 'Update AI conversation', zh: '更新 AI 对话' }, { en: 'Change a running task; omitted fields are kept.', zh: '更新运行中的任务，未填写的字段不变。' }],
+  ControlAIConversation: [{ en: 'Control AI conversation', zh: '控制 AI 对话' }, { en: 'Push text for the bot to speak, or send content to the LLM.', zh: '推送文本让机器人播报，或向 LLM 发送内容。' }],
+};
+
+const operation = (action: TencentAction): OperationDescriptor => ({
+  id: action,
+  title: TITLES[action][0],
+  description: TITLES[action][1],
+  // Start is a room session: after the control-plane call the renderer joins the TRTC room until the user stops it.
+  transport: action === 'StartAIConversation' ? 'room' : 'http',
+  schema: SCHEMAS[action],
+  example: EXAMPLES[action],
+  run: (ctx) => runAction(action, ctx),
+  inspect: (ctx) => inspectAction(action, ctx),
+  validate: (payload) => extraRules(action, payload),
+});
+
+/** UserSig lifetime for the console's own room user: one join, so a day is plenty. */
+const JOIN_USERSIG_EXPIRE_S = 24 * 3600;
+
+/** Join parameters for the console user (AgentConfig.TargetUserId, the user the bot listens to), minted per join. */
+export async function tencentRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInfo> {
+  const p = ctx.payload as { SdkAppId?: number; RoomId?: string; RoomIdType?: number; AgentConfig?: { UserId?: string; TargetUserId?: string; SubtitleMode?: number } };
+  if (!p.SdkAppId || !p.RoomId || !p.AgentConfig?.TargetUserId) throw new Error('room.join: the StartAIConversation payload has no SdkAppId, RoomId or AgentConfig.TargetUserId');
+  const userId = p.AgentConfig.TargetUserId;
+  const userSig = genUserSig({ sdkAppId: p.SdkAppId, userId, secretKey: await ctx.credential('SDK_SECRET_KEY'), expireSeconds: JOIN_USERSIG_EXPIRE_S });
+  const stringRoom = p.RoomIdType === 1;
+  if (!stringRoom && !/^\d+$/.test(p.RoomId)) throw new Error(`room.join: RoomId "${p.RoomId}" is not numeric but RoomIdType is 0 (numeric)`);
+  return {
+    vendor: 'tencent',
+    params: {
+      sdkAppId: p.SdkAppId,
+      userId,
+      userSig,
+      ...(stringRoom ? { strRoomId: p.RoomId } : { roomId: Number(p.RoomId) }),
+      botUserId: p.AgentConfig.UserId ?? '',
+      subtitleMode: p.AgentConfig.SubtitleMode ?? 0,
+      taskId: (ctx.result as { TaskId?: string } | undefined)?.TaskId ?? '',
+      expiresAt: new Date(Date.now() + JOIN_USERSIG_EXPIRE_S * 1000).toISOString(),
+    },
+    sensitive: ['userSig'],
+  };
+}
+
 export const tencent: VendorDescriptor = {
   id: 'tencent',
   title: { en: 'Tencent TRTC AI Conversation', zh: '腾讯云 TRTC AI 对话' },
-  credentials: [{ name: 'SECRET_ID', label: { en: 'SecretId', zh: 'SecretId' }, env: 'PARLEY_TENCENT_SECRET_ID', secret: true }, { name: 'SECRET_KEY', label: { en: 'SecretKey', zh: 'SecretKey' }, env: 'PARLEY_TENCENT_SECRET_KEY', secret: true }],
-  settingsSchema: { type: 'object', properties: { endpoint: { type: 'string', description: 'Base URL for live mode' } } },
-  defaultSettings: () => ({ endpoint: 'https://trtc.tencentcloudapi.com' }),
-  operations: [],
-  mountSandbox: () => undefined,
-  sandboxCredentials: {},
+  credentials: CREDENTIALS,
+  settingsSchema,
+  defaultSettings: () => ({ endpoint: ENDPOINTS[0], region: 'ap-guangzhou', language: '', signedHeaders: 'content-type;host;x-tc-action', timestampOverride: 0 }),
+  operations: ACTIONS.map(operation),
+  mountSandbox: (host) => new TencentSandbox().mount(host),
+  sandboxCredentials: { ...SANDBOX_CREDENTIALS },
+  roomJoin: tencentRoomJoin,
 };

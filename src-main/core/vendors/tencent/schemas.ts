@@ -419,3 +419,10 @@ export const EXAMPLES: Record<TencentAction, Record<string, unknown>> = {
   UpdateAIConversation: { TaskId: '', WelcomeMessage: 'Hello again', InterruptMode: 0, InterruptSpeechDuration: 500 },
   ControlAIConversation: { TaskId: '', Command: 'ServerPushText', ServerPushText: { Text: '你好很高兴为您服务', Interrupt: true } },
 };
+
+/** Rules JSON Schema cannot express here, shared by core validation and the sandbox. */
+export function extraRules(action: TencentAction, payload: Record<string, unknown>): { path: string; message: string }[] {
+  if (action === 'DescribeAIConversation' && !payload.TaskId && !payload.SessionId)
+    return [{ path: '/TaskId', message: '/TaskId: give TaskId or SessionId to say which task to describe' }];
+  return [];
+}

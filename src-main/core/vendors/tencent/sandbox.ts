@@ -1,0 +1,255 @@
+/**
+ * A loopback Tencent Cloud API 3.0 endpoint for the TRTC AI conversation actions. It verifies the TC3 signature,
+ * validates parameters with the descriptor's own schemas, keeps tasks with a status lifecycle, rate-limits, and
+ * answers in the API 3.0 envelope (HTTP 200 with Response.Error, as Tencent does).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { SandboxHost, SandboxRequest, SandboxResponse } from '../../sandbox/host.ts';
+import type { JsonSchema } from '../../schema.ts';
+import { validateSchema } from '../../payload.ts';
+import { ACTIONS, API_VERSION, REGIONS, SCHEMAS, extraRules, type TencentAction } from './schemas.ts';
+import { MAX_CLOCK_SKEW_S, expectedSignature, parseAuthorization, sameHex, utcDate } from './tc3.ts';
+import { verifyUserSig } from './usersig.ts';
+
+export const SANDBOX_CREDENTIALS = {
+  SECRET_ID: 'AKIDsandbox-tencent-id-0001',
+  SECRET_KEY: 'sandbox-tencent-key-0001',
+  SDK_APP_ID: '1400000001',
+  SDK_SECRET_KEY: 'sandbox-tencent-sdk-key-0001',
+  LLM_API_KEY: 'sandbox-tencent-llm-key-0001',
+  TTS_SECRET_ID: 'sandbox-tencent-tts-id-0001',
+  TTS_SECRET_KEY: 'sandbox-tencent-tts-key-0001',
+};
+
+export type TaskStatus = 'Idle' | 'Preparing' | 'InProgress' | 'Stopped';
+
+interface Task {
+  taskId: string;
+  sessionId: string;
+  sdkAppId: number;
+  roomId: string;
+  startedAt: number;
+  stoppedAt: number | null;
+  payload: Record<string, unknown>;
+}
+
+export interface TencentSandboxOptions {
+  now?: () => number;
+  /** Status walk: Idle until idleMs after start, Preparing until preparingMs, then InProgress until stopped. */
+  idleMs?: number;
+  preparingMs?: number;
+  /** A stopped task is reported as Stopped (cleaning up) this long, then forgotten. */
+  stoppedMs?: number;
+  /** Requests per second per SecretId and action. */
+  rateLimit?: number;
+  /** SecretId → SecretKey accepted by the endpoint; SdkAppId → SDK secret key for UserSig checks. */
+  keys?: Record<string, string>;
+  sdkKeys?: Record<number, string>;
+}
+
+class ApiError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export class TencentSandbox {
+  private tasks = new Map<string, Task>();
+  private hits = new Map<string, number[]>();
+  private readonly now: () => number;
+  private readonly idleMs: number;
+  private readonly preparingMs: number;
+  private readonly stoppedMs: number;
+  private readonly rateLimit: number;
+  private readonly keys: Record<string, string>;
+  private readonly sdkKeys: Record<number, string>;
+
+  constructor(opts: TencentSandboxOptions = {}) {
+    this.now = opts.now ?? Date.now;
+    this.idleMs = opts.idleMs ?? 300;
+    this.preparingMs = opts.preparingMs ?? 1000;
+    this.stoppedMs = opts.stoppedMs ?? 60_000;
+    this.rateLimit = opts.rateLimit ?? 20;
+    this.keys = opts.keys ?? { [SANDBOX_CREDENTIALS.SECRET_ID]: SANDBOX_CREDENTIALS.SECRET_KEY };
+    // Any SdkAppId is accepted with the sandbox SDK secret key, so the doc example's app id works after "Fill UserSig".
+    this.sdkKeys = opts.sdkKeys ?? {};
+  }
+
+  mount(host: SandboxHost, vendor = 'tencent'): void {
+    host.http(vendor, 'POST', '/', (req) => this.handle(req));
+  }
+
+  /** One API 3.0 call. Always HTTP 200; errors are in Response.Error. */
+  handle(req: SandboxRequest): SandboxResponse {
+    const requestId = randomUUID();
+    try {
+      const action = this.authenticate(req);
+      this.limit(req, action);
+      const payload = this.parameters(action, req.body);
+      return { status: 200, body: { Response: { ...this.dispatch(action, payload), RequestId: requestId } } };
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      return { status: 200, body: { Response: { Error: { Code: err.code, Message: err.message }, RequestId: requestId } } };
+    }
+  }
+
+  status(task: Task): TaskStatus {
+    if (task.stoppedAt !== null) return 'Stopped';
+    const age = this.now() - task.startedAt;
+    return age < this.idleMs ? 'Idle' : age < this.preparingMs ? 'Preparing' : 'InProgress';
+  }
+
+  private authenticate(req: SandboxRequest): TencentAction {
+    const h = req.headers;
+    const action = h['x-tc-action'];
+    if (!action) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Action` (header X-TC-Action).');
+    if (!(ACTIONS as readonly string[]).includes(action)) throw new ApiError('InvalidAction', `The requested action \`${action}\` does not exist.`);
+    if (!h['x-tc-version']) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Version` (header X-TC-Version).');
+    if (h['x-tc-version'] !== API_VERSION) throw new ApiError('NoSuchVersion', `The API version \`${h['x-tc-version']}\` does not exist (expected ${API_VERSION}).`);
+    const region = h['x-tc-region'];
+    if (!region) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Region` (header X-TC-Region).');
+    if (!(REGIONS as readonly string[]).includes(region)) throw new ApiError('UnsupportedRegion', `The action \`${action}\` does not support the region \`${region}\`.`);
+    const tsText = h['x-tc-timestamp'];
+    if (!tsText || !/^\d+$/.test(tsText)) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Timestamp` (header X-TC-Timestamp, Unix seconds).');
+
+    const auth = parseAuthorization(h.authorization);
+    if (!auth) throw new ApiError('AuthFailure.InvalidAuthorization', 'The Authorization header is not a TC3-HMAC-SHA256 header: `TC3-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.');
+    const secretKey = this.keys[auth.secretId];
+    if (secretKey === undefined) throw new ApiError('AuthFailure.SecretIdNotFound', 'The SecretId is not found, please ensure that your SecretId is correct.');
+    const timestamp = Number(tsText);
+    const skew = Math.floor(this.now() / 1000) - timestamp;
+    if (Math.abs(skew) > MAX_CLOCK_SKEW_S)
+      throw new ApiError('AuthFailure.SignatureExpire', `Signature expired. Timestamp is ${timestamp}, server time is ${Math.floor(this.now() / 1000)}: the difference must be within ${MAX_CLOCK_SKEW_S} seconds.`);
+    if (!auth.signedHeaders.includes('content-type') || !auth.signedHeaders.includes('host'))
+      throw new ApiError('AuthFailure.SignatureFailure', 'SignedHeaders must include content-type and host.');
+    if (auth.date !== utcDate(timestamp) || auth.service !== 'trtc')
+      throw new ApiError('AuthFailure.SignatureFailure', `The credential scope ${auth.date}/${auth.service}/tc3_request does not match the timestamp date ${utcDate(timestamp)} and service trtc.`);
+    let expected: string;
+    try {
+      expected = expectedSignature({ secretKey, auth, headers: h, body: req.body, timestamp });
+    } catch {
+      throw new ApiError('AuthFailure.SignatureFailure', 'A header listed in SignedHeaders was not sent.');
+    }
+    if (!sameHex(expected, auth.signature)) throw new ApiError('AuthFailure.SignatureFailure', 'The provided credentials could not be validated. Please check your signature is correct.');
+    return action as TencentAction;
+  }
+
+  private limit(req: SandboxRequest, action: TencentAction): void {
+    const key = `${parseAuthorization(req.headers.authorization)!.secretId}/${action}`;
+    const now = this.now();
+    const recent = (this.hits.get(key) ?? []).filter((t) => now - t < 1000);
+    if (recent.length >= this.rateLimit) {
+      this.hits.set(key, recent);
+      throw new ApiError('RequestLimitExceeded', `Your current request count exceeds the frequency limit of this API (${this.rateLimit} requests per second).`);
+    }
+    recent.push(now);
+    this.hits.set(key, recent);
+  }
+
+  private parameters(action: TencentAction, body: Buffer): Record<string, unknown> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(body.toString('utf8') || '{}');
+    } catch {
+      throw new ApiError('InvalidParameter', 'The request body is not valid JSON.');
+    }
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ApiError('InvalidParameter', 'The request body must be a JSON object.');
+    const schema = SCHEMAS[action];
+    const value = fromWire(schema, raw, '') as Record<string, unknown>;
+    const errors = validateSchema(schema, value);
+    if (errors.length === 0) errors.push(...extraRules(action, value));
+    const first = errors[0];
+    if (first) {
+      const field = first.path.replace(/^\//, '').replace(/\//g, '.') || 'body';
+      if (/: required$|give TaskId or SessionId/.test(first.message)) throw new ApiError('MissingParameter', `The request is missing a required parameter \`${field}\`. ${first.message}`);
+      if (/unknown field$/.test(first.message)) throw new ApiError('UnknownParameter', `The parameter \`${field}\` is not recognized.`);
+      throw new ApiError(invalidCode(field), `The value of the parameter \`${field}\` is invalid: ${first.message}`);
+    }
+    return value;
+  }
+
+  private dispatch(action: TencentAction, p: Record<string, unknown>): Record<string, unknown> {
+    switch (action) {
+      case 'StartAIConversation':
+        return this.start(p);
+      case 'StopAIConversation': {
+        const task = this.live(String(p.TaskId));
+        task.stoppedAt = this.now();
+        return {};
+      }
+      case 'DescribeAIConversation': {
+        const task = this.find(p);
+        return { StartTime: new Date(task.startedAt).toISOString(), Status: this.status(task), TaskId: task.taskId, SessionId: task.sessionId };
+      }
+      case 'UpdateAIConversation':
+        this.live(String(p.TaskId));
+        return {};
+      case 'ControlAIConversation':
+        this.live(String(p.TaskId));
+        return {};
+    }
+  }
+
+  private start(p: Record<string, unknown>): Record<string, unknown> {
+    this.forgetOld();
+    const agent = p.AgentConfig as { UserId: string; UserSig: string };
+    const sdkAppId = p.SdkAppId as number;
+    const check = verifyUserSig({ userSig: agent.UserSig, sdkAppId, userId: agent.UserId, secretKey: this.sdkKeys[sdkAppId] ?? SANDBOX_CREDENTIALS.SDK_SECRET_KEY, now: this.now() });
+    if (!check.ok) throw new ApiError('InvalidParameter.UserSig', `UserSig is expired or wrong (${check.reason}).`);
+    const sessionId = typeof p.SessionId === 'string' ? p.SessionId : '';
+    if (sessionId && [...this.tasks.values()].some((t) => t.sessionId === sessionId))
+      throw new ApiError('FailedOperation.TaskExist', `Task already exists: SessionId \`${sessionId}\` is used by another task.`);
+    const task: Task = { taskId: randomBytes(24).toString('base64url'), sessionId, sdkAppId, roomId: String(p.RoomId), startedAt: this.now(), stoppedAt: null, payload: p };
+    this.tasks.set(task.taskId, task);
+    return { TaskId: task.taskId };
+  }
+
+  /** A task that exists and has not been stopped. */
+  private live(taskId: string): Task {
+    this.forgetOld();
+    const task = this.tasks.get(taskId);
+    if (!task || task.stoppedAt !== null) throw new ApiError('FailedOperation.TaskNotExist', `Task \`${taskId}\` does not exist or has already stopped.`);
+    return task;
+  }
+
+  private find(p: Record<string, unknown>): Task {
+    this.forgetOld();
+    const task = typeof p.TaskId === 'string' ? this.tasks.get(p.TaskId) : [...this.tasks.values()].find((t) => t.sessionId === p.SessionId);
+    if (!task || (typeof p.SdkAppId === 'number' && task.sdkAppId !== p.SdkAppId))
+      throw new ApiError('FailedOperation.TaskNotExist', `Task \`${String(p.TaskId ?? p.SessionId)}\` does not exist.`);
+    return task;
+  }
+
+  private forgetOld(): void {
+    const now = this.now();
+    for (const [id, t] of this.tasks) if (t.stoppedAt !== null && now - t.stoppedAt > this.stoppedMs) this.tasks.delete(id);
+  }
+}
+
+/** Fields TRTC documents with their own InvalidParameter sub-code. */
+const FIELD_CODES: Record<string, string> = { SdkAppId: 'InvalidParameter.SdkAppId', RoomId: 'InvalidParameter.RoomId', TaskId: 'InvalidParameter.TaskId', 'AgentConfig.UserSig': 'InvalidParameter.UserSig' };
+
+function invalidCode(field: string): string {
+  return FIELD_CODES[field] ?? (field.startsWith('LLMConfig') ? 'InvalidParameter.LLMConfig' : field.startsWith('TTSConfig') ? 'InvalidParameter.TTSConfig' : 'InvalidParameterValue');
+}
+
+/** Inverse of toWire: json-string fields back to objects so the builder schema validates them. */
+export function fromWire(schema: JsonSchema, value: unknown, path: string): unknown {
+  if (schema['x-wire'] === 'json-string') {
+    if (typeof value !== 'string') return value; // the schema reports the type error
+    try {
+      return JSON.parse(value);
+    } catch {
+      const field = path.replace(/^\//, '').replace(/\//g, '.');
+      throw new ApiError(invalidCode(field), `The value of the parameter \`${field}\` is invalid: expected a JSON string.`);
+    }
+  }
+  if (value && typeof value === 'object' && !Array.isArray(value) && schema.properties) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = schema.properties[k] ? fromWire(schema.properties[k]!, v, `${path}/${k}`) : v;
+    return out;
+  }
+  return value;
+}
