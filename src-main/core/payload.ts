@@ -41,7 +41,9 @@ function closestOneOfBranch(errors: ErrorObject[]): ErrorObject[] {
       byBranch.set(branch, [...(byBranch.get(branch) ?? []), x]);
     }
     if (byBranch.size === 0) continue;
-    const best = [...byBranch.values()].sort((a, b) => a.filter((x) => x.keyword !== 'if').length - b.filter((x) => x.keyword !== 'if').length)[0]!;
+    // A failed `const` marks a branch for another shape (e.g. llm.enableAgent), so it weighs double.
+    const score = (list: ErrorObject[]) => list.reduce((n, x) => n + (x.keyword === 'if' ? 0 : x.keyword === 'const' ? 2 : 1), 0);
+    const best = [...byBranch.values()].sort((a, b) => score(a) - score(b))[0]!;
     out = out.filter((x) => x !== e && (!x.schemaPath.startsWith(prefix) || best.includes(x)));
   }
   return out;
