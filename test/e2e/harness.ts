@@ -1,4 +1,6 @@
 import { mkdtempSync, mkdirSync, existsSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -14,8 +16,11 @@ export interface Harness {
   page: Page;
   context: BrowserContext;
   browser: Browser;
+  /** The in-process core (absent with `coreProcess: true`). */
   core: Core;
   bridge: BridgeServer;
+  /** With `coreProcess: true`: the child process running core + bridge (SIGKILL it to simulate a crash). */
+  coreChild?: ChildProcess;
   dataDir: string;
   /** Keychain service used by this run's core (unique per harness, so runs never see each other's secrets). */
   keychainService: string;
@@ -34,6 +39,19 @@ export interface HarnessOptions {
   viewport?: { width: number; height: number };
   locale?: string;
   keychainService?: string;
+  /** Run core + bridge in a child process instead of in-process (for crash tests). `core`/`bridge` are then unusable. */
+  coreProcess?: boolean;
+}
+
+/** Start core + bridge in a child process; resolves with its bridge URL once it listens. */
+export async function startCoreProcess(dataDir: string, keychainService: string): Promise<{ child: ChildProcess; bridgeUrl: string }> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'support', 'core-process.ts'), dataDir, keychainService], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const bridgeUrl = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`core process exited with ${code} before listening`)));
+    lines.once('line', (line) => resolve((JSON.parse(line) as { bridgeUrl: string }).bridgeUrl));
+  });
+  return { child, bridgeUrl };
 }
 
 export const CHROMIUM_ARGS = [
@@ -61,13 +79,26 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` first');
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-e2e-'));
   const keychainService = options.keychainService ?? `parley-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const core = createCore({ dataDir, secrets: new KeychainSecretStore(keychainService), version: 'e2e', locale: options.locale ?? 'en', seedSandboxProfiles: true });
-  const bridge = new BridgeServer(core);
-  await bridge.start();
+  let core: Core;
+  let bridge: BridgeServer;
+  let coreChild: ChildProcess | undefined;
+  let bridgeUrl: string;
+  if (options.coreProcess) {
+    const started = await startCoreProcess(dataDir, keychainService);
+    coreChild = started.child;
+    bridgeUrl = started.bridgeUrl;
+    core = new Proxy({} as Core, { get: () => { throw new Error('harness: core runs in a child process (coreProcess: true)'); } });
+    bridge = { traffic: [], close: async () => undefined } as unknown as BridgeServer;
+  } else {
+    core = createCore({ dataDir, secrets: new KeychainSecretStore(keychainService), version: 'e2e', locale: options.locale ?? 'en', seedSandboxProfiles: true });
+    bridge = new BridgeServer(core);
+    await bridge.start();
+    bridgeUrl = bridge.url;
+  }
   const site = await serveStatic(rendererDir);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...(options.chromiumArgs ?? [])] });
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 900 }, locale: options.locale ?? 'en-US' });
-  await context.addInitScript({ content: bridgeClientScript(bridge.url) });
+  await context.addInitScript({ content: bridgeClientScript(bridgeUrl) });
   const page = await context.newPage();
   const consoleErrors: string[] = [];
   page.on('pageerror', (err) => consoleErrors.push(err.message));
@@ -80,6 +111,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     browser,
     core,
     bridge,
+    coreChild,
     dataDir,
     keychainService,
     async screenshot(name) {
@@ -96,7 +128,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await browser.close().catch(() => undefined);
       await bridge.close();
       await site.close();
-      await core.close();
+      if (coreChild) {
+        if (coreChild.exitCode === null && coreChild.signalCode === null) {
+          coreChild.kill('SIGTERM');
+          await new Promise((r) => coreChild!.once('exit', r));
+        }
+      } else await core.close();
     },
   };
 }

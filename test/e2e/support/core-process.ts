@@ -1,0 +1,17 @@
+// The core and its WebSocket bridge in a process of their own, so a test can SIGKILL it (crash safety).
+// argv: dataDir keychainService. Prints one JSON line {"bridgeUrl": ...} when ready.
+import { createCore } from '../../../src-main/core/core.ts';
+import { KeychainSecretStore } from '../../../src-main/core/secrets/store.ts';
+import { BridgeServer } from './bridge-server.ts';
+
+const [dataDir, keychainService] = process.argv.slice(2);
+if (!dataDir || !keychainService) throw new Error('usage: core-process.ts DATA_DIR KEYCHAIN_SERVICE');
+const core = createCore({ dataDir, secrets: new KeychainSecretStore(keychainService), version: 'e2e', seedSandboxProfiles: true });
+const bridge = new BridgeServer(core);
+await bridge.start();
+process.stdout.write(JSON.stringify({ bridgeUrl: bridge.url }) + '\n');
+process.on('SIGTERM', async () => {
+  await bridge.close();
+  await core.close();
+  process.exit(0);
+});
