@@ -5,11 +5,11 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SandboxHost, SandboxRequest, SandboxResponse } from '../../sandbox/host.ts';
-import type { JsonSchema } from '../../schema.ts';
 import { validateSchema } from '../../payload.ts';
 import { ACTIONS, API_VERSION, REGIONS, SCHEMAS, extraRules, type TencentAction } from './schemas.ts';
 import { MAX_CLOCK_SKEW_S, expectedSignature, parseAuthorization, sameHex, utcDate } from './tc3.ts';
 import { verifyUserSig } from './usersig.ts';
+import { fromWire } from './wire.ts';
 
 export const SANDBOX_CREDENTIALS = {
   SECRET_ID: 'AKIDsandbox-tencent-id-0001',
@@ -157,7 +157,9 @@ export class TencentSandbox {
     }
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ApiError('InvalidParameter', 'The request body must be a JSON object.');
     const schema = SCHEMAS[action];
-    const value = fromWire(schema, raw, '') as Record<string, unknown>;
+    const value = fromWire(schema, raw, (field) => {
+      throw new ApiError(invalidCode(field), `The value of the parameter \`${field}\` is invalid: expected a JSON string.`);
+    }) as Record<string, unknown>;
     const errors = validateSchema(schema, value);
     if (errors.length === 0) errors.push(...extraRules(action, value));
     const first = errors[0];
@@ -233,23 +235,4 @@ const FIELD_CODES: Record<string, string> = { SdkAppId: 'InvalidParameter.SdkApp
 
 function invalidCode(field: string): string {
   return FIELD_CODES[field] ?? (field.startsWith('LLMConfig') ? 'InvalidParameter.LLMConfig' : field.startsWith('TTSConfig') ? 'InvalidParameter.TTSConfig' : 'InvalidParameterValue');
-}
-
-/** Inverse of toWire: json-string fields back to objects so the builder schema validates them. */
-export function fromWire(schema: JsonSchema, value: unknown, path: string): unknown {
-  if (schema['x-wire'] === 'json-string') {
-    if (typeof value !== 'string') return value; // the schema reports the type error
-    try {
-      return JSON.parse(value);
-    } catch {
-      const field = path.replace(/^\//, '').replace(/\//g, '.');
-      throw new ApiError(invalidCode(field), `The value of the parameter \`${field}\` is invalid: expected a JSON string.`);
-    }
-  }
-  if (value && typeof value === 'object' && !Array.isArray(value) && schema.properties) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = schema.properties[k] ? fromWire(schema.properties[k]!, v, `${path}/${k}`) : v;
-    return out;
-  }
-  return value;
 }
