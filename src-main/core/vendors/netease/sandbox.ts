@@ -31,7 +31,7 @@ interface Task {
 }
 
 /** Shape errors (the request is not well-formed) answer 400; value errors 601. */
-const SHAPE_ERROR = /: (required|expected (object|array|string|integer|number|boolean)|unknown field)$|must match exactly one schema/;
+const SHAPE_ERROR = /: (required( when .*)?|expected (object|array|string|integer|number|boolean)|unknown field)$|must match exactly one schema/;
 
 export function classifyValidation(errors: PayloadError[]): 400 | 601 {
   return errors.some((e) => SHAPE_ERROR.test(e.message)) ? 400 : 601;
