@@ -1,0 +1,371 @@
+import type { JsonSchema } from '../../schema.ts';
+import type { PayloadError } from '../types.ts';
+
+/**
+ * chat_bot_v3 start parameters (PROTOCOLS.md §3.4, docs/mindcraft-chatbot-v3.txt). The one source for the form,
+ * the console's validation and the sandbox's 3001 checks. `asr_text` is the demo's text-turn field.
+ */
+export const TTS_MODELS = [
+  'TX_TTSP_realtime',
+  'TX_TTSL_realtime',
+  'MM_TTSL_realtime_speech-01-turbo',
+  'ZJ_TTSL_realtime',
+  'ALI_TTSL_realtime_cosyvoice-v1',
+  'XF_TTS_realtime',
+  'BD_TTS_realtime_zh',
+] as const;
+
+export const chatBotV3Schema: JsonSchema = {
+  type: 'object',
+  title: 'chat_bot_v3',
+  description: 'Parameters of the chat_bot_v3 start message (event_params of agent_event / agent_action).',
+  'x-description-zh': 'chat_bot_v3 初始创建消息的参数(agent_event / agent_action 的 event_params)。',
+  required: ['agent_name', 'mode'],
+  additionalProperties: false,
+  'x-order': [
+    'agent_name', 'mode', 'character_uuid', 'profile_uuid', 'voice_id', 'speed', 'tts_model', 'emotion_output',
+    'upload_format', 'upload_sample_rate', 'language', 'llm_model', 'max_tokens', 'user_name', 'user_age', 'bot_name',
+    'bot_character_description', 'bot_personality', 'bot_tone', 'session_token', 'asr_text',
+  ],
+  properties: {
+    agent_name: {
+      type: 'string',
+      enum: ['chat_bot_v3'],
+      default: 'chat_bot_v3',
+      title: 'Agent',
+      'x-title-zh': '智能体名称',
+      description: 'Name of the agent to call.',
+      'x-description-zh': '调用智能体名称',
+    },
+    mode: {
+      type: 'string',
+      enum: ['pro', 'standard', 'customize'],
+      default: 'pro',
+      title: 'Mode',
+      'x-title-zh': '模式',
+      description: 'Agent mode. customize uses the persona fields below.',
+      'x-description-zh': '智能体模式;customize 使用下方的人设字段。',
+      'x-enum-labels': {
+        pro: { en: 'Pro', zh: '专业版' },
+        standard: { en: 'Standard', zh: '标准版' },
+        customize: { en: 'Customize', zh: '自定义' },
+      },
+    },
+    character_uuid: {
+      type: 'string',
+      title: 'Character UUID',
+      'x-title-zh': '角色 UUID',
+      description: 'Character to talk to. When set, its voice replaces voice_id.',
+      'x-description-zh': '角色 UUID;设置后自动使用该角色的音色,voice_id 无效。',
+      examples: ['mc20250326a54kf'],
+    },
+    profile_uuid: {
+      type: 'string',
+      title: 'Profile UUID',
+      'x-title-zh': '档案 UUID',
+      description: 'User profile UUID.',
+      'x-description-zh': '用户档案 UUID。',
+      examples: ['mc20250327a58srl'],
+    },
+    voice_id: {
+      type: 'string',
+      default: 'female-tianmei',
+      title: 'Voice',
+      'x-title-zh': '音色',
+      description: 'Bot voice (see the TTS voice list). Required unless character_uuid is set, which picks the character\'s voice.',
+      'x-description-zh': '机器人的语音音色,对应的音色请参考 TTS 音色列表。若是调用 character_uuid 则此字段无效,自动选择 character_uuid 中的音色。',
+      examples: ['cute_boy', 'female-tianmei'],
+    },
+    speed: {
+      type: 'number',
+      default: 0,
+      title: 'Speech speed',
+      'x-title-zh': '语速',
+      description: 'TTS speed adjustment (0: the voice\'s normal speed).',
+      'x-description-zh': '语速调节(0 为音色默认语速)。',
+      examples: [0],
+    },
+    tts_model: {
+      type: 'string',
+      enum: [...TTS_MODELS],
+      default: 'TX_TTSP_realtime',
+      title: 'TTS model',
+      'x-title-zh': 'TTS 模型',
+      description: 'Speech synthesis model.',
+      'x-description-zh': '语音合成模型。',
+      'x-enum-labels': {
+        TX_TTSP_realtime: { en: 'Tencent TTS (premium, realtime)', zh: '腾讯 TTS 精品(实时)' },
+        TX_TTSL_realtime: { en: 'Tencent TTS (large model, realtime)', zh: '腾讯 TTS 大模型(实时)' },
+        'MM_TTSL_realtime_speech-01-turbo': { en: 'MiniMax speech-01-turbo (realtime)', zh: 'MiniMax speech-01-turbo(实时)' },
+        ZJ_TTSL_realtime: { en: 'ZJ TTS (large model, realtime)', zh: 'ZJ TTS 大模型(实时)' },
+        'ALI_TTSL_realtime_cosyvoice-v1': { en: 'Alibaba CosyVoice v1 (realtime)', zh: '阿里 CosyVoice v1(实时)' },
+        XF_TTS_realtime: { en: 'iFlytek TTS (realtime)', zh: '讯飞 TTS(实时)' },
+        BD_TTS_realtime_zh: { en: 'Baidu TTS, Chinese (realtime)', zh: '百度 TTS 中文(实时)' },
+      },
+      examples: ['MM_TTSL_realtime_speech-01-turbo'],
+    },
+    emotion_output: {
+      type: 'boolean',
+      default: true,
+      title: 'Emotion output',
+      'x-title-zh': '情绪识别',
+      description: 'Detect the emotion and send it as an emotion output before the answer.',
+      'x-description-zh': '是否启动识别情绪。',
+    },
+    upload_format: {
+      type: 'string',
+      enum: ['pcm', 'wav', 'opus', 'speex', 'aac', 'amr'],
+      default: 'pcm',
+      title: 'Upload format',
+      'x-title-zh': '语音识别格式',
+      description: 'Format of the binary speech frames. Parley sends PCM s16le mono (pcm).',
+      'x-description-zh': '上传语音帧的格式;Parley 发送 PCM s16le 单声道(pcm)。',
+      'x-enum-labels': {
+        pcm: { en: 'PCM s16le', zh: 'PCM s16le' },
+        wav: { en: 'WAV', zh: 'WAV' },
+        opus: { en: 'Opus', zh: 'Opus' },
+        speex: { en: 'Speex', zh: 'Speex' },
+        aac: { en: 'AAC', zh: 'AAC' },
+        amr: { en: 'AMR', zh: 'AMR' },
+      },
+    },
+    upload_sample_rate: {
+      type: 'integer',
+      enum: [8000, 16000],
+      default: 16000,
+      title: 'Upload sample rate',
+      'x-title-zh': '语音识别采样率',
+      description: 'Sample rate of the uploaded speech. Microphone and WAV input are resampled to it.',
+      'x-description-zh': '语音识别采样率;麦克风与 WAV 输入会重采样到该采样率。',
+      'x-unit': 'Hz',
+      'x-enum-labels': { '8000': { en: '8 kHz', zh: '8 kHz' }, '16000': { en: '16 kHz', zh: '16 kHz' } },
+    },
+    language: {
+      type: 'string',
+      enum: ['auto', 'zh', 'en', 'ja', 'yue', 'ko'],
+      default: 'auto',
+      title: 'Language',
+      'x-title-zh': '语言',
+      description: 'Recognition and answer language.',
+      'x-description-zh': '识别与回答语言。',
+      'x-enum-labels': {
+        auto: { en: 'Auto detect', zh: '自动' },
+        zh: { en: 'Chinese (Mandarin)', zh: '中文(普通话)' },
+        en: { en: 'English', zh: '英语' },
+        ja: { en: 'Japanese', zh: '日语' },
+        yue: { en: 'Cantonese', zh: '粤语' },
+        ko: { en: 'Korean', zh: '韩语' },
+      },
+    },
+    llm_model: {
+      type: 'string',
+      enum: ['GLM-4-Air', 'Doubao-1.5-lite-32k', 'abab6.5s-chat'],
+      default: 'abab6.5s-chat',
+      title: 'LLM model',
+      'x-title-zh': 'LLM 大语言模型',
+      description: 'Large language model that writes the answer.',
+      'x-description-zh': 'LLM 大语言模型。',
+      'x-enum-labels': {
+        'GLM-4-Air': { en: 'Zhipu GLM-4-Air', zh: '智谱 GLM-4-Air' },
+        'Doubao-1.5-lite-32k': { en: 'Doubao 1.5 lite 32k', zh: '豆包 1.5 lite 32k' },
+        'abab6.5s-chat': { en: 'MiniMax abab6.5s-chat', zh: 'MiniMax abab6.5s-chat' },
+      },
+    },
+    max_tokens: {
+      type: 'integer',
+      minimum: 20,
+      maximum: 8000,
+      default: 100,
+      title: 'Max tokens',
+      'x-title-zh': '最大 token 数',
+      description: 'Upper limit of the answer length in tokens (20-8000).',
+      'x-description-zh': '回答最大 token 数(20-8000)。',
+    },
+    user_name: {
+      type: 'string',
+      default: 'user_name',
+      title: 'User name',
+      'x-title-zh': '用户名',
+      description: 'How the bot addresses the user.',
+      'x-description-zh': '用户名称。',
+      examples: ['小明'],
+    },
+    user_age: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 150,
+      default: 5,
+      title: 'User age',
+      'x-title-zh': '用户年龄',
+      description: 'User age, used to pitch the answers.',
+      'x-description-zh': '用户年龄设置。',
+    },
+    bot_name: {
+      type: 'string',
+      default: '智酱',
+      title: 'Bot name',
+      'x-title-zh': '机器人名称',
+      description: 'Name of the bot persona.',
+      'x-description-zh': '机器人名称。',
+    },
+    bot_character_description: {
+      type: 'string',
+      title: 'Character description',
+      'x-title-zh': '角色描述',
+      description: 'Who the bot is.',
+      'x-description-zh': '机器人角色描述。',
+      examples: ['智酱是一个彩色史莱姆生物。这是一个搞笑的魔法生物,充满活力,喜欢探索新事物,喜欢帮助小朋友学习。'],
+    },
+    bot_personality: {
+      type: 'string',
+      default: '活泼,好奇,乐观,善良',
+      title: 'Personality',
+      'x-title-zh': '性格',
+      description: 'Personality traits of the bot.',
+      'x-description-zh': '机器人性格。',
+    },
+    bot_tone: {
+      type: 'string',
+      title: 'Tone',
+      'x-title-zh': '语气',
+      description: 'How the bot speaks.',
+      'x-description-zh': '机器人说话语气。',
+      examples: ['用拟人和口语化的方式回答用户,说话习惯附带emoji表情。'],
+    },
+    session_token: {
+      type: 'string',
+      title: 'Session token',
+      'x-title-zh': '会话 token',
+      description: 'Conversation to continue (from the session list / create-session API). Empty: a new conversation.',
+      'x-description-zh': '对话 session(通过获取对话列表 / 创建新对话接口得到);为空则新建对话。',
+      examples: ['0886a1f1-cd25-445a-9f3a-767032da9b84'],
+    },
+    asr_text: {
+      type: 'string',
+      minLength: 1,
+      title: 'Text turn',
+      'x-title-zh': '文本输入',
+      description: 'Send this text instead of speech: the session starts with a text turn (the demo\'s asr_text).',
+      'x-description-zh': '以文本代替语音输入:会话以一次文本对话开始(对应 demo 的 asr_text)。',
+    },
+  },
+};
+
+/** The doc's example body (apifox "示例"). */
+export const CHAT_BOT_V3_EXAMPLE: Record<string, unknown> = {
+  agent_name: 'chat_bot_v3',
+  mode: 'customize',
+  profile_uuid: 'mc20250327a58srl',
+  character_uuid: 'mc20250326a54kf',
+  tts_model: 'MM_TTSL_realtime_speech-01-turbo',
+  speed: 0,
+  max_tokens: 100,
+  emotion_output: true,
+  session_token: '0886a1f1-cd25-445a-9f3a-767032da9b84',
+  upload_format: 'pcm',
+  upload_sample_rate: 16000,
+  language: 'auto',
+};
+
+/** Rules the schema cannot say: voice_id is required unless a character (with its own voice) is chosen. */
+export function validateChatBotV3(payload: Record<string, unknown>): PayloadError[] {
+  const errors: PayloadError[] = [];
+  const hasCharacter = typeof payload.character_uuid === 'string' && payload.character_uuid.trim() !== '';
+  const hasVoice = typeof payload.voice_id === 'string' && payload.voice_id.trim() !== '';
+  if (!hasCharacter && !hasVoice) errors.push({ path: '/voice_id', message: '/voice_id: required unless character_uuid is set' });
+  return errors;
+}
+
+export const PRODUCTION_URL = 'wss://api.mindcraft.com.cn/socket-v1/';
+export const GRAY_URL = 'wss://grayapi.mindcraft.com.cn/socket-v1/';
+
+export const settingsSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['endpoint', 'authMethod'],
+  properties: {
+    endpoint: {
+      type: 'string',
+      pattern: '^wss?://',
+      default: PRODUCTION_URL,
+      title: 'Socket URL',
+      'x-title-zh': 'Socket 地址',
+      description: 'WebSocket URL for live mode. The gray (staging) host is offered as an alternative.',
+      'x-description-zh': '线上模式的 WebSocket 地址;可选灰度地址。',
+      examples: [PRODUCTION_URL, GRAY_URL],
+      'x-enum-labels': { [PRODUCTION_URL]: { en: 'Production', zh: '正式' }, [GRAY_URL]: { en: 'Gray (staging)', zh: '灰度' } },
+    },
+    authMethod: {
+      type: 'string',
+      enum: ['api_key', 'device_token'],
+      default: 'api_key',
+      title: 'Authentication',
+      'x-title-zh': '认证方式',
+      description: 'API key: sent as the first message (auth_token). Device token: sent as ?token= on the URL.',
+      'x-description-zh': 'ApiKey:连接后第一条消息 auth_token 发送。DeviceToken:URL 参数 ?token=。',
+      'x-enum-labels': {
+        api_key: { en: 'API key (first message auth_token)', zh: 'ApiKey(首条消息 auth_token)' },
+        device_token: { en: 'Device token (?token= on the URL)', zh: 'DeviceToken(URL ?token=)' },
+      },
+    },
+    stopUploadMessage: {
+      type: 'string',
+      enum: ['stream_asr', 'agent_action'],
+      default: 'stream_asr',
+      title: 'Stop-upload message',
+      'x-title-zh': '停止语音上传消息',
+      description: 'intervent_event stream_asr (V3 demo) or agent_action (older V2 firmware).',
+      'x-description-zh': 'intervent_event 的 stream_asr(V3 demo)或 agent_action(旧版 V2 固件)。',
+      'x-enum-labels': {
+        stream_asr: { en: 'stream_asr (V3 demo)', zh: 'stream_asr(V3 demo)' },
+        agent_action: { en: 'agent_action (V2 firmware)', zh: 'agent_action(V2 固件)' },
+      },
+    },
+    query: {
+      type: 'string',
+      default: '',
+      pattern: '^[^?#]*$',
+      title: 'Extra query parameters',
+      'x-title-zh': '附加 URL 参数',
+      description: 'Added to the URL, e.g. type=mcu&response_detail=1&not_stream_asr=1 (seen in device firmware; meaning undocumented).',
+      'x-description-zh': '附加到 URL 的参数,例如 type=mcu&response_detail=1&not_stream_asr=1(设备固件中出现,含义未公开)。',
+      examples: ['type=mcu&response_detail=1&not_stream_asr=1'],
+    },
+    authAckMs: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 30000,
+      default: 3000,
+      title: 'Auth acknowledgement wait',
+      'x-title-zh': '认证确认等待',
+      description: 'How long to wait for 1008/2002 after authenticating before going on anyway (the ack is not documented).',
+      'x-description-zh': '认证后等待 1008/2002 的时间,超时后继续(确认消息未在文档中说明)。',
+      'x-unit': 'ms',
+    },
+    socketId: {
+      type: 'boolean',
+      default: false,
+      title: 'Send socket_id',
+      'x-title-zh': '发送 socket_id',
+      description: 'Add a socket_id correlation id to every JSON message; the server echoes it (used as the request id).',
+      'x-description-zh': '每条 JSON 消息附带 socket_id,服务端会回传(作为请求 ID 显示)。',
+    },
+  },
+};
+
+export interface MindcraftSettings {
+  endpoint: string;
+  authMethod: 'api_key' | 'device_token';
+  stopUploadMessage: 'stream_asr' | 'agent_action';
+  query: string;
+  authAckMs: number;
+  socketId: boolean;
+}
+
+export function defaultSettings(): MindcraftSettings {
+  return { endpoint: PRODUCTION_URL, authMethod: 'api_key', stopUploadMessage: 'stream_asr', query: '', authAckMs: 3000, socketId: false };
+}
+
+export function readSettings(settings: Record<string, unknown>): MindcraftSettings {
+  return { ...defaultSettings(), ...(settings as Partial<MindcraftSettings>) };
+}
