@@ -3,9 +3,10 @@ import vue from '@vitejs/plugin-vue';
 import { playwright } from '@vitest/browser-playwright';
 
 /**
- * Five projects, one `npm test`:
+ * Six projects, one `npm test`:
  * - unit: pure logic, no I/O beyond temp files.
  * - keychain: the real OS keychain (scripts/test.sh provides a private D-Bus session with gnome-keyring).
+ * - fuzz: property-based tests (fast-check) of every payload validator and wire parser at its boundary.
  * - integration: core against the loopback sandboxes, CLI as a child process.
  * - renderer: Vue components in real Chromium (vitest browser mode).
  * - e2e: the built renderer in Chromium with the real core behind the WebSocket bridge.
@@ -15,6 +16,7 @@ export default defineConfig({
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
       { test: { name: 'keychain', include: ['test/keychain/**/*.test.ts'], environment: 'node', fileParallelism: false } },
+      { test: { name: 'fuzz', include: ['test/fuzz/**/*.test.ts'], environment: 'node', testTimeout: 60_000 } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
       {
         plugins: [vue()],
