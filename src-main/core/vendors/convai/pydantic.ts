@@ -20,7 +20,8 @@ export function toPydanticErrors(schema: JsonSchema, payload: unknown, errors: P
     const present = segments.length === 0 || (parentValue !== null && typeof parentValue === 'object' && segments.at(-1)! in (parentValue as object));
     const input = present ? valueAt(payload, segments) : undefined;
     const loc = ['body', ...segments.map((s) => (/^\d+$/.test(s) ? Number(s) : s))];
-    out.push({ ...describe(node, present, input, parentValue, e.message), loc });
+    const { type, ...rest } = describe(node, present, input, parentValue, e.message);
+    out.push({ type, loc, ...rest }); // FastAPI's key order
   }
   return out;
 }
