@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { validatePayload, validateSchema } from '../../../src-main/core/payload.ts';
+import { mindcraft } from '../../../src-main/core/vendors/mindcraft/index.ts';
+import { CHAT_BOT_V3_EXAMPLE, chatBotV3Schema, settingsSchema, TTS_MODELS } from '../../../src-main/core/vendors/mindcraft/schema.ts';
+import { Turn } from '../../../src-main/core/vendors/mindcraft/turn.ts';
+
+const op = mindcraft.operations[0]!;
+
+describe('chat_bot_v3 schema', () => {
+  it('accepts the doc example and offers it as the starting payload', () => {
+    expect(validatePayload(op, CHAT_BOT_V3_EXAMPLE)).toEqual([]);
+    expect(op.example).toEqual(CHAT_BOT_V3_EXAMPLE);
+  });
+
+  it('documents every parameter in English and Chinese, with the doc defaults and enums', () => {
+    const props = chatBotV3Schema.properties!;
+    const names = ['agent_name', 'mode', 'character_uuid', 'profile_uuid', 'emotion_output', 'upload_format', 'upload_sample_rate', 'voice_id', 'speed', 'user_name', 'user_age', 'bot_name', 'bot_character_description', 'bot_personality', 'bot_tone', 'llm_model', 'max_tokens', 'tts_model', 'session_token', 'language', 'asr_text'];
+    expect(Object.keys(props).sort()).toEqual([...names].sort());
+    for (const n of names) {
+      expect(props[n]!.description, n).toBeTruthy();
+      expect(props[n]!['x-description-zh'], n).toBeTruthy();
+    }
+    expect(props.mode!.enum).toEqual(['pro', 'standard', 'customize']);
+    expect(props.mode!.default).toBe('pro');
+    expect(props.upload_sample_rate!.enum).toEqual([8000, 16000]);
+    expect(props.tts_model!.enum).toEqual([...TTS_MODELS]);
+    expect(props.tts_model!.default).toBe('TX_TTSP_realtime');
+    expect(props.llm_model!.default).toBe('abab6.5s-chat');
+    expect(props.language!.enum).toEqual(['auto', 'zh', 'en', 'ja', 'yue', 'ko']);
+    expect(props.voice_id!.default).toBe('female-tianmei');
+    expect(props.bot_name!.default).toBe('智酱');
+    for (const n of ['mode', 'tts_model', 'llm_model', 'language', 'upload_format'])
+      for (const v of props[n]!.enum!) expect(props[n]!['x-enum-labels']?.[String(v)], `${n}=${v}`).toBeTruthy();
+  });
+
+  it('rejects out-of-range and unknown values naming the field', () => {
+    const msgs = (p: Record<string, unknown>) => validatePayload(op, { ...CHAT_BOT_V3_EXAMPLE, ...p }).map((e) => e.message);
+    expect(msgs({ max_tokens: 19 })).toEqual(['/max_tokens: expected a number >= 20']);
+    expect(msgs({ max_tokens: 8001 })).toEqual(['/max_tokens: expected a number <= 8000']);
+    expect(msgs({ upload_sample_rate: 44100 })).toEqual(['/upload_sample_rate: expected one of 8000, 16000']);
+    expect(msgs({ mode: 'turbo' })[0]).toMatch(/^\/mode: expected one of "pro"/);
+    expect(msgs({ temperature: 1 })).toEqual(['/temperature: unknown field']);
+    expect(validatePayload(op, { agent_name: 'chat_bot_v3', voice_id: 'cute_boy' }).map((e) => e.message)).toEqual(['/mode: required']);
+  });
+
+  it('requires voice_id unless character_uuid is set', () => {
+    const { character_uuid: _c, ...noCharacter } = CHAT_BOT_V3_EXAMPLE;
+    expect(validatePayload(op, noCharacter)).toEqual([{ path: '/voice_id', message: '/voice_id: required unless character_uuid is set' }]);
+    expect(validatePayload(op, { ...noCharacter, voice_id: 'cute_boy' })).toEqual([]);
+  });
+
+  it('settings: auth method, stop-upload form, endpoints; defaults are valid', () => {
+    for (const target of ['sandbox', 'live'] as const) expect(validateSchema(settingsSchema, mindcraft.defaultSettings(target))).toEqual([]);
+    expect(mindcraft.defaultSettings('live')).toMatchObject({ endpoint: 'wss://api.mindcraft.com.cn/socket-v1/', authMethod: 'api_key', stopUploadMessage: 'stream_asr' });
+    expect(settingsSchema.properties!.endpoint!.examples).toContain('wss://grayapi.mindcraft.com.cn/socket-v1/');
+    expect(validateSchema(settingsSchema, { ...mindcraft.defaultSettings('live'), authMethod: 'password' })[0]!.message).toMatch(/authMethod: expected one of/);
+    expect(validateSchema(settingsSchema, { ...mindcraft.defaultSettings('live'), endpoint: 'https://api.mindcraft.com.cn' })[0]!.path).toBe('/endpoint');
+    expect(mindcraft.credentials.map((c) => [c.name, c.env, c.secret])).toEqual([
+      ['API_KEY', 'PARLEY_MINDCRAFT_API_KEY', true],
+      ['DEVICE_TOKEN', 'PARLEY_MINDCRAFT_DEVICE_TOKEN', true],
+    ]);
+  });
+});
+
+describe('turn metrics', () => {
+  it('measures each milestone once, from upload stop', () => {
+    const t = new Turn(1, 'voice', 0);
+    expect(t.observe('asr', 50)).toBeNull(); // streaming ASR during upload: no reference yet
+    t.reference = 100;
+    expect(t.observe('asr', 180)).toEqual({ name: 'mindcraft.first_asr_ms', value: 80, unit: 'ms', turn: 1, source: 'measured' });
+    expect(t.observe('asr', 400)).toBeNull();
+    expect(t.observe('llm', 350)!.value).toBe(250);
+    t.segment(1).audioSeconds = 2.13;
+    t.segment(0).audioSeconds = 1.26;
+    expect(t.botAudioSeconds()).toBe(3.39);
+    expect(t.report()).toMatchObject({ metrics: { firstAsrMs: 80, firstLlmMs: 250, firstTtsMs: null, botAudioSeconds: 3.39 }, reference: 'upload_stop' });
+    expect(t.report().segments.map((s) => s.zIndex)).toEqual([0, 1]);
+  });
+
+  it('text turns measure from the start message', () => {
+    const t = new Turn(2, 'text', 1000);
+    expect(t.state).toBe('waiting');
+    expect(t.observe('llm', 1200)!.value).toBe(200);
+    expect(t.report().reference).toBe('text_sent');
+  });
+});
