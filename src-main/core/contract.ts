@@ -5,7 +5,7 @@
 import type { JsonSchema, Localized } from './schema.ts';
 import type { SessionEvent, SessionSummary, NewEvent } from './events.ts';
 import type { Profile } from './profiles/types.ts';
-import type { CredentialField, PayloadError, RequestInspection, RoomJoinInfo, VendorId } from './vendors/types.ts';
+import type { CredentialField, PayloadError, RequestInspection, RoomCredential, RoomJoinInfo, VendorId } from './vendors/types.ts';
 import type { Fault } from './sandbox/faults.ts';
 import { validateSchema } from './payload.ts';
 
@@ -147,6 +147,10 @@ export const contract = {
     'An artifact of a session (audio), as base64.',
   ),
   'room.join': op<{ sessionId: string }, RoomJoinInfo>(obj({ sessionId: str }, ['sessionId']), 'Join parameters for the console user in the session room, minted per join.'),
+  'room.credential': op<{ profileId: string; userId: string; expireSeconds?: number }, RoomCredential>(
+    obj({ profileId: str, userId: { type: 'string', minLength: 1, maxLength: 64 }, expireSeconds: { type: 'integer', minimum: 60, maximum: 15552000 } }, ['profileId', 'userId']),
+    'Mint a short-lived room credential (TRTC UserSig) for a user id of this profile, e.g. the bot UserSig of a payload.',
+  ),
 
   'sandbox.info': op<Record<string, never>, { baseUrl: string; vendors: Record<string, string> }>(none, 'Start the sandboxes if needed and return their base URLs.'),
   'sandbox.fault': op<{ vendor: VendorId; fault: Fault | null }, { ok: true }>(obj({ vendor: vendorId, fault: { type: ['object', 'null'] } }, ['vendor', 'fault']), 'Inject a fault into a vendor sandbox.'),

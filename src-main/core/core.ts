@@ -71,6 +71,15 @@ export function createCore(options: CoreOptions): Core {
     return out;
   }
 
+  /** A profile's credential from the keychain; a missing one is an error naming it. */
+  function profileCredential(profile: Profile): (name: string) => Promise<string> {
+    return async (name) => {
+      const v = await secrets.get(profile.id, name);
+      if (v === null) throw new Error(`credential ${name} is not set for profile "${profile.name}"`);
+      return v;
+    };
+  }
+
   function operation(vendor: VendorDescriptor, id: string): OperationDescriptor {
     const op = vendor.operations.find((o) => o.id === id);
     if (!op) throw new Error(`operation: ${vendor.id} has no operation "${id}" (expected one of ${vendor.operations.map((o) => o.id).join(', ')})`);
@@ -131,11 +140,7 @@ export function createCore(options: CoreOptions): Core {
       const vendor = vendorById(profile.vendor);
       const op = operation(vendor, opId);
       if (!op.inspect) throw new Error(`payload.inspect: ${vendor.id} ${opId} has no signed request to inspect`);
-      const credential = async (name: string) => {
-        const v = await secrets.get(profile.id, name);
-        if (v === null) throw new Error(`credential ${name} is not set for profile "${profile.name}"`);
-        return v;
-      };
+      const credential = profileCredential(profile);
       const resolved = new Map<string, string>();
       for (const f of vendor.credentials) {
         const v = await secrets.get(profile.id, f.name);
@@ -189,12 +194,14 @@ export function createCore(options: CoreOptions): Core {
         profile: entry.profile,
         payload: entry.payload,
         result,
-        credential: async (name) => {
-          const v = await secrets.get(entry.profile.id, name);
-          if (v === null) throw new Error(`credential ${name} is not set for profile "${entry.profile.name}"`);
-          return v;
-        },
+        credential: profileCredential(entry.profile),
       });
+    },
+    'room.credential': async ({ profileId, userId, expireSeconds }) => {
+      const profile = profiles.get(profileId);
+      const vendor = vendorById(profile.vendor);
+      if (!vendor.mintRoomCredential) throw new Error(`room.credential: ${vendor.id} has no room credential to mint`);
+      return vendor.mintRoomCredential({ profile, credential: profileCredential(profile) }, { userId, expireSeconds });
     },
     'sandbox.info': async () => {
       const h = await sandbox();

@@ -130,6 +130,11 @@ export interface VendorDescriptor {
   sandboxCredentials: Record<string, string>;
   /** Room vendors: the parameters for the console's own user to join the room of a running session. */
   roomJoin?(ctx: RoomJoinContext): Promise<RoomJoinInfo>;
+  /**
+   * Room vendors: a short-lived room credential for any user id of this profile (TRTC UserSig for the bot's
+   * AgentConfig.UserSig), minted in main from a keychain secret. Like roomJoin's, it is handed to the renderer.
+   */
+  mintRoomCredential?(ctx: RoomCredentialContext, request: RoomCredentialRequest): Promise<RoomCredential>;
 }
 
 /** Parameters the renderer needs to join a vendor's RTC room for a running session (minted in main, per join). */
@@ -139,6 +144,23 @@ export interface RoomJoinInfo {
   params: Record<string, unknown>;
   /** Credential values inside `params` that the renderer must not store or log. */
   sensitive: string[];
+}
+
+export interface RoomCredentialRequest {
+  userId: string;
+  expireSeconds?: number;
+}
+
+export interface RoomCredential {
+  credential: string;
+  expiresAt: string;
+  /** Non-secret values that belong with it (e.g. the SdkAppId the UserSig was issued for). */
+  params: Record<string, unknown>;
+}
+
+export interface RoomCredentialContext {
+  profile: Profile;
+  credential(name: string): Promise<string>;
 }
 
 export interface RoomJoinContext {
