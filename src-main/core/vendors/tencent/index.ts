@@ -1,9 +1,9 @@
-import type { CredentialField, OperationDescriptor, RoomJoinContext, RoomJoinInfo, VendorDescriptor } from '../types.ts';
+import type { CredentialField, OperationDescriptor, RoomCredential, RoomCredentialContext, RoomCredentialRequest, RoomJoinContext, RoomJoinInfo, VendorDescriptor } from '../types.ts';
 import type { JsonSchema, Localized } from '../../schema.ts';
 import { ACTIONS, EXAMPLES, HOSTS, REGIONS, REGION_LABELS, SCHEMAS, extraRules, type TencentAction } from './schemas.ts';
 import { ENDPOINTS, inspectAction, runAction } from './client.ts';
 import { SANDBOX_CREDENTIALS, TencentSandbox } from './sandbox.ts';
-import { genUserSig } from './usersig.ts';
+import { DEFAULT_USERSIG_EXPIRE_S, genUserSig } from './usersig.ts';
 
 const cred = (name: string, en: string, zh: string, secret: boolean, description?: Localized): CredentialField => ({
   name,
@@ -122,6 +122,16 @@ export async function tencentRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInf
   };
 }
 
+/** A UserSig for any user of the profile's TRTC app (the bot's AgentConfig.UserSig), with the SdkAppId it is for. */
+export async function tencentMintUserSig(ctx: RoomCredentialContext, request: RoomCredentialRequest): Promise<RoomCredential> {
+  const appIdText = await ctx.credential('SDK_APP_ID');
+  const sdkAppId = Number(appIdText);
+  if (!Number.isSafeInteger(sdkAppId) || sdkAppId <= 0) throw new Error(`credential SDK_APP_ID: expected a positive integer, got "${appIdText}"`);
+  const expireSeconds = request.expireSeconds ?? DEFAULT_USERSIG_EXPIRE_S;
+  const credential = genUserSig({ sdkAppId, userId: request.userId, secretKey: await ctx.credential('SDK_SECRET_KEY'), expireSeconds });
+  return { credential, expiresAt: new Date(Date.now() + expireSeconds * 1000).toISOString(), params: { sdkAppId, userId: request.userId } };
+}
+
 export const tencent: VendorDescriptor = {
   id: 'tencent',
   title: { en: 'Tencent TRTC AI Conversation', zh: '腾讯云 TRTC AI 对话' },
@@ -132,4 +142,5 @@ export const tencent: VendorDescriptor = {
   mountSandbox: (host) => new TencentSandbox().mount(host),
   sandboxCredentials: { ...SANDBOX_CREDENTIALS },
   roomJoin: tencentRoomJoin,
+  mintRoomCredential: tencentMintUserSig,
 };
