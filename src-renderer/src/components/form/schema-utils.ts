@@ -139,6 +139,17 @@ export function defaultFor(schema: JsonSchema): unknown {
   }
 }
 
+/**
+ * Consts one level down also discriminate (NetEase: `llm.enableAgent` true only in the agent + parameters mode);
+ * only keys present in the value count.
+ */
+function nestedConstScore(schema: JsonSchema, value: unknown): number {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return 0;
+  let score = 0;
+  for (const [k, p] of Object.entries(schema.properties ?? {})) if (p.const !== undefined && k in value) score += (value as Record<string, unknown>)[k] === p.const ? 10 : -100;
+  return score;
+}
+
 /** Which oneOf/anyOf branch a value belongs to: const discriminators first, then required keys, then type. */
 export function branchIndex(branches: JsonSchema[], value: unknown): number {
   const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v);
@@ -151,7 +162,7 @@ export function branchIndex(branches: JsonSchema[], value: unknown): number {
       for (const [k, p] of Object.entries(b.properties ?? {})) {
         if (p.const !== undefined) score += obj[k] === p.const ? 10 : -100;
         else if (p.enum && k in obj) score += p.enum.includes(obj[k]) ? 2 : -5;
-        else if (k in obj) score += 1;
+        else if (k in obj) score += 1 + nestedConstScore(p, obj[k]);
       }
       for (const k of b.required ?? []) score += k in obj ? 2 : -3;
       for (const k of Object.keys(obj)) if (b.properties && !(k in b.properties) && b.additionalProperties === false) score -= 4;
