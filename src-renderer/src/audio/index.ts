@@ -1,0 +1,22 @@
+/** Audio for vendor panels: playback (SegmentPlayer), speech input (microphone / file → PCM16 frames), WAV and PCM helpers. */
+import { SegmentPlayer } from './segment-player.ts';
+
+export { SegmentPlayer } from './segment-player.ts';
+export type { SegmentInput, SegmentTiming, SegmentStatus, PcmFormat, ScheduledChunk, SegmentPlayerOptions } from './segment-player.ts';
+export { startMicrophone, streamAudioFile, decodeToMono } from './speech-input.ts';
+export type { FrameOptions, FileStreamOptions, MicrophoneCapture } from './speech-input.ts';
+export { encodeWav, readWavHeader } from './wav.ts';
+export { pcm16ToFloat, floatToPcm16, resample, StreamResampler, PcmFramer } from './pcm.ts';
+
+let shared: SegmentPlayer | null = null;
+/**
+ * The app's player, shown by the audio panel. Created on first use (an AudioContext should start after a user
+ * gesture); vendor Extras feed it with enqueue()/pushPcm() and call interrupt() on barge-in.
+ */
+export function sharedPlayer(): SegmentPlayer {
+  shared ??= new SegmentPlayer();
+  return shared;
+}
+export function hasSharedPlayer(): boolean {
+  return shared !== null;
+}
