@@ -5,6 +5,7 @@ import { SandboxHost } from '../../core/sandbox/host.ts';
 import { VENDORS, vendorById } from '../../core/vendors/registry.ts';
 import { runCases } from '../../core/workflows/runner.ts';
 import { toJUnit } from '../../core/workflows/report.ts';
+import { recordInput } from '../../core/workflows/history.ts';
 import { settleSession } from '../../core/workflows/turn.ts';
 import { TURN_TIMEOUT_MS, type SessionRunner } from '../../core/workflows/session-runner.ts';
 import { parseTarget, runOperation } from '../runner.ts';
@@ -38,6 +39,7 @@ function cliSessionRunner(io: CliIO, target: 'sandbox' | 'live', sessionsDir: st
       target: { target, profile, ...(target === 'sandbox' ? { baseUrl: `${await sandboxBase()}/${vendor.id}` } : {}) },
       drive: async (manager, sessionId) => {
         if (!op) return;
+        recordInput(manager.directory, sessionId, req.input);
         await settleSession(manager, sessionId, vendor.id, op, req.input, { timeoutMs: TURN_TIMEOUT_MS }).catch((err: Error) => {
           driveError = err.message;
         });

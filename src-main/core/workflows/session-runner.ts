@@ -8,6 +8,7 @@ import type { SessionManager } from '../session/manager.ts';
 import { validatePayload } from '../payload.ts';
 import { vendorById } from '../vendors/registry.ts';
 import type { OperationOutcome, VendorDescriptor, VendorId } from '../vendors/types.ts';
+import { recordInput } from './history.ts';
 import { settleSession, type TurnInput } from './turn.ts';
 
 export interface RunRequest {
@@ -20,6 +21,8 @@ export interface RunRequest {
   input?: TurnInput;
   /** Send even when the payload fails validation (negative tests). */
   sendAnyway?: boolean;
+  /** Called as soon as the session exists (the app shows it while it runs). */
+  onStarted?: (sessionId: string) => void;
 }
 
 export interface RunResult {
@@ -56,6 +59,8 @@ export function createSessionRunner(deps: CoreRunnerDeps): SessionRunner {
     const profile = deps.resolveProfile(vendor.id, req.profile, req.target);
     const started = performance.now();
     const { sessionId, done } = await deps.sessions.start({ vendor, operation: op, profile, payload: req.payload, sandboxUrl: await deps.sandboxUrlFor(profile) });
+    recordInput(deps.sessions.directory, sessionId, req.input);
+    req.onStarted?.(sessionId);
     const timeoutMs = Math.max(TURN_TIMEOUT_MS, profile.timeouts?.idleMs ?? 0);
     // A turn that cannot be driven is recorded as an `error` event (code TURN) and the session is stopped.
     const driveError = await settleSession(deps.sessions, sessionId, vendor.id, op, req.input, { timeoutMs }).then(

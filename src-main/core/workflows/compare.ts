@@ -1,0 +1,200 @@
+/**
+ * Same utterance, several vendor profiles, N times each. Runs go through a SessionRunner (the app's session
+ * engine) so every run is also an ordinary session in the history.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sessionFigures, type Figure } from './metrics.ts';
+import { median, percentile } from './stats.ts';
+import type { RunRequest, SessionRunner } from './session-runner.ts';
+import type { TurnInput } from './turn.ts';
+import type { VendorId } from '../vendors/types.ts';
+
+export const FIGURES = ['setupMs', 'firstServerEventMs', 'firstAudioMs', 'turnLatencyMs', 'botAudioS'] as const;
+export type FigureKey = (typeof FIGURES)[number];
+export const FIGURE_COLUMNS: Record<FigureKey, string> = {
+  setupMs: 'setup_ms',
+  firstServerEventMs: 'first_server_event_ms',
+  firstAudioMs: 'first_audio_ms',
+  turnLatencyMs: 'turn_latency_ms',
+  botAudioS: 'bot_audio_s',
+};
+
+export interface CompareEntry {
+  vendor: VendorId;
+  /** Profile id or name. */
+  profile: string;
+  operation: string;
+  payload: Record<string, unknown>;
+  /** Shown in tables; the profile name by default. */
+  label?: string;
+}
+
+export interface ComparePlan {
+  name?: string;
+  input: TurnInput;
+  entries: CompareEntry[];
+  repeat: number;
+  mode: 'sequential' | 'parallel';
+}
+
+export interface CompareRun {
+  entry: number;
+  repetition: number;
+  sessionId?: string;
+  ok: boolean;
+  error?: string;
+  figures: Partial<Record<FigureKey, Figure>>;
+  transcript: string;
+  botText: string;
+}
+
+export interface FigureStats {
+  median?: number;
+  p90?: number;
+  n: number;
+  /** How the figure was obtained in these runs: reported, measured, derived (several when mixed). */
+  sources: string[];
+}
+
+export interface CompareColumn {
+  entry: number;
+  label: string;
+  vendor: VendorId;
+  operation: string;
+  runs: number;
+  ok: number;
+  stats: Record<FigureKey, FigureStats>;
+  transcript: string;
+  botText: string;
+}
+
+export interface CompareResult {
+  id: string;
+  name: string;
+  createdAt: string;
+  state: 'running' | 'done' | 'failed';
+  plan: ComparePlan;
+  runs: CompareRun[];
+  columns: CompareColumn[];
+  error?: string;
+}
+
+export function validatePlan(plan: ComparePlan): void {
+  if (!plan.input.wav && !plan.input.text) throw new Error('input: give a WAV file or a text utterance');
+  if (plan.input.wav && !existsSync(plan.input.wav)) throw new Error(`input.wav: ${plan.input.wav} does not exist`);
+  if (plan.entries.length < 1) throw new Error('entries: choose at least one vendor profile');
+  if (!Number.isInteger(plan.repeat) || plan.repeat < 1 || plan.repeat > 100) throw new Error(`repeat: expected an integer 1-100, got ${plan.repeat}`);
+}
+
+/**
+ * Sequential mode interleaves vendors per repetition (A1 B1 A2 B2 ...) so a network or machine hiccup lands
+ * on every vendor rather than on one. Parallel mode starts all vendors of a repetition together.
+ */
+export async function runComparison(plan: ComparePlan, run: SessionRunner, onProgress?: (r: CompareResult) => void, result = newResult(plan)): Promise<CompareResult> {
+  validatePlan(plan);
+  const once = async (entry: number, repetition: number): Promise<void> => {
+    const e = plan.entries[entry]!;
+    const req: RunRequest = { vendor: e.vendor, operation: e.operation, payload: e.payload, profile: e.profile, input: plan.input };
+    let r: CompareRun;
+    try {
+      const res = await run(req);
+      const f = sessionFigures(res.events);
+      const figures: Partial<Record<FigureKey, Figure>> = {};
+      for (const k of FIGURES) if (f[k]) figures[k] = f[k];
+      r = { entry, repetition, sessionId: res.sessionId, ok: res.outcome.ok && !res.driveError, error: res.driveError ?? (res.outcome.ok ? undefined : res.outcome.summary), figures, transcript: f.transcript, botText: f.botText };
+    } catch (err) {
+      r = { entry, repetition, ok: false, error: (err as Error).message, figures: {}, transcript: '', botText: '' };
+    }
+    result.runs.push(r);
+    result.columns = aggregate(plan, result.runs);
+    onProgress?.(result);
+  };
+  for (let k = 1; k <= plan.repeat; k++) {
+    if (plan.mode === 'parallel') await Promise.all(plan.entries.map((_e, i) => once(i, k)));
+    else for (let i = 0; i < plan.entries.length; i++) await once(i, k);
+  }
+  result.state = 'done';
+  result.columns = aggregate(plan, result.runs);
+  onProgress?.(result);
+  return result;
+}
+
+export function newResult(plan: ComparePlan): CompareResult {
+  return { id: `cmp-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomUUID().slice(0, 6)}`, name: plan.name ?? '', createdAt: new Date().toISOString(), state: 'running', plan, runs: [], columns: aggregate(plan, []) };
+}
+
+/** Median and p90 per figure over the successful runs of each entry. */
+export function aggregate(plan: ComparePlan, runs: CompareRun[]): CompareColumn[] {
+  return plan.entries.map((e, entry) => {
+    const mine = runs.filter((r) => r.entry === entry);
+    const ok = mine.filter((r) => r.ok);
+    const stats = {} as Record<FigureKey, FigureStats>;
+    for (const k of FIGURES) {
+      const figs = ok.map((r) => r.figures[k]).filter((f): f is Figure => !!f);
+      const values = figs.map((f) => f.value);
+      stats[k] = { median: median(values), p90: percentile(values, 90), n: values.length, sources: [...new Set(figs.map((f) => f.source))] };
+    }
+    const first = ok.find((r) => r.transcript || r.botText);
+    return { entry, label: e.label ?? e.profile, vendor: e.vendor, operation: e.operation, runs: mine.length, ok: ok.length, stats, transcript: first?.transcript ?? '', botText: first?.botText ?? '' };
+  });
+}
+
+function csvCell(v: unknown): string {
+  const s = v === undefined || v === null ? '' : typeof v === 'number' ? String(Math.round(v * 1000) / 1000) : String(v);
+  // A leading = + - @ would be run as a formula by spreadsheet apps (CSV injection): prefix it with a quote.
+  const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** One row per vendor profile: median and p90 of every figure, success count, transcript and bot text. */
+export function summaryCsv(result: CompareResult): string {
+  const head = ['label', 'vendor', 'operation', 'runs', 'ok', ...FIGURES.flatMap((k) => [`${FIGURE_COLUMNS[k]}_median`, `${FIGURE_COLUMNS[k]}_p90`]), 'transcript', 'bot_text'];
+  const rows = result.columns.map((c) => [c.label, c.vendor, c.operation, c.runs, c.ok, ...FIGURES.flatMap((k) => [c.stats[k].median, c.stats[k].p90]), c.transcript, c.botText]);
+  return [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** One row per run, for people who want to do their own statistics. */
+export function runsCsv(result: CompareResult): string {
+  const head = ['label', 'vendor', 'repetition', 'session', 'ok', 'error', ...FIGURES.map((k) => FIGURE_COLUMNS[k]), 'transcript', 'bot_text'];
+  const rows = result.runs.map((r) => {
+    const e = result.plan.entries[r.entry]!;
+    return [e.label ?? e.profile, e.vendor, r.repetition, r.sessionId, r.ok, r.error, ...FIGURES.map((k) => r.figures[k]?.value), r.transcript, r.botText];
+  });
+  return [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** Saved comparisons: one JSON file each under `<dataDir>/comparisons`. */
+export class ComparisonStore {
+  private readonly dir: string;
+  constructor(dir: string) {
+    this.dir = dir;
+    mkdirSync(dir, { recursive: true });
+  }
+  save(r: CompareResult): void {
+    const file = join(this.dir, `${r.id}.json`);
+    writeFileSync(file + '.tmp', JSON.stringify(r, null, 2));
+    renameSync(file + '.tmp', file);
+  }
+  get(id: string): CompareResult {
+    if (!/^[A-Za-z0-9._-]+$/.test(id)) throw new Error(`comparison id: unexpected characters in "${id}"`);
+    const file = join(this.dir, `${id}.json`);
+    if (!existsSync(file)) throw new Error(`comparison ${id} does not exist`);
+    return JSON.parse(readFileSync(file, 'utf8')) as CompareResult;
+  }
+  list(): { id: string; name: string; createdAt: string; labels: string[]; repeat: number }[] {
+    return readdirSync(this.dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => {
+        try {
+          const r = JSON.parse(readFileSync(join(this.dir, f), 'utf8')) as CompareResult;
+          return { id: r.id, name: r.name, createdAt: r.createdAt, labels: r.columns.map((c) => c.label), repeat: r.plan.repeat };
+        } catch {
+          return null;
+        }
+      })
+      .filter((x): x is NonNullable<typeof x> => !!x)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+}
