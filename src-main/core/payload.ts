@@ -68,9 +68,15 @@ export function validatePayload(op: Pick<OperationDescriptor, 'schema' | 'valida
   return [...errors.filter((e) => !rulePaths.has(e.path)), ...rules];
 }
 
+/** RFC 6901: `~` → `~0`, `/` → `~1`. */
+function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
 function describe(e: ErrorObject): PayloadError {
   const p = e.params as Record<string, unknown>;
-  const path = e.keyword === 'required' ? `${e.instancePath}/${p.missingProperty}` : e.keyword === 'additionalProperties' ? `${e.instancePath}/${p.additionalProperty}` : e.instancePath;
+  // Property names come from the payload (additionalProperties) or the schema: escaped so the path stays a JSON pointer.
+  const path = e.keyword === 'required' ? `${e.instancePath}/${escapePointer(String(p.missingProperty))}` : e.keyword === 'additionalProperties' ? `${e.instancePath}/${escapePointer(String(p.additionalProperty))}` : e.instancePath;
   const field = path || '/';
   switch (e.keyword) {
     case 'required':
@@ -87,7 +93,7 @@ function describe(e: ErrorObject): PayloadError {
     case 'additionalProperties':
       return { path, message: `${field}: unknown field` };
     case 'discriminator':
-      return { path: `${e.instancePath}/${p.tag}`, message: `${e.instancePath}/${p.tag}: ${p.error === 'mapping' ? `unsupported value ${JSON.stringify(p.tagValue)}` : 'expected a string naming the type'}` };
+      return { path: `${e.instancePath}/${escapePointer(String(p.tag))}`, message: `${e.instancePath}/${p.tag}: ${p.error === 'mapping' ? `unsupported value ${JSON.stringify(p.tagValue)}` : 'expected a string naming the type'}` };
     default:
       return { path, message: `${field}: ${e.message}` };
   }
