@@ -1,9 +1,15 @@
-import { BrowserWindow, shell, type BrowserWindowConstructorOptions } from 'electron';
+import { BrowserWindow, shell } from 'electron';
 import { installNavigationGuards } from './navigation.ts';
 
-/** The renderer's web preferences: a sandboxed, isolated page that reaches main only through the preload bridge. */
-export function mainWindowOptions(preloadPath: string, iconPath?: string): BrowserWindowConstructorOptions {
-  return {
+export interface MainWindowOptions {
+  preloadPath: string;
+  entryUrl: string;
+  iconPath?: string;
+}
+
+export function createMainWindow(options: MainWindowOptions): BrowserWindow {
+  // The options stay literal here (not built elsewhere) so reviewers and Electronegativity see them at the call.
+  const win = new BrowserWindow({
     width: 1440,
     height: 900,
     minWidth: 1024,
@@ -11,9 +17,9 @@ export function mainWindowOptions(preloadPath: string, iconPath?: string): Brows
     title: 'Parley',
     show: false,
     backgroundColor: '#14161a',
-    ...(iconPath ? { icon: iconPath } : {}),
+    ...(options.iconPath ? { icon: options.iconPath } : {}),
     webPreferences: {
-      preload: preloadPath,
+      preload: options.preloadPath,
       sandbox: true,
       contextIsolation: true,
       nodeIntegration: false,
@@ -24,21 +30,13 @@ export function mainWindowOptions(preloadPath: string, iconPath?: string): Brows
       webviewTag: false,
       experimentalFeatures: false,
       navigateOnDragDrop: false,
+      // Middle-click would otherwise try to open links in a new window (denied anyway by the window-open handler).
+      disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
       // Background throttling would slow the live event log and audio scheduling while the window is hidden.
       backgroundThrottling: false,
     },
-  };
-}
-
-export interface MainWindowOptions {
-  preloadPath: string;
-  entryUrl: string;
-  iconPath?: string;
-}
-
-export function createMainWindow(options: MainWindowOptions): BrowserWindow {
-  const win = new BrowserWindow(mainWindowOptions(options.preloadPath, options.iconPath));
+  });
   installNavigationGuards(win.webContents, (url) => shell.openExternal(url));
   win.once('ready-to-show', () => win.show());
   void win.loadURL(options.entryUrl);

@@ -3,7 +3,7 @@ import { FakeBrowserWindow, fakeEvent, resetElectronState, state } from './fake-
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electronModule);
 
-const { createMainWindow, mainWindowOptions } = await import('../../../src-main/app/window.ts');
+const { createMainWindow } = await import('../../../src-main/app/window.ts');
 
 function openWindow(): FakeBrowserWindow {
   createMainWindow({ preloadPath: '/app/out/preload/index.js', entryUrl: 'app://parley/index.html' });
@@ -13,7 +13,10 @@ function openWindow(): FakeBrowserWindow {
 beforeEach(() => resetElectronState());
 
 describe('main window options', () => {
-  const prefs = mainWindowOptions('/app/out/preload/index.js').webPreferences!;
+  let prefs: Record<string, unknown>;
+  beforeEach(() => {
+    prefs = openWindow().options.webPreferences as Record<string, unknown>;
+  });
 
   it('runs the renderer in the OS sandbox', () => expect(prefs.sandbox).toBe(true));
   it('isolates the preload world from the page', () => expect(prefs.contextIsolation).toBe(true));
@@ -32,6 +35,7 @@ describe('main window options', () => {
   });
   it('loads our bundled preload and nothing else', () => expect(prefs.preload).toBe('/app/out/preload/index.js'));
   it('does not navigate when a file is dropped on the window', () => expect(prefs.navigateOnDragDrop).toBe(false));
+  it('turns off middle-click (auxclick) link opening', () => expect(prefs.disableBlinkFeatures).toBe('Auxclick'));
 });
 
 describe('createMainWindow', () => {
