@@ -237,10 +237,18 @@ export class SessionManager {
       summary: session.redactor.text(event.summary),
     };
     if (event.data !== undefined) full.data = event.data;
-    let line = JSON.stringify(full);
-    // Serialise once; walk the data only when the serialisation shows a credential key or a known secret.
-    if (event.data !== undefined && session.redactor.mayNeedRedaction(line)) {
-      full.data = session.redactor.value(event.data);
+    let line: string;
+    try {
+      line = JSON.stringify(full);
+      // Serialise once; walk the data only when the serialisation shows a credential key or a known secret.
+      if (event.data !== undefined && session.redactor.mayNeedRedaction(line)) {
+        full.data = session.redactor.value(event.data);
+        line = JSON.stringify(full);
+      }
+    } catch (err) {
+      // Data that cannot be serialised (a vendor body nested too deep for the stack, a cycle, a BigInt) must not cost
+      // the event its place in the record: its seq is taken, so the event is kept with the reason instead of the data.
+      full.data = { unrecordable: `event data could not be serialised: ${(err as Error).message}` };
       line = JSON.stringify(full);
     }
     session.writer.appendLine(line);
