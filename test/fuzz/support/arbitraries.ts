@@ -37,6 +37,14 @@ export function deepNest(depth: number, leaf: unknown = 1): unknown {
 
 export const deepValue: fc.Arbitrary<unknown> = fc.integer({ min: 50, max: 2000 }).map((d) => deepNest(d));
 
+/** JSON text nested this deep, written directly (JSON.stringify of such a value overflows the stack). */
+export function deepJsonText(depth: number): string {
+  return '{"a":['.repeat(depth) + '1' + ']}'.repeat(depth);
+}
+
+/** Deeply nested JSON text, from plausible to absurd (100 000 levels). */
+export const deepJson: fc.Arbitrary<string> = fc.integer({ min: 100, max: 100_000 }).map(deepJsonText);
+
 export const hugeString = (bytes: number): string => 'x'.repeat(bytes);
 
 /** A long (up to 256 KB) string: big enough to find quadratic or copying bugs, small enough for 200 runs. */
@@ -67,7 +75,7 @@ export function textFrames(validFrames: readonly string[]): fc.Arbitrary<string>
     valid.chain((f) => truncated(f)),
     valid.chain((f) => mutatedJson(JSON.parse(f) as unknown).map((v) => JSON.stringify(v) ?? 'null')),
     fc.string({ unit: 'binary', maxLength: 200 }),
-    deepValue.map((v) => JSON.stringify(v)),
+    deepJson,
     fc.constantFrom('', ' ', 'null', '[]', '{}', '"str"', '0', '{"a":', '\u0000', '\ufeff{}'),
   );
 }
