@@ -280,8 +280,8 @@ export class Conversation {
   private async action(action: string, data: unknown): Promise<unknown> {
     if (this.finished) throw new ActionError('SESSION_ENDED', 'the session has ended');
     const d = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
-    if (action === 'wait_turn') return this.waitTurn(typeof d.timeoutMs === 'number' ? d.timeoutMs : this.ctx.timeouts.responseMs * 4);
     await this.readyPromise;
+    if (action === 'wait_turn') return this.waitTurn(typeof d.timeoutMs === 'number' ? d.timeoutMs : this.ctx.timeouts.responseMs * 4);
     switch (action) {
       case 'audio':
         return this.serial(() => this.audioFrame(d));
