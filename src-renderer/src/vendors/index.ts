@@ -22,3 +22,11 @@ export interface VendorExtrasProps {
   /** The payload currently in the builder (with secret references, never values). */
   payload: Record<string, unknown>;
 }
+
+/**
+ * What an Extras component may ask of its panel: `update:payload` replaces the builder's payload (e.g. Tencent's
+ * "Fill AgentConfig.UserSig" and "Use TaskId"). The panel should bind it: `@update:payload="p => payload = p"`.
+ */
+export interface VendorExtrasEmits {
+  'update:payload': [payload: Record<string, unknown>];
+}
