@@ -1,0 +1,102 @@
+/**
+ * The console user's side of a Convai LiveKit room. livekit-client is imported only here and only when a room is
+ * joined (the default factory); tests inject a factory that returns a fake room with the same surface and feed it
+ * events shaped as livekit-client emits them.
+ */
+export interface ParticipantLike {
+  sid: string;
+  identity: string;
+}
+
+export interface RemoteTrackLike {
+  kind: string;
+  sid?: string;
+  attach(): HTMLMediaElement;
+  detach(): HTMLMediaElement[];
+  mediaStreamTrack?: MediaStreamTrack;
+}
+
+export interface LocalParticipantLike extends ParticipantLike {
+  publishData(data: Uint8Array, options: { reliable: boolean }): Promise<void>;
+  setMicrophoneEnabled(enabled: boolean, options?: Record<string, unknown>): Promise<unknown>;
+  publishTrack(track: MediaStreamTrack, options?: Record<string, unknown>): Promise<unknown>;
+}
+
+export interface RoomLike {
+  connect(url: string, token: string, options?: Record<string, unknown>): Promise<void>;
+  disconnect(): Promise<void>;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  localParticipant: LocalParticipantLike;
+}
+
+export type RoomFactory = () => Promise<RoomLike>;
+
+// livekit-client's RoomEvent values (strings, so the fake and the real room speak the same names).
+export const ROOM_EVENTS = {
+  dataReceived: 'dataReceived',
+  trackSubscribed: 'trackSubscribed',
+  trackUnsubscribed: 'trackUnsubscribed',
+  disconnected: 'disconnected',
+  participantConnected: 'participantConnected',
+  connectionStateChanged: 'connectionStateChanged',
+} as const;
+
+export const livekitRoomFactory: RoomFactory = async () => {
+  const { Room } = await import('livekit-client');
+  return new Room({ adaptiveStream: false, dynacast: false }) as unknown as RoomLike;
+};
+
+export interface RoomHandlers {
+  onData(payload: Uint8Array, participant: ParticipantLike | undefined, topic: string | undefined): void;
+  onAudioTrack(element: HTMLMediaElement, track: RemoteTrackLike, participant: ParticipantLike | undefined): void;
+  onTrackGone(track: RemoteTrackLike): void;
+  onDisconnected(reason: unknown): void;
+  onState(state: string): void;
+  onParticipant(participant: ParticipantLike): void;
+}
+
+export interface JoinParams {
+  url: string;
+  token: string;
+  iceTransportPolicy?: 'relay' | 'all';
+}
+
+/** Join and wire every room event to `handlers`. Resolves once connected. */
+export async function joinRoom(factory: RoomFactory, params: JoinParams, handlers: RoomHandlers): Promise<RoomLike> {
+  const room = await factory();
+  room.on(ROOM_EVENTS.dataReceived, ((payload: Uint8Array, participant?: ParticipantLike, _kind?: unknown, topic?: string) => handlers.onData(payload, participant, topic)) as never);
+  room.on(ROOM_EVENTS.trackSubscribed, ((track: RemoteTrackLike, _pub: unknown, participant?: ParticipantLike) => {
+    if (track.kind === 'audio') handlers.onAudioTrack(track.attach(), track, participant);
+  }) as never);
+  room.on(ROOM_EVENTS.trackUnsubscribed, ((track: RemoteTrackLike) => {
+    track.detach().forEach((el) => el.remove());
+    handlers.onTrackGone(track);
+  }) as never);
+  room.on(ROOM_EVENTS.disconnected, ((reason: unknown) => handlers.onDisconnected(reason)) as never);
+  room.on(ROOM_EVENTS.connectionStateChanged, ((state: string) => handlers.onState(state)) as never);
+  room.on(ROOM_EVENTS.participantConnected, ((p: ParticipantLike) => handlers.onParticipant(p)) as never);
+  // The official SDK forces TURN relay; the profile may allow every candidate.
+  await room.connect(params.url, params.token, { rtcConfig: { iceTransportPolicy: params.iceTransportPolicy ?? 'relay' } });
+  return room;
+}
+
+/** Publish a WAV (or any decodable audio file) as the user's microphone track; resolves with a stop function. */
+export async function publishAudioFile(room: RoomLike, bytes: ArrayBuffer, makeContext: () => AudioContext = () => new AudioContext()): Promise<{ durationS: number; stop: () => void }> {
+  const ctx = makeContext();
+  const buffer = await ctx.decodeAudioData(bytes.slice(0));
+  const dest = ctx.createMediaStreamDestination();
+  const src = ctx.createBufferSource();
+  src.buffer = buffer;
+  src.connect(dest);
+  const track = dest.stream.getAudioTracks()[0]!;
+  await room.localParticipant.publishTrack(track, { source: 'microphone', name: 'wav-file' });
+  src.start();
+  return {
+    durationS: buffer.duration,
+    stop: () => {
+      src.stop();
+      track.stop();
+      void ctx.close();
+    },
+  };
+}
