@@ -71,6 +71,11 @@ function fromSessionRecord(text: string, name: string): RecordingParse {
       skipped++;
       continue;
     }
+    // A line that is JSON but not an event object (null, a number, an array) is skipped like an unparseable one.
+    if (!e || typeof e !== 'object' || Array.isArray(e)) {
+      skipped++;
+      continue;
+    }
     if (typeof e.kind !== 'string' || !e.kind.startsWith('convai.') || e.kind === 'convai.connected' || e.kind.startsWith('convai.client')) continue;
     const data = e.data as Record<string, unknown> | undefined;
     if (!data || typeof data.type !== 'string' || typeof e.t !== 'number') {
