@@ -74,6 +74,15 @@ export function parseAsrCaptions(list: unknown, who: RoomIdentity): { events: Ne
   return { events, captions };
 }
 
+/** A one-line preview of parsed JSON; data nested too deep to serialise is named, not thrown. */
+function previewJson(data: unknown): string {
+  try {
+    return JSON.stringify(data) ?? '';
+  } catch (err) {
+    return `(not serialisable: ${(err as Error).message})`;
+  }
+}
+
 /** One `ai-data` callback `{type, data, uid}` (payload schema undocumented: kept as received). */
 export function parseAiData(evt: unknown): NewEvent {
   const e = evt as Record<string, unknown> | null;
@@ -86,6 +95,6 @@ export function parseAiData(evt: unknown): NewEvent {
       // Plain text payloads stay text.
     }
   }
-  const preview = typeof data === 'string' ? data : JSON.stringify(data) ?? '';
+  const preview = typeof data === 'string' ? data : previewJson(data);
   return { kind: 'netease.ai-data', dir: 'in', summary: `ai-data ${e.type}${e.uid !== undefined ? ` from ${String(e.uid)}` : ''}: ${preview.slice(0, 120)}`, data: { type: e.type, uid: str(e.uid), data } };
 }
