@@ -1,0 +1,118 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import Extras from '../../../src-renderer/src/vendors/tencent/Extras.vue';
+import { useSessionsStore } from '../../../src-renderer/src/stores/sessions.ts';
+import type { TrtcLike } from '../../../src-renderer/src/vendors/tencent/trtc-room.ts';
+import fixture from '../../unit/tencent/fixtures/conversation.json';
+import { mount, tick, until, type Mounted } from '../support/mount.ts';
+
+const USERSIG = 'eJwtzMEKgjAYB-console-user-sig';
+const calls: { op: string; args: Record<string, unknown> }[] = [];
+const recorded: { kind: string; dir: string; summary: string; data?: unknown }[] = [];
+
+// window.parley as the bridge would be: only the operations these Extras use.
+window.parley = {
+  async invoke(op: string, args: Record<string, unknown>) {
+    calls.push({ op, args });
+    if (op === 'room.credential') return { credential: `minted-for-${args.userId}`, expiresAt: '2030-01-01T00:00:00.000Z', params: { sdkAppId: 1400000001, userId: args.userId } };
+    if (op === 'room.join')
+      return { vendor: 'tencent', params: { sdkAppId: 1400000001, userId: 'user_a', userSig: USERSIG, strRoomId: 'room_x', botUserId: 'bot_1', subtitleMode: 1, taskId: 'task-1' }, sensitive: ['userSig'] };
+    if (op === 'session.record') {
+      recorded.push(...(args.events as typeof recorded));
+      return { seq: recorded.length };
+    }
+    throw new Error(`unexpected ${op}`);
+  },
+  on: () => () => undefined,
+} as never;
+
+/** trtc-sdk-v5 replaced at its boundary: records calls, lets the test emit SDK events. */
+class FakeTrtc implements TrtcLike {
+  handlers = new Map<string, ((e: never) => void)[]>();
+  entered: Record<string, unknown> | null = null;
+  sent: { cmdId: number; data: ArrayBuffer }[] = [];
+  published: unknown[] = [];
+  destroyed = false;
+  async enterRoom(p: Record<string, unknown>) {
+    this.entered = p;
+  }
+  async exitRoom() {}
+  async startLocalAudio(c?: unknown) {
+    this.published.push(c ?? 'microphone');
+  }
+  async stopLocalAudio() {}
+  sendCustomMessage(m: { cmdId: number; data: ArrayBuffer }) {
+    this.sent.push(m);
+  }
+  enableAudioVolumeEvaluation() {}
+  on(event: string, handler: (e: never) => void) {
+    this.handlers.set(event, [...(this.handlers.get(event) ?? []), handler]);
+  }
+  destroy() {
+    this.destroyed = true;
+  }
+  emit(event: string, payload: unknown) {
+    for (const h of this.handlers.get(event) ?? []) h(payload as never);
+  }
+}
+
+type Props = Record<string, unknown>;
+let m: Mounted<Props>;
+afterEach(() => {
+  m?.unmount();
+  calls.length = 0;
+  recorded.length = 0;
+});
+
+const startPayload = { SdkAppId: 12345678, RoomId: 'room_x', RoomIdType: 1, AgentConfig: { UserId: 'bot_1', UserSig: 'user_signature_example', TargetUserId: 'user_a' } };
+
+describe('Tencent Extras', () => {
+  it('"Fill AgentConfig.UserSig" mints for AgentConfig.UserId and sets SdkAppId to the profile app', async () => {
+    let updated: Record<string, unknown> | null = null;
+    m = mount(Extras, { profileId: 'p1', sessionId: null, operation: 'StartAIConversation', payload: startPayload, 'onUpdate:payload': (p: Record<string, unknown>) => (updated = p) });
+    await tick();
+    m.el.querySelector<HTMLButtonElement>('[data-test="tencent-fill-usersig"]')!.click();
+    await until(() => updated !== null);
+    expect(calls[0]).toEqual({ op: 'room.credential', args: { profileId: 'p1', userId: 'bot_1' } });
+    expect(updated).toEqual({ ...startPayload, SdkAppId: 1400000001, AgentConfig: { ...startPayload.AgentConfig, UserSig: 'minted-for-bot_1' } });
+    await until(() => !!m.el.querySelector('[data-test="tencent-usersig-status"]'));
+  });
+
+  it('joins with strRoomId, turns custom messages into subtitles, state and turn metrics, and sends the 20001 interrupt', async () => {
+    const trtc = new FakeTrtc();
+    m = mount(Extras, { profileId: 'p1', sessionId: 's1', operation: 'StartAIConversation', payload: startPayload, trtcFactory: async () => trtc });
+    useSessionsStore(m.pinia).upsertSummary({ id: 's1', vendor: 'tencent', operation: 'StartAIConversation', profileId: 'p1', target: 'sandbox', startedAt: new Date().toISOString(), endedAt: null, durationMs: null, state: 'running', outcome: null, eventCount: 3 });
+    await tick();
+    const joinButton = m.el.querySelector<HTMLButtonElement>('[data-test="tencent-join"]')!;
+    expect(joinButton.disabled).toBe(false);
+    joinButton.click();
+    await until(() => !!m.el.querySelector('[data-test="tencent-leave"]'));
+    expect(trtc.entered).toMatchObject({ sdkAppId: 1400000001, userId: 'user_a', userSig: USERSIG, strRoomId: 'room_x', role: 'anchor' });
+    expect(trtc.entered).not.toHaveProperty('roomId');
+
+    for (const { msg } of fixture) trtc.emit('custom-message', { userId: 'bot_1', cmdId: 1, seq: 1, data: new TextEncoder().encode(JSON.stringify(msg)).buffer });
+    trtc.emit('custom-message', { userId: 'bot_1', cmdId: 1, seq: 99, data: new TextEncoder().encode('{"type":10000,').buffer });
+    await tick();
+    const subtitles = m.el.querySelector('[data-test="tencent-subtitles"]')!.textContent!;
+    expect(subtitles).toContain('你好,很高兴认识你。');
+    expect(subtitles).toContain('你好!我也很高兴认识你。');
+    expect(m.el.querySelector('[data-test="tencent-bot-state"]')!.textContent).toContain('interrupted');
+    const table = m.el.querySelector('[data-test="tencent-turns"]')!;
+    expect(table.querySelectorAll('tbody tr')).toHaveLength(2);
+    expect(table.querySelector('tbody tr')!.textContent).toContain('420');
+
+    m.el.querySelector<HTMLButtonElement>('[data-test="tencent-interrupt"]')!.click();
+    expect(trtc.sent).toHaveLength(1);
+    expect(trtc.sent[0]!.cmdId).toBe(2);
+    expect(JSON.parse(new TextDecoder().decode(trtc.sent[0]!.data))).toMatchObject({ type: 20001, sender: 'user_a', receiver: ['bot_1'], payload: { id: expect.any(String), timestamp: expect.any(Number) } });
+
+    await until(() => recorded.some((e) => e.kind === 'tencent.interrupt'));
+    const kinds = new Set(recorded.map((e) => e.kind));
+    for (const k of ['room.joined', 'tencent.subtitle', 'tencent.state', 'tencent.metric', 'metric', 'error', 'tencent.interrupt']) expect(kinds).toContain(k);
+    expect(recorded.find((e) => e.kind === 'error')!.summary).toMatch(/^tencent custom message: expected/);
+    expect(calls.every((c) => c.op !== 'session.record' || c.args.sessionId === 's1')).toBe(true);
+    expect(JSON.stringify(recorded)).not.toContain(USERSIG);
+
+    m.el.querySelector<HTMLButtonElement>('[data-test="tencent-leave"]')!.click();
+    await until(() => trtc.destroyed);
+  });
+});
