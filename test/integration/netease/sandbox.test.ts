@@ -50,7 +50,7 @@ describe('NetEase client against the sandbox, through the session engine', () =>
     return { outcome, id: sessionId, file: manager.directory.eventsFile(sessionId) };
   }
 
-  const fresh = (mode: keyof typeof MODE_EXAMPLES = 'parameters') => ({ ...structuredClone(MODE_EXAMPLES[mode]), cname: `room-${++room}` });
+  const fresh = (mode: keyof typeof MODE_EXAMPLES = 'parameters'): Record<string, unknown> & { cname: string } => ({ ...structuredClone(MODE_EXAMPLES[mode]), cname: `room-${++room}` });
 
   beforeAll(async () => {
     state = mountNeteaseSandbox(host);

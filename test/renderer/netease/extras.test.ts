@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import Extras from '../../../src-renderer/src/vendors/netease/Extras.vue';
+import { useNertc } from '../../../src-renderer/src/vendors/netease/nertc.ts';
+import { useSessionsStore } from '../../../src-renderer/src/stores/sessions.ts';
+import type { SessionEvent } from '../../../src-main/core/events.ts';
+import { MODE_EXAMPLES } from '../../../src-main/core/vendors/netease/schema.ts';
+import { mount, until, type Mounted } from '../support/mount.ts';
+import { fakeNertc } from './fake-nertc.ts';
+
+type Call = { op: string; args: Record<string, unknown> };
+
+/** window.parley answering the few operations the Extras uses; every call is kept for assertions. */
+function stubBridge(answers: Record<string, (args: Record<string, unknown>) => unknown>): Call[] {
+  const calls: Call[] = [];
+  window.parley = {
+    invoke: (async (op: string, args: Record<string, unknown>) => {
+      calls.push({ op, args });
+      const answer = answers[op];
+      if (!answer) throw new Error(`unexpected ${op}`);
+      return answer(args);
+    }) as never,
+    on: () => () => undefined,
+  };
+  return calls;
+}
+
+const profile = { id: 'p1', name: 'NetEase sandbox', vendor: 'netease', target: 'sandbox', settings: { uid: '10001', vendorLabels: { ttsVendor: { '6': 'Volcengine' } } }, createdAt: '', updatedAt: '' };
+let seq = 0;
+const ev = (kind: string, data: unknown, dir: SessionEvent['dir'] = 'in'): SessionEvent => ({ seq: ++seq, t: seq, at: new Date().toISOString(), kind, dir, summary: kind, data });
+let mounted: Mounted<Record<string, unknown>> | null = null;
+
+afterEach(() => {
+  mounted?.unmount();
+  mounted = null;
+  localStorage.clear();
+  useNertc(null);
+});
+
+describe('NetEase Extras', () => {
+  it('shows the mode, named vendor numbers and a live preview of the composed prompt', async () => {
+    stubBridge({ 'profiles.list': () => [profile] });
+    const payload = structuredClone(MODE_EXAMPLES.parameters) as { data: { llm: Record<string, unknown> } };
+    mounted = mount(Extras, { profileId: 'p1', sessionId: null, operation: 'create', payload });
+    await until(() => !!mounted!.el.querySelector('[data-test=netease-numbers]')?.textContent?.includes('Volcengine'));
+    expect(mounted.el.querySelector('.chip.active')!.textContent).toBe('Parameters');
+    expect(mounted.el.querySelector('[data-test=netease-prompt-preview]')).toBeNull();
+    mounted.props.payload = { ...payload, data: { ...payload.data, llm: { ...payload.data.llm, role: 0, customPromptKeyWord: { name: '小乐' }, customPromptFormat: '角色: {{name}} / {{age}}' } } };
+    await until(() => !!mounted!.el.querySelector('[data-test=netease-prompt-preview]'));
+    const preview = mounted.el.querySelector('[data-test=netease-prompt-preview]')!;
+    expect(preview.querySelector('pre')!.textContent).toBe('角色: 小乐 / {{age}}');
+    expect(preview.textContent).toContain('No value for: {{age}}');
+  });
+
+  it('remembers a created task, shows code/requestId/cid/taskId, and closes it in one click', async () => {
+    const calls = stubBridge({ 'profiles.list': () => [profile], 'session.start': () => ({ sessionId: 's-close' }) });
+    mounted = mount(Extras, { profileId: 'p1', sessionId: 's1', operation: 'close', payload: {} });
+    const sessions = useSessionsStore();
+    sessions.upsertSummary({ id: 's1', vendor: 'netease', operation: 'create', profileId: 'p1', target: 'sandbox', startedAt: '', endedAt: '', durationMs: 1, state: 'ended', outcome: '', eventCount: 1 });
+    sessions.ingest('s1', [ev('netease.task-created', { variant: 'server', cname: 'room-9', code: 200, requestId: 'req-1', cid: 123, taskId: 'task-abc', mode: 'agent' })]);
+    await until(() => !!mounted!.el.querySelector('[data-test=netease-task-id]'));
+    const result = mounted.el.querySelector('[data-test=netease-result]')!.textContent!;
+    for (const s of ['200', 'req-1', '123', 'task-abc']) expect(result).toContain(s);
+    expect(mounted.el.querySelectorAll('[data-test=netease-task]')).toHaveLength(1);
+    (mounted.el.querySelector('[data-test=netease-close-task]') as HTMLButtonElement).click();
+    await until(() => calls.some((c) => c.op === 'session.start'));
+    expect(calls.find((c) => c.op === 'session.start')!.args).toEqual({ profileId: 'p1', operation: 'close', payload: { cname: 'room-9', taskId: 'task-abc', taskType: 7, variant: 'server' } });
+  });
+
+  it('shows a vendor error with its own field name (errmsg)', async () => {
+    stubBridge({ 'profiles.list': () => [profile] });
+    mounted = mount(Extras, { profileId: 'p1', sessionId: 's2', operation: 'create', payload: {} });
+    useSessionsStore().ingest('s2', [ev('error', { code: '414', message: 'CheckSum mismatch', requestId: 'req-9', details: { code: 414, errmsg: 'CheckSum mismatch' } })]);
+    await until(() => !!mounted!.el.querySelector('[data-test=netease-errmsg]'));
+    const card = mounted.el.querySelector('[data-test=netease-result]')!;
+    expect(card.querySelector('[data-test=netease-code]')!.textContent).toBe('414');
+    expect(card.textContent).toContain('errmsg');
+    expect(card.textContent).toContain('req-9');
+  });
+
+  it('client API: joins the room when core waits for it, and only then reports `joined`', async () => {
+    const sdk = fakeNertc({ joinDelayMs: 30 });
+    useNertc(sdk);
+    const calls = stubBridge({
+      'profiles.list': () => [profile],
+      'room.join': () => ({ vendor: 'netease', params: { appkey: 'k', channelName: 'room-c', uid: '10001', token: 't' }, sensitive: ['t'] }),
+      'session.record': () => ({ seq: 1 }),
+      'session.send': () => ({ ok: true }),
+    });
+    mounted = mount(Extras, { profileId: 'p1', sessionId: 's3', operation: 'create', payload: {} });
+    (mounted.el.querySelector('input[value=none]') as HTMLInputElement).click();
+    useSessionsStore().ingest('s3', [ev('netease.awaiting-join', { cname: 'room-c' }, 'local')]);
+    await until(() => calls.some((c) => c.op === 'session.send'));
+    const joinAt = sdk.calls.findIndex((c) => c.name === 'join');
+    expect(joinAt).toBeGreaterThanOrEqual(0);
+    expect(calls.find((c) => c.op === 'session.send')!.args).toMatchObject({ sessionId: 's3', action: 'joined' });
+    expect(mounted.el.querySelector('[data-test=netease-room-state]')!.textContent).toBe('joined');
+    const recorded = calls.filter((c) => c.op === 'session.record').flatMap((c) => (c.args.events as { kind: string }[]).map((e) => e.kind));
+    expect(recorded).toEqual(expect.arrayContaining(['room.joining', 'room.joined']));
+  });
+});
