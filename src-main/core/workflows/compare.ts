@@ -9,7 +9,8 @@ import { sessionFigures, type Figure } from './metrics.ts';
 import { median, percentile } from './stats.ts';
 import type { RunRequest, SessionRunner } from './session-runner.ts';
 import type { TurnInput } from './turn.ts';
-import type { VendorId } from '../vendors/types.ts';
+import type { OperationDescriptor, VendorDescriptor, VendorId } from '../vendors/types.ts';
+import type { InputSpec } from './input.ts';
 
 export const FIGURES = ['setupMs', 'firstServerEventMs', 'firstAudioMs', 'turnLatencyMs', 'botAudioS'] as const;
 export type FigureKey = (typeof FIGURES)[number];
@@ -37,6 +38,34 @@ export interface ComparePlan {
   entries: CompareEntry[];
   repeat: number;
   mode: 'sequential' | 'parallel';
+}
+
+/** A plan as the renderer sends it: profiles by id, input as a path, a shipped sample or bytes. */
+export interface ComparePlanInput {
+  name?: string;
+  input: InputSpec;
+  entries: { profileId: string; operation?: string; payload?: Record<string, unknown>; label?: string }[];
+  repeat: number;
+  mode: 'sequential' | 'parallel';
+}
+
+export interface CompareSummary {
+  id: string;
+  name: string;
+  createdAt: string;
+  labels: string[];
+  repeat: number;
+}
+
+/**
+ * The operation a comparison uses for a vendor when the user picks none: the one that takes the utterance (a
+ * socket operation with send_wav/text), else the one that starts a conversation, else the first.
+ */
+export function defaultCompareOperation(vendor: VendorDescriptor): OperationDescriptor {
+  const ops = vendor.operations;
+  const op = ops.find((o) => o.transport === 'socket' && o.actions?.some((a) => a.id === 'send_wav' || a.id === 'text')) ?? ops.find((o) => /start|connect|create/i.test(o.id)) ?? ops[0];
+  if (!op) throw new Error(`${vendor.id}: has no operations`);
+  return op;
 }
 
 export interface CompareRun {
@@ -183,7 +212,7 @@ export class ComparisonStore {
     if (!existsSync(file)) throw new Error(`comparison ${id} does not exist`);
     return JSON.parse(readFileSync(file, 'utf8')) as CompareResult;
   }
-  list(): { id: string; name: string; createdAt: string; labels: string[]; repeat: number }[] {
+  list(): CompareSummary[] {
     return readdirSync(this.dir)
       .filter((f) => f.endsWith('.json'))
       .map((f) => {

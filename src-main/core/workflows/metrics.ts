@@ -121,8 +121,13 @@ export function sessionFigures(events: SessionEvent[]): SessionFigures {
 /**
  * The user's transcript and the bot's text. Convention for vendors: an event whose data has
  * `{role: 'user' | 'bot', text}` (final ones; `final: false` is skipped). As a fallback the well-known wire
- * fields are read: `asr_content` / `transcript` (user) and `llm_response` / `bot_text` (bot), deduplicated.
+ * fields are read: `text` of `*.asr` / `*.llm` kinds, `asr_content` / `transcript` (user) and `llm_response` /
+ * `bot_text` (bot), deduplicated.
  */
+/** Vendor kinds whose `text` is the user's recognised speech / the bot's answer (`mindcraft.asr`, `mindcraft.llm`). */
+const USER_TEXT_KIND = /\.(asr|transcript|user_text)$/;
+const BOT_TEXT_KIND = /\.(llm|bot_text|agent_text)$/;
+
 export function conversationText(events: SessionEvent[]): { user: string; bot: string } {
   const user: string[] = [];
   const bot: string[] = [];
@@ -135,7 +140,12 @@ export function conversationText(events: SessionEvent[]): { user: string; bot: s
     if (d.final === false) continue;
     if (d.role === 'user') push(user, d.text);
     else if (d.role === 'bot' || d.role === 'assistant' || d.role === 'agent') push(bot, d.text);
-    else {
+    else if (USER_TEXT_KIND.test(e.kind)) push(user, d.text);
+    else if (BOT_TEXT_KIND.test(e.kind)) {
+      // An answer segment may carry the recognised question too (Mindcraft llm.asr_content).
+      if (!user.length) push(user, d.asr_content);
+      push(bot, d.text ?? d.llm_response);
+    } else {
       push(user, d.asr_content ?? d.transcript);
       push(bot, d.llm_response ?? d.bot_text);
     }

@@ -26,8 +26,10 @@ export type TurnDriver = (manager: SessionManager, sessionId: string, input: Tur
 export const TURN_DRIVERS: Partial<Record<VendorId, TurnDriver>> = {};
 
 /**
- * Action ids of the generic convention (the Mindcraft actions): `send_wav` {path}, `text` {text}, `stop_upload`.
- * The end of the turn is an event `turn.end`, an `<vendor>.agent_stop`-like kind, an error, or the session end.
+ * The generic convention (the Mindcraft actions): `send_wav` {path} uploads a whole WAV file and ends the upload
+ * itself; `text` {text} is a text turn; `wait_turn` {timeoutMs} resolves when the vendor's turn is over. Without
+ * `wait_turn` the end of the turn is an event: `turn.end`, an `<vendor>.agent_stop`-like kind, an error, or the
+ * session end.
  */
 export function isTurnEnd(e: SessionEvent): boolean {
   return e.kind === 'turn.end' || /(^|\.)agent[_-]?stop/i.test(e.kind) || e.kind === 'error' || e.kind === 'session.end' || e.kind === 'session.control-plane-done';
@@ -53,17 +55,17 @@ export async function settleSession(manager: SessionManager, sessionId: string, 
 function genericTurn(op: OperationDescriptor): TurnDriver {
   const actions = new Set((op.actions ?? []).map((a) => a.id));
   return async (manager, sessionId, input, options) => {
-    const ended = waitForEvent(manager, sessionId, isTurnEnd, options.timeoutMs);
-    ended.catch(() => undefined);
+    const ended = actions.has('wait_turn') ? null : waitForEvent(manager, sessionId, isTurnEnd, options.timeoutMs);
+    ended?.catch(() => undefined);
     if (input.wav) {
       if (!actions.has('send_wav')) throw new Error(`${op.id}: this operation takes no WAV input (no send_wav action)`);
       await sendWhenReady(manager, sessionId, 'send_wav', { path: input.wav }, options.timeoutMs);
-      if (actions.has('stop_upload') && manager.isLive(sessionId)) await manager.send(sessionId, 'stop_upload', {});
     } else if (input.text) {
       if (!actions.has('text')) throw new Error(`${op.id}: this operation takes no text input (no text action)`);
       await sendWhenReady(manager, sessionId, 'text', { text: input.text }, options.timeoutMs);
-    }
-    await ended;
+    } else return;
+    if (ended) await ended;
+    else await manager.send(sessionId, 'wait_turn', { timeoutMs: options.timeoutMs });
   };
 }
 

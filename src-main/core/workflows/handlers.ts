@@ -1,0 +1,169 @@
+/** The contract handlers of the QA and support workflows, over the core's stores and session engine. */
+import { join } from 'node:path';
+import type { Handlers } from '../contract.ts';
+import type { SessionSummary } from '../events.ts';
+import type { ProfileStore } from '../profiles/store.ts';
+import type { Profile } from '../profiles/types.ts';
+import type { SecretStore } from '../secrets/store.ts';
+import { mask } from '../secrets/redact.ts';
+import type { SessionManager } from '../session/manager.ts';
+import { credentialEnvName, vendorById } from '../vendors/registry.ts';
+import type { RequestInspection } from '../vendors/types.ts';
+import { deleteCase, duplicateCase, listCases, readCase, renameCase, resolveCaseInput, saveCase, type CaseFile } from './case-file.ts';
+import { ComparisonStore, defaultCompareOperation, newResult, runComparison, runsCsv, summaryCsv, type ComparePlan, type CompareResult } from './compare.ts';
+import { buildBundle, readBundle, rerunRequest, writeBundle } from './bundle.ts';
+import { checkExpectations } from './expectations.ts';
+import { queryHistory, sessionDetail } from './history.ts';
+import { resolveInput } from './input.ts';
+import { sessionFigures } from './metrics.ts';
+import { PinStore } from './pins.ts';
+import { SecretScanner, storedSecrets } from './secret-scan.ts';
+import { createSessionRunner, pickProfile, type RunRequest, type SessionRunner } from './session-runner.ts';
+import { buildSnippets } from './snippets.ts';
+import type { CaseRunReport } from './report.ts';
+
+export type WorkflowOp =
+  | 'cases.list'
+  | 'cases.save'
+  | 'cases.duplicate'
+  | 'cases.rename'
+  | 'cases.delete'
+  | 'cases.run'
+  | 'history.query'
+  | 'history.detail'
+  | 'history.rerun'
+  | 'compare.start'
+  | 'compare.get'
+  | 'compare.list'
+  | 'compare.csv'
+  | 'bundle.export'
+  | 'bundle.import'
+  | 'bundle.rerun'
+  | 'code.snippets'
+  | 'pins.get'
+  | 'pins.set';
+
+export interface WorkflowDeps {
+  dataDir: string;
+  profiles: ProfileStore;
+  secrets: SecretStore;
+  sessions: SessionManager;
+  sandboxUrlFor(profile: Profile): Promise<string | undefined>;
+  app: { name: string; version: string };
+  inspect(args: { profileId: string; operation: string; payload: Record<string, unknown> }): Promise<RequestInspection>;
+}
+
+export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, WorkflowOp> {
+  const comparisons = new ComparisonStore(join(deps.dataDir, 'comparisons'));
+  const running = new Map<string, CompareResult>();
+  const pins = new PinStore(join(deps.dataDir, 'workflows', 'pins.json'));
+  const runner: SessionRunner = createSessionRunner({
+    sessions: deps.sessions,
+    sandboxUrlFor: deps.sandboxUrlFor,
+    resolveProfile: (vendor, wanted, target) => pickProfile(deps.profiles.list(), vendor, wanted, target),
+  });
+
+  const scanner = async () => new SecretScanner(await storedSecrets(deps.profiles.list(), deps.secrets, vendorById), deps.sessions.redactor);
+
+  /** Start a run and answer with its session id as soon as it exists; the run goes on (events are pushed). */
+  const startRun = (req: RunRequest) =>
+    new Promise<{ sessionId: string }>((resolve, reject) => {
+      runner({ ...req, onStarted: (sessionId) => resolve({ sessionId }) }).catch(reject);
+    });
+
+  return {
+    'cases.list': async ({ dir }) => listCases(dir),
+    'cases.save': async ({ dir, case: c, overwrite, fileName }) => ({ path: saveCase(dir, c as CaseFile, await scanner(), { overwrite, fileName }) }),
+    'cases.duplicate': async ({ path }) => ({ path: duplicateCase(path, await scanner()) }),
+    'cases.rename': async ({ path, name }) => ({ path: renameCase(path, name, await scanner()) }),
+    'cases.delete': async ({ path }) => {
+      deleteCase(path);
+      return { ok: true };
+    },
+    'cases.run': async ({ path, profileId, target }) => {
+      const c = readCase(path);
+      const input = resolveCaseInput(c, path);
+      const base: CaseRunReport = { name: c.name, collection: '', file: path, vendor: c.vendor, operation: c.operation, profile: profileId ?? c.profile ?? '', target: target ?? 'sandbox', repetition: 1, ok: false, failures: [], durationMs: 0 };
+      try {
+        // The case's own profile name is used when this machine has it; else the vendor's profile for the target.
+        const wanted = profileId ?? (c.profile && deps.profiles.find(c.profile) ? c.profile : undefined);
+        const r = await runner({ vendor: c.vendor as never, operation: c.operation, payload: c.payload, profile: wanted, target, input, sendAnyway: !!c.expectations?.errorCode });
+        const check = checkExpectations(r, c.expectations);
+        const f = sessionFigures(r.events);
+        return { ...base, profile: r.profileName, target: r.target, ok: check.ok, failures: check.failures, durationMs: r.durationMs, sessionId: r.sessionId, figures: { setup_ms: f.setupMs?.value, first_server_event_ms: f.firstServerEventMs?.value, first_audio_ms: f.firstAudioMs?.value, turn_latency_ms: f.turnLatencyMs?.value, bot_audio_s: f.botAudioS?.value } };
+      } catch (err) {
+        return { ...base, error: (err as Error).message };
+      }
+    },
+
+    'history.query': async ({ query }) => queryHistory(deps.sessions.list() as (SessionSummary & Record<string, unknown>)[], deps.profiles.list(), query ?? {}),
+    'history.detail': async ({ sessionId }) => sessionDetail(deps.sessions.directory, sessionId, deps.profiles.list()),
+    'history.rerun': async ({ sessionId, profileId }) => {
+      const s = deps.sessions.directory.readSummary(sessionId);
+      if (!s) throw new Error(`session ${sessionId} does not exist`);
+      const input = s.input as RunRequest['input'];
+      return startRun({ vendor: s.vendor as never, operation: s.operation, payload: (s.payload as Record<string, unknown>) ?? {}, profile: profileId ?? s.profileId ?? undefined, input, sendAnyway: true });
+    },
+
+    'compare.start': async ({ plan }) => {
+      const all = deps.profiles.list();
+      const full: ComparePlan = {
+        name: plan.name,
+        input: resolveInput(plan.input),
+        repeat: plan.repeat,
+        mode: plan.mode,
+        entries: plan.entries.map((e) => {
+          const profile = all.find((p) => p.id === e.profileId);
+          if (!profile) throw new Error(`entries: profile ${e.profileId} does not exist`);
+          const vendor = vendorById(profile.vendor);
+          const op = e.operation ? vendor.operations.find((o) => o.id === e.operation) : defaultCompareOperation(vendor);
+          if (!op) throw new Error(`entries: ${vendor.id} has no operation "${e.operation}"`);
+          return { vendor: vendor.id, profile: profile.id, operation: op.id, payload: e.payload ?? structuredClone(op.example), label: e.label ?? profile.name };
+        }),
+      };
+      const result = newResult(full);
+      running.set(result.id, result);
+      void runComparison(full, runner, undefined, result)
+        .catch((err: Error) => {
+          result.state = 'failed';
+          result.error = err.message;
+        })
+        .finally(() => {
+          comparisons.save(result);
+          running.delete(result.id);
+        });
+      return { id: result.id };
+    },
+    'compare.get': async ({ id }) => running.get(id) ?? comparisons.get(id),
+    'compare.list': async () => comparisons.list(),
+    'compare.csv': async ({ id, kind }) => {
+      const r = running.get(id) ?? comparisons.get(id);
+      return { csv: kind === 'runs' ? runsCsv(r) : summaryCsv(r), fileName: `${r.name ? r.name.replace(/[^A-Za-z0-9._-]+/g, '-') : r.id}-${kind}.csv` };
+    },
+
+    'bundle.export': async ({ sessionIds, path, note }) => {
+      const bundle = buildBundle({ directory: deps.sessions.directory, profiles: deps.profiles.list(), app: deps.app }, sessionIds, note);
+      return { path, bytes: writeBundle(path, bundle, await scanner()) };
+    },
+    'bundle.import': async ({ path }) => readBundle(path),
+    'bundle.rerun': async ({ path, index, profileId }) => startRun({ ...rerunRequest(readBundle(path), index, { profile: profileId, target: profileId ? undefined : 'sandbox' }), sendAnyway: true }),
+
+    'code.snippets': async ({ profileId, operation, payload }) => {
+      const profile = deps.profiles.get(profileId);
+      const vendor = vendorById(profile.vendor);
+      const inspection = await deps.inspect({ profileId, operation, payload });
+      const credentials = [];
+      for (const f of vendor.credentials) {
+        const value = (await deps.secrets.get(profile.id, f.name)) ?? undefined;
+        credentials.push({ env: credentialEnvName(vendor.id, f.name), value: f.secret ? value : undefined, masked: value && f.secret ? mask(value) : undefined });
+      }
+      const snippets = buildSnippets(inspection, credentials, `PARLEY_${vendor.id.toUpperCase()}`);
+      // Last line of defence: the snippets go to the clipboard.
+      (await scanner()).assertClean(JSON.stringify(snippets), 'the generated code');
+      return snippets;
+    },
+
+    'pins.get': async ({ sessionId }) => pins.get(sessionId),
+    'pins.set': async ({ sessionId, seqs }) => pins.set(sessionId, seqs),
+  };
+}

@@ -1,0 +1,142 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../../src-main/core/core.ts';
+import { MemorySecretStore } from '../../unit/app/memory-secrets.ts';
+import { resourcePath } from '../../../src-main/core/resources.ts';
+import type { Profile } from '../../../src-main/core/profiles/types.ts';
+import type { CompareResult } from '../../../src-main/core/workflows/compare.ts';
+
+const WAV = resourcePath('utterances', 'hello-weather-en.wav');
+
+async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('workflows through createCore (real vendors, real sandboxes)', () => {
+  let core: Core;
+  let secrets: MemorySecretStore;
+  let profiles: Profile[];
+  const dir = mkdtempSync(join(tmpdir(), 'parley-wf-'));
+  const byVendor = (v: string) => profiles.find((p) => p.vendor === v)!;
+
+  /** What a user does in the Tencent panel: mint the bot UserSig for the profile's app, fill the payload. */
+  async function tencentPayload(): Promise<Record<string, unknown>> {
+    const minted = await core.handlers['room.credential']({ profileId: byVendor('tencent').id, userId: 'bot_7' });
+    return { SdkAppId: minted.params.sdkAppId, RoomId: '8001', AgentConfig: { UserId: 'bot_7', UserSig: minted.credential, TargetUserId: 'console_1' }, LLMConfig: { LLMType: 'openai', Model: 'm', APIKey: '{{secret:LLM_API_KEY}}', APIUrl: 'https://x' } };
+  }
+
+  beforeAll(async () => {
+    secrets = new MemorySecretStore();
+    core = createCore({ dataDir: join(dir, 'data'), secrets, seedSandboxProfiles: true });
+    profiles = await core.handlers['profiles.list']({});
+  });
+  afterAll(() => core.close());
+
+  it('compares Mindcraft and Tencent sandboxes on one WAV file, with figures per vendor', async () => {
+    const { id } = await core.handlers['compare.start']({
+      plan: { name: 'weather', input: { wav: WAV }, entries: [{ profileId: byVendor('mindcraft').id }, { profileId: byVendor('tencent').id, payload: await tencentPayload() }], repeat: 2, mode: 'sequential' },
+    });
+    const r: CompareResult = await until(() => core.handlers['compare.get']({ id }), (x) => x.state !== 'running', 120_000);
+    expect(r.state).toBe('done');
+    expect(r.runs.map((x) => [x.entry, x.ok, x.error ?? ''])).toEqual([
+      [0, true, ''],
+      [1, true, ''],
+      [0, true, ''],
+      [1, true, ''],
+    ]);
+    const [mc, tc] = r.columns;
+    expect(mc!.operation).toBe('chat_bot_v3');
+    for (const k of ['setupMs', 'firstServerEventMs', 'firstAudioMs', 'turnLatencyMs', 'botAudioS'] as const) expect(mc!.stats[k].n, k).toBe(2);
+    expect(mc!.stats.botAudioS.median).toBeGreaterThan(0);
+    expect(mc!.transcript.length).toBeGreaterThan(0);
+    expect(mc!.botText.length).toBeGreaterThan(0);
+    expect(tc!.operation).toBe('StartAIConversation');
+    expect(tc!.stats.setupMs.n).toBe(2);
+    expect(tc!.stats.firstAudioMs.n).toBe(0);
+    // Saved and exportable.
+    expect((await core.handlers['compare.list']({})).map((c) => c.id)).toContain(id);
+    const { csv } = await core.handlers['compare.csv']({ id, kind: 'summary' });
+    expect(csv.split('\r\n')[1]).toMatch(/^Mindcraft/);
+    // Every run is an ordinary session in the history, with its input remembered for "run again".
+    const history = await core.handlers['history.query']({ query: { vendor: 'mindcraft' } });
+    expect(history).toHaveLength(2);
+    expect(history[0]!.input).toEqual({ wav: WAV });
+    expect(history[0]!.profileName).toBe(byVendor('mindcraft').name);
+  }, 180_000);
+
+  it('saves a case, refuses one holding a stored secret, runs it with expectations', async () => {
+    const cases = join(dir, 'cases');
+    const tencent = byVendor('tencent');
+    const example = await tencentPayload();
+    const secretKey = (await secrets.get(tencent.id, 'SECRET_KEY'))!;
+    await expect(core.handlers['cases.save']({ dir: cases, case: { version: 1, name: 'leaky', vendor: 'tencent', operation: 'StartAIConversation', payload: { ...example, Note: secretKey } } })).rejects.toThrow(/Tencent.*SECRET_KEY/);
+    const { path } = await core.handlers['cases.save']({
+      dir: cases,
+      case: { version: 1, name: 'Start conversation', vendor: 'tencent', operation: 'StartAIConversation', profile: tencent.name, payload: example, expectations: { status: 200, eventKinds: ['http.response'], latencyBudgetsMs: { setup_ms: 5000 } } },
+    });
+    expect(readFileSync(path, 'utf8')).not.toContain(secretKey);
+    const report = await core.handlers['cases.run']({ path });
+    expect(report).toMatchObject({ ok: true, failures: [], vendor: 'tencent' });
+    const list = await core.handlers['cases.list']({ dir: cases });
+    expect(list.map((e) => e.case?.name)).toEqual(['Start conversation']);
+  }, 60_000);
+
+  it('exports a bundle (refused with a planted secret), re-imports and re-runs it', async () => {
+    const [session] = await core.handlers['history.query']({ query: { vendor: 'mindcraft', state: 'ended' } });
+    const file = join(dir, 'repro.parley-bundle.json');
+    const { bytes } = await core.handlers['bundle.export']({ sessionIds: [session!.id], path: file, note: 'customer ticket 42' });
+    expect(bytes).toBeGreaterThan(1000);
+    const bundle = await core.handlers['bundle.import']({ path: file });
+    expect(bundle.sessions[0]!.vendor).toBe('mindcraft');
+    expect(bundle.sessions[0]!.files.some((f) => f.role === 'input')).toBe(true);
+    expect(bundle.sessions[0]!.files.some((f) => f.role === 'output' && f.mime === 'audio/mpeg')).toBe(true);
+    expect(bundle.sessions[0]!.events.split('\n').filter(Boolean).length).toBe(session!.eventCount);
+    const text = readFileSync(file, 'utf8');
+    for (const p of profiles) for (const name of ['API_KEY', 'SECRET_KEY', 'SECRET_ID', 'LLM_API_KEY', 'SDK_SECRET_KEY']) {
+      const v = await secrets.get(p.id, name);
+      if (v && v.length >= 4) expect(text).not.toContain(v);
+    }
+
+    // Plant: a stored secret that happens to equal a value in the session (the payload's character id).
+    const planted = String(JSON.parse(text).sessions[0].payload.character_uuid ?? JSON.parse(text).sessions[0].summary.id);
+    await core.handlers['secrets.set']({ profileId: byVendor('mindcraft').id, name: 'API_KEY', value: planted });
+    await expect(core.handlers['bundle.export']({ sessionIds: [session!.id], path: join(dir, 'leak.parley-bundle.json') })).rejects.toThrow(/Mindcraft.*API_KEY/);
+
+    await core.handlers['secrets.set']({ profileId: byVendor('mindcraft').id, name: 'API_KEY', value: (await import('../../../src-main/core/vendors/registry.ts')).vendorById('mindcraft').sandboxCredentials.API_KEY! });
+    const { sessionId } = await core.handlers['bundle.rerun']({ path: file, index: 0 });
+    const rerun = await until(() => core.handlers['history.detail']({ sessionId }), (d) => d.entry.state !== 'running');
+    expect(rerun.entry.state).toBe('ended');
+    expect(rerun.figures.firstAudioMs).toBeDefined();
+  }, 90_000);
+
+  it('copy as code for a signed Tencent request holds no secret', async () => {
+    const tencent = byVendor('tencent');
+    const view = (await core.handlers['vendors.list']({})).find((v) => v.id === 'tencent')!;
+    const payload = view.operations.find((o) => o.id === 'StartAIConversation')!.example;
+    const s = await core.handlers['code.snippets']({ profileId: tencent.id, operation: 'StartAIConversation', payload });
+    expect(s.computed).toContain('Authorization');
+    const all = s.curl + s.node + s.python;
+    for (const name of ['SECRET_ID', 'SECRET_KEY', 'LLM_API_KEY', 'SDK_SECRET_KEY', 'TTS_SECRET_KEY']) {
+      const v = await secrets.get(tencent.id, name);
+      if (v && v.length >= 4) expect(all, name).not.toContain(v);
+    }
+    expect(all).not.toContain('••••');
+  });
+
+  it('pins events and re-runs a session from the history', async () => {
+    const [s] = await core.handlers['history.query']({ query: { text: 'tencent' } });
+    expect(await core.handlers['pins.set']({ sessionId: s!.id, seqs: [3, 1] })).toEqual([1, 3]);
+    expect(await core.handlers['pins.get']({ sessionId: s!.id })).toEqual([1, 3]);
+    const { sessionId } = await core.handlers['history.rerun']({ sessionId: s!.id });
+    const d = await until(() => core.handlers['history.detail']({ sessionId }), (x) => x.entry.state !== 'running');
+    expect(d.entry.vendor).toBe('tencent');
+    expect(d.payload).toEqual((await core.handlers['history.detail']({ sessionId: s!.id })).payload);
+  }, 60_000);
+});
