@@ -8,6 +8,13 @@ import type { Profile } from './profiles/types.ts';
 import type { CredentialField, PayloadError, RequestInspection, RoomCredential, RoomJoinInfo, VendorId } from './vendors/types.ts';
 import type { Fault } from './sandbox/faults.ts';
 import { validateSchema } from './payload.ts';
+import type { CaseEntry, CaseFile } from './workflows/case-file.ts';
+import type { HistoryEntry, HistoryQuery, SessionDetail } from './workflows/history.ts';
+import type { ComparePlanInput, CompareResult, CompareSummary } from './workflows/compare.ts';
+import type { Bundle } from './workflows/bundle.ts';
+import type { Snippets } from './workflows/snippets.ts';
+import type { CaseRunReport } from './workflows/report.ts';
+import type { InputSpec } from './workflows/input.ts';
 
 export interface OperationSpec<A, R> {
   args: JsonSchema;
@@ -30,6 +37,16 @@ const str: JsonSchema = { type: 'string', minLength: 1, maxLength: 512 };
 const vendorId: JsonSchema = { type: 'string', enum: ['convai', 'netease', 'mindcraft', 'tencent'] };
 const anyObject: JsonSchema = { type: 'object' };
 const none = obj({});
+/** An absolute file or folder path chosen by the user (case folders, bundle files). */
+const path: JsonSchema = { type: 'string', minLength: 1, maxLength: 4096 };
+const caseFile: JsonSchema = { ...path, pattern: '\\.parley-case\\.json$' };
+const inputSpec: JsonSchema = obj({
+  text: { type: 'string', minLength: 1, maxLength: 10000 },
+  wav: path,
+  sample: { type: 'string', pattern: '^[A-Za-z0-9._-]+\\.wav$', maxLength: 200 },
+  wavBase64: { type: 'string', maxLength: 64 * 1024 * 1024 },
+  wavName: { type: 'string', maxLength: 200 },
+});
 
 export interface AppInfo {
   name: string;
@@ -154,6 +171,74 @@ export const contract = {
 
   'sandbox.info': op<Record<string, never>, { baseUrl: string; vendors: Record<string, string> }>(none, 'Start the sandboxes if needed and return their base URLs.'),
   'sandbox.fault': op<{ vendor: VendorId; fault: Fault | null }, { ok: true }>(obj({ vendor: vendorId, fault: { type: ['object', 'null'] } }, ['vendor', 'fault']), 'Inject a fault into a vendor sandbox.'),
+
+  // QA and support workflows (issue 7): case files, history, comparisons, bundles, copy as code, pins.
+  'cases.list': op<{ dir: string }, CaseEntry[]>(obj({ dir: path }, ['dir']), 'Case files under a folder (sub-folders are collections).'),
+  'cases.save': op<{ dir: string; case: CaseFile; overwrite?: boolean; fileName?: string }, { path: string }>(
+    obj({ dir: path, case: anyObject, overwrite: { type: 'boolean' }, fileName: { type: 'string', pattern: '^[^/\\\\]+\\.parley-case\\.json$', maxLength: 200 } }, ['dir', 'case']),
+    'Write a case file; refused when the payload holds a stored secret value.',
+  ),
+  'cases.duplicate': op<{ path: string }, { path: string }>(obj({ path: caseFile }, ['path']), 'Copy a case file next to itself under a new name.'),
+  'cases.rename': op<{ path: string; name: string }, { path: string }>(obj({ path: caseFile, name: { type: 'string', minLength: 1, maxLength: 200 } }, ['path', 'name']), 'Rename a case (its name and its file).'),
+  'cases.delete': op<{ path: string }, { ok: true }>(obj({ path: caseFile }, ['path']), 'Delete a case file.'),
+  'cases.run': op<{ path: string; profileId?: string; target?: 'sandbox' | 'live' }, CaseRunReport>(
+    obj({ path: caseFile, profileId: str, target: { type: 'string', enum: ['sandbox', 'live'] } }, ['path']),
+    'Run one case to its end and check its expectations.',
+  ),
+  'history.query': op<{ query?: HistoryQuery }, HistoryEntry[]>(
+    obj({
+      query: obj({
+        text: { type: 'string', maxLength: 200 },
+        vendor: vendorId,
+        operation: str,
+        profileId: str,
+        target: { type: 'string', enum: ['sandbox', 'live'] },
+        state: { type: 'string', enum: ['running', 'ended', 'failed', 'interrupted'] },
+        from: str,
+        to: str,
+        limit: { type: 'integer', minimum: 1, maximum: 100000 },
+      }),
+    }),
+    'Recorded sessions filtered by text, vendor, operation, profile, target, state and time.',
+  ),
+  'history.detail': op<{ sessionId: string }, SessionDetail>(obj({ sessionId: str }, ['sessionId']), 'A session with its payload (references only), figures and files.'),
+  'history.rerun': op<{ sessionId: string; profileId?: string }, { sessionId: string }>(obj({ sessionId: str, profileId: str }, ['sessionId']), 'Run a recorded session again with the same payload and input.'),
+  'compare.start': op<{ plan: ComparePlanInput }, { id: string }>(
+    obj(
+      {
+        plan: obj(
+          {
+            name: { type: 'string', maxLength: 200 },
+            input: inputSpec,
+            entries: { type: 'array', minItems: 1, maxItems: 12, items: obj({ profileId: str, operation: str, payload: anyObject, label: { type: 'string', maxLength: 120 } }, ['profileId']) },
+            repeat: { type: 'integer', minimum: 1, maximum: 100 },
+            mode: { type: 'string', enum: ['sequential', 'parallel'] },
+          },
+          ['input', 'entries', 'repeat', 'mode'],
+        ),
+      },
+      ['plan'],
+    ),
+    'Start a comparison of one utterance across vendor profiles; poll compare.get for progress.',
+  ),
+  'compare.get': op<{ id: string }, CompareResult>(obj({ id: str }, ['id']), 'A comparison, running or finished.'),
+  'compare.list': op<Record<string, never>, CompareSummary[]>(none, 'Saved comparisons, newest first.'),
+  'compare.csv': op<{ id: string; kind: 'summary' | 'runs' }, { csv: string; fileName: string }>(obj({ id: str, kind: { type: 'string', enum: ['summary', 'runs'] } }, ['id', 'kind']), 'A comparison as CSV.'),
+  'bundle.export': op<{ sessionIds: string[]; path: string; note?: string }, { path: string; bytes: number }>(
+    obj({ sessionIds: { type: 'array', minItems: 1, maxItems: 50, items: str }, path: { ...path, pattern: '\\.parley-bundle\\.json$' }, note: { type: 'string', maxLength: 4000 } }, ['sessionIds', 'path']),
+    'Write a reproduction bundle; refused when it would contain any stored secret value.',
+  ),
+  'bundle.import': op<{ path: string }, Bundle>(obj({ path }, ['path']), 'Read a bundle to inspect it offline.'),
+  'bundle.rerun': op<{ path: string; index: number; profileId?: string }, { sessionId: string }>(
+    obj({ path, index: { type: 'integer', minimum: 0 }, profileId: str }, ['path', 'index']),
+    'Run a bundled session again against the sandbox (default) or a chosen profile.',
+  ),
+  'code.snippets': op<{ profileId: string; operation: string; payload: Record<string, unknown> }, Snippets>(
+    obj({ profileId: str, operation: str, payload: anyObject }, ['profileId', 'operation', 'payload']),
+    'curl / Node / Python for the exact signed request, with environment placeholders instead of secrets.',
+  ),
+  'pins.get': op<{ sessionId: string }, number[]>(obj({ sessionId: str }, ['sessionId']), 'Pinned event numbers of a session.'),
+  'pins.set': op<{ sessionId: string; seqs: number[] }, number[]>(obj({ sessionId: str, seqs: { type: 'array', maxItems: 10000, items: { type: 'integer', minimum: 1 } } }, ['sessionId', 'seqs']), 'Replace the pinned events of a session.'),
 } as const;
 
 export type Contract = typeof contract;

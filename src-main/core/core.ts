@@ -13,6 +13,7 @@ import { validatePayload, validateSchema } from './payload.ts';
 import { VENDORS, vendorById } from './vendors/registry.ts';
 import type { OperationDescriptor, VendorDescriptor } from './vendors/types.ts';
 import { resolveSecretRefs } from './secrets/references.ts';
+import { createWorkflowHandlers } from './workflows/handlers.ts';
 
 export interface CoreOptions {
   dataDir: string;
@@ -101,6 +102,15 @@ export function createCore(options: CoreOptions): Core {
   seeded.catch(() => undefined);
 
   const handlers: Handlers = {
+    ...createWorkflowHandlers({
+      dataDir: options.dataDir,
+      profiles,
+      secrets,
+      sessions,
+      sandboxUrlFor,
+      app: { name: 'Parley', version: options.version ?? '0.0.0' },
+      inspect: (args) => handlers['payload.inspect'](args),
+    }),
     'app.info': async () => ({ name: 'Parley', version: options.version ?? '0.0.0', platform: process.platform, dataDir: options.dataDir, locale: options.locale ?? 'en' }),
     'vendors.list': async () => VENDORS.map(viewOf),
     'profiles.list': async () => {
