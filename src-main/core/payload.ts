@@ -4,7 +4,9 @@ import type { JsonSchema } from './schema.ts';
 import type { OperationDescriptor, PayloadError } from './vendors/types.ts';
 
 // discriminator: a oneOf with `discriminator` (Tencent LLMConfig by LLMType) reports only the chosen branch's errors.
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, discriminator: true });
+// verbose: errors carry their parentSchema, so a schema's `x-error-messages` ({ keyword: text }) can word its own
+// errors (NetEase: "pipeline.interruptWords: required when interruptMode is 4 ...") in the renderer and main alike.
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, discriminator: true, verbose: true });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
 const compiled = new WeakMap<object, ValidateFunction>();
 
@@ -78,6 +80,8 @@ function describe(e: ErrorObject): PayloadError {
   // Property names come from the payload (additionalProperties) or the schema: escaped so the path stays a JSON pointer.
   const path = e.keyword === 'required' ? `${e.instancePath}/${escapePointer(String(p.missingProperty))}` : e.keyword === 'additionalProperties' ? `${e.instancePath}/${escapePointer(String(p.additionalProperty))}` : e.instancePath;
   const field = path || '/';
+  const own = (e.parentSchema as JsonSchema | undefined)?.['x-error-messages'] as Record<string, string> | undefined;
+  if (own?.[e.keyword]) return { path, message: own[e.keyword]! };
   switch (e.keyword) {
     case 'required':
       return { path, message: `${field}: required` };
