@@ -29,9 +29,10 @@ describe('NetEase create schema', () => {
     expect(validatePayload(create, body)).toEqual([{ path: '/data/pipeline/interruptWords', message: INTERRUPT_WORDS_MESSAGE }]);
     expect(INTERRUPT_WORDS_MESSAGE).toBe('pipeline.interruptWords: required when interruptMode is 4 (custom interrupt words)');
     // The schema alone also rejects it (the sandbox and any JSON Schema tool see the rule too).
-    expect(validateSchema(create.schema, body).map((e) => e.path)).toEqual(['/data/pipeline/interruptWords']);
+    expect(validateSchema(create.schema, body)).toEqual([{ path: '/data/pipeline/interruptWords', message: INTERRUPT_WORDS_MESSAGE }]);
     body.data.pipeline!.interruptWords = [];
     expect(validatePayload(create, body).map((e) => e.message)).toEqual([INTERRUPT_WORDS_MESSAGE]);
+    expect(validateSchema(create.schema, body).map((e) => e.message)).toEqual([INTERRUPT_WORDS_MESSAGE]);
     body.data.pipeline!.interruptMode = 2;
     expect(validatePayload(create, body)).toEqual([]);
   });

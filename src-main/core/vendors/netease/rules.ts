@@ -1,10 +1,10 @@
 /** Rules JSON Schema cannot say clearly. Messages name the field the way the vendor doc does. */
 import type { PayloadError } from '../types.ts';
 import { validatePayload } from '../../payload.ts';
-import { closeSchema, createSchema } from './schema.ts';
+import { INTERRUPT_WORDS_MESSAGE, closeSchema, createSchema } from './schema.ts';
 import { composePrompt } from './prompt.ts';
 
-export const INTERRUPT_WORDS_MESSAGE = 'pipeline.interruptWords: required when interruptMode is 4 (custom interrupt words)';
+export { INTERRUPT_WORDS_MESSAGE };
 
 const obj = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 

@@ -4,6 +4,9 @@
  */
 import type { JsonSchema, Localized } from '../../schema.ts';
 
+/** Shared by the schema's if/then and the validate() rule, so the form, main and the sandbox say the same. */
+export const INTERRUPT_WORDS_MESSAGE = 'pipeline.interruptWords: required when interruptMode is 4 (custom interrupt words)';
+
 const doc = (en: string, zh: string): Pick<JsonSchema, 'description' | 'x-description-zh'> => ({ description: en, 'x-description-zh': zh });
 const label = (en: string, zh: string): Localized => ({ en, zh });
 
@@ -186,7 +189,11 @@ export const pipelineSchema: JsonSchema = {
     welcomeMessage: { type: 'string', default: '', examples: ['您好,我是 AI 助手,很高兴为您服务'], ...doc('Welcome message; empty with enableWelcomeMessage true lets the system pick one.', '自定义的欢迎词。默认为空字符串,为空时由系统随机定义开场白。') },
   },
   if: { properties: { interruptMode: { const: 4 } }, required: ['interruptMode'] },
-  then: { required: ['interruptWords'], properties: { interruptWords: { minItems: 1 } } },
+  then: {
+    required: ['interruptWords'],
+    'x-error-messages': { required: INTERRUPT_WORDS_MESSAGE },
+    properties: { interruptWords: { minItems: 1, 'x-error-messages': { minItems: INTERRUPT_WORDS_MESSAGE } } },
+  },
 };
 
 const agentSchema: JsonSchema = {
