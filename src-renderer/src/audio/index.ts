@@ -1,4 +1,5 @@
 /** Audio for vendor panels: playback (SegmentPlayer), speech input (microphone / file → PCM16 frames), WAV and PCM helpers. */
+import { shallowRef } from 'vue';
 import { SegmentPlayer } from './segment-player.ts';
 
 export { SegmentPlayer } from './segment-player.ts';
@@ -8,15 +9,13 @@ export type { FrameOptions, FileStreamOptions, MicrophoneCapture } from './speec
 export { encodeWav, readWavHeader } from './wav.ts';
 export { pcm16ToFloat, floatToPcm16, resample, StreamResampler, PcmFramer } from './pcm.ts';
 
-let shared: SegmentPlayer | null = null;
+/** Reactive handle on the shared player (null until first use), for the audio panel. */
+export const sharedPlayerRef = shallowRef<SegmentPlayer | null>(null);
 /**
  * The app's player, shown by the audio panel. Created on first use (an AudioContext should start after a user
  * gesture); vendor Extras feed it with enqueue()/pushPcm() and call interrupt() on barge-in.
  */
 export function sharedPlayer(): SegmentPlayer {
-  shared ??= new SegmentPlayer();
-  return shared;
-}
-export function hasSharedPlayer(): boolean {
-  return shared !== null;
+  sharedPlayerRef.value ??= new SegmentPlayer();
+  return sharedPlayerRef.value;
 }

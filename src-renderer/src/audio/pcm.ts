@@ -1,7 +1,7 @@
 /** PCM16 <-> float conversion and resampling. Pure functions, no Web Audio: shared by playback, capture and tests. */
 
 /** Little-endian signed 16-bit interleaved PCM → one Float32Array per channel. Trailing partial frames are ignored. */
-export function pcm16ToFloat(bytes: Uint8Array, channels: number): Float32Array[] {
+export function pcm16ToFloat(bytes: Uint8Array, channels: number): Float32Array<ArrayBuffer>[] {
   const frames = Math.floor(bytes.byteLength / (2 * channels));
   const view = new DataView(bytes.buffer, bytes.byteOffset, frames * 2 * channels);
   const out = Array.from({ length: channels }, () => new Float32Array(frames));

@@ -7,6 +7,8 @@
  *   await streamAudioFile(wavBytes, { sampleRate: 16000, frameMs: 20, realtime: true, onFrame: send });
  */
 import { PcmFramer, StreamResampler, downmix, resample } from './pcm.ts';
+// A real file URL (never a data: URL): the CSP allows worklets only from 'self'.
+import workletUrl from './pcm-capture.worklet.js?url&no-inline';
 
 export interface FrameOptions {
   /** Target sample rate (e.g. 16000). */
@@ -32,7 +34,7 @@ function frameSamples(o: FrameOptions): number {
 export async function startMicrophone(o: FrameOptions): Promise<MicrophoneCapture> {
   const stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true } });
   const context = new AudioContext();
-  await context.audioWorklet.addModule(new URL('./pcm-capture.worklet.js', import.meta.url));
+  await context.audioWorklet.addModule(workletUrl);
   const source = context.createMediaStreamSource(stream);
   const node = new AudioWorkletNode(context, 'parley-pcm-capture');
   const resampler = new StreamResampler(context.sampleRate, o.sampleRate);

@@ -1,0 +1,147 @@
+import { defineStore } from 'pinia';
+import { computed, reactive, ref } from 'vue';
+import type { RequestInspection, PayloadError } from '../../../src-main/core/vendors/types.ts';
+import { call } from '../api.ts';
+import { useProfilesStore } from './profiles.ts';
+import { useSessionsStore } from './sessions.ts';
+import { useVendorsStore } from './vendors.ts';
+
+export interface PanelState {
+  operation: string;
+  payload: Record<string, unknown>;
+  /** From main's payload.validate / session.start {errors} (used when local validation is unavailable). */
+  serverErrors: PayloadError[];
+  /** Set by the panel or vendor Extras from a vendor response (e.g. a 422 pointing at a field). */
+  vendorErrors: PayloadError[];
+  /** Local ajv result; null when the CSP blocks local validation. */
+  localErrors: PayloadError[] | null;
+  sessionId: string | null;
+  sending: boolean;
+  startError: string | null;
+  inspection: RequestInspection | null;
+  inspectError: string | null;
+}
+
+/** One vendor panel per profile: the operation, the payload being built, its errors and the last session. */
+export const usePanelStore = defineStore('panel', () => {
+  const panels = reactive<Record<string, PanelState>>({});
+  const profiles = useProfilesStore();
+  const vendors = useVendorsStore();
+  const sessions = useSessionsStore();
+  const profileId = computed(() => profiles.selectedId);
+
+  function stateFor(id: string): PanelState {
+    if (!panels[id]) {
+      const profile = profiles.list.find((p) => p.id === id);
+      const op = vendors.byId(profile?.vendor ?? '')?.operations[0];
+      panels[id] = { operation: op?.id ?? '', payload: structuredClone(op?.example ?? {}), serverErrors: [], vendorErrors: [], localErrors: [], sessionId: null, sending: false, startError: null, inspection: null, inspectError: null };
+    }
+    return panels[id]!;
+  }
+  const current = computed(() => (profileId.value ? stateFor(profileId.value) : null));
+  const profile = computed(() => profiles.selected);
+  const vendor = computed(() => (profile.value ? vendors.byId(profile.value.vendor) : undefined));
+  const operation = computed(() => (vendor.value && current.value ? vendor.value.operations.find((o) => o.id === current.value!.operation) : undefined));
+  const fieldErrors = computed(() => (current.value ? [...current.value.serverErrors, ...current.value.vendorErrors] : []));
+  const blockingErrors = computed(() => (current.value ? (current.value.localErrors ?? current.value.serverErrors) : []));
+
+  function selectOperation(id: string): void {
+    const s = current.value;
+    const op = vendor.value?.operations.find((o) => o.id === id);
+    if (!s || !op) return;
+    s.operation = id;
+    s.payload = structuredClone(op.example ?? {});
+    s.serverErrors = [];
+    s.vendorErrors = [];
+    s.inspection = null;
+  }
+
+  let validateTimer: ReturnType<typeof setTimeout> | null = null;
+  function setPayload(payload: Record<string, unknown>): void {
+    const s = current.value;
+    if (!s) return;
+    s.payload = payload;
+    if (s.localErrors === null) scheduleServerValidation();
+  }
+  function resetPayload(): void {
+    if (current.value) selectOperation(current.value.operation);
+  }
+  function setLocalErrors(errors: PayloadError[] | null): void {
+    const s = current.value;
+    if (!s) return;
+    s.localErrors = errors;
+    if (errors === null) scheduleServerValidation();
+  }
+  /** Validation through main (same ajv and schema) when the renderer cannot compile schemas itself. */
+  function scheduleServerValidation(): void {
+    if (validateTimer) clearTimeout(validateTimer);
+    validateTimer = setTimeout(async () => {
+      const s = current.value;
+      if (!s || !vendor.value || !s.operation) return;
+      try {
+        s.serverErrors = await call('payload.validate', { vendor: vendor.value.id, operation: s.operation, payload: s.payload });
+      } catch (err) {
+        s.startError = (err as Error).message;
+      }
+    }, 200);
+  }
+
+  /** For the panel and vendor Extras: show errors from a vendor response on the fields they point at. */
+  function setFieldErrors(errors: PayloadError[]): void {
+    if (current.value) current.value.vendorErrors = errors.map((e) => ({ path: e.path.startsWith('/') || e.path === '' ? e.path : `/${e.path.replace(/\./g, '/')}`, message: e.message }));
+  }
+
+  async function send(sendAnyway = false): Promise<void> {
+    const s = current.value;
+    const p = profile.value;
+    if (!s || !p || !s.operation) return;
+    s.sending = true;
+    s.startError = null;
+    s.vendorErrors = [];
+    try {
+      const res = await call('session.start', { profileId: p.id, operation: s.operation, payload: s.payload, sendAnyway });
+      if (res.errors) {
+        s.serverErrors = res.errors;
+        return;
+      }
+      s.serverErrors = [];
+      s.sessionId = res.sessionId!;
+      sessions.started({ id: res.sessionId!, vendor: p.vendor, operation: s.operation, profileId: p.id, target: p.target });
+    } catch (err) {
+      s.startError = (err as Error).message;
+    } finally {
+      s.sending = false;
+    }
+  }
+
+  async function stop(): Promise<void> {
+    const s = current.value;
+    if (s?.sessionId) await call('session.stop', { sessionId: s.sessionId }).catch((err: Error) => (s.startError = err.message));
+  }
+
+  async function inspect(): Promise<void> {
+    const s = current.value;
+    const p = profile.value;
+    if (!s || !p) return;
+    s.inspectError = null;
+    try {
+      s.inspection = await call('payload.inspect', { profileId: p.id, operation: s.operation, payload: s.payload });
+    } catch (err) {
+      s.inspection = null;
+      s.inspectError = (err as Error).message;
+    }
+  }
+
+  /** Show a recorded session (history) in its profile's panel. */
+  function openSession(sessionId: string, forProfile: string): void {
+    stateFor(forProfile).sessionId = sessionId;
+  }
+
+  const running = computed(() => {
+    const id = current.value?.sessionId;
+    return !!id && sessions.summaries[id]?.state === 'running';
+  });
+  const logVisible = ref(true);
+
+  return { panels, current, profile, vendor, operation, fieldErrors, blockingErrors, running, logVisible, selectOperation, setPayload, resetPayload, setLocalErrors, setFieldErrors, send, stop, inspect, openSession };
+});
