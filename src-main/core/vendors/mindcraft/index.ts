@@ -3,6 +3,7 @@ import { CHAT_BOT_V3_EXAMPLE, chatBotV3Schema, defaultSettings, settingsSchema, 
 import { Conversation, sandboxSocketUrl } from './session.ts';
 import { mountMindcraftSandbox, SANDBOX_API_KEY, SANDBOX_DEVICE_TOKEN } from './sandbox.ts';
 import { readSettings } from './schema.ts';
+import { sampleSchema } from './samples.ts';
 
 export const mindcraft: VendorDescriptor = {
   id: 'mindcraft',
@@ -57,7 +58,7 @@ export const mindcraft: VendorDescriptor = {
           schema: {
             type: 'object',
             properties: {
-              sample: { type: 'string', description: 'A file in resources/utterances', 'x-description-zh': 'resources/utterances 中的文件' },
+              sample: { type: 'string', description: 'A sample utterance (resources/utterances)', 'x-description-zh': '示例语音(resources/utterances)', ...sampleSchema() },
               path: { type: 'string', description: 'Path of a .wav file', 'x-description-zh': '.wav 文件路径' },
               base64: { type: 'string', description: 'WAV file bytes, base64', 'x-description-zh': 'WAV 文件内容,base64' },
               realtime: { type: 'boolean', default: true, description: 'Pace frames in real time (false: as fast as possible)', 'x-description-zh': '按实时节奏发送(否:尽快发送)' },

@@ -7,6 +7,7 @@ import { resourcePath } from '../../resources.ts';
 import { isWav, parseWav } from '../../audio/wav.ts';
 import { dbfs, pcm16FromBytes, rms } from '../../audio/pcm.ts';
 import { chatBotV3Schema, validateChatBotV3 } from './schema.ts';
+import { sampleUtterances } from './samples.ts';
 
 /**
  * The Mindcraft sandbox: a loopback `socket-v1` speaking chat_bot_v3 (PROTOCOLS.md §3), plus the mp3 files its
@@ -58,8 +59,7 @@ function loadMedia(): Media {
   const mp3 = new Map<string, Buffer>();
   for (const name of readdirSync(dir)) if (name.endsWith('.mp3')) mp3.set(name, readFileSync(join(dir, name)));
   const known = new Map<string, { text: string; language: string }>();
-  const list = JSON.parse(readFileSync(resourcePath('utterances', 'utterances.json'), 'utf8')) as { file: string; text: string; language: string }[];
-  for (const u of list) {
+  for (const u of sampleUtterances()) {
     const wav = parseWav(readFileSync(resourcePath('utterances', u.file)));
     known.set(sha256(wav.data), { text: u.text, language: u.language });
   }
