@@ -55,8 +55,9 @@ describe('Parley app shell', () => {
 
   it('runs an operation and shows the payload form, event log and player (screenshot)', async () => {
     const vendors = await h.page.evaluate(() => window.parley.invoke('vendors.list', {}));
-    // Prefer an HTTP operation in the sandbox: it completes on its own and fills the log.
-    const pick = vendors.flatMap((v) => v.operations.map((o) => ({ v, o }))).sort((a, b) => Number(b.o.transport === 'http') - Number(a.o.transport === 'http'))[0];
+    // Prefer an HTTP operation that creates something in the sandbox: it completes on its own and fills the log.
+    const score = (o: { id: string; transport: string }) => Number(o.transport === 'http') * 2 + Number(/create|start|connect/i.test(o.id));
+    const pick = vendors.flatMap((v) => v.operations.map((o) => ({ v, o }))).sort((a, b) => score(b.o) - score(a.o))[0];
     if (pick) {
       await h.page.click(`[data-vendor="${pick.v.id}"] [data-test="profile-item"] >> nth=0`);
       await h.page.selectOption('[data-test="operation"]', pick.o.id);
