@@ -21,7 +21,7 @@ describe('tencent through createCore', () => {
     expect(await core.handlers['payload.validate']({ vendor: 'tencent', operation: 'StartAIConversation', payload })).toEqual([]);
     const inspection = await core.handlers['payload.inspect']({ profileId: profile.id, operation: 'StartAIConversation', payload });
     expect(JSON.stringify(inspection)).not.toContain(SANDBOX_CREDENTIALS.LLM_API_KEY);
-    expect(inspection.steps.find((s) => s.label === 'canonicalRequest')!.value).toMatch(/^POST\n\/\n\n/);
+    expect(inspection.steps.find((s) => s.label === 'Canonical request')!.value).toMatch(/^POST\n\/\n\n/);
 
     const { sessionId } = await core.handlers['session.start']({ profileId: profile.id, operation: 'StartAIConversation', payload });
     for (let i = 0; i < 200; i++) {

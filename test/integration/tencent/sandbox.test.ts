@@ -202,7 +202,7 @@ describe('tencent client against the sandbox, through the session engine', () =>
       mask: (v) => `••••${v.slice(-4)}`,
       now: () => Date.now(),
     });
-    expect(inspection.steps.map((s) => s.label)).toEqual(['canonicalRequest', 'stringToSign', 'signedHeaders', 'signature', 'authorization']);
+    expect(inspection.steps.map((s) => s.label)).toEqual(['Canonical request', 'String to sign', 'Signed headers', 'Signature', 'Authorization (SecretId masked)']);
     expect(inspection.steps[1]!.value).toContain('2019-02-25/trtc/tc3_request');
     expect(inspection.headers.Authorization).toContain('Credential=••••0001/2019-02-25/trtc/tc3_request');
     expect(JSON.stringify(inspection)).not.toContain(SANDBOX_CREDENTIALS.SECRET_ID);

@@ -185,11 +185,12 @@ export async function inspectAction(action: TencentAction, ctx: InspectContext):
     headers: { Host: req.host, ...req.signed.headers, Authorization: authorization },
     body: req.body,
     steps: [
-      { label: 'canonicalRequest', value: req.signed.canonicalRequest },
-      { label: 'stringToSign', value: req.signed.stringToSign },
-      { label: 'signedHeaders', value: req.signed.signedHeaders },
-      { label: 'signature', value: req.signed.signature },
-      { label: 'authorization', value: authorization },
+      // Tencent's own names for the steps (signature doc), readable in the inspector.
+      { label: 'Canonical request', value: req.signed.canonicalRequest },
+      { label: 'String to sign', value: req.signed.stringToSign },
+      { label: 'Signed headers', value: req.signed.signedHeaders },
+      { label: 'Signature', value: req.signed.signature },
+      { label: 'Authorization (SecretId masked)', value: authorization },
     ],
     warnings: clockWarnings(req.host, req.timestamp, now),
   };
