@@ -8,6 +8,7 @@ import { createCore, type Core } from '../../src-main/core/core.ts';
 import { KeychainSecretStore } from '../../src-main/core/secrets/store.ts';
 import { BridgeServer, bridgeClientScript } from './support/bridge-server.ts';
 import { serveStatic } from './support/static-server.ts';
+import { CSP_DIRECTIVES, contentSecurityPolicy } from '../../src-main/app/csp.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
@@ -95,7 +96,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     await bridge.start();
     bridgeUrl = bridge.url;
   }
-  const site = await serveStatic(rendererDir);
+  // The app's CSP, plus the one thing the E2E stand-in for IPC needs: the loopback bridge socket.
+  const csp = contentSecurityPolicy({ ...CSP_DIRECTIVES, 'connect-src': [...CSP_DIRECTIVES['connect-src']!, bridgeUrl] });
+  const site = await serveStatic(rendererDir, csp);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...(options.chromiumArgs ?? [])] });
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 900 }, locale: options.locale ?? 'en-US' });
   await context.addInitScript({ content: bridgeClientScript(bridgeUrl) });

@@ -15,14 +15,17 @@ const TYPES: Record<string, string> = {
   '.wav': 'audio/wav',
 };
 
-/** Serves the built renderer (out/renderer) on loopback, as Electron would load it from disk. */
-export async function serveStatic(root: string): Promise<{ url: string; close: () => Promise<void> }> {
+/**
+ * Serves the built renderer (out/renderer) on loopback as the app's protocol handler does: with the app's own
+ * Content-Security-Policy header (`csp`), so E2E runs under the production policy.
+ */
+export async function serveStatic(root: string, csp: string): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     const file = join(root, path === '/' ? 'index.html' : path);
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': csp });
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');
