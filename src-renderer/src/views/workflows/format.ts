@@ -1,0 +1,47 @@
+/** Display helpers shared by the workflow views. */
+import type { FigureKey } from '../../../../src-main/core/workflows/compare.ts';
+
+export const FIGURE_KEYS: FigureKey[] = ['setupMs', 'firstServerEventMs', 'firstAudioMs', 'turnLatencyMs', 'botAudioS'];
+
+/** Figures drawn on the millisecond chart (bot audio is seconds, shown in the table only). */
+export const MS_FIGURES: FigureKey[] = ['setupMs', 'firstServerEventMs', 'firstAudioMs', 'turnLatencyMs'];
+
+export function fmtFigure(key: FigureKey, v: number | undefined | null): string {
+  if (v === undefined || v === null) return '—';
+  return key === 'botAudioS' ? `${v.toFixed(2)} s` : `${Math.round(v)} ms`;
+}
+
+export function fmtTime(iso: string | null | undefined, locale: string): string {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleString(locale, { hour12: false });
+}
+
+export function fmtDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—';
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function fmtBytes(n: number): string {
+  return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Save text as a file through a download link (Electron shows its save dialog). */
+export function download(fileName: string, text: string, mime = 'text/csv'): void {
+  const url = URL.createObjectURL(new Blob([text], { type: mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function base64ToBlobUrl(base64: string, mime: string): string {
+  const bin = atob(base64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return URL.createObjectURL(new Blob([bytes], { type: mime }));
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
