@@ -124,7 +124,7 @@ async function startMindcraft(): Promise<string> {
   await core.handlers['secrets.set']({ profileId: live.id, name: 'API_KEY', value: vendorById('mindcraft').sandboxCredentials.API_KEY! });
   const op = vendorById('mindcraft').operations[0]!;
   const res = await core.handlers['session.start']({ profileId: live.id, operation: op.id, payload: { ...op.example } });
-  if (!('sessionId' in res)) throw new Error(`mindcraft: session.start refused: ${JSON.stringify(res)}`);
+  if (!res.sessionId) throw new Error(`mindcraft: session.start refused: ${JSON.stringify(res)}`);
   return res.sessionId;
 }
 

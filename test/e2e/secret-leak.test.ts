@@ -112,12 +112,13 @@ describe('secret-leak scan', () => {
           if (op.inspect) await h.page.evaluate((a) => window.parley.invoke('payload.inspect', a).catch((e: Error) => e.message), { profileId, operation: op.id, payload });
           await h.page.evaluate((a) => window.parley.invoke('secrets.status', a), { profileId });
           const started = await h.page.evaluate((a) => window.parley.invoke('session.start', a), { profileId, operation: op.id, payload, sendAnyway: true });
-          if (!('sessionId' in started)) throw new Error(`session.start refused ${v.id} ${op.id}: ${JSON.stringify(started)}`);
-          sessionIds.push(started.sessionId);
+          const sessionId = started.sessionId;
+          if (!sessionId) throw new Error(`session.start refused ${v.id} ${op.id}: ${JSON.stringify(started)}`);
+          sessionIds.push(sessionId);
           // Room sessions wait for the renderer and socket sessions for actions: give each a moment, then stop it.
-          for (let i = 0; i < 60 && h.core.sessions.isLive(started.sessionId); i++) await new Promise((r) => setTimeout(r, 50));
-          await h.page.evaluate((sessionId) => window.parley.invoke('session.stop', { sessionId }), started.sessionId);
-          await h.page.evaluate((sessionId) => window.parley.invoke('session.events', { sessionId, limit: 100000 }), started.sessionId);
+          for (let i = 0; i < 60 && h.core.sessions.isLive(sessionId); i++) await new Promise((r) => setTimeout(r, 50));
+          await h.page.evaluate((id) => window.parley.invoke('session.stop', { sessionId: id }), sessionId);
+          await h.page.evaluate((id) => window.parley.invoke('session.events', { sessionId: id, limit: 100000 }), sessionId);
         }
       }
     }
