@@ -60,6 +60,39 @@ function searchText(e: SessionEvent): string {
   return text;
 }
 
+let warmQueue: SessionEvent[][] = [];
+let warming = false;
+
+/**
+ * Serialise events' search text in idle time as they arrive, so the first search over 100k events only runs the
+ * matcher instead of 100k JSON.stringify calls on the user's keystroke.
+ */
+export function warmSearchText(events: SessionEvent[]): void {
+  if (!events.length) return;
+  warmQueue.push(events);
+  if (warming) return;
+  warming = true;
+  const idle = (cb: (d: { timeRemaining(): number }) => void) =>
+    typeof requestIdleCallback === 'function' ? requestIdleCallback(cb, { timeout: 500 }) : setTimeout(() => cb({ timeRemaining: () => 8 }), 16);
+  const step = (deadline: { timeRemaining(): number }) => {
+    while (warmQueue.length && deadline.timeRemaining() > 1) {
+      const batch = warmQueue[0]!;
+      const end = Math.min(batch.length, 2000);
+      for (let i = 0; i < end; i++) searchText(batch[i]!);
+      if (end === batch.length) warmQueue.shift();
+      else warmQueue[0] = batch.slice(end);
+    }
+    if (warmQueue.length) idle(step);
+    else warming = false;
+  };
+  idle(step);
+}
+
+/** Drop pending warm-up work (the session being shown changed). */
+export function cancelWarmSearchText(): void {
+  warmQueue = [];
+}
+
 export function makeMatcher(f: LogFilter): Matcher {
   let error: string | null = null;
   let search: ((s: string) => boolean) | null = null;
