@@ -64,6 +64,10 @@ describe('NetEase Extras', () => {
     (mounted.el.querySelector('[data-test=netease-close-task]') as HTMLButtonElement).click();
     await until(() => calls.some((c) => c.op === 'session.start'));
     expect(calls.find((c) => c.op === 'session.start')!.args).toEqual({ profileId: 'p1', operation: 'close', payload: { cname: 'room-9', taskId: 'task-abc', taskType: 7, variant: 'server' } });
+    // A later batch (the store reuses one array per session) still reaches the Extras.
+    sessions.ingest('s1', [ev('netease.task-closed', { variant: 'server', cname: 'room-9', code: 200, requestId: 'req-2', taskId: 'task-abc' })]);
+    await until(() => mounted!.el.querySelectorAll('[data-test=netease-task]').length === 0);
+    expect(mounted.el.querySelector('[data-test=netease-result]')!.textContent).toContain('Close result');
   });
 
   it('shows a vendor error with its own field name (errmsg)', async () => {
