@@ -86,7 +86,8 @@ export interface BundleSource {
   app: { name: string; version: string };
 }
 
-const INPUT_NAME = /^(input|upload|user|mic|speech)/i;
+/** The user's side of a session by file name (`turn-1-user.wav`, `input-hello.wav`, `mic-….pcm`); the rest is output. */
+const INPUT_NAME = /(^|[-_.])(input|upload|user|mic|speech)([-_.]|$)/i;
 
 export function buildBundle(src: BundleSource, sessionIds: string[], note?: string): Bundle {
   if (sessionIds.length === 0) throw new Error('sessionIds: choose at least one session');

@@ -1,0 +1,121 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectors } from 'playwright-core';
+import { startHarness, ROOT, type Harness } from './harness.ts';
+import { KeychainSecretStore } from '../../src-main/core/secrets/store.ts';
+
+const WAV = join(ROOT, 'resources', 'utterances', 'hello-weather-en.wav');
+
+// The QA/support flow in the built renderer: save a case, compare the Mindcraft and Tencent sandboxes on one WAV,
+// export a reproduction bundle and import it again; screenshots of the comparison in English and Chinese.
+describe('QA and support workflows (E2E)', () => {
+  let h: Harness;
+  const work = mkdtempSync(join(tmpdir(), 'parley-e2e-wf-'));
+  beforeAll(async () => {
+    // The renderer marks elements with data-test (Playwright's getByTestId reads data-testid by default).
+    selectors.setTestIdAttribute('data-test');
+    h = await startHarness({ viewport: { width: 1440, height: 1000 } });
+    await h.page.getByTestId('nav-workflows').click();
+    await h.page.getByTestId('wf-history').waitFor();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('saves a test case into a folder as a readable JSON file', async () => {
+    const { page } = h;
+    await page.getByTestId('wf-tab-cases').click();
+    await page.getByTestId('case-dir').fill(join(work, 'cases'));
+    await page.getByTestId('case-dir').press('Enter');
+    await page.getByRole('button', { name: 'New case' }).click();
+    await page.getByTestId('case-name').fill('Weather question');
+    await page.getByTestId('case-save').click();
+    await expect.poll(() => page.getByTestId('wf-message').textContent()).toContain('Weather-question.parley-case.json');
+    const file = join(work, 'cases', 'Weather-question.parley-case.json');
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    expect(saved).toMatchObject({ version: 1, name: 'Weather question', vendor: 'mindcraft', operation: 'chat_bot_v3' });
+    await expect.poll(() => page.getByTestId('case-item').count()).toBe(1);
+  });
+
+  it('compares the Mindcraft and Tencent sandboxes on one WAV file', async () => {
+    const { page } = h;
+    // What a user does once in the Tencent panel: mint the bot UserSig, start a conversation, stop it.
+    await page.evaluate(async () => {
+      const profiles = await window.parley.invoke('profiles.list', {});
+      const tc = profiles.find((p) => p.vendor === 'tencent')!;
+      const minted = await window.parley.invoke('room.credential', { profileId: tc.id, userId: 'bot_e2e' });
+      const payload = { SdkAppId: minted.params.sdkAppId, RoomId: '7001', AgentConfig: { UserId: 'bot_e2e', UserSig: minted.credential, TargetUserId: 'console_1' }, LLMConfig: { LLMType: 'openai', Model: 'm', APIKey: '{{secret:LLM_API_KEY}}', APIUrl: 'https://x' } };
+      const { sessionId } = await window.parley.invoke('session.start', { profileId: tc.id, operation: 'StartAIConversation', payload });
+      for (let i = 0; i < 200; i++) {
+        const { events } = await window.parley.invoke('session.events', { sessionId: sessionId! });
+        if (events.some((e) => e.kind === 'session.control-plane-done' || e.kind === 'session.end')) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await window.parley.invoke('session.stop', { sessionId: sessionId! });
+    });
+    await page.getByTestId('wf-tab-compare').click();
+    await page.getByTestId('compare-pick-mindcraft').check();
+    await page.getByTestId('compare-pick-tencent').check();
+    await page.getByTestId('compare-source-tencent').selectOption('last');
+    await page.getByTestId('compare-wav').fill(WAV);
+    await page.getByTestId('compare-repeat').fill('2');
+    await page.getByPlaceholder('Name this comparison (optional)').fill('Weather question, EN');
+    await page.getByTestId('compare-run').click();
+    await page.getByTestId('compare-results').waitFor();
+    await expect.poll(() => page.getByTestId('compare-results').textContent(), { timeout: 90_000, interval: 500 }).toContain('done');
+    const table = page.getByTestId('compare-table');
+    const text = (await table.textContent())!;
+    expect(text).toContain('Mindcraft chat_bot_v3 sandbox'.split(' ')[0]);
+    expect(text).toMatch(/2 \/ 2[\s\S]*2 \/ 2/);
+    expect(text).toContain('Time to first audio');
+    expect(await page.getByTestId('compare-chart').locator('rect').count()).toBeGreaterThanOrEqual(5);
+    await page.getByTestId('compare-results').scrollIntoViewIfNeeded();
+    const en = await h.screenshot('compare-en');
+    expect(existsSync(en)).toBe(true);
+
+    await page.getByTestId('locale').selectOption('zh-CN');
+    await expect.poll(() => page.getByTestId('compare-table').textContent()).toContain('首段音频耗时');
+    expect(await page.getByTestId('wf-tab-compare').textContent()).toBe('对比');
+    await h.screenshot('compare-zh');
+    await page.getByTestId('locale').selectOption('en');
+  }, 120_000);
+
+  it('exports a reproduction bundle from the history and imports it again', async () => {
+    const { page } = h;
+    await page.getByTestId('wf-tab-history').click();
+    await page.getByTestId('history-search').fill('mindcraft');
+    await page.getByTestId('history-row').first().click();
+    await page.getByTestId('history-detail').waitFor();
+    const bundle = join(work, 'repro.parley-bundle.json');
+    await page.getByTestId('bundle-path').fill(bundle);
+    await page.getByTestId('export-bundle').click();
+    await expect.poll(() => page.getByTestId('wf-message').first().textContent()).toContain('Bundle written');
+    const text = readFileSync(bundle, 'utf8');
+    const store = new KeychainSecretStore(h.keychainService);
+    for (const p of await h.core.handlers['profiles.list']({})) {
+      for (const name of ['API_KEY', 'SECRET_ID', 'SECRET_KEY', 'SDK_SECRET_KEY', 'LLM_API_KEY', 'APP_SECRET']) {
+        const v = await store.get(p.id, name).catch(() => null);
+        if (v && v.length >= 4) expect(text, `${p.name} ${name}`).not.toContain(v);
+      }
+    }
+
+    await page.getByTestId('wf-tab-bundles').click();
+    await page.getByTestId('bundle-import-path').fill(bundle);
+    await page.getByTestId('bundle-import').click();
+    await page.getByTestId('bundle-body').waitFor();
+    expect(await page.getByTestId('bundle-body').textContent()).toContain('mindcraft');
+    expect(await page.getByTestId('bundle-events').locator('.ev').count()).toBeGreaterThan(10);
+    const imported = JSON.parse(text) as { sessions: { files: { name: string; role: string }[] }[] };
+    expect(imported.sessions[0]!.files.filter((f) => f.role === 'input').map((f) => f.name)).toEqual(expect.arrayContaining(['turn-1-user.wav', 'input-hello-weather-en.wav']));
+    await page.getByTestId('bundle-rerun').click();
+    await expect.poll(() => page.getByTestId('wf-bundle').textContent()).toContain('Started session');
+    await h.screenshot('bundle-en');
+
+    // Nothing the renderer saw holds a stored secret.
+    const exposure = await h.rendererExposure();
+    const mc = (await h.core.handlers['profiles.list']({})).find((p) => p.vendor === 'mindcraft')!;
+    expect(exposure).not.toContain((await store.get(mc.id, 'API_KEY'))!);
+  }, 90_000);
+});
