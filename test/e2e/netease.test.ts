@@ -170,6 +170,14 @@ describe('NetEase panel end to end (Chromium, real core, sandbox)', () => {
     const message = 'pipeline.interruptWords: required when interruptMode is 4 (custom interrupt words)';
     await page().getByText(message).first().waitFor();
     expect(await page().locator('[data-test=send]').isDisabled()).toBe(true);
+
+    // Screenshot: the mode switch and the stopped pipeline in view (asr/llm/tts folded), the inspector, the log.
+    for (const section of ['asr', 'llm', 'tts']) await field(`/data/${section}`).locator('.head .twisty').first().click();
+    await page().locator('[data-test=tab-inspector]').click();
+    await page().locator('[data-test=inspect]').click();
+    await page().locator('.side-body').getByText('CheckSum input').waitFor();
+    await field('/data').scrollIntoViewIfNeeded();
+    await field('/data/pipeline/interruptMode').scrollIntoViewIfNeeded();
     await h.screenshot('netease');
   });
 });
