@@ -91,7 +91,7 @@ export class Redactor {
     if (input instanceof Uint8Array || input === null || typeof input !== 'object') return input;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(input)) {
-      out[k] = isCredentialKey(k) && v !== '' && v !== null && v !== undefined && typeof v !== 'object' ? REDACTED : this.walk(v, depth + 1);
+      out[k] = isCredentialKey(k) && v !== '' && v !== null && v !== undefined && typeof v !== 'object' && !isMasked(v) ? REDACTED : this.walk(v, depth + 1);
     }
     return out;
   }
@@ -108,6 +108,11 @@ export class Redactor {
       return null;
     }
   }
+}
+
+/** Already masked for display (`mask()`: bullets and at most the last four characters): safe to keep. */
+function isMasked(v: unknown): boolean {
+  return typeof v === 'string' && /^••••.{0,4}$/u.test(v);
 }
 
 function escapeRegExp(s: string): string {

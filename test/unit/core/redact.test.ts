@@ -56,4 +56,9 @@ describe('Redactor', () => {
     expect(r.mayNeedRedaction(JSON.stringify({ note: 'has needle-secret-1234 inside' }))).toBe(true);
     expect(r.mayNeedRedaction(JSON.stringify({ nested: JSON.stringify({ note: 'needle-secret-1234' }) }))).toBe(true);
   });
+
+  it('keeps a value already masked for display, and nothing longer than four characters behind the bullets', () => {
+    const r = new Redactor();
+    expect(r.value({ 'X-API-Key': '••••0001', SecretKey: '••••abcdefgh' })).toEqual({ 'X-API-Key': '••••0001', SecretKey: REDACTED });
+  });
 });
