@@ -188,6 +188,11 @@ export class SegmentPlayer {
     this.pcmRemainder = new Uint8Array(0);
   }
 
+  /** Whether anything (a segment or live PCM) is scheduled to sound from now on. */
+  busy(): boolean {
+    return this.playhead > this.context.currentTime;
+  }
+
   /** The segment playing now, if any. */
   current(): SegmentTiming | null {
     const now = this.context.currentTime;

@@ -138,6 +138,7 @@ export default {
     nothingPlayed: 'Nothing played yet.',
     current: 'Now playing',
     idle: 'Idle',
+    liveStream: 'Live PCM stream',
     segments: 'Segments',
     order: '#',
     id: 'Segment',
@@ -287,7 +288,7 @@ export default {
       seq: 'event #',
       pin: 'Pin',
       unpin: 'Unpin',
-      hint: 'Pin by the # in the log; tick two pins to diff them.',
+      hint: 'Click an event in the log (or type its #), pin it; tick two pins to diff them.',
       noSuchEvent: 'No event #{seq} in this session.',
     },
     diff: {

@@ -140,6 +140,7 @@ const zhCN: typeof en = {
     nothingPlayed: '尚未播放。',
     current: '正在播放',
     idle: '空闲',
+    liveStream: '实时 PCM 音频流',
     segments: '分段',
     order: '#',
     id: '分段',
@@ -289,7 +290,7 @@ const zhCN: typeof en = {
       seq: '事件 #',
       pin: '固定',
       unpin: '取消固定',
-      hint: '按日志中的 # 固定;勾选两个已固定事件即可对比。',
+      hint: '在日志中点击一个事件(或输入其 #)并固定;勾选两个已固定事件即可对比。',
       noSuchEvent: '此会话中没有事件 #{seq}。',
     },
     diff: {
