@@ -88,6 +88,19 @@ describe('QA and support workflows (E2E)', () => {
     await page.getByTestId('history-search').fill('mindcraft');
     await page.getByTestId('history-row').first().click();
     await page.getByTestId('history-detail').waitFor();
+    await page.getByTestId('figures').waitFor();
+    await h.screenshot('history-en');
+    // Pin two events picked in the log and diff them.
+    const rows = page.locator('[data-test=history-detail] [data-seq]');
+    for (const i of [0, 1]) {
+      await rows.nth(i).click();
+      await expect.poll(() => page.getByTestId('pin-seq').inputValue()).not.toBe('');
+      await page.getByTestId('pin-add').click();
+    }
+    await expect.poll(() => page.locator('[data-test=pins] li').count()).toBe(2);
+    for (const i of [0, 1]) await page.locator('[data-test=pins] li input[type=checkbox]').nth(i).check();
+    await page.getByTestId('diff-table').waitFor();
+    expect(await page.getByTestId('diff-table').locator('tbody tr').count()).toBeGreaterThan(0);
     const bundle = join(work, 'repro.parley-bundle.json');
     await page.getByTestId('bundle-path').fill(bundle);
     await page.getByTestId('export-bundle').click();
