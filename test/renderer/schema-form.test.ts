@@ -174,3 +174,22 @@ describe('payload builder form', () => {
     expect(control('/RoomId')!.value).toBe('room-1');
   });
 });
+
+describe('schema hints', () => {
+  it('shows the vendor rounding next to a round-up-10 field and hides x-hidden state', async () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        chunk: { type: 'integer', minimum: 10, maximum: 1000, 'x-unit': 'ms', 'x-hint': 'round-up-10' },
+        remembered: { type: 'object', 'x-hidden': true, properties: { id: { type: 'string' } } },
+      },
+    };
+    m = mount(PayloadBuilder, { schema, modelValue: { chunk: 95, remembered: { id: 'x' } }, errors: [], secretNames: [], 'onUpdate:modelValue': (v: Record<string, unknown>) => (m.props.modelValue = v) } as unknown as Props, { style: 'height: 500px; width: 900px; display: block' });
+    await tick();
+    expect(field('/chunk')!.querySelector('[data-test="rounded"]')!.textContent).toContain('100');
+    expect(field('/remembered')).toBeNull();
+    setInput(control('/chunk'), '120');
+    await tick();
+    expect(field('/chunk')!.querySelector('[data-test="rounded"]')).toBeNull();
+  });
+});

@@ -80,6 +80,7 @@ export default {
     invalidBeforeSend: '{n} field error | {n} field errors',
   },
   form: {
+    roundedUp: '→ the vendor uses {n} (rounded up to 10)',
     required: 'required',
     unset: 'not set',
     unsetOption: '— not set —',

@@ -82,6 +82,7 @@ const zhCN: typeof en = {
     invalidBeforeSend: '{n} 个字段错误',
   },
   form: {
+    roundedUp: '→ 供应商实际使用 {n}（向上取整到 10）',
     required: '必填',
     unset: '未设置',
     unsetOption: '— 未设置 —',
