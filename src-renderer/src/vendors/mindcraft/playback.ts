@@ -50,6 +50,11 @@ export class SegmentFeeder {
     const d = (e.data ?? {}) as Record<string, unknown>;
     if (isStartFrame(e)) {
       this.turn++;
+      // A new question stops the previous answer's playback (the demo's turn order), not just its download.
+      if (this.playerTurn > 0) {
+        this.interrupted.add(this.playerTurn);
+        this.deps.player.interrupt();
+      }
       if (typeof (d.event_params as Record<string, unknown> | undefined)?.asr_text === 'string') this.references.set(this.turn, Date.parse(e.at));
       return;
     }
