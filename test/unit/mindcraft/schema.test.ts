@@ -84,3 +84,29 @@ describe('turn metrics', () => {
     expect(t.report().reference).toBe('text_sent');
   });
 });
+
+describe('inspect', () => {
+  const ctx = (settings: Record<string, unknown>, payload: Record<string, unknown>) => ({
+    profile: { id: 'p', name: 'p', vendor: 'mindcraft' as const, target: 'live' as const, settings: { ...mindcraft.defaultSettings('live'), ...settings }, createdAt: '', updatedAt: '' },
+    sandboxUrl: undefined,
+    payload,
+    credential: async () => 'sk-live-secret-abcd',
+    mask: (v: string) => `••••${v.slice(-4)}`,
+    now: () => 0,
+  });
+
+  it('shows the URL and the messages in order, the credential masked', async () => {
+    const r = await op.inspect!(ctx({}, CHAT_BOT_V3_EXAMPLE));
+    expect(r.url).toBe('wss://api.mindcraft.com.cn/socket-v1/');
+    expect(r.steps.map((s) => s.label)).toEqual(['1. open WebSocket', '2. auth (first message)', '3. start chat_bot_v3', 'speech', 'stop upload', 'interrupt']);
+    expect(r.steps[1]!.value).toBe('{"socket_type":"agent_event","event_name":"auth_token","event_params":{"token":"••••abcd"}}');
+    expect(JSON.stringify(r)).not.toContain('sk-live-secret');
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('device token goes on the URL; warnings for settings that cannot work', async () => {
+    const r = await op.inspect!(ctx({ authMethod: 'device_token', endpoint: 'wss://grayapi.mindcraft.com.cn/socket-v1/' }, { ...CHAT_BOT_V3_EXAMPLE, voice_id: 'cute_boy', upload_format: 'opus' }));
+    expect(r.url).toBe('wss://grayapi.mindcraft.com.cn/socket-v1/?token=%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2abcd');
+    expect(r.warnings).toEqual(["voice_id is ignored: character_uuid picks the character's voice", 'upload_format opus: Parley uploads pcm or wav only, so only text turns will work']);
+  });
+});

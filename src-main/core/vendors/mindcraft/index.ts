@@ -4,6 +4,7 @@ import { Conversation, sandboxSocketUrl } from './session.ts';
 import { mountMindcraftSandbox, SANDBOX_API_KEY, SANDBOX_DEVICE_TOKEN } from './sandbox.ts';
 import { readSettings } from './schema.ts';
 import { sampleSchema } from './samples.ts';
+import { inspectChatBot } from './inspect.ts';
 
 export const mindcraft: VendorDescriptor = {
   id: 'mindcraft',
@@ -72,6 +73,7 @@ export const mindcraft: VendorDescriptor = {
         { id: 'stop_output', title: { en: 'Stop output (interrupt)', zh: '终止流式返回(打断)' } },
         { id: 'wait_turn', title: { en: 'Wait for the current turn to end', zh: '等待本轮结束' }, schema: { type: 'object', properties: { timeoutMs: { type: 'integer', minimum: 100 } } } },
       ],
+      inspect: inspectChatBot,
       run(ctx) {
         const endpoint = ctx.sandboxUrl ? sandboxSocketUrl(ctx.sandboxUrl) : readSettings(ctx.profile.settings).endpoint;
         return new Conversation(ctx, endpoint).run();
