@@ -114,6 +114,17 @@ describe('QA and support workflows (E2E)', () => {
       }
     }
 
+    // A stored secret planted where the session has it (the payload's character id): the export is refused, with the reason.
+    const mcProfile = (await h.core.handlers['profiles.list']({})).find((p) => p.vendor === 'mindcraft')!;
+    const original = (await store.get(mcProfile.id, 'API_KEY'))!;
+    const planted = String(JSON.parse(text).sessions[0].payload.character_uuid);
+    await h.core.handlers['secrets.set']({ profileId: mcProfile.id, name: 'API_KEY', value: planted });
+    await page.getByTestId('bundle-path').fill(join(work, 'leak.parley-bundle.json'));
+    await page.getByTestId('export-bundle').click();
+    await expect.poll(() => page.getByTestId('wf-error').textContent()).toMatch(/secret.*API_KEY.*refusing/);
+    expect(existsSync(join(work, 'leak.parley-bundle.json'))).toBe(false);
+    await h.core.handlers['secrets.set']({ profileId: mcProfile.id, name: 'API_KEY', value: original });
+
     await page.getByTestId('wf-tab-bundles').click();
     await page.getByTestId('bundle-import-path').fill(bundle);
     await page.getByTestId('bundle-import').click();

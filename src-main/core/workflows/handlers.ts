@@ -63,6 +63,9 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
     resolveProfile: (vendor, wanted, target) => pickProfile(deps.profiles.list(), vendor, wanted, target),
   });
 
+  /** A stored comparison still marked running belongs to a process that is gone. */
+  const settled = (r: CompareResult): CompareResult => (r.state === 'running' ? { ...r, state: 'failed', error: 'interrupted: the app stopped during this comparison' } : r);
+
   const scanner = async () => new SecretScanner(await storedSecrets(deps.profiles.list(), deps.secrets, vendorById), deps.sessions.redactor);
 
   /** Start a run and answer with its session id as soon as it exists; the run goes on (events are pushed). */
@@ -123,7 +126,8 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
       };
       const result = newResult(full);
       running.set(result.id, result);
-      void runComparison(full, runner, undefined, result)
+      // Saved after every run, so a comparison cut short by a crash keeps what it measured.
+      void runComparison(full, runner, (r) => comparisons.save(r), result)
         .catch((err: Error) => {
           result.state = 'failed';
           result.error = err.message;
@@ -134,10 +138,10 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
         });
       return { id: result.id };
     },
-    'compare.get': async ({ id }) => running.get(id) ?? comparisons.get(id),
+    'compare.get': async ({ id }) => running.get(id) ?? settled(comparisons.get(id)),
     'compare.list': async () => comparisons.list(),
     'compare.csv': async ({ id, kind }) => {
-      const r = running.get(id) ?? comparisons.get(id);
+      const r = running.get(id) ?? settled(comparisons.get(id));
       return { csv: kind === 'runs' ? runsCsv(r) : summaryCsv(r), fileName: `${r.name ? r.name.replace(/[^A-Za-z0-9._-]+/g, '-') : r.id}-${kind}.csv` };
     },
 
