@@ -31,9 +31,10 @@ describe('QA and support workflows (E2E)', () => {
     await page.getByTestId('case-dir').press('Enter');
     await page.getByRole('button', { name: 'New case' }).click();
     await page.getByTestId('case-name').fill('Weather question');
+    await page.getByTestId('case-collection').fill('smoke');
     await page.getByTestId('case-save').click();
     await expect.poll(() => page.getByTestId('wf-message').textContent()).toContain('Weather-question.parley-case.json');
-    const file = join(work, 'cases', 'Weather-question.parley-case.json');
+    const file = join(work, 'cases', 'smoke', 'Weather-question.parley-case.json');
     const saved = JSON.parse(readFileSync(file, 'utf8'));
     expect(saved).toMatchObject({ version: 1, name: 'Weather question', vendor: 'mindcraft', operation: 'chat_bot_v3' });
     await expect.poll(() => page.getByTestId('case-item').count()).toBe(1);
@@ -102,10 +103,13 @@ describe('QA and support workflows (E2E)', () => {
     await page.getByTestId('diff-table').waitFor();
     expect(await page.getByTestId('diff-table').locator('tbody tr').count()).toBeGreaterThan(0);
     const bundle = join(work, 'repro.parley-bundle.json');
+    // Both Mindcraft runs of the comparison, in one bundle.
+    for (const i of [0, 1]) await page.getByTestId('history-tick').nth(i).check();
     await page.getByTestId('bundle-path').fill(bundle);
     await page.getByTestId('export-bundle').click();
     await expect.poll(() => page.getByTestId('wf-message').first().textContent()).toContain('Bundle written');
     const text = readFileSync(bundle, 'utf8');
+    expect(JSON.parse(text).sessions).toHaveLength(2);
     const store = new KeychainSecretStore(h.keychainService);
     for (const p of await h.core.handlers['profiles.list']({})) {
       for (const name of ['API_KEY', 'SECRET_ID', 'SECRET_KEY', 'SDK_SECRET_KEY', 'LLM_API_KEY', 'APP_SECRET']) {
