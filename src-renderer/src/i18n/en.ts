@@ -194,6 +194,7 @@ export default {
       files: 'Audio and files',
       play: 'Load player',
       saveCase: 'Save as case',
+      tickHint: 'Tick sessions to export them together in one bundle',
     },
     cases: {
       folder: 'Case folder',
@@ -203,6 +204,8 @@ export default {
       root: 'Cases',
       new: 'New case',
       untitled: 'New case',
+      collection: 'Collection',
+      collectionHint: 'sub-folder, e.g. smoke/mindcraft (empty: the case folder)',
       pick: 'Select a case or create one.',
       name: 'Name',
       profileHint: 'Profile name (optional; the vendor’s sandbox profile otherwise)',
@@ -264,6 +267,7 @@ export default {
     bundle: {
       file: 'Bundle file',
       export: 'Export bundle',
+      exportTicked: 'Export {n} ticked sessions',
       exported: 'Bundle written: {path} ({size}).',
       import: 'Import',
       created: 'created',

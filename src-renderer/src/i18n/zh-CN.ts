@@ -196,6 +196,7 @@ const zhCN: typeof en = {
       files: '音频与文件',
       play: '加载播放器',
       saveCase: '另存为用例',
+      tickHint: '勾选多个会话,一起导出到一个复现包',
     },
     cases: {
       folder: '用例文件夹',
@@ -205,6 +206,8 @@ const zhCN: typeof en = {
       root: '用例',
       new: '新建用例',
       untitled: '新用例',
+      collection: '集合',
+      collectionHint: '子文件夹,例如 smoke/mindcraft(留空:用例文件夹本身)',
       pick: '选择一个用例或新建一个。',
       name: '名称',
       profileHint: '配置名称(可选;默认使用该厂商的沙箱配置)',
@@ -266,6 +269,7 @@ const zhCN: typeof en = {
     bundle: {
       file: '复现包文件',
       export: '导出复现包',
+      exportTicked: '导出已勾选的 {n} 个会话',
       exported: '复现包已写入:{path}({size})。',
       import: '导入',
       created: '创建于',
