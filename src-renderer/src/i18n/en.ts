@@ -41,6 +41,7 @@ export default {
     cancel: 'Cancel',
     close: 'Close',
     saved: 'Saved',
+    notSecret: '(not secret)',
   },
   panel: {
     operation: 'Operation',

@@ -43,6 +43,7 @@ const zhCN: typeof en = {
     cancel: '取消',
     close: '关闭',
     saved: '已保存',
+    notSecret: '(非机密)',
   },
   panel: {
     operation: '操作',
