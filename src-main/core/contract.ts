@@ -40,6 +40,8 @@ const none = obj({});
 /** An absolute file or folder path chosen by the user (case folders, bundle files). */
 const path: JsonSchema = { type: 'string', minLength: 1, maxLength: 4096 };
 const caseFile: JsonSchema = { ...path, pattern: '\\.parley-case\\.json$' };
+/** Only bundle files are read or written through bundle.*: an error never quotes another file's content. */
+const bundleFile: JsonSchema = { ...path, pattern: '\\.parley-bundle\\.json$' };
 const inputSpec: JsonSchema = obj({
   text: { type: 'string', minLength: 1, maxLength: 10000 },
   wav: path,
@@ -225,12 +227,12 @@ export const contract = {
   'compare.list': op<Record<string, never>, CompareSummary[]>(none, 'Saved comparisons, newest first.'),
   'compare.csv': op<{ id: string; kind: 'summary' | 'runs' }, { csv: string; fileName: string }>(obj({ id: str, kind: { type: 'string', enum: ['summary', 'runs'] } }, ['id', 'kind']), 'A comparison as CSV.'),
   'bundle.export': op<{ sessionIds: string[]; path: string; note?: string }, { path: string; bytes: number }>(
-    obj({ sessionIds: { type: 'array', minItems: 1, maxItems: 50, items: str }, path: { ...path, pattern: '\\.parley-bundle\\.json$' }, note: { type: 'string', maxLength: 4000 } }, ['sessionIds', 'path']),
+    obj({ sessionIds: { type: 'array', minItems: 1, maxItems: 50, items: str }, path: bundleFile, note: { type: 'string', maxLength: 4000 } }, ['sessionIds', 'path']),
     'Write a reproduction bundle; refused when it would contain any stored secret value.',
   ),
-  'bundle.import': op<{ path: string }, Bundle>(obj({ path }, ['path']), 'Read a bundle to inspect it offline.'),
+  'bundle.import': op<{ path: string }, Bundle>(obj({ path: bundleFile }, ['path']), 'Read a bundle to inspect it offline.'),
   'bundle.rerun': op<{ path: string; index: number; profileId?: string }, { sessionId: string }>(
-    obj({ path, index: { type: 'integer', minimum: 0 }, profileId: str }, ['path', 'index']),
+    obj({ path: bundleFile, index: { type: 'integer', minimum: 0 }, profileId: str }, ['path', 'index']),
     'Run a bundled session again against the sandbox (default) or a chosen profile.',
   ),
   'code.snippets': op<{ profileId: string; operation: string; payload: Record<string, unknown> }, Snippets>(
