@@ -6,7 +6,8 @@ import type { OperationDescriptor, PayloadError } from './vendors/types.ts';
 // discriminator: a oneOf with `discriminator` (Tencent LLMConfig by LLMType) reports only the chosen branch's errors.
 // verbose: errors carry their parentSchema, so a schema's `x-error-messages` ({ keyword: text }) can word its own
 // errors (NetEase: "pipeline.interruptWords: required when interruptMode is 4 ...") in the renderer and main alike.
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, discriminator: true, verbose: true });
+// logger off: a compile blocked by the renderer CSP is handled by the caller (validateLocally), not logged as an error.
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, discriminator: true, verbose: true, logger: false });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
 const compiled = new WeakMap<object, ValidateFunction>();
 

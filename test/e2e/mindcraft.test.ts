@@ -37,7 +37,7 @@ describe('Mindcraft panel (E2E)', () => {
 
   it('start, talk into the (fake) microphone, stop upload: ASR, emotion, LLM text beside each segment', async () => {
     await h.page.click('[data-test="send"]');
-    await h.page.click('.tab:has-text("Vendor tools")'); // Send shows the Result tab; the conversation is here
+    // Send opens Vendor tools for a socket session: the conversation is there.
     await h.page.waitForSelector('[data-test="auth"]');
     expect(await h.page.textContent('[data-test="auth"]')).toContain('2002 auth_succeeded');
     sessionId = (await h.page.textContent('.sid'))!.trim();
