@@ -17,6 +17,8 @@ import { MIME_BY_EXT, sessionFiles } from './history.ts';
 import type { SecretScanner } from './secret-scan.ts';
 import type { RunRequest, RunResult, SessionRunner } from './session-runner.ts';
 import type { VendorId } from '../vendors/types.ts';
+import { isCredentialKey, REDACTED } from '../secrets/redact.ts';
+import { findSecretRefs } from '../secrets/references.ts';
 
 export const BUNDLE_SUFFIX = '.parley-bundle.json';
 
@@ -37,6 +39,8 @@ export interface BundleSession {
   endpoint: string;
   /** The payload as sent, with `{{secret:NAME}}` references. */
   payload: Record<string, unknown>;
+  /** JSON pointers of credential fields whose literal value was left out (see redactCredentialFields). */
+  redactedFields?: string[];
   input?: { text?: string; wav?: string };
   /** The session record, one JSON event per line, exactly as stored (already redacted). */
   events: string;
@@ -87,6 +91,28 @@ export interface BundleSource {
 }
 
 /** The user's side of a session by file name (`turn-1-user.wav`, `input-hello.wav`, `mic-….pcm`); the rest is output. */
+/**
+ * Literal values of credential-named fields (a TRTC UserSig, a token pasted into a payload) are replaced in the
+ * bundled payload: they are not in the keychain, so the secret scan cannot know them, yet they let anyone holding
+ * the bundle act as that user. `{{secret:NAME}}` references stay. The paths are listed so a re-run can say why a
+ * field needs filling in again.
+ */
+export function redactCredentialFields(value: unknown, path = '', out: string[] = []): { value: unknown; redacted: string[] } {
+  const walk = (v: unknown, p: string): unknown => {
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, `${p}/${i}`));
+    if (!v || typeof v !== 'object') return v;
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (isCredentialKey(k) && typeof x === 'string' && x !== '' && x !== REDACTED && findSecretRefs(x).size === 0) {
+        o[k] = REDACTED;
+        out.push(`${p}/${k}`);
+      } else o[k] = walk(x, `${p}/${k}`);
+    }
+    return o;
+  };
+  return { value: walk(value, path), redacted: out };
+}
+
 const INPUT_NAME = /(^|[-_.])(input|upload|user|mic|speech)([-_.]|$)/i;
 
 export function buildBundle(src: BundleSource, sessionIds: string[], note?: string): Bundle {
@@ -111,6 +137,7 @@ export function buildBundle(src: BundleSource, sessionIds: string[], note?: stri
       if (!files.some((f) => f.name === name)) files.push({ name, mime: MIME_BY_EXT[extname(name)] ?? 'audio/wav', role: 'input', base64: readFileSync(input.wav).toString('base64') });
       bundledInput = { wav: name };
     }
+    const payload = redactCredentialFields((s.payload as Record<string, unknown>) ?? {});
     const { id: _id, vendor, operation, profileId, target, startedAt, endedAt, durationMs, state, outcome, eventCount } = s;
     return {
       summary: { id: _id, vendor, operation, profileId, target, startedAt, endedAt, durationMs, state, outcome, eventCount },
@@ -118,7 +145,8 @@ export function buildBundle(src: BundleSource, sessionIds: string[], note?: stri
       operation: s.operation,
       profile: profile ? { name: profile.name, target: profile.target, settings: profile.settings, ...(profile.timeouts ? { timeouts: profile.timeouts } : {}) } : null,
       endpoint: s.target === 'sandbox' ? 'sandbox (loopback)' : String(profile?.settings.endpoint ?? profile?.settings.baseUrl ?? 'live (profile default)'),
-      payload: (s.payload as Record<string, unknown>) ?? {},
+      payload: payload.value as Record<string, unknown>,
+      ...(payload.redacted.length ? { redactedFields: payload.redacted } : {}),
       ...(bundledInput ? { input: bundledInput } : {}),
       events: eventsText,
       files,
@@ -144,8 +172,9 @@ export function parseBundle(text: string, source = 'bundle'): Bundle {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${source}: not JSON (${(err as Error).message})`);
+  } catch {
+    // The parser's message quotes the text; the file may not be a bundle at all, so it is not repeated.
+    throw new Error(`${source}: not a Parley bundle (not JSON)`);
   }
   const errors = validateSchema(BUNDLE_SCHEMA, value);
   if (errors.length) throw new Error(`${source}: not a Parley bundle: ${errors.slice(0, 5).map((e) => e.message).join('; ')}`);
@@ -153,6 +182,7 @@ export function parseBundle(text: string, source = 'bundle'): Bundle {
 }
 
 export function readBundle(path: string): Bundle {
+  if (!path.endsWith(BUNDLE_SUFFIX)) throw new Error(`path: expected a file name ending in ${BUNDLE_SUFFIX}`);
   return parseBundle(readFileSync(path, 'utf8'), basename(path));
 }
 

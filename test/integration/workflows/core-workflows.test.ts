@@ -130,6 +130,20 @@ describe('workflows through createCore (real vendors, real sandboxes)', () => {
     expect(all).not.toContain('••••');
   });
 
+  it('a bundle of a Tencent session leaves out the literal UserSig and says so', async () => {
+    const [s] = await core.handlers['history.query']({ query: { vendor: 'tencent', state: 'ended' } });
+    const file = join(dir, 'tencent.parley-bundle.json');
+    await core.handlers['bundle.export']({ sessionIds: [s!.id], path: file });
+    const detail = await core.handlers['history.detail']({ sessionId: s!.id });
+    const userSig = (detail.payload.AgentConfig as { UserSig: string }).UserSig;
+    expect(userSig.length).toBeGreaterThan(20);
+    expect(readFileSync(file, 'utf8')).not.toContain(userSig);
+    const b = await core.handlers['bundle.import']({ path: file });
+    expect(b.sessions[0]!.redactedFields).toEqual(['/AgentConfig/UserSig']);
+    expect((b.sessions[0]!.payload.LLMConfig as { APIKey: string }).APIKey).toBe('{{secret:LLM_API_KEY}}');
+    await expect(core.handlers['bundle.import']({ path: '/etc/passwd' })).rejects.toThrow(/parley-bundle/);
+  });
+
   it('pins events and re-runs a session from the history', async () => {
     const [s] = await core.handlers['history.query']({ query: { text: 'tencent' } });
     expect(await core.handlers['pins.set']({ sessionId: s!.id, seqs: [3, 1] })).toEqual([1, 3]);

@@ -55,3 +55,12 @@ describe('pins', () => {
     expect(new PinStore(file).get('s1')).toEqual([]);
   });
 });
+
+describe('bundle payload redaction', () => {
+  it('drops literal credential fields, keeps references, lists the paths', async () => {
+    const { redactCredentialFields } = await import('../../../src-main/core/workflows/bundle.ts');
+    const r = redactCredentialFields({ AgentConfig: { UserId: 'bot', UserSig: 'eJyrVkrOzytRsjI0MDA2' }, LLMConfig: { APIKey: '{{secret:LLM_API_KEY}}' }, list: [{ token: 'abc123456' }] });
+    expect(r.value).toEqual({ AgentConfig: { UserId: 'bot', UserSig: '«redacted»' }, LLMConfig: { APIKey: '{{secret:LLM_API_KEY}}' }, list: [{ token: '«redacted»' }] });
+    expect(r.redacted).toEqual(['/AgentConfig/UserSig', '/list/0/token']);
+  });
+});
