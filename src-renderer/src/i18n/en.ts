@@ -278,6 +278,7 @@ export default {
       input: 'input',
       output: 'output',
       events: 'Events ({n})',
+      redacted: 'Left out (credentials)',
     },
     code: {
       title: 'Copy as code',

@@ -280,6 +280,7 @@ const zhCN: typeof en = {
       input: '输入',
       output: '输出',
       events: '事件({n})',
+      redacted: '已略去(凭据)',
     },
     code: {
       title: '复制为代码',
