@@ -151,13 +151,13 @@ const ids = {
 };
 const startedAt = performance.now();
 
-const samples: { minute: number; rssMb: number; heapMb: number }[] = [];
+const samples: { minute: number; rssMb: number; heapMb: number; externalMb: number }[] = [];
 const sampler = setInterval(() => {
   global.gc?.();
   const m = process.memoryUsage();
-  const sample = { minute: Math.round((performance.now() - startedAt) / 60_000 * 10) / 10, rssMb: Math.round(m.rss / 1e5) / 10, heapMb: Math.round(m.heapUsed / 1e5) / 10 };
+  const sample = { minute: Math.round((performance.now() - startedAt) / 60_000 * 10) / 10, rssMb: Math.round(m.rss / 1e5) / 10, heapMb: Math.round(m.heapUsed / 1e5) / 10, externalMb: Math.round((m.external + m.arrayBuffers) / 1e5) / 10 };
   samples.push(sample);
-  process.stderr.write(`bench:load: ${sample.minute} min · rss ${sample.rssMb} MB · heap ${sample.heapMb} MB\n`);
+  process.stderr.write(`bench:load: ${sample.minute} min · rss ${sample.rssMb} MB · heap ${sample.heapMb} MB · external+buffers ${sample.externalMb} MB\n`);
 }, SAMPLE_MS);
 
 const sent = { convai: 0, netease: 0, tencent: 0, mindcraft: 0 };
@@ -193,7 +193,7 @@ const baseline = samples[0];
 const worst = samples.slice(1).reduce((w, s) => Math.max(w, Math.abs(s.rssMb - baseline!.rssMb) / baseline!.rssMb), 0);
 const memoryOk = !!baseline && (samples.length < 2 || worst <= 0.1);
 lines.push(`${memoryOk ? 'PASS' : 'FAIL'}  core rss after minute 1: ${baseline?.rssMb} MB; samples ${samples.map((s) => `${s.minute}m ${s.rssMb}`).join(', ')} MB; worst drift ${(worst * 100).toFixed(1)} % (budget 10 %)`);
-lines.push(`      heap used: ${samples.map((s) => s.heapMb).join(', ')} MB`);
+lines.push(`      heap used: ${samples.map((s) => s.heapMb).join(', ')} MB; external + array buffers: ${samples.map((s) => s.externalMb).join(', ')} MB`);
 console.log(lines.join('\n'));
 await core.close();
 if (!process.env.PARLEY_LOAD_KEEP) rmSync(dataDir, { recursive: true, force: true });
