@@ -60,7 +60,7 @@ export interface SegmentPlayerOptions {
   context?: AudioContext;
   /** How long to wait for a missing segment while later ones are ready (default 4000 ms). */
   lateTimeoutMs?: number;
-  /** Scheduling lead when the queue was idle, so the first samples are not cut (default 60 ms). */
+  /** Scheduling lead when the queue was idle, so the first samples are not cut (default 25 ms: ~9 render quanta; the buffer is already decoded when it is scheduled). */
   leadMs?: number;
   /** Order of the first segment of the first turn (default 0: Mindcraft z_index starts at 0). */
   firstOrder?: number;
@@ -96,7 +96,7 @@ export class SegmentPlayer {
   constructor(options: SegmentPlayerOptions = {}) {
     this.context = options.context ?? new AudioContext();
     this.lateTimeoutMs = options.lateTimeoutMs ?? 4000;
-    this.lead = (options.leadMs ?? 60) / 1000;
+    this.lead = (options.leadMs ?? 25) / 1000;
     this.expected = options.firstOrder ?? 0;
     this.output = this.context.createGain();
     this.analyser = this.context.createAnalyser();

@@ -33,7 +33,14 @@ export const SANDBOX_DEVICE_TOKEN = 'sandbox-mindcraft-device-token-0001';
 
 const AUTH_TIMEOUT_MS = 10_000;
 const STEP_MS = 180;
-const SLOW_FIRST_SEGMENT_MS = 250;
+/**
+ * How late the first mp3 is served. PARLEY_MINDCRAFT_SANDBOX_SLOW_FIRST_MS overrides it: the audio benchmark sets 0
+ * to time Parley's own path from TTS event to audible start, not this deliberate delay.
+ */
+const slowFirstSegmentMs = (): number => {
+  const v = Number(process.env.PARLEY_MINDCRAFT_SANDBOX_SLOW_FIRST_MS);
+  return Number.isFinite(v) && v >= 0 ? v : 250;
+};
 /** Below this RMS level (−40 dBFS) the upload counts as silence. */
 const SILENCE_RMS = 0.01;
 
@@ -80,7 +87,7 @@ export function mountMindcraftSandbox(host: SandboxHost): void {
     const seg = served.get(id)?.[index];
     const bytes = seg && loadMedia().mp3.get(seg.file);
     if (!bytes) return { status: 404, body: { code: 404, msg: `no audio ${id}/${index}` } };
-    if (index === 0) await new Promise((r) => setTimeout(r, SLOW_FIRST_SEGMENT_MS));
+    if (index === 0) await new Promise((r) => setTimeout(r, slowFirstSegmentMs()));
     return { status: 200, headers: { 'content-type': 'audio/mpeg' }, body: bytes };
   };
   // The doc's URL shapes: the first segment from get_stream_tts, later ones from /static/agent/<id>/<n>.mp3.
