@@ -4,6 +4,7 @@ import { encodeWav, readWavHeader } from '../../src-renderer/src/audio/wav.ts';
 import { PcmFramer, StreamResampler, floatToPcm16, resample } from '../../src-renderer/src/audio/pcm.ts';
 import { decodeToMono, streamAudioFile } from '../../src-renderer/src/audio/speech-input.ts';
 import mp3Url from '../../resources/mindcraft/answer-en-0.mp3?url';
+import { expectDetached, expectPlaying, toneStream, wavPeak } from './support/remote-audio.ts';
 
 let player: SegmentPlayer | null = null;
 afterEach(async () => {
@@ -151,5 +152,54 @@ describe('speech input and resampling', () => {
     expect(framer.push(new Float32Array(200)).length).toBe(1);
     expect(framer.flush()!.length).toBe(320);
     expect(framer.flush()).toBeNull();
+  });
+});
+
+describe('SegmentPlayer.attachStream (RTC room audio)', () => {
+  it('plays a MediaStream through the player: listed as live with its level, recorded for the WAV, stopped by detach', async () => {
+    player = new SegmentPlayer();
+    const tone = toneStream(330);
+    try {
+      const detach = player.attachStream(tone.stream, { id: 'bot', label: 'Room bot' });
+      expect(player.liveSources()).toEqual([expect.objectContaining({ id: 'bot', label: 'Room bot' })]);
+      await expectPlaying(player, 'bot');
+      // Through the player's own analyser too (the level meter in the audio panel).
+      const data = new Float32Array(player.analyser.fftSize);
+      player.analyser.getFloatTimeDomainData(data);
+      expect(Math.max(...data.map(Math.abs))).toBeGreaterThan(0.1);
+      const info = readWavHeader(player.exportWav());
+      expect(info.sampleRate).toBe(player.context.sampleRate);
+      detach();
+      await expectDetached(player, 'bot');
+      // The recording outlives the stream: the export still holds it.
+      expect(wavPeak(player.exportWav())).toBeGreaterThan(3000);
+      detach(); // twice is harmless
+    } finally {
+      await tone.stop();
+    }
+  });
+
+  it('a second stream with the same id replaces the first; segments and streams share one export', async () => {
+    player = new SegmentPlayer();
+    const a = toneStream(300);
+    const b = toneStream(500);
+    try {
+      const detachA = player.attachStream(a.stream, { id: 'u1', label: 'first' });
+      player.attachStream(b.stream, { id: 'u1', label: 'second' });
+      expect(player.liveSources().map((s) => s.label)).toEqual(['second']);
+      detachA(); // the stale detach must not remove the replacement
+      expect(player.liveSources().map((s) => s.label)).toEqual(['second']);
+      await player.enqueue({ id: 'seg', order: 0, bytes: tone(0.2, player.context.sampleRate) });
+      await expectPlaying(player, 'u1');
+      expect(player.recordedSeconds()).toBeGreaterThan(0.3);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it('rejects a stream without an audio track, naming the source', () => {
+    player = new SegmentPlayer();
+    expect(() => player!.attachStream(new MediaStream(), { id: 'empty', label: 'x' })).toThrow(/attachStream\(empty\).*no audio track/);
   });
 });

@@ -4,6 +4,7 @@ import { SegmentPlayer } from './segment-player.ts';
 
 export { SegmentPlayer } from './segment-player.ts';
 export type { SegmentInput, SegmentTiming, SegmentStatus, PcmFormat, ScheduledChunk, SegmentPlayerOptions } from './segment-player.ts';
+export type { LiveSource, LiveSourceMeta } from './live-stream.ts';
 export { startMicrophone, streamAudioFile, decodeToMono } from './speech-input.ts';
 export type { FrameOptions, FileStreamOptions, MicrophoneCapture } from './speech-input.ts';
 export { encodeWav, readWavHeader } from './wav.ts';
@@ -13,7 +14,7 @@ export { pcm16ToFloat, floatToPcm16, resample, StreamResampler, PcmFramer } from
 export const sharedPlayerRef = shallowRef<SegmentPlayer | null>(null);
 /**
  * The app's player, shown by the audio panel. Created on first use (an AudioContext should start after a user
- * gesture); vendor Extras feed it with enqueue()/pushPcm() and call interrupt() on barge-in.
+ * gesture); vendor Extras feed it with enqueue()/pushPcm()/attachStream() and call interrupt() on barge-in.
  */
 export function sharedPlayer(): SegmentPlayer {
   sharedPlayerRef.value ??= new SegmentPlayer();

@@ -4,16 +4,21 @@
  *      missing segment up to `lateTimeoutMs` and then skipping (and reporting) it;
  *  (b) a live PCM16 stream (any rate, 1 or 2 channels, little-endian), chunk after chunk with no gap;
  *  (c) interrupt(): stop now and drop everything queued (barge-in);
- *  (d) records what it played, exported with exportWav().
- * Segments and stream chunks share one timeline (the playhead), so they never overlap.
+ *  (d) remote MediaStreams (RTC room audio) attached with attachStream(): played through the same output and
+ *      level meter, listed by liveSources(), recorded on the same clock;
+ *  (e) records what it played, exported with exportWav().
+ * Segments and stream chunks share one timeline (the playhead), so they never overlap. Attached streams are live:
+ * they sound when the remote side sends, mixed with whatever else plays.
  *
  *   const player = new SegmentPlayer();
  *   player.on((t) => console.log(t.order, t.status));
  *   player.enqueue({ id: 'a', order: 1, bytes: mp3Bytes, text: 'second sentence' });
  *   player.enqueue({ id: 'b', order: 0, bytes: mp3Bytes2, text: 'first sentence' }); // plays first
  *   player.pushPcm(chunk, { sampleRate: 24000, channels: 1 });
+ *   const detach = player.attachStream(remoteStream, { id: 'bot_1', label: 'TRTC bot_1' });
  */
 import { encodeWav } from './wav.ts';
+import { LiveStream, type LiveSource, type LiveSourceMeta } from './live-stream.ts';
 import { pcm16ToFloat, resample } from './pcm.ts';
 
 export interface SegmentInput {
@@ -75,6 +80,14 @@ interface Played {
   source: AudioBufferSourceNode;
 }
 
+/** A stretch of recorded audio on the context clock, for the export. */
+interface Take {
+  buffer: AudioBuffer;
+  start: number;
+  /** Where it was cut (interrupt), or null when it played to its end. */
+  stopAt: number | null;
+}
+
 export class SegmentPlayer {
   readonly context: AudioContext;
   /** Tap for level meters and waveforms. */
@@ -92,6 +105,9 @@ export class SegmentPlayer {
   private readonly played: Played[] = [];
   private readonly listeners = new Set<Listener>();
   private pcmRemainder = new Uint8Array(0);
+  private readonly live = new Map<string, LiveStream>();
+  /** Every stream ever attached, detached ones included: their recordings stay in the export. */
+  private readonly streams: LiveStream[] = [];
 
   constructor(options: SegmentPlayerOptions = {}) {
     this.context = options.context ?? new AudioContext();
@@ -161,6 +177,27 @@ export class SegmentPlayer {
     return { scheduledStart: start, scheduledEnd: start + buffer.duration, frames: buffer.length };
   }
 
+  /**
+   * Play a remote MediaStream through this player (speakers, level meter, WAV export) until the returned function
+   * is called. Attaching another stream with the same id replaces it. interrupt() leaves attached streams alone: a
+   * room's audio is stopped in the room (the vendor's interrupt), muting it here would only hide what the bot sends.
+   */
+  attachStream(stream: MediaStream, meta: LiveSourceMeta): () => void {
+    this.live.get(meta.id)?.close();
+    const live = new LiveStream(this.context, stream, meta, this.output);
+    this.live.set(meta.id, live);
+    this.streams.push(live);
+    return () => {
+      live.close();
+      if (this.live.get(meta.id) === live) this.live.delete(meta.id);
+    };
+  }
+
+  /** The attached streams sounding now (most recent last), with their levels. */
+  liveSources(): LiveSource[] {
+    return [...this.live.values()].map((l) => l.describe());
+  }
+
   /** A new reply: its segments restart at `firstOrder` and play after what is already scheduled. */
   beginTurn(firstOrder = 0): void {
     this.turn++;
@@ -199,13 +236,13 @@ export class SegmentPlayer {
     return this.timings.find((t) => t.status === 'playing' || (t.status === 'scheduled' && t.scheduledStart! <= now && t.scheduledEnd! > now)) ?? null;
   }
 
-  /** Everything played (or scheduled) so far as one 16-bit WAV at the context rate, silences between kept. */
+  /** Everything played (or scheduled) so far, attached streams included, as one 16-bit WAV at the context rate, silences between kept. */
   exportWav(): ArrayBuffer {
     const rate = this.context.sampleRate;
-    const items = this.played.filter((p) => p.stopAt === null || p.stopAt > p.start);
+    const items = this.takes();
     if (!items.length) return encodeWav([new Float32Array(0)], rate);
     const origin = Math.min(...items.map((p) => p.start));
-    const end = Math.max(...items.map((p) => p.stopAt ?? p.start + p.buffer.duration));
+    const end = Math.max(...items.map(takeEnd));
     const channels = Math.max(...items.map((p) => p.buffer.numberOfChannels));
     const out = Array.from({ length: channels }, () => new Float32Array(Math.round((end - origin) * rate)));
     for (const p of items) {
@@ -223,13 +260,27 @@ export class SegmentPlayer {
 
   /** Seconds of audio recorded (what exportWav would contain). */
   recordedSeconds(): number {
-    const items = this.played.filter((p) => p.stopAt === null || p.stopAt > p.start);
+    const items = this.takes();
     if (!items.length) return 0;
-    return Math.max(...items.map((p) => p.stopAt ?? p.start + p.buffer.duration)) - Math.min(...items.map((p) => p.start));
+    return Math.max(...items.map(takeEnd)) - Math.min(...items.map((p) => p.start));
+  }
+
+  private takes(): Take[] {
+    const played: Take[] = this.played.filter((p) => p.stopAt === null || p.stopAt > p.start);
+    for (const s of this.streams) {
+      const rec = s.recording();
+      if (!rec) continue;
+      const buffer = this.context.createBuffer(1, rec.samples.length, this.context.sampleRate);
+      buffer.copyToChannel(rec.samples as Float32Array<ArrayBuffer>, 0);
+      played.push({ buffer, start: rec.start, stopAt: null });
+    }
+    return played;
   }
 
   async close(): Promise<void> {
     this.clearWait();
+    for (const l of this.live.values()) l.close();
+    this.live.clear();
     await this.context.close();
   }
 
@@ -308,4 +359,8 @@ export class SegmentPlayer {
     if (this.waitTimer) clearTimeout(this.waitTimer);
     this.waitTimer = null;
   }
+}
+
+function takeEnd(t: Take): number {
+  return t.stopAt ?? t.start + t.buffer.duration;
 }
