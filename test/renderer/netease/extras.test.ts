@@ -6,6 +6,8 @@ import type { SessionEvent } from '../../../src-main/core/events.ts';
 import { MODE_EXAMPLES } from '../../../src-main/core/vendors/netease/schema.ts';
 import { mount, until, type Mounted } from '../support/mount.ts';
 import { fakeNertc } from './fake-nertc.ts';
+import { sharedPlayer, sharedPlayerRef } from '../../../src-renderer/src/audio/index.ts';
+import { expectDetached, expectPlaying, toneStream } from '../support/remote-audio.ts';
 
 type Call = { op: string; args: Record<string, unknown> };
 
@@ -100,5 +102,34 @@ describe('NetEase Extras', () => {
     expect(mounted.el.querySelector('[data-test=netease-room-state]')!.textContent).toBe('joined');
     const recorded = calls.filter((c) => c.op === 'session.record').flatMap((c) => (c.args.events as { kind: string }[]).map((e) => e.kind));
     expect(recorded).toEqual(expect.arrayContaining(['room.joining', 'room.joined']));
+  });
+
+  it("plays the bot's subscribed NERTC stream through the shared player (live source, level, WAV) until leaving", async () => {
+    const sdk = fakeNertc();
+    useNertc(sdk);
+    const tone = toneStream();
+    stubBridge({
+      'profiles.list': () => [profile],
+      'room.join': () => ({ vendor: 'netease', params: { appkey: 'k', channelName: 'room-a', uid: '10001', token: 't' }, sensitive: ['t'] }),
+      'session.record': () => ({ seq: 1 }),
+    });
+    try {
+      mounted = mount(Extras, { profileId: 'p1', sessionId: 's4', operation: 'create', payload: {} });
+      (mounted.el.querySelector('input[value=none]') as HTMLInputElement).click();
+      await until(() => !(mounted!.el.querySelector('[data-test=netease-join]') as HTMLButtonElement).disabled);
+      (mounted.el.querySelector('[data-test=netease-join]') as HTMLButtonElement).click();
+      await until(() => mounted!.el.querySelector('[data-test=netease-room-state]')?.textContent === 'joined');
+      sdk.fire('stream-subscribed', { stream: sdk.remote(99, tone.stream), mediaType: 'audio' });
+      const player = sharedPlayer();
+      await expectPlaying(player, 'netease:99', 'NERTC uid 99');
+      expect(sdk.calls.some((c) => c.name === 'play')).toBe(false); // not played by the SDK as well
+      [...mounted.el.querySelectorAll('button')].find((b) => b.textContent === 'Leave')!.click();
+      await until(() => sdk.calls.some((c) => c.name === 'leave'));
+      await expectDetached(player, 'netease:99');
+    } finally {
+      await tone.stop();
+      await sharedPlayerRef.value?.close();
+      sharedPlayerRef.value = null;
+    }
   });
 });

@@ -4,7 +4,8 @@ import type { NertcClientLike, NertcLike, NertcStreamLike } from '../../../src-r
 export interface FakeNertc extends NertcLike {
   calls: { name: string; args: unknown[] }[];
   fire(event: string, payload: unknown): void;
-  remote(uid: number): NertcStreamLike;
+  /** A remote participant's stream; `audio` is what getAudioStream() hands out (null: the SDK plays it itself). */
+  remote(uid: number, audio?: MediaStream): NertcStreamLike;
 }
 
 export function fakeNertc(options: { joinDelayMs?: number; joinError?: string } = {}): FakeNertc {
@@ -34,6 +35,6 @@ export function fakeNertc(options: { joinDelayMs?: number; joinError?: string } 
       return { setAudioProfile: (p) => void log('setAudioProfile', p), init: async () => void log('init'), destroy: () => void log('streamDestroy') };
     },
     fire: (event, payload) => (handlers.get(event) ?? []).forEach((h) => h(payload)),
-    remote: (uid) => ({ getId: () => uid, getAudioStream: () => null, play: () => void log('play', uid) }),
+    remote: (uid, audio) => ({ getId: () => uid, getAudioStream: () => audio ?? null, play: () => void log('play', uid) }),
   };
 }
