@@ -110,9 +110,12 @@ export class Redactor {
   }
 }
 
-/** Already masked for display (`mask()`: bullets and at most the last four characters): safe to keep. */
+/**
+ * Safe to keep under a credential key: already masked for display (`mask()`: bullets and at most the last four
+ * characters), or a `{{secret:NAME}}` reference (the name, not the value).
+ */
 function isMasked(v: unknown): boolean {
-  return typeof v === 'string' && /^••••.{0,4}$/u.test(v);
+  return typeof v === 'string' && (/^••••.{0,4}$/u.test(v) || /^\{\{\s*secret:[A-Za-z0-9_.-]+\s*\}\}$/.test(v));
 }
 
 function escapeRegExp(s: string): string {

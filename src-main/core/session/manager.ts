@@ -118,7 +118,9 @@ export class SessionManager {
       done: Promise.resolve({ ok: false, summary: '' }),
     };
     this.live.set(id, session);
-    this.directory.writeSummary({ ...summary, payload: req.payload });
+    // The stored payload keeps {{secret:…}} references but not credentials typed in as literals (a UserSig):
+    // "run again" then asks for a fresh one rather than the record holding a 180-day credential in clear.
+    this.directory.writeSummary({ ...summary, payload: this.redactor.value(req.payload) });
     this.emit(session, { kind: 'session.start', dir: 'local', summary: `${req.vendor.id} ${req.operation.id} (${req.profile.target})`, data: { payload: req.payload, profile: req.profile.name } });
 
     let ctx: SessionContext;

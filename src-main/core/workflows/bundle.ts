@@ -103,7 +103,8 @@ export function redactCredentialFields(value: unknown, path = '', out: string[] 
     if (!v || typeof v !== 'object') return v;
     const o: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
-      if (isCredentialKey(k) && typeof x === 'string' && x !== '' && x !== REDACTED && findSecretRefs(x).size === 0) {
+      // A literal credential (or one the session record already redacted) is left out, and listed as left out.
+      if (isCredentialKey(k) && typeof x === 'string' && x !== '' && findSecretRefs(x).size === 0) {
         o[k] = REDACTED;
         out.push(`${p}/${k}`);
       } else o[k] = walk(x, `${p}/${k}`);

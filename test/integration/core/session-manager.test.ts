@@ -106,3 +106,22 @@ describe('SessionManager', () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 });
+
+describe('session summary', () => {
+  it('stores the payload with references but without credentials typed in as literals', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-sum-'));
+    const host = new SandboxHost();
+    host.http('convai', 'POST', '/echo', () => ({ status: 200, body: {} }));
+    await host.start();
+    try {
+      const manager = new SessionManager(new SessionDirectory(dir), async () => SECRET);
+      const { sessionId, done } = await manager.start({ vendor, operation: echo, profile, payload: { AgentConfig: { UserSig: 'eJyrVgrxCdZRslIyUjJQ0gEA-literal-sig' }, key: '{{secret:API_KEY}}' }, sandboxUrl: host.vendorUrl('convai') });
+      await done;
+      const stored = JSON.parse(readFileSync(join(dir, `${sessionId}.json`), 'utf8'));
+      expect(stored.payload.key).toBe('{{secret:API_KEY}}');
+      expect(JSON.stringify(stored)).not.toContain('literal-sig');
+    } finally {
+      await host.close();
+    }
+  });
+});

@@ -60,5 +60,6 @@ describe('Redactor', () => {
   it('keeps a value already masked for display, and nothing longer than four characters behind the bullets', () => {
     const r = new Redactor();
     expect(r.value({ 'X-API-Key': '••••0001', SecretKey: '••••abcdefgh' })).toEqual({ 'X-API-Key': '••••0001', SecretKey: REDACTED });
+    expect(r.value({ APIKey: '{{secret:LLM_API_KEY}}', Token: '{{secret:A}} plus text' })).toEqual({ APIKey: '{{secret:LLM_API_KEY}}', Token: REDACTED });
   });
 });
