@@ -4,6 +4,8 @@ import { useSessionsStore } from '../../../src-renderer/src/stores/sessions.ts';
 import type { TrtcLike } from '../../../src-renderer/src/vendors/tencent/trtc-room.ts';
 import fixture from '../../unit/tencent/fixtures/conversation.json';
 import { mount, tick, until, type Mounted } from '../support/mount.ts';
+import { sharedPlayer, sharedPlayerRef } from '../../../src-renderer/src/audio/index.ts';
+import { expectDetached, expectPlaying, toneStream } from '../support/remote-audio.ts';
 
 const USERSIG = 'eJwtzMEKgjAYB-console-user-sig';
 const calls: { op: string; args: Record<string, unknown> }[] = [];
@@ -32,6 +34,9 @@ class FakeTrtc implements TrtcLike {
   sent: { cmdId: number; data: ArrayBuffer }[] = [];
   published: unknown[] = [];
   destroyed = false;
+  /** Remote users' audio tracks, as the SDK hands them out once subscribed. */
+  tracks = new Map<string, MediaStreamTrack>();
+  volumes: [string, number][] = [];
   async enterRoom(p: Record<string, unknown>) {
     this.entered = p;
   }
@@ -44,6 +49,12 @@ class FakeTrtc implements TrtcLike {
     this.sent.push(m);
   }
   enableAudioVolumeEvaluation() {}
+  getAudioTrack(userId: string) {
+    return this.tracks.get(userId) ?? null;
+  }
+  setRemoteAudioVolume(userId: string, volume: number) {
+    this.volumes.push([userId, volume]);
+  }
   on(event: string, handler: (e: never) => void) {
     this.handlers.set(event, [...(this.handlers.get(event) ?? []), handler]);
   }
@@ -114,5 +125,37 @@ describe('Tencent Extras', () => {
 
     m.el.querySelector<HTMLButtonElement>('[data-test="tencent-leave"]')!.click();
     await until(() => trtc.destroyed);
+  });
+
+  it("plays the bot's remote track through the shared player (live source, level, WAV), muting the SDK's own playout", async () => {
+    const trtc = new FakeTrtc();
+    const tone = toneStream();
+    try {
+      m = mount(Extras, { profileId: 'p1', sessionId: 's2', operation: 'StartAIConversation', payload: startPayload, trtcFactory: async () => trtc });
+      useSessionsStore(m.pinia).upsertSummary({ id: 's2', vendor: 'tencent', operation: 'StartAIConversation', profileId: 'p1', target: 'sandbox', startedAt: new Date().toISOString(), endedAt: null, durationMs: null, state: 'running', outcome: null, eventCount: 1 });
+      await tick();
+      m.el.querySelector<HTMLButtonElement>('[data-test="tencent-join"]')!.click();
+      await until(() => !!m.el.querySelector('[data-test="tencent-leave"]'));
+      // The event may come before the subscription completes: the track shows up a little later.
+      trtc.emit('remote-audio-available', { userId: 'bot_1' });
+      await new Promise((r) => setTimeout(r, 150));
+      expect(trtc.volumes).toEqual([]);
+      trtc.tracks.set('bot_1', tone.track);
+      const player = sharedPlayer();
+      await expectPlaying(player, 'tencent:bot_1', 'TRTC bot_1 (bot)');
+      expect(trtc.volumes).toEqual([['bot_1', 0]]);
+      trtc.emit('remote-audio-unavailable', { userId: 'bot_1' });
+      await expectDetached(player, 'tencent:bot_1');
+      // Available again, then leaving the room detaches it too.
+      trtc.emit('remote-audio-available', { userId: 'bot_1' });
+      await until(() => player.liveSources().length === 1);
+      m.el.querySelector<HTMLButtonElement>('[data-test="tencent-leave"]')!.click();
+      await until(() => trtc.destroyed);
+      expect(player.liveSources()).toEqual([]);
+    } finally {
+      await tone.stop();
+      await sharedPlayerRef.value?.close();
+      sharedPlayerRef.value = null;
+    }
   });
 });

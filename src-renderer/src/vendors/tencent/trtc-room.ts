@@ -6,6 +6,7 @@
 import type { MetricData, NewEvent } from '../../../../src-main/core/events.ts';
 import { DOWNLINK_CMD_ID, decodeCustomMessage, interruptMessage, messageEvent, SubtitleJoiner, type SubtitleLine } from '../../../../src-main/core/vendors/tencent/room-messages.ts';
 import { metricSummary, TurnMetrics, type TurnRow } from '../../../../src-main/core/vendors/tencent/turn-metrics.ts';
+import { sharedPlayer } from '../../audio/index.ts';
 
 /** The part of trtc-sdk-v5's TRTC instance this console uses. */
 export interface TrtcLike {
@@ -15,6 +16,9 @@ export interface TrtcLike {
   stopLocalAudio(): Promise<void>;
   sendCustomMessage(message: { cmdId: number; data: ArrayBuffer }): void;
   enableAudioVolumeEvaluation(interval?: number): void;
+  /** A remote user's audio track (index.d.ts: getAudioTrack(userId)); null until subscribed. */
+  getAudioTrack(userId: string): MediaStreamTrack | null;
+  setRemoteAudioVolume(userId: string, volume: number): void;
   on(event: string, handler: (event: never) => void): void;
   destroy(): void;
 }
@@ -37,6 +41,9 @@ export interface JoinParams {
   taskId?: string;
 }
 
+/** How long to wait for a remote track after remote-audio-available (the SDK may still be subscribing). */
+const TRACK_WAIT_MS = 3000;
+
 /** Bot volume (0-100) above which its audio counts as audible; an onset needs a quiet sample before it. */
 const AUDIBLE = 10;
 
@@ -58,6 +65,8 @@ export class TencentRoom {
   private botWasQuiet = true;
   private listeners = new Set<(v: RoomView) => void>();
   private interrupts = 0;
+  /** Remote users whose audio plays through the shared player, with the detach for each. */
+  private readonly remoteAudio = new Map<string, () => void>();
   readonly view: RoomView = { joined: false, publishing: '', botState: '', botLevel: 0, subtitles: [], turns: [], lastError: '' };
 
   private readonly factory: TrtcFactory;
@@ -99,7 +108,11 @@ export class TencentRoom {
     trtc.on('audio-volume', ((e: { result: { userId: string; volume: number }[] }) => this.volume(e)) as (e: never) => void);
     trtc.on('remote-user-enter', ((e: { userId: string }) => this.record([{ kind: 'room.participant', dir: 'in', summary: `${e.userId} entered${e.userId === params.botUserId ? ' (bot)' : ''}`, data: e }])) as (e: never) => void);
     trtc.on('remote-user-exit', ((e: { userId: string }) => this.record([{ kind: 'room.participant', dir: 'in', summary: `${e.userId} left`, data: e }])) as (e: never) => void);
-    trtc.on('remote-audio-available', ((e: { userId: string }) => this.record([{ kind: 'room.track', dir: 'in', summary: `audio from ${e.userId} available`, data: e }])) as (e: never) => void);
+    trtc.on('remote-audio-available', ((e: { userId: string }) => {
+      this.record([{ kind: 'room.track', dir: 'in', summary: `audio from ${e.userId} available`, data: e }]);
+      void this.playRemoteAudio(trtc, e.userId);
+    }) as (e: never) => void);
+    trtc.on('remote-audio-unavailable', ((e: { userId: string }) => this.stopRemoteAudio(e.userId)) as (e: never) => void);
     trtc.on('kicked-out', ((e: { reason: string }) => this.fail(`kicked out of the room: ${e.reason}`, e)) as (e: never) => void);
     trtc.on('error', ((e: { code?: number; message?: string }) => this.fail(`TRTC error ${e.code ?? ''}: ${e.message ?? ''}`.trim(), { trtcCode: e.code, message: e.message })) as (e: never) => void);
     trtc.enableAudioVolumeEvaluation(100);
@@ -159,6 +172,7 @@ export class TencentRoom {
     const trtc = this.trtc;
     this.trtc = null;
     if (!trtc) return;
+    for (const userId of [...this.remoteAudio.keys()]) this.stopRemoteAudio(userId);
     try {
       await trtc.exitRoom();
     } finally {
@@ -168,6 +182,31 @@ export class TencentRoom {
       this.record([{ kind: 'room.left', dir: 'local', summary: 'left the room' }]);
       this.changed();
     }
+  }
+
+  /**
+   * The remote user's track plays through the app's audio player (level meter, WAV export). The SDK keeps its
+   * subscription but its own playout goes to volume 0 (index.d.ts: "continue subscribing audio data from the user but
+   * not play it"), so the audio is not doubled; its volume evaluation (bot level, audible onset) keeps working.
+   */
+  private async playRemoteAudio(trtc: TrtcLike, userId: string): Promise<void> {
+    let track = trtc.getAudioTrack(userId);
+    for (let waited = 0; !track && waited < TRACK_WAIT_MS && this.trtc === trtc; waited += 100) {
+      await new Promise((r) => setTimeout(r, 100));
+      track = trtc.getAudioTrack(userId);
+    }
+    if (this.trtc !== trtc) return;
+    // No track: leave the SDK's own playout on, so the bot is still heard (only not in the player).
+    if (!track) return this.fail(`no audio track for ${userId} after ${TRACK_WAIT_MS} ms: the SDK plays it, the audio panel does not show or record it`);
+    trtc.setRemoteAudioVolume(userId, 0);
+    this.remoteAudio.get(userId)?.();
+    const label = `TRTC ${userId}${userId === this.params?.botUserId ? ' (bot)' : ''}`;
+    this.remoteAudio.set(userId, sharedPlayer().attachStream(new MediaStream([track]), { id: `tencent:${userId}`, label }));
+  }
+
+  private stopRemoteAudio(userId: string): void {
+    this.remoteAudio.get(userId)?.();
+    this.remoteAudio.delete(userId);
   }
 
   private customMessage(e: { userId: string; cmdId: number; seq?: number; data: ArrayBuffer }): void {
