@@ -6,6 +6,8 @@ import { SegmentPlayer } from '../../../src-renderer/src/audio/segment-player.ts
 import { pcm16ToBytes } from '../../../src-main/core/audio/pcm.ts';
 import { parseRecording } from '../../../src-main/core/vendors/convai/recording.ts';
 import { buildClientMessage, encodeClientMessage } from '../../../src-main/core/vendors/convai/client-messages.ts';
+import { sharedPlayer, sharedPlayerRef } from '../../../src-renderer/src/audio/index.ts';
+import { expectDetached, expectPlaying, toneStream } from '../support/remote-audio.ts';
 import sequenceText from '../../../resources/convai/sequences/greeting-data-only.json?raw';
 import bothText from '../../../resources/convai/sequences/text-both-wav-header.json?raw';
 
@@ -37,32 +39,30 @@ let player: SegmentPlayer | null = null;
 afterEach(async () => {
   await player?.close();
   player = null;
+  await sharedPlayerRef.value?.close();
+  sharedPlayerRef.value = null;
+});
+const handlersFor = (over: Partial<Parameters<typeof joinRoom>[2]> = {}): Parameters<typeof joinRoom>[2] => ({
+  onData: () => undefined,
+  onAudioTrack: () => undefined,
+  onTrackGone: () => undefined,
+  onDisconnected: () => undefined,
+  onState: () => undefined,
+  onParticipant: () => undefined,
+  ...over,
 });
 
 describe('Convai room (livekit-client replaced) and data-channel pipeline', () => {
-  it('joins with url, token and relay policy; data messages become recorded events; the track is attached', async () => {
+  it('joins with url, token and relay policy; data messages become recorded events', async () => {
     const { room, calls } = fakeRoom();
     const recorded: NewEvent[] = [];
     let clock = 1000;
     const p = new DataChannelPipeline({ record: async (e) => void recorded.push(...e), now: () => clock, flushMs: 1 });
-    const audioEls: HTMLMediaElement[] = [];
     p.roomJoinStarted();
-    await joinRoom(async () => room, { url: 'wss://x.livekit.cloud', token: 'lk-token', iceTransportPolicy: 'relay' }, {
-      onData: (payload) => p.receive(payload),
-      onAudioTrack: (el) => audioEls.push(el),
-      onTrackGone: () => undefined,
-      onDisconnected: () => undefined,
-      onState: () => undefined,
-      onParticipant: () => undefined,
-    });
+    await joinRoom(async () => room, { url: 'wss://x.livekit.cloud', token: 'lk-token', iceTransportPolicy: 'relay' }, handlersFor({ onData: (payload) => p.receive(payload) }));
     clock = 1300;
     p.roomJoined();
     expect(calls[0]).toEqual({ name: 'connect', args: ['wss://x.livekit.cloud', 'lk-token', { rtcConfig: { iceTransportPolicy: 'relay' } }] });
-
-    const el = document.createElement('audio');
-    const track: RemoteTrackLike = { kind: 'audio', sid: 'TR_1', attach: () => el, detach: () => [el] };
-    room.fire('trackSubscribed', track, {}, { sid: 'PA_bot', identity: 'convai-bot' });
-    expect(audioEls).toEqual([el]);
 
     clock = 1500;
     room.fire('dataReceived', enc({ label: 'rtvi-ai', type: 'bot-ready', data: { version: '0.3.0' } }), { identity: 'convai-bot' });
@@ -85,6 +85,32 @@ describe('Convai room (livekit-client replaced) and data-channel pipeline', () =
     ]);
     expect(p.state.responses[0]).toMatchObject({ type: 'tts-toggle', status: 'success', latencyMs: 120 });
     expect(JSON.stringify(recorded)).not.toContain('lk-token');
+  });
+
+  it("the character's LiveKit audio track plays through the shared player (live source, level, WAV) until unsubscribed or disconnected", async () => {
+    const { room } = fakeRoom();
+    const tone = toneStream();
+    const subscribed: string[] = [];
+    const gone: string[] = [];
+    try {
+      await joinRoom(async () => room, { url: 'wss://x.livekit.cloud', token: 'lk-token' }, handlersFor({ onAudioTrack: (t, who) => subscribed.push(`${who?.identity}/${t.sid}`), onTrackGone: (t) => gone.push(t.sid!) }));
+      const track: RemoteTrackLike = { kind: 'audio', sid: 'TR_1', mediaStreamTrack: tone.track };
+      room.fire('trackSubscribed', { kind: 'video', sid: 'TR_v', mediaStreamTrack: tone.track }, {}, { sid: 'PA_bot', identity: 'convai-bot' });
+      room.fire('trackSubscribed', track, {}, { sid: 'PA_bot', identity: 'convai-bot' });
+      expect(subscribed).toEqual(['convai-bot/TR_1']);
+      const player = sharedPlayer();
+      expect(player.liveSources().map((s) => s.id)).toEqual(['convai:TR_1']);
+      await expectPlaying(player, 'convai:TR_1', 'LiveKit convai-bot');
+      room.fire('trackUnsubscribed', track);
+      expect(gone).toEqual(['TR_1']);
+      await expectDetached(player, 'convai:TR_1');
+      room.fire('trackSubscribed', track, {}, { sid: 'PA_bot', identity: 'convai-bot' });
+      expect(player.liveSources()).toHaveLength(1);
+      room.fire('disconnected', 'client');
+      expect(player.liveSources()).toEqual([]);
+    } finally {
+      await tone.stop();
+    }
   });
 
   it('a recorded data_only sequence plays gaplessly through the shared player with transcript and turn metrics', async () => {

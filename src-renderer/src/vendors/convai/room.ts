@@ -1,8 +1,10 @@
 /**
  * The console user's side of a Convai LiveKit room. livekit-client is imported only here and only when a room is
  * joined (the default factory); tests inject a factory that returns a fake room with the same surface and feed it
- * events shaped as livekit-client emits them.
+ * events shaped as livekit-client emits them. Subscribed audio tracks play through the app's shared player.
  */
+import { sharedPlayer } from '../../audio/index.ts';
+
 export interface ParticipantLike {
   sid: string;
   identity: string;
@@ -11,9 +13,8 @@ export interface ParticipantLike {
 export interface RemoteTrackLike {
   kind: string;
   sid?: string;
-  attach(): HTMLMediaElement;
-  detach(): HTMLMediaElement[];
-  mediaStreamTrack?: MediaStreamTrack;
+  /** livekit-client's Track.mediaStreamTrack: never attach()ed, so the SDK does not play it as well. */
+  mediaStreamTrack: MediaStreamTrack;
 }
 
 export interface LocalParticipantLike extends ParticipantLike {
@@ -48,7 +49,8 @@ export const livekitRoomFactory: RoomFactory = async () => {
 
 export interface RoomHandlers {
   onData(payload: Uint8Array, participant: ParticipantLike | undefined, topic: string | undefined): void;
-  onAudioTrack(element: HTMLMediaElement, track: RemoteTrackLike, participant: ParticipantLike | undefined): void;
+  /** An audio track now playing through the shared player. */
+  onAudioTrack(track: RemoteTrackLike, participant: ParticipantLike | undefined): void;
   onTrackGone(track: RemoteTrackLike): void;
   onDisconnected(reason: unknown): void;
   onState(state: string): void;
@@ -64,15 +66,27 @@ export interface JoinParams {
 /** Join and wire every room event to `handlers`. Resolves once connected. */
 export async function joinRoom(factory: RoomFactory, params: JoinParams, handlers: RoomHandlers): Promise<RoomLike> {
   const room = await factory();
+  const playing = new Map<RemoteTrackLike, () => void>();
+  const stop = (track: RemoteTrackLike) => {
+    playing.get(track)?.();
+    playing.delete(track);
+  };
   room.on(ROOM_EVENTS.dataReceived, ((payload: Uint8Array, participant?: ParticipantLike, _kind?: unknown, topic?: string) => handlers.onData(payload, participant, topic)) as never);
   room.on(ROOM_EVENTS.trackSubscribed, ((track: RemoteTrackLike, _pub: unknown, participant?: ParticipantLike) => {
-    if (track.kind === 'audio') handlers.onAudioTrack(track.attach(), track, participant);
+    if (track.kind !== 'audio') return;
+    const who = participant?.identity ?? 'character';
+    stop(track);
+    playing.set(track, sharedPlayer().attachStream(new MediaStream([track.mediaStreamTrack]), { id: `convai:${track.sid ?? who}`, label: `LiveKit ${who}` }));
+    handlers.onAudioTrack(track, participant);
   }) as never);
   room.on(ROOM_EVENTS.trackUnsubscribed, ((track: RemoteTrackLike) => {
-    track.detach().forEach((el) => el.remove());
+    stop(track);
     handlers.onTrackGone(track);
   }) as never);
-  room.on(ROOM_EVENTS.disconnected, ((reason: unknown) => handlers.onDisconnected(reason)) as never);
+  room.on(ROOM_EVENTS.disconnected, ((reason: unknown) => {
+    [...playing.keys()].forEach(stop);
+    handlers.onDisconnected(reason);
+  }) as never);
   room.on(ROOM_EVENTS.connectionStateChanged, ((state: string) => handlers.onState(state)) as never);
   room.on(ROOM_EVENTS.participantConnected, ((p: ParticipantLike) => handlers.onParticipant(p)) as never);
   // The official SDK forces TURN relay; the profile may allow every candidate.
