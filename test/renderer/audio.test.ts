@@ -4,6 +4,8 @@ import { encodeWav, readWavHeader } from '../../src-renderer/src/audio/wav.ts';
 import { PcmFramer, StreamResampler, floatToPcm16, resample } from '../../src-renderer/src/audio/pcm.ts';
 import { decodeToMono, streamAudioFile } from '../../src-renderer/src/audio/speech-input.ts';
 import mp3Url from '../../resources/mindcraft/answer-en-0.mp3?url';
+import { mount, until } from './support/mount.ts';
+import AudioPlayer from '../../src-renderer/src/components/audio/AudioPlayer.vue';
 import { expectDetached, expectPlaying, toneStream, wavPeak } from './support/remote-audio.ts';
 
 let player: SegmentPlayer | null = null;
@@ -195,6 +197,23 @@ describe('SegmentPlayer.attachStream (RTC room audio)', () => {
     } finally {
       await a.stop();
       await b.stop();
+    }
+  });
+
+  it('the audio panel shows the attached stream as the live source with its level, and drops it on detach', async () => {
+    player = new SegmentPlayer();
+    const tone = toneStream(440);
+    const panel = mount(AudioPlayer, { player });
+    try {
+      const detach = player.attachStream(tone.stream, { id: 'bot', label: 'TRTC bot_1 (bot)' });
+      await until(() => !!panel.el.querySelector('[data-test=live-source]'));
+      expect(panel.el.querySelector('[data-test=live-source]')!.textContent).toContain('TRTC bot_1 (bot)');
+      await until(() => parseInt(panel.el.querySelector('[data-test=live-level]')?.textContent ?? '0', 10) > 10, 4000);
+      detach();
+      await until(() => !panel.el.querySelector('[data-test=live-source]'));
+    } finally {
+      panel.unmount();
+      await tone.stop();
     }
   });
 
