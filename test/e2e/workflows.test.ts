@@ -42,12 +42,13 @@ describe('QA and support workflows (E2E)', () => {
 
   it('compares the Mindcraft and Tencent sandboxes on one WAV file', async () => {
     const { page } = h;
-    // What a user does once in the Tencent panel: mint the bot UserSig, start a conversation, stop it.
+    // What a user does once in the Tencent panel: start a conversation (the bot UserSig minted at send time from the
+    // {{usersig}} template, so the record can be re-run), stop it.
     await page.evaluate(async () => {
       const profiles = await window.parley.invoke('profiles.list', {});
       const tc = profiles.find((p) => p.vendor === 'tencent')!;
       const minted = await window.parley.invoke('room.credential', { profileId: tc.id, userId: 'bot_e2e' });
-      const payload = { SdkAppId: minted.params.sdkAppId, RoomId: '7001', AgentConfig: { UserId: 'bot_e2e', UserSig: minted.credential, TargetUserId: 'console_1' }, LLMConfig: { LLMType: 'openai', Model: 'm', APIKey: '{{secret:LLM_API_KEY}}', APIUrl: 'https://x' } };
+      const payload = { SdkAppId: minted.params.sdkAppId, RoomId: '7001', AgentConfig: { UserId: 'bot_e2e', UserSig: '{{usersig}}', TargetUserId: 'console_1' }, LLMConfig: { LLMType: 'openai', Model: 'm', APIKey: '{{secret:LLM_API_KEY}}', APIUrl: 'https://x' } };
       const { sessionId } = await window.parley.invoke('session.start', { profileId: tc.id, operation: 'StartAIConversation', payload });
       for (let i = 0; i < 200; i++) {
         const { events } = await window.parley.invoke('session.events', { sessionId: sessionId! });

@@ -2,6 +2,7 @@
  * The Tencent Cloud API 3.0 client: builds and signs a request from profile settings and a payload, and turns the
  * answer into a response or a VendorError with Tencent's own Code, Message and RequestId.
  */
+import { fillUserSigTemplate } from './usersig-template.ts';
 import { toWire } from '../../payload.ts';
 import type { HttpExchange } from '../../http.ts';
 import type { OperationOutcome, RequestInspection, SessionContext, VendorError, InspectContext } from '../types.ts';
@@ -68,12 +69,14 @@ export async function buildRequest(opts: {
   nowMs: number;
   /** A body to sign as given (CLI --body FILE); otherwise the payload's wire form. */
   rawBody?: string;
+  /** Told about a UserSig minted from the {{usersig}} template, so it is redacted like any credential. */
+  onSecret?: (value: string) => void;
 }): Promise<BuiltRequest> {
   const url = endpointUrl(opts.settings, opts.sandboxUrl);
   const host = new URL(url).host;
   const secretId = await opts.credential('SECRET_ID');
   const secretKey = await opts.credential('SECRET_KEY');
-  const body = opts.rawBody ?? wireBody(opts.action, opts.payload);
+  const body = opts.rawBody ?? wireBody(opts.action, await fillUserSigTemplate(opts.payload, opts.credential, opts.onSecret));
   const timestamp = timestampFor(opts.settings, opts.nowMs);
   const signed = signTc3({
     secretId,
@@ -150,7 +153,7 @@ export function responseSummary(action: TencentAction, r: Record<string, unknown
 export async function runAction(action: TencentAction, ctx: SessionContext): Promise<OperationOutcome> {
   const settings = ctx.profile.settings as TencentSettings;
   const now = Date.now();
-  const req = await buildRequest({ action, settings, sandboxUrl: ctx.sandboxUrl, payload: ctx.payload, credential: ctx.credential, nowMs: now });
+  const req = await buildRequest({ action, settings, sandboxUrl: ctx.sandboxUrl, payload: ctx.payload, credential: ctx.credential, nowMs: now, onSecret: (v) => ctx.addSecret(v) });
   const warnings = clockWarnings(req.host, req.timestamp, now);
   ctx.emit({
     kind: 'tencent.signature',
