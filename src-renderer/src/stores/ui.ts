@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import { detectLocale, i18n, type AppLocale } from '../i18n/index.ts';
+import { safeGet, safeSet } from '../local-storage.ts';
 
 const LOCALE_KEY = 'parley.locale';
 
@@ -20,18 +21,3 @@ export const useUiStore = defineStore('ui', () => {
   }
   return { locale, setLocale };
 });
-
-function safeGet(key: string): string | null {
-  try {
-    return localStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-function safeSet(key: string, value: string): void {
-  try {
-    localStorage.setItem(key, value);
-  } catch {
-    /* storage disabled: the preference just does not persist */
-  }
-}

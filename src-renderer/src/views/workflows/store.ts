@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
+import { safeGet, safeSet } from '../../local-storage.ts';
 
 const DIR_KEY = 'parley.workflows.caseDir';
 
@@ -11,18 +12,3 @@ export const useWorkflowsStore = defineStore('workflows', () => {
   const diffPair = ref<[string | null, string | null]>([null, null]);
   return { caseDir, diffPair };
 });
-
-function safeGet(key: string): string | null {
-  try {
-    return localStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-function safeSet(key: string, value: string): void {
-  try {
-    localStorage.setItem(key, value);
-  } catch {
-    /* storage disabled */
-  }
-}
