@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseTarget, runOperation } from '../runner.ts';
 import { ProfileStore } from '../../core/profiles/store.ts';
@@ -7,25 +6,8 @@ import { defaultDataDir } from '../../core/data-dir.ts';
 import { REDACTED } from '../../core/secrets/redact.ts';
 import { rememberSession, rememberedSession, withConversation } from '../../core/vendors/convai/conversations.ts';
 import type { ConnectResult } from '../../core/vendors/convai/client.ts';
-import { CliUsageError, type CliCommand, type CliIO } from '../types.ts';
-
-function readBody(file: string, io: CliIO): Record<string, unknown> {
-  const path = resolve(io.cwd, file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new CliUsageError(`--body: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (err) {
-    throw new CliUsageError(`--body: ${path} is not valid JSON (${(err as Error).message})`);
-  }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new CliUsageError(`--body: expected a JSON object in ${path}`);
-  return body as Record<string, unknown>;
-}
+import { CliUsageError, type CliCommand } from '../types.ts';
+import { readJsonBody } from '../read-body.ts';
 
 export const convaiConnectCommand: CliCommand = {
   words: ['convai', 'connect'],
@@ -51,7 +33,7 @@ export const convaiConnectCommand: CliCommand = {
     const target = parseTarget(values.target);
     const baseUrl = values['base-url'];
     if (baseUrl !== undefined && !/^https?:\/\/\S+$/.test(baseUrl)) throw new CliUsageError(`--base-url: expected an http(s) URL, got "${baseUrl}"`);
-    let payload = readBody(values.body, io);
+    let payload = readJsonBody(values.body, io);
 
     const store = values.profile ? new ProfileStore(join(defaultDataDir(io.env), 'profiles.json')) : undefined;
     const stored = values.profile ? store!.find(values.profile) : undefined;
