@@ -3,6 +3,9 @@
 # tests load the built renderer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Static gates first: types (vue-tsc covers .ts and .vue) and lint (incl. the electron / renderer import boundaries).
+npx vue-tsc --noEmit -p tsconfig.json
+npx eslint .
 npx electron-vite build >/dev/null
 mkdir -p test-results
 exec bash scripts/with-keyring.sh npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@"

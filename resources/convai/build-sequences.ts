@@ -91,7 +91,7 @@ function llmText(out: RecordedMessage[], t: number): number {
   const llmEnd = llmText(m, 700);
   m.push({ t: llmEnd, message: rtvi('bot-llm-stopped') });
   m.push({ t: 900, message: rtvi('bot-started-speaking') });
-  let t = chunks(s16, rate, 2, 200, true, 900, m);
+  const t = chunks(s16, rate, 2, 200, true, 900, m);
   m.push({ t, message: server({ type: 'blendshape-turn-stats', stats: { frames_sent: 180, frames_dropped: 0 } }) });
   m.push({ t: t + 10, message: rtvi('bot-stopped-speaking') });
   m.push({ t: t + 400, message: { type: 'server-response', event_type: 'tts-toggle', status: 'success', message: 'TTS disabled', extras: { enabled: false } } });

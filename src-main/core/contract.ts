@@ -14,7 +14,6 @@ import type { ComparePlanInput, CompareResult, CompareSummary } from './workflow
 import type { Bundle } from './workflows/bundle.ts';
 import type { Snippets } from './workflows/snippets.ts';
 import type { CaseRunReport } from './workflows/report.ts';
-import type { InputSpec } from './workflows/input.ts';
 
 export interface OperationSpec<A, R> {
   args: JsonSchema;

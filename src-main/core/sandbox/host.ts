@@ -184,13 +184,13 @@ export class SandboxHost {
 
   private wrap(vendor: string, ws: WebSocket): SandboxSocket {
     let sent = 0;
-    const host = this;
+    const faults = this.faults;
     return {
       get open() {
         return ws.readyState === ws.OPEN;
       },
       async send(data) {
-        const fault = host.faults.get(vendor);
+        const fault = faults.get(vendor);
         if (fault?.kind === 'hang') return;
         if (fault?.kind === 'delay') await sleep(fault.ms);
         if (ws.readyState !== ws.OPEN) return;

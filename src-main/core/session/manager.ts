@@ -168,7 +168,6 @@ export class SessionManager {
     }
     const payload = resolveSecretRefs(req.payload, (name) => resolved.get(name));
     const timeouts = { ...DEFAULT_TIMEOUTS, ...profile.timeouts };
-    const manager = this;
     return {
       sessionId: session.summary.id,
       vendor: req.vendor.id,
@@ -179,24 +178,24 @@ export class SessionManager {
       payloadWithRefs: req.payload,
       signal: session.abort.signal,
       timeouts,
-      emit: (event) => manager.emit(session, event),
+      emit: (event) => this.emit(session, event),
       fail: (error) =>
-        manager.emit(session, {
+        this.emit(session, {
           kind: 'error',
           dir: 'in',
           summary: [error.code, error.message, error.requestId && `request ${error.requestId}`].filter(Boolean).join(' · '),
           data: error,
         }),
       credential: async (name) => {
-        const value = resolved.get(name) ?? (await manager.credentials(profile, name));
+        const value = resolved.get(name) ?? (await this.credentials(profile, name));
         if (value === undefined) throw Object.assign(new Error(`credential ${name} is not set for profile "${profile.name}"`), { code: 'CREDENTIAL_MISSING' });
         return value;
       },
-      addSecret: (value) => manager.redactor.add(value),
-      http: (spec: HttpRequestSpec) => manager.http(session, spec, timeouts.responseMs),
+      addSecret: (value) => this.redactor.add(value),
+      http: (spec: HttpRequestSpec) => this.http(session, spec, timeouts.responseMs),
       writeFile: async (name, bytes) => {
         const safe = basename(name);
-        writeFileSync(join(manager.directory.artifactsDir(session.summary.id), safe), bytes);
+        writeFileSync(join(this.directory.artifactsDir(session.summary.id), safe), bytes);
         return safe;
       },
       onAction: (handler) => {
