@@ -101,17 +101,11 @@ async function eventLog(): Promise<Figure[]> {
     });
     const shown = await h.page.locator('[data-test="count"]').textContent();
 
-    const frames = await h.page.evaluate(async () => {
-      const search = document.querySelector<HTMLInputElement>('[data-test="search"]')!;
-      search.value = '';
-      search.dispatchEvent(new Event('input'));
-      await new Promise((r) => setTimeout(r, 200));
-      const scroller = document.querySelector<HTMLElement>('[data-test="scroller"]')!;
-      scroller.scrollTop = 0;
+    // Frame intervals of the idle page first: the same-run baseline (rAF in headless Chromium jitters around 16.7 ms).
+    const idle = await h.page.evaluate(async () => {
       const deltas: number[] = [];
       let last = performance.now();
-      for (let i = 0; i < 300; i++) {
-        scroller.scrollTop += 700;
+      for (let i = 0; i < 120; i++) {
         await new Promise((r) => requestAnimationFrame(() => r(null)));
         const t = performance.now();
         deltas.push(t - last);
@@ -119,14 +113,44 @@ async function eventLog(): Promise<Figure[]> {
       }
       return deltas;
     });
-
+    const scroll = await h.page.evaluate(async () => {
+      const search = document.querySelector<HTMLInputElement>('[data-test="search"]')!;
+      search.value = '';
+      search.dispatchEvent(new Event('input'));
+      await new Promise((r) => setTimeout(r, 200));
+      const scroller = document.querySelector<HTMLElement>('[data-test="scroller"]')!;
+      scroller.scrollTop = 0;
+      await new Promise((r) => setTimeout(r, 100));
+      // Main-thread work of a frame: from the scroll event (the log's handler, Vue's re-render of the rows) through
+      // style and layout, forced in the frame's rAF callback. Raster happens off the main thread.
+      let scrollAt = 0;
+      scroller.addEventListener('scroll', () => (scrollAt = performance.now()), { capture: true });
+      const intervals: number[] = [];
+      const work: number[] = [];
+      let last = performance.now();
+      for (let i = 0; i < 300; i++) {
+        scroller.scrollTop += 700;
+        await new Promise((r) => requestAnimationFrame(() => r(null)));
+        void scroller.querySelector('.row')?.getBoundingClientRect();
+        const t = performance.now();
+        if (scrollAt) work.push(t - scrollAt);
+        scrollAt = 0;
+        intervals.push(t - last);
+        last = t;
+      }
+      return { intervals, work };
+    });
     const cdp = await h.context.newCDPSession(h.page);
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
     return [
       atMost('log.load_100k_until_last_page_drawn', drawnMs, 'ms', 10_000, { note: `${total} events recorded in core in batches of 5,000, until the last row is drawn (following); budget is ours, the issue sets none` }),
       atMost('log.regex_filter_100k', filterMs, 'ms', 150, { note: `^event 9\\d{4}$ → ${shown}` }),
-      atMost('log.scroll_frame_p95', percentile(frames, 95), 'ms', 16.7, { note: `300 frames, 700 px a frame; ${base} events before the load` }),
+      atMost('log.scroll_frame_work_p95', percentile(scroll.work, 95), 'ms', 16.7, { note: `300 frames, 700 px a frame (32 new rows each): scroll event → rows re-rendered → style + layout; ${base} events before the load` }),
+      atMost('log.scroll_frame_interval_p95', percentile(scroll.intervals, 95), 'ms', Math.round(percentile(idle, 95) * 1.1 * 10) / 10, {
+        baseline: { name: 'idle page, same run (rAF interval p95)', value: Math.round(percentile(idle, 95) * 100) / 100, unit: 'ms' },
+        note: `budget: within 10 % of the idle page's frame interval (no dropped frames beyond vsync jitter); max ${Math.max(...scroll.intervals).toFixed(1)} ms, ${scroll.intervals.filter((d) => d > 25).length} of 300 frames over 25 ms`,
+      }),
       atMost('log.js_heap_after_load', heap.usedSize / 1024 / 1024, 'MB', 300),
     ];
   } finally {
