@@ -18,12 +18,17 @@ import type { CaseRunReport } from './workflows/report.ts';
 export interface OperationSpec<A, R> {
   args: JsonSchema;
   doc: string;
+  /**
+   * Runtime check of what main sends back, where it matters most: the shapes that must never carry a secret
+   * (credential status: flag and last four characters only) and the ones the renderer relies on.
+   */
+  result?: JsonSchema;
   /** Phantom field carrying the TypeScript types. */
   readonly _types?: { args: A; result: R };
 }
 
-function op<A, R>(args: JsonSchema, doc: string): OperationSpec<A, R> {
-  return { args, doc };
+function op<A, R>(args: JsonSchema, doc: string, result?: JsonSchema): OperationSpec<A, R> {
+  return result ? { args, doc, result } : { args, doc };
 }
 
 const obj = (properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema => ({
@@ -36,6 +41,14 @@ const str: JsonSchema = { type: 'string', minLength: 1, maxLength: 512 };
 const vendorId: JsonSchema = { type: 'string', enum: ['convai', 'netease', 'mindcraft', 'tencent'] };
 const anyObject: JsonSchema = { type: 'object' };
 const none = obj({});
+const localized: JsonSchema = obj({ en: { type: 'string' }, zh: { type: 'string' } }, ['en', 'zh']);
+/** A credential as the renderer may see it: no value, at most its last four characters. */
+const secretStatus: JsonSchema = obj({ name: str, label: localized, set: { type: 'boolean' }, last4: { type: 'string', maxLength: 4 } }, ['name', 'label', 'set', 'last4']);
+const profileShape: JsonSchema = {
+  type: 'object',
+  required: ['id', 'name', 'vendor', 'target', 'settings'],
+  properties: { id: str, name: { type: 'string' }, vendor: vendorId, target: { type: 'string', enum: ['sandbox', 'live'] }, settings: anyObject },
+};
 /** An absolute file or folder path chosen by the user (case folders, bundle files). */
 const path: JsonSchema = { type: 'string', minLength: 1, maxLength: 4096 };
 const caseFile: JsonSchema = { ...path, pattern: '\\.parley-case\\.json$' };
@@ -90,10 +103,14 @@ export interface StartResult {
 }
 
 export const contract = {
-  'app.info': op<Record<string, never>, AppInfo>(none, 'Version, platform and data folder.'),
+  'app.info': op<Record<string, never>, AppInfo>(
+    none,
+    'Version, platform and data folder.',
+    obj({ name: str, version: str, platform: str, dataDir: { type: 'string' }, locale: { type: 'string' } }, ['name', 'version', 'platform', 'dataDir', 'locale']),
+  ),
   'vendors.list': op<Record<string, never>, VendorView[]>(none, 'Vendor descriptors: credentials, settings schema, operations with payload schemas.'),
 
-  'profiles.list': op<Record<string, never>, Profile[]>(none, 'All profiles (no secrets in them).'),
+  'profiles.list': op<Record<string, never>, Profile[]>(none, 'All profiles (no secrets in them).', { type: 'array', items: profileShape }),
   'profiles.save': op<{ profile: Partial<Profile> & Pick<Profile, 'name' | 'vendor' | 'target'> }, Profile>(
     obj(
       {
@@ -116,12 +133,13 @@ export const contract = {
   ),
   'profiles.delete': op<{ id: string }, { ok: true }>(obj({ id: str }, ['id']), 'Delete a profile and its keychain secrets.'),
 
-  'secrets.status': op<{ profileId: string }, SecretStatus[]>(obj({ profileId: str }, ['profileId']), 'Set / not set and last four characters of each credential.'),
+  'secrets.status': op<{ profileId: string }, SecretStatus[]>(obj({ profileId: str }, ['profileId']), 'Set / not set and last four characters of each credential.', { type: 'array', items: secretStatus }),
   'secrets.set': op<{ profileId: string; name: string; value: string }, SecretStatus>(
     obj({ profileId: str, name: str, value: { type: 'string', minLength: 1, maxLength: 16384 } }, ['profileId', 'name', 'value']),
     'Store a credential in the OS keychain. The value never comes back.',
+    secretStatus,
   ),
-  'secrets.delete': op<{ profileId: string; name: string }, SecretStatus>(obj({ profileId: str, name: str }, ['profileId', 'name']), 'Remove a credential from the keychain.'),
+  'secrets.delete': op<{ profileId: string; name: string }, SecretStatus>(obj({ profileId: str, name: str }, ['profileId', 'name']), 'Remove a credential from the keychain.', secretStatus),
 
   'payload.validate': op<{ vendor: VendorId; operation: string; payload: Record<string, unknown> }, PayloadError[]>(
     obj({ vendor: vendorId, operation: str, payload: anyObject }, ['vendor', 'operation', 'payload']),
@@ -267,5 +285,11 @@ export async function dispatch(handlers: Handlers, name: string, args: unknown):
   const spec = contract[name as OpName];
   const errors = validateSchema(spec.args, args ?? {});
   if (errors.length) throw new ContractError(`${name}: ${errors.map((e) => e.message).join('; ')}`);
-  return (handlers[name as OpName] as (a: unknown) => Promise<unknown>)(args ?? {});
+  const result = await (handlers[name as OpName] as (a: unknown) => Promise<unknown>)(args ?? {});
+  if ('result' in spec && spec.result) {
+    // Messages name the field and the rule, never the value: a failing result may be exactly what must not leak.
+    const bad = validateSchema(spec.result, result);
+    if (bad.length) throw Object.assign(new Error(`${name}: the result broke its contract (${bad.map((e) => e.message).join('; ')})`), { code: 'BAD_RESULT' });
+  }
+  return result;
 }

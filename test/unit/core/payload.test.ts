@@ -60,3 +60,20 @@ describe('dispatch', () => {
     for (const name of OP_NAMES) expect(contract[name].doc.length).toBeGreaterThan(10);
   });
 });
+
+describe('dispatch result contract', () => {
+  it('refuses a credential status that would carry more than the last four characters, without echoing it', async () => {
+    const leaky = Object.fromEntries(OP_NAMES.map((n) => [n, async () => null])) as unknown as Handlers;
+    (leaky as Record<string, unknown>)['secrets.status'] = async () => [{ name: 'SECRET_KEY', label: { en: 'k', zh: 'k' }, set: true, last4: 'full-secret-value-123' }];
+    const err = await dispatch(leaky, 'secrets.status', { profileId: 'p' }).catch((e: Error & { code?: string }) => e);
+    expect(err).toMatchObject({ code: 'BAD_RESULT' });
+    expect((err as Error).message).toContain('/0/last4');
+    expect((err as Error).message).not.toContain('full-secret-value-123');
+  });
+
+  it('refuses an extra field in a credential status (a value smuggled next to the flag)', async () => {
+    const leaky = Object.fromEntries(OP_NAMES.map((n) => [n, async () => null])) as unknown as Handlers;
+    (leaky as Record<string, unknown>)['secrets.set'] = async () => ({ name: 'K', label: { en: 'k', zh: 'k' }, set: true, last4: '1234', value: 'x' });
+    await expect(dispatch(leaky, 'secrets.set', { profileId: 'p', name: 'K', value: 'v' })).rejects.toThrow('/value: unknown field');
+  });
+});
