@@ -10,14 +10,12 @@ import { encodeAudioData } from '../../src-main/core/vendors/convai/audio-data.t
 import { parseRecording, SEQUENCE_FORMAT } from '../../src-main/core/vendors/convai/recording.ts';
 import { parseAiData, parseAsrCaptions } from '../../src-main/core/vendors/netease/room-events.ts';
 import { readEvents } from '../../src-main/core/session/event-store.ts';
+import { decodeCustomMessage, messageEvent, SubtitleJoiner } from '../../src-main/core/vendors/tencent/room-messages.ts';
 import { anyValue, BIG_RUNS, binary, hugeString, invalidUtf8, jsonValue, mutatedJson, RUNS, TEN_MB, textFrames, truncated } from './support/arbitraries.ts';
 
 /**
  * Socket frames, data-channel messages and room callbacks: whatever arrives, the parser returns an event (never
  * throws past its boundary), and input it cannot read becomes an error event that says so.
- *
- * Not covered because it does not exist yet: a parser for TRTC custom messages (cmdId 1: subtitles 10000, state
- * 10001, metrics 10020). Nothing in src-main or src-renderer decodes them at the time of writing.
  */
 function expectEvent(e: NewEvent): void {
   expect(typeof e.kind === 'string' && e.kind.length > 0).toBe(true);
@@ -222,5 +220,44 @@ describe('session record reader (readEvents)', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+});
+
+// ---------- TRTC custom messages (cmdId 1: subtitles 10000, state 10001, metrics 10020) ----------
+
+const TRTC_MESSAGES = [
+  { type: 10000, sender: 'user_a', receiver: [], payload: { text: '你好', start_time: '00:00:01', end_time: '00:00:02', roundid: 'r1', end: true } },
+  { type: 10000, sender: 'bot_1', receiver: [], payload: { text: 'Hello there', start_time: '00:00:03', end_time: '00:00:04', roundid: 'r1', end: false } },
+  { type: 10001, sender: 'bot_1', receiver: [], payload: { roundid: 'r1', timestamp: 123, state: 3 } },
+  { type: 10020, sender: 'bot_1', receiver: [], payload: { metric: 'llm_first_token', value: 420, tag: { roundid: 'r1' } } },
+].map((m) => JSON.stringify(m));
+
+describe('TRTC custom messages (decodeCustomMessage + SubtitleJoiner)', () => {
+  const decodeAll = (bytes: Uint8Array, joiner: SubtitleJoiner) => {
+    const d = decodeCustomMessage({ userId: 'bot_1', cmdId: 1, data: bytes });
+    if (!d.ok) {
+      expectEvent(d.error);
+      expect(d.error.kind).toBe('error');
+      return;
+    }
+    const joined = d.message.type === 'subtitle' ? joiner.add(d.message) : undefined;
+    expectEvent(messageEvent(d.message, joined));
+  };
+
+  it('random, mutated, truncated and deeply nested messages: an event or an error event, never a throw', () => {
+    const joiner = new SubtitleJoiner(0, 'bot_1');
+    fc.assert(fc.property(textFrames(TRTC_MESSAGES), (text) => decodeAll(encode(text), joiner)), { numRuns: RUNS });
+    fc.assert(fc.property(jsonValue, (v) => decodeAll(encode(JSON.stringify(v)), new SubtitleJoiner(1, 'bot_1'))), { numRuns: RUNS });
+  });
+
+  it('invalid UTF-8 and binary bytes become an error event naming what was expected', () => {
+    fc.assert(fc.property(fc.oneof(invalidUtf8, binary), (bytes) => decodeAll(bytes, new SubtitleJoiner(0, 'bot_1'))), { numRuns: RUNS });
+    const d = decodeCustomMessage({ userId: 'x', cmdId: 1, data: new Uint8Array([0xff, 0xfe, 0x00]) });
+    expect(d.ok).toBe(false);
+  });
+
+  it('a 10 MB message is handled without throwing', () => {
+    const big = JSON.stringify({ type: 10000, sender: 'bot_1', payload: { text: hugeString(TEN_MB), roundid: 'r', end: true } });
+    decodeAll(encode(big), new SubtitleJoiner(1, 'bot_1'));
   });
 });
