@@ -108,6 +108,9 @@ describe('contract argument check (the IPC and bridge boundary)', () => {
         try {
           expect(await dispatch(handlers, name, args)).toBe('reached');
         } catch (err) {
+          // The stand-in handlers answer 'reached', which breaks the result contract of the operations that have
+          // one: that means the arguments passed and the handler ran.
+          if ((err as { code?: string }).code === 'BAD_RESULT') return;
           expect(err).toBeInstanceOf(ContractError);
           expect((err as ContractError).code).toBe('BAD_ARGUMENTS');
           expect((err as Error).message).toMatch(/unknown operation|: /);

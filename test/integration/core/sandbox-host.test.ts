@@ -25,6 +25,14 @@ describe('SandboxHost with fault injection', () => {
     expect(ex.json).toEqual({ got: { a: 1 }, key: 'k' });
   });
 
+  it('passes every status through as the server sent it, a 407 from a proxy included', async () => {
+    host.setFault('demo', { kind: 'status', status: 407, body: 'Proxy Authentication Required' });
+    const ex = await post();
+    host.setFault('demo', null);
+    expect(ex.status).toBe(407);
+    expect(ex.bodyText).toBe('Proxy Authentication Required');
+  });
+
   it('answers unknown routes with 404 and the route named', async () => {
     const ex = await sendHttp({ method: 'GET', url: `${host.vendorUrl('demo')}/nope` });
     expect(ex.status).toBe(404);
