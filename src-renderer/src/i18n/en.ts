@@ -138,6 +138,7 @@ export default {
     interrupt: 'Interrupt',
     saveWav: 'Save WAV',
     nothingPlayed: 'Nothing played yet.',
+    streamOnly: '{s} s of streamed audio, no segments (Save WAV keeps it).',
     current: 'Now playing',
     idle: 'Idle',
     liveStream: 'Live PCM stream',

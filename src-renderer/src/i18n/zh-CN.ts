@@ -140,6 +140,7 @@ const zhCN: typeof en = {
     interrupt: '打断',
     saveWav: '保存 WAV',
     nothingPlayed: '尚未播放。',
+    streamOnly: '已播放 {s} 秒流式音频,无分段(可用“保存 WAV”保存)。',
     current: '正在播放',
     idle: '空闲',
     liveStream: '实时 PCM 音频流',
