@@ -88,6 +88,12 @@ describe('QA and support workflows (E2E)', () => {
     const { page } = h;
     await page.getByTestId('wf-tab-history').click();
     await page.getByTestId('history-search').fill('mindcraft');
+    // The date filter: a range ending yesterday hides today's sessions, today shows them again.
+    const day = (offset: number) => { const d = new Date(Date.now() + offset * 86_400_000); return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`; };
+    await page.getByTestId('history-to').fill(day(-1));
+    await expect.poll(() => page.getByTestId('history-row').count()).toBe(0);
+    await page.getByTestId('history-to').fill(day(0));
+    await expect.poll(() => page.getByTestId('history-row').count()).toBeGreaterThan(0);
     await page.getByTestId('history-row').first().click();
     await page.getByTestId('history-detail').waitFor();
     await page.getByTestId('figures').waitFor();

@@ -181,6 +181,8 @@ export default {
       allVendors: 'All vendors',
       allTargets: 'All targets',
       allStates: 'All outcomes',
+      from: 'From',
+      to: 'to',
       started: 'Started',
       vendor: 'Vendor',
       operation: 'Operation',

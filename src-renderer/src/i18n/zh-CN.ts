@@ -183,6 +183,8 @@ const zhCN: typeof en = {
       allVendors: '全部厂商',
       allTargets: '全部目标',
       allStates: '全部结果',
+      from: '从',
+      to: '至',
       started: '开始时间',
       vendor: '厂商',
       operation: '操作',
