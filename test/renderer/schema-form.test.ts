@@ -193,3 +193,28 @@ describe('schema hints', () => {
     expect(field('/chunk')!.querySelector('[data-test="rounded"]')).toBeNull();
   });
 });
+
+describe('conditional annotations (if/then)', () => {
+  it('disables a field with its reason while the condition holds, and enables it when it no longer does', async () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        routing: { type: 'string', enum: ['audio_only', 'data_only'] },
+        header: { type: 'boolean' },
+      },
+      if: { properties: { routing: { const: 'audio_only' } } },
+      then: { properties: { header: { 'x-disabled': true, 'x-disabled-reason': { en: 'Only with data_only', zh: '仅 data_only' } } } },
+    };
+    m = mount(PayloadBuilder, { schema, modelValue: { routing: 'audio_only', header: false }, errors: [], secretNames: [], 'onUpdate:modelValue': (v: Record<string, unknown>) => (m.props.modelValue = v) } as unknown as Props, { style: 'height: 500px; width: 900px; display: block' });
+    await tick();
+    expect(control('/header')!.disabled).toBe(true);
+    expect(field('/header')!.querySelector('[data-test="disabled-reason"]')!.textContent).toContain('Only with data_only');
+    const select = control('/routing', 'select') as unknown as HTMLSelectElement;
+    select.value = '1';
+    select.dispatchEvent(new Event('change'));
+    await tick();
+    expect(m.props.modelValue.routing).toBe('data_only');
+    expect(control('/header')!.disabled).toBe(false);
+    expect(field('/header')!.querySelector('[data-test="disabled-reason"]')).toBeNull();
+  });
+});

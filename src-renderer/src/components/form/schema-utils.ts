@@ -190,3 +190,29 @@ export function branchLabel(schema: JsonSchema, index: number, locale: string): 
 export function secretRef(name: string): string {
   return `{{secret:${name}}}`;
 }
+
+/**
+ * Form annotations a schema's `if`/`then` adds to its children for the current value (e.g. Convai's add_wav_header
+ * disabled while audio_routing is audio_only). Only the `if` shapes vendors use are understood: `properties` with
+ * `const` or `enum`; anything else is treated as not matching, so the form never hides or disables by mistake.
+ */
+export function conditionalChild(schema: JsonSchema, key: string, value: unknown): JsonSchema {
+  const base = schema.properties?.[key] ?? {};
+  const extra = schema.if && schema.then?.properties?.[key];
+  if (!extra || !ifMatches(schema.if!, value)) return base;
+  const annotations = Object.fromEntries(Object.entries(extra).filter(([k]) => k.startsWith('x-')));
+  return Object.keys(annotations).length ? { ...base, ...annotations } : base;
+}
+
+function ifMatches(cond: JsonSchema, value: unknown): boolean {
+  const obj = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  if (cond.required?.some((k) => !(k in obj))) return false;
+  for (const [k, rule] of Object.entries(cond.properties ?? {})) {
+    if (!(k in obj)) continue; // JSON Schema: an absent property satisfies `properties`
+    const v = obj[k];
+    if ('const' in rule && v !== rule.const) return false;
+    if (rule.enum && !rule.enum.includes(v)) return false;
+    if (Object.keys(rule).some((r) => r !== 'const' && r !== 'enum')) return false;
+  }
+  return true;
+}
