@@ -120,7 +120,8 @@ describe('NetEase panel end to end (Chromium, real core, sandbox)', () => {
     const before = await extras.locator('[data-test=netease-task]').count();
     await extras.locator('[data-test=netease-task]').filter({ hasText: 'e2e-room-params' }).locator('[data-test=netease-close-task]').click();
     await expect.poll(() => extras.locator('[data-test=netease-task]').count()).toBe(before - 1);
-    expect(await extras.locator('[data-test=netease-result]').innerText()).toContain('Close result');
+    // The task list and the result card follow the same close answer but render independently: wait for both.
+    await expect.poll(() => extras.locator('[data-test=netease-result]').innerText()).toContain('Close result');
     await stop();
   });
 
