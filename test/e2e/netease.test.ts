@@ -103,7 +103,7 @@ describe('NetEase panel end to end (Chromium, real core, sandbox)', () => {
     await waitForTask('e2e-room-params');
     const extras = page().locator('[data-test=netease-extras]');
     await extras.locator('[data-test=netease-task-id]').waitFor();
-    expect(await extras.locator('[data-test=netease-code]').innerText()).toBe('200');
+    await expect.poll(() => extras.locator('[data-test=netease-code]').innerText()).toBe('200');
     await extras.locator('[data-test=netease-room-state][data-state=joined]').waitFor({ timeout: 10_000 });
     await extras.locator('[data-test=netease-captions]').getByText('今天晴').waitFor({ timeout: 10_000 });
     const metrics = await extras.locator('[data-test=netease-metrics]').innerText();
@@ -157,8 +157,8 @@ describe('NetEase panel end to end (Chromium, real core, sandbox)', () => {
     expect(error).toContain('414');
     expect(error).toContain('CheckSum mismatch');
     await extrasTab().click();
-    expect(await page().locator('[data-test=netease-code]').innerText()).toBe('414');
-    expect(await page().locator('[data-test=netease-result]').innerText()).toContain('CheckSum mismatch');
+    await expect.poll(() => page().locator('[data-test=netease-code]').innerText()).toBe('414');
+    await expect.poll(() => page().locator('[data-test=netease-result]').innerText()).toContain('CheckSum mismatch');
     await page().evaluate((id) => window.parley.invoke('secrets.set', { profileId: id, name: 'APP_SECRET', value: 'sandbox-netease-secret-0001' }), profileId);
   });
 
