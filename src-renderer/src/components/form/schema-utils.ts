@@ -133,7 +133,8 @@ export function defaultFor(schema: JsonSchema): unknown {
       return false;
     case 'number':
     case 'integer':
-      return schema.minimum ?? 0;
+      // A documented example beats an arbitrary 0 (NetEase vendor numbers: 0 is not a known vendor).
+      return typeof schema.examples?.[0] === 'number' ? schema.examples[0] : (schema.minimum ?? 0);
     default:
       return '';
   }
