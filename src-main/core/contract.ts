@@ -75,6 +75,8 @@ export interface VendorView {
   title: Localized;
   credentials: CredentialField[];
   settingsSchema: JsonSchema;
+  /** Settings a new profile starts with, per target (shown in the profile dialog). */
+  defaultSettings: Record<'sandbox' | 'live', Record<string, unknown>>;
   operations: {
     id: string;
     title: Localized;
@@ -84,6 +86,8 @@ export interface VendorView {
     example: Record<string, unknown>;
     actions?: { id: string; title: Localized; schema?: JsonSchema }[];
     inspectable: boolean;
+    /** Stopping its session ends the vendor task it started (unless the stop says otherwise). */
+    closesTask: boolean;
   }[];
   hasRoom: boolean;
 }
@@ -158,7 +162,10 @@ export const contract = {
     obj({ sessionId: str, action: str, data: {} }, ['sessionId', 'action']),
     'An action on a running socket session (audio frame, stop upload, stop output ...).',
   ),
-  'session.stop': op<{ sessionId: string }, { ok: boolean; summary: string } | null>(obj({ sessionId: str }, ['sessionId']), 'Stop a running session.'),
+  'session.stop': op<{ sessionId: string; closeTask?: boolean }, { ok: boolean; summary: string } | null>(
+    obj({ sessionId: str, closeTask: { type: 'boolean' } }, ['sessionId']),
+    'Stop a running session; by default this also ends the vendor task it started (closeTask: false leaves it running).',
+  ),
   'session.list': op<Record<string, never>, SessionSummary[]>(none, 'Every recorded session, newest first.'),
   'session.events': op<{ sessionId: string; from?: number; limit?: number }, { events: SessionEvent[]; total: number; badLines: number }>(
     obj({ sessionId: str, from: { type: 'integer', minimum: 0 }, limit: { type: 'integer', minimum: 1, maximum: 100000 } }, ['sessionId']),
@@ -221,7 +228,10 @@ export const contract = {
     'Recorded sessions filtered by text, vendor, operation, profile, target, state and time.',
   ),
   'history.detail': op<{ sessionId: string }, SessionDetail>(obj({ sessionId: str }, ['sessionId']), 'A session with its payload (references only), figures and files.'),
-  'history.rerun': op<{ sessionId: string; profileId?: string }, { sessionId: string }>(obj({ sessionId: str, profileId: str }, ['sessionId']), 'Run a recorded session again with the same payload and input.'),
+  'history.rerun': op<{ sessionId: string; profileId?: string }, { sessionId: string; note?: string }>(
+    obj({ sessionId: str, profileId: str }, ['sessionId']),
+    'Run a recorded session again with the same payload and its recorded input; `note` says what is not repeated.',
+  ),
   'compare.start': op<{ plan: ComparePlanInput }, { id: string }>(
     obj(
       {

@@ -11,7 +11,7 @@ import { SandboxHost } from './sandbox/host.ts';
 import { parseFault } from './sandbox/faults.ts';
 import { validatePayload, validateSchema } from './payload.ts';
 import { VENDORS, vendorById } from './vendors/registry.ts';
-import type { OperationDescriptor, VendorDescriptor } from './vendors/types.ts';
+import type { OperationDescriptor, RequestInspection, VendorDescriptor } from './vendors/types.ts';
 import { resolveSecretRefs } from './secrets/references.ts';
 import { createWorkflowHandlers } from './workflows/handlers.ts';
 
@@ -101,6 +101,32 @@ export function createCore(options: CoreOptions): Core {
   // await `seeded` (profiles.list) with its KEYCHAIN_UNAVAILABLE code, reason and fix.
   seeded.catch(() => undefined);
 
+  /**
+   * Build and sign a request without sending it, secrets masked. With keepReferences the payload's {{secret:NAME}}
+   * references stay in the body (copy as code turns them into environment variables) instead of being resolved.
+   */
+  async function inspect({ profileId, operation: opId, payload }: { profileId: string; operation: string; payload: Record<string, unknown> }, options: { keepReferences: boolean }): Promise<RequestInspection> {
+    const profile = profiles.get(profileId);
+    const vendor = vendorById(profile.vendor);
+    const op = operation(vendor, opId);
+    if (!op.inspect) throw new Error(`payload.inspect: ${vendor.id} ${opId} has no signed request to inspect`);
+    const credential = profileCredential(profile);
+    const resolved = new Map<string, string>();
+    for (const f of vendor.credentials) {
+      const v = await secrets.get(profile.id, f.name);
+      if (v !== null) resolved.set(f.name, v);
+    }
+    const inspection = await op.inspect({
+      profile,
+      sandboxUrl: await sandboxUrlFor(profile),
+      payload: options.keepReferences ? payload : resolveSecretRefs(payload, (n) => resolved.get(n)),
+      credential,
+      mask,
+      now: () => Date.now(),
+    });
+    return sessions.redactor.value(inspection);
+  }
+
   const handlers: Handlers = {
     ...createWorkflowHandlers({
       dataDir: options.dataDir,
@@ -109,7 +135,7 @@ export function createCore(options: CoreOptions): Core {
       sessions,
       sandboxUrlFor,
       app: { name: 'Parley', version: options.version ?? '0.0.0' },
-      inspect: (args) => handlers['payload.inspect'](args),
+      inspect: (args) => inspect(args, { keepReferences: true }),
     }),
     'app.info': async () => ({ name: 'Parley', version: options.version ?? '0.0.0', platform: process.platform, dataDir: options.dataDir, locale: options.locale ?? 'en' }),
     'vendors.list': async () => VENDORS.map(viewOf),
@@ -145,27 +171,7 @@ export function createCore(options: CoreOptions): Core {
       return (await secretStatus(p)).find((s) => s.name === name)!;
     },
     'payload.validate': async ({ vendor, operation: opId, payload }) => validatePayload(operation(vendorById(vendor), opId), payload),
-    'payload.inspect': async ({ profileId, operation: opId, payload }) => {
-      const profile = profiles.get(profileId);
-      const vendor = vendorById(profile.vendor);
-      const op = operation(vendor, opId);
-      if (!op.inspect) throw new Error(`payload.inspect: ${vendor.id} ${opId} has no signed request to inspect`);
-      const credential = profileCredential(profile);
-      const resolved = new Map<string, string>();
-      for (const f of vendor.credentials) {
-        const v = await secrets.get(profile.id, f.name);
-        if (v !== null) resolved.set(f.name, v);
-      }
-      const inspection = await op.inspect({
-        profile,
-        sandboxUrl: await sandboxUrlFor(profile),
-        payload: resolveSecretRefs(payload, (n) => resolved.get(n)),
-        credential,
-        mask,
-        now: () => Date.now(),
-      });
-      return sessions.redactor.value(inspection);
-    },
+    'payload.inspect': (args) => inspect(args, { keepReferences: false }),
     'session.start': async ({ profileId, operation: opId, payload, sendAnyway }) => {
       const profile = profiles.get(profileId);
       const vendor = vendorById(profile.vendor);
@@ -181,8 +187,8 @@ export function createCore(options: CoreOptions): Core {
       return { sessionId };
     },
     'session.send': async ({ sessionId, action, data }) => sessions.send(sessionId, action, data),
-    'session.stop': async ({ sessionId }) => {
-      const o = await sessions.stop(sessionId);
+    'session.stop': async ({ sessionId, closeTask }) => {
+      const o = await sessions.stop(sessionId, { closeTask });
       return o && { ok: o.ok, summary: o.summary };
     },
     'session.list': async () => sessions.list(),
@@ -241,6 +247,7 @@ export function viewOf(v: VendorDescriptor): VendorView {
     title: v.title,
     credentials: v.credentials,
     settingsSchema: v.settingsSchema,
+    defaultSettings: { sandbox: v.defaultSettings('sandbox'), live: v.defaultSettings('live') },
     hasRoom: !!v.roomJoin,
     operations: v.operations.map((o) => ({
       id: o.id,
@@ -251,6 +258,7 @@ export function viewOf(v: VendorDescriptor): VendorView {
       example: o.example,
       actions: o.actions,
       inspectable: !!o.inspect,
+      closesTask: !!o.closeTask,
     })),
   };
 }

@@ -12,7 +12,7 @@ import type { RequestInspection } from '../vendors/types.ts';
 import { deleteCase, duplicateCase, listCases, readCase, renameCase, resolveCaseInput, saveCase, type CaseFile } from './case-file.ts';
 import { ComparisonStore, defaultCompareOperation, newResult, runComparison, runsCsv, summaryCsv, type ComparePlan, type CompareResult } from './compare.ts';
 import { buildBundle, readBundle, rerunRequest, writeBundle } from './bundle.ts';
-import { checkExpectations } from './expectations.ts';
+import { CHECKS_NOTHING, checkExpectations } from './expectations.ts';
 import { queryHistory, sessionDetail } from './history.ts';
 import { resolveInput } from './input.ts';
 import { sessionFigures } from './metrics.ts';
@@ -20,7 +20,8 @@ import { PinStore } from './pins.ts';
 import { SecretScanner, storedSecrets } from './secret-scan.ts';
 import { createSessionRunner, pickProfile, type RunRequest, type SessionRunner } from './session-runner.ts';
 import { buildSnippets } from './snippets.ts';
-import type { CaseRunReport } from './report.ts';
+import { replayPlan } from './replay.ts';
+import { caseOutcome, type CaseRunReport } from './report.ts';
 
 export type WorkflowOp =
   | 'cases.list'
@@ -50,6 +51,7 @@ export interface WorkflowDeps {
   sessions: SessionManager;
   sandboxUrlFor(profile: Profile): Promise<string | undefined>;
   app: { name: string; version: string };
+  /** The request as inspect() builds it, with the payload's {{secret:NAME}} references left in place. */
   inspect(args: { profileId: string; operation: string; payload: Record<string, unknown> }): Promise<RequestInspection>;
 }
 
@@ -86,14 +88,14 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
     'cases.run': async ({ path, profileId, target }) => {
       const c = readCase(path);
       const input = resolveCaseInput(c, path);
-      const base: CaseRunReport = { name: c.name, collection: '', file: path, vendor: c.vendor, operation: c.operation, profile: profileId ?? c.profile ?? '', target: target ?? 'sandbox', repetition: 1, ok: false, failures: [], durationMs: 0 };
+      const base: CaseRunReport = { name: c.name, collection: '', file: path, vendor: c.vendor, operation: c.operation, profile: profileId ?? c.profile ?? '', target: target ?? 'sandbox', repetition: 1, ok: false, outcome: 'error', failures: [], durationMs: 0 };
       try {
         // The case's own profile name is used when this machine has it; else the vendor's profile for the target.
         const wanted = profileId ?? (c.profile && deps.profiles.find(c.profile) ? c.profile : undefined);
         const r = await runner({ vendor: c.vendor as never, operation: c.operation, payload: c.payload, profile: wanted, target, input, sendAnyway: !!c.expectations?.errorCode });
         const check = checkExpectations(r, c.expectations);
         const f = sessionFigures(r.events);
-        return { ...base, profile: r.profileName, target: r.target, ok: check.ok, failures: check.failures, durationMs: r.durationMs, sessionId: r.sessionId, figures: { setup_ms: f.setupMs?.value, first_server_event_ms: f.firstServerEventMs?.value, first_audio_ms: f.firstAudioMs?.value, turn_latency_ms: f.turnLatencyMs?.value, bot_audio_s: f.botAudioS?.value } };
+        return { ...base, profile: r.profileName, target: r.target, ok: check.ok, outcome: caseOutcome(check), ...(check.checksNothing ? { note: CHECKS_NOTHING } : {}), failures: check.failures, durationMs: r.durationMs, sessionId: r.sessionId, figures: { setup_ms: f.setupMs?.value, first_server_event_ms: f.firstServerEventMs?.value, first_audio_ms: f.firstAudioMs?.value, turn_latency_ms: f.turnLatencyMs?.value, bot_audio_s: f.botAudioS?.value } };
       } catch (err) {
         return { ...base, error: (err as Error).message };
       }
@@ -104,8 +106,11 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
     'history.rerun': async ({ sessionId, profileId }) => {
       const s = deps.sessions.directory.readSummary(sessionId);
       if (!s) throw new Error(`session ${sessionId} does not exist`);
-      const input = s.input as RunRequest['input'];
-      return startRun({ vendor: s.vendor as never, operation: s.operation, payload: (s.payload as Record<string, unknown>) ?? {}, profile: profileId ?? s.profileId ?? undefined, input, sendAnyway: true });
+      const payload = (s.payload as Record<string, unknown>) ?? {};
+      const op = vendorById(s.vendor).operations.find((o) => o.id === s.operation);
+      const plan = replayPlan(op, s.input as RunRequest['input'], payload, deps.sessions.events(sessionId, 0, 1_000_000).events, deps.sessions.directory.artifactsDir(sessionId));
+      const started = await startRun({ vendor: s.vendor as never, operation: s.operation, payload, profile: profileId ?? s.profileId ?? undefined, input: plan.input, sendAnyway: true });
+      return { ...started, ...(plan.note ? { note: plan.note } : {}) };
     },
 
     'compare.start': async ({ plan }) => {
@@ -159,7 +164,7 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
       const credentials = [];
       for (const f of vendor.credentials) {
         const value = (await deps.secrets.get(profile.id, f.name)) ?? undefined;
-        credentials.push({ env: credentialEnvName(vendor.id, f.name), value: f.secret ? value : undefined, masked: value && f.secret ? mask(value) : undefined });
+        credentials.push({ env: credentialEnvName(vendor.id, f.name), name: f.name, value: f.secret ? value : undefined, masked: value && f.secret ? mask(value) : undefined });
       }
       const snippets = buildSnippets(inspection, credentials, `PARLEY_${vendor.id.toUpperCase()}`);
       // Last line of defence: the snippets go to the clipboard.

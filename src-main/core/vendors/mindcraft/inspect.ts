@@ -31,5 +31,6 @@ export async function inspectChatBot(ctx: InspectContext): Promise<RequestInspec
     ]),
     { label: 'interrupt', value: json(clientMessages.stopOutput()) },
   ];
-  return { method: 'WEBSOCKET', url, headers: {}, body: JSON.stringify(start, null, 2), steps, warnings };
+  const messages = [...(device ? [] : [json(clientMessages.authToken(masked))]), json(start)];
+  return { method: 'WEBSOCKET', url, headers: {}, body: JSON.stringify(start, null, 2), steps, warnings, messages };
 }

@@ -165,6 +165,19 @@ const create: OperationDescriptor = {
     return { ok: true, summary, result: resultView(r) };
   },
 
+  async closeTask(ctx, result) {
+    const r = result as Partial<TaskResult> | undefined;
+    if (!r?.taskId) return { ok: false, summary: 'task/create returned no taskId: nothing to close' };
+    return closeInSession(ctx, variantOf(ctx.payload, ctx.profile.settings), { cname: r.cname ?? ctx.payload.cname, taskId: r.taskId, taskType: 7 });
+  },
+
+  perRunIds(payload, runId) {
+    if (typeof payload.cname !== 'string' || !payload.cname) return { payload, changed: [] };
+    // Room names may be 256 characters: keep the suffix whole.
+    const to = `${payload.cname.slice(0, 256 - runId.length - 1)}-${runId}`;
+    return { payload: { ...payload, cname: to }, changed: [{ path: '/cname', from: payload.cname, to }] };
+  },
+
   inspect: (ctx) => inspectTask('create', createSchema, ctx),
 };
 

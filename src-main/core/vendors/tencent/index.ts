@@ -1,4 +1,4 @@
-import type { CredentialField, OperationDescriptor, RoomCredential, RoomCredentialContext, RoomCredentialRequest, RoomJoinContext, RoomJoinInfo, VendorDescriptor } from '../types.ts';
+import type { CredentialField, OperationDescriptor, OperationOutcome, RoomCredential, RoomCredentialContext, RoomCredentialRequest, RoomJoinContext, RoomJoinInfo, SessionContext, VendorDescriptor } from '../types.ts';
 import type { JsonSchema, Localized } from '../../schema.ts';
 import { ACTIONS, EXAMPLES, HOSTS, REGIONS, REGION_LABELS, SCHEMAS, extraRules, type TencentAction } from './schemas.ts';
 import { ENDPOINTS, inspectAction, runAction } from './client.ts';
@@ -93,7 +93,33 @@ const operation = (action: TencentAction): OperationDescriptor => ({
   run: (ctx) => runAction(action, ctx),
   inspect: (ctx) => inspectAction(action, ctx),
   validate: (payload) => extraRules(action, payload),
+  ...(action === 'StartAIConversation' ? { closeTask: stopStartedTask, perRunIds: startPerRunIds } : {}),
 });
+
+/** Stop: end the task this StartAIConversation session started (StopAIConversation with its TaskId). */
+async function stopStartedTask(ctx: SessionContext, result: unknown): Promise<OperationOutcome> {
+  const taskId = (result as { TaskId?: unknown } | undefined)?.TaskId;
+  if (typeof taskId !== 'string' || !taskId) return { ok: false, summary: 'StartAIConversation returned no TaskId: nothing to stop' };
+  return runAction('StopAIConversation', { ...ctx, payload: { TaskId: taskId } });
+}
+
+/** A run of its own: its own room (string RoomId suffixed; numeric RoomId drawn anew) and SessionId. */
+function startPerRunIds(payload: Record<string, unknown>, runId: string): ReturnType<NonNullable<OperationDescriptor['perRunIds']>> {
+  const out = structuredClone(payload);
+  const changed: { path: string; from: unknown; to: unknown }[] = [];
+  const room = payload.RoomId;
+  if (typeof room === 'string' && room) {
+    // RoomIdType 0 is a numeric room (uint32, 1..4294967294): a suffix would make it invalid, so draw a number.
+    const to = payload.RoomIdType === 1 ? `${room}-${runId}` : String(1 + (Number.parseInt(runId, 36) % 4294967293));
+    out.RoomId = to;
+    changed.push({ path: '/RoomId', from: room, to });
+  }
+  if (typeof payload.SessionId === 'string' && payload.SessionId) {
+    out.SessionId = `${payload.SessionId}-${runId}`;
+    changed.push({ path: '/SessionId', from: payload.SessionId, to: out.SessionId });
+  }
+  return { payload: out, changed };
+}
 
 /** UserSig lifetime for the console's own room user: one join, so a day is plenty. */
 const JOIN_USERSIG_EXPIRE_S = 24 * 3600;
