@@ -42,8 +42,11 @@ const vendorId: JsonSchema = { type: 'string', enum: ['convai', 'netease', 'mind
 const anyObject: JsonSchema = { type: 'object' };
 const none = obj({});
 const localized: JsonSchema = obj({ en: { type: 'string' }, zh: { type: 'string' } }, ['en', 'zh']);
-/** A credential as the renderer may see it: no value, at most its last four characters. */
-const secretStatus: JsonSchema = obj({ name: str, label: localized, set: { type: 'boolean' }, last4: { type: 'string', maxLength: 4 } }, ['name', 'label', 'set', 'last4']);
+/**
+ * A credential as the renderer may see it: a secret one as set / not set and at most its last four characters; a
+ * non-secret one (an app id) with its `publicValue`. `demo`: it still holds the sandbox's public demo value.
+ */
+const secretStatus: JsonSchema = obj({ name: str, label: localized, set: { type: 'boolean' }, last4: { type: 'string', maxLength: 4 }, publicValue: { type: 'string', maxLength: 512 }, demo: { type: 'boolean' } }, ['name', 'label', 'set', 'last4', 'demo']);
 const profileShape: JsonSchema = {
   type: 'object',
   required: ['id', 'name', 'vendor', 'target', 'settings'],
@@ -98,6 +101,10 @@ export interface SecretStatus {
   set: boolean;
   /** Last four characters, only when set and longer than four. */
   last4: string;
+  /** The value of a non-secret credential (an app id, an AppKey); never present for a secret one. */
+  publicValue?: string;
+  /** It holds the sandbox's public demo value (worth a warning on a live profile). */
+  demo: boolean;
 }
 
 export interface StartResult {

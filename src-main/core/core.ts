@@ -67,7 +67,15 @@ export function createCore(options: CoreOptions): Core {
     const out: SecretStatus[] = [];
     for (const field of vendor.credentials) {
       const value = await secrets.get(profile.id, field.name);
-      out.push({ name: field.name, label: field.label, set: !!value, last4: value && field.secret ? lastFour(value) : value ? value.slice(-4) : '' });
+      out.push({
+        name: field.name,
+        label: field.label,
+        set: !!value,
+        last4: value && field.secret ? lastFour(value) : value ? value.slice(-4) : '',
+        // A non-secret id (an app id, an AppKey) is shown as it is; a secret never is.
+        ...(value && !field.secret ? { publicValue: value } : {}),
+        demo: !!value && value === vendor.sandboxCredentials[field.name],
+      });
     }
     return out;
   }

@@ -7,6 +7,7 @@ import { toWire } from '../../payload.ts';
 import type { HttpExchange } from '../../http.ts';
 import type { OperationOutcome, RequestInspection, SessionContext, VendorError, InspectContext } from '../types.ts';
 import { API_VERSION, SCHEMAS, type TencentAction } from './schemas.ts';
+import type { JsonSchema } from '../../schema.ts';
 import { MAX_CLOCK_SKEW_S, maskAuthorization, signTc3, type Tc3Signed } from './tc3.ts';
 
 /** Live endpoints offered in the settings; anything else in `endpoint` is used as a custom URL. */
@@ -139,6 +140,21 @@ export function parseResponse(ex: Pick<HttpExchange, 'status' | 'json' | 'bodyTe
   return { ok: true, response, requestId };
 }
 
+/**
+ * The payload field an `InvalidParameter.<Name>` / `InvalidParameterValue.<Name>` code names, as a JSON pointer
+ * (`InvalidParameter.RoomId` → `/RoomId`, `InvalidParameter.UserSig` → `/AgentConfig/UserSig`), so the form marks
+ * that field the way it marks a 422's. Undefined when the code names no field of the action's schema.
+ */
+export function fieldOfErrorCode(action: TencentAction, code: string): string | undefined {
+  const name = /^InvalidParameter(?:Value)?\.([A-Za-z0-9]+)$/.exec(code)?.[1];
+  if (!name) return undefined;
+  const props = (s: JsonSchema | undefined) => (s?.properties ?? {}) as Record<string, JsonSchema>;
+  const top = props(SCHEMAS[action]);
+  if (name in top) return `/${name}`;
+  for (const [key, child] of Object.entries(top)) if (name in props(child)) return `/${key}/${name}`;
+  return undefined;
+}
+
 /** One line for the event log: the fields that matter per action. */
 export function responseSummary(action: TencentAction, r: Record<string, unknown>): string {
   const parts: string[] = [action];
@@ -168,6 +184,7 @@ export async function runAction(action: TencentAction, ctx: SessionContext): Pro
     ctx.emit({ kind: 'tencent.clock-skew', dir: 'local', summary: `the server clock is ${Math.round(offset / 1000)} s off the local clock: later requests will be rejected as expired unless the clock is fixed` });
   const parsed = parseResponse(ex);
   if (!parsed.ok) {
+    parsed.error.field ??= fieldOfErrorCode(action, parsed.error.code);
     ctx.fail(parsed.error);
     return { ok: false, summary: [parsed.error.code, parsed.error.message].join(': '), error: parsed.error };
   }
