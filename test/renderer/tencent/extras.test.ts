@@ -4,7 +4,7 @@ import { useSessionsStore } from '../../../src-renderer/src/stores/sessions.ts';
 import type { TrtcLike } from '../../../src-renderer/src/vendors/tencent/trtc-room.ts';
 import fixture from '../../unit/tencent/fixtures/conversation.json';
 import { mount, tick, until, type Mounted } from '../support/mount.ts';
-import { sharedPlayer, sharedPlayerRef } from '../../../src-renderer/src/audio/index.ts';
+import { resetPlayers, sharedPlayer } from '../../../src-renderer/src/audio/index.ts';
 import { expectDetached, expectPlaying, toneStream } from '../support/remote-audio.ts';
 
 const USERSIG = 'eJwtzMEKgjAYB-console-user-sig';
@@ -154,8 +154,7 @@ describe('Tencent Extras', () => {
       expect(player.liveSources()).toEqual([]);
     } finally {
       await tone.stop();
-      await sharedPlayerRef.value?.close();
-      sharedPlayerRef.value = null;
+      await resetPlayers();
     }
   });
 });

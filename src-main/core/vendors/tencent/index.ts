@@ -27,6 +27,8 @@ const settingsSchema: JsonSchema = {
   type: 'object',
   properties: {
     endpoint: {
+      title: 'API endpoint',
+      'x-title-zh': 'API 地址',
       type: 'string',
       enum: [...ENDPOINTS, 'custom'],
       default: ENDPOINTS[0],
@@ -38,9 +40,11 @@ const settingsSchema: JsonSchema = {
       description: 'API endpoint for live mode.',
       'x-description-zh': '真实模式下的 API 地址。',
     },
-    customEndpoint: { type: 'string', description: 'Endpoint URL when "Custom URL" is chosen.', 'x-description-zh': '选择“自定义地址”时使用的 URL。', examples: ['https://trtc.ap-guangzhou.tencentcloudapi.com'] },
-    region: { type: 'string', enum: [...REGIONS], default: 'ap-guangzhou', 'x-enum-labels': REGION_LABELS, description: 'X-TC-Region.', 'x-description-zh': '地域（X-TC-Region）。' },
+    customEndpoint: { title: 'Custom endpoint URL', 'x-title-zh': '自定义地址', type: 'string', description: 'Endpoint URL when "Custom URL" is chosen.', 'x-description-zh': '选择“自定义地址”时使用的 URL。', examples: ['https://trtc.ap-guangzhou.tencentcloudapi.com'] },
+    region: { title: 'Region', 'x-title-zh': '地域', type: 'string', enum: [...REGIONS], default: 'ap-guangzhou', 'x-enum-labels': REGION_LABELS, description: 'X-TC-Region.', 'x-description-zh': '地域（X-TC-Region）。' },
     language: {
+      title: 'Error message language',
+      'x-title-zh': '错误信息语言',
       type: 'string',
       enum: ['', 'zh-CN', 'en-US'],
       default: '',
@@ -49,6 +53,8 @@ const settingsSchema: JsonSchema = {
       'x-description-zh': 'X-TC-Language：错误信息的语言。',
     },
     signedHeaders: {
+      title: 'Signed headers',
+      'x-title-zh': '签名的请求头',
       type: 'string',
       enum: ['content-type;host;x-tc-action', 'content-type;host'],
       default: 'content-type;host;x-tc-action',
@@ -60,6 +66,8 @@ const settingsSchema: JsonSchema = {
       'x-description-zh': 'TC3 签名覆盖的请求头。',
     },
     timestampOverride: {
+      title: 'Sign with a fixed timestamp',
+      'x-title-zh': '固定签名时间戳',
       type: 'integer',
       minimum: 0,
       default: 0,

@@ -1,5 +1,7 @@
 /** Display helpers shared by the workflow views. */
 import type { FigureKey } from '../../../../src-main/core/workflows/compare.ts';
+import { i18n } from '../../i18n/index.ts';
+import { contractErrorInWords } from '../../i18n/labels.ts';
 
 export const FIGURE_KEYS: FigureKey[] = ['setupMs', 'firstServerEventMs', 'firstAudioMs', 'turnLatencyMs', 'botAudioS'];
 
@@ -42,6 +44,9 @@ export function base64ToBlobUrl(base64: string, mime: string): string {
   return URL.createObjectURL(new Blob([bytes], { type: mime }));
 }
 
+/** An error for the user: a refusal of the operation table (an empty folder field …) in words, anything else as is. */
 export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  // The preload rejects with a plain {code, message} object (Electron drops an Error's own fields), the bridge with an Error.
+  const message = typeof (err as { message?: unknown } | null)?.message === 'string' ? (err as { message: string }).message : String(err);
+  return (err as { code?: string } | null)?.code === 'BAD_ARGUMENTS' ? contractErrorInWords(message, String(i18n.global.locale.value)) : message;
 }
