@@ -82,6 +82,11 @@ describe('NetEase panel end to end (Chromium, real core, sandbox)', () => {
     profileId = profiles.find((p) => p.vendor === 'netease')!.id;
     await h.page.locator(`[data-test=profile-item][data-profile="${profileId}"]`).click();
     await h.page.locator('[data-test=operation]').waitFor();
+    // No NERTC room runs behind the sandbox: its room controls are folded away and "join after create" is off.
+    // With the SDK replaced here, open them and turn it on.
+    await extrasTab().click();
+    await page().locator('[data-test=netease-room-anyway]').click();
+    await page().locator('[data-test=netease-room] input[type=checkbox]').first().check();
   });
   afterAll(async () => {
     await h?.close();

@@ -13,8 +13,11 @@ export function profileLabel(p: { name: string; vendor: string }, locale: string
   return `${vendor.title.zh} 沙箱`;
 }
 
-/** Phrases of the summaries core writes itself (session.*, task.*, run.*), in Chinese. */
-const SUMMARY_ZH: [RegExp, string][] = [
+/**
+ * Phrases of the summaries Parley itself writes (session, task, turn, audio and metric lines), in Chinese. Vendor
+ * text inside them (what was recognised, what the bot said) and ids stay as they are.
+ */
+const SUMMARY_ZH: [RegExp, string | ((...groups: string[]) => string)][] = [
   [/^stop requested · closing the vendor task$/, '请求停止 · 正在关闭厂商任务'],
   [/^stop requested · leaving the vendor task running$/, '请求停止 · 保留厂商任务运行'],
   [/^stop requested$/, '请求停止'],
@@ -26,13 +29,35 @@ const SUMMARY_ZH: [RegExp, string][] = [
   [/^the vendor task may still be running: /, '厂商任务可能仍在运行：'],
   [/^ids of this run: /, '本次运行的 ID：'],
   [/^TURN: /, '轮次：'],
+  [/(^|· )(\d+) turns?( · |$)/, '$1$2 轮$3'],
+  [/ · stopped$/, ' · 已停止'],
+  [/^connecting /, '正在连接 '],
+  [/^open /, '已连接 '],
+  [/^closed (\d+) · client stopped$/, '已关闭 $1 · 客户端停止'],
+  [/^turn (\d+) (done|interrupted|failed)/, (_m, n, st) => `第 ${n} 轮${{ done: '完成', interrupted: '已打断', failed: '失败' }[st!]}`],
+  [/^turn (\d+) · /, '第 $1 轮 · '],
+  [/segment #(\d+) scheduled (\S+) s$/, '片段 #$1 排期 $2 秒'],
+  [/segment #(\d+) · /, '片段 #$1 · '],
+  [/ · upload stop → /, ' · 停止上传 → '],
+  [/ · text sent → /, ' · 发送文本 → '],
+  [/ · bot audio /, ' · 机器人音频 '],
+  [/your speech (\S+) s saved as /, '你的语音 $1 秒，已保存为 '],
+  [/sending (\S+) s of speech/, '发送 $1 秒语音'],
+  [/^authenticated by API key \(first message auth_token\)/, '已通过 API key 认证（首条消息 auth_token）'],
+  [/^authenticated by device token \(\?token= on the URL\)/, '已通过设备令牌认证（URL 中的 ?token=）'],
+  [/ · confirmed by /, ' · 确认：'],
+  [/\(first message\)/, '（首条消息）'],
+  [/ · request ([0-9a-f-]+)/, ' · 请求 $1'],
+  [/^task (\S+) created in (\S+)/, '任务 $1 已在 $2 创建'],
+  [/^task closed in (\S+)/, '任务已在 $1 关闭'],
+  [/\((server|client) API\)$/, (_m, v) => `（${v === 'server' ? '服务端' : '客户端'} API）`],
 ];
 
-/** A log summary in the UI language, for the kinds core itself writes; anything else as recorded. */
-export function localizeSummary(kind: string, summary: string, locale: string): string {
-  if (!zh(locale) || !/^(session|task|run)\.|^error$/.test(kind)) return summary;
+/** A log summary in the UI language where Parley wrote it; vendor wire text stays as recorded. */
+export function localizeSummary(_kind: string, summary: string, locale: string): string {
+  if (!zh(locale)) return summary;
   let out = summary;
-  for (const [en, cn] of SUMMARY_ZH) out = out.replace(en, cn);
+  for (const [en, cn] of SUMMARY_ZH) out = typeof cn === 'string' ? out.replace(en, cn) : out.replace(en, cn);
   return out;
 }
 
