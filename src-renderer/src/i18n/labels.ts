@@ -13,6 +13,12 @@ export function profileLabel(p: { name: string; vendor: string }, locale: string
   return `${vendor.title.zh} 沙箱`;
 }
 
+/** A stored label that may be a seeded profile's name (a comparison's column labels), shown in the UI language. */
+export function labelOf(name: string, locale: string, vendors: { id: string; title: Localized }[]): string {
+  const v = vendors.find((x) => name === `${x.title.en} sandbox`);
+  return v ? profileLabel({ name, vendor: v.id }, locale, v) : name;
+}
+
 /**
  * Phrases of the summaries Parley itself writes (session, task, turn, audio and metric lines), in Chinese. Vendor
  * text inside them (what was recognised, what the bot said) and ids stay as they are.
