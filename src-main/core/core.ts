@@ -16,7 +16,7 @@ import { resolveSecretRefs } from './secrets/references.ts';
 import { createWorkflowHandlers } from './workflows/handlers.ts';
 import { Grants, type FileDialog } from './grants.ts';
 import { Notices } from './notices.ts';
-import { MiB, readRegularFile } from './paths.ts';
+import { fsErrorText, MiB, readRegularFile } from './paths.ts';
 import { resourcePath } from './resources.ts';
 import { readSpeechFile, speechStore } from './workflows/input.ts';
 import type { RoomCredential, RoomJoinInfo } from './vendors/types.ts';
@@ -56,19 +56,6 @@ const MAX_ARTIFACT_BYTES = 64 * MiB;
 const MAX_ERROR_CHARS = 2000;
 const ROOM_OPS = new Set<OpName>(['room.join', 'room.credential']);
 
-const FS_ERRORS: Record<string, string> = {
-  ENOENT: 'no such file or folder',
-  EISDIR: 'is a folder, expected a file',
-  ENOTDIR: 'a part of the path is not a folder',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EEXIST: 'already exists',
-  ENOSPC: 'the disk is full',
-  EROFS: 'the disk is read-only',
-  ELOOP: 'too many links',
-  ENAMETOOLONG: 'the name is too long',
-  EMFILE: 'too many open files',
-};
 
 /**
  * The error a caller sees: secrets redacted, file-system errors in words (naming the file, not the folder around
@@ -78,7 +65,8 @@ function publicError(op: string, err: unknown, redact: (text: string) => string)
   const e = err instanceof Error ? err : new Error(String(err));
   const errno = e as NodeJS.ErrnoException;
   if (typeof errno.syscall === 'string' && typeof errno.code === 'string') {
-    e.message = `${op}: ${errno.path ? `${basename(errno.path)}: ` : ''}${FS_ERRORS[errno.code] ?? `the file system refused (${errno.code})`}`;
+    e.message = `${op}: ${errno.path ? `${basename(errno.path)}: ` : ''}${fsErrorText(errno.code)}`;
+    errno.code = errno.code === 'ENOENT' ? 'NOT_FOUND' : 'FILE_REFUSED';
   } else if (!(e as { code?: unknown }).code && (e instanceof TypeError || e instanceof RangeError || e instanceof SyntaxError)) {
     Object.assign(e, { code: 'INTERNAL' });
     e.message = `${op}: Parley could not process this request (${e.message})`;

@@ -103,6 +103,26 @@ export function insideAny(roots: readonly string[], path: string): string | null
 
 export const MiB = 1024 * 1024;
 
+/** File-system error codes in words, for messages a user reads. */
+export const FS_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EISDIR: 'is a folder, expected a file',
+  ENOTDIR: 'a part of the path is not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EEXIST: 'already exists',
+  ENOSPC: 'the disk is full',
+  EROFS: 'the disk is read-only',
+  ELOOP: 'too many links',
+  ENAMETOOLONG: 'the name is too long',
+  EMFILE: 'too many open files',
+  ENXIO: 'no reader or device behind it',
+};
+
+export function fsErrorText(code: string | undefined): string {
+  return (code && FS_ERRORS[code]) ?? `the file system refused (${code ?? 'unknown error'})`;
+}
+
 function megabytes(n: number): string {
   return `${Math.round((n / MiB) * 10) / 10} MB`;
 }
@@ -116,8 +136,7 @@ export function readRegularFile(path: string, maxBytes: number, what: string): B
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new FileRefusedError(`${what}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : `cannot be opened (${code ?? 'error'})`}`);
+    throw new FileRefusedError(`${what}: ${fsErrorText((err as NodeJS.ErrnoException).code)}`);
   }
   try {
     const stat = fstatSync(fd);
