@@ -261,7 +261,11 @@ describe('the whole contract against hostile arguments', () => {
   }
   const strings = (v: unknown, out: string[] = []): string[] => {
     if (typeof v === 'string') out.push(v);
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (out.push(k), strings(x, out));
+    else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        out.push(k);
+        strings(x, out);
+      }
     return out;
   };
   /** No stored secret (in any encoding) and no canary in anything the call answered. */
