@@ -119,7 +119,8 @@ export function createCore(options: CoreOptions): Core {
     if (check.contains(JSON.stringify(result)))
       throw Object.assign(new Error(`${op}: the room credential would carry a stored secret (a {{secret:NAME}} reference in a field the vendor copies into it, such as end_user_id or a user id): refusing to hand it over; put an ordinary value in that field`), { code: 'SECRET_FOUND' });
   }
-  const sessionPayloads = new Map<string, { profile: Profile; vendor: VendorDescriptor; payload: Record<string, unknown>; result: unknown }>();
+  /** What room.join needs of a session started here, kept while it runs (and no longer: no slow growth). */
+  const sessionPayloads = new Map<string, { profile: Profile; vendor: VendorDescriptor; payload: Record<string, unknown> }>();
 
   let host: Promise<SandboxHost> | null = null;
   const sandboxUrls: Record<string, string> = {};
@@ -277,11 +278,8 @@ export function createCore(options: CoreOptions): Core {
       const errors = validatePayload(op, payload);
       if (errors.length && !sendAnyway) return { errors };
       const { sessionId, done } = await sessions.start({ vendor, operation: op, profile, payload, sandboxUrl: await sandboxUrlFor(profile) });
-      sessionPayloads.set(sessionId, { profile, vendor, payload, result: undefined });
-      void done.then((o) => {
-        const entry = sessionPayloads.get(sessionId);
-        if (entry) entry.result = o.result;
-      });
+      sessionPayloads.set(sessionId, { profile, vendor, payload });
+      void done.finally(() => sessionPayloads.delete(sessionId)).catch(() => undefined);
       return { sessionId };
     },
     'session.send': async ({ sessionId, action, data }) => {
@@ -310,10 +308,10 @@ export function createCore(options: CoreOptions): Core {
     },
     'room.join': async ({ sessionId }) => {
       const entry = sessionPayloads.get(sessionId);
-      if (!entry) throw new Error(`room.join: session ${sessionId} is not running`);
+      if (!entry || !sessions.isLive(sessionId)) throw Object.assign(new Error(`room.join: session ${sessionId} is not running`), { code: 'NOT_RUNNING' });
       if (!entry.vendor.roomJoin) throw new Error(`room.join: ${entry.vendor.id} has no room`);
       const summary = directory.readSummary(sessionId);
-      const result = entry.result ?? sessions.controlPlaneResult(sessionId) ?? summary?.result;
+      const result = sessions.controlPlaneResult(sessionId) ?? summary?.result;
       const info = await entry.vendor.roomJoin({
         profile: entry.profile,
         payload: entry.payload,

@@ -210,16 +210,19 @@ function isStoredResult(v: unknown, id: string): v is CompareResult {
 export class ComparisonStore {
   private readonly dir: string;
   private readonly notices: Notices | undefined;
-  constructor(dir: string, notices?: Notices) {
+  private readonly redact: <T>(value: T) => T;
+  /** `redact` is applied to what is written (plan payloads may hold a pasted credential). */
+  constructor(dir: string, notices?: Notices, redact: <T>(value: T) => T = (v) => v) {
     this.dir = dir;
     this.notices = notices;
+    this.redact = redact;
     mkdirSync(dir, { recursive: true });
   }
   /** Save; never throws: returns why the result could not be written, or null. */
   save(r: CompareResult): string | null {
     try {
       const file = confined(this.dir, `${assertId(r.id, 'comparison id')}.json`);
-      writeFileSync(file + '.tmp', JSON.stringify(r, null, 2));
+      writeFileSync(file + '.tmp', JSON.stringify(this.redact(r), null, 2));
       renameSync(file + '.tmp', file);
       return null;
     } catch (err) {

@@ -61,7 +61,7 @@ export interface WorkflowDeps {
 }
 
 export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, WorkflowOp> {
-  const comparisons = new ComparisonStore(join(deps.dataDir, 'comparisons'), deps.notices);
+  const comparisons = new ComparisonStore(join(deps.dataDir, 'comparisons'), deps.notices, (r) => deps.sessions.redactor.value(r));
   const running = new Map<string, CompareResult>();
   const pins = new PinStore(join(deps.dataDir, 'workflows', 'pins.json'), deps.notices);
   const { grants, speech } = deps;
@@ -162,7 +162,7 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
       void runComparison(full, runner, (r) => void comparisons.save(r), result)
         .catch((err: unknown) => {
           result.state = 'failed';
-          result.error = err instanceof Error ? err.message : String(err);
+          result.error = deps.sessions.redactor.text(err instanceof Error ? err.message : String(err));
         })
         .then(() => {
           const unsaved = comparisons.save(result);
