@@ -93,9 +93,22 @@ export function createCore(options: CoreOptions): Core {
     stored.set(`${profileId}/${name}`, value);
     sessions.redactor.add(value);
   };
+  /** After a keychain failure, the next attempt waits this long (a locked keychain is not asked on every audio frame). */
+  const KEYCHAIN_RETRY_MS = 5000;
+  let keychainRetryAt = 0;
   /** Load the stored secrets of profiles not seen yet, before any handler runs (so the first inspect is redacted too). */
   async function learnStoredSecrets(): Promise<void> {
     await seeded.catch(() => undefined);
+    if (Date.now() < keychainRetryAt) return;
+    try {
+      await learnNewProfiles();
+    } catch (err) {
+      // The operations that need the keychain report it themselves (KEYCHAIN_UNAVAILABLE with the fix).
+      keychainRetryAt = Date.now() + KEYCHAIN_RETRY_MS;
+      throw err;
+    }
+  }
+  async function learnNewProfiles(): Promise<void> {
     for (const p of profiles.list()) {
       if (learned.has(p.id)) continue;
       for (const field of vendorById(p.vendor).credentials) {
