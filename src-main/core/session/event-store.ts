@@ -25,8 +25,21 @@ export class EventWriter {
   constructor(file: string) {
     this.file = file;
     this.fd = openSync(file, 'a');
-    this.timer = setInterval(() => this.flush(), FLUSH_INTERVAL_MS);
+    this.timer = setInterval(() => this.flushInBackground(), FLUSH_INTERVAL_MS);
     this.timer.unref();
+  }
+
+  /** Why the last background flush failed (a full disk), or null; the lines are kept and written by the next flush. */
+  lastError: string | null = null;
+
+  private flushInBackground(): void {
+    try {
+      this.flush();
+      this.lastError = null;
+    } catch (err) {
+      // A timer callback that throws ends the process: every session with it.
+      this.lastError = (err as Error).message;
+    }
   }
 
   append(event: SessionEvent): void {
@@ -41,15 +54,18 @@ export class EventWriter {
   flush(): void {
     if (this.pending.length === 0 || this.fd < 0) return;
     const text = this.pending.join('\n') + '\n';
-    this.pending = [];
     writeSync(this.fd, text);
+    this.pending = [];
   }
 
   close(): void {
     clearInterval(this.timer);
-    this.flush();
-    if (this.fd >= 0) closeSync(this.fd);
-    this.fd = -1;
+    try {
+      this.flush();
+    } finally {
+      if (this.fd >= 0) closeSync(this.fd);
+      this.fd = -1;
+    }
   }
 }
 

@@ -336,7 +336,14 @@ export class SessionManager {
     this.outbox = new Map();
     for (const [id, { events, lines }] of box) {
       const json = `[${lines.join(',')}]`;
-      for (const sink of this.eventSinks) sink(id, events, json);
+      for (const sink of this.eventSinks) {
+        // One failing transport (a window gone mid-send) must neither end the process from this timer nor starve the others.
+        try {
+          sink(id, events, json);
+        } catch {
+          /* the sink's own transport reports its failure */
+        }
+      }
     }
   }
 }

@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { SessionDirectory } from '../../../src-main/core/session/event-store.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { EventWriter, SessionDirectory } from '../../../src-main/core/session/event-store.ts';
 import { SessionManager } from '../../../src-main/core/session/manager.ts';
 import { vendorById } from '../../../src-main/core/vendors/registry.ts';
 import type { Profile } from '../../../src-main/core/profiles/types.ts';
@@ -34,7 +34,35 @@ describe('a session that cannot be recorded releases everything it opened', () =
     const { sessionId, done } = await manager.start({ vendor, operation: vendor.operations[0]!, profile, payload: { character_uuid: key }, sandboxUrl: 'ws://127.0.0.1:9/mindcraft' });
     await manager.stop(sessionId);
     await done;
-    const { readFileSync } = await import('node:fs');
     for (const f of readdirSync(dir).filter((n) => n.startsWith(sessionId))) expect(readFileSync(join(dir, f), 'utf8'), f).not.toContain(key);
+  });
+});
+
+describe('background work never throws out of a timer', () => {
+  it('a record that cannot be written (its file handle gone) keeps its lines and says why', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'parley-flush-')), 's.ndjson');
+    const w = new EventWriter(file);
+    const handle = w as unknown as { fd: number };
+    const real = handle.fd;
+    handle.fd = 1_000_000;
+    w.appendLine('{"seq":1}');
+    await vi.waitFor(() => expect(w.lastError).toMatch(/EBADF/), { timeout: 5000 });
+    handle.fd = real;
+    w.close();
+    expect(readFileSync(file, 'utf8')).toBe('{"seq":1}\n');
+  });
+
+  it('a failing event sink neither ends the process nor starves the other sinks', async () => {
+    const manager = new SessionManager(new SessionDirectory(mkdtempSync(join(tmpdir(), 'parley-sinks-'))), async () => 'sandbox-key-0001');
+    const seen: string[] = [];
+    manager.onEvents(() => {
+      throw new Error('window gone');
+    });
+    manager.onEvents((_id, events) => seen.push(...events.map((e) => e.kind)));
+    const vendor = vendorById('mindcraft');
+    const { sessionId, done } = await manager.start({ vendor, operation: vendor.operations[0]!, profile, payload: {}, sandboxUrl: 'ws://127.0.0.1:9/mindcraft' });
+    await manager.stop(sessionId);
+    await done;
+    await vi.waitFor(() => expect(seen).toContain('session.end'));
   });
 });
