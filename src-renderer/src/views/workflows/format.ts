@@ -50,3 +50,17 @@ export function errorText(err: unknown): string {
   const message = typeof (err as { message?: unknown } | null)?.message === 'string' ? (err as { message: string }).message : String(err);
   return (err as { code?: string } | null)?.code === 'BAD_ARGUMENTS' ? contractErrorInWords(message, String(i18n.global.locale.value)) : message;
 }
+
+/**
+ * `to` relative to the folder `from` (both absolute, `/` or `\` separated), e.g. `../audio/hello.wav`; `to` itself when
+ * they share no root (another drive).
+ */
+export function relativePath(from: string, to: string): string {
+  const split = (p: string) => p.split(/[\\/]+/).filter(Boolean);
+  const a = split(from);
+  const b = split(to);
+  if (!a.length || !b.length || a[0] !== b[0]) return to;
+  let i = 0;
+  while (i < a.length && i < b.length - 1 && a[i] === b[i]) i++;
+  return [...Array<string>(a.length - i).fill('..'), ...b.slice(i)].join('/');
+}
