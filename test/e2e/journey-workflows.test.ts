@@ -27,7 +27,10 @@ describe('journey: QA & support flows, twice (E2E)', () => {
     await page().locator('[data-test="nav-workflows"]').click();
     await page().locator('[data-test="wf-tab-compare"]').click();
     for (const v of ['convai', 'netease', 'mindcraft', 'tencent']) await page().locator(`[data-test="compare-pick-${v}"]`).check();
-    await page().locator('[data-test="compare-wav"]').fill(join(ROOT, 'resources/utterances/hello-weather-en.wav'));
+    const wav = join(ROOT, 'resources/utterances/hello-weather-en.wav');
+    h.dialog.answer(wav);
+    await page().locator('[data-test="compare-wav-choose"]').click();
+    await expect.poll(() => page().locator('[data-test="compare-wav-path"]').textContent()).toBe(wav);
     await page().locator('[data-test="compare-repeat"]').fill('1');
     for (let round = 0; round < 2; round++) {
       await page().locator('[data-test="compare-run"]').click();
@@ -62,15 +65,16 @@ describe('journey: QA & support flows, twice (E2E)', () => {
 
   it('a case without expectations reports that it checks nothing; an empty WAV path is an error naming the field', async () => {
     await page().locator('[data-test="wf-tab-cases"]').click();
-    await page().locator('[data-test="case-dir"]').fill(cases);
-    await page().locator('[data-test="case-dir"]').press('Enter');
+    h.dialog.answer(cases);
+    await page().locator('[data-test="case-dir-choose"]').click();
+    await expect.poll(() => page().locator('[data-test="case-dir-path"]').textContent()).toBe(cases);
     await page().locator('.cases .bar select').first().selectOption('tencent');
     for (let round = 1; round <= 2; round++) {
       await page().getByRole('button', { name: 'New case' }).click();
       await page().locator('[data-test="case-name"]').fill(`nothing checked ${round}`);
       await page().locator('[data-test="case-input-kind"]').selectOption('wav');
       await page().locator('[data-test="case-save"]').click();
-      await expect.poll(() => page().locator('[data-test="wf-error"]').textContent()).toContain('the WAV file path is empty');
+      await expect.poll(() => page().locator('[data-test="wf-error"]').textContent()).toContain('no WAV file is chosen');
       await page().locator('[data-test="case-input-kind"]').selectOption('none');
       await page().locator('[data-test="case-save"]').click();
       await page().locator('[data-test="wf-message"]').waitFor();

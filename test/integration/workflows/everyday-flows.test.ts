@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,7 +111,9 @@ describe('everyday flows, twice (core + sandboxes)', () => {
   }, 120_000);
 
   it('a case with no expectations reports "checks nothing", not a pass; a failed run still fails', async () => {
-    const cases = join(dir, 'cases');
+    // Inside Parley's data folder: a folder the renderer may name without the "Choose…" dialog.
+    const cases = join(dir, 'data', 'cases');
+    mkdirSync(cases, { recursive: true });
     const saved = await core.handlers['cases.save']({ dir: cases, case: { version: 1, name: 'describe nothing', vendor: 'tencent', operation: 'DescribeAIConversation', payload: { SessionId: 'x' } } as never });
     for (let i = 0; i < 2; i++) {
       const r = await core.handlers['cases.run']({ path: saved.path });
