@@ -1,6 +1,15 @@
-import { Entry } from '@napi-rs/keyring';
+import { AsyncEntry, type EntryOptions } from '@napi-rs/keyring';
 
 export const KEYCHAIN_SERVICE = 'parley';
+
+/**
+ * On Linux every entry is pinned to the Secret Service (gnome-keyring, KeePassXC, KWallet's provider). Without the pin
+ * the keyring crate falls back to the kernel keyring when no Secret Service answers, which keeps secrets only until
+ * the next reboot and so loses every stored key silently; pinned, the call fails and the user is told what to
+ * install or unlock (KEYCHAIN_UNAVAILABLE). Other platforms ignore the option (macOS Keychain, Windows Credential
+ * Manager).
+ */
+export const KEYCHAIN_ENTRY_OPTIONS: EntryOptions = { linux: { store: 'secret-service' } };
 
 /** Keychain could not be used. Never answered by a plaintext fallback: the user gets the cause and the fix. */
 export class KeychainUnavailableError extends Error {
@@ -32,7 +41,11 @@ export function explainKeychainError(err: unknown, platform: NodeJS.Platform = p
   return new KeychainUnavailableError(`Windows Credential Manager refused the request (${raw})`, 'Check that Credential Manager is available for your user, then retry.');
 }
 
-/** Secrets per profile in the OS keychain: service `parley`, account `<profileId>/<name>`. */
+/**
+ * Secrets per profile in the OS keychain: service `parley`, account `<profileId>/<name>`. The asynchronous entry API
+ * runs each keychain call off the main thread, so a keychain that waits for the user (an unlock or access prompt)
+ * does not freeze the app's main process.
+ */
 export interface SecretStore {
   get(profileId: string, name: string): Promise<string | null>;
   set(profileId: string, name: string, value: string): Promise<void>;
@@ -46,13 +59,13 @@ export class KeychainSecretStore implements SecretStore {
     this.service = service;
   }
 
-  private entry(profileId: string, name: string): Entry {
-    return new Entry(this.service, `${profileId}/${name}`);
+  private entry(profileId: string, name: string): AsyncEntry {
+    return new AsyncEntry(this.service, `${profileId}/${name}`, KEYCHAIN_ENTRY_OPTIONS);
   }
 
   async get(profileId: string, name: string): Promise<string | null> {
     try {
-      return this.entry(profileId, name).getPassword() ?? null;
+      return (await this.entry(profileId, name).getPassword()) ?? null;
     } catch (err) {
       throw explainKeychainError(err);
     }
@@ -61,7 +74,7 @@ export class KeychainSecretStore implements SecretStore {
   async set(profileId: string, name: string, value: string): Promise<void> {
     if (typeof value !== 'string' || value.length === 0) throw new Error(`secret ${name}: expected a non-empty string`);
     try {
-      this.entry(profileId, name).setPassword(value);
+      await this.entry(profileId, name).setPassword(value);
     } catch (err) {
       throw explainKeychainError(err);
     }
@@ -69,7 +82,7 @@ export class KeychainSecretStore implements SecretStore {
 
   async delete(profileId: string, name: string): Promise<void> {
     try {
-      this.entry(profileId, name).deletePassword();
+      await this.entry(profileId, name).deletePassword();
     } catch (err) {
       throw explainKeychainError(err);
     }

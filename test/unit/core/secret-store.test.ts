@@ -1,0 +1,83 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+/**
+ * How KeychainSecretStore uses @napi-rs/keyring: the asynchronous entries (a keychain prompt must not freeze the
+ * main process) pinned to the Secret Service on Linux (no silent fallback to the kernel keyring, which forgets every
+ * key at reboot). The native module is replaced here only to see the options it receives; the real keychain is
+ * exercised in test/keychain.
+ */
+const keyring = vi.hoisted(() => {
+  const created: { service: string; account: string; options: unknown }[] = [];
+  const stored = new Map<string, string>();
+  let failure: Error | null = null;
+  const tick = () => new Promise((r) => setTimeout(r, 1));
+  class AsyncEntry {
+    readonly key: string;
+    constructor(service: string, account: string, options?: unknown) {
+      created.push({ service, account, options });
+      this.key = `${service}:${account}`;
+    }
+    async getPassword(): Promise<string | null> {
+      await tick();
+      if (failure) throw failure;
+      return stored.get(this.key) ?? null;
+    }
+    async setPassword(value: string): Promise<void> {
+      await tick();
+      if (failure) throw failure;
+      stored.set(this.key, value);
+    }
+    async deletePassword(): Promise<boolean> {
+      await tick();
+      if (failure) throw failure;
+      return stored.delete(this.key);
+    }
+  }
+  class Entry {
+    constructor() {
+      throw new Error('the synchronous Entry blocks the main process while the keychain answers');
+    }
+  }
+  return { AsyncEntry, Entry, created, stored, fail: (err: Error | null) => (failure = err) };
+});
+vi.mock('@napi-rs/keyring', () => ({ AsyncEntry: keyring.AsyncEntry, Entry: keyring.Entry }));
+
+const { KeychainSecretStore, KEYCHAIN_ENTRY_OPTIONS } = await import('../../../src-main/core/secrets/store.ts');
+
+beforeEach(() => {
+  keyring.created.length = 0;
+  keyring.stored.clear();
+  keyring.fail(null);
+});
+
+describe('keychain options', () => {
+  it('pins every entry to the Secret Service on Linux', () => {
+    expect(KEYCHAIN_ENTRY_OPTIONS).toEqual({ linux: { store: 'secret-service' } });
+  });
+
+  it('uses asynchronous entries with those options for set, get and delete, twice', async () => {
+    const store = new KeychainSecretStore('parley-unit');
+    for (let round = 0; round < 2; round++) {
+      await store.set('p1', 'API_KEY', `value-${round}`);
+      expect(await store.get('p1', 'API_KEY')).toBe(`value-${round}`);
+      await store.delete('p1', 'API_KEY');
+      expect(await store.get('p1', 'API_KEY')).toBeNull();
+    }
+    expect(keyring.created).toHaveLength(8);
+    for (const entry of keyring.created) expect(entry).toEqual({ service: 'parley-unit', account: 'p1/API_KEY', options: { linux: { store: 'secret-service' } } });
+  });
+
+  it('turns a missing Secret Service into KEYCHAIN_UNAVAILABLE with the fix, for every call', async () => {
+    keyring.fail(new Error('Platform failure: DBus error: Failed to connect to socket /run/user/1000/bus: No such file or directory'));
+    const store = new KeychainSecretStore('parley-unit');
+    for (const attempt of [() => store.get('p', 'K'), () => store.set('p', 'K', 'v-123456'), () => store.delete('p', 'K')]) {
+      const err = await attempt().then(
+        () => null,
+        (e: Error & { code?: string; fix?: string }) => e,
+      );
+      expect(err?.code).toBe('KEYCHAIN_UNAVAILABLE');
+      expect(err?.message).toMatch(/^OS keychain unavailable: no Secret Service provider answered on D-Bus/);
+      expect(err?.fix).toMatch(/gnome-keyring|KeePassXC/);
+    }
+  });
+});
