@@ -25,7 +25,8 @@ export default defineConfig({
     plugins: [vue()],
     build: {
       minify: true,
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src-renderer/index.html') } },
+      // Two pages: the app (index.html) and the room frame that runs the vendors' RTC SDKs (room.html, another origin).
+      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src-renderer/index.html'), room: resolve(import.meta.dirname, 'src-renderer/room.html') } },
     },
   },
 });

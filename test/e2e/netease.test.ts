@@ -5,7 +5,8 @@ import { SANDBOX_APP_SECRET } from '../../src-main/core/vendors/netease/sandbox.
 
 /**
  * nertc-web-sdk replaced at its boundary (no NERTC server here): join resolves, then the "bot" publishes and the
- * documented asr-captions / ai-data events arrive, as in a real room.
+ * documented asr-captions / ai-data events arrive, as in a real room. The init script reaches the room frame too,
+ * where the SDK runs.
  */
 const FAKE_NERTC = `
 window.__PARLEY_TEST_NERTC__ = (() => {
@@ -112,7 +113,9 @@ describe('NetEase panel end to end (Chromium, real core, sandbox)', () => {
     expect(metrics).toMatch(/first caption \d+ ms/);
     expect(metrics).toMatch(/turn 1: user caption end → bot caption \d+ ms/);
     await extras.locator('[data-test=netease-interrupt]').click();
-    expect(await page().evaluate(() => (window as unknown as { __nertcCalls: string[] }).__nertcCalls)).toEqual(expect.arrayContaining(['join:e2e-room-params:10001:token', 'captions:AUTO', 'interrupt:99']));
+    // The SDK (here its stand-in) runs in the room frame, on the room's own origin.
+    const roomFrame = page().frames().find((f) => f.url().endsWith('/room.html'))!;
+    await expect.poll(() => roomFrame.evaluate(() => (window as unknown as { __nertcCalls: string[] }).__nertcCalls)).toEqual(expect.arrayContaining(['join:e2e-room-params:10001:token', 'captions:AUTO', 'interrupt:99']));
   });
 
   it('close is one click from the created task, recorded in the same session', async () => {

@@ -2,7 +2,9 @@ import type { JsonSchema } from '../../../../src-main/core/schema.ts';
 import type { PayloadError } from '../../../../src-main/core/vendors/types.ts';
 import { validateSchema } from '../../../../src-main/core/payload.ts';
 
-let codegenBlocked = false;
+// The built app's pages never allow eval (src-main/app/csp.ts), so there the attempt would only be refused and
+// reported as a CSP violation: the built renderer asks main from the start.
+let codegenBlocked = import.meta.env.PROD;
 
 /**
  * Field errors from the same ajv validator main uses (same messages). Ajv compiles schemas with `new Function`,
