@@ -4,7 +4,7 @@
  * attach response headers (our CSP) to file:// loads. Development loads the Vite dev server (ELECTRON_RENDERER_URL).
  *
  * The vendors' RTC SDKs (closed source, one of them needs eval) run in a room frame on an origin of its own: app://room
- * next to app://parley, http://room.localhost:<port> next to a loopback dev server or test server. A different origin
+ * next to app://parley, http://localhost:<port> next to a dev or test server on http://127.0.0.1:<port>. A different origin
  * means the frame cannot reach window.parley, the page's storage or its DOM; it has its own CSP and talks to the page
  * only through the room channel (src-renderer/src/rooms). This module has no Electron import: the renderer uses it
  * too, to find the frame.
@@ -15,10 +15,16 @@ export const ROOM_HOST = 'room';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const ROOM_ORIGIN = `${APP_SCHEME}://${ROOM_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
-/** The room frame's page, below either origin's root. */
+/** The room frame's page, below either origin's root; `?vendor=` names the one SDK it runs (and its CSP). */
 export const ROOM_PAGE = 'room.html';
+/** The vendors whose rooms run in the room frame (their RTC SDK in the browser). */
+export const ROOM_VENDORS = ['convai', 'tencent', 'netease'] as const;
+export type RoomVendor = (typeof ROOM_VENDORS)[number];
 
-const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+export function roomPageUrl(roomOrigin: string, vendor: RoomVendor): string {
+  return `${roomOrigin}/${ROOM_PAGE}?vendor=${vendor}`;
+}
+
 
 /** A URL's origin as the browser sees it (Node's URL says "null" for custom schemes registered as standard). */
 export function originOf(url: string): string | null {
@@ -31,16 +37,17 @@ export function originOf(url: string): string | null {
 }
 
 /**
- * The room frame's origin for a main page's origin: app://parley → app://room, http://localhost:5173 (or 127.0.0.1)
- * → http://room.localhost:5173 (the same server; `*.localhost` always resolves to loopback and is a secure context).
+ * The room frame's origin for a main page's origin: app://parley → app://room; http://127.0.0.1:5173 (the dev server,
+ * or the E2E server) → http://localhost:5173, the same server under the other loopback name. Both are secure contexts,
+ * and the RTC SDKs accept plain http only on a host named `localhost` (or an IP address), never on `*.localhost`.
  * Null for any other origin: then there is no room frame.
  */
 export function roomOriginFor(appOrigin: string): string | null {
   if (appOrigin === APP_ORIGIN) return ROOM_ORIGIN;
   try {
     const u = new URL(appOrigin);
-    if (u.protocol !== 'http:' || !LOOPBACK_HOSTS.includes(u.hostname) || !u.port || u.origin !== appOrigin) return null;
-    return `http://${ROOM_HOST}.localhost:${u.port}`;
+    if (u.protocol !== 'http:' || u.hostname !== '127.0.0.1' || !u.port || u.origin !== appOrigin) return null;
+    return `http://localhost:${u.port}`;
   } catch {
     return null;
   }
@@ -59,7 +66,10 @@ export interface AppOrigins {
   isRoomUrl(url: string): boolean;
 }
 
-/** Our origins: app://parley always, plus the dev server's origin when one is given (never in a packaged app). */
+/**
+ * Our origins: app://parley always, plus the dev server's origin when one is given (never in a packaged app). The dev
+ * server listens on 127.0.0.1 (electron.vite.config.ts), so that the room frame can use the name localhost.
+ */
 export function appOrigins(devServerUrl?: string): AppOrigins {
   const app = new Set([APP_ORIGIN]);
   const room = new Set([ROOM_ORIGIN]);
@@ -67,8 +77,8 @@ export function appOrigins(devServerUrl?: string): AppOrigins {
   let appOrigin = APP_ORIGIN;
   if (devServerUrl) {
     const dev = new URL(devServerUrl);
-    const devRoom = dev.protocol === 'http:' && LOOPBACK_HOSTS.includes(dev.hostname) ? roomOriginFor(dev.origin) : null;
-    if (!devRoom) throw new Error(`ELECTRON_RENDERER_URL: expected an http://localhost:<port> dev server URL, got "${devServerUrl}"`);
+    const devRoom = roomOriginFor(dev.origin);
+    if (!devRoom) throw new Error(`ELECTRON_RENDERER_URL: expected an http://127.0.0.1:<port> dev server URL, got "${devServerUrl}"`);
     app.add(dev.origin);
     room.add(devRoom);
     entryUrl = dev.href;

@@ -11,7 +11,7 @@ import { withCspHeader } from './csp.ts';
 import { createIpcRouter, type IpcRouter } from './ipc-router.ts';
 import { applicationMenuTemplate } from './menu.ts';
 import { installPermissionHandlers } from './permissions.ts';
-import { pagePolicy, serveRendererFile } from './renderer-files.ts';
+import { pagePolicy, roomVendorOf, serveRendererFile } from './renderer-files.ts';
 import { createMainWindow } from './window.ts';
 
 // Must run before `ready`: app:// behaves like https (standard, secure origin, fetch, CORS for module scripts).
@@ -47,7 +47,7 @@ async function start(): Promise<void> {
   // The dev server's pages get the same CSPs as app:// pages (app:// responses carry theirs already).
   ses.webRequest.onHeadersReceived((details, callback) => {
     const page = details.resourceType === 'mainFrame' && origins.isAppUrl(details.url) ? 'app' : details.resourceType === 'subFrame' && origins.isRoomUrl(details.url) ? 'room' : null;
-    callback(page && !details.url.startsWith(`${APP_SCHEME}:`) ? { responseHeaders: withCspHeader(details.responseHeaders, pagePolicy(page, site)) } : {});
+    callback(page && !details.url.startsWith(`${APP_SCHEME}:`) ? { responseHeaders: withCspHeader(details.responseHeaders, pagePolicy(page, site, roomVendorOf(details.url))) } : {});
   });
   installPermissionHandlers(ses, origins, { platform: process.platform, systemPreferences });
 

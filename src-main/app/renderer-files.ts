@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
-import { APP_ORIGIN, ROOM_ORIGIN, ROOM_PAGE, originOf } from './app-origin.ts';
+import { APP_ORIGIN, ROOM_ORIGIN, ROOM_PAGE, ROOM_VENDORS, originOf, type RoomVendor } from './app-origin.ts';
 import { appPageDirectives, contentSecurityPolicy, roomFrameDirectives } from './csp.ts';
 
 const MIME: Record<string, string> = {
@@ -31,16 +31,26 @@ export interface RendererSite {
 }
 export const APP_SITE: RendererSite = { appOrigin: APP_ORIGIN, roomOrigin: ROOM_ORIGIN };
 
-/** The Content-Security-Policy a page of `site` is served with. */
-export function pagePolicy(page: 'app' | 'room', site: RendererSite = APP_SITE): string {
-  return contentSecurityPolicy(page === 'app' ? appPageDirectives(site.roomOrigin) : roomFrameDirectives(site.appOrigin));
+/** The Content-Security-Policy a page of `site` is served with (the room page's depends on its vendor). */
+export function pagePolicy(page: 'app' | 'room', site: RendererSite = APP_SITE, vendor?: RoomVendor): string {
+  return contentSecurityPolicy(page === 'app' ? appPageDirectives(site.roomOrigin) : roomFrameDirectives(site.appOrigin, vendor));
+}
+
+/** The vendor a room page URL names (`?vendor=`), undefined for no or an unknown vendor. */
+export function roomVendorOf(url: string): RoomVendor | undefined {
+  try {
+    const v = new URL(url).searchParams.get('vendor');
+    return ROOM_VENDORS.find((known) => known === v);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * The app:// protocol handler body: serves files below `rendererDir` only, with its page's CSP header and a strict
  * MIME type. The main page's origin serves everything but the room page; the room frame's origin serves the room
- * page and the bundles under assets/ (where the SDK chunks are), each response carrying the room frame's policy
- * (a worker started from one of them runs under it). Anything else (other origin, path escaping the folder,
+ * page (for a known ?vendor=, with that vendor's policy) and the bundles under assets/ (where the SDK chunks are),
+ * each response carrying the room frame's policy (a worker started from one of them runs under it). Anything else (other origin, path escaping the folder,
  * folders, missing files, non-GET) is refused. The E2E harness serves the same way on loopback HTTP (`site`).
  */
 export async function serveRendererFile(rendererDir: string, request: { url: string; method?: string }, site: RendererSite = APP_SITE): Promise<Response> {
@@ -61,6 +71,8 @@ export async function serveRendererFile(rendererDir: string, request: { url: str
   if (!file.startsWith(root + sep)) return notFound();
   const roomPage = join(root, ROOM_PAGE);
   if (page === 'app' ? file === roomPage : file !== roomPage && !file.startsWith(join(root, 'assets') + sep)) return notFound();
+  const vendor = file === roomPage ? roomVendorOf(request.url) : undefined;
+  if (file === roomPage && !vendor) return notFound();
   try {
     if (!(await stat(file)).isFile()) return notFound();
     const body = await readFile(file);
@@ -68,7 +80,7 @@ export async function serveRendererFile(rendererDir: string, request: { url: str
       status: 200,
       headers: {
         'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
-        'Content-Security-Policy': pagePolicy(page, site),
+        'Content-Security-Policy': pagePolicy(page, site, vendor),
         'X-Content-Type-Options': 'nosniff',
         'Cache-Control': 'no-store',
       },

@@ -1,9 +1,9 @@
-import { mkdtempSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createCore, type Core } from '../../src-main/core/core.ts';
 import { KeychainSecretStore } from '../../src-main/core/secrets/store.ts';
 import { BridgeServer, bridgeClientScript } from './support/bridge-server.ts';
@@ -14,7 +14,6 @@ export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
 export interface Harness {
   page: Page;
   context: BrowserContext;
-  browser: Browser;
   /** The in-process core (absent with `coreProcess: true`). */
   core: Core;
   bridge: BridgeServer;
@@ -100,6 +99,18 @@ export const CHROMIUM_ARGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
+/**
+ * A fresh Chromium profile that, like Electron, blocks no third-party storage: the room frame is a site of its own
+ * (app://room next to app://parley; localhost next to 127.0.0.1 here), and trtc-sdk-v5 reads localStorage there.
+ * Chromium's default profile denies it ("Access is denied for this document"); Electron applies no such setting.
+ */
+function browserProfile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-chromium-'));
+  mkdirSync(join(dir, 'Default'));
+  writeFileSync(join(dir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
+  return dir;
+}
+
 /** Chromium flags that make a WAV file the microphone. */
 export function fakeMicrophoneArgs(wavFile: string): string[] {
   return ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${wavFile}`];
@@ -135,8 +146,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bridgeUrl = bridge.bridgeUrl;
     pageUrl = bridge.url;
   }
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...(options.chromiumArgs ?? [])] });
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 900 }, locale: options.locale ?? 'en-US' });
+  const profileDir = browserProfile();
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [...CHROMIUM_ARGS, ...(options.chromiumArgs ?? [])],
+    viewport: options.viewport ?? { width: 1440, height: 900 },
+    locale: options.locale ?? 'en-US',
+  });
   const violations: CspViolation[] = [];
   const pageErrors: string[] = [];
   await context.exposeBinding('__parleyHarnessReport', (_source, kind: string, data: unknown) => {
@@ -145,14 +161,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   await context.addInitScript({ content: REPORTER_SCRIPT });
   await context.addInitScript({ content: bridgeClientScript(bridgeUrl) });
-  const page = await context.newPage();
+  const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(pageUrl);
   mkdirSync(SCREENSHOTS, { recursive: true });
 
   const harness: Harness = {
     page,
     context,
-    browser,
     core,
     bridge,
     coreChild,
@@ -174,7 +189,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     pageErrors,
     async close() {
       openHarnesses.delete(harness);
-      await browser.close().catch(() => undefined);
+      await context.close().catch(() => undefined);
+      rmSync(profileDir, { recursive: true, force: true });
       await bridge.close();
       if (coreChild) {
         if (coreChild.exitCode === null && coreChild.signalCode === null) {

@@ -10,8 +10,9 @@
  * every message it gets from it (parseFrameMessage) and the frame checks every request (parseRoomRequest).
  */
 
-export const ROOM_VENDORS = ['convai', 'tencent', 'netease'] as const;
-export type RoomVendor = (typeof ROOM_VENDORS)[number];
+import { ROOM_VENDORS, type RoomVendor } from '../../../src-main/app/app-origin.ts';
+
+export { ROOM_VENDORS, type RoomVendor };
 
 /** The first message, posted by the page to the frame's window with the port; the frame answers `ready` on it. */
 export const CONNECT_MESSAGE = 'parley-room/connect';

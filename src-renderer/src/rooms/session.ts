@@ -4,14 +4,14 @@
  * publish, send, interrupt and leave through it and listen to its events. Remote audio arriving as PCM plays through
  * the app's shared player as a live source (level meter, WAV export), one per remote track.
  */
-import { ROOM_PAGE, roomOriginFor } from '../../../src-main/app/app-origin.ts';
+import { roomOriginFor, roomPageUrl } from '../../../src-main/app/app-origin.ts';
 import { sharedPlayer } from '../audio/index.ts';
 import type { SegmentPlayer } from '../audio/segment-player.ts';
 import { CONNECT_MESSAGE, parseFrameMessage, roomError, type RoomError, type RoomEvent, type RoomOp, type RoomRequests, type RoomVendor, type SpeechSource } from './protocol.ts';
 
 export type RoomListener = (event: RoomEvent) => void;
 /** How a vendor panel gets a session: the room frame in the app, an in-page channel in component tests. */
-export type RoomOpener = () => Promise<RoomSession>;
+export type RoomOpener = (vendor: RoomVendor) => Promise<RoomSession>;
 
 /** Minimal types of Chromium's MediaStreamTrackGenerator (mediacapture-transform), not in TypeScript's DOM lib. */
 interface TrackGenerator extends MediaStreamTrack {
@@ -145,8 +145,8 @@ export class RoomSession {
 /** How long the frame may take to load and answer before the join is given up (a missing file, a blocked frame). */
 export const FRAME_READY_MS = 15_000;
 
-/** The room frame of this page: hidden, sandboxed to scripts on its own origin, allowed the microphone only. */
-export const openRoomFrame: RoomOpener = () => {
+/** A room frame for `vendor`: hidden, sandboxed to scripts on its own origin, allowed the microphone only. */
+export const openRoomFrame: RoomOpener = (vendor) => {
   const roomOrigin = roomOriginFor(location.origin);
   if (!roomOrigin) return Promise.reject(roomError('ROOM_FRAME', `rooms need Parley's own page (app://parley or a loopback dev server), not ${location.origin}`));
   const frame = document.createElement('iframe');
@@ -155,7 +155,7 @@ export const openRoomFrame: RoomOpener = () => {
   frame.hidden = true;
   frame.setAttribute('sandbox', 'allow-scripts allow-same-origin');
   frame.allow = 'microphone; autoplay';
-  frame.src = `${roomOrigin}/${ROOM_PAGE}`;
+  frame.src = roomPageUrl(roomOrigin, vendor);
   const channel = new MessageChannel();
   return new Promise<RoomSession>((resolve, reject) => {
     const fail = (message: string) => {

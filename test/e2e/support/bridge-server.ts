@@ -10,8 +10,8 @@ import type { Core } from '../../../src-main/core/core.ts';
 /**
  * The E2E stand-in for the app's shell, on one loopback port:
  * - the built renderer, answered by the app's own protocol handler body (serveRendererFile) with its headers, on
- *   two origins as in the app: the page on http://localhost:<port> and the room frame on http://room.localhost:<port>
- *   (app://parley and app://room in the app; Chromium resolves *.localhost to loopback);
+ *   two origins as in the app: the page on http://127.0.0.1:<port> and the room frame on http://localhost:<port>
+ *   (app://parley and app://room in the app);
  * - the operation table over a WebSocket on the page's origin (the stand-in for Electron's IPC; the page's CSP allows
  *   it as 'self'), with the same dispatch() as the IPC router. Every frame both ways is kept in `traffic`.
  */
@@ -36,7 +36,7 @@ export class BridgeServer {
 
   /** The two origins, as the app's CSPs name them. */
   get site(): RendererSite {
-    return { appOrigin: `http://localhost:${this.port}`, roomOrigin: `http://room.localhost:${this.port}` };
+    return { appOrigin: `http://127.0.0.1:${this.port}`, roomOrigin: `http://localhost:${this.port}` };
   }
 
   /** The page to open. */
@@ -46,7 +46,7 @@ export class BridgeServer {
 
   /** The bridge socket, on the page's own origin. */
   get bridgeUrl(): string {
-    return `ws://localhost:${this.port}/`;
+    return `ws://127.0.0.1:${this.port}/`;
   }
 
   async start(): Promise<void> {

@@ -1,10 +1,12 @@
 /**
- * The room frame's entry (room.html, served on its own origin with its own CSP; see src-main/app/csp.ts). It waits
- * for the one connect message from the Parley page that embeds it, then serves the room channel on the port that
- * message carries. Nothing else reaches it: no window.parley, no access to the page.
+ * The room frame's entry (room.html?vendor=…, served on its own origin with that vendor's CSP; see
+ * src-main/app/csp.ts). It waits for the one connect message from the Parley page that embeds it, then serves the
+ * room channel, for that one vendor, on the port that message carries. Nothing else reaches it: no window.parley,
+ * no access to the page.
  */
 import { roomOriginFor } from '../../../../src-main/app/app-origin.ts';
-import { CONNECT_MESSAGE } from '../protocol.ts';
+import { CONNECT_MESSAGE, ROOM_VENDORS, type RoomVendor } from '../protocol.ts';
+import type { DriverFactory } from './driver.ts';
 import { livekitDriver } from './drivers/livekit.ts';
 import { nertcDriver } from './drivers/nertc.ts';
 import { trtcDriver } from './drivers/trtc.ts';
@@ -16,7 +18,11 @@ function onConnect(e: MessageEvent): void {
   if ((e.data as { type?: unknown } | null)?.type !== CONNECT_MESSAGE || !e.ports[0]) return;
   window.removeEventListener('message', onConnect);
   const port = e.ports[0];
-  serveRoom(port, { convai: livekitDriver(), tencent: trtcDriver(), netease: nertcDriver() });
+  serveRoom(port, { [vendor!]: DRIVERS[vendor!]() });
   port.postMessage({ type: 'ready' });
 }
-window.addEventListener('message', onConnect);
+
+const DRIVERS: Record<RoomVendor, () => DriverFactory> = { convai: livekitDriver, tencent: trtcDriver, netease: nertcDriver };
+const vendor = ROOM_VENDORS.find((v) => v === new URLSearchParams(location.search).get('vendor'));
+// Served only for a known vendor; anything else has no SDK to run.
+if (vendor) window.addEventListener('message', onConnect);

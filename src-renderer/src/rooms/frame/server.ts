@@ -13,7 +13,7 @@ interface Published {
   stop(): void;
 }
 
-export function serveRoom(port: MessagePort, drivers: RoomDrivers): { close(): void } {
+export function serveRoom(port: MessagePort, drivers: Partial<RoomDrivers>): { close(): void } {
   let driver: RoomDriver | null = null;
   let vendor: RoomVendor | null = null;
   let published: Published | null = null;
@@ -109,7 +109,9 @@ export function serveRoom(port: MessagePort, drivers: RoomDrivers): { close(): v
       case 'join': {
         const { vendor: v, params } = request.args as RoomRequests['join']['args'];
         if (driver) throw roomError('ALREADY_JOINED', `already in a ${vendor} room: leave it first`);
-        const d = drivers[v](context);
+        const factory = drivers[v];
+        if (!factory) throw roomError('WRONG_ROOM', `this room frame runs ${Object.keys(drivers).join(', ') || 'no'} rooms, not ${v}`);
+        const d = factory(context);
         driver = d;
         vendor = v;
         try {

@@ -64,7 +64,7 @@ export class NeteaseRoom {
     const p = this.params;
     this.metrics.joinStarted(this.hooks.now());
     this.record({ kind: 'room.joining', dir: 'out', summary: `joining NERTC room ${p.channelName} as uid ${p.uid}`, data: { channelName: p.channelName, uid: p.uid, tokenSet: !!p.token } });
-    const session = await this.open();
+    const session = await this.open('netease');
     this.session = session;
     session.on((e) => this.onEvent(e));
     await session.join('netease', { appkey: p.appkey, channelName: p.channelName, uid: p.uid, ...(p.token ? { token: p.token } : {}), captionLanguage: p.captionLanguage || 'AUTO' });

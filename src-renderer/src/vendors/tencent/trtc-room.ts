@@ -87,7 +87,7 @@ export class TencentRoom {
     const started = this.now();
     let session: RoomSession;
     try {
-      session = await this.open();
+      session = await this.open('tencent');
     } catch (err) {
       return this.fail(`could not open the room: ${(err as Error).message}`);
     }
