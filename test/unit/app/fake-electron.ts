@@ -135,7 +135,7 @@ export class FakeSystemPreferences {
   status: 'not-determined' | 'granted' | 'denied' | 'restricted' | 'unknown' = 'not-determined';
   answer = true;
   readonly asked: string[] = [];
-  getMediaAccessStatus(mediaType: string): string {
+  getMediaAccessStatus(mediaType: string): FakeSystemPreferences['status'] {
     if (mediaType !== 'microphone') throw new Error(`unexpected getMediaAccessStatus(${mediaType})`);
     return this.status;
   }

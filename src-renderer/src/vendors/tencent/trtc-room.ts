@@ -95,7 +95,7 @@ export class TencentRoom {
     session.on((e) => this.onEvent(e, params));
     const room = params.strRoomId !== undefined ? { strRoomId: params.strRoomId } : { roomId: params.roomId };
     try {
-      await session.join('tencent', { sdkAppId: params.sdkAppId, userId: params.userId, userSig: params.userSig, ...room });
+      await session.join('tencent', { sdkAppId: params.sdkAppId, userId: params.userId, userSig: params.userSig, botUserId: params.botUserId, ...room });
     } catch (err) {
       this.session = null;
       await session.close().catch(() => undefined);

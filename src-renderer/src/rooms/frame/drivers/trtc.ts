@@ -35,6 +35,7 @@ export function trtcDriver(create: () => Promise<TrtcLike> = loadTrtc): DriverFa
   return (ctx: DriverContext) => {
     let trtc: TrtcLike | null = null;
     let userId = '';
+    let botUserId: string | undefined;
     let publishing = false;
     let interrupts = 0;
     const on = <E>(t: TrtcLike, event: string, handler: (e: E) => void) => t.on(event, handler as (e: never) => void);
@@ -53,7 +54,7 @@ export function trtcDriver(create: () => Promise<TrtcLike> = loadTrtc): DriverFa
       // No track: the SDK's own playout stays on, so the bot is still heard (only not in the player).
       if (!track) return ctx.event({ type: 'error', code: 'ROOM_AUDIO', message: `no audio track for ${remoteUser} after ${TRACK_WAIT_MS} ms: the SDK plays it, the audio panel does not show or record it` });
       t.setRemoteAudioVolume(remoteUser, 0);
-      ctx.remoteAudio(remoteUser, remoteUser, `TRTC ${remoteUser}`, track);
+      ctx.remoteAudio(remoteUser, remoteUser, `TRTC ${remoteUser}${remoteUser === botUserId ? ' (bot)' : ''}`, track);
     }
 
     return {
@@ -61,6 +62,7 @@ export function trtcDriver(create: () => Promise<TrtcLike> = loadTrtc): DriverFa
         const sdkAppId = param(params, 'sdkAppId', 'number')!;
         userId = param(params, 'userId', 'string')!;
         const userSig = param(params, 'userSig', 'string')!;
+        botUserId = param(params, 'botUserId', 'string', true);
         const strRoomId = param(params, 'strRoomId', 'string', true);
         const roomId = strRoomId === undefined ? param(params, 'roomId', 'number') : undefined;
         const t = await create();
