@@ -43,10 +43,19 @@ class RemoteAudio {
   }
 }
 
+/** How long close() waits for the SDK to leave before removing the frame anyway (which ends its room too). */
+export const LEAVE_MS = 5000;
+
+export interface RoomSessionOptions {
+  player?: () => SegmentPlayer;
+  leaveTimeoutMs?: number;
+}
+
 export class RoomSession {
   private readonly port: MessagePort;
   private readonly dispose: () => void;
   private readonly player: () => SegmentPlayer;
+  private readonly leaveTimeoutMs: number;
   private readonly listeners = new Set<RoomListener>();
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: RoomError): void }>();
   private readonly audio = new Map<string, RemoteAudio>();
@@ -55,10 +64,11 @@ export class RoomSession {
   private closed = false;
 
   /** `port` is connected to a frame's serveRoom (already `ready`); `dispose` removes what carries it. */
-  constructor(port: MessagePort, dispose: () => void = () => undefined, player: () => SegmentPlayer = sharedPlayer) {
+  constructor(port: MessagePort, dispose: () => void = () => undefined, options: RoomSessionOptions = {}) {
     this.port = port;
     this.dispose = dispose;
-    this.player = player;
+    this.player = options.player ?? sharedPlayer;
+    this.leaveTimeoutMs = options.leaveTimeoutMs ?? LEAVE_MS;
     port.onmessage = (e) => this.receive(e.data);
     port.start();
   }
@@ -89,14 +99,17 @@ export class RoomSession {
     return this.request('interrupt', target ? { target } : {});
   }
 
-  /** Leave the room and remove the frame (its SDK, sockets and workers go with it). Safe to call twice. */
+  /**
+   * Leave the room and remove the frame (its SDK, sockets and workers go with it). Never fails and never hangs: an
+   * SDK that errs or does not answer within leaveTimeoutMs is left by removing its frame. Safe to call twice.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
-    try {
-      await this.request('leave', {});
-    } finally {
-      this.shutDown();
-    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.leaveTimeoutMs)));
+    await Promise.race([this.request('leave', {}).catch(() => undefined), gaveUp]);
+    clearTimeout(timer);
+    this.shutDown();
   }
 
   private shutDown(): void {
