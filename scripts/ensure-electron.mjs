@@ -12,6 +12,9 @@
  * a binary `npm start` and `npm run dev` cannot run, so that is an error; with `--optional` (packaging, where
  * electron-builder fetches its own copy of Electron) it is a notice.
  *
+ * On Linux it then checks that Electron's sandbox can start (Ubuntu 24.04+ AppArmor user-namespace restriction) and
+ * prints the fix when it cannot (ensure-electron-sandbox.mjs); packaging skips that check, it runs no Electron.
+ *
  * PARLEY_ELECTRON_DIR names the electron package to install (default: the one Node resolves from this folder); the
  * tests point it at a stand-in package.
  */
@@ -19,6 +22,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { machineSandboxGuidance } from './ensure-electron-sandbox.mjs';
 
 const optional = process.argv.includes('--optional');
 
@@ -53,12 +57,20 @@ function explainFailure(output, version) {
   return [`parley: could not install the Electron ${version} binary (downloaded once, about 100 MB): ${cause}`, proxyHint, mirrorHint, 'Electron installer said:', tail || '(nothing)'].join('\n');
 }
 
+/** Electron is in place; on Linux, say how to fix a sandbox that would not start (not when only packaging). */
+function ready(binary) {
+  const guidance = optional ? null : machineSandboxGuidance(binary);
+  if (guidance) console.error(guidance);
+  return 0;
+}
+
 function main() {
   const dir = electronDir();
   const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const skip = process.env.ELECTRON_SKIP_BINARY_DOWNLOAD;
   if (skip && skip !== '0' && skip !== 'false') {
-    if (installedBinary(dir)) return 0;
+    const installed = installedBinary(dir);
+    if (installed) return ready(installed);
     if (optional) {
       console.log('parley: ELECTRON_SKIP_BINARY_DOWNLOAD is set, so the Electron binary is not downloaded (electron-builder fetches its own copy).');
       return 0;
@@ -75,11 +87,12 @@ function main() {
     console.error(explainFailure(`${result.stderr ?? ''}\n${result.error?.message ?? ''}`, version));
     return 1;
   }
-  if (!installedBinary(dir)) {
+  const binary = installedBinary(dir);
+  if (!binary) {
     console.error(`parley: the Electron installer finished but ${join(dir, 'path.txt')} names no binary. Delete node_modules/electron, run \`npm install\`, then retry.`);
     return 1;
   }
-  return 0;
+  return ready(binary);
 }
 
 process.exitCode = main();

@@ -123,3 +123,37 @@ describe('scripts/ensure-electron.mjs', () => {
     expect(installerRuns(dir)).toBe(0);
   });
 });
+
+describe('Linux sandbox check (Ubuntu 24.04+ AppArmor user-namespace restriction)', async () => {
+  const { sandboxGuidance, machineSandboxGuidance } = await import('../../../scripts/ensure-electron-sandbox.mjs');
+  const binary = '/home/qa/parley/node_modules/electron/dist/electron';
+  const restricted = { platform: 'linux', restriction: '1\n', helper: { uid: 1000, mode: 0o100755 }, profiles: [], electronBinary: binary };
+
+  it('explains the three fixes, with this binary and its helper, when the restriction would stop Electron', () => {
+    const text = sandboxGuidance(restricted)!;
+    expect(text).toContain('kernel.apparmor_restrict_unprivileged_userns = 1');
+    expect(text).toContain('sudo chown root:root /home/qa/parley/node_modules/electron/dist/chrome-sandbox && sudo chmod 4755 /home/qa/parley/node_modules/electron/dist/chrome-sandbox');
+    expect(text).toContain(`profile parley-dev ${binary} flags=(unconfined) {`);
+    expect(text).toContain('sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0');
+    expect(text).toContain('The installed .deb needs none of this');
+  });
+
+  it.each([
+    ['not Linux', { platform: 'darwin' }],
+    ['no restriction', { restriction: '0\n' }],
+    ['an older kernel without the setting', { restriction: null }],
+    ['a setuid-root helper', { helper: { uid: 0, mode: 0o104755 } }],
+    ['an AppArmor profile for the binary', { profiles: ['abi <abi/4.0>,\nprofile x /other flags=(unconfined) {}', `profile parley-dev ${binary} flags=(unconfined) {\n  userns,\n}`] }],
+  ])('says nothing with %s', (_label, change) => {
+    expect(sandboxGuidance({ ...restricted, ...change })).toBeNull();
+  });
+
+  it('a root-owned helper without the setuid bit does not count', () => {
+    expect(sandboxGuidance({ ...restricted, helper: { uid: 0, mode: 0o100755 } })).not.toBeNull();
+  });
+
+  it("reads this machine's facts without failing when the files are absent", () => {
+    expect(() => machineSandboxGuidance(join(tmpdir(), 'no-such-electron', 'electron'))).not.toThrow();
+    expect(machineSandboxGuidance(binary, 'win32')).toBeNull();
+  });
+});
