@@ -26,14 +26,14 @@ import { machineSandboxGuidance } from './ensure-electron-sandbox.mjs';
 
 const optional = process.argv.includes('--optional');
 
-function electronDir() {
+export function electronDir() {
   if (process.env.PARLEY_ELECTRON_DIR) return process.env.PARLEY_ELECTRON_DIR;
   // Resolve package.json, never the package itself: requiring `electron` would start the download unasked.
   return dirname(createRequire(import.meta.url).resolve('electron/package.json'));
 }
 
 /** The binary path.txt points at, or null when Electron is not installed (the check electron-vite makes). */
-function installedBinary(dir) {
+export function installedBinary(dir) {
   const pathFile = join(dir, 'path.txt');
   if (!existsSync(pathFile)) return null;
   const binary = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
@@ -95,4 +95,4 @@ function main() {
   return ready(binary);
 }
 
-process.exitCode = main();
+if (import.meta.main) process.exitCode = main();

@@ -17,6 +17,11 @@ import { createMainWindow } from './window.ts';
 // Must run before `ready`: app:// behaves like https (standard, secure origin, fetch, CORS for module scripts).
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true } }]);
 
+// PARLEY_DATA_DIR moves the data folder, as it does for the CLI (core/data-dir.ts); Chromium's profile goes with it.
+if (process.env.PARLEY_DATA_DIR) app.setPath('userData', process.env.PARLEY_DATA_DIR);
+// An unpackaged run may use a keychain service of its own (npm run smoke), so checks never touch the user's keys.
+const keychainService = (!app.isPackaged && process.env.PARLEY_KEYCHAIN_SERVICE) || undefined;
+
 // The dev server URL is honoured only in an unpackaged run; a packaged app always loads its own files.
 const origins = appOrigins(!app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined);
 const site = { appOrigin: origins.appOrigin, roomOrigin: origins.roomOrigin };
@@ -55,7 +60,7 @@ async function start(): Promise<void> {
   // failing call (profiles.list while seeding, secrets.*) answers with KEYCHAIN_UNAVAILABLE, its reason and its fix.
   core = createCore({
     dataDir: app.getPath('userData'),
-    secrets: new KeychainSecretStore(),
+    secrets: new KeychainSecretStore(keychainService),
     version: app.getVersion(),
     locale: app.getLocale(),
     seedSandboxProfiles: true,

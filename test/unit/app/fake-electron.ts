@@ -177,6 +177,10 @@ export class FakeApp extends EventEmitter {
     if (name !== 'userData') throw new Error(`unexpected app.getPath(${name})`);
     return this.userData;
   }
+  setPath(name: string, path: string): void {
+    if (name !== 'userData') throw new Error(`unexpected app.setPath(${name})`);
+    this.userData = path;
+  }
   getVersion(): string {
     return '9.8.7';
   }

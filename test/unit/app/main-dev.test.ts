@@ -11,12 +11,14 @@ vi.mock('electron', async () => (await import('./fake-electron.ts')).electronMod
 const DEV = 'http://127.0.0.1:5173';
 const site = { appOrigin: DEV, roomOrigin: 'http://localhost:5173' };
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-main-dev-'));
-const saved = process.env.ELECTRON_RENDERER_URL;
+const saved = { renderer: process.env.ELECTRON_RENDERER_URL, dataDir: process.env.PARLEY_DATA_DIR };
 let win: FakeBrowserWindow;
 
 beforeAll(async () => {
   process.env.ELECTRON_RENDERER_URL = DEV;
-  state.app.userData = dataDir;
+  // The data folder comes from PARLEY_DATA_DIR here, as the CLI's does.
+  process.env.PARLEY_DATA_DIR = dataDir;
+  state.app.userData = join(dataDir, 'not-this-one');
   await import('../../../src-main/app/main.ts');
   state.app.fireReady();
   await vi.waitFor(() => expect(FakeBrowserWindow.all).toHaveLength(1));
@@ -26,8 +28,10 @@ beforeAll(async () => {
 afterAll(async () => {
   state.app.quit();
   await vi.waitFor(() => expect(state.ipcMain.handlers.size).toBe(0));
-  if (saved === undefined) delete process.env.ELECTRON_RENDERER_URL;
-  else process.env.ELECTRON_RENDERER_URL = saved;
+  for (const [name, value] of [['ELECTRON_RENDERER_URL', saved.renderer], ['PARLEY_DATA_DIR', saved.dataDir]] as const) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -38,8 +42,10 @@ function headersFor(url: string, resourceType: string): Record<string, unknown> 
 }
 
 describe('main process with a dev server', () => {
-  it('loads the dev server page', () => {
+  it('loads the dev server page, with its data in PARLEY_DATA_DIR', async () => {
     expect(win.loadedUrl).toBe(`${DEV}/`);
+    const handler = state.ipcMain.handlers.get('parley:invoke')!;
+    expect(await handler({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, 'app.info', {})).toMatchObject({ ok: true, result: { dataDir } });
   });
 
   it("gives the dev page the app page's CSP and the dev room frame its vendor's, as a header", () => {

@@ -157,3 +157,19 @@ describe('Linux sandbox check (Ubuntu 24.04+ AppArmor user-namespace restriction
     expect(machineSandboxGuidance(binary, 'win32')).toBeNull();
   });
 });
+
+describe('npm run smoke (the real-Electron check for machines that have the binary)', () => {
+  it('installs Electron and builds first', () => {
+    const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+    expect(scripts.smoke).toBe('node scripts/ensure-electron.mjs && electron-vite build && node scripts/smoke.mjs');
+  });
+
+  it('without an Electron binary, fails at once and says what to run', () => {
+    const dir = fakeElectron('download');
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'smoke.mjs')], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PARLEY_ELECTRON_DIR: dir } });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('smoke: FAIL no Electron binary is installed (node_modules/electron/path.txt is missing)');
+    expect(r.stderr).toContain('node scripts/ensure-electron.mjs');
+    expect(installerRuns(dir)).toBe(0);
+  });
+});
