@@ -52,6 +52,18 @@ export interface SecretStore {
   delete(profileId: string, name: string): Promise<void>;
 }
 
+/**
+ * One keychain call at a time in this process, whatever the store. Off the main thread, calls could otherwise run
+ * side by side, and gnome-keyring-daemon does not survive concurrent Secret Service requests (it drops off the bus:
+ * "Message recipient disconnected from message bus without replying", and every later call fails).
+ */
+let keychainQueue: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(call: () => Promise<T>): Promise<T> {
+  const run = keychainQueue.then(call, call);
+  keychainQueue = run.catch(() => undefined);
+  return run;
+}
+
 export class KeychainSecretStore implements SecretStore {
   private readonly service: string;
 
@@ -65,7 +77,7 @@ export class KeychainSecretStore implements SecretStore {
 
   async get(profileId: string, name: string): Promise<string | null> {
     try {
-      return (await this.entry(profileId, name).getPassword()) ?? null;
+      return (await oneAtATime(() => this.entry(profileId, name).getPassword())) ?? null;
     } catch (err) {
       throw explainKeychainError(err);
     }
@@ -74,7 +86,7 @@ export class KeychainSecretStore implements SecretStore {
   async set(profileId: string, name: string, value: string): Promise<void> {
     if (typeof value !== 'string' || value.length === 0) throw new Error(`secret ${name}: expected a non-empty string`);
     try {
-      await this.entry(profileId, name).setPassword(value);
+      await oneAtATime(() => this.entry(profileId, name).setPassword(value));
     } catch (err) {
       throw explainKeychainError(err);
     }
@@ -82,7 +94,7 @@ export class KeychainSecretStore implements SecretStore {
 
   async delete(profileId: string, name: string): Promise<void> {
     try {
-      await this.entry(profileId, name).deletePassword();
+      await oneAtATime(() => this.entry(profileId, name).deletePassword());
     } catch (err) {
       throw explainKeychainError(err);
     }

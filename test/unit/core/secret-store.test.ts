@@ -10,7 +10,17 @@ const keyring = vi.hoisted(() => {
   const created: { service: string; account: string; options: unknown }[] = [];
   const stored = new Map<string, string>();
   let failure: Error | null = null;
-  const tick = () => new Promise((r) => setTimeout(r, 1));
+  let failNext: Error | null = null;
+  const flight = { now: 0, max: 0 };
+  // Each call is "in the keychain" for a moment: long enough for concurrent callers to overlap if they may.
+  const tick = async () => {
+    flight.max = Math.max(flight.max, ++flight.now);
+    await new Promise((r) => setTimeout(r, 1));
+    flight.now--;
+    const once = failNext;
+    failNext = null;
+    if (once) throw once;
+  };
   class AsyncEntry {
     readonly key: string;
     constructor(service: string, account: string, options?: unknown) {
@@ -38,7 +48,7 @@ const keyring = vi.hoisted(() => {
       throw new Error('the synchronous Entry blocks the main process while the keychain answers');
     }
   }
-  return { AsyncEntry, Entry, created, stored, fail: (err: Error | null) => (failure = err) };
+  return { AsyncEntry, Entry, created, stored, flight, fail: (err: Error | null) => (failure = err), failNext: (err: Error) => (failNext = err) };
 });
 vi.mock('@napi-rs/keyring', () => ({ AsyncEntry: keyring.AsyncEntry, Entry: keyring.Entry }));
 
@@ -48,6 +58,7 @@ beforeEach(() => {
   keyring.created.length = 0;
   keyring.stored.clear();
   keyring.fail(null);
+  keyring.flight.max = 0;
 });
 
 describe('keychain options', () => {
@@ -79,5 +90,23 @@ describe('keychain options', () => {
       expect(err?.message).toMatch(/^OS keychain unavailable: no Secret Service provider answered on D-Bus/);
       expect(err?.fix).toMatch(/gnome-keyring|KeePassXC/);
     }
+  });
+
+  it('sends one keychain call at a time, across stores, even when many are asked at once (gnome-keyring drops off the bus otherwise)', async () => {
+    const a = new KeychainSecretStore('parley-unit-a');
+    const b = new KeychainSecretStore('parley-unit-b');
+    await Promise.all([...Array(6).keys()].flatMap((i) => [a.set('p', `K${i}`, `a-${i}`), b.set('p', `K${i}`, `b-${i}`)]));
+    const read = await Promise.all([...Array(6).keys()].flatMap((i) => [a.get('p', `K${i}`), b.get('p', `K${i}`)]));
+    expect(read).toEqual([...Array(6).keys()].flatMap((i) => [`a-${i}`, `b-${i}`]));
+    expect(keyring.flight.max).toBe(1);
+  });
+
+  it('a failed call does not stop the ones queued behind it', async () => {
+    const store = new KeychainSecretStore('parley-unit');
+    await store.set('p', 'K', 'v-123456');
+    keyring.failNext(new Error('Secret Service: no result found'));
+    const [first, second] = await Promise.allSettled([store.get('p', 'K'), store.get('p', 'K')]);
+    expect(first).toMatchObject({ status: 'rejected', reason: { code: 'KEYCHAIN_UNAVAILABLE' } });
+    expect(second).toEqual({ status: 'fulfilled', value: 'v-123456' });
   });
 });
