@@ -66,37 +66,45 @@ function oneAtATime<T>(call: () => Promise<T>): Promise<T> {
 
 export class KeychainSecretStore implements SecretStore {
   private readonly service: string;
+  /**
+   * One entry per secret, kept: on Linux each entry holds its own D-Bus connection until it is garbage-collected, so
+   * a new entry per call piles up connections (a session bus refuses more than its per-user limit). An entry whose
+   * call failed is dropped, so the next call starts afresh (a restarted bus, an unlocked keyring).
+   */
+  private readonly entries = new Map<string, AsyncEntry>();
 
   constructor(service = KEYCHAIN_SERVICE) {
     this.service = service;
   }
 
-  private entry(profileId: string, name: string): AsyncEntry {
-    return new AsyncEntry(this.service, `${profileId}/${name}`, KEYCHAIN_ENTRY_OPTIONS);
+  private async call<T>(profileId: string, name: string, use: (entry: AsyncEntry) => Promise<T>): Promise<T> {
+    const account = `${profileId}/${name}`;
+    return oneAtATime(async () => {
+      try {
+        let entry = this.entries.get(account);
+        if (!entry) {
+          // Creating the entry already connects to the Secret Service on Linux, so it can fail too.
+          entry = new AsyncEntry(this.service, account, KEYCHAIN_ENTRY_OPTIONS);
+          this.entries.set(account, entry);
+        }
+        return await use(entry);
+      } catch (err) {
+        this.entries.delete(account);
+        throw explainKeychainError(err);
+      }
+    });
   }
 
   async get(profileId: string, name: string): Promise<string | null> {
-    try {
-      return (await oneAtATime(() => this.entry(profileId, name).getPassword())) ?? null;
-    } catch (err) {
-      throw explainKeychainError(err);
-    }
+    return (await this.call(profileId, name, (e) => e.getPassword())) ?? null;
   }
 
   async set(profileId: string, name: string, value: string): Promise<void> {
     if (typeof value !== 'string' || value.length === 0) throw new Error(`secret ${name}: expected a non-empty string`);
-    try {
-      await oneAtATime(() => this.entry(profileId, name).setPassword(value));
-    } catch (err) {
-      throw explainKeychainError(err);
-    }
+    await this.call(profileId, name, (e) => e.setPassword(value));
   }
 
   async delete(profileId: string, name: string): Promise<void> {
-    try {
-      await oneAtATime(() => this.entry(profileId, name).deletePassword());
-    } catch (err) {
-      throw explainKeychainError(err);
-    }
+    await this.call(profileId, name, (e) => e.deletePassword());
   }
 }

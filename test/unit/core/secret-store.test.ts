@@ -74,8 +74,17 @@ describe('keychain options', () => {
       await store.delete('p1', 'API_KEY');
       expect(await store.get('p1', 'API_KEY')).toBeNull();
     }
-    expect(keyring.created).toHaveLength(8);
-    for (const entry of keyring.created) expect(entry).toEqual({ service: 'parley-unit', account: 'p1/API_KEY', options: { linux: { store: 'secret-service' } } });
+    // One entry for the one secret: on Linux each entry holds a D-Bus connection, so entries are not made per call.
+    expect(keyring.created).toEqual([{ service: 'parley-unit', account: 'p1/API_KEY', options: { linux: { store: 'secret-service' } } }]);
+  });
+
+  it('starts a fresh entry after a failed call (a restarted bus, a keyring unlocked since)', async () => {
+    const store = new KeychainSecretStore('parley-unit');
+    await store.set('p', 'K', 'v-123456');
+    keyring.failNext(new Error('Platform failure: DBus error: Message recipient disconnected from message bus without replying'));
+    await expect(store.get('p', 'K')).rejects.toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' });
+    expect(await store.get('p', 'K')).toBe('v-123456');
+    expect(keyring.created).toHaveLength(2);
   });
 
   it('turns a missing Secret Service into KEYCHAIN_UNAVAILABLE with the fix, for every call', async () => {
