@@ -7,6 +7,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createCore, type Core } from '../../src-main/core/core.ts';
 import { KeychainSecretStore } from '../../src-main/core/secrets/store.ts';
 import { BridgeServer, bridgeClientScript } from './support/bridge-server.ts';
+import { queuedDialog, type QueuedDialog } from '../support/queued-dialog.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
@@ -22,6 +23,8 @@ export interface Harness {
   dataDir: string;
   /** Keychain service used by this run's core (unique per harness, so runs never see each other's secrets). */
   keychainService: string;
+  /** The native file dialog (Electron's in the app): `dialog.answer(path)` before clicking a "Choose…" button. */
+  dialog: QueuedDialog;
   /** Save a PNG under test-results/screenshots and return its path. */
   screenshot(name: string): Promise<string>;
   /** Everything visible to the renderer: page HTML, web storage and every bridge frame, joined for leak searches. */
@@ -132,6 +135,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   let coreChild: ChildProcess | undefined;
   let bridgeUrl: string;
   let pageUrl: string;
+  const dialog = queuedDialog();
   if (options.coreProcess) {
     const started = await startCoreProcess(dataDir, keychainService, rendererDir);
     coreChild = started.child;
@@ -140,7 +144,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     core = new Proxy({} as Core, { get: () => { throw new Error('harness: core runs in a child process (coreProcess: true)'); } });
     bridge = { traffic: [], close: async () => undefined } as unknown as BridgeServer;
   } else {
-    core = createCore({ dataDir, secrets: new KeychainSecretStore(keychainService), version: 'e2e', locale: options.locale ?? 'en', seedSandboxProfiles: true });
+    core = createCore({ dataDir, secrets: new KeychainSecretStore(keychainService), version: 'e2e', locale: options.locale ?? 'en', seedSandboxProfiles: true, dialog });
     bridge = new BridgeServer(core, rendererDir);
     await bridge.start();
     bridgeUrl = bridge.bridgeUrl;
@@ -173,6 +177,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     coreChild,
     dataDir,
     keychainService,
+    dialog,
     async screenshot(name) {
       const file = join(SCREENSHOTS, `${name}.png`);
       await page.screenshot({ path: file, fullPage: false });
