@@ -7,7 +7,10 @@ import { amplitudeOfDb, levelDb, SILENCE_DB } from './signal.ts';
  *
  * - Noise floor: the lowest level of the last `noiseWindowMs` (minimum statistics). Speech always has short dips
  *   between syllables, so the minimum tracks the background whether or not someone is talking, and a noisy line
- *   raises the threshold with it. Threshold = max(minThresholdDb, floor + marginDb).
+ *   raises the threshold with it. Threshold = max(minThresholdDb, floor + marginDb). The first 500 ms of a stream
+ *   have no history: they are judged together once they are in, against their own floor, so speech that starts
+ *   with the stream is found at its first sample and noise that starts with it is not taken for speech (decisions
+ *   about them come at 500 ms, `detectedAtSample` says so).
  * - Speech starts when the level stays above the threshold for `minSpeechMs` (after the first frame, 3 dB below it
  *   is enough: hysteresis, so weak syllables in noise do not restart the count); it ends after `silenceMs` below
  *   that lower level. `silenceMs` is the vendors' end-of-sentence setting (Tencent STTConfig.VadSilenceTime,
@@ -62,6 +65,8 @@ const LIMITS: Record<keyof typeof ENDPOINT_DEFAULTS, [number, number, string]> =
 const FRAME_MS = 10;
 const HYSTERESIS_DB = 3;
 const SMOOTHING_FRAMES = 3;
+/** The first frames are judged together, against the floor they show (see the class comment). */
+const STARTUP_FRAMES = 50;
 
 export class EnergyEndpointer {
   readonly sampleRate: number;
@@ -80,6 +85,8 @@ export class EnergyEndpointer {
   private floorFrames: number[] = [];
   private floorLevels: number[] = [];
   private recentPower: number[] = [];
+  /** The first STARTUP_FRAMES frames, kept until they can be judged; null after. */
+  private startup: { frame: Int16Array; start: number; level: number }[] | null = [];
   private loudRun = 0;
   private runStart = 0;
   private speechStart: number | null = null;
@@ -125,7 +132,7 @@ export class EnergyEndpointer {
     return this.consumed + this.partialLength;
   }
 
-  /** The current noise floor, dBFS (SILENCE_DB before any audio). */
+  /** The current noise floor, dBFS. */
   get noiseFloorDb(): number {
     return this.floorLevels.length ? this.floorLevels[0]! : SILENCE_DB;
   }
@@ -157,6 +164,7 @@ export class EnergyEndpointer {
       this.frame(this.partial.slice(0, this.partialLength), events);
       this.partialLength = 0;
     }
+    if (this.startup) this.endStartup(events);
     if (this.speechStart !== null) {
       events.push({ type: 'speechEnd', startSample: this.speechStart, atSample: this.lastLoudEnd, detectedAtSample: this.consumed, reason: 'stream-end' });
       this.speechStart = null;
@@ -167,13 +175,30 @@ export class EnergyEndpointer {
 
   private frame(frame: Int16Array, events: EndpointEvent[]): void {
     const start = this.consumed;
-    const end = start + frame.length;
+    const floorBefore = this.noiseFloorDb;
     const level = this.smoothed(frame);
-    const threshold = Math.max(this.settings.minThresholdDb, this.noiseFloorDb + this.settings.marginDb);
-    const holding = Math.max(this.settings.minThresholdDb, threshold - HYSTERESIS_DB);
     this.track(level);
-    this.consumed = end;
+    this.consumed = start + frame.length;
     this.frameIndex++;
+    if (this.startup) {
+      this.startup.push({ frame: frame.slice(), start, level });
+      if (this.frameIndex >= STARTUP_FRAMES) this.endStartup(events);
+      return;
+    }
+    this.decide(frame, start, level, floorBefore, events);
+  }
+
+  private endStartup(events: EndpointEvent[]): void {
+    const frames = this.startup ?? [];
+    this.startup = null;
+    const floor = this.noiseFloorDb;
+    for (const f of frames) this.decide(f.frame, f.start, f.level, floor, events);
+  }
+
+  private decide(frame: Int16Array, start: number, level: number, floor: number, events: EndpointEvent[]): void {
+    const threshold = Math.max(this.settings.minThresholdDb, floor + this.settings.marginDb);
+    const holding = Math.max(this.settings.minThresholdDb, threshold - HYSTERESIS_DB);
+    const detectedAtSample = this.consumed;
     if (this.speechStart === null) {
       if (this.loudRun === 0 ? level <= threshold : level <= holding) {
         this.loudRun = 0;
@@ -184,14 +209,15 @@ export class EnergyEndpointer {
       if (this.loudRun >= this.minSpeechFrames) {
         this.speechStart = this.runStart;
         this.lastLoudEnd = start + Math.max(0, lastReaching(frame, holding)) + 1;
-        events.push({ type: 'speechStart', atSample: this.runStart, detectedAtSample: end });
+        events.push({ type: 'speechStart', atSample: this.runStart, detectedAtSample });
       }
       return;
     }
     const last = level > holding ? lastReaching(frame, holding) : -1;
+    const end = start + frame.length;
     if (last >= 0) this.lastLoudEnd = start + last + 1;
     else if (end - this.lastLoudEnd >= this.silenceSamples) {
-      events.push({ type: 'speechEnd', startSample: this.speechStart, atSample: this.lastLoudEnd, detectedAtSample: end, reason: 'silence' });
+      events.push({ type: 'speechEnd', startSample: this.speechStart, atSample: this.lastLoudEnd, detectedAtSample, reason: 'silence' });
       this.speechStart = null;
       this.loudRun = 0;
     }

@@ -31,6 +31,16 @@ describe('end of speech in the shipped utterances', () => {
     expect(ms(end.detectedAtSample - end.atSample)).toBeLessThan(610);
   });
 
+  it('speech that starts with the stream is found from its first sample, once the first 500 ms are in', () => {
+    const speech = readUtterance('robot-story-en.wav');
+    const events = detect(concat(speech, silence(1, RATE)));
+    expect(events.map((e) => [e.type, e.atSample])).toEqual([
+      ['speechStart', 0],
+      ['speechEnd', speech.length],
+    ]);
+    expect(events[0]!.detectedAtSample).toBe(RATE / 2);
+  });
+
   it('gives the same events however the stream is cut into chunks', () => {
     const stream = concat(silence(0.3, RATE), readUtterance('table-pause-en.wav'), silence(1, RATE));
     const whole = detect(stream, {}, stream.length);
