@@ -42,7 +42,7 @@ export interface BotSettings {
   language: string | null;
 }
 
-export const BOT_DEFAULTS: BotSettings = { thinkMs: 800, silenceMs: ENDPOINT_DEFAULTS.silenceMs, mishear: false, bargeIn: true, language: null };
+export const BOT_DEFAULTS: Readonly<BotSettings> = Object.freeze({ thinkMs: 800, silenceMs: ENDPOINT_DEFAULTS.silenceMs, mishear: false, bargeIn: true, language: null });
 
 /** Settings for the next turn only (a benchmark scripting 400, 800, 1600 ms, a scenario planting one mishear). */
 export type TurnOverride = Partial<Pick<BotSettings, 'thinkMs' | 'mishear'>>;
@@ -57,6 +57,7 @@ export type BotEvent =
   | { type: 'reply'; turn: number; text: string; language: string; replyId: string; audioSeconds: number; atMs: number }
   | { type: 'botAudio'; turn: number; index: number; samples: Int16Array; sampleRate: number; atMs: number }
   | { type: 'botAudioEnded'; turn: number; frames: number; interrupted: boolean; atMs: number }
+  /** `userSpeechAtMs`: when the user speech that barged in began (interruption recovery runs from it); null for a request. */
   | { type: 'interrupted'; turn: number; by: 'user' | 'request'; during: 'thinking' | 'speaking'; atMs: number; userSpeechAtMs: number | null };
 
 export type BotEventType = BotEvent['type'];
@@ -109,7 +110,6 @@ export class SandboxBot {
   private detector: EnergyEndpointer | null = null;
   private input: InputChunk[] = [];
   private utteranceStart: number | null = null;
-  private userSpeechAtMs: number | null = null;
   private lastLanguage: string | null = null;
   private turnCount = 0;
   private phase: BotState = 'listening';
@@ -207,7 +207,6 @@ export class SandboxBot {
     if (event.type === 'speechStart') {
       this.utteranceStart = event.atSample;
       const atMs = this.timeOfSample(event.atSample);
-      this.userSpeechAtMs = atMs;
       this.emit({ type: 'userSpeechStarted', turn: this.turnCount + 1, atSample: event.atSample, atMs });
       if (this.current.bargeIn) this.stop('user', atMs);
       return;
@@ -249,7 +248,7 @@ export class SandboxBot {
       return;
     }
     const index = playback.index++;
-    this.emit({ type: 'botAudio', turn: playback.turn, index, samples: playback.frames[index]!, sampleRate: this.outputRate, atMs: this.clock.now() });
+    this.emit({ type: 'botAudio', turn: playback.turn, index, samples: playback.frames[index]!.slice(), sampleRate: this.outputRate, atMs: this.clock.now() });
     if (this.playback !== playback) return;
     playback.timer = this.clock.setTimeout(() => this.nextFrame(playback), playback.startedAt + playback.index * this.frameMs - this.clock.now());
   }
