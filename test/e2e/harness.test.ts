@@ -58,7 +58,8 @@ describe('E2E harness', () => {
       return { unclonable, unknown, channel };
     });
     expect(outcome).toEqual({ unclonable: 'DataCloneError', unknown: 'UNKNOWN_OPERATION', channel: 'UNKNOWN_CHANNEL' });
-    expect(h.bridge.traffic.length).toBe(sentBefore);
+    // Neither call left the page (the app's own calls may go on meanwhile).
+    expect(h.bridge.traffic.slice(sentBefore).filter((frame) => /fs\.readAll|"callback"/.test(frame))).toEqual([]);
   });
 
   it('reports a CSP violation of the page (the check every E2E test runs)', async () => {
