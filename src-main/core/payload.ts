@@ -28,7 +28,15 @@ function validator(schema: JsonSchema): ValidateFunction {
 export function validateSchema(schema: JsonSchema, value: unknown): PayloadError[] {
   const v = validator(schema);
   if (v(value)) return [];
-  return closestOneOfBranch(v.errors ?? []).filter((e) => e.keyword !== 'if').map(describe);
+  const seen = new Set<string>();
+  // One finding per field and message (a node and its oneOf branch may both require the same key).
+  return closestOneOfBranch(v.errors ?? [])
+    .filter((e) => e.keyword !== 'if')
+    .map(describe)
+    .filter((f) => {
+      const key = `${f.severity}\u0000${f.path}\u0000${f.message}`;
+      return !seen.has(key) && !!seen.add(key);
+    });
 }
 
 /**
@@ -37,7 +45,9 @@ export function validateSchema(schema: JsonSchema, value: unknown): PayloadError
  * them; this is where such a field is reported, the same way in the form, the CLI and the sandboxes.
  */
 export function validateVendorPayload(schema: JsonSchema, value: unknown): PayloadError[] {
-  return [...validateSchema(schema, value), ...undocumentedFields(schema, value)];
+  // A json-string field may hold its wire form (a pasted payload, a CLI body): checked as the object it encodes.
+  const parsed = fromWire(schema, value);
+  return [...validateSchema(schema, parsed), ...undocumentedFields(schema, parsed)];
 }
 
 /** The findings that stop a send (without "send anyway") or make a sandbox refuse the request. */
@@ -60,9 +70,32 @@ const BRANCH_MISMATCH_WEIGHT = 100;
 const branchScore = (list: ErrorObject[]) => list.reduce((n, x) => n + (x.keyword === 'if' ? 0 : x.keyword === 'const' || x.keyword === 'not' ? BRANCH_MISMATCH_WEIGHT : 1), 0);
 
 /**
- * A failed oneOf without a discriminator reports every branch's errors plus "must match exactly one schema".
- * Keep only the branch that came closest (fewest errors): for a shape switch (NetEase's three request modes)
- * that is the mode the user is writing, so the errors read as that mode's field errors.
+ * The branch of a oneOf a value is written for. A branch may say so itself with `x-selects` (a schema the value
+ * matches when it is in that branch's shape: NetEase's `agent` present, a TTSType of "flow" …); branches without it
+ * are the fallback. Among the candidates, the one with the fewest (weighted) errors wins.
+ */
+function selectBranch(branches: JsonSchema[], value: unknown, errorsOf: (index: number) => ErrorObject[] | undefined): number {
+  const selecting = branches.map((b, i) => (b['x-selects'] ? i : -1)).filter((i) => i >= 0);
+  const selected = selecting.find((i) => validator(branches[i]!['x-selects'] as JsonSchema)(value));
+  if (selected !== undefined) return selected;
+  const fallback = branches.map((_, i) => i).filter((i) => !selecting.includes(i));
+  const candidates = fallback.length ? fallback : branches.map((_, i) => i);
+  let best = candidates[0]!;
+  let bestScore = Infinity;
+  for (const i of candidates) {
+    const score = branchScore(errorsOf(i) ?? []);
+    if (score < bestScore) {
+      best = i;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/**
+ * A failed oneOf without a discriminator reports every branch's errors plus "must match exactly one schema". Keep
+ * only the errors of the branch the value is written for (selectBranch): for a shape switch (NetEase's three
+ * request modes) that is the mode the user is writing, so the errors read as that mode's field errors.
  */
 function closestOneOfBranch(errors: ErrorObject[]): ErrorObject[] {
   let out = errors;
@@ -76,7 +109,9 @@ function closestOneOfBranch(errors: ErrorObject[]): ErrorObject[] {
       byBranch.set(branch, [...(byBranch.get(branch) ?? []), x]);
     }
     if (byBranch.size === 0) continue;
-    const best = [...byBranch.values()].sort((a, b) => branchScore(a) - branchScore(b))[0]!;
+    const branches = Array.isArray(e.schema) ? (e.schema as JsonSchema[]) : [];
+    const chosen = branches.length ? byBranch.get(String(selectBranch(branches, e.data, (i) => byBranch.get(String(i))))) : undefined;
+    const best = chosen ?? [...byBranch.values()].sort((a, b) => branchScore(a) - branchScore(b))[0]!;
     out = out.filter((x) => x !== e && (!x.schemaPath.startsWith(prefix) || best.includes(x)));
   }
   return out;
@@ -216,20 +251,17 @@ function effectiveShape(schema: JsonSchema, value: unknown): Shape {
   return shape;
 }
 
-/** The branch a value belongs to: the first that accepts it, else the one with the fewest (weighted) errors. */
+/** The branch a value belongs to: the one its shape selects, else the first that accepts it, else the closest. */
 function closestBranch(branches: JsonSchema[], value: unknown): JsonSchema {
-  let best = branches[0]!;
-  let bestScore = Infinity;
-  for (const b of branches) {
+  const results = branches.map((b) => {
     const v = validator(b);
-    if (v(value)) return b;
-    const score = branchScore(v.errors ?? []);
-    if (score < bestScore) {
-      best = b;
-      bestScore = score;
-    }
+    return v(value) ? [] : (v.errors ?? []);
+  });
+  if (!branches.some((b) => b['x-selects'])) {
+    const accepting = results.findIndex((r) => r.length === 0);
+    if (accepting >= 0) return branches[accepting]!;
   }
-  return best;
+  return branches[selectBranch(branches, value, (i) => results[i])]!;
 }
 
 /**
@@ -242,6 +274,28 @@ export function toWire(schema: JsonSchema, value: unknown): unknown {
   if (value && typeof value === 'object' && schema.properties) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = schema.properties[k] ? toWire(schema.properties[k]!, v) : v;
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Inverse of toWire: json-string fields (Tencent LLMConfig, TTSConfig, AvatarConfig) back to the objects the schema
+ * describes. `badJson` decides what a field that is not valid JSON becomes: by default it stays the string (and the
+ * schema reports its type); the Tencent sandbox answers InvalidParameter, the CLI a usage error.
+ */
+export function fromWire(schema: JsonSchema, value: unknown, badJson: (field: string) => unknown = () => undefined, path = ''): unknown {
+  if (schema['x-wire'] === 'json-string') {
+    if (typeof value !== 'string') return value; // an object already, or a type error the schema reports
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return badJson(path.replace(/^\//, '').replace(/\//g, '.')) ?? value;
+    }
+  }
+  if (value && typeof value === 'object' && !Array.isArray(value) && schema.properties) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = schema.properties[k] ? fromWire(schema.properties[k]!, v, badJson, `${path}/${k}`) : v;
     return out;
   }
   return value;

@@ -5,7 +5,7 @@ import { CliUsageError, type CliCommand, type CliIO } from '../types.ts';
 import { ACTIONS, API_VERSION, SCHEMAS, regionWarning, type TencentAction } from '../../core/vendors/tencent/schemas.ts';
 import { signTc3 } from '../../core/vendors/tencent/tc3.ts';
 import { genUserSig, DEFAULT_USERSIG_EXPIRE_S } from '../../core/vendors/tencent/usersig.ts';
-import { fromWire } from '../../core/vendors/tencent/wire.ts';
+import { fromWire } from '../../core/payload.ts';
 
 function env(io: CliIO, name: string): string {
   const value = io.env[name];

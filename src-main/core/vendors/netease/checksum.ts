@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-/** A CheckSum is accepted for this long after its CurTime (PROTOCOLS.md §2.2). */
+/** A CheckSum is accepted for this long after its CurTime (docs/vendors/netease.md#endpoints-and-auth). */
 export const CHECKSUM_VALIDITY_S = 300;
 
 /** CheckSum = sha1(AppSecret + Nonce + CurTime): plain concatenation, lowercase hex. */

@@ -267,7 +267,8 @@ export const dataSchema: JsonSchema = {
   ...documented('request-modes'),
   'x-switch': 'mode',
   // The modes exclude each other by shape: `agent` only in the agent mode, llm.enableAgent true only in agent +
-  // parameters. Fields the chosen mode does not document are warnings (payload.ts), not a reason to pick another mode.
+  // parameters (`x-selects` says which shape picks which mode; parameters is the fallback). Fields the chosen mode
+  // does not document are warnings (payload.ts), not a reason to pick another mode.
   oneOf: [
     {
       title: 'Parameters',
@@ -287,6 +288,7 @@ export const dataSchema: JsonSchema = {
       ...doc('Everything comes from a NetEase agent.', '全量配置均从网易云信智能体管理平台获取。'),
       type: 'object',
       required: ['agent'],
+      'x-selects': { required: ['agent'] },
       ...documented('request-modes'),
       properties: { agent: agentSchema },
     },
@@ -298,6 +300,7 @@ export const dataSchema: JsonSchema = {
       type: 'object',
       required: ['llm'],
       not: { required: ['agent'] },
+      'x-selects': { required: ['llm'], properties: { llm: { required: ['enableAgent'], properties: { enableAgent: { const: true } } } } },
       ...documented('request-modes'),
       properties: { asr: asrSchema, llm: llmSchema(true), tts: ttsSchema, pipeline: pipelineSchema },
     },

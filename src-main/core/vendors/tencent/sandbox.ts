@@ -8,11 +8,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { warningHeaders, type SandboxHost, type SandboxRequest, type SandboxResponse } from '../../sandbox/host.ts';
 import type { VendorErrorEntry } from '../../sandbox/faults.ts';
-import { blockingErrors, findingLine, validatePayload, warningsOf } from '../../payload.ts';
+import { blockingErrors, findingLine, fromWire, validatePayload, warningsOf } from '../../payload.ts';
 import { ACTIONS, API_VERSION, REGIONS, SCHEMAS, extraRules, type TencentAction } from './schemas.ts';
 import { MAX_CLOCK_SKEW_S, expectedSignature, parseAuthorization, sameHex, utcDate } from './tc3.ts';
 import { verifyUserSig } from './usersig.ts';
-import { fromWire } from './wire.ts';
 
 export const SANDBOX_CREDENTIALS = {
   SECRET_ID: 'AKIDsandbox-tencent-id-0001',
@@ -226,6 +225,10 @@ export class TencentSandbox {
     }
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ApiError('InvalidParameter', 'The request body must be a JSON object.');
     const schema = SCHEMAS[action];
+    // On the wire LLMConfig, TTSConfig and AvatarConfig are documented as JSON strings.
+    for (const [k, prop] of Object.entries(schema.properties ?? {}))
+      if (prop['x-wire'] === 'json-string' && k in raw && typeof (raw as Record<string, unknown>)[k] !== 'string')
+        throw new ApiError(invalidCode(k), `The value of the parameter \`${k}\` is invalid: expected a JSON string.`);
     const value = fromWire(schema, raw, (field) => {
       throw new ApiError(invalidCode(field), `The value of the parameter \`${field}\` is invalid: expected a JSON string.`);
     }) as Record<string, unknown>;

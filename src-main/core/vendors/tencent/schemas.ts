@@ -110,6 +110,7 @@ export const llmConfigSchema: JsonSchema = {
   oneOf: [
     {
       type: 'object',
+      'x-selects': { required: ['LLMType'], properties: { LLMType: { const: 'openai' } } },
       title: 'OpenAI-compatible',
       ...llm,
       required: ['LLMType', 'Model', 'APIKey', 'APIUrl'],
@@ -136,6 +137,7 @@ export const llmConfigSchema: JsonSchema = {
     },
     {
       type: 'object',
+      'x-selects': { required: ['LLMType'], properties: { LLMType: { const: 'dify' } } },
       title: 'Dify',
       ...llmOther,
       required: ['LLMType', 'APIKey', 'APIUrl'],
@@ -152,6 +154,7 @@ export const llmConfigSchema: JsonSchema = {
     },
     {
       type: 'object',
+      'x-selects': { required: ['LLMType'], properties: { LLMType: { const: 'coze' } } },
       title: 'Coze',
       ...llmOther,
       required: ['LLMType', 'APIKey', 'APIUrl', 'BotId'],
@@ -185,6 +188,7 @@ export const ttsConfigSchema: JsonSchema = {
   oneOf: [
     {
       type: 'object',
+      'x-selects': { required: ['TTSType'], properties: { TTSType: { const: 'flow' } } },
       title: 'TRTC built-in (flow)',
       ...flow,
       required: ['TTSType', 'VoiceId'],
@@ -206,6 +210,7 @@ export const ttsConfigSchema: JsonSchema = {
     },
     {
       type: 'object',
+      'x-selects': { required: ['TTSType'], properties: { TTSType: { const: 'tencent' } } },
       title: 'Tencent Cloud TTS',
       ...tts,
       required: ['TTSType', 'AppId', 'SecretId', 'SecretKey', 'VoiceType'],

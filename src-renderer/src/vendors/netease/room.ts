@@ -76,7 +76,7 @@ export class NeteaseRoom {
   async publish(source: SpeechSource): Promise<void> {
     if (!this.client || source.kind === 'none') return;
     const stream = this.sdk.createStream({ audio: true, video: false, uid: this.params.uid, client: this.client, ...(source.kind === 'track' ? { audioSource: source.track } : {}) });
-    // Recommended for AI conversations before init() (PROTOCOLS.md §2.5).
+    // Recommended for AI conversations before init() (docs/vendors/netease.md#room-and-captions).
     stream.setAudioProfile?.('music_standard');
     await stream.init?.();
     await this.client.publish(stream);
