@@ -59,10 +59,11 @@ export function warningsOf(findings: readonly PayloadError[]): PayloadError[] {
   return findings.filter((f) => f.severity === 'warning');
 }
 
-/** One line for a terminal or a log: the message, and for a warning why it does not stop the request. */
+/** One line for a terminal or a log: the message and where its rule comes from (inferred ones say so). */
 export function findingLine(f: PayloadError): string {
-  if (f.severity === 'error') return f.source ? `${f.message} [documented: ${f.source.ref}]` : f.message;
-  return f.source ? `${f.message} [inferred, not stated by the vendor: ${f.source.ref}]` : f.message;
+  if (!f.source) return f.message;
+  if (f.source.kind === 'inferred') return `${f.message} [inferred, not stated by the vendor: ${f.source.ref}]`;
+  return f.severity === 'error' ? `${f.message} [documented: ${f.source.ref}]` : `${f.message} [${f.source.ref}]`;
 }
 
 /** Failed `const` or `not` marks a branch written for another shape (Tencent TTSType, NetEase llm.enableAgent). */

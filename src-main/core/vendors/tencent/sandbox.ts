@@ -235,7 +235,7 @@ export class TencentSandbox {
     // Only documented constraints refuse the call; inferred ones and undocumented parameters are warnings.
     const findings = validatePayload({ schema, validate: (p) => extraRules(action, p) }, value);
     for (const w of warningsOf(findings)) {
-      warnings.push(w.message);
+      warnings.push(findingLine(w));
       this.host?.note('tencent', `${action}: ${findingLine(w)}`);
     }
     const first = blockingErrors(findings)[0];
