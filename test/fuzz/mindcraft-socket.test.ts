@@ -50,7 +50,7 @@ afterAll(async () => {
 async function run(frame: Frame): Promise<{ elapsed: number; kinds: string[]; errors: VendorError[]; contiguous: boolean; ended: boolean }> {
   next = frame;
   const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
-  const profile: Profile = { id: 'mc', name: 'mc', vendor: 'mindcraft', target: 'live', timeouts: TIMEOUTS, settings: { ...mindcraft.defaultSettings('live'), endpoint: url, authAckMs: 100 }, createdAt: '', updatedAt: '' };
+  const profile: Profile = { id: 'mc', name: 'mc', vendor: 'mindcraft', target: 'live', timeouts: TIMEOUTS, settings: { ...mindcraft.defaultSettings('live'), endpoint: url }, createdAt: '', updatedAt: '' };
   const op = mindcraft.operations[0]!;
   const started = performance.now();
   const { sessionId, done } = await manager.start({ vendor: mindcraft, operation: op, profile, payload: { ...op.example, asr_text: 'fuzz' }, sandboxUrl: undefined });
