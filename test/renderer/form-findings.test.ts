@@ -63,7 +63,7 @@ describe('errors and warnings, per vendor', () => {
   });
 
   it('NetEase: role may be empty (an option), a field the agent mode does not document is a warning on data', async () => {
-    builder(createSchema, { ...MODE_EXAMPLES.agent, data: { ...MODE_EXAMPLES.agent.data, asr: { asrVendor: 5 } } });
+    builder(createSchema, { ...MODE_EXAMPLES.agent, data: { ...(MODE_EXAMPLES.agent.data as Record<string, unknown>), asr: { asrVendor: 5 } } });
     await tick();
     expect(stray('warning')).toEqual(['/data/asr']);
     expect(counts()).toEqual(['', '1 warning']);
