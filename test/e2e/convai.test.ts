@@ -64,13 +64,15 @@ describe('Convai panel (E2E)', () => {
     await h.page.waitForSelector(entry);
     expect(await h.page.textContent(entry)).toContain('Input should be greater than or equal to 10');
     expect(await h.page.textContent(entry)).toContain('greater_than_equal');
-    await h.page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('422'), `${field('/audio_config/output/max_chunk_duration_ms')} .errors`);
+    await h.page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('422'), `${field('/audio_config/output/max_chunk_duration_ms')} .findings`);
+    // After "send anyway" the form still shows its own finding on that field, next to the vendor's.
+    expect(await h.page.textContent(`${field('/audio_config/output/max_chunk_duration_ms')} .findings`)).toContain('expected a number >= 10');
   });
 
   it('a recorded data-channel sequence plays in the log and the player', async () => {
     await h.page.fill(`${field('/audio_config/output/max_chunk_duration_ms')} input`, '95');
     await h.page.waitForSelector('[data-test="convai-chunk-hint"]');
-    expect(await h.page.textContent('[data-test="convai-chunk-hint"]')).toContain('rounds it up to 100 ms');
+    expect(await h.page.textContent('[data-test="convai-chunk-hint"]')).toContain('rounds it to the nearest 10 ms: 100 ms');
     await send();
     await h.page.waitForSelector('[data-test="convai-result-fields"] [data-field="room_url"]');
     await h.page.selectOption('[data-test="convai-sequence"]', 'greeting-data-only.json');
