@@ -126,6 +126,15 @@ describe('documented examples through the panel (E2E)', () => {
     expect(body).toMatch(/"TaskId": "[\w-]+"/);
     expect(body).toMatch(/"RequestId": "[0-9a-f-]{36}"/);
     await stopIfRunning();
+
+    // A documented range sent anyway: Tencent's answer (InvalidParameterValue naming the parameter) lands on the
+    // field, beside the form's own finding, which stays.
+    await paste({ ...TENCENT_DOC, AgentConfig: { ...TENCENT_DOC.AgentConfig, InterruptSpeechDuration: 100 } });
+    await page().locator('[data-test=send-anyway]').click();
+    const duration = page().locator('.field[data-path="/AgentConfig/InterruptSpeechDuration"] > .findings');
+    await expect.poll(() => duration.innerText(), { timeout: 15_000 }).toContain('InvalidParameterValue');
+    expect(await duration.innerText()).toContain('/AgentConfig/InterruptSpeechDuration: expected a number >= 300');
+    expect(await page().locator('[data-test=vendor-error]').innerText()).toContain('InvalidParameterValue');
   });
 
   it('screenshots: a documented error and inferred warnings, English and Chinese, 1440x900 and 1024x640', async () => {

@@ -150,3 +150,14 @@ describe('NetEase create schema', () => {
     expect(validateSchema(netease.settingsSchema, { ...netease.defaultSettings('sandbox'), variant: 'x' }).map((e) => e.path)).toEqual(['/variant']);
   });
 });
+
+describe('NetEase errors point at their field', () => {
+  it('a message that starts with a JSON pointer or the doc\'s dotted name marks that field', async () => {
+    const { errorField, parseTaskResponse } = await import('../../../src-main/core/vendors/netease/client.ts');
+    expect(errorField('/data/tts/speed: expected a number <= 2')).toBe('/data/tts/speed');
+    expect(errorField('pipeline.interruptWords: required when interruptMode is 4 (custom interrupt words)')).toBe('/data/pipeline/interruptWords');
+    expect(errorField('CheckSum mismatch: expected sha1(…)')).toBeUndefined();
+    const parsed = parseTaskResponse({ status: 200, bodyText: '', json: { code: 601, errmsg: '/data/tts/volume: expected a number <= 2', requestId: 'r' } }, 'server', 'room');
+    expect(parsed).toMatchObject({ ok: false, error: { code: '601', field: '/data/tts/volume', requestId: 'r' } });
+  });
+});

@@ -100,7 +100,8 @@ export function parseTaskResponse(ex: Pick<HttpExchange, 'status' | 'json' | 'bo
   }
   if (code !== 200) {
     const message = [b.errmsg, b.message, b.desc, b.msg].find((m) => typeof m === 'string' && m !== '') as string | undefined;
-    return { ok: false, response: body, error: { code: String(code), httpStatus: ex.status, requestId, message: message ?? describeCode(code), details: body } };
+    const field = message ? errorField(message) : undefined;
+    return { ok: false, response: body, error: { code: String(code), httpStatus: ex.status, requestId, message: message ?? describeCode(code), details: body, ...(field ? { field } : {}) } };
   }
   const result = b.result && typeof b.result === 'object' ? (b.result as Record<string, unknown>) : {};
   return {
@@ -115,6 +116,18 @@ export function parseTaskResponse(ex: Pick<HttpExchange, 'status' | 'json' | 'bo
       response: body,
     },
   };
+}
+
+/**
+ * The field an error message starts with, so the form can mark it: a JSON pointer (`/data/tts/speed: …`) or the
+ * doc's dotted names (`pipeline.interruptWords: …`). The doc does not define a field in its errors; messages that
+ * name none point nowhere.
+ */
+export function errorField(message: string): string | undefined {
+  const pointer = /^(\/[\w~./-]+):\s/.exec(message)?.[1];
+  if (pointer) return pointer;
+  const dotted = /^((?:asr|llm|tts|pipeline|agent)(?:\.\w+)+):\s/.exec(message)?.[1];
+  return dotted ? `/data/${dotted.replace(/\./g, '/')}` : undefined;
 }
 
 /** The doc's code table (docs/vendors/netease.md#error-codes), used when a body carries a code but no message. 414 is from Yunxin's IM server-API overview. */
