@@ -149,18 +149,18 @@ describe('NetEase panel end to end (Chromium, real core, sandbox)', () => {
     expect(tasks.join('\n')).toContain('e2e-room-agent-params');
   });
 
-  it('a wrong AppSecret shows code 414 from the CheckSum check', async () => {
+  it('a wrong AppSecret shows code 402 (failed authentication) from the CheckSum check', async () => {
     await page().evaluate((id) => window.parley.invoke('secrets.set', { profileId: id, name: 'APP_SECRET', value: 'definitely-wrong-secret' }), profileId);
     await chooseMode(1);
-    await setText('/cname', 'e2e-room-414');
+    await setText('/cname', 'e2e-room-402');
     await setText('/data/agent/agentId', 'a1');
     await setText('/data/agent/userId', 'u1');
     await send();
     const error = await waitForFailure();
-    expect(error).toContain('414');
+    expect(error).toContain('402');
     expect(error).toContain('CheckSum mismatch');
     await extrasTab().click();
-    await expect.poll(() => page().locator('[data-test=netease-code]').innerText()).toBe('414');
+    await expect.poll(() => page().locator('[data-test=netease-code]').innerText()).toBe('402');
     await expect.poll(() => page().locator('[data-test=netease-result]').innerText()).toContain('CheckSum mismatch');
     await page().evaluate((id) => window.parley.invoke('secrets.set', { profileId: id, name: 'APP_SECRET', value: 'sandbox-netease-secret-0001' }), profileId);
   });

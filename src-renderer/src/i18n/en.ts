@@ -87,7 +87,7 @@ export default {
     invalidBeforeSend: '{n} field error | {n} field errors',
   },
   form: {
-    roundedUp: '→ the vendor uses {n} (rounded up to 10)',
+    roundedNearest: '→ the vendor uses {n} (rounded to the nearest 10)',
     required: 'required',
     unset: 'not set',
     unsetOption: '— not set —',
@@ -104,6 +104,9 @@ export default {
     useSecret: 'secret…',
     requiredOnly: 'Required only',
     errorCount: '{n} error | {n} errors',
+    warningCount: '{n} warning | {n} warnings',
+    warningHint: 'Warnings never stop a send: they mark constraints Parley only inferred and fields the vendor does not document.',
+    tag: { documented: 'documented', inferred: 'inferred · sent anyway', note: 'note · sent anyway', undocumented: 'not documented · sent as is' },
     valid: 'Valid',
     badJson: 'Invalid JSON (the form keeps the last valid value)',
     mode: { form: 'Form', split: 'Split', json: 'JSON' },

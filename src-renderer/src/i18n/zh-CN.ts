@@ -89,7 +89,7 @@ const zhCN: typeof en = {
     invalidBeforeSend: '{n} 个字段错误',
   },
   form: {
-    roundedUp: '→ 供应商实际使用 {n}（向上取整到 10）',
+    roundedNearest: '→ 供应商实际使用 {n}（四舍五入到 10）',
     required: '必填',
     unset: '未设置',
     unsetOption: '— 未设置 —',
@@ -106,6 +106,9 @@ const zhCN: typeof en = {
     useSecret: '凭据…',
     requiredOnly: '仅必填',
     errorCount: '{n} 个错误',
+    warningCount: '{n} 个警告',
+    warningHint: '警告不会阻止发送：它们标出 Parley 推断的约束以及厂商文档未列出的字段。',
+    tag: { documented: '文档规定', inferred: '推断 · 仍会发送', note: '提示 · 仍会发送', undocumented: '文档未列出 · 原样发送' },
     valid: '有效',
     badJson: 'JSON 无效（表单保留上一次有效的值）',
     mode: { form: '表单', split: '分栏', json: 'JSON' },

@@ -127,7 +127,7 @@ export function nertcDriver(load: () => Promise<NertcLike> = loadNertc): DriverF
           local = null;
         }
         const stream = j.sdk.createStream({ audio: true, video: false, uid, client: j.client, audioSource: track });
-        // Recommended for AI conversations before init() (PROTOCOLS.md §2.5).
+        // Recommended for AI conversations before init() (docs/vendors/netease.md#room-and-captions).
         stream.setAudioProfile?.('music_standard');
         await stream.init?.();
         await j.client.publish(stream);
