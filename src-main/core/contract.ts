@@ -94,7 +94,7 @@ export interface VendorView {
   credentials: CredentialField[];
   settingsSchema: JsonSchema;
   /** Settings a new profile starts with, per target (shown in the profile dialog). */
-  defaultSettings: Record<'sandbox' | 'live', Record<string, unknown>>;
+  defaultSettings?: Record<'sandbox' | 'live', Record<string, unknown>>;
   operations: {
     id: string;
     title: Localized;
@@ -105,7 +105,7 @@ export interface VendorView {
     actions?: { id: string; title: Localized; schema?: JsonSchema }[];
     inspectable: boolean;
     /** Stopping its session ends the vendor task it started (unless the stop says otherwise). */
-    closesTask: boolean;
+    closesTask?: boolean;
   }[];
   hasRoom: boolean;
 }

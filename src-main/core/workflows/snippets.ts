@@ -74,7 +74,8 @@ export function buildSnippets(inspection: RequestInspection, credentials: Snippe
 
   const headers: [string, Value][] = Object.entries(inspection.headers).map(([k, v]) => {
     const parts = split(v);
-    const whole = parts.length === 1 && 'env' in parts[0]!;
+    // The credential itself, or the credential after an auth scheme ("Bearer <key>"): a variable, nothing to compute.
+    const whole = (parts.length === 1 && 'env' in parts[0]!) || (parts.length === 2 && 'text' in parts[0]! && /^(Bearer|Token|Basic) $/i.test(parts[0].text) && 'env' in parts[1]!);
     const leftover = parts.some((p) => 'text' in p && p.text.includes(MASK_CHAR));
     if ((isCredentialKey(k) && !whole) || leftover) {
       computed.push(k);
@@ -96,7 +97,7 @@ export function buildSnippets(inspection: RequestInspection, credentials: Snippe
   if (inspection.method === 'WEBSOCKET') {
     const url = split(inspection.url).map((p) => ('env' in p ? use(p.env) : p));
     const messages = (inspection.messages ?? []).map(content);
-    return { curl: null, node: nodeSocket(url, messages, variables), python: pythonSocket(url, messages, variables), transport: 'websocket', variables, computed };
+    return { curl: null, node: nodeSocket(url, headers, messages, variables), python: pythonSocket(url, headers, messages, variables), transport: 'websocket', variables, computed };
   }
 
   const body = content(inspection.body);
@@ -108,13 +109,14 @@ export function buildSnippets(inspection: RequestInspection, credentials: Snippe
   return { curl: curl(inspection, headers, body, variables, header), node: node(inspection, headers, body, variables, header), python: python(inspection, headers, body, variables, header), transport: 'http', variables, computed };
 }
 
-function nodeSocket(url: Value, messages: Value[], vars: string[]): string {
+function nodeSocket(url: Value, headers: [string, Value][], messages: Value[], vars: string[]): string {
+  const options = headers.length ? `, { headers: { ${headers.map(([k, v]) => `${JSON.stringify(k)}: ${jsString(v)}`).join(', ')} } }` : '';
   return [
     `// npm install ws. Set ${vars.length ? vars.join(', ') : 'nothing'} in your environment first.`,
     `// Sends the session's first messages, then prints what the server sends until it closes the socket.`,
     `import WebSocket from 'ws';`,
     ``,
-    `const socket = new WebSocket(${jsString(url)});`,
+    `const socket = new WebSocket(${jsString(url)}${options});`,
     `const messages = [`,
     ...messages.map((m) => `  ${jsString(m)},`),
     `];`,
@@ -125,9 +127,11 @@ function nodeSocket(url: Value, messages: Value[], vars: string[]): string {
   ].join('\n') + '\n';
 }
 
-function pythonSocket(url: Value, messages: Value[], vars: string[]): string {
+function pythonSocket(url: Value, headers: [string, Value][], messages: Value[], vars: string[]): string {
+  // websockets 14+ names it additional_headers (extra_headers before).
+  const extra = headers.length ? `, additional_headers={${headers.map(([k, v]) => `${JSON.stringify(k)}: ${pyString(v)}`).join(', ')}}` : '';
   return [
-    `# pip install websockets. Set ${vars.length ? vars.join(', ') : 'nothing'} in your environment first.`,
+    `# pip install "websockets>=14". Set ${vars.length ? vars.join(', ') : 'nothing'} in your environment first.`,
     `# Sends the session's first messages, then prints what the server sends until it closes the socket.`,
     'import asyncio',
     'import os',
@@ -136,7 +140,7 @@ function pythonSocket(url: Value, messages: Value[], vars: string[]): string {
     '',
     '',
     'async def main():',
-    `    async with websockets.connect(${pyString(url)}) as socket:`,
+    `    async with websockets.connect(${pyString(url)}${extra}) as socket:`,
     ...messages.map((m) => `        await socket.send(${pyString(m)})`),
     '        async for message in socket:',
     '            print(message if isinstance(message, str) else f"<{len(message)} bytes>")',

@@ -99,7 +99,7 @@ describe('copy as code', () => {
     const inspection: RequestInspection = {
       method: 'WEBSOCKET',
       url: 'wss://api.mindcraft.com.cn/socket-v1/?x=1',
-      headers: {},
+      headers: { Authorization: `Bearer ${mask(KEY)}` },
       body: '{}',
       steps: [],
       warnings: [],
@@ -115,7 +115,9 @@ describe('copy as code', () => {
     }
     expect(s.node).toContain("import WebSocket from 'ws';");
     expect(s.node).toContain('${process.env.PARLEY_MINDCRAFT_API_KEY}');
-    expect(s.python).toContain('websockets.connect("wss://api.mindcraft.com.cn/socket-v1/?x=1")');
+    expect(s.python).toContain('websockets.connect("wss://api.mindcraft.com.cn/socket-v1/?x=1", additional_headers={"Authorization": "Bearer " + os.environ["PARLEY_MINDCRAFT_API_KEY"]})');
+    expect(s.node).toContain('{ headers: { "Authorization": `Bearer ${process.env.PARLEY_MINDCRAFT_API_KEY}` } }');
+    expect(s.computed).toEqual([]);
     expect(s.python).toContain('os.environ["PARLEY_MINDCRAFT_API_KEY"]');
     const dir = mkdtempSync(join(tmpdir(), 'parley-snip-'));
     writeFileSync(join(dir, 'a.mjs'), s.node);

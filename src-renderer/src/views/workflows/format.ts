@@ -44,10 +44,13 @@ export function base64ToBlobUrl(base64: string, mime: string): string {
   return URL.createObjectURL(new Blob([bytes], { type: mime }));
 }
 
-/** An error for the user: a refusal of the operation table (an empty folder field …) in words, anything else as is. */
+/**
+ * A failed call's message for the user: window.parley rejects with a plain {name, code, message} object
+ * (contextBridge), not an Error; a refusal of the operation table (an empty folder field …) is put in words.
+ */
 export function errorText(err: unknown): string {
-  // The preload rejects with a plain {code, message} object (Electron drops an Error's own fields), the bridge with an Error.
-  const message = typeof (err as { message?: unknown } | null)?.message === 'string' ? (err as { message: string }).message : String(err);
+  const given = err && typeof err === 'object' ? (err as { message?: unknown }).message : undefined;
+  const message = typeof given === 'string' ? given : String(err);
   return (err as { code?: string } | null)?.code === 'BAD_ARGUMENTS' ? contractErrorInWords(message, String(i18n.global.locale.value)) : message;
 }
 
