@@ -15,6 +15,14 @@ describe('journey: QA & support flows, twice (E2E)', () => {
   const page = (): Page => h.page;
   const cases = mkdtempSync(join(tmpdir(), 'parley-journey-cases-'));
 
+  /** Run the comparison set up on screen and wait for this run's result (not the one shown before) to be done. */
+  async function runComparison(): Promise<void> {
+    const before = await page().evaluate(() => document.querySelector('[data-test="compare-results"] .row strong')?.textContent ?? '');
+    await page().locator('[data-test="compare-run"]').click();
+    await expect.poll(() => page().evaluate(() => document.querySelector('[data-test="compare-results"] .row strong')?.textContent ?? ''), { timeout: 20_000 }).not.toBe(before);
+    await page().locator('[data-test="compare-state"]').getByText(/^done/).waitFor({ timeout: 60_000 });
+  }
+
   beforeAll(async () => {
     h = await startHarness({ viewport: { width: 1440, height: 900 } });
     await page().waitForSelector('[data-test="profile-item"]');
@@ -33,8 +41,7 @@ describe('journey: QA & support flows, twice (E2E)', () => {
     await expect.poll(() => page().locator('[data-test="compare-wav-path"]').textContent()).toBe(wav);
     await page().locator('[data-test="compare-repeat"]').fill('1');
     for (let round = 0; round < 2; round++) {
-      await page().locator('[data-test="compare-run"]').click();
-      await page().locator('[data-test="compare-state"]').getByText(/^done/).waitFor({ timeout: 60_000 });
+      await runComparison();
       for (let entry = 0; entry < 4; entry++) expect(await page().locator(`[data-test="compare-ok-${entry}"]`).textContent()).toBe('1 / 1');
       expect(await page().locator('[data-test="compare-failed"]').count()).toBe(0);
     }
@@ -51,8 +58,7 @@ describe('journey: QA & support flows, twice (E2E)', () => {
     await h.core.handlers['sandbox.fault']({ vendor: 'tencent', fault: { kind: 'status', status: 500 } });
     try {
       for (let round = 0; round < 2; round++) {
-        await page().locator('[data-test="compare-run"]').click();
-        await page().locator('[data-test="compare-state"]').getByText(/^done/).waitFor({ timeout: 60_000 });
+        await runComparison();
         await expect.poll(() => page().locator('[data-test="compare-failed"]').textContent()).toBe('1 failed');
         expect(await page().locator('[data-test="compare-ok-3"]').textContent()).toBe('0 / 1');
         expect(await page().locator('[data-test="compare-failures-3"]').textContent()).toMatch(/#1 · .*500/);

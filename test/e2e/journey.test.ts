@@ -337,16 +337,15 @@ describe('journey: the everyday flows work the second time too (E2E)', () => {
     await noErrorBanner();
   });
 
-  it('a Tencent InvalidParameter.RoomId error (send anyway) is marked on the RoomId field', async () => {
+  it('a Tencent InvalidParameter.UserSig error is marked on that field, like a Convai 422', async () => {
     await selectProfile('tencent');
     await page().locator('[data-test="operation"]').selectOption('StartAIConversation');
     for (let round = 0; round < 2; round++) {
-      await setField('/RoomId', 'x');
-      await setField('/RoomId', '');
-      await page().locator('[data-test="send-anyway"]').click();
+      await setField('/AgentConfig/UserSig', `not-a-usersig-${round}`);
+      await page().locator('[data-test="send"]').click();
       await page().locator('[data-test="result-status"].failed').waitFor();
-      await expect.poll(() => page().locator('[data-test="error-code"]').textContent()).toBe('InvalidParameter.RoomId');
-      await expect.poll(() => page().locator('.field[data-path="/RoomId"] .errors').textContent()).toContain('InvalidParameter.RoomId');
+      await expect.poll(() => page().locator('[data-test="error-code"]').textContent()).toBe('InvalidParameter.UserSig');
+      await expect.poll(() => page().locator('.field[data-path="/AgentConfig/UserSig"]').first().textContent()).toContain('InvalidParameter.UserSig: UserSig is expired or wrong');
       await page().locator('[data-test="error-fix"]').waitFor();
     }
   });

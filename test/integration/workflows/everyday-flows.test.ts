@@ -125,10 +125,11 @@ describe('everyday flows, twice (core + sandboxes)', () => {
   });
 
   it('a Tencent InvalidParameter.<Field> error points at that field, like a Convai 422', async () => {
-    const { sessionId } = await core.handlers['session.start']({ profileId: byVendor('tencent').id, operation: 'StartAIConversation', payload: await tencentStart({ RoomId: '' }), sendAnyway: true });
+    const payload = await tencentStart({ SessionId: '' });
+    const { sessionId } = await core.handlers['session.start']({ profileId: byVendor('tencent').id, operation: 'StartAIConversation', payload: { ...payload, AgentConfig: { ...(payload.AgentConfig as object), UserSig: 'not-a-usersig' } } });
     await until('session end', () => kinds(sessionId!), (k) => k.includes('session.end'));
     const end = events(sessionId!).find((e) => e.kind === 'session.end')!.data as { error: { code: string; field?: string } };
-    expect(end.error).toMatchObject({ code: 'InvalidParameter.RoomId', field: '/RoomId' });
+    expect(end.error).toMatchObject({ code: 'InvalidParameter.UserSig', field: '/AgentConfig/UserSig' });
   });
 
   it('"run again" on a console voice session replays the speech it uploaded; on a session without a turn it says why not', async () => {
