@@ -14,6 +14,7 @@ import { VENDORS, vendorById } from './vendors/registry.ts';
 import type { OperationDescriptor, VendorDescriptor } from './vendors/types.ts';
 import { resolveSecretRefs } from './secrets/references.ts';
 import { createWorkflowHandlers } from './workflows/handlers.ts';
+import { HistoryIndex } from './history/client.ts';
 
 export interface CoreOptions {
   dataDir: string;
@@ -29,10 +30,14 @@ export interface CoreOptions {
 export interface Core {
   handlers: Handlers;
   sessions: SessionManager;
+  history: HistoryIndex;
   profiles: ProfileStore;
   sandbox(): Promise<SandboxHost>;
   close(): Promise<void>;
 }
+
+/** Sessions session.list returns, newest first (the sidebar shows a few; history.query searches them all). */
+export const SESSION_LIST_LIMIT = 1000;
 
 const MIME: Record<string, string> = { '.mp3': 'audio/mpeg', '.wav': 'audio/wav', '.pcm': 'application/octet-stream', '.json': 'application/json' };
 
@@ -41,6 +46,7 @@ export function createCore(options: CoreOptions): Core {
   const directory = new SessionDirectory(join(options.dataDir, 'sessions'));
   const secrets = options.secrets;
   const sessions = new SessionManager(directory, (profile, name) => secrets.get(profile.id, name).then((v) => v ?? undefined));
+  const history = new HistoryIndex({ dataDir: options.dataDir, sessions });
   const sessionPayloads = new Map<string, { profile: Profile; vendor: VendorDescriptor; payload: Record<string, unknown>; result: unknown }>();
 
   let host: Promise<SandboxHost> | null = null;
@@ -107,6 +113,7 @@ export function createCore(options: CoreOptions): Core {
       profiles,
       secrets,
       sessions,
+      history,
       sandboxUrlFor,
       app: { name: 'Parley', version: options.version ?? '0.0.0' },
       inspect: (args) => handlers['payload.inspect'](args),
@@ -185,7 +192,8 @@ export function createCore(options: CoreOptions): Core {
       const o = await sessions.stop(sessionId);
       return o && { ok: o.ok, summary: o.summary };
     },
-    'session.list': async () => sessions.list(),
+    // From the history index (reading every summary file would block the main process at 100,000 sessions).
+    'session.list': async () => history.recent(SESSION_LIST_LIMIT),
     'session.events': async ({ sessionId, from, limit }) => sessions.events(sessionId, from, limit),
     'session.record': async ({ sessionId, events }) => ({ seq: sessions.record(sessionId, events) }),
     'session.readFile': async ({ sessionId, name }) => {
@@ -226,10 +234,12 @@ export function createCore(options: CoreOptions): Core {
   return {
     handlers,
     sessions,
+    history,
     profiles,
     sandbox,
     async close() {
       await sessions.stopAll();
+      await history.close();
       if (host) await (await host).close();
     },
   };

@@ -1,7 +1,6 @@
 /** The contract handlers of the QA and support workflows, over the core's stores and session engine. */
 import { join } from 'node:path';
 import type { Handlers } from '../contract.ts';
-import type { SessionSummary } from '../events.ts';
 import type { ProfileStore } from '../profiles/store.ts';
 import type { Profile } from '../profiles/types.ts';
 import type { SecretStore } from '../secrets/store.ts';
@@ -13,7 +12,8 @@ import { deleteCase, duplicateCase, listCases, readCase, renameCase, resolveCase
 import { ComparisonStore, defaultCompareOperation, newResult, runComparison, runsCsv, summaryCsv, type ComparePlan, type CompareResult } from './compare.ts';
 import { buildBundle, readBundle, rerunRequest, writeBundle } from './bundle.ts';
 import { checkExpectations } from './expectations.ts';
-import { queryHistory, sessionDetail } from './history.ts';
+import type { HistoryIndex } from '../history/client.ts';
+import type { HistoryEntry } from '../history/types.ts';
 import { resolveInput } from './input.ts';
 import { sessionFigures } from './metrics.ts';
 import { PinStore } from './pins.ts';
@@ -32,6 +32,7 @@ export type WorkflowOp =
   | 'history.query'
   | 'history.detail'
   | 'history.rerun'
+  | 'history.indexStatus'
   | 'compare.start'
   | 'compare.get'
   | 'compare.list'
@@ -48,6 +49,7 @@ export interface WorkflowDeps {
   profiles: ProfileStore;
   secrets: SecretStore;
   sessions: SessionManager;
+  history: HistoryIndex;
   sandboxUrlFor(profile: Profile): Promise<string | undefined>;
   app: { name: string; version: string };
   inspect(args: { profileId: string; operation: string; payload: Record<string, unknown> }): Promise<RequestInspection>;
@@ -99,8 +101,12 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
       }
     },
 
-    'history.query': async ({ query }) => queryHistory(deps.sessions.list() as (SessionSummary & Record<string, unknown>)[], deps.profiles.list(), query ?? {}),
-    'history.detail': async ({ sessionId }) => sessionDetail(deps.sessions.directory, sessionId, deps.profiles.list()),
+    'history.query': async ({ query }) => withProfileNames(await deps.history.query(query ?? {}), deps.profiles.list()),
+    'history.detail': async ({ sessionId }) => {
+      const detail = await deps.history.detail(sessionId);
+      return { ...detail, entry: withProfileNames([detail.entry], deps.profiles.list())[0]! };
+    },
+    'history.indexStatus': async () => deps.history.status(),
     'history.rerun': async ({ sessionId, profileId }) => {
       const s = deps.sessions.directory.readSummary(sessionId);
       if (!s) throw new Error(`session ${sessionId} does not exist`);
@@ -170,4 +176,10 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
     'pins.get': async ({ sessionId }) => pins.get(sessionId),
     'pins.set': async ({ sessionId, seqs }) => pins.set(sessionId, seqs),
   };
+}
+
+/** Profiles can be renamed: an entry shows its profile's current name, else the name it was recorded with. */
+export function withProfileNames(entries: HistoryEntry[], profiles: Profile[]): HistoryEntry[] {
+  const names = new Map(profiles.map((p) => [p.id, p.name]));
+  return entries.map((e) => ({ ...e, profileName: (e.profileId && names.get(e.profileId)) || e.profileName }));
 }

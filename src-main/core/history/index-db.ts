@@ -1,0 +1,405 @@
+/**
+ * The history index: an SQLite file (`history.sqlite` in the data folder, WAL mode) with one row per session, its
+ * searchable text in two full-text tables (trigram, and Chinese characters / pairs), and its error codes.
+ *
+ * It is derived data: the session records (sessions/<id>.json + <id>.ndjson) are the truth, and an index that is
+ * missing, not a database, damaged or of an older schema is set aside and built again from them. This class is
+ * synchronous (node:sqlite): the app runs it in a worker thread, the CLI and the benchmarks directly.
+ */
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import type { SessionSummary } from '../events.ts';
+import type { TurnInput } from '../workflows/turn.ts';
+import { cjkTokens, parseSeqRanges, type EventLines, type SessionDocument } from './document.ts';
+import { buildQuery, holdsAll, holdsAny, parseTerms, type Terms } from './query.ts';
+import { DEFAULT_LIMIT, FIGURE_NAMES, MAX_MATCH_SEQS, type FigureValues, type HistoryEntry, type HistoryQuery } from './types.ts';
+
+/** Bump when the tables or what is indexed change: an index of another version is rebuilt from the records. */
+export const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE sessions (
+  n INTEGER PRIMARY KEY,            -- start time in ms (made unique): newest first is key order
+  id TEXT NOT NULL UNIQUE,
+  vendor TEXT NOT NULL,
+  operation TEXT NOT NULL,
+  profile_id TEXT,
+  profile_name TEXT,
+  target TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  ended_at TEXT,
+  duration_ms REAL,
+  state TEXT NOT NULL,
+  outcome TEXT,
+  event_count INTEGER NOT NULL,
+  input TEXT,
+  setup_ms REAL, first_server_event_ms REAL, first_audio_ms REAL, turn_latency_ms REAL, bot_audio_s REAL
+);
+CREATE INDEX sessions_vendor ON sessions (vendor, n);
+CREATE INDEX sessions_state ON sessions (state, n);
+CREATE INDEX sessions_turn_latency ON sessions (turn_latency_ms);
+-- The searchable text (header lines, then event lines) and, per event line, its seq numbers.
+CREATE TABLE docs (n INTEGER PRIMARY KEY, text TEXT NOT NULL, header_lines INTEGER NOT NULL, seqs TEXT NOT NULL);
+CREATE TABLE errors (session INTEGER NOT NULL, code TEXT NOT NULL, tail TEXT NOT NULL);
+CREATE INDEX errors_session ON errors (session);
+CREATE INDEX errors_code ON errors (code);
+CREATE INDEX errors_tail ON errors (tail);
+CREATE VIRTUAL TABLE fts USING fts5 (text, content='', contentless_delete=1, tokenize='trigram');
+CREATE VIRTUAL TABLE fts_cjk USING fts5 (text, content='', contentless_delete=1, detail='none');
+`;
+
+export type RebuildReason = 'missing' | 'corrupt' | 'old-schema';
+
+/** SQLITE_CORRUPT / SQLITE_NOTADB (primary codes of node:sqlite's errcode). */
+export function isCorruption(err: unknown): boolean {
+  const code = (err as { errcode?: unknown }).errcode;
+  return typeof code === 'number' && ((code & 0xff) === 11 || (code & 0xff) === 26);
+}
+
+/** A live session's text, searched in memory until it ends and its record is indexed. */
+export interface LiveText {
+  n: number;
+  header: string;
+  lines: EventLines;
+}
+
+type Row = Record<string, string | number | null>;
+
+export class HistoryIndexDb {
+  readonly file: string;
+  /** Why this open started from an empty index (the catch-up then indexes every record). */
+  readonly rebuilt: RebuildReason | undefined;
+  private db: DatabaseSync;
+  private statements = new Map<string, StatementSync>();
+
+  private constructor(file: string, db: DatabaseSync, rebuilt: RebuildReason | undefined) {
+    this.file = file;
+    this.db = db;
+    this.rebuilt = rebuilt;
+  }
+
+  /**
+   * Open the index, creating it when missing. One that is not a database, fails its check or has another schema
+   * version is set aside (`<file>.corrupt`, kept for a bug report; an old schema is simply deleted) and recreated.
+   */
+  static open(file: string): HistoryIndexDb {
+    let rebuilt: RebuildReason | undefined = existsSync(file) ? undefined : 'missing';
+    if (!rebuilt) {
+      const verdict = check(file);
+      if (verdict) {
+        setAside(file, verdict);
+        rebuilt = verdict;
+      }
+    }
+    const db = connect(file);
+    if (rebuilt) {
+      db.exec(SCHEMA);
+      db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    }
+    return new HistoryIndexDb(file, db, rebuilt);
+  }
+
+  /** After a corruption error at run time: set the file aside and start an empty index. */
+  reset(): HistoryIndexDb {
+    this.close();
+    setAside(this.file, 'corrupt');
+    return HistoryIndexDb.open(this.file);
+  }
+
+  close(): void {
+    this.statements.clear();
+    if (this.db.isOpen) this.db.close();
+  }
+
+  private stmt(sql: string): StatementSync {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      if (this.statements.size > 200) this.statements.clear();
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  transaction<T>(fn: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const out = fn();
+      this.db.exec('COMMIT');
+      return out;
+    } catch (err) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  /** Every indexed session id with its state and whether its text is indexed. */
+  indexed(): Map<string, { state: string; hasDoc: boolean }> {
+    const out = new Map<string, { state: string; hasDoc: boolean }>();
+    for (const r of this.stmt('SELECT s.id, s.state, d.n IS NOT NULL AS has_doc FROM sessions s LEFT JOIN docs d ON d.n = s.n').all() as Row[]) out.set(String(r.id), { state: String(r.state), hasDoc: !!r.has_doc });
+    return out;
+  }
+
+  count(): number {
+    return Number((this.stmt('SELECT count(*) AS c FROM sessions').get() as Row).c);
+  }
+
+  bytes(): number {
+    let total = 0;
+    for (const f of [this.file, `${this.file}-wal`]) total += existsSync(f) ? statSync(f).size : 0;
+    return total;
+  }
+
+  /** Fold the write-ahead log into the file (after a large build), so `bytes()` is the index's own size. */
+  checkpoint(): void {
+    this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  }
+
+  keyOf(id: string): number | undefined {
+    const r = this.stmt('SELECT n FROM sessions WHERE id = ?').get(id) as Row | undefined;
+    return r ? Number(r.n) : undefined;
+  }
+
+  /** The key of a session: its start time in ms, moved on by 1 ms while another session holds it. */
+  private claimKey(id: string, startedAt: string): number {
+    const existing = this.keyOf(id);
+    if (existing !== undefined) return existing;
+    let n = Date.parse(startedAt);
+    if (!Number.isFinite(n)) n = 0;
+    while (this.stmt('SELECT 1 FROM sessions WHERE n = ?').get(n)) n++;
+    return n;
+  }
+
+  private writeRow(n: number, s: SessionSummary & Record<string, unknown>, profileName: string | null, figures: FigureValues): void {
+    const input = s.input && typeof s.input === 'object' ? JSON.stringify(s.input) : null;
+    this.stmt(
+      `INSERT INTO sessions (n, id, vendor, operation, profile_id, profile_name, target, started_at, ended_at, duration_ms, state, outcome, event_count, input, ${FIGURE_NAMES.join(', ')})
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (n) DO UPDATE SET vendor = excluded.vendor, operation = excluded.operation, profile_id = excluded.profile_id, profile_name = excluded.profile_name,
+         target = excluded.target, started_at = excluded.started_at, ended_at = excluded.ended_at, duration_ms = excluded.duration_ms, state = excluded.state,
+         outcome = excluded.outcome, event_count = excluded.event_count, input = excluded.input,
+         ${FIGURE_NAMES.map((f) => `${f} = excluded.${f}`).join(', ')}`,
+    ).run(
+      n,
+      s.id,
+      s.vendor,
+      s.operation,
+      s.profileId ?? null,
+      profileName,
+      s.target,
+      s.startedAt,
+      s.endedAt ?? null,
+      s.durationMs ?? null,
+      s.state,
+      s.outcome ?? null,
+      s.eventCount ?? 0,
+      input,
+      ...FIGURE_NAMES.map((f) => figures[f] ?? null),
+    );
+  }
+
+  private dropText(n: number): void {
+    if (!this.stmt('SELECT 1 FROM docs WHERE n = ?').get(n)) return;
+    this.stmt('DELETE FROM docs WHERE n = ?').run(n);
+    this.stmt('DELETE FROM fts WHERE rowid = ?').run(n);
+    this.stmt('DELETE FROM fts_cjk WHERE rowid = ?').run(n);
+    this.stmt('DELETE FROM errors WHERE session = ?').run(n);
+  }
+
+  /** Index (or re-index) a whole session. */
+  put(doc: SessionDocument): number {
+    const s = doc.summary;
+    const n = this.claimKey(s.id, s.startedAt);
+    this.writeRow(n, s, doc.profileName, doc.figures);
+    this.dropText(n);
+    const text = [...doc.header, ...doc.lines].join('\n');
+    this.stmt('INSERT INTO docs (n, text, header_lines, seqs) VALUES (?, ?, ?, ?)').run(n, text, doc.header.length, JSON.stringify(doc.seqs));
+    this.stmt('INSERT INTO fts (rowid, text) VALUES (?, ?)').run(n, text);
+    const cjk = cjkTokens(text);
+    if (cjk) this.stmt('INSERT INTO fts_cjk (rowid, text) VALUES (?, ?)').run(n, cjk);
+    for (const code of doc.errorCodes) {
+      const lower = code.toLowerCase();
+      this.stmt('INSERT INTO errors (session, code, tail) VALUES (?, ?, ?)').run(n, lower, lower.slice(lower.lastIndexOf('.') + 1));
+    }
+    return n;
+  }
+
+  /** A running session: its row (for filters and lists); its text is searched in memory (LiveText). */
+  putRunning(s: SessionSummary & Record<string, unknown>, profileName: string | null): number {
+    const n = this.claimKey(s.id, s.startedAt);
+    this.writeRow(n, s, profileName, {});
+    return n;
+  }
+
+  setEventCount(n: number, count: number): void {
+    this.stmt('UPDATE sessions SET event_count = ? WHERE n = ? AND event_count < ?').run(count, n, count);
+  }
+
+  remove(id: string): void {
+    const n = this.keyOf(id);
+    if (n === undefined) return;
+    this.dropText(n);
+    this.stmt('DELETE FROM sessions WHERE n = ?').run(n);
+  }
+
+  /** The indexed entry of one session. */
+  entry(id: string): HistoryEntry | undefined {
+    const r = this.stmt('SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined;
+    return r && entryOf(r);
+  }
+
+  /**
+   * Sessions matching a query, in its order, each with the events its words are found in. `live` are the
+   * running sessions' texts (not yet in the full-text tables).
+   */
+  query(q: HistoryQuery, live: Iterable<LiveText> = []): HistoryEntry[] {
+    const terms = parseTerms(q.text);
+    const limit = q.limit ?? DEFAULT_LIMIT;
+    const offset = q.offset ?? 0;
+    const { sql, params } = buildQuery(q, terms, limit + offset, 0);
+    let keys = (this.stmt(sql).all(...params) as Row[]).map((r) => Number(r.n));
+    const liveHits = new Map<number, LiveText>();
+    if (terms.all.length) {
+      const byKey = new Map([...live].map((l) => [l.n, l]));
+      if (byKey.size) {
+        // Filters in SQL over just the running sessions' rows, the words in memory.
+        const filters = buildQuery({ ...q, text: undefined }, parseTerms(undefined), byKey.size, 0, [...byKey.keys()]);
+        for (const r of this.db.prepare(filters.sql).all(...filters.params) as Row[]) {
+          const l = byKey.get(Number(r.n))!;
+          if (liveHolds(l, terms)) liveHits.set(l.n, l);
+        }
+        if (liveHits.size) {
+          const seen = new Set(keys);
+          const extra = [...liveHits.keys()].filter((n) => !seen.has(n));
+          const newestFirst = (q.sort?.by ?? 'startedAt') === 'startedAt' && q.sort?.dir !== 'asc';
+          if ((q.sort?.by ?? 'startedAt') === 'startedAt') keys = [...keys, ...extra].sort((a, b) => (newestFirst ? b - a : a - b));
+          else keys = [...keys, ...extra]; // running sessions have no figures yet: they sort last
+        }
+      }
+    }
+    keys = keys.slice(offset, offset + limit);
+    if (!keys.length) return [];
+    const list = keys.join(',');
+    const rows = new Map((this.db.prepare(`SELECT * FROM sessions WHERE n IN (${list})`).all() as Row[]).map((r) => [Number(r.n), r]));
+    const matches = new Map<number, { seqs: number[]; total: number }>();
+    if (terms.all.length) {
+      for (const d of this.db.prepare(`SELECT n, text, header_lines, seqs FROM docs WHERE n IN (${list})`).all() as Row[]) {
+        const m = docMatches(String(d.text), Number(d.header_lines), JSON.parse(String(d.seqs)) as string[], terms);
+        if (m) matches.set(Number(d.n), m);
+      }
+      for (const [n, l] of liveHits) {
+        const m = liveMatches(l, terms);
+        if (m && !matches.has(n)) matches.set(n, m);
+      }
+    }
+    const out: HistoryEntry[] = [];
+    for (const n of keys) {
+      const r = rows.get(n);
+      if (!r) continue;
+      const e = entryOf(r);
+      const m = matches.get(n);
+      if (m) e.matches = m;
+      out.push(e);
+    }
+    return out;
+  }
+
+  /** The newest sessions (what the sidebar lists). */
+  recent(limit: number): HistoryEntry[] {
+    return (this.stmt('SELECT * FROM sessions ORDER BY n DESC LIMIT ?').all(limit) as Row[]).map(entryOf);
+  }
+}
+
+function liveHolds(l: LiveText, terms: Terms): boolean {
+  const header = l.header.toLowerCase();
+  return terms.all.every((t) => {
+    if (header.includes(t)) return true;
+    for (const line of l.lines.lines.keys()) if (line.toLowerCase().includes(t)) return true;
+    return false;
+  });
+}
+
+function collect(found: { seqs: number[]; total: number }, ranges: string): void {
+  const { seqs, total } = parseSeqRanges(ranges, MAX_MATCH_SEQS);
+  found.total += total;
+  for (const s of seqs) if (found.seqs.length < MAX_MATCH_SEQS * 4) found.seqs.push(s);
+}
+
+function finish(found: { seqs: number[]; total: number }): { seqs: number[]; total: number } | undefined {
+  if (!found.total) return undefined;
+  return { seqs: found.seqs.sort((a, b) => a - b).slice(0, MAX_MATCH_SEQS), total: found.total };
+}
+
+/** The events a result links to: those holding every word, else those holding one of them. */
+function matchingLines(lines: [text: string, ranges: () => string][], terms: Terms): { seqs: number[]; total: number } | undefined {
+  const lower = lines.map(([text]) => text.toLowerCase());
+  const every = lower.flatMap((l, i) => (holdsAll(l, terms) ? [i] : []));
+  const chosen = every.length ? every : lower.flatMap((l, i) => (holdsAny(l, terms) ? [i] : []));
+  const found = { seqs: [] as number[], total: 0 };
+  for (const i of chosen) collect(found, lines[i]![1]());
+  return finish(found);
+}
+
+function docMatches(text: string, headerLines: number, seqs: string[], terms: Terms): { seqs: number[]; total: number } | undefined {
+  const lines = text.split('\n').slice(headerLines);
+  return matchingLines(lines.map((l, i) => [l, () => seqs[i] ?? '']), terms);
+}
+
+function liveMatches(l: LiveText, terms: Terms): { seqs: number[]; total: number } | undefined {
+  return matchingLines([...l.lines.lines].map(([line, ranges]) => [line, () => ranges.toString()]), terms);
+}
+
+function entryOf(r: Row): HistoryEntry {
+  const figures: FigureValues = {};
+  for (const f of FIGURE_NAMES) if (r[f] !== null && r[f] !== undefined) figures[f] = Number(r[f]);
+  const e: HistoryEntry = {
+    id: String(r.id),
+    vendor: String(r.vendor),
+    operation: String(r.operation),
+    profileId: r.profile_id === null ? null : String(r.profile_id),
+    target: r.target === 'live' ? 'live' : 'sandbox',
+    startedAt: String(r.started_at),
+    endedAt: r.ended_at === null ? null : String(r.ended_at),
+    durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
+    state: String(r.state) as HistoryEntry['state'],
+    outcome: r.outcome === null ? null : String(r.outcome),
+    eventCount: Number(r.event_count),
+    profileName: r.profile_name === null ? null : String(r.profile_name),
+    figures,
+  };
+  if (typeof r.input === 'string') e.input = JSON.parse(r.input) as TurnInput;
+  return e;
+}
+
+function connect(file: string): DatabaseSync {
+  const db = new DatabaseSync(file, { timeout: 5000 });
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000');
+  return db;
+}
+
+/** Why an existing index file cannot be used as it is, or undefined when it can. */
+function check(file: string): RebuildReason | undefined {
+  let db: DatabaseSync | undefined;
+  try {
+    db = new DatabaseSync(file, { timeout: 5000 });
+    const version = Number((db.prepare('PRAGMA user_version').get() as Row).user_version);
+    if (version !== SCHEMA_VERSION) return 'old-schema';
+    // Structure check of the small tables and the full-text indexes' own metadata. Damage deeper in a large file
+    // is met as SQLITE_CORRUPT when read, and handled the same way (set aside, rebuilt).
+    db.prepare('SELECT count(*) FROM sessions').get();
+    db.prepare('SELECT count(*) FROM errors').get();
+    db.prepare("SELECT rowid FROM fts WHERE fts MATCH 'parley' LIMIT 1").all();
+    return undefined;
+  } catch (err) {
+    if (isCorruption(err) || /no such table|malformed/i.test((err as Error).message)) return 'corrupt';
+    throw err;
+  } finally {
+    if (db?.isOpen) db.close();
+  }
+}
+
+function setAside(file: string, reason: RebuildReason): void {
+  for (const suffix of ['-wal', '-shm']) rmSync(file + suffix, { force: true });
+  if (reason === 'corrupt') renameSync(file, `${file}.corrupt`);
+  else rmSync(file, { force: true });
+}
