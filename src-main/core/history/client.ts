@@ -76,6 +76,7 @@ export class HistoryIndex {
 
   private start(): void {
     const worker = new Worker(workerUrl(), { workerData: { dataDir: this.dataDir, live: [...this.live] } satisfies WorkerData });
+    // An idle index does not keep the process alive; a pending call does (see call()).
     worker.unref();
     worker.on('message', (m: FromWorker) => this.receive(m));
     worker.on('error', (err) => this.stopped(worker, err.message));
@@ -101,6 +102,7 @@ export class HistoryIndex {
     if (m.t === 'reply') {
       const p = this.pending.get(m.id);
       this.pending.delete(m.id);
+      if (!this.pending.size) this.worker?.unref();
       if (!p) return;
       if (m.ok) p.resolve(m.value);
       else p.reject(Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {}));
@@ -135,6 +137,7 @@ export class HistoryIndex {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker!.ref();
       this.post({ t: 'call', id, op, args });
     });
   }
@@ -164,6 +167,7 @@ export class HistoryIndex {
     for (const off of this.detach) off();
     const worker = this.worker;
     if (!worker) return;
+    worker.ref();
     await new Promise<void>((resolve) => {
       worker.once('exit', () => resolve());
       worker.postMessage({ t: 'close' } satisfies ToWorker);

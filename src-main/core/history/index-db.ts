@@ -37,7 +37,13 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_vendor ON sessions (vendor, n);
 CREATE INDEX sessions_state ON sessions (state, n);
+-- Sorting by a figure or the duration walks one of these (descending puts sessions without the figure last).
+CREATE INDEX sessions_duration ON sessions (duration_ms);
+CREATE INDEX sessions_setup ON sessions (setup_ms);
+CREATE INDEX sessions_first_server_event ON sessions (first_server_event_ms);
+CREATE INDEX sessions_first_audio ON sessions (first_audio_ms);
 CREATE INDEX sessions_turn_latency ON sessions (turn_latency_ms);
+CREATE INDEX sessions_bot_audio ON sessions (bot_audio_s);
 -- The searchable text (header lines, then event lines) and, per event line, its seq numbers.
 CREATE TABLE docs (n INTEGER PRIMARY KEY, text TEXT NOT NULL, header_lines INTEGER NOT NULL, seqs TEXT NOT NULL);
 CREATE TABLE errors (session INTEGER NOT NULL, code TEXT NOT NULL, tail TEXT NOT NULL);

@@ -138,7 +138,10 @@ export function buildQuery(q: HistoryQuery, terms: Terms, limit: number, offset:
   const col = SORT_COLUMNS[by];
   if (!col) throw new QueryError(`sort: unknown key "${by}"`);
   // Newest first walks the full-text index in key order and stops at the limit; other orders sort the matches.
-  const order = by === 'startedAt' ? `${terms.trigram.length ? 'f.rowid' : terms.cjk.length ? 'c.rowid' : 's.n'} ${dir}` : `${col} IS NULL, ${col} ${dir}, s.n DESC`;
+  // SQLite sorts NULL lowest: descending, sessions without the figure come last by themselves (and the column's
+  // index serves the order); ascending needs them moved to the end explicitly.
+  const order =
+    by === 'startedAt' ? `${terms.trigram.length ? 'f.rowid' : terms.cjk.length ? 'c.rowid' : 's.n'} ${dir}` : dir === 'DESC' ? `${col} DESC, s.n DESC` : `${col} IS NULL, ${col} ASC, s.n DESC`;
   const sql = `SELECT s.n FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`;
   params.push(limit, offset);
   return { sql, params };
