@@ -4,12 +4,12 @@
  * app runs it: full-text and filter queries (first 200 results), a live session at 2,000 events/s searched while it
  * runs, a first-start catch-up of a folder nobody indexed; the main thread's event-loop delay throughout.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { HistoryIndex } from '../../src-main/core/history/client.ts';
-import { HistoryIndexDb } from '../../src-main/core/history/index-db.ts';
 import { HistoryService } from '../../src-main/core/history/service.ts';
 import type { HistoryQuery } from '../../src-main/core/history/types.ts';
 import { SessionDirectory } from '../../src-main/core/session/event-store.ts';
@@ -17,7 +17,7 @@ import { SessionManager } from '../../src-main/core/session/manager.ts';
 import type { Profile } from '../../src-main/core/profiles/types.ts';
 import type { OperationDescriptor, VendorDescriptor } from '../../src-main/core/vendors/types.ts';
 import { atLeast, atMost, percentile, round, type Figure } from './figure.ts';
-import { generateHistory, type GeneratedHistory } from './history-data.ts';
+import type { GeneratedHistory } from './history-data.ts';
 
 const SESSIONS = Number(process.env.PARLEY_BENCH_HISTORY_SESSIONS ?? 100_000);
 const CATCH_UP_SESSIONS = Math.min(SESSIONS, 3000);
@@ -27,6 +27,34 @@ const REPEAT = 15;
 
 const log = (text: string) => process.stderr.write(`  history: ${text}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * How long the main thread is kept busy at a stretch: its own CPU time between two ticks of a 1 ms timer (work that
+ * blocks IPC and event delivery), beside the wall-clock event-loop delay, which on a shared 2-core machine also
+ * counts the time the OS gave the CPU to other processes.
+ */
+function mainThreadSampler() {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  let maxBusy = 0;
+  let last = process.threadCpuUsage();
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    start() {
+      delay.enable();
+      last = process.threadCpuUsage();
+      timer = setInterval(() => {
+        const now = process.threadCpuUsage();
+        maxBusy = Math.max(maxBusy, (now.user + now.system - last.user - last.system) / 1000);
+        last = now;
+      }, 1);
+    },
+    stop() {
+      clearInterval(timer);
+      delay.disable();
+      return { maxBusyMs: maxBusy, delayMaxMs: delay.max / 1e6, delayP99Ms: delay.percentile(99) / 1e6 };
+    },
+  };
+}
 
 function fullTextQueries(g: GeneratedHistory): HistoryQuery[] {
   return [
@@ -175,10 +203,22 @@ async function liveSession(history: HistoryIndex, manager: SessionManager): Prom
   };
 }
 
+/** Generate a data folder in a worker thread (see history-generate-worker.ts). */
+function generate(dataDir: string, count: number, seed: number, index: boolean): Promise<{ generated: GeneratedHistory; indexBytes: number }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(join(import.meta.dirname, 'history-generate-worker.ts'), { workerData: { dataDir, count, seed, index } });
+    worker.on('message', (m: { progress?: number; generated?: GeneratedHistory; indexBytes?: number }) => {
+      if (m.generated) resolve({ generated: m.generated, indexBytes: m.indexBytes! });
+      else if (m.progress && m.progress % 20_000 === 0) log(`generated ${m.progress} / ${count} sessions`);
+    });
+    worker.on('error', reject);
+  });
+}
+
 /** A data folder with records and no index yet: what a first start of this version finds. */
-function unindexedFolder(root: string): { dataDir: string; events: number } {
+async function unindexedFolder(root: string): Promise<{ dataDir: string; events: number }> {
   const dataDir = join(root, 'first-start');
-  return { dataDir, events: generateHistory({ dataDir, count: CATCH_UP_SESSIONS, seed: 7 }).events };
+  return { dataDir, events: (await generate(dataDir, CATCH_UP_SESSIONS, 7, false)).generated.events };
 }
 
 async function catchUp({ dataDir, events }: { dataDir: string; events: number }): Promise<{ seconds: number; events: number; queriesP95: number }> {
@@ -202,14 +242,13 @@ async function catchUp({ dataDir, events }: { dataDir: string; events: number })
 }
 
 /** What the live path costs per event in the index, fed straight (no worker, no pacing). */
-function ingestCapacity(root: string): number {
+async function ingestCapacity(root: string): Promise<number> {
   const dataDir = join(root, 'ingest');
-  const g = generateHistory({ dataDir, count: 20, seed: 9 });
-  void g;
+  await generate(dataDir, 20, 9, false);
   const service = new HistoryService({ dataDir, markStale: false });
   service.catchUp();
-  const ids = new SessionDirectory(join(dataDir, 'sessions')).list(new Set()).map((s) => s.id);
-  // Re-feed the sessions as if live: fresh ids are not needed, seqs continue past the recorded ones.
+  const ids = service.recent(20).map((s) => s.id);
+  // The sessions fed again as if live, seqs continuing past the recorded ones.
   const batches: [string, string][][] = [];
   let seq = 1000;
   for (let b = 0; b < 400; b++) {
@@ -228,22 +267,11 @@ export async function run(): Promise<Figure[]> {
   const scale = `${SESSIONS} sessions × 150 events`;
   try {
     const dataDir = join(root, 'big');
-    mkdirSync(dataDir, { recursive: true });
     const generating = performance.now();
-    const db = HistoryIndexDb.open(join(dataDir, 'history.sqlite'));
-    const g = generateHistory({ dataDir, count: SESSIONS, index: db, onProgress: (n) => n % 20_000 === 0 && log(`generated ${n} / ${SESSIONS} sessions`) });
-    db.checkpoint();
-    const indexBytes = db.bytes();
-    db.close();
+    const { generated: g, indexBytes } = await generate(dataDir, SESSIONS, 42, true);
     log(`${scale} generated and indexed in ${Math.round((performance.now() - generating) / 1000)} s (${Math.round(g.recordBytes / 1e6)} MB of records, ${Math.round(indexBytes / 1e6)} MB index)`);
-
-    // What each history query cost before the index: reading and parsing every summary file on the main thread.
-    const scanning = performance.now();
-    new SessionDirectory(join(dataDir, 'sessions')).list(new Set());
-    const scanMs = performance.now() - scanning;
-
-    const folder = unindexedFolder(root);
-    const lag: IntervalHistogram = monitorEventLoopDelay({ resolution: 1 });
+    const folder = await unindexedFolder(root);
+    const sampler = mainThreadSampler();
     const manager = new SessionManager(new SessionDirectory(join(dataDir, 'sessions')), async () => undefined);
     const history = new HistoryIndex({ dataDir, sessions: manager });
     let fullText: { times: number[]; empty: string[] };
@@ -252,7 +280,7 @@ export async function run(): Promise<Figure[]> {
     try {
       await ready(history);
       await history.query({ text: 'warm up' });
-      lag.enable();
+      sampler.start();
       fullText = await timeQueries(history, fullTextQueries(g));
       filters = await timeQueries(history, filterQueries(g));
       log('live session at 2,000 events/s …');
@@ -262,10 +290,13 @@ export async function run(): Promise<Figure[]> {
     }
     log(`first-start catch-up of ${CATCH_UP_SESSIONS} sessions …`);
     const first = await catchUp(folder);
-    lag.disable();
+    const main = sampler.stop();
     const liveCheck = live.check();
-    const capacity = ingestCapacity(root);
-    const blockMax = lag.max / 1e6;
+    const capacity = await ingestCapacity(root);
+    // What each history query cost before the index: reading and parsing every summary file on the main thread.
+    const scanning = performance.now();
+    new SessionDirectory(join(dataDir, 'sessions')).list(new Set());
+    const scanMs = performance.now() - scanning;
 
     const mix = (name: string, r: { times: number[]; empty: string[] }) => `${scale}; ${r.times.length / REPEAT} ${name} queries × ${REPEAT}, through the worker; max ${round(Math.max(...r.times))} ms${r.empty.length ? `; NO RESULTS for ${r.empty.join(', ')}` : ''}`;
     return [
@@ -275,7 +306,9 @@ export async function run(): Promise<Figure[]> {
         note: mix('filter (vendor, error code, turn latency > 1.5 s, state, time range, sorts)', filters),
         baseline: { name: 'before the index: read every summary file, per query, on the main thread', value: round(scanMs), unit: 'ms' },
       }),
-      atMost('history.main_thread_block_max_ms', blockMax, 'ms', 20, { note: `event-loop delay max (p99 ${round(lag.percentile(99) / 1e6)} ms) over the queries, the live session and the first-start catch-up` }),
+      atMost('history.main_thread_block_max_ms', main.maxBusyMs, 'ms', 20, {
+        note: `longest stretch of main-thread CPU work during the queries, the live session and the first-start catch-up; wall-clock event-loop delay meanwhile: max ${round(main.delayMaxMs)} ms, p99 ${round(main.delayP99Ms)} ms (includes time the OS gave to other processes)`,
+      }),
       { name: 'history.live_events_lost', value: liveCheck.lost, unit: 'events', budget: '== 0', pass: liveCheck.lost === 0, note: liveCheck.note },
       atMost('history.live_search_lag_p95_ms', live.lagP95, 'ms', 500, { note: `emit to found by history.query in the running session; queries meanwhile p95 ${round(live.queriesP95)} ms` }),
       atLeast('history.index_ingest_events_per_s', capacity, 'events/s', LIVE_RATE, { note: 'live batches parsed and added to a session’s searchable text, without pacing (the live budget is 2,000 events/s)' }),

@@ -54,6 +54,8 @@ CREATE VIRTUAL TABLE fts USING fts5 (text, content='', contentless_delete=1, tok
 CREATE VIRTUAL TABLE fts_cjk USING fts5 (text, content='', contentless_delete=1, detail='none');
 `;
 
+const TABLES = ['sessions', 'docs', 'errors', 'fts', 'fts_cjk'];
+
 export type RebuildReason = 'missing' | 'corrupt' | 'old-schema';
 
 /** SQLITE_CORRUPT / SQLITE_NOTADB (primary codes of node:sqlite's errcode). */
@@ -392,9 +394,13 @@ function check(file: string): RebuildReason | undefined {
     if (version !== SCHEMA_VERSION) return 'old-schema';
     // Structure check of the small tables and the full-text indexes' own metadata. Damage deeper in a large file
     // is met as SQLITE_CORRUPT when read, and handled the same way (set aside, rebuilt).
+    const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Row[]).map((r) => String(r.name)));
+    if (!TABLES.every((t) => tables.has(t))) return 'corrupt';
     db.prepare('SELECT count(*) FROM sessions').get();
+    db.prepare('SELECT count(*) FROM docs').get();
     db.prepare('SELECT count(*) FROM errors').get();
     db.prepare("SELECT rowid FROM fts WHERE fts MATCH 'parley' LIMIT 1").all();
+    db.prepare("SELECT rowid FROM fts_cjk WHERE fts_cjk MATCH '天' LIMIT 1").all();
     return undefined;
   } catch (err) {
     if (isCorruption(err) || /no such table|malformed/i.test((err as Error).message)) return 'corrupt';
