@@ -289,7 +289,7 @@ export class HistoryIndexDb {
     if (!keys.length) return [];
     const list = keys.join(',');
     const rows = new Map((this.db.prepare(`SELECT * FROM sessions WHERE n IN (${list})`).all() as Row[]).map((r) => [Number(r.n), r]));
-    const matches = new Map<number, { seqs: number[]; total: number }>();
+    const matches = new Map<number, Matches>();
     if (terms.all.length) {
       for (const d of this.db.prepare(`SELECT n, text, header_lines, seqs FROM docs WHERE n IN (${list})`).all() as Row[]) {
         const m = docMatches(String(d.text), Number(d.header_lines), JSON.parse(String(d.seqs)) as string[], terms);
@@ -333,27 +333,45 @@ function collect(found: { seqs: number[]; total: number }, ranges: string): void
   for (const s of seqs) if (found.seqs.length < MAX_MATCH_SEQS * 4) found.seqs.push(s);
 }
 
-function finish(found: { seqs: number[]; total: number }): { seqs: number[]; total: number } | undefined {
+function finish(found: { seqs: number[]; total: number }): Matches | undefined {
   if (!found.total) return undefined;
   return { seqs: found.seqs.sort((a, b) => a - b).slice(0, MAX_MATCH_SEQS), total: found.total };
 }
 
+type Matches = NonNullable<HistoryEntry['matches']>;
+
 /** The events a result links to: those holding every word, else those holding one of them. */
-function matchingLines(lines: [text: string, ranges: () => string][], terms: Terms): { seqs: number[]; total: number } | undefined {
+function matchingLines(lines: [text: string, ranges: () => string][], terms: Terms): Matches | undefined {
   const lower = lines.map(([text]) => text.toLowerCase());
   const every = lower.flatMap((l, i) => (holdsAll(l, terms) ? [i] : []));
   const chosen = every.length ? every : lower.flatMap((l, i) => (holdsAny(l, terms) ? [i] : []));
   const found = { seqs: [] as number[], total: 0 };
   for (const i of chosen) collect(found, lines[i]![1]());
-  return finish(found);
+  const m = finish(found);
+  if (m && chosen.length) m.snippet = snippet(lines[chosen[0]!]![0], lower[chosen[0]!]!, terms);
+  return m;
 }
 
-function docMatches(text: string, headerLines: number, seqs: string[], terms: Terms): { seqs: number[]; total: number } | undefined {
+const SNIPPET = 160;
+const SNIPPET_LEAD = 40;
+
+/** The first matching event's text from a little before the first word found in it (narrow columns show the word). */
+function snippet(text: string, lower: string, terms: Terms): string {
+  const at = Math.max(0, Math.min(...terms.all.map((t) => lower.indexOf(t)).filter((i) => i >= 0)));
+  let start = at <= SNIPPET_LEAD ? 0 : at - SNIPPET_LEAD;
+  // Start at a word where there is one close by.
+  const space = start ? text.indexOf(' ', start) : -1;
+  if (space >= 0 && space < at) start = space + 1;
+  const end = Math.min(text.length, start + SNIPPET);
+  return `${start ? '…' : ''}${text.slice(start, end)}${end < text.length ? '…' : ''}`;
+}
+
+function docMatches(text: string, headerLines: number, seqs: string[], terms: Terms): Matches | undefined {
   const lines = text.split('\n').slice(headerLines);
   return matchingLines(lines.map((l, i) => [l, () => seqs[i] ?? '']), terms);
 }
 
-function liveMatches(l: LiveText, terms: Terms): { seqs: number[]; total: number } | undefined {
+function liveMatches(l: LiveText, terms: Terms): Matches | undefined {
   return matchingLines([...l.lines.lines].map(([line, ranges]) => [line, () => ranges.toString()]), terms);
 }
 

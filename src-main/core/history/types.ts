@@ -49,10 +49,11 @@ export interface HistoryEntry extends SessionSummary {
   input?: TurnInput;
   figures?: FigureValues;
   /**
-   * With a text query: the events whose text holds one of the words (seq numbers, ascending; at most
-   * MAX_MATCH_SEQS of them) and how many there are in all. Absent when the text matched only the session itself.
+   * With a text query: the events holding the words (those holding all of them, else those holding one): their seq
+   * numbers (ascending, at most MAX_MATCH_SEQS), how many there are in all, and the first one's text around the
+   * word. Absent when the words matched only the session itself (its id, vendor, profile...).
    */
-  matches?: { seqs: number[]; total: number };
+  matches?: { seqs: number[]; total: number; snippet?: string };
 }
 
 export interface IndexStatus {

@@ -82,7 +82,11 @@ describe('history search over a recorded data folder', () => {
       for (const e of service.query({ text })) {
         const r = records.find((x) => x.summary.id === e.id)!;
         const holding = r.events.filter((ev) => words.every((w) => `${ev.kind} ${ev.summary}`.toLowerCase().includes(w)));
-        expect(e.matches, `${text} ${e.id}`).toEqual({ seqs: holding.map((ev) => ev.seq), total: holding.length });
+        expect(e.matches, `${text} ${e.id}`).toMatchObject({ seqs: holding.map((ev) => ev.seq), total: holding.length });
+        // The first one's text, from a little before the word.
+        const line = `${holding[0]!.kind} ${holding[0]!.summary}`;
+        expect(line).toContain(e.matches!.snippet!.replace(/^…|…$/g, ''));
+        expect(e.matches!.snippet!.toLowerCase()).toContain(words[0]);
       }
     }
     // One word held by 126 audio frames per session: all counted, listed as seqs.
@@ -270,7 +274,7 @@ describe('running sessions', () => {
     for (const e of more.slice(1)) writer.append(e);
     writer.close();
     service.ingest([[id, JSON.stringify(more)]]);
-    expect(service.query({ text: 'penguin' })[0]!.matches).toEqual({ seqs: [3, 4], total: 2 });
+    expect(service.query({ text: 'penguin' })[0]!.matches).toMatchObject({ seqs: [3, 4], total: 2, snippet: 'mindcraft.llm llm #0: the penguin parade starts at dusk' });
     expect(service.query({ text: 'req-77' }).map((e) => e.id)).toEqual([id]);
 
     directory.writeSummary({ ...summary, state: 'failed', endedAt: '2100-01-01T00:00:01.000Z', durationMs: 20, outcome: 'E-PENGUIN: penguins on strike', eventCount: 4, error: { code: 'E-PENGUIN', message: 'penguins on strike' } });

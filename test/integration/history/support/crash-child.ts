@@ -2,7 +2,7 @@
 // history index has made searchable: {"sessionId": ..., "searchable": n}.
 import { createCore } from '../../../../src-main/core/core.ts';
 import { MemorySecretStore } from '../../../unit/app/memory-secrets.ts';
-import { phrase, startTalking } from './talking-vendor.ts';
+import { startTalking } from './talking-vendor.ts';
 
 const [dataDir] = process.argv.slice(2);
 if (!dataDir) throw new Error('usage: crash-child.ts DATA_DIR');
