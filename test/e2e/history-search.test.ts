@@ -1,6 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectors } from 'playwright-core';
 import { startHarness, type Harness } from './harness.ts';
+import { generateHistory } from '../bench/history-data.ts';
 
 // Support staff find "the call where the bot said 'twenty degrees'": Mindcraft sandbox turns from the shipped English and
 // Chinese utterances, then the history search in the built renderer, its matching events highlighted in the log.
@@ -116,5 +120,39 @@ describe('history search (E2E)', () => {
     await page.getByTestId('locale').selectOption('en');
     await h.screenshot('history-search-en-1024');
     await page.setViewportSize({ width: 1440, height: 900 });
+  }, 120_000);
+});
+
+// First start of this version on a data folder that already holds sessions: the History tab shows the index catching up
+// and the results found so far, and the window stays usable meanwhile.
+describe('history index on first start (E2E)', () => {
+  let h: Harness;
+  const SESSIONS = 6000;
+  beforeAll(async () => {
+    selectors.setTestIdAttribute('data-test');
+    const dataDir = mkdtempSync(join(tmpdir(), 'parley-e2e-history-first-'));
+    generateHistory({ dataDir, count: SESSIONS, seed: 17 });
+    h = await startHarness({ dataDir, viewport: { width: 1440, height: 900 } });
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('shows the progress, then every session', async () => {
+    const { page } = h;
+    await page.getByTestId('nav-workflows').click();
+    await page.getByTestId('wf-history').waitFor();
+    const status = page.getByTestId('history-index-status');
+    await status.waitFor();
+    expect(await status.textContent()).toMatch(/Indexing the history: [\d,]+ of 6,000 sessions/);
+    await h.screenshot('history-indexing-en');
+    // Usable meanwhile: another tab opens and comes back.
+    await page.getByTestId('wf-tab-compare').click();
+    await page.getByTestId('wf-tab-history').click();
+    await expect.poll(() => status.count(), { timeout: 60_000, interval: 250 }).toBe(0);
+    await expect.poll(() => page.getByTestId('history-row').count()).toBe(200);
+    await page.getByTestId('history-search').fill('scarecrow');
+    await expect.poll(() => page.getByTestId('history-hit').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('history-hit').first().textContent()).toMatch(/scarecrow/i);
   }, 120_000);
 });

@@ -177,7 +177,7 @@ export default {
       botText: 'Bot text',
     },
     history: {
-      search: 'Search everything: what was said, events, error codes, request ids… (English or 中文)',
+      search: 'Search what was said, events, error codes, request ids…',
       allVendors: 'All vendors',
       allTargets: 'All targets',
       allStates: 'All outcomes',

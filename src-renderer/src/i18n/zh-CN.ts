@@ -179,7 +179,7 @@ const zhCN: typeof en = {
       botText: '机器人文本',
     },
     history: {
-      search: '搜索全部内容:说过的话、事件、错误码、请求 ID…(中文或英文)',
+      search: '搜索说过的话、事件、错误码、请求 ID…',
       allVendors: '全部厂商',
       allTargets: '全部目标',
       allStates: '全部结果',
