@@ -4,6 +4,7 @@
  * JSON the session engine already made, batched every FLUSH_MS or FLUSH_EVENTS events.
  */
 import { Worker } from 'node:worker_threads';
+import type { Notice, Notices } from '../notices.ts';
 import type { SessionManager } from '../session/manager.ts';
 import { interruptedSummary } from '../session/event-store.ts';
 import type { StaleSession } from './service.ts';
@@ -30,6 +31,7 @@ export type FromWorker =
   | { t: 'reply'; id: number; ok: true; value: unknown }
   | { t: 'reply'; id: number; ok: false; error: { message: string; code?: string } }
   | { t: 'stale'; session: StaleSession }
+  | { t: 'notice'; notice: Omit<Notice, 'id' | 'at' | 'kind'> }
   | { t: 'closed' };
 
 /** The worker script: next to this file in the sources (Node strips the types), next to the main bundle when built. */
@@ -40,6 +42,7 @@ function workerUrl(): URL {
 export class HistoryIndex {
   private readonly dataDir: string;
   private readonly sessions: SessionManager;
+  private readonly notices: Notices | undefined;
   private worker: Worker | null = null;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private nextId = 1;
@@ -53,9 +56,10 @@ export class HistoryIndex {
   private unavailable: string | undefined;
   private readonly detach: (() => void)[];
 
-  constructor(options: { dataDir: string; sessions: SessionManager }) {
+  constructor(options: { dataDir: string; sessions: SessionManager; notices?: Notices }) {
     this.dataDir = options.dataDir;
     this.sessions = options.sessions;
+    this.notices = options.notices;
     this.start();
     this.detach = [
       this.sessions.onEvents((id, events, json) => {
@@ -107,6 +111,7 @@ export class HistoryIndex {
       if (m.ok) p.resolve(m.value);
       else p.reject(Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {}));
     } else if (m.t === 'stale') this.markInterrupted(m.session);
+    else if (m.t === 'notice') this.notices?.add(m.notice);
   }
 
   /** Correct the summary file of a session the index found left running by a process that is gone. */

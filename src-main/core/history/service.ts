@@ -6,6 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SessionEvent, SessionSummary } from '../events.ts';
+import type { Notices } from '../notices.ts';
 import { interruptedSummary, readEvents, SessionDirectory } from '../session/event-store.ts';
 import { sessionFigures } from '../workflows/metrics.ts';
 import { sessionFiles, type SessionDetail } from '../workflows/history.ts';
@@ -40,6 +41,8 @@ export interface HistoryServiceOptions {
   onStale?: (s: StaleSession) => void;
   /** Sessions already running when the service starts (a restarted worker). */
   live?: string[];
+  /** Told of a summary file that cannot be used and is set aside while reading the records. */
+  notices?: Notices;
 }
 
 interface Live extends LiveText {
@@ -65,7 +68,7 @@ export class HistoryService {
   constructor(options: HistoryServiceOptions) {
     this.options = options;
     this.dataDir = options.dataDir;
-    this.directory = new SessionDirectory(join(options.dataDir, 'sessions'));
+    this.directory = new SessionDirectory(join(options.dataDir, 'sessions'), options.notices);
     for (const id of options.live ?? []) this.seenLive.add(id);
     try {
       this.db = HistoryIndexDb.open(join(options.dataDir, 'history.sqlite'));
@@ -218,9 +221,8 @@ export class HistoryService {
 
   /** A session with its payload, figures (from its record) and files; undefined when it does not exist. */
   detail(id: string): Omit<SessionDetail, 'entry'> & { entry: HistoryEntry } {
-    if (!SESSION_ID.test(id)) throw new Error(`session ${id} does not exist`);
-    const summary = this.directory.readSummary(id);
-    if (!summary) throw new Error(`session ${id} does not exist`);
+    const summary = SESSION_ID.test(id) ? this.directory.readSummary(id) : null;
+    if (!summary) throw Object.assign(new Error(`session ${id} does not exist`), { code: 'NOT_FOUND' });
     const indexed = this.use((db) => db.entry(id), undefined);
     const { events } = readEvents(this.directory.eventsFile(id));
     const { vendor, operation, profileId, target, startedAt, endedAt, durationMs, state, outcome, eventCount } = summary;

@@ -4,13 +4,21 @@
  * STEP_MS between messages.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { Notices, type Notice } from '../notices.ts';
 import { HistoryService } from './service.ts';
 import type { FromWorker, ToWorker, WorkerData } from './client.ts';
 
 const port = parentPort!;
 const send = (m: FromWorker) => port.postMessage(m);
 const data = workerData as WorkerData;
-const service = new HistoryService({ dataDir: data.dataDir, live: data.live, markStale: true, onStale: (session) => send({ t: 'stale', session }) });
+/** A summary set aside while indexing is reported where the user sees notices: the main thread's list. */
+class ForwardedNotices extends Notices {
+  override add(n: Omit<Notice, 'id' | 'at' | 'kind'>): Notice {
+    send({ t: 'notice', notice: n });
+    return super.add(n);
+  }
+}
+const service = new HistoryService({ dataDir: data.dataDir, live: data.live, markStale: true, notices: new ForwardedNotices(), onStale: (session) => send({ t: 'stale', session }) });
 
 let scheduled = false;
 function schedule(): void {
