@@ -9,11 +9,13 @@ import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { HistoryIndex } from '../../src-main/core/history/client.ts';
+import { dispatch } from '../../src-main/core/contract.ts';
+import { createCore, type Core } from '../../src-main/core/core.ts';
 import { HistoryService } from '../../src-main/core/history/service.ts';
-import type { HistoryQuery } from '../../src-main/core/history/types.ts';
+import type { HistoryEntry, HistoryQuery, IndexStatus } from '../../src-main/core/history/types.ts';
 import { SessionDirectory } from '../../src-main/core/session/event-store.ts';
-import { SessionManager } from '../../src-main/core/session/manager.ts';
+import type { SessionManager } from '../../src-main/core/session/manager.ts';
+import { MemorySecretStore } from '../unit/app/memory-secrets.ts';
 import type { Profile } from '../../src-main/core/profiles/types.ts';
 import type { OperationDescriptor, VendorDescriptor } from '../../src-main/core/vendors/types.ts';
 import { atLeast, atMost, percentile, round, type Figure } from './figure.ts';
@@ -53,6 +55,18 @@ function mainThreadSampler() {
       delay.disable();
       return { maxBusyMs: maxBusy, delayMaxMs: delay.max / 1e6, delayP99Ms: delay.percentile(99) / 1e6 };
     },
+  };
+}
+
+/** The history as the renderer reaches it: the contract (argument validation, redaction of results), the worker. */
+interface HistoryApi {
+  query(q: HistoryQuery): Promise<HistoryEntry[]>;
+  status(): Promise<IndexStatus>;
+}
+function contractApi(core: Core): HistoryApi {
+  return {
+    query: (q) => dispatch(core.handlers, 'history.query', { query: q }) as Promise<HistoryEntry[]>,
+    status: () => dispatch(core.handlers, 'history.indexStatus', {}) as Promise<IndexStatus>,
   };
 }
 
@@ -100,7 +114,7 @@ interface Timed {
   slowest: string;
 }
 
-async function timeQueries(history: HistoryIndex, queries: HistoryQuery[]): Promise<Timed> {
+async function timeQueries(history: HistoryApi, queries: HistoryQuery[]): Promise<Timed> {
   const times: number[] = [];
   const empty: string[] = [];
   let slowest = { ms: 0, q: '' };
@@ -116,7 +130,7 @@ async function timeQueries(history: HistoryIndex, queries: HistoryQuery[]): Prom
   return { times, empty, slowest: slowest.q };
 }
 
-async function ready(history: HistoryIndex): Promise<void> {
+async function ready(history: HistoryApi): Promise<void> {
   while ((await history.status()).state === 'indexing') await sleep(50);
 }
 
@@ -150,7 +164,7 @@ function streamingVendor(rate: number, seconds: number, onMarker: (marker: strin
   return { vendor, op };
 }
 
-async function liveSession(history: HistoryIndex, manager: SessionManager): Promise<{ check: () => { lost: number; note: string }; delivered: number; indexed: number; lagP95: number; queriesP95: number }> {
+async function liveSession(history: HistoryApi, manager: SessionManager): Promise<{ check: () => { lost: number; note: string }; delivered: number; indexed: number; lagP95: number; queriesP95: number }> {
   const markers: { marker: string; at: number }[] = [];
   const { vendor, op } = streamingVendor(LIVE_RATE, LIVE_SECONDS, (marker) => markers.push({ marker, at: performance.now() }));
   const profile: Profile = { id: 'bench', name: 'bench live', vendor: 'mindcraft', target: 'sandbox', settings: {}, createdAt: '', updatedAt: '' };
@@ -231,9 +245,9 @@ async function unindexedFolder(root: string): Promise<{ dataDir: string; events:
 }
 
 async function catchUp({ dataDir, events }: { dataDir: string; events: number }): Promise<{ seconds: number; events: number; queriesP95: number }> {
-  const manager = new SessionManager(new SessionDirectory(join(dataDir, 'sessions')), async () => undefined);
   const started = performance.now();
-  const history = new HistoryIndex({ dataDir, sessions: manager });
+  const core = createCore({ dataDir, secrets: new MemorySecretStore() });
+  const history = contractApi(core);
   const times: number[] = [];
   try {
     for (;;) {
@@ -246,7 +260,7 @@ async function catchUp({ dataDir, events }: { dataDir: string; events: number })
     }
     return { seconds: (performance.now() - started) / 1000, events, queriesP95: percentile(times, 95) };
   } finally {
-    await history.close();
+    await core.close();
   }
 }
 
@@ -281,8 +295,8 @@ export async function run(): Promise<Figure[]> {
     log(`${scale} generated and indexed in ${Math.round((performance.now() - generating) / 1000)} s (${Math.round(g.recordBytes / 1e6)} MB of records, ${Math.round(indexBytes / 1e6)} MB index)`);
     const folder = await unindexedFolder(root);
     const sampler = mainThreadSampler();
-    const manager = new SessionManager(new SessionDirectory(join(dataDir, 'sessions')), async () => undefined);
-    const history = new HistoryIndex({ dataDir, sessions: manager });
+    const core = createCore({ dataDir, secrets: new MemorySecretStore() });
+    const history = contractApi(core);
     let fullText: Timed;
     let filters: Timed;
     let live: Awaited<ReturnType<typeof liveSession>>;
@@ -293,9 +307,9 @@ export async function run(): Promise<Figure[]> {
       fullText = await timeQueries(history, fullTextQueries(g));
       filters = await timeQueries(history, filterQueries(g));
       log('live session at 2,000 events/s …');
-      live = await liveSession(history, manager);
+      live = await liveSession(history, core.sessions);
     } finally {
-      await history.close();
+      await core.close();
     }
     log(`first-start catch-up of ${CATCH_UP_SESSIONS} sessions …`);
     const first = await catchUp(folder);
@@ -307,7 +321,7 @@ export async function run(): Promise<Figure[]> {
     new SessionDirectory(join(dataDir, 'sessions')).list(new Set());
     const scanMs = performance.now() - scanning;
 
-    const mix = (name: string, r: Timed) => `${scale}; ${r.times.length / REPEAT} ${name} queries × ${REPEAT}, through the worker; max ${round(Math.max(...r.times))} ms, ${r.slowest}${r.empty.length ? `; NO RESULTS for ${r.empty.join(', ')}` : ''}`;
+    const mix = (name: string, r: Timed) => `${scale}; ${r.times.length / REPEAT} ${name} queries × ${REPEAT}, through the contract and the worker; max ${round(Math.max(...r.times))} ms, ${r.slowest}${r.empty.length ? `; NO RESULTS for ${r.empty.join(', ')}` : ''}`;
     return [
       atMost('history.fulltext_first200_p95_ms', percentile(fullText.times, 95), 'ms', 20, { pass: percentile(fullText.times, 95) <= 20 && !fullText.empty.length, note: mix('full-text (English, Chinese 2-3 characters, phrases, error codes, request id, with filters)', fullText) }),
       atMost('history.filter_p95_ms', percentile(filters.times, 95), 'ms', 20, {
