@@ -11,7 +11,7 @@ import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { SessionSummary } from '../events.ts';
 import type { TurnInput } from '../workflows/turn.ts';
 import { cjkTokens, parseSeqRanges, type EventLines, type SessionDocument } from './document.ts';
-import { buildQuery, holdsAll, holdsAny, parseTerms, type Terms } from './query.ts';
+import { buildQuery, parseTerms, type Terms } from './query.ts';
 import { DEFAULT_LIMIT, FIGURE_NAMES, MAX_MATCH_SEQS, type FigureValues, type HistoryEntry, type HistoryQuery } from './types.ts';
 
 /** Bump when the tables or what is indexed change: an index of another version is rebuilt from the records. */
@@ -72,6 +72,9 @@ export interface LiveText {
 }
 
 type Row = Record<string, string | number | null>;
+
+/** A result row with its document, for the matching events. */
+const ROW_AND_DOC = 's.*, d.text AS doc_text, d.header_lines AS doc_header_lines, d.seqs AS doc_seqs';
 
 export class HistoryIndexDb {
   readonly file: string;
@@ -264,48 +267,36 @@ export class HistoryIndexDb {
     const terms = parseTerms(q.text);
     const limit = q.limit ?? DEFAULT_LIMIT;
     const offset = q.offset ?? 0;
-    const { sql, params } = buildQuery(q, terms, limit + offset, 0);
-    let keys = (this.stmt(sql).all(...params) as Row[]).map((r) => Number(r.n));
+    // One statement returns the rows with their documents: the full-text index is walked once, up to the limit.
+    const { sql, params } = buildQuery(q, terms, limit + offset, 0, undefined, terms.all.length ? ROW_AND_DOC : 's.*');
+    let rows = this.stmt(sql).all(...params) as Row[];
     const liveHits = new Map<number, LiveText>();
     if (terms.all.length) {
       const byKey = new Map([...live].map((l) => [l.n, l]));
       if (byKey.size) {
         // Filters in SQL over just the running sessions' rows, the words in memory.
-        const filters = buildQuery({ ...q, text: undefined }, parseTerms(undefined), byKey.size, 0, [...byKey.keys()]);
+        const filters = buildQuery({ ...q, text: undefined }, parseTerms(undefined), byKey.size, 0, [...byKey.keys()], 's.*');
+        const seen = new Set(rows.map((r) => Number(r.n)));
+        const extra: Row[] = [];
         for (const r of this.db.prepare(filters.sql).all(...filters.params) as Row[]) {
           const l = byKey.get(Number(r.n))!;
-          if (liveHolds(l, terms)) liveHits.set(l.n, l);
+          if (!liveHolds(l, terms)) continue;
+          liveHits.set(l.n, l);
+          if (!seen.has(l.n)) extra.push(r);
         }
-        if (liveHits.size) {
-          const seen = new Set(keys);
-          const extra = [...liveHits.keys()].filter((n) => !seen.has(n));
-          const newestFirst = (q.sort?.by ?? 'startedAt') === 'startedAt' && q.sort?.dir !== 'asc';
-          if ((q.sort?.by ?? 'startedAt') === 'startedAt') keys = [...keys, ...extra].sort((a, b) => (newestFirst ? b - a : a - b));
-          else keys = [...keys, ...extra]; // running sessions have no figures yet: they sort last
+        if (extra.length) {
+          const by = q.sort?.by ?? 'startedAt';
+          const dir = q.sort?.dir === 'asc' ? 1 : -1;
+          // Running sessions have no figures yet: in any other order they come last.
+          rows = by === 'startedAt' ? [...rows, ...extra].sort((a, b) => dir * (Number(a.n) - Number(b.n))) : [...rows, ...extra];
         }
-      }
-    }
-    keys = keys.slice(offset, offset + limit);
-    if (!keys.length) return [];
-    const list = keys.join(',');
-    const rows = new Map((this.db.prepare(`SELECT * FROM sessions WHERE n IN (${list})`).all() as Row[]).map((r) => [Number(r.n), r]));
-    const matches = new Map<number, Matches>();
-    if (terms.all.length) {
-      for (const d of this.db.prepare(`SELECT n, text, header_lines, seqs FROM docs WHERE n IN (${list})`).all() as Row[]) {
-        const m = docMatches(String(d.text), Number(d.header_lines), JSON.parse(String(d.seqs)) as string[], terms);
-        if (m) matches.set(Number(d.n), m);
-      }
-      for (const [n, l] of liveHits) {
-        const m = liveMatches(l, terms);
-        if (m && !matches.has(n)) matches.set(n, m);
       }
     }
     const out: HistoryEntry[] = [];
-    for (const n of keys) {
-      const r = rows.get(n);
-      if (!r) continue;
+    for (const r of rows.slice(offset, offset + limit)) {
       const e = entryOf(r);
-      const m = matches.get(n);
+      const live = liveHits.get(Number(r.n));
+      const m = typeof r.doc_text === 'string' ? docMatches(r.doc_text, Number(r.doc_header_lines), String(r.doc_seqs), terms) : live ? liveMatches(live, terms) : undefined;
       if (m) e.matches = m;
       out.push(e);
     }
@@ -340,15 +331,29 @@ function finish(found: { seqs: number[]; total: number }): Matches | undefined {
 
 type Matches = NonNullable<HistoryEntry['matches']>;
 
-/** The events a result links to: those holding every word, else those holding one of them. */
-function matchingLines(lines: [text: string, ranges: () => string][], terms: Terms): Matches | undefined {
-  const lower = lines.map(([text]) => text.toLowerCase());
-  const every = lower.flatMap((l, i) => (holdsAll(l, terms) ? [i] : []));
-  const chosen = every.length ? every : lower.flatMap((l, i) => (holdsAny(l, terms) ? [i] : []));
+/**
+ * The events a result links to: those holding every word, else those holding one of them. `lines` and `lower` are
+ * the event lines and the same lines lower-cased; `ranges(i)` the seqs of line i.
+ */
+function matchingLines(lines: string[], lower: string[], ranges: (i: number) => string, terms: Terms): Matches | undefined {
+  const every: number[] = [];
+  const any: number[] = [];
+  for (let i = 0; i < lower.length; i++) {
+    let all = true;
+    let one = false;
+    for (const t of terms.all) {
+      if (lower[i]!.includes(t)) one = true;
+      else all = false;
+    }
+    if (all) every.push(i);
+    else if (one) any.push(i);
+  }
+  const chosen = every.length ? every : any;
+  if (!chosen.length) return undefined;
   const found = { seqs: [] as number[], total: 0 };
-  for (const i of chosen) collect(found, lines[i]![1]());
+  for (const i of chosen) collect(found, ranges(i));
   const m = finish(found);
-  if (m && chosen.length) m.snippet = snippet(lines[chosen[0]!]![0], lower[chosen[0]!]!, terms);
+  if (m) m.snippet = snippet(lines[chosen[0]!]!, lower[chosen[0]!]!, terms);
   return m;
 }
 
@@ -366,13 +371,18 @@ function snippet(text: string, lower: string, terms: Terms): string {
   return `${start ? '…' : ''}${text.slice(start, end)}${end < text.length ? '…' : ''}`;
 }
 
-function docMatches(text: string, headerLines: number, seqs: string[], terms: Terms): Matches | undefined {
+function docMatches(text: string, headerLines: number, seqsJson: string, terms: Terms): Matches | undefined {
+  // Lower-casing keeps the line breaks, so the two splits line up.
   const lines = text.split('\n').slice(headerLines);
-  return matchingLines(lines.map((l, i) => [l, () => seqs[i] ?? '']), terms);
+  const lower = text.toLowerCase().split('\n').slice(headerLines);
+  let seqs: string[] | undefined;
+  return matchingLines(lines, lower, (i) => (seqs ??= JSON.parse(seqsJson) as string[])[i] ?? '', terms);
 }
 
 function liveMatches(l: LiveText, terms: Terms): Matches | undefined {
-  return matchingLines([...l.lines.lines].map(([line, ranges]) => [line, () => ranges.toString()]), terms);
+  const lines = [...l.lines.lines.keys()];
+  const ranges = [...l.lines.lines.values()];
+  return matchingLines(lines, lines.map((x) => x.toLowerCase()), (i) => ranges[i]!.toString(), terms);
 }
 
 function entryOf(r: Row): HistoryEntry {

@@ -69,10 +69,11 @@ function timeBound(field: 'from' | 'to', iso: string): number {
 }
 
 /**
- * The rows (session key `n`) matching the filters and the indexed text, in the requested order, optionally among
- * some sessions only. Sessions without a document (running ones, searched in memory) are not found by text here.
+ * The rows (`columns` of the session `s` and, named, of its document `d`) matching the filters and the indexed text,
+ * in the requested order, optionally among some sessions only. Sessions without a document (running ones, searched in
+ * memory) are not found by text here.
  */
-export function buildQuery(q: HistoryQuery, terms: Terms, limit: number, offset: number, within?: number[]): SqlQuery {
+export function buildQuery(q: HistoryQuery, terms: Terms, limit: number, offset: number, within?: number[], columns = 's.n'): SqlQuery {
   const where: string[] = [];
   const params: (string | number | null)[] = [];
   if (within) where.push(`s.n IN (${within.map(Number).join(',')})`);
@@ -142,17 +143,8 @@ export function buildQuery(q: HistoryQuery, terms: Terms, limit: number, offset:
   // index serves the order); ascending needs them moved to the end explicitly.
   const order =
     by === 'startedAt' ? `${terms.trigram.length ? 'f.rowid' : terms.cjk.length ? 'c.rowid' : 's.n'} ${dir}` : dir === 'DESC' ? `${col} DESC, s.n DESC` : `${col} IS NULL, ${col} ASC, s.n DESC`;
-  const sql = `SELECT s.n FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`;
+  const docs = columns.includes('d.') ? ' LEFT JOIN docs d ON d.n = s.n' : '';
+  const sql = `SELECT ${columns} FROM ${from}${docs}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`;
   params.push(limit, offset);
   return { sql, params };
-}
-
-/** Whether a text holds every word (a session's text, for sessions searched in memory). */
-export function holdsAll(textLower: string, terms: Terms): boolean {
-  return terms.all.every((t) => textLower.includes(t));
-}
-
-/** Whether an event line holds one of the words. */
-export function holdsAny(lineLower: string, terms: Terms): boolean {
-  return terms.all.some((t) => lineLower.includes(t));
 }
