@@ -267,9 +267,20 @@ export class HistoryIndexDb {
     const terms = parseTerms(q.text);
     const limit = q.limit ?? DEFAULT_LIMIT;
     const offset = q.offset ?? 0;
-    // One statement returns the rows with their documents: the full-text index is walked once, up to the limit.
-    const { sql, params } = buildQuery(q, terms, limit + offset, 0, undefined, terms.all.length ? ROW_AND_DOC : 's.*');
-    let rows = this.stmt(sql).all(...params) as Row[];
+    const columns = terms.all.length ? ROW_AND_DOC : 's.*';
+    let rows: Row[];
+    if ((q.sort?.by ?? 'startedAt') === 'startedAt') {
+      // Key order: the index is walked once up to the limit, rows and documents read on the way.
+      const { sql, params } = buildQuery(q, terms, limit + offset, 0, undefined, columns);
+      rows = this.stmt(sql).all(...params) as Row[];
+    } else {
+      // Another order sorts every match: sort keys only, then read the rows of the page.
+      const { sql, params } = buildQuery(q, terms, limit + offset, 0);
+      const keys = (this.stmt(sql).all(...params) as Row[]).map((r) => Number(r.n));
+      const docs = terms.all.length ? ' LEFT JOIN docs d ON d.n = s.n' : '';
+      const byKey = new Map(keys.length ? (this.db.prepare(`SELECT ${columns} FROM sessions s${docs} WHERE s.n IN (${keys.join(',')})`).all() as Row[]).map((r) => [Number(r.n), r]) : []);
+      rows = keys.map((n) => byKey.get(n)).filter((r): r is Row => !!r);
+    }
     const liveHits = new Map<number, LiveText>();
     if (terms.all.length) {
       const byKey = new Map([...live].map((l) => [l.n, l]));
