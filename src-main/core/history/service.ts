@@ -20,7 +20,7 @@ export const SESSION_ID = /^[0-9]{8}T[0-9]{6}-[a-z]+-[0-9a-f]{8}$/;
 /** Distinct event texts a running session keeps in memory for search; all of them are indexed once it ends. */
 export const MAX_LIVE_LINES = 50_000;
 /** A catch-up step runs for about this long before answering the queries waiting for it. */
-export const STEP_MS = 25;
+export const STEP_MS = 10;
 /** How often a query may trigger a look for sessions another process (the CLI) recorded meanwhile. */
 const RESCAN_MS = 30_000;
 
