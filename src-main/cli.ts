@@ -1,4 +1,5 @@
 import { sandboxCommand } from './cli/commands/sandbox.ts';
+import { sandboxFaultCommand } from './cli/commands/sandbox-fault.ts';
 import { convaiCommands } from './cli/commands/convai.ts';
 import { neteaseCommands } from './cli/commands/netease.ts';
 import { mindcraftCommands } from './cli/commands/mindcraft.ts';
@@ -7,7 +8,7 @@ import { runCommand } from './cli/commands/run.ts';
 import { historyCommand } from './cli/commands/history.ts';
 import { CliUsageError, type CliCommand, type CliIO } from './cli/types.ts';
 
-export const COMMANDS: CliCommand[] = [sandboxCommand, ...convaiCommands, ...neteaseCommands, ...mindcraftCommands, ...tencentCommands, runCommand, historyCommand];
+export const COMMANDS: CliCommand[] = [sandboxCommand, sandboxFaultCommand, ...convaiCommands, ...neteaseCommands, ...mindcraftCommands, ...tencentCommands, runCommand, historyCommand];
 
 function help(): string {
   const rows = COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`).join('\n');

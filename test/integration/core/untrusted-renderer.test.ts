@@ -167,7 +167,8 @@ describe('what a hostile renderer cannot get out of the core', () => {
     }
     expect(r.state).toBe('failed');
     expect(r.error).toMatch(/could not be saved/);
-    expect(r.runs[0]!.error).toMatch(/payload is invalid/);
+    // An undocumented field is only a warning (docs/vendors/README.md), so the run fails at recording, with the reason.
+    expect(r.runs[0]!.error).toMatch(/could not be recorded \(Do not know how to serialize a BigInt\)/);
     expect((await core.handlers['app.info']({})).name).toBe('Parley');
   });
 
@@ -191,7 +192,8 @@ describe('a frame larger than a sandbox socket takes', () => {
     vendorById('mindcraft').mountSandbox(host);
     await host.start(0);
     try {
-      const url = host.vendorUrl('mindcraft').replace(/^http/, 'ws') + '/socket-v1/?token=x';
+      // An accepted device token: a wrong one is answered 2004 and closed, which races the big frame.
+      const url = host.vendorUrl('mindcraft').replace(/^http/, 'ws') + `/socket-v1/?token=${vendorById('mindcraft').sandboxCredentials.DEVICE_TOKEN}`;
       const big = new WebSocket(url);
       await new Promise((r) => big.once('open', r));
       const closed = new Promise<number>((r) => big.once('close', (code) => r(code)));
