@@ -50,9 +50,15 @@ describe('history search (E2E)', () => {
     expect(chips.length).toBeGreaterThan(0);
     const marked = page.locator('[data-test=history-detail] .row.mark');
     await expect.poll(() => marked.count()).toBeGreaterThan(0);
-    for (const text of await marked.allTextContents()) for (const w of words) expect(text.toLowerCase()).toContain(w.toLowerCase());
     const markedSeqs = await marked.evaluateAll((rows) => rows.map((r) => `#${r.getAttribute('data-seq')}`));
     expect(markedSeqs.every((s) => chips.includes(s))).toBe(true);
+    // Every linked event holds the words: in its summary, or in what it carried (the recognised question).
+    const sessionId = (await page.locator('[data-test=history-detail] .head .mono').first().textContent())!.trim();
+    const { events } = await page.evaluate((id) => window.parley.invoke('session.events', { sessionId: id, limit: 100000 }), sessionId);
+    for (const chip of chips) {
+      const e = events.find((x) => x.seq === Number(chip.slice(1)))!;
+      for (const w of words) expect(JSON.stringify(e).toLowerCase(), chip).toContain(w.toLowerCase());
+    }
     // The first matching event is scrolled to and opened.
     await expect.poll(() => page.locator('[data-test=history-detail] .row.selected').getAttribute('data-seq')).toBe(chips[0]!.slice(1));
     // Clicking another chip goes to that event.
@@ -90,12 +96,14 @@ describe('history search (E2E)', () => {
   it('finds a Chinese session by three and by two characters, and filters by a figure', async () => {
     const { page } = h;
     const zh = await mindcraftTurn('hello-weather-zh.wav');
+    await page.getByTestId('nav-workflows').click();
+    await page.getByTestId('wf-history').waitFor();
     await search('二十度');
     await expect.poll(() => page.getByTestId('history-row').count()).toBe(1);
     await openAndCheckHighlights(['二十度']);
     expect(await page.getByTestId('history-detail').textContent()).toContain(zh);
 
-    // 天气 (two characters) is in what the user said.
+    // 天气 (two characters) is in what the user said: the events that carried the recognised question are linked.
     await search('天气');
     await expect.poll(() => page.getByTestId('history-row').count()).toBe(1);
     await openAndCheckHighlights(['天气']);

@@ -72,11 +72,22 @@ export function errorCodeOf(e: SessionEvent): string | undefined {
   return d && typeof d.code === 'string' && d.code ? d.code.slice(0, 120) : undefined;
 }
 
+/**
+ * Fields of an event's data that hold what was said (the ones the transcript and bot text are read from, plus a
+ * turn's recognised text): added to its line when its summary does not show them, so a search for a word the user
+ * said leads to the events that carried it (Mindcraft's llm events carry the question in `asr_content`).
+ */
+const SAID_KEYS = ['text', 'asr_content', 'transcript', 'llm_response', 'bot_text', 'asrText'];
+
 /** The searchable text of one event. */
 export function eventLine(e: SessionEvent): string {
   let line = `${e.kind} ${e.summary ?? ''}`;
   const d = e.data;
   if (d && typeof d === 'object' && !Array.isArray(d)) {
+    for (const k of SAID_KEYS) {
+      const said = (d as Record<string, unknown>)[k];
+      if (typeof said === 'string' && said.trim() && said.length <= MAX_LINE && !line.includes(said.trim())) line += ` · ${said.trim()}`;
+    }
     const code = errorCodeOf(e);
     const error = d as { message?: unknown; httpStatus?: unknown };
     if (code && !line.includes(code)) line += ` ${code}`;

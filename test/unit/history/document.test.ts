@@ -18,6 +18,11 @@ describe('what of an event is searchable', () => {
     expect(eventLine(ev(4, 'error', '414 · CheckSum verification failed', { code: '414', message: 'CheckSum verification failed' }))).toBe('error 414 · CheckSum verification failed');
   });
 
+  it('what was said, when the summary does not show it (Mindcraft llm events carry the question)', () => {
+    expect(eventLine(ev(5, 'mindcraft.llm', 'llm #0: 你好!', { text: '你好!', asr_content: '今天天气怎么样?' }))).toBe('mindcraft.llm llm #0: 你好! · 今天天气怎么样?');
+    expect(eventLine(ev(6, 'mindcraft.turn', 'turn 1 done', { asrText: 'what is the weather like' }))).toBe('mindcraft.turn turn 1 done · what is the weather like');
+  });
+
   it('request ids are looked for a few levels deep only, and never in huge values', () => {
     expect(requestIdsOf({ a: { b: { c: { requestId: 'deep-ok' } } } })).toEqual(['deep-ok']);
     expect(requestIdsOf({ a: { b: { c: { d: { e: { requestId: 'too-deep' } } } } } })).toEqual([]);
