@@ -88,6 +88,7 @@ describe('NetEase Extras', () => {
     // Live events that come after it are acted on as usual.
     sessions.ingest('s-hist', [ev('netease.awaiting-join', { cname: 'room-h' }, 'local')], true);
     await until(() => calls.some((c) => c.op === 'room.join'));
+    await until(() => calls.some((c) => c.op === 'session.send'));
   });
 
   it('shows a vendor error with its own field name (errmsg)', async () => {
