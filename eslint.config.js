@@ -24,8 +24,8 @@ export default tseslint.config(
     },
   },
   {
-    // Each vendor folder holds one Extras.vue, loaded by path (src-renderer/src/vendors/index.ts).
-    files: ['src-renderer/src/vendors/*/Extras.vue'],
+    // Each vendor folder holds one Extras.vue, loaded by its renderer registry entry (src-renderer/src/vendors/registry.ts).
+    files: ['src-renderer/src/vendors/*/Extras.vue', 'test/vendors/*/renderer/Extras.vue'],
     rules: { 'vue/multi-word-component-names': 'off' },
   },
   {

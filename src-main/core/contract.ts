@@ -5,7 +5,7 @@
 import type { JsonSchema, Localized } from './schema.ts';
 import type { SessionEvent, SessionSummary, NewEvent } from './events.ts';
 import type { Profile } from './profiles/types.ts';
-import type { CredentialField, PayloadError, RequestInspection, RoomCredential, RoomJoinInfo, VendorId } from './vendors/types.ts';
+import { VENDOR_ID_PATTERN, type CredentialField, type PayloadError, type RequestInspection, type RoomCredential, type RoomJoinInfo, type VendorId } from './vendors/types.ts';
 import type { Fault } from './sandbox/faults.ts';
 import { validateSchema } from './payload.ts';
 import { ID_PATTERN } from './paths.ts';
@@ -45,7 +45,8 @@ const obj = (properties: Record<string, JsonSchema>, required: string[] = []): J
   additionalProperties: false,
 });
 const str: JsonSchema = { type: 'string', minLength: 1, maxLength: 512 };
-const vendorId: JsonSchema = { type: 'string', enum: ['convai', 'netease', 'mindcraft', 'tencent'] };
+/** A vendor's id; the handlers refuse one that is not registered (vendors/registry.ts), naming the registered ones. */
+const vendorId: JsonSchema = { type: 'string', pattern: VENDOR_ID_PATTERN };
 // `x-arg` says what an argument is (ajv ignores x- keywords): an id, a path the user chose, or payload data. Reviewers
 // read it, and the contract-wide hostile-input test (test/fuzz/contract-hostile.test.ts) finds every such field by it.
 /** Session, comparison and profile ids: one pattern, so an id is never a path. */
@@ -96,6 +97,8 @@ export interface AppInfo {
 export interface VendorView {
   id: VendorId;
   title: Localized;
+  /** #rrggbb: the vendor's mark in the sidebar and the panel, its family chip in the log. */
+  color: string;
   credentials: CredentialField[];
   settingsSchema: JsonSchema;
   /** Settings a new profile starts with, per target (shown in the profile dialog). */

@@ -7,13 +7,15 @@ import { SessionManager } from './session/manager.ts';
 import { SessionDirectory } from './session/event-store.ts';
 import type { SecretStore } from './secrets/store.ts';
 import { lastFour, mask, Redactor } from './secrets/redact.ts';
-import { SandboxHost } from './sandbox/host.ts';
+import type { SandboxHost } from './sandbox/host.ts';
+import { startVendorSandboxes } from './sandbox/vendors.ts';
 import { parseFault } from './sandbox/faults.ts';
-import { blockingErrors, validatePayload, validateSchema } from './payload.ts';
+import { validatePayload, validateSchema } from './payload.ts';
 import { VENDORS, vendorById } from './vendors/registry.ts';
 import type { OperationDescriptor, RequestInspection, VendorDescriptor } from './vendors/types.ts';
 import { resolveSecretRefs } from './secrets/references.ts';
 import { createWorkflowHandlers } from './workflows/handlers.ts';
+import { createSessionRunner, pickProfile } from './workflows/session-runner.ts';
 import { HistoryIndex } from './history/client.ts';
 import { Grants, type FileDialog } from './grants.ts';
 import { Notices } from './notices.ts';
@@ -145,9 +147,7 @@ export function createCore(options: CoreOptions): Core {
   const sandboxUrls: Record<string, string> = {};
   function sandbox(): Promise<SandboxHost> {
     host ??= (async () => {
-      const h = new SandboxHost();
-      for (const v of VENDORS) v.mountSandbox(h);
-      await h.start(options.sandboxPort ?? 0);
+      const h = await startVendorSandboxes(options.sandboxPort ?? 0);
       for (const v of VENDORS) sandboxUrls[v.id] = h.vendorUrl(v.id);
       return h;
     })();
@@ -178,13 +178,10 @@ export function createCore(options: CoreOptions): Core {
     return out;
   }
 
-  /** A profile's credential from the keychain; a missing one is an error naming it. */
-  function profileCredential(profile: Profile): (name: string) => Promise<string> {
-    return async (name) => {
-      const v = await secrets.get(profile.id, name);
-      if (v === null) throw new Error(`credential ${name} is not set for profile "${profile.name}"`);
-      return v;
-    };
+  /** A profile's credentials from the keychain, read once the way the session engine reads them for a session. */
+  async function profileCredential(profile: Profile): Promise<(name: string) => Promise<string>> {
+    const resolved = await sessions.credentialsFor(profile, vendorById(profile.vendor));
+    return async (name) => resolved.get(name);
   }
 
   function operation(vendor: VendorDescriptor, id: string): OperationDescriptor {
@@ -219,22 +216,19 @@ export function createCore(options: CoreOptions): Core {
     const vendor = vendorById(profile.vendor);
     const op = operation(vendor, opId);
     if (!op.inspect) throw new Error(`payload.inspect: ${vendor.id} ${opId} has no signed request to inspect`);
-    const credential = profileCredential(profile);
-    const resolved = new Map<string, string>();
-    for (const f of vendor.credentials) {
-      const v = await secrets.get(profile.id, f.name);
-      if (v !== null) resolved.set(f.name, v);
-    }
+    const resolved = await sessions.credentialsFor(profile, vendor);
     const inspection = await op.inspect({
       profile,
       sandboxUrl: await sandboxUrlFor(profile),
-      payload: options.keepReferences ? payload : resolveSecretRefs(payload, (n) => resolved.get(n)),
-      credential,
+      payload: options.keepReferences ? payload : resolveSecretRefs(payload, (n) => resolved.values.get(n)),
+      credential: async (name) => resolved.get(name),
       mask,
       now: () => Date.now(),
     });
     return sessions.redactor.value(inspection);
   }
+
+  const runner = createSessionRunner({ sessions, sandboxUrlFor, resolveProfile: (vendor, wanted, target) => pickProfile(profiles.list(), vendor, wanted, target) });
 
   const locale = options.locale ?? 'en';
   const raw: Handlers = {
@@ -244,7 +238,7 @@ export function createCore(options: CoreOptions): Core {
       secrets,
       sessions,
       history,
-      sandboxUrlFor,
+      runner,
       app: { name: 'Parley', version: options.version ?? '0.0.0' },
       inspect: (args) => inspect(args, { keepReferences: true }),
       grants,
@@ -307,15 +301,12 @@ export function createCore(options: CoreOptions): Core {
     'payload.inspect': (args) => inspect(args, { keepReferences: false }),
     'session.start': async ({ profileId, operation: opId, payload, sendAnyway }) => {
       const profile = profiles.get(profileId);
-      const vendor = vendorById(profile.vendor);
-      const op = operation(vendor, opId);
       // Refused only for documented constraints (errors); the findings come back whole, warnings included.
-      const findings = validatePayload(op, payload);
-      if (blockingErrors(findings).length && !sendAnyway) return { errors: findings };
-      const { sessionId, done } = await sessions.start({ vendor, operation: op, profile, payload, sandboxUrl: await sandboxUrlFor(profile) });
-      sessionPayloads.set(sessionId, { profile, vendor, payload });
-      void done.finally(() => sessionPayloads.delete(sessionId)).catch(() => undefined);
-      return { sessionId };
+      const s = await runner.start({ vendor: profile.vendor, operation: opId, payload, profile: profile.id, sendAnyway });
+      if (!s.started) return { errors: s.findings };
+      sessionPayloads.set(s.sessionId, { profile, vendor: s.vendor, payload });
+      void s.done.finally(() => sessionPayloads.delete(s.sessionId)).catch(() => undefined);
+      return { sessionId: s.sessionId };
     },
     'session.send': async ({ sessionId, action, data }) => {
       // A path in action data names a speech WAV (Mindcraft send_wav): it must be one the user chose, and the vendor
@@ -352,7 +343,7 @@ export function createCore(options: CoreOptions): Core {
         profile: entry.profile,
         payload: entry.payload,
         result,
-        credential: profileCredential(entry.profile),
+        credential: await profileCredential(entry.profile),
       });
       checkRoomResult('room.join', info);
       return info;
@@ -361,7 +352,7 @@ export function createCore(options: CoreOptions): Core {
       const profile = profiles.get(profileId);
       const vendor = vendorById(profile.vendor);
       if (!vendor.mintRoomCredential) throw new Error(`room.credential: ${vendor.id} has no room credential to mint`);
-      const minted = await vendor.mintRoomCredential({ profile, credential: profileCredential(profile) }, { userId, expireSeconds });
+      const minted = await vendor.mintRoomCredential({ profile, credential: await profileCredential(profile) }, { userId, expireSeconds });
       checkRoomResult('room.credential', minted);
       return minted;
     },
@@ -370,6 +361,7 @@ export function createCore(options: CoreOptions): Core {
       return { baseUrl: h.baseUrl, vendors: { ...sandboxUrls } };
     },
     'sandbox.fault': async ({ vendor, fault }) => {
+      vendorById(vendor);
       (await sandbox()).setFault(vendor, parseFault(fault));
       return { ok: true };
     },
@@ -413,6 +405,7 @@ export function viewOf(v: VendorDescriptor): VendorView {
   return {
     id: v.id,
     title: v.title,
+    color: v.color,
     credentials: v.credentials,
     settingsSchema: v.settingsSchema,
     defaultSettings: { sandbox: v.defaultSettings('sandbox'), live: v.defaultSettings('live') },

@@ -69,11 +69,11 @@ export function roundToNearest(value: number, step: number): number {
 
 /**
  * `x-source` marks for one vendor's schemas: `documented('max-chunk-duration-ms')` points at
- * docs/vendors/<vendor>.md#max-chunk-duration-ms.
+ * docs/vendors/<vendor>.md#max-chunk-duration-ms (or at `doc`, the page that states the vendor's facts).
  */
-export function sourceMarks(vendorDoc: 'convai' | 'netease' | 'mindcraft' | 'tencent') {
-  const mark = (kind: 'documented' | 'inferred') => (anchor: string) => ({ 'x-source': { kind, ref: `docs/vendors/${vendorDoc}.md#${anchor}` } }) as const;
-  const source = (kind: 'documented' | 'inferred', anchor: string) => ({ kind, ref: `docs/vendors/${vendorDoc}.md#${anchor}` });
+export function sourceMarks(vendor: string, doc = `docs/vendors/${vendor}.md`) {
+  const mark = (kind: 'documented' | 'inferred') => (anchor: string) => ({ 'x-source': { kind, ref: `${doc}#${anchor}` } }) as const;
+  const source = (kind: 'documented' | 'inferred', anchor: string) => ({ kind, ref: `${doc}#${anchor}` });
   return { documented: mark('documented'), inferred: mark('inferred'), source };
 }
 

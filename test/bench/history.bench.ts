@@ -160,7 +160,7 @@ function streamingVendor(rate: number, seconds: number, onMarker: (marker: strin
         tick();
       }),
   };
-  const vendor = { id: 'mindcraft', title: op.title, credentials: [], settingsSchema: {}, defaultSettings: () => ({}), operations: [op], mountSandbox: () => undefined, sandboxCredentials: {} } satisfies VendorDescriptor;
+  const vendor = { id: 'mindcraft', title: op.title, color: '#7fd36b', docsHosts: [], credentials: [], settingsSchema: {}, defaultSettings: () => ({}), operations: [op], mountSandbox: () => undefined, sandboxCredentials: {} } satisfies VendorDescriptor;
   return { vendor, op };
 }
 

@@ -54,7 +54,7 @@ async function throughCore(url: string): Promise<{ perSecond: number; delivered:
         ws.on('close', () => resolve({ ok: true, summary: 'stream closed' }));
       }),
   };
-  const vendor = { id: 'mindcraft', title: op.title, credentials: [], settingsSchema: {}, defaultSettings: () => ({}), operations: [op], mountSandbox: () => undefined, sandboxCredentials: {} } satisfies VendorDescriptor;
+  const vendor = { id: 'mindcraft', title: op.title, color: '#7fd36b', docsHosts: [], credentials: [], settingsSchema: {}, defaultSettings: () => ({}), operations: [op], mountSandbox: () => undefined, sandboxCredentials: {} } satisfies VendorDescriptor;
   const profile: Profile = { id: 'bench', name: 'bench', vendor: 'mindcraft', target: 'sandbox', settings: {}, createdAt: '', updatedAt: '' };
   const manager = new SessionManager(new SessionDirectory(dir), async () => undefined);
   manager.redactor.add('a-registered-secret-value-to-scan-for');

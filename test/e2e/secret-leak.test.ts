@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startHarness, type Harness } from './harness.ts';
-import { VENDORS } from '../../src-main/core/vendors/registry.ts';
+import { credentialEnvName, VENDORS } from '../../src-main/core/vendors/registry.ts';
 import type { OperationDescriptor, VendorDescriptor } from '../../src-main/core/vendors/types.ts';
 
 /**
@@ -168,7 +168,7 @@ describe('secret-leak scan', () => {
       ['tencent', 'StartAIConversation', '--body', body('tencent', byId('tencent'), 'StartAIConversation'), '--out', join(out, 'tencent')],
     ];
     const canaryEnv: Record<string, string> = {};
-    for (const v of VENDORS) for (const c of secretFields(v)) canaryEnv[c.env] = canary(v.id, c.name);
+    for (const v of VENDORS) for (const c of secretFields(v)) canaryEnv[credentialEnvName(v.id, c.name)] = canary(v.id, c.name);
     for (const [label, env] of [['canary', canaryEnv], ['demo', {}]] as const) {
       const out = join(cliData, label);
       for (const args of commands(out)) extra.push(...(await runCli(args, { ...env, PARLEY_DATA_DIR: join(cliData, 'data') })));

@@ -32,9 +32,10 @@ function stubBridge(answers: Record<string, (args: Record<string, unknown>) => u
 const VENDOR: VendorView = {
   id: 'tencent',
   title: { en: 'Tencent TRTC AI Conversation', zh: '腾讯云 TRTC AI 对话' },
+  color: '#4f8ff7',
   credentials: [
-    { name: 'SECRET_KEY', label: { en: 'SecretKey', zh: 'SecretKey' }, env: 'PARLEY_TENCENT_SECRET_KEY', secret: true },
-    { name: 'SDK_APP_ID', label: { en: 'TRTC SDKAppID', zh: 'TRTC SDKAppID' }, env: 'PARLEY_TENCENT_SDK_APP_ID', secret: false },
+    { name: 'SECRET_KEY', label: { en: 'SecretKey', zh: 'SecretKey' }, secret: true },
+    { name: 'SDK_APP_ID', label: { en: 'TRTC SDKAppID', zh: 'TRTC SDKAppID' }, secret: false },
   ],
   settingsSchema: { type: 'object', properties: { region: { type: 'string', title: 'Region', default: 'ap-guangzhou' }, nested: { type: 'object', properties: { a: { type: 'string' } } } } },
   defaultSettings: { sandbox: { region: 'ap-guangzhou' }, live: { region: 'ap-guangzhou' } },

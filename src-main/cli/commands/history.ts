@@ -2,10 +2,9 @@ import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../../core/data-dir.ts';
 import { HistoryService } from '../../core/history/service.ts';
 import type { HistoryEntry, HistoryQuery } from '../../core/history/types.ts';
-import { VENDORS } from '../../core/vendors/registry.ts';
-import { CliUsageError, type CliCommand } from '../types.ts';
+import { isVendorId, vendorIdList } from '../../core/vendors/registry.ts';
+import { CliUsageError, type CliCommand } from '../../core/cli/command.ts';
 
-const VENDOR_IDS = VENDORS.map((v) => v.id) as string[];
 /** Matching seq numbers shown per row of the table (JSON lists them all). */
 const TABLE_SEQS = 12;
 
@@ -43,7 +42,7 @@ export const historyCommand: CliCommand = {
       query.text = values.text;
     }
     if (values.vendor !== undefined) {
-      if (!VENDOR_IDS.includes(values.vendor)) throw new CliUsageError(`--vendor: expected one of ${VENDOR_IDS.join(', ')}, got "${values.vendor}"`);
+      if (!isVendorId(values.vendor)) throw new CliUsageError(`--vendor: expected one of ${vendorIdList()}, got "${values.vendor}"`);
       query.vendor = values.vendor;
     }
     if (values.error !== undefined) {

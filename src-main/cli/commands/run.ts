@@ -1,66 +1,14 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SandboxHost } from '../../core/sandbox/host.ts';
-import { VENDORS, vendorById } from '../../core/vendors/registry.ts';
 import { runCases } from '../../core/workflows/runner.ts';
 import { toJUnit, type CaseOutcome } from '../../core/workflows/report.ts';
-import { recordInput } from '../../core/workflows/history.ts';
-import { settleSession } from '../../core/workflows/turn.ts';
-import { TURN_TIMEOUT_MS, perRunPayload, recordRunIds, type SessionRunner } from '../../core/workflows/session-runner.ts';
-import { parseTarget, runOperation } from '../runner.ts';
-import { ProfileStore } from '../../core/profiles/store.ts';
-import { defaultDataDir } from '../../core/data-dir.ts';
-import { CliUsageError, type CliCommand, type CliIO } from '../types.ts';
+import { cliEnvironment, parseTarget } from '../../core/cli/run.ts';
+import { CliUsageError, type CliCommand } from '../../core/cli/command.ts';
 
 const REPORTS = ['junit', 'json'] as const;
 
-/**
- * Each case runs through runOperation (the app's session engine). One sandbox host serves the whole run;
- * session records go to DIR/sessions so the reports can point at them.
- */
 const OUTCOME_LABEL: Record<CaseOutcome, string> = { pass: 'PASS', fail: 'FAIL', error: 'ERROR', 'no-checks': 'NO CHECKS' };
-
-function cliSessionRunner(io: CliIO, target: 'sandbox' | 'live', sessionsDir: string, sandboxBase: () => Promise<string>, explicitProfile: string | undefined): SessionRunner {
-  const store = new ProfileStore(join(defaultDataDir(io.env), 'profiles.json'));
-  return async (req) => {
-    const vendor = vendorById(req.vendor);
-    // A case names the profile its author used; on a machine (CI) without that profile the run falls back to
-    // PARLEY_<VENDOR>_<FIELD> variables (and sandbox demo credentials). --profile is never ignored.
-    const profile = explicitProfile ?? (req.profile && store.find(req.profile) ? req.profile : undefined);
-    const op = vendor.operations.find((o) => o.id === req.operation);
-    const started = performance.now();
-    let driveError: string | undefined;
-    const ids = op ? perRunPayload(op, req.payload) : { payload: req.payload, changed: [] };
-    const run = await runOperation({
-      vendorId: vendor.id,
-      operationId: req.operation,
-      payload: ids.payload,
-      io,
-      outDir: sessionsDir,
-      sendAnyway: req.sendAnyway,
-      target: { target, profile, ...(target === 'sandbox' ? { baseUrl: `${await sandboxBase()}/${vendor.id}` } : {}) },
-      drive: async (manager, sessionId) => {
-        if (!op) return;
-        recordRunIds(manager, sessionId, ids.changed);
-        recordInput(manager.directory, sessionId, req.input);
-        await settleSession(manager, sessionId, vendor.id, op, req.input, { timeoutMs: TURN_TIMEOUT_MS }).catch((err: Error) => {
-          driveError = err.message;
-        });
-      },
-    });
-    return {
-      sessionId: run.sessionId,
-      profileName: profile ?? `cli ${vendor.id}`,
-      target,
-      // The reports (junit.xml, report.json) are files: redacted like the record.
-      outcome: run.manager.redactor.value(run.outcome),
-      driveError: driveError && run.manager.redactor.text(driveError),
-      events: run.manager.events(run.sessionId, 0, 1_000_000).events,
-      durationMs: Math.round(performance.now() - started),
-    };
-  };
-}
 
 export const runCommand: CliCommand = {
   words: ['run'],
@@ -80,21 +28,16 @@ export const runCommand: CliCommand = {
     for (const r of reports) if (!(REPORTS as readonly string[]).includes(r)) throw new CliUsageError(`--report: expected a list of ${REPORTS.join(', ')}, got "${r}"`);
     const outDir = resolve(io.cwd, values.out ?? 'parley-results');
     const sessionsDir = join(outDir, 'sessions');
-    mkdirSync(sessionsDir, { recursive: true });
 
-    let host: SandboxHost | undefined;
-    const sandboxBase = async () => {
-      if (!host) {
-        host = new SandboxHost();
-        for (const v of VENDORS) v.mountSandbox(host);
-        await host.start();
-      }
-      return host.baseUrl;
-    };
+    // One environment for the whole run: one sandbox (when a case needs it), records in DIR/sessions for the reports.
+    const env = cliEnvironment(io, { target: { target, profile: values.profile }, outDir: sessionsDir });
     try {
-      const report = await runCases(resolve(io.cwd, positionals[0]!), cliSessionRunner(io, target, sessionsDir, sandboxBase, values.profile), {
+      const report = await runCases(resolve(io.cwd, positionals[0]!), env.runner, {
         target,
         profile: values.profile,
+        // A case names the profile its author used; on a machine (CI) without that profile the run falls back to
+        // PARLEY_<VENDOR>_<FIELD> variables (and sandbox demo credentials). --profile is never ignored.
+        hasProfile: env.hasProfile,
         repeat,
         sessionFile: (id) => join(sessionsDir, `${id}.ndjson`),
         onResult: (r) => io.stderr(`${OUTCOME_LABEL[r.outcome]}  ${r.collection ? `${r.collection}/` : ''}${r.name}  (${r.durationMs} ms)${r.error ? `\n      ${r.error}` : [...r.failures, ...(r.note ? [r.note] : [])].map((f) => `\n      ${f}`).join('')}\n`),
@@ -105,7 +48,7 @@ export const runCommand: CliCommand = {
       io.stdout(`${t.passed} passed, ${t.failed} failed, ${t.errors} errors${t.noChecks ? `, ${t.noChecks} checking nothing` : ''} · ${t.cases} runs · reports in ${outDir}\n`);
       return report.ok ? 0 : 1;
     } finally {
-      await host?.close();
+      await env.close();
     }
   },
 };

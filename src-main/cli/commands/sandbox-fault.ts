@@ -1,14 +1,13 @@
 import { parseArgs } from 'node:util';
-import { SandboxHost } from '../../core/sandbox/host.ts';
+import type { SandboxHost } from '../../core/sandbox/host.ts';
+import { vendorSandboxHost } from '../../core/sandbox/vendors.ts';
 import { parseFault } from '../../core/sandbox/faults.ts';
-import { VENDORS, vendorById } from '../../core/vendors/registry.ts';
-import { CliUsageError, type CliCommand, type CliIO } from '../types.ts';
+import { vendorById, vendorIdList } from '../../core/vendors/registry.ts';
+import { CliUsageError, type CliCommand, type CliIO } from '../../core/cli/command.ts';
 
 /** Every vendor's error catalogue and scenarios, from the sandboxes' own declarations (no server needed). */
 function catalogue(): ReturnType<SandboxHost['catalogue']> {
-  const host = new SandboxHost();
-  for (const v of VENDORS) v.mountSandbox(host);
-  return host.catalogue();
+  return vendorSandboxHost().catalogue();
 }
 
 function listing(vendor: string | undefined): string {
@@ -56,7 +55,7 @@ export const sandboxFaultCommand: CliCommand = {
       io.stdout(listing(vendorArg));
       return 0;
     }
-    if (!vendorArg) throw new CliUsageError('VENDOR is required (convai, netease, mindcraft, tencent), or --list');
+    if (!vendorArg) throw new CliUsageError(`VENDOR is required (${vendorIdList()}), or --list`);
     const actions = [code !== undefined, values.fault !== undefined, values.clear === true].filter(Boolean).length;
     const scenario = values['no-scenario'] ? null : values.scenario;
     if (actions > 1) throw new CliUsageError('give one of CODE, --fault JSON or --clear');

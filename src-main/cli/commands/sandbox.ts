@@ -1,7 +1,7 @@
-import { SandboxHost } from '../../core/sandbox/host.ts';
+import { startVendorSandboxes } from '../../core/sandbox/vendors.ts';
 import { VENDORS } from '../../core/vendors/registry.ts';
 import { parseArgs } from 'node:util';
-import type { CliCommand } from '../types.ts';
+import type { CliCommand } from '../../core/cli/command.ts';
 
 export const sandboxCommand: CliCommand = {
   words: ['sandbox'],
@@ -14,9 +14,7 @@ export const sandboxCommand: CliCommand = {
       io.stderr(`--port: expected an integer 0-65535, got "${values.port}"\n`);
       return 2;
     }
-    const host = new SandboxHost();
-    for (const v of VENDORS) v.mountSandbox(host);
-    await host.start(port);
+    const host = await startVendorSandboxes(port);
     io.stdout(`Parley sandboxes on ${host.baseUrl}\n`);
     for (const v of VENDORS) io.stdout(`  ${v.id.padEnd(10)} ${host.vendorUrl(v.id)}\n`);
     io.stdout(`Faults: POST ${host.baseUrl}/_sandbox/faults/<vendor> with {"kind":"delay","ms":3000} (or null to clear)\n`);

@@ -247,9 +247,9 @@ export class SandboxHost {
 
   private control(method: string, path: string, body: Buffer, res: ServerResponse): void {
     if (method === 'GET' && path === '/catalogue') return send(res, { status: 200, body: this.catalogue() });
-    const notes = /^\/notes\/([a-z]+)$/.exec(path);
+    const notes = /^\/notes\/([a-z][a-z0-9-]*)$/.exec(path);
     if (method === 'GET' && notes) return send(res, { status: 200, body: this.recentNotes(notes[1]) });
-    const m = /^\/(faults|scenario)\/([a-z]+)$/.exec(path);
+    const m = /^\/(faults|scenario)\/([a-z][a-z0-9-]*)$/.exec(path);
     if (method !== 'POST' || !m)
       return send(res, { status: 404, body: { error: 'sandbox control: POST /_sandbox/faults/<vendor>, POST /_sandbox/scenario/<vendor>, GET /_sandbox/catalogue, GET /_sandbox/notes/<vendor>' } });
     const vendor = m[2]!;

@@ -4,13 +4,13 @@ import { basename } from 'node:path';
 import type { NewEvent, SessionEvent, SessionSummary } from '../events.ts';
 import { Redactor } from '../secrets/redact.ts';
 import { resolveSecretRefs } from '../secrets/references.ts';
+import { ProfileCredentials, type CredentialSource } from '../secrets/credentials.ts';
 import { sendHttp, TransportError, type HttpRequestSpec } from '../http.ts';
 import { DEFAULT_TIMEOUTS, type Profile } from '../profiles/types.ts';
 import type { OperationDescriptor, OperationOutcome, SessionContext, VendorDescriptor, VendorError } from '../vendors/types.ts';
 import { EventWriter, SessionDirectory, readEvents } from './event-store.ts';
 
-/** Where credential values come from: the keychain for a profile, or PARLEY_<VENDOR>_<FIELD> in the CLI. */
-export type CredentialSource = (profile: Profile, name: string) => Promise<string | undefined>;
+export type { CredentialSource };
 
 export interface StartRequest {
   vendor: VendorDescriptor;
@@ -30,6 +30,9 @@ interface LiveSession {
   seq: number;
   abort: AbortController;
   action?: ActionHandler;
+  /** Resolves once the operation has registered its action handler (a socket vendor does so as it connects). */
+  actionReady: Promise<void>;
+  setActionReady: () => void;
   /** Result of a room operation's control-plane call, kept while the renderer is in the room. */
   controlPlaneResult?: unknown;
   operation: OperationDescriptor;
@@ -120,7 +123,7 @@ export class SessionManager {
     };
     // Every credential of the profile is known to the redactor before the first line is written: a key pasted
     // into an ordinary field of the payload is redacted from the summary and the start event too.
-    const resolved = await this.learnCredentials(req);
+    const resolved = await this.credentialsFor(req.profile, req.vendor);
     const session: LiveSession = {
       summary,
       writer: new EventWriter(this.directory.eventsFile(id)),
@@ -132,7 +135,10 @@ export class SessionManager {
       closeTaskOnStop: true,
       closing: null,
       done: Promise.resolve({ ok: false, summary: '' }),
+      actionReady: Promise.resolve(),
+      setActionReady: () => undefined,
     };
+    session.actionReady = new Promise<void>((resolve) => (session.setActionReady = resolve));
     this.live.set(id, session);
     try {
       // The stored payload keeps {{secret:…}} references but not credentials typed in as literals (a UserSig):
@@ -206,22 +212,19 @@ export class SessionManager {
     return { ...outcome, summary: `${outcome.summary} · ${closed.ok ? 'task closed' : `task not closed (${closed.summary})`}` };
   }
 
-  /** The profile's credentials by name; the secret ones are registered with the redactor. */
-  private async learnCredentials(req: StartRequest): Promise<Map<string, string>> {
-    const resolved = new Map<string, string>();
-    for (const field of req.vendor.credentials) {
-      const value = await this.credentials(req.profile, field.name);
-      if (value !== undefined) {
-        resolved.set(field.name, value);
-        if (field.secret) this.redactor.add(value);
-      }
-    }
+  /**
+   * A profile's credentials, read once (for a session: before its first line is written), their secret values
+   * registered with the redactor. Inspections and room joins read them here too.
+   */
+  async credentialsFor(profile: Profile, vendor: VendorDescriptor): Promise<ProfileCredentials> {
+    const resolved = await ProfileCredentials.resolve(this.credentials, profile, vendor);
+    for (const v of resolved.secrets()) this.redactor.add(v);
     return resolved;
   }
 
-  private context(session: LiveSession, req: StartRequest, resolved: Map<string, string>): SessionContext {
+  private context(session: LiveSession, req: StartRequest, resolved: ProfileCredentials): SessionContext {
     const { profile } = req;
-    const payload = resolveSecretRefs(req.payload, (name) => resolved.get(name));
+    const payload = resolveSecretRefs(req.payload, (name) => resolved.values.get(name));
     const timeouts = { ...DEFAULT_TIMEOUTS, ...profile.timeouts };
     return {
       sessionId: session.summary.id,
@@ -241,11 +244,7 @@ export class SessionManager {
           summary: [error.code, error.message, error.requestId && `request ${error.requestId}`].filter(Boolean).join(' · '),
           data: error,
         }),
-      credential: async (name) => {
-        const value = resolved.get(name) ?? (await this.credentials(profile, name));
-        if (value === undefined) throw Object.assign(new Error(`credential ${name} is not set for profile "${profile.name}"`), { code: 'CREDENTIAL_MISSING' });
-        return value;
-      },
+      credential: async (name) => resolved.get(name),
       addSecret: (value) => this.redactor.add(value),
       http: (spec: HttpRequestSpec) => this.http(session, spec, timeouts.responseMs),
       writeFile: async (name, bytes) => {
@@ -256,6 +255,7 @@ export class SessionManager {
       },
       onAction: (handler) => {
         session.action = handler;
+        session.setActionReady();
       },
     };
   }
@@ -329,7 +329,11 @@ export class SessionManager {
   async send(id: string, action: string, data: unknown): Promise<unknown> {
     const session = this.live.get(id);
     if (!session) throw new Error(`session ${id} is not running`);
-    if (!session.action) throw new Error(`session ${id} (${session.summary.operation}) takes no actions`);
+    if (!session.operation.actions?.length) throw Object.assign(new Error(`session ${id} (${session.summary.operation}) takes no actions`), { code: 'NO_ACTIONS' });
+    // An operation that takes actions registers its handler as it starts (a socket vendor once connected): the action
+    // waits for it, or for the end of the session, rather than being refused for arriving early.
+    if (!session.action) await Promise.race([session.actionReady, session.done]);
+    if (!session.action) throw Object.assign(new Error(`session ${id} ended before it took actions`), { code: 'SESSION_ENDED' });
     return session.action(action, data);
   }
 

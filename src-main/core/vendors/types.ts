@@ -3,16 +3,19 @@ import type { NewEvent, SessionEvent } from '../events.ts';
 import type { Profile } from '../profiles/types.ts';
 import type { SandboxHost } from '../sandbox/host.ts';
 import type { HttpExchange, HttpRequestSpec } from '../http.ts';
+import type { CliCommand } from '../cli/command.ts';
+import type { RoomSdk } from '../room-sdks.ts';
 
-export type VendorId = 'convai' | 'netease' | 'mindcraft' | 'tencent';
+/** The id of a registered vendor (vendors/registry.ts). */
+export type VendorId = string;
+/** A vendor id is also a URL path segment (sandbox routes), a file-name part (session ids) and an event-kind prefix. */
+export const VENDOR_ID_PATTERN = '^[a-z][a-z0-9-]{1,31}$';
 
 /** A credential a vendor needs. Secret ones live in the OS keychain, the others in the profile JSON. */
 export interface CredentialField {
   /** Name used in `{{secret:NAME}}` and in the keychain account (`<profileId>/<name>`). */
   name: string;
   label: Localized;
-  /** `PARLEY_<VENDOR>_<FIELD>` variable the CLI reads when no profile is given. */
-  env: string;
   secret: boolean;
   description?: Localized;
 }
@@ -141,9 +144,20 @@ export interface ConstraintSource {
   ref: string;
 }
 
-export interface VendorDescriptor {
-  id: VendorId;
+/**
+ * Everything shared code knows about a vendor. A vendor is its folders (here and under src-renderer/src/vendors) plus
+ * one line in registry.ts; every list of vendors (contract, profiles, case files, bundles, sidebar, log filter, CLI,
+ * external links, room-frame CSP) is derived from the registered descriptors. `Id` keeps the literal id, so the
+ * renderer's registry is checked against the built-in ones by the type checker.
+ */
+export interface VendorDescriptor<Id extends string = string> {
+  id: Id;
   title: Localized;
+  /** The vendor's hue in the sidebar, the panel and the log's kind chips (a #rrggbb colour readable on the dark background). */
+  color: string;
+  /** Hosts of the vendor's documentation and console that links may open (https, exact host match). */
+  docsHosts: string[];
+  /** The secret and non-secret values a profile needs; the CLI reads each from PARLEY_<VENDOR>_<NAME> (credentialEnvName). */
   credentials: CredentialField[];
   /** Non-secret profile settings (endpoint, region, variant, auth method ...). */
   settingsSchema: JsonSchema;
@@ -157,6 +171,8 @@ export interface VendorDescriptor {
    * (keychain, redaction) so the sandbox exercises the same paths as live mode.
    */
   sandboxCredentials: Record<string, string>;
+  /** Room vendors: the RTC SDK's network needs, for the room frame's Content-Security-Policy (src-main/app/csp.ts). */
+  room?: RoomFrameSpec;
   /** Room vendors: the parameters for the console's own user to join the room of a running session. */
   roomJoin?(ctx: RoomJoinContext): Promise<RoomJoinInfo>;
   /**
@@ -164,6 +180,23 @@ export interface VendorDescriptor {
    * AgentConfig.UserSig), minted in main from a keychain secret. Like roomJoin's, it is handed to the renderer.
    */
   mintRoomCredential?(ctx: RoomCredentialContext, request: RoomCredentialRequest): Promise<RoomCredential>;
+  /**
+   * `parley …` commands of this vendor's own (signing helpers, a command shaped for its protocol). Loaded when the CLI
+   * runs, not with the descriptor: they are built on the CLI's session runner, which reads this registry.
+   */
+  cli?: () => Promise<CliCommand[]>;
+}
+
+/** What the room frame running a vendor's RTC SDK may do beyond Parley's defaults (each need found by joining under the policy). */
+export interface RoomFrameSpec {
+  /** The RTC SDK its rooms run on (the room frame's driver). */
+  sdk: RoomSdk;
+  /** Every origin the SDK connects to (CSP connect-src), with why, next to the list. Loopback is always allowed for the sandbox rooms. */
+  connectSources: readonly string[];
+  /** The SDK evaluates strings (Function(), eval): script-src 'unsafe-eval' in its frame only. */
+  evalScripts?: boolean;
+  /** The SDK loads AudioWorklet code from blob: URLs: script-src blob:. */
+  blobScripts?: boolean;
 }
 
 /** Parameters the renderer needs to join a vendor's RTC room for a running session (minted in main, per join). */

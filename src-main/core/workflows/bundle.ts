@@ -15,8 +15,8 @@ import type { JsonSchema } from '../schema.ts';
 import { sessionFigures, type SessionFigures } from './metrics.ts';
 import { MIME_BY_EXT, sessionFiles } from './history.ts';
 import type { SecretScanner } from './secret-scan.ts';
-import type { RunRequest, RunResult, SessionRunner } from './session-runner.ts';
-import type { VendorId } from '../vendors/types.ts';
+import type { RunRequest } from './session-runner.ts';
+import { VENDOR_ID_PATTERN, type VendorId } from '../vendors/types.ts';
 import { isCredentialKey, REDACTED } from '../secrets/redact.ts';
 import { findSecretRefs } from '../secrets/references.ts';
 
@@ -88,7 +88,8 @@ const BUNDLE_SCHEMA: JsonSchema = {
           input: { type: 'object', properties: { text: { type: 'string' }, wav: { type: 'string' } } },
           figures: { type: 'object' },
           redactedFields: { type: 'array', items: { type: 'string' } },
-          vendor: { type: 'string', enum: ['convai', 'netease', 'mindcraft', 'tencent'] },
+          // Any vendor id: a bundle is read to inspect it offline, also from a vendor this build does not have (a re-run names it).
+          vendor: { type: 'string', pattern: VENDOR_ID_PATTERN },
           operation: { type: 'string' },
           payload: { type: 'object' },
           events: { type: 'string' },
@@ -229,8 +230,4 @@ export function rerunRequest(bundle: Bundle, index: number, target: { profile?: 
     input = { wav: keepSpeech(Buffer.from(f.base64, 'base64'), f.name) };
   }
   return { vendor: s.vendor, operation: s.operation, payload: s.payload, profile: target.profile, target: target.target ?? 'sandbox', input };
-}
-
-export async function rerunBundleSession(bundle: Bundle, index: number, run: SessionRunner, target: { profile?: string; target?: 'sandbox' | 'live' }, keepSpeech: (bytes: Buffer, name: string) => string): Promise<RunResult> {
-  return run(rerunRequest(bundle, index, target, keepSpeech));
 }

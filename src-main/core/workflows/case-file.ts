@@ -6,6 +6,8 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync, 
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { JsonSchema } from '../schema.ts';
 import { validateSchema } from '../payload.ts';
+import { VENDOR_ID_PATTERN } from '../vendors/types.ts';
+import { isVendorId, vendorIdList } from '../vendors/registry.ts';
 import { confined, isInside, MiB, readRegularFile, writeFileAtomic } from '../paths.ts';
 import type { SecretScanner } from './secret-scan.ts';
 
@@ -39,8 +41,6 @@ export interface CaseFile {
   expectations?: CaseExpectations;
 }
 
-const VENDOR_IDS = ['convai', 'netease', 'mindcraft', 'tencent'];
-
 export const CASE_SCHEMA: JsonSchema = {
   type: 'object',
   required: ['version', 'name', 'vendor', 'operation', 'payload'],
@@ -48,7 +48,8 @@ export const CASE_SCHEMA: JsonSchema = {
   properties: {
     version: { const: 1 },
     name: { type: 'string', minLength: 1, maxLength: 200 },
-    vendor: { type: 'string', enum: VENDOR_IDS },
+    // A registered vendor: checked after the schema (parseCase), so a vendor added to the registry needs nothing here.
+    vendor: { type: 'string', pattern: VENDOR_ID_PATTERN },
     operation: { type: 'string', minLength: 1, maxLength: 120 },
     profile: { type: 'string', minLength: 1, maxLength: 120 },
     payload: { type: 'object' },
@@ -94,6 +95,7 @@ export function parseCase(text: string, source = 'case'): CaseFile {
   const errors = validateSchema(CASE_SCHEMA, value);
   if (errors.length) throw new CaseFileError(`${source}: ${errors.map((e) => e.message).join('; ')}`);
   const c = value as CaseFile;
+  if (!isVendorId(c.vendor)) throw new CaseFileError(`${source}: /vendor: expected one of ${vendorIdList()}, got "${c.vendor}"`);
   if (c.input && c.input.wav && c.input.text) throw new CaseFileError(`${source}: /input: give either wav or text, not both`);
   return c;
 }

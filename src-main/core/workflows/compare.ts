@@ -9,7 +9,7 @@ import { setAside, type Notices } from '../notices.ts';
 import { assertId, confined, isId, MiB, readRegularFile } from '../paths.ts';
 import { sessionFigures, type Figure } from './metrics.ts';
 import { median, percentile } from './stats.ts';
-import type { RunRequest, SessionRunner } from './session-runner.ts';
+import type { RunRequest, RunToEnd } from './session-runner.ts';
 import type { TurnInput } from './turn.ts';
 import type { OperationDescriptor, VendorDescriptor, VendorId } from '../vendors/types.ts';
 import type { InputSpec } from './input.ts';
@@ -123,11 +123,11 @@ export function validatePlan(plan: ComparePlan): void {
  * Sequential mode interleaves vendors per repetition (A1 B1 A2 B2 ...) so a network or machine hiccup lands
  * on every vendor rather than on one. Parallel mode starts all vendors of a repetition together.
  */
-export async function runComparison(plan: ComparePlan, run: SessionRunner, onProgress?: (r: CompareResult) => void, result = newResult(plan)): Promise<CompareResult> {
+export async function runComparison(plan: ComparePlan, run: RunToEnd, onProgress?: (r: CompareResult) => void, result = newResult(plan)): Promise<CompareResult> {
   validatePlan(plan);
   const once = async (entry: number, repetition: number): Promise<void> => {
     const e = plan.entries[entry]!;
-    const req: RunRequest = { vendor: e.vendor, operation: e.operation, payload: e.payload, profile: e.profile, input: plan.input };
+    const req: RunRequest = { vendor: e.vendor, operation: e.operation, payload: e.payload, profile: e.profile, input: plan.input, ownIds: true };
     let r: CompareRun;
     try {
       const res = await run(req);

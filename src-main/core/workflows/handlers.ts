@@ -9,22 +9,20 @@ import type { Profile } from '../profiles/types.ts';
 import type { SecretStore } from '../secrets/store.ts';
 import { mask } from '../secrets/redact.ts';
 import type { SessionManager } from '../session/manager.ts';
-import { credentialEnvName, vendorById } from '../vendors/registry.ts';
+import { credentialEnvName, credentialEnvPrefix, vendorById } from '../vendors/registry.ts';
 import type { RequestInspection } from '../vendors/types.ts';
-import { deleteCase, duplicateCase, listCases, readCase, renameCase, resolveCaseInput, saveCase, type CaseFile } from './case-file.ts';
+import { deleteCase, duplicateCase, listCases, readCase, renameCase, saveCase, type CaseFile } from './case-file.ts';
 import { ComparisonStore, defaultCompareOperation, newResult, runComparison, runsCsv, summaryCsv, type ComparePlan, type CompareResult } from './compare.ts';
 import { buildBundle, readBundle, rerunRequest, writeBundle } from './bundle.ts';
-import { CHECKS_NOTHING, checkExpectations } from './expectations.ts';
 import type { HistoryIndex } from '../history/client.ts';
 import type { HistoryEntry } from '../history/types.ts';
 import { readSpeechFile, type SpeechStore } from './input.ts';
-import { sessionFigures } from './metrics.ts';
 import { PinStore } from './pins.ts';
 import { SecretScanner, storedSecrets } from './secret-scan.ts';
-import { createSessionRunner, pickProfile, type RunRequest, type SessionRunner } from './session-runner.ts';
+import type { RunRequest, SessionRunner } from './session-runner.ts';
 import { buildSnippets } from './snippets.ts';
 import { replayPlan } from './replay.ts';
-import { caseOutcome, type CaseRunReport } from './report.ts';
+import { runCase } from './runner.ts';
 
 export type WorkflowOp =
   | 'cases.list'
@@ -54,7 +52,8 @@ export interface WorkflowDeps {
   secrets: SecretStore;
   sessions: SessionManager;
   history: HistoryIndex;
-  sandboxUrlFor(profile: Profile): Promise<string | undefined>;
+  /** The core's session runner (every run below goes through it). */
+  runner: SessionRunner;
   app: { name: string; version: string };
   /** The request as inspect() builds it, with the payload's {{secret:NAME}} references left in place. */
   inspect(args: { profileId: string; operation: string; payload: Record<string, unknown> }): Promise<RequestInspection>;
@@ -83,21 +82,17 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
       return null;
     }
   };
-  const runner: SessionRunner = createSessionRunner({
-    sessions: deps.sessions,
-    sandboxUrlFor: deps.sandboxUrlFor,
-    resolveProfile: (vendor, wanted, target) => pickProfile(deps.profiles.list(), vendor, wanted, target),
-  });
+  const { runner } = deps;
 
   /** A stored comparison still marked running belongs to a process that is gone. */
   const settled = (r: CompareResult): CompareResult => (r.state === 'running' ? { ...r, state: 'failed', error: 'interrupted: the app stopped during this comparison' } : r);
 
   const scanner = async () => new SecretScanner(await storedSecrets(deps.profiles.list(), deps.secrets, vendorById), deps.sessions.redactor);
 
-  /** Start a run and answer with its session id as soon as it exists; the run goes on (events are pushed). */
+  /** Start a run to its end and answer with its session id as soon as it exists; the run goes on (events are pushed). */
   const startRun = (req: RunRequest) =>
     new Promise<{ sessionId: string }>((resolve, reject) => {
-      runner({ ...req, onStarted: (sessionId) => resolve({ sessionId }) }).catch(reject);
+      runner({ ...req, ownIds: true, onStarted: (sessionId) => resolve({ sessionId }) }).catch(reject);
     });
 
   return {
@@ -111,21 +106,14 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
     },
     'cases.run': async ({ path: given, profileId, target }) => {
       const path = caseFile(given);
-      const c = readCase(path);
-      const caseInput = resolveCaseInput(c, path);
-      // The case's WAV must be one the renderer could name itself: in the case folder, the data folder, or chosen.
-      const input = caseInput?.wav ? { wav: speech.file(caseInput.wav, 'input.wav') } : caseInput;
-      const base: CaseRunReport = { name: c.name, collection: '', file: path, vendor: c.vendor, operation: c.operation, profile: profileId ?? c.profile ?? '', target: target ?? 'sandbox', repetition: 1, ok: false, outcome: 'error', failures: [], durationMs: 0 };
-      try {
-        // The case's own profile name is used when this machine has it; else the vendor's profile for the target.
-        const wanted = profileId ?? (c.profile && deps.profiles.find(c.profile) ? c.profile : undefined);
-        const r = await runner({ vendor: c.vendor as never, operation: c.operation, payload: c.payload, profile: wanted, target, input, sendAnyway: !!c.expectations?.errorCode });
-        const check = checkExpectations(r, c.expectations);
-        const f = sessionFigures(r.events);
-        return { ...base, profile: r.profileName, target: r.target, ok: check.ok, outcome: caseOutcome(check), ...(check.checksNothing ? { note: CHECKS_NOTHING } : {}), failures: check.failures, durationMs: r.durationMs, sessionId: r.sessionId, figures: { setup_ms: f.setupMs?.value, first_server_event_ms: f.firstServerEventMs?.value, first_audio_ms: f.firstAudioMs?.value, turn_latency_ms: f.turnLatencyMs?.value, bot_audio_s: f.botAudioS?.value } };
-      } catch (err) {
-        return { ...base, error: (err as Error).message };
-      }
+      return runCase({ path, collection: '', case: readCase(path) }, 1, runner, {
+        target: target ?? 'sandbox',
+        profile: profileId,
+        hasProfile: (name) => !!deps.profiles.find(name),
+        // The case's WAV must be one the renderer could name itself: in the case folder, the data folder, or chosen.
+        input: (input) => (input.wav ? { wav: speech.file(input.wav, 'input.wav') } : input),
+        repeat: 1,
+      });
     },
 
     'history.query': async ({ query }) => withProfileNames(await deps.history.query(query ?? {}), deps.profiles.list()),
@@ -213,12 +201,12 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
       const profile = deps.profiles.get(profileId);
       const vendor = vendorById(profile.vendor);
       const inspection = await deps.inspect({ profileId, operation, payload });
-      const credentials = [];
-      for (const f of vendor.credentials) {
-        const value = (await deps.secrets.get(profile.id, f.name)) ?? undefined;
-        credentials.push({ env: credentialEnvName(vendor.id, f.name), name: f.name, value: f.secret ? value : undefined, masked: value && f.secret ? mask(value) : undefined });
-      }
-      const snippets = buildSnippets(inspection, credentials, `PARLEY_${vendor.id.toUpperCase()}`);
+      const resolved = await deps.sessions.credentialsFor(profile, vendor);
+      const credentials = vendor.credentials.map((f) => {
+        const value = resolved.values.get(f.name);
+        return { env: credentialEnvName(vendor.id, f.name), name: f.name, value: f.secret ? value : undefined, masked: value && f.secret ? mask(value) : undefined };
+      });
+      const snippets = buildSnippets(inspection, credentials, credentialEnvPrefix(vendor.id));
       // Last line of defence: the snippets go to the clipboard.
       (await scanner()).assertClean(JSON.stringify(snippets), 'the generated code');
       return snippets;

@@ -1,8 +1,10 @@
 /**
- * Takes one session of any transport to its end the same way in the app, the CLI runner and comparisons:
+ * Takes one session of any transport to its end the same way for every run (workflows/session-runner.ts):
  * - http: the operation ends by itself;
  * - socket: one full turn with the given input (WAV file or text), then the session is stopped;
- * - room: the control plane only (no room is joined headless), then the session is stopped.
+ * - room: the control plane only (no room is joined headless; an operation that waits for the console's join
+ *   before its call, `room.awaiting-join`, is told `joined` by `headless`), then the session is stopped.
+ * Every wait is a subscription to the session's events, never a poll.
  */
 import type { SessionEvent } from '../events.ts';
 import type { SessionManager } from '../session/manager.ts';
@@ -12,6 +14,8 @@ export interface TurnInput {
   /** Absolute path of a WAV file. */
   wav?: string;
   text?: string;
+  /** Send the WAV at its own pace (default) or as fast as the socket takes it (false). */
+  realtime?: boolean;
 }
 
 export interface TurnOptions {
@@ -38,7 +42,7 @@ export function isTurnEnd(e: SessionEvent): boolean {
 export async function settleSession(manager: SessionManager, sessionId: string, vendor: VendorId, op: OperationDescriptor, input: TurnInput | undefined, options: TurnOptions): Promise<void> {
   if (op.transport === 'http' || !manager.isLive(sessionId)) return;
   try {
-    if (op.transport === 'room') await waitForEvent(manager, sessionId, (e) => e.kind === 'session.control-plane-done' || e.kind === 'session.end', options.timeoutMs);
+    if (op.transport === 'room') await controlPlane(manager, sessionId, options.timeoutMs);
     else {
       const driver = TURN_DRIVERS[vendor] ?? genericTurn(op);
       await driver(manager, sessionId, input ?? {}, options);
@@ -59,27 +63,27 @@ function genericTurn(op: OperationDescriptor): TurnDriver {
     ended?.catch(() => undefined);
     if (input.wav) {
       if (!actions.has('send_wav')) throw new Error(`${op.id}: this operation takes no WAV input (no send_wav action)`);
-      await sendWhenReady(manager, sessionId, 'send_wav', { path: input.wav }, options.timeoutMs);
+      await manager.send(sessionId, 'send_wav', { path: input.wav, ...(input.realtime === undefined ? {} : { realtime: input.realtime }) });
     } else if (input.text) {
       if (!actions.has('text')) throw new Error(`${op.id}: this operation takes no text input (no text action)`);
-      await sendWhenReady(manager, sessionId, 'text', { text: input.text }, options.timeoutMs);
+      await manager.send(sessionId, 'text', { text: input.text });
     } else return;
     if (ended) await ended;
     else await manager.send(sessionId, 'wait_turn', { timeoutMs: options.timeoutMs });
   };
 }
 
-/** A socket vendor registers its action handler once connected; until then the manager says it takes no actions. */
-async function sendWhenReady(manager: SessionManager, sessionId: string, action: string, data: unknown, timeoutMs: number): Promise<unknown> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await manager.send(sessionId, action, data);
-    } catch (err) {
-      if (!/takes no actions/.test((err as Error).message) || Date.now() > deadline || !manager.isLive(sessionId)) throw err;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+/**
+ * A room operation's control plane, without the room: the session's `session.control-plane-done` (or its end). An
+ * operation that makes its call only once the console is in the room (NetEase's client API) says so with
+ * `room.awaiting-join`; nobody joins headless, so it is told to go on.
+ */
+async function controlPlane(manager: SessionManager, sessionId: string, timeoutMs: number): Promise<void> {
+  const first = await waitForEvent(manager, sessionId, (e) => e.kind === 'room.awaiting-join' || e.kind === 'session.control-plane-done' || e.kind === 'session.end', timeoutMs);
+  if (first.kind !== 'room.awaiting-join') return;
+  manager.record(sessionId, [{ kind: 'room.join-skipped', dir: 'local', summary: 'no room is joined in a headless run: the call goes out without it', data: { by: 'headless' } }]);
+  await manager.send(sessionId, 'joined', { by: 'headless' });
+  await waitForEvent(manager, sessionId, (e) => e.kind === 'session.control-plane-done' || e.kind === 'session.end', timeoutMs);
 }
 
 /** Resolves with the first event (already recorded or still to come) that matches; rejects after timeoutMs. */

@@ -10,9 +10,15 @@
  * every message it gets from it (parseFrameMessage) and the frame checks every request (parseRoomRequest).
  */
 
-import { ROOM_VENDORS, type RoomVendor } from '../../../src-main/app/app-origin.ts';
+import { ROOM_SDKS, isRoomSdk, type RoomSdk } from '../../../src-main/core/room-sdks.ts';
 
-export { ROOM_VENDORS, type RoomVendor };
+export { ROOM_SDKS, isRoomSdk, type RoomSdk };
+
+/** Which room a frame is for: the vendor (its page's CSP) and the RTC SDK its rooms run on (the frame's driver). */
+export interface RoomKind {
+  vendor: string;
+  sdk: RoomSdk;
+}
 
 /** The first message, posted by the page to the frame's window with the port; the frame answers `ready` on it. */
 export const CONNECT_MESSAGE = 'parley-room/connect';
@@ -21,8 +27,8 @@ export const CONNECT_MESSAGE = 'parley-room/connect';
 export type SpeechSource = { kind: 'microphone' } | { kind: 'file'; name: string; bytes: ArrayBuffer };
 
 export interface RoomRequests {
-  /** Join with the vendor's join parameters (room.join's `params`: plain JSON). */
-  join: { args: { vendor: RoomVendor; params: Record<string, unknown> }; result: { localId: string; localSid?: string } };
+  /** Join with the SDK's join parameters (from room.join's `params`: plain JSON). */
+  join: { args: { params: Record<string, unknown> }; result: { localId: string; localSid?: string } };
   /** Publish speech (replacing what is published); a file's duration is known once decoded. */
   publish: { args: { source: SpeechSource }; result: { durationS: number | null } };
   unpublish: { args: Record<string, never>; result: null };
@@ -100,7 +106,6 @@ export function parseRoomRequest(raw: unknown): { ok: true; request: RoomRequest
   if (!isRecord(args)) return bad(`${op}: expected an arguments object`);
   switch (op as RoomOp) {
     case 'join':
-      if (!ROOM_VENDORS.includes(args.vendor as RoomVendor)) return bad(`join.vendor: expected one of ${ROOM_VENDORS.join(', ')}, got "${String(args.vendor)}"`);
       if (!isRecord(args.params)) return bad('join.params: expected an object');
       break;
     case 'publish': {

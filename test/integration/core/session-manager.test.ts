@@ -32,7 +32,9 @@ const echo: OperationDescriptor = {
 const vendor = {
   id: 'convai',
   title: { en: 'Test', zh: '测试' },
-  credentials: [{ name: 'API_KEY', label: { en: 'key', zh: '密钥' }, env: 'PARLEY_CONVAI_API_KEY', secret: true }],
+  color: '#f08ad0',
+  docsHosts: [],
+  credentials: [{ name: 'API_KEY', label: { en: 'key', zh: '密钥' }, secret: true }],
   settingsSchema: {},
   defaultSettings: () => ({}),
   operations: [echo],

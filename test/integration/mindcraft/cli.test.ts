@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { MindcraftReport } from '../../../src-main/cli/commands/mindcraft.ts';
+import type { MindcraftReport } from '../../../src-main/core/vendors/mindcraft/cli.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 

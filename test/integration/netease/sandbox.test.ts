@@ -174,7 +174,7 @@ describe('NetEase client against the sandbox, through the session engine', () =>
   it('client API: waits for the room join before create, then sends AppKey/Token/Cname/Uid', async () => {
     const payload = { ...fresh('agent'), variant: 'client' };
     const { outcome, id } = await run('create', payload, { uid: '4242' }, async (sessionId) => {
-      await waitFor(sessionId, 'netease.awaiting-join');
+      await waitFor(sessionId, 'room.awaiting-join');
       await sleep(50);
       expect(events(sessionId).some((e) => e.kind === 'http.request')).toBe(false);
       await manager.send(sessionId, 'joined', { joinMs: 12 });
@@ -190,7 +190,7 @@ describe('NetEase client against the sandbox, through the session engine', () =>
   it('client API: a wrong token is refused with 402 and the documented `errmsg` field', async () => {
     creds.TOKEN = 'expired-room-token-1234';
     const { outcome } = await run('create', { ...fresh('agent'), variant: 'client' }, undefined, async (id) => {
-      await waitFor(id, 'netease.awaiting-join');
+      await waitFor(id, 'room.awaiting-join');
       await manager.send(id, 'joined', {});
     });
     expect(outcome.error).toMatchObject({ code: '402', message: 'Token is invalid or expired' });
@@ -224,7 +224,7 @@ describe('NetEase client against the sandbox, through the session engine', () =>
     }
     host.setFault('netease', { kind: 'vendor-error', code: '611' });
     const client = await run('create', { ...fresh('agent'), variant: 'client' }, undefined, async (id) => {
-      await waitFor(id, 'netease.awaiting-join');
+      await waitFor(id, 'room.awaiting-join');
       await manager.send(id, 'joined', {});
     });
     expect(client.outcome.error).toMatchObject({ code: '611', message: expect.stringContaining('字幕权限') });
@@ -233,7 +233,7 @@ describe('NetEase client against the sandbox, through the session engine', () =>
 
   it('client API: stopping before the join ends the session without sending create', async () => {
     const { sessionId, done } = await manager.start({ vendor: netease, operation: op('create'), profile: profile({ variant: 'client' }), payload: fresh(), sandboxUrl: host.vendorUrl('netease') });
-    await waitFor(sessionId, 'netease.awaiting-join');
+    await waitFor(sessionId, 'room.awaiting-join');
     await manager.stop(sessionId);
     expect((await done).summary).toMatch(/stopped before the room was joined/);
     expect(events(sessionId).some((e) => e.kind === 'http.request')).toBe(false);

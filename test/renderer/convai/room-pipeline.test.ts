@@ -34,7 +34,7 @@ function fakeRoom() {
     },
     fire: (event, ...args) => listeners.get(event)?.forEach((fn) => fn(...args)),
   };
-  return { room, calls, open: localRoom({ convai: livekitDriver(async () => room) }) };
+  return { room, calls, open: localRoom({ livekit: livekitDriver(async () => room) }) };
 }
 
 const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));

@@ -74,7 +74,7 @@ describe('NetEase Extras', () => {
 
   it('a session opened from the history (its record loaded, not pushed) never joins its room again', async () => {
     const calls = stubBridge({ 'profiles.list': () => [{ ...profile, target: 'live' }], 'room.join': () => ({ vendor: 'netease', params: { appkey: 'k', channelName: 'room-h', uid: '10001', token: 't' }, sensitive: ['t'] }), 'session.send': () => ({ ok: true }), 'session.record': () => ({ seq: 1 }) });
-    const openRoom = localRoom({ netease: nertcDriver(async () => fakeNertc()) });
+    const openRoom = localRoom({ nertc: nertcDriver(async () => fakeNertc()) });
     mounted = mount(Extras, { profileId: 'p1', sessionId: 's-hist', operation: 'create', payload: {}, openRoom });
     await until(() => !!mounted!.el.querySelector('input[value=none]'));
     (mounted.el.querySelector('input[value=none]') as HTMLInputElement).click();
@@ -86,7 +86,7 @@ describe('NetEase Extras', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(calls.some((c) => c.op === 'room.join')).toBe(false);
     // Live events that come after it are acted on as usual.
-    sessions.ingest('s-hist', [ev('netease.awaiting-join', { cname: 'room-h' }, 'local')], true);
+    sessions.ingest('s-hist', [ev('room.awaiting-join', { cname: 'room-h' }, 'local')], true);
     await until(() => calls.some((c) => c.op === 'room.join'));
     await until(() => calls.some((c) => c.op === 'session.send'));
   });
@@ -104,7 +104,7 @@ describe('NetEase Extras', () => {
 
   it('client API: joins the room when core waits for it, and only then reports `joined`', async () => {
     const sdk = fakeNertc({ joinDelayMs: 30 });
-    const openRoom = localRoom({ netease: nertcDriver(async () => sdk) });
+    const openRoom = localRoom({ nertc: nertcDriver(async () => sdk) });
     const calls = stubBridge({
       'profiles.list': () => [profile],
       'room.join': () => ({ vendor: 'netease', params: { appkey: 'k', channelName: 'room-c', uid: '10001', token: 't' }, sensitive: ['t'] }),
@@ -113,7 +113,7 @@ describe('NetEase Extras', () => {
     });
     mounted = mount(Extras, { profileId: 'p1', sessionId: 's3', operation: 'create', payload: {}, openRoom });
     (mounted.el.querySelector('input[value=none]') as HTMLInputElement).click();
-    useSessionsStore().ingest('s3', [ev('netease.awaiting-join', { cname: 'room-c' }, 'local')], true);
+    useSessionsStore().ingest('s3', [ev('room.awaiting-join', { cname: 'room-c' }, 'local')], true);
     await until(() => calls.some((c) => c.op === 'session.send'));
     const joinAt = sdk.calls.findIndex((c) => c.name === 'join');
     expect(joinAt).toBeGreaterThanOrEqual(0);
@@ -125,7 +125,7 @@ describe('NetEase Extras', () => {
 
   it("plays the bot's subscribed NERTC stream through the shared player (live source, level, WAV) until leaving", async () => {
     const sdk = fakeNertc();
-    const openRoom = localRoom({ netease: nertcDriver(async () => sdk) });
+    const openRoom = localRoom({ nertc: nertcDriver(async () => sdk) });
     const tone = toneStream();
     stubBridge({
       'profiles.list': () => [profile],

@@ -13,7 +13,7 @@ function setup(opts?: Parameters<typeof fakeNertc>[0], roomParams = params) {
   const sdk = fakeNertc(opts);
   const recorded: NewEvent[] = [];
   let clock = 0;
-  const open = localRoom({ netease: nertcDriver(async () => sdk) });
+  const open = localRoom({ nertc: nertcDriver(async () => sdk) });
   const room = new NeteaseRoom(roomParams, { record: (e) => recorded.push(...e), now: () => clock }, open);
   return { sdk, recorded, room, open, setClock: (t: number) => (clock = t) };
 }

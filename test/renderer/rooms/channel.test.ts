@@ -29,7 +29,7 @@ function recordingDriver() {
 /** The frame's server on one end of a channel, and the raw other end: what any page could post. */
 function rawFrame(factory: DriverFactory) {
   const channel = new MessageChannel();
-  const server = serveRoom(channel.port2, { convai: factory });
+  const server = serveRoom(channel.port2, factory);
   const replies: unknown[] = [];
   channel.port1.onmessage = (e) => replies.push(e.data);
   let id = 0;
@@ -53,8 +53,7 @@ afterEach(async () => {
 describe('the room frame refuses what it does not understand, with the reason', () => {
   it.each([
     [{ op: 'hack', args: {} }, 'room request: unknown operation "hack"'],
-    [{ op: 'join', args: { vendor: 'zoom', params: {} } }, 'join.vendor: expected one of convai, tencent, netease, got "zoom"'],
-    [{ op: 'join', args: { vendor: 'convai', params: 'x' } }, 'join.params: expected an object'],
+    [{ op: 'join', args: { params: 'x' } }, 'join.params: expected an object'],
     [{ op: 'join' }, 'join: expected an arguments object'],
     [{ op: 'publish', args: { source: { kind: 'camera' } } }, 'publish.source: expected {kind: "microphone"} or {kind: "file", name, bytes}'],
     [{ op: 'publish', args: { source: { kind: 'file', name: 'a.wav', bytes: 'AAAA' } } }, 'publish.source: a file needs its name and bytes (ArrayBuffer)'],
@@ -70,31 +69,30 @@ describe('the room frame refuses what it does not understand, with the reason', 
   it('ignores a message without an id (nothing to answer), then still serves', async () => {
     const driver = recordingDriver();
     const frame = rawFrame(driver.factory);
-    const answer = frame.send({ op: 'join', args: { vendor: 'convai', params: { url: 'wss://x.livekit.cloud', token: 't' } } });
+    const answer = frame.send({ op: 'join', args: { params: { url: 'wss://x.livekit.cloud', token: 't' } } });
     await frame.send('garbage', false).catch(() => undefined);
     expect(await answer).toMatchObject({ ok: true, result: { localId: 'me' } });
     frame.close();
   });
 
   it('checks the join parameters in the driver, naming the field', async () => {
-    const open = localRoom({ convai: (await import('../../../src-renderer/src/rooms/frame/drivers/livekit.ts')).livekitDriver(async () => {
+    const open = localRoom({ livekit: (await import('../../../src-renderer/src/rooms/frame/drivers/livekit.ts')).livekitDriver(async () => {
       throw new Error('the SDK must not be loaded for bad parameters');
     }) });
-    const session = await open('convai');
-    await expect(session.join('convai', { url: '', token: 't' })).rejects.toEqual({ name: 'RoomError', code: 'BAD_ARGUMENTS', message: 'join.params.url: expected a non-empty string, got ""' });
-    await expect(session.join('convai', { url: 'wss://x', token: 7 })).rejects.toMatchObject({ message: 'join.params.token: expected a non-empty string, got 7' });
+    const session = await open({ vendor: 'convai', sdk: 'livekit' });
+    await expect(session.join({ url: '', token: 't' })).rejects.toEqual({ name: 'RoomError', code: 'BAD_ARGUMENTS', message: 'join.params.url: expected a non-empty string, got ""' });
+    await expect(session.join({ url: 'wss://x', token: 7 })).rejects.toMatchObject({ message: 'join.params.token: expected a non-empty string, got 7' });
     await session.close();
   });
 });
 
 describe('room visits', () => {
-  it('one join per frame, the right vendor only, nothing before joining, and leave twice', async () => {
+  it('one join per frame, nothing before joining, and leave twice', async () => {
     const driver = recordingDriver();
-    const session = await localRoom({ convai: driver.factory })('convai');
+    const session = await localRoom({ livekit: driver.factory })({ vendor: 'convai', sdk: 'livekit' });
     await expect(session.send(new Uint8Array([1]))).rejects.toMatchObject({ code: 'NOT_JOINED' });
-    await expect(session.join('tencent', {})).rejects.toMatchObject({ code: 'WRONG_ROOM', message: 'this room frame runs convai rooms, not tencent' });
-    expect(await session.join('convai', { url: 'u' })).toEqual({ localId: 'me' });
-    await expect(session.join('convai', {})).rejects.toMatchObject({ code: 'ALREADY_JOINED' });
+    expect(await session.join({ url: 'u' })).toEqual({ localId: 'me' });
+    await expect(session.join({})).rejects.toMatchObject({ code: 'ALREADY_JOINED' });
     await session.send(new Uint8Array([7, 8]), 3);
     expect(await session.interrupt('bot')).toEqual({ sent: { to: 'bot' } });
     await session.close();
@@ -107,8 +105,8 @@ describe('room visits', () => {
   it('a denied microphone publishes nothing and says how to allow it, every time', async () => {
     const denied = vi.spyOn(navigator.mediaDevices, 'getUserMedia').mockRejectedValue(new DOMException('Permission denied', 'NotAllowedError'));
     const driver = recordingDriver();
-    const session = await localRoom({ convai: driver.factory })('convai');
-    await session.join('convai', {});
+    const session = await localRoom({ livekit: driver.factory })({ vendor: 'convai', sdk: 'livekit' });
+    await session.join({});
     for (let i = 0; i < 2; i++) {
       const err = await session.publish({ kind: 'microphone' }).then(
         () => null,
@@ -124,18 +122,18 @@ describe('room visits', () => {
 
   it('no microphone at all is its own message', async () => {
     vi.spyOn(navigator.mediaDevices, 'getUserMedia').mockRejectedValue(new DOMException('Requested device not found', 'NotFoundError'));
-    const session = await localRoom({ convai: recordingDriver().factory })('convai');
-    await session.join('convai', {});
+    const session = await localRoom({ livekit: recordingDriver().factory })({ vendor: 'convai', sdk: 'livekit' });
+    await session.join({});
     await expect(session.publish({ kind: 'microphone' })).rejects.toMatchObject({ code: 'MICROPHONE_MISSING', message: expect.stringContaining('No microphone was found') });
     await session.close();
   });
 
   it('publishes the (fake) microphone, then a WAV file that reports its end, then refuses bytes that are not audio', async () => {
     const driver = recordingDriver();
-    const session = await localRoom({ convai: driver.factory })('convai');
+    const session = await localRoom({ livekit: driver.factory })({ vendor: 'convai', sdk: 'livekit' });
     const events: RoomEvent[] = [];
     session.on((e) => events.push(e));
-    await session.join('convai', {});
+    await session.join({});
     expect(await session.publish({ kind: 'microphone' })).toEqual({ durationS: null });
     const tone = new Float32Array(4800).map((_, i) => Math.sin(i / 8) * 0.3);
     const wav = encodeWav([tone], 48000);
@@ -149,10 +147,10 @@ describe('room visits', () => {
 
   it('remote audio read in the frame plays in the page’s player until the track goes', async () => {
     const driver = recordingDriver();
-    const session = await localRoom({ convai: driver.factory })('convai');
+    const session = await localRoom({ livekit: driver.factory })({ vendor: 'convai', sdk: 'livekit' });
     const events: RoomEvent[] = [];
     session.on((e) => events.push(e));
-    await session.join('convai', {});
+    await session.join({});
     const context = new AudioContext();
     const osc = context.createOscillator();
     const dest = context.createMediaStreamDestination();
@@ -205,7 +203,7 @@ describe('the page checks what the frame sends (it runs closed-source code)', ()
     const channel = new MessageChannel();
     let disposed = 0;
     const session = new RoomSession(channel.port1, () => disposed++, { leaveTimeoutMs: 50 });
-    const joining = session.join('convai', {});
+    const joining = session.join({});
     await session.close();
     await expect(joining).rejects.toMatchObject({ code: 'ROOM_CLOSED' });
     expect(disposed).toBe(1);
@@ -215,7 +213,7 @@ describe('the page checks what the frame sends (it runs closed-source code)', ()
 describe('openRoomFrame', () => {
   it('refuses to open outside a Parley page, saying why', async () => {
     // The component-test page is served by vitest on http://localhost:<port>, which pairs with no room origin.
-    await expect(openRoomFrame('tencent')).rejects.toMatchObject({ code: 'ROOM_FRAME', message: expect.stringMatching(/^rooms need Parley's own page \(app:\/\/parley or a loopback dev server\), not http:\/\/localhost:/) });
+    await expect(openRoomFrame({ vendor: 'tencent', sdk: 'trtc' })).rejects.toMatchObject({ code: 'ROOM_FRAME', message: expect.stringMatching(/^rooms need Parley's own page \(app:\/\/parley or a loopback dev server\), not http:\/\/localhost:/) });
     expect(document.querySelector('iframe.room-frame')).toBeNull();
   });
 });

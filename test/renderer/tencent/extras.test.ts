@@ -91,7 +91,7 @@ describe('Tencent Extras', () => {
 
   it('joins with strRoomId, turns custom messages into subtitles, state and turn metrics, and sends the 20001 interrupt', async () => {
     const trtc = new FakeTrtc();
-    m = mount(Extras, { profileId: 'p1', sessionId: 's1', operation: 'StartAIConversation', payload: startPayload, openRoom: localRoom({ tencent: trtcDriver(async () => trtc) }) });
+    m = mount(Extras, { profileId: 'p1', sessionId: 's1', operation: 'StartAIConversation', payload: startPayload, openRoom: localRoom({ trtc: trtcDriver(async () => trtc) }) });
     useSessionsStore(m.pinia).upsertSummary({ id: 's1', vendor: 'tencent', operation: 'StartAIConversation', profileId: 'p1', target: 'sandbox', startedAt: new Date().toISOString(), endedAt: null, durationMs: null, state: 'running', outcome: null, eventCount: 3 });
     await tick();
     const joinButton = m.el.querySelector<HTMLButtonElement>('[data-test="tencent-join"]')!;
@@ -132,7 +132,7 @@ describe('Tencent Extras', () => {
     const trtc = new FakeTrtc();
     const tone = toneStream();
     try {
-      m = mount(Extras, { profileId: 'p1', sessionId: 's2', operation: 'StartAIConversation', payload: startPayload, openRoom: localRoom({ tencent: trtcDriver(async () => trtc) }) });
+      m = mount(Extras, { profileId: 'p1', sessionId: 's2', operation: 'StartAIConversation', payload: startPayload, openRoom: localRoom({ trtc: trtcDriver(async () => trtc) }) });
       useSessionsStore(m.pinia).upsertSummary({ id: 's2', vendor: 'tencent', operation: 'StartAIConversation', profileId: 'p1', target: 'sandbox', startedAt: new Date().toISOString(), endedAt: null, durationMs: null, state: 'running', outcome: null, eventCount: 1 });
       await tick();
       m.el.querySelector<HTMLButtonElement>('[data-test="tencent-join"]')!.click();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validatePayload, validateSchema } from '../../../src-main/core/payload.ts';
 import { mindcraft } from '../../../src-main/core/vendors/mindcraft/index.ts';
+import { credentialEnvName } from '../../../src-main/core/vendors/registry.ts';
 import { CHAT_BOT_V3_EXAMPLE, chatBotV3Schema, settingsSchema, TTS_MODELS } from '../../../src-main/core/vendors/mindcraft/schema.ts';
 import { Turn } from '../../../src-main/core/vendors/mindcraft/turn.ts';
 
@@ -75,7 +76,7 @@ describe('chat_bot_v3 schema', () => {
     expect(settingsSchema.properties!.endpoint!.examples).toContain('wss://grayapi.mindcraft.com.cn/socket-v1/');
     expect(validateSchema(settingsSchema, { ...mindcraft.defaultSettings('live'), authMethod: 'password' })[0]!.message).toMatch(/authMethod: expected one of/);
     expect(validateSchema(settingsSchema, { ...mindcraft.defaultSettings('live'), endpoint: 'https://api.mindcraft.com.cn' })[0]!.path).toBe('/endpoint');
-    expect(mindcraft.credentials.map((c) => [c.name, c.env, c.secret])).toEqual([
+    expect(mindcraft.credentials.map((c) => [c.name, credentialEnvName('mindcraft', c.name), c.secret])).toEqual([
       ['API_KEY', 'PARLEY_MINDCRAFT_API_KEY', true],
       ['DEVICE_TOKEN', 'PARLEY_MINDCRAFT_DEVICE_TOKEN', true],
     ]);

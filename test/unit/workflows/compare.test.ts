@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { aggregate, ComparisonStore, runComparison, runsCsv, summaryCsv, type ComparePlan } from '../../../src-main/core/workflows/compare.ts';
 import { median, percentile } from '../../../src-main/core/workflows/stats.ts';
-import type { SessionRunner } from '../../../src-main/core/workflows/session-runner.ts';
+import type { RunToEnd } from '../../../src-main/core/workflows/session-runner.ts';
 import type { SessionEvent } from '../../../src-main/core/events.ts';
 
 describe('stats', () => {
@@ -40,7 +40,7 @@ const plan = (mode: 'sequential' | 'parallel'): ComparePlan => ({
 });
 
 /** A runner that records the order and overlap of runs, answering with synthetic events. */
-function fakeRunner(log: string[]): SessionRunner {
+function fakeRunner(log: string[]): RunToEnd {
   let n = 0;
   let active = 0;
   return async (req) => {

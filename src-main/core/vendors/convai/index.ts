@@ -65,14 +65,22 @@ export async function convaiRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInfo
   };
 }
 
-export const convai: VendorDescriptor = {
+/**
+ * livekit-client: `/connect` answers with a `room_url` on LiveKit Cloud (`wss://<project>.livekit.cloud`); the SDK
+ * also calls `https://<project>.livekit.cloud/settings/regions` and `/rtc/validate` over https.
+ */
+const LIVEKIT_ROOM = { sdk: 'livekit', connectSources: ['wss://*.livekit.cloud', 'https://*.livekit.cloud'] } as const;
+
+export const convai: VendorDescriptor<'convai'> = {
   id: 'convai',
   title: { en: 'Convai Connect', zh: 'Convai 实时连接' },
+  color: '#f08ad0',
+  // LiveKit's documentation too: the SDK Convai rooms use.
+  docsHosts: ['docs.convai.com', 'convai.com', 'www.convai.com', 'docs.livekit.io'],
   credentials: [
     {
       name: 'API_KEY',
       label: { en: 'API key', zh: 'API 密钥' },
-      env: 'PARLEY_CONVAI_API_KEY',
       secret: true,
       description: { en: 'Sent as the X-API-Key header of /connect.', zh: '作为 /connect 的 X-API-Key 请求头发送。' },
     },
@@ -82,5 +90,7 @@ export const convai: VendorDescriptor = {
   operations: [connect],
   mountSandbox: (host) => mountConvaiSandbox(host, connect),
   sandboxCredentials: { API_KEY: SANDBOX_API_KEY },
+  room: LIVEKIT_ROOM,
   roomJoin: convaiRoomJoin,
+  cli: async () => (await import('./cli.ts')).convaiCommands,
 };

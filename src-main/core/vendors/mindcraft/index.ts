@@ -6,21 +6,22 @@ import { readSettings } from './schema.ts';
 import { sampleSchema } from './samples.ts';
 import { inspectChatBot } from './inspect.ts';
 
-export const mindcraft: VendorDescriptor = {
+export const mindcraft: VendorDescriptor<'mindcraft'> = {
   id: 'mindcraft',
   title: { en: 'Mindcraft chat_bot_v3', zh: 'Mindcraft 智能体 V3' },
+  color: '#7fd36b',
+  // Its API reference is published on apifox.
+  docsHosts: ['mindcraft.com.cn', 'www.mindcraft.com.cn', 'apifox.com'],
   credentials: [
     {
       name: 'API_KEY',
       label: { en: 'API key', zh: 'API 密钥' },
-      env: 'PARLEY_MINDCRAFT_API_KEY',
       secret: true,
       description: { en: 'Permanent API key, sent as the Authorization: Bearer header of the WebSocket upgrade (or as a first auth_token message when the profile says so).', zh: '永久有效的 ApiKey;在 WebSocket 握手时以 Authorization: Bearer 请求头发送(或按配置作为首条消息 auth_token 发送)。' },
     },
     {
       name: 'DEVICE_TOKEN',
       label: { en: 'Device token', zh: 'DeviceToken' },
-      env: 'PARLEY_MINDCRAFT_DEVICE_TOKEN',
       secret: true,
       description: { en: 'access_token (valid 7 days), sent as ?token= when authentication is "device token". Status 2004: fetch a new one.', zh: 'access_token(有效期 7 天);认证方式为 DeviceToken 时以 ?token= 发送。状态 2004 表示需重新获取。' },
     },
@@ -82,4 +83,5 @@ export const mindcraft: VendorDescriptor = {
   ],
   mountSandbox: mountMindcraftSandbox,
   sandboxCredentials: { API_KEY: SANDBOX_API_KEY, DEVICE_TOKEN: SANDBOX_DEVICE_TOKEN },
+  cli: async () => (await import('./cli.ts')).mindcraftCommands,
 };

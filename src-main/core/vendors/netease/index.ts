@@ -66,7 +66,7 @@ async function closeInSession(ctx: SessionContext, variant: Variant, body: Recor
 function waitForJoin(ctx: SessionContext, actions: Map<string, ActionHandler>, cname: string): Promise<unknown> {
   const timeoutMs = ctx.timeouts.idleMs;
   ctx.emit({
-    kind: 'netease.awaiting-join',
+    kind: 'room.awaiting-join',
     dir: 'local',
     summary: `client API: join room ${cname} first; create is sent once the join resolves (waiting up to ${Math.round(timeoutMs / 1000)} s)`,
     data: { cname, uid: settingString(ctx.profile.settings, 'uid'), timeoutMs },
@@ -147,6 +147,10 @@ const create: OperationDescriptor = {
   schema: createSchema,
   example: MODE_EXAMPLES.parameters,
   validate: validateCreate,
+  actions: [
+    { id: 'joined', title: { en: 'The console joined the room (client API: create goes out now)', zh: '控制台已进房(客户端 API:现在发送创建)' } },
+    { id: 'close', title: { en: 'Close the task now', zh: '立即停止任务' } },
+  ],
 
   async run(ctx) {
     const actions = actionTable(ctx);
@@ -227,19 +231,52 @@ export async function neteaseRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInf
   };
 }
 
-export const netease: VendorDescriptor = {
+/**
+ * nertc-web-sdk 5.8 (read from its sources in node_modules): lbs on wecan-lbs.netease.im / wecan-lbs.yunxinvcloud.com /
+ * lbs-overseas.yunxinvcloud.com, room server on roomserver.netease.im / wecan-sdk.yunxinvcloud.com /
+ * call-overseas.yunxinvcloud.com, nrtc.netease.im / wecan-gw.yunxinvcloud.com / nrtc-overseas.yunxinvcloud.com, cloud
+ * proxy on ap-prd-jd.netease.im / supervisor-overseas.yunxinvcloud.com; signalling on the wss host the room server
+ * hands out. Its event reports go to statistic.live.126.net / apm.yunxinhi.com (statistic-overseas.yunxinfw.com
+ * overseas): NetEase's own servers, allowed like Tencent's. The SDK evaluates strings (its bundled regenerator and
+ * protobuf runtimes build functions with Function(), and it probes for require() with eval): without 'unsafe-eval' the
+ * join throws EvalError. Its getAudioLevel meter is an AudioWorklet loaded from a blob: URL.
+ */
+const NERTC_ROOM = {
+  sdk: 'nertc',
+  connectSources: [
+    'https://wecan-lbs.netease.im',
+    'https://roomserver.netease.im',
+    'https://nrtc.netease.im',
+    'https://ap-prd-jd.netease.im',
+    'https://*.yunxinvcloud.com',
+    'wss://*.netease.im',
+    'wss://*.yunxinvcloud.com',
+    'https://statistic.live.126.net',
+    'wss://statistic.live.126.net',
+    'https://apm.yunxinhi.com',
+    'https://statistic-overseas.yunxinfw.com',
+  ],
+  evalScripts: true,
+  blobScripts: true,
+} as const;
+
+export const netease: VendorDescriptor<'netease'> = {
   id: 'netease',
   title: { en: 'NetEase Yunxin RTC-AI', zh: '网易云信 RTC-AI' },
+  color: '#e8785a',
+  docsHosts: ['doc.yunxin.163.com', 'yunxin.163.com'],
   credentials: [
-    { name: 'APP_KEY', label: { en: 'AppKey', zh: 'AppKey' }, env: 'PARLEY_NETEASE_APP_KEY', secret: false, description: { en: 'Application key from the Yunxin console (AppKey header; NERTC appkey).', zh: '网易云信控制台中的 AppKey。' } },
-    { name: 'APP_SECRET', label: { en: 'AppSecret', zh: 'AppSecret' }, env: 'PARLEY_NETEASE_APP_SECRET', secret: true, description: { en: 'Signs server-API calls: CheckSum = sha1(AppSecret + Nonce + CurTime).', zh: '用于服务端 API 的 CheckSum 签名。' } },
-    { name: 'TOKEN', label: { en: 'Room token', zh: '房间 Token' }, env: 'PARLEY_NETEASE_TOKEN', secret: true, description: { en: 'NERTC room token issued for the profile uid and the room: client-API Token header and room join.', zh: '为配置中的 uid 和房间签发的 NERTC Token,用于客户端 API 和加入房间。' } },
+    { name: 'APP_KEY', label: { en: 'AppKey', zh: 'AppKey' }, secret: false, description: { en: 'Application key from the Yunxin console (AppKey header; NERTC appkey).', zh: '网易云信控制台中的 AppKey。' } },
+    { name: 'APP_SECRET', label: { en: 'AppSecret', zh: 'AppSecret' }, secret: true, description: { en: 'Signs server-API calls: CheckSum = sha1(AppSecret + Nonce + CurTime).', zh: '用于服务端 API 的 CheckSum 签名。' } },
+    { name: 'TOKEN', label: { en: 'Room token', zh: '房间 Token' }, secret: true, description: { en: 'NERTC room token issued for the profile uid and the room: client-API Token header and room join.', zh: '为配置中的 uid 和房间签发的 NERTC Token,用于客户端 API 和加入房间。' } },
   ],
   settingsSchema,
   defaultSettings,
   operations: [create, close],
   mountSandbox: (host) => void mountNeteaseSandbox(host),
   sandboxCredentials: { APP_KEY: SANDBOX_APP_KEY, APP_SECRET: SANDBOX_APP_SECRET, TOKEN: SANDBOX_TOKEN },
+  room: NERTC_ROOM,
   roomJoin: neteaseRoomJoin,
+  cli: async () => (await import('./cli.ts')).neteaseCommands,
 };
 

@@ -8,7 +8,6 @@ import { DEFAULT_USERSIG_EXPIRE_S, genUserSig } from './usersig.ts';
 const cred = (name: string, en: string, zh: string, secret: boolean, description?: Localized): CredentialField => ({
   name,
   label: { en, zh },
-  env: `PARLEY_TENCENT_${name}`,
   secret,
   ...(description ? { description } : {}),
 });
@@ -178,15 +177,47 @@ export async function tencentMintUserSig(ctx: RoomCredentialContext, request: Ro
   return { credential, expiresAt: new Date(Date.now() + expireSeconds * 1000).toISOString(), params: { sdkAppId, userId: request.userId } };
 }
 
-export const tencent: VendorDescriptor = {
+/**
+ * trtc-sdk-v5 5.17 schedules over https on schedule.cloud-rtc.com / .net (mainland) and schedule.rtc-web.com / .io,
+ * intl-schedule.cloud-rtc.com (overseas), then opens the signalling socket on the host the schedule returns; the SDK
+ * suffixes bare names with `.rtc.qq.com` and falls back to wss://trtc.rtc.qq.com and wss://webrtc.qq.com (read from
+ * the SDK sources in node_modules). Every join ends with a key-point report and key-metric stats sent by sendBeacon
+ * to yun.tim.qq.com (apisgp.my-imcloud.com for SDKAppIDs below 1400000000), whatever the SDK's options: Tencent's own
+ * servers, receiving what its room already knows (support asks for these reports), so they are allowed too. The
+ * volume meter (audio-volume) is an AudioWorklet the SDK loads from a blob: URL.
+ */
+const TRTC_ROOM = {
+  sdk: 'trtc',
+  connectSources: [
+    'https://schedule.cloud-rtc.com',
+    'https://schedule.cloud-rtc.net',
+    'https://schedule.rtc-web.com',
+    'https://schedule.rtc-web.io',
+    'https://intl-schedule.cloud-rtc.com',
+    'wss://*.rtc.qq.com',
+    'wss://webrtc.qq.com',
+    'wss://*.rtc-web.com',
+    'wss://*.rtc-web.io',
+    'wss://*.cloud-rtc.com',
+    'https://yun.tim.qq.com',
+    'https://apisgp.my-imcloud.com',
+  ],
+  blobScripts: true,
+} as const;
+
+export const tencent: VendorDescriptor<'tencent'> = {
   id: 'tencent',
   title: { en: 'Tencent TRTC AI Conversation', zh: '腾讯云 TRTC AI 对话' },
+  color: '#4f8ff7',
+  docsHosts: ['cloud.tencent.com', 'console.cloud.tencent.com', 'www.tencentcloud.com', 'trtc.io'],
   credentials: CREDENTIALS,
   settingsSchema,
   defaultSettings: () => ({ endpoint: ENDPOINTS[0], region: 'ap-guangzhou', language: '', signedHeaders: 'content-type;host;x-tc-action', timestampOverride: 0 }),
   operations: ACTIONS.map(operation),
   mountSandbox: (host) => new TencentSandbox().mount(host),
   sandboxCredentials: { ...SANDBOX_CREDENTIALS },
+  room: TRTC_ROOM,
   roomJoin: tencentRoomJoin,
   mintRoomCredential: tencentMintUserSig,
+  cli: async () => (await import('./cli.ts')).tencentCommands,
 };

@@ -46,7 +46,7 @@ export interface ConvaiRoom {
 
 /** Join and wire every room event to `handlers`. Resolves once connected; a failed join closes the frame. */
 export async function joinRoom(open: RoomOpener = openRoomFrame, params: JoinParams, handlers: RoomHandlers): Promise<ConvaiRoom> {
-  const session: RoomSession = await open('convai');
+  const session: RoomSession = await open({ vendor: 'convai', sdk: 'livekit' });
   session.on((e) => {
     if (e.type === 'message' && e.name === 'data' && e.data instanceof Uint8Array) handlers.onData(e.data, e.from ? { identity: e.from } : undefined, e.topic);
     else if (e.type === 'track' && e.change === 'subscribed') handlers.onAudioTrack({ kind: 'audio', sid: e.trackId }, { identity: e.participant });
@@ -60,7 +60,7 @@ export async function joinRoom(open: RoomOpener = openRoomFrame, params: JoinPar
   });
   let joined: { localId: string; localSid?: string };
   try {
-    joined = await session.join('convai', { ...params });
+    joined = await session.join({ ...params });
   } catch (err) {
     await session.close().catch(() => undefined);
     throw err;

@@ -64,10 +64,10 @@ export class NeteaseRoom {
     const p = this.params;
     this.metrics.joinStarted(this.hooks.now());
     this.record({ kind: 'room.joining', dir: 'out', summary: `joining NERTC room ${p.channelName} as uid ${p.uid}`, data: { channelName: p.channelName, uid: p.uid, tokenSet: !!p.token } });
-    const session = await this.open('netease');
+    const session = await this.open({ vendor: 'netease', sdk: 'nertc' });
     this.session = session;
     session.on((e) => this.onEvent(e));
-    await session.join('netease', { appkey: p.appkey, channelName: p.channelName, uid: p.uid, ...(p.token ? { token: p.token } : {}), captionLanguage: p.captionLanguage || 'AUTO' });
+    await session.join({ appkey: p.appkey, channelName: p.channelName, uid: p.uid, ...(p.token ? { token: p.token } : {}), captionLanguage: p.captionLanguage || 'AUTO' });
     const m = this.metrics.joined(this.hooks.now());
     this.record({ kind: 'room.joined', dir: 'in', summary: `joined ${p.channelName}`, data: { channelName: p.channelName, uid: p.uid } }, ...(m ? [{ kind: 'metric', dir: 'local' as const, summary: metricSummary(m), data: m }] : []));
   }

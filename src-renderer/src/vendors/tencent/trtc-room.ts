@@ -87,7 +87,7 @@ export class TencentRoom {
     const started = this.now();
     let session: RoomSession;
     try {
-      session = await this.open('tencent');
+      session = await this.open({ vendor: 'tencent', sdk: 'trtc' });
     } catch (err) {
       return this.fail(`could not open the room: ${(err as Error).message}`);
     }
@@ -95,7 +95,7 @@ export class TencentRoom {
     session.on((e) => this.onEvent(e, params));
     const room = params.strRoomId !== undefined ? { strRoomId: params.strRoomId } : { roomId: params.roomId };
     try {
-      await session.join('tencent', { sdkAppId: params.sdkAppId, userId: params.userId, userSig: params.userSig, botUserId: params.botUserId, ...room });
+      await session.join({ sdkAppId: params.sdkAppId, userId: params.userId, userSig: params.userSig, botUserId: params.botUserId, ...room });
     } catch (err) {
       this.session = null;
       await session.close().catch(() => undefined);

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { parseTarget, runOperation } from '../runner.ts';
-import { readJsonBody } from '../read-body.ts';
-import { CliUsageError, type CliCommand, type CliIO } from '../types.ts';
-import { curTimeSeconds, randomNonce, serverAuthHeaders } from '../../core/vendors/netease/checksum.ts';
-import type { OperationOutcome } from '../../core/vendors/types.ts';
+import { parseTarget, runOperation } from '../../cli/run.ts';
+import { readJsonBody } from '../../cli/read-body.ts';
+import { CliUsageError, type CliCommand, type CliIO } from '../../cli/command.ts';
+import { curTimeSeconds, randomNonce, serverAuthHeaders } from './checksum.ts';
+import type { OperationOutcome } from '../types.ts';
 
 function env(io: CliIO, name: string): string {
   const value = io.env[name];
@@ -54,20 +54,9 @@ function taskCommand(call: 'create' | 'close'): CliCommand {
         target: { target: parseTarget(values.target), profile: values.profile, baseUrl },
         outDir: values.out,
         sendAnyway: values['send-anyway'],
-        // Client API: the session waits for a room join the CLI cannot make; tell it to go on.
-        drive: async (manager, id) => {
-          for (let i = 0; i < 500 && manager.isLive(id); i++) {
-            const kinds = manager.events(id, 0, 100000).events.map((e) => e.kind);
-            if (kinds.includes('netease.awaiting-join')) {
-              io.stderr('client API: the CLI joins no NERTC room; sending create now\n');
-              await manager.send(id, 'joined', { by: 'cli' });
-              return;
-            }
-            if (kinds.includes('http.request') || kinds.includes('session.end')) return;
-            await new Promise((r) => setTimeout(r, 10));
-          }
-        },
       });
+      // Client API: the session waited for a room join the CLI cannot make, and was told to go on (turn.ts).
+      if (run.manager.events(run.sessionId, 0, 1_000_000).events.some((e) => e.kind === 'room.join-skipped')) io.stderr('client API: the CLI joins no NERTC room; create was sent without it\n');
       return report(run.outcome, io);
     },
   };

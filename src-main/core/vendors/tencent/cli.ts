@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import { parseTarget, runOperation } from '../runner.ts';
-import { readBodyBytes, readJsonBody } from '../read-body.ts';
-import { CliUsageError, type CliCommand, type CliIO } from '../types.ts';
-import { ACTIONS, API_VERSION, SCHEMAS, regionWarning, type TencentAction } from '../../core/vendors/tencent/schemas.ts';
-import { signTc3 } from '../../core/vendors/tencent/tc3.ts';
-import { genUserSig, DEFAULT_USERSIG_EXPIRE_S } from '../../core/vendors/tencent/usersig.ts';
-import { fromWire } from '../../core/payload.ts';
+import { parseTarget, runOperation } from '../../cli/run.ts';
+import { readBodyBytes, readJsonBody } from '../../cli/read-body.ts';
+import { CliUsageError, type CliCommand, type CliIO } from '../../cli/command.ts';
+import { ACTIONS, API_VERSION, SCHEMAS, regionWarning, type TencentAction } from './schemas.ts';
+import { signTc3 } from './tc3.ts';
+import { genUserSig, DEFAULT_USERSIG_EXPIRE_S } from './usersig.ts';
+import { fromWire } from '../../payload.ts';
 
 function env(io: CliIO, name: string): string {
   const value = io.env[name];

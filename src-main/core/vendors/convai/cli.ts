@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseTarget, runOperation } from '../runner.ts';
-import { ProfileStore } from '../../core/profiles/store.ts';
-import { defaultDataDir } from '../../core/data-dir.ts';
-import { REDACTED } from '../../core/secrets/redact.ts';
-import { rememberSession, rememberedSession, withConversation } from '../../core/vendors/convai/conversations.ts';
-import type { ConnectResult } from '../../core/vendors/convai/client.ts';
-import { CliUsageError, type CliCommand } from '../types.ts';
-import { readJsonBody } from '../read-body.ts';
+import { parseTarget, runOperation } from '../../cli/run.ts';
+import { ProfileStore } from '../../profiles/store.ts';
+import { defaultDataDir } from '../../data-dir.ts';
+import { REDACTED } from '../../secrets/redact.ts';
+import { rememberSession, rememberedSession, withConversation } from './conversations.ts';
+import type { ConnectResult } from './client.ts';
+import { CliUsageError, type CliCommand } from '../../cli/command.ts';
+import { readJsonBody } from '../../cli/read-body.ts';
 
 export const convaiConnectCommand: CliCommand = {
   words: ['convai', 'connect'],

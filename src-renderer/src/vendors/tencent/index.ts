@@ -1,0 +1,6 @@
+import type { VendorUi } from '../registry.ts';
+
+export const tencentUi = {
+  id: 'tencent',
+  extras: () => import('./Extras.vue'),
+} as const satisfies VendorUi;
