@@ -100,6 +100,7 @@ export function cliEnvironment(io: CliIO, opts: { target: CliTarget; outDir?: st
 }
 
 export interface CliRun {
+  /** The outcome in clear, as the command prints it (the record and reports stay redacted). */
   outcome: OperationOutcome;
   sessionId: string;
   sessionFile: string;
@@ -143,7 +144,7 @@ export async function runOperation(opts: {
   };
   try {
     const r = await env.runner(req);
-    return { outcome: r.outcome, sessionId: r.sessionId, sessionFile: env.manager.directory.eventsFile(r.sessionId), artifactsDir: join(env.sessionsDir, r.sessionId), manager: env.manager, driveError: r.driveError };
+    return { outcome: r.outcomeWithSecrets, sessionId: r.sessionId, sessionFile: env.manager.directory.eventsFile(r.sessionId), artifactsDir: join(env.sessionsDir, r.sessionId), manager: env.manager, driveError: r.driveError };
   } catch (err) {
     if (err instanceof PayloadInvalidError)
       throw new CliUsageError(`payload is invalid (pass --send-anyway to send it as is):\n  ${blockingErrors(err.findings).map(findingLine).join('\n  ')}`);

@@ -116,7 +116,10 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
       });
     },
 
-    'history.query': async ({ query }) => withProfileNames(await deps.history.query(query ?? {}), deps.profiles.list()),
+    'history.query': async ({ query }) => {
+      if (query?.vendor !== undefined) vendorById(query.vendor); // the contract checks the id's form, the registry its vendor
+      return withProfileNames(await deps.history.query(query ?? {}), deps.profiles.list());
+    },
     'history.detail': async ({ sessionId }) => {
       const detail = await deps.history.detail(sessionId);
       return { ...detail, entry: withProfileNames([detail.entry], deps.profiles.list())[0]! };

@@ -44,7 +44,10 @@ export interface RunResult {
   sessionId: string;
   profileName: string;
   target: 'sandbox' | 'live';
+  /** The outcome, redacted like the record: what reports, comparisons and saved files carry. */
   outcome: OperationOutcome;
+  /** The outcome as the operation returned it, its secrets in clear (a minted room token): the CLI's --show-token only. */
+  outcomeWithSecrets: OperationOutcome;
   /** Why the turn could not be completed (no end of turn in time, input the operation cannot take). */
   driveError?: string;
   events: SessionEvent[];
@@ -115,9 +118,10 @@ export function createSessionRunner(deps: RunnerDeps): SessionRunner {
     );
     // What the run reports (comparisons, case reports, saved files) is redacted like the record: a vendor that
     // echoes a referenced secret (a Tencent SessionId) in its error must not put it in a report.
-    const outcome = deps.sessions.redactor.value(await s.done);
+    const outcomeWithSecrets = await s.done;
+    const outcome = deps.sessions.redactor.value(outcomeWithSecrets);
     const events = deps.sessions.events(s.sessionId, 0, 1_000_000).events;
-    return { sessionId: s.sessionId, profileName: s.profile.name, target: s.profile.target, outcome, driveError, events, durationMs: Math.round(performance.now() - began) };
+    return { sessionId: s.sessionId, profileName: s.profile.name, target: s.profile.target, outcome, outcomeWithSecrets, driveError, events, durationMs: Math.round(performance.now() - began) };
   }
 
   return Object.assign(run, { start });

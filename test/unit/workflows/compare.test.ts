@@ -54,8 +54,8 @@ function fakeRunner(log: string[]): RunToEnd {
       req.vendor === 'mindcraft'
         ? [ev(1, 0, 'session.start', 'local'), ev(2, 30 + i, 'ws.open', 'local'), ev(3, 40 + i, 'x', 'in', { asr_content: 'hello', llm_response: 'Hi' }), ev(4, 100, 'x.stop', 'out'), ev(5, 400 + i * 10, 'audio.segment', 'in', { audio_seconds: 1 })]
         : [ev(1, 0, 'session.start', 'local'), ev(2, 1, 'http.request', 'out'), ev(3, 90 + i, 'http.response', 'in', { status: 200 })];
-    if (i === 4) return { sessionId: `s${i}`, profileName: req.profile!, target: 'sandbox', outcome: { ok: false, summary: 'TaskExist' }, events, durationMs: 5 };
-    return { sessionId: `s${i}`, profileName: req.profile!, target: 'sandbox', outcome: { ok: true, summary: 'ok' }, events, durationMs: 5 };
+    if (i === 4) return { sessionId: `s${i}`, profileName: req.profile!, target: 'sandbox', outcome: { ok: false, summary: 'TaskExist' }, outcomeWithSecrets: { ok: false, summary: 'TaskExist' }, events, durationMs: 5 };
+    return { sessionId: `s${i}`, profileName: req.profile!, target: 'sandbox', outcome: { ok: true, summary: 'ok' }, outcomeWithSecrets: { ok: true, summary: 'ok' }, events, durationMs: 5 };
   };
 }
 

@@ -9,7 +9,7 @@ const result = (over: Partial<CaseRunReport>): CaseRunReport => ({ name: 'case',
 
 let seq = 0;
 const ev = (t: number, kind: string, dir: SessionEvent['dir'], data?: unknown): SessionEvent => ({ seq: ++seq, t, at: '', kind, dir, summary: kind, data });
-const run = (events: SessionEvent[], over: Partial<RunResult> = {}): RunResult => ({ sessionId: 's', profileName: 'p', target: 'sandbox', outcome: { ok: true, summary: 'ok' }, events, durationMs: 10, ...over });
+const run = (events: SessionEvent[], over: Partial<RunResult> = {}): RunResult => ({ sessionId: 's', profileName: 'p', target: 'sandbox', outcome: { ok: true, summary: 'ok' }, outcomeWithSecrets: { ok: true, summary: 'ok' }, events, durationMs: 10, ...over });
 
 describe('JUnit report', () => {
   it('is valid XML with testsuites > testsuite per collection > testcase, failures and errors counted', () => {
@@ -75,7 +75,7 @@ describe('expectations', () => {
   it('an ok run of a case without expectations checks nothing: not a pass, not a failure', () => {
     for (const exp of [undefined, {}, { eventKinds: [] }, { latencyBudgetsMs: {} }]) expect(checkExpectations(run(ok), exp)).toEqual({ ok: false, failures: [], checksNothing: true });
     // A run that failed still fails without expectations.
-    expect(checkExpectations(run(ok, { outcome: { ok: false, summary: 'x' } })).checksNothing).toBe(false);
+    expect(checkExpectations(run(ok, { outcome: { ok: false, summary: 'x' }, outcomeWithSecrets: { ok: false, summary: 'x' } })).checksNothing).toBe(false);
     const report = summarize([result({ name: 'empty', ok: false, outcome: 'no-checks', note: 'checks nothing' }), result({ name: 'real' })], 'sandbox', '2026-01-01T00:00:00.000Z', 10);
     expect(report.ok).toBe(true);
     expect(report.totals).toEqual({ cases: 2, passed: 1, failed: 0, errors: 0, noChecks: 1 });
