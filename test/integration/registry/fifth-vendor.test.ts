@@ -1,8 +1,8 @@
 /**
  * A fifth vendor, added the way a new vendor is added: its folders (test/vendors/parrot: core/ and renderer/) and one
  * registry line, here `registerVendor(parrot)`. Nothing else knows it, yet it is in the contract, the profiles, the
- * sandbox with its faults, case files, bundles, comparisons and the CLI. (Its renderer half is checked by
- * test/renderer/registry.test.ts: sidebar, log filter, panel.)
+ * sandbox with its faults, case files, bundles, comparisons and the CLI. (Its renderer half: test/renderer/registry/fifth-vendor-ui.test.ts
+ * registers its panel part and text; test/e2e/fifth-vendor.test.ts shows it in the built app's sidebar, panel and log.)
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
