@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/parley-cli.ts';
 
-// `parley sandbox` as a user runs it, stopped the way a user or a CI script stops it: by process id.
+// `parley sandbox` as a user runs it, stopped the way a user (Ctrl-C) or a CI script (SIGTERM to its pid) stops it.
 
 const home = mkdtempSync(join(tmpdir(), 'parley-sandbox-cli-'));
 /** A clean environment: no npm_* variables unless a test starts the command through npx itself. */
@@ -25,8 +25,8 @@ interface Sandbox {
 }
 
 /** Spawn the command and resolve once it prints its base URL (or reject with its output if it exits first). */
-async function startSandbox(command: string, args: string[]): Promise<Sandbox> {
-  const child = spawn(command, args, { cwd: ROOT, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startSandbox(command: string, args: string[], options: { detached?: boolean } = {}): Promise<Sandbox> {
+  const child = spawn(command, args, { cwd: ROOT, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached });
   started.push(child.pid!);
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
@@ -98,19 +98,24 @@ afterEach(() => {
   }
 });
 
-describe('parley sandbox stopped by its process id', () => {
-  it('npx parley sandbox: SIGTERM to npx stops the server and every process it started, and frees the port', async () => {
-    const sandbox = await startSandbox('npx', ['--no', '--offline', 'parley', 'sandbox']);
+describe('parley sandbox stopped by a signal', () => {
+  // By pid, npm passes SIGTERM on to the shell it runs the bin in, and that shell dies without passing it on (the
+  // server used to stay behind, holding its port). Ctrl-C signals the whole process group instead.
+  it.each([
+    ['SIGTERM to the npx process', (child: ChildProcess) => child.kill('SIGTERM')],
+    ['Ctrl-C (SIGINT to the process group)', (child: ChildProcess) => process.kill(-child.pid!, 'SIGINT')],
+  ])('npx parley sandbox: %s stops the server and every process it started, and frees the port', async (_how, stop) => {
+    const sandbox = await startSandbox('npx', ['--no', '--offline', 'parley', 'sandbox'], { detached: true });
     expect(await answers(sandbox.port)).toEqual({ status: 404, body: { error: 'sandbox: no route GET /convai/no-such-route' } });
-    const tree = sandbox.tree;
-    expect(tree.length).toBeGreaterThan(1); // npm runs the bin through a shell: the server is a grandchild
+    expect(sandbox.tree.length).toBeGreaterThan(1); // npm runs the bin through a shell: the server is a grandchild
     // A client still connected when the stop comes must not keep the server alive.
     const idle = connect(sandbox.port, '127.0.0.1');
     await new Promise((r) => idle.once('connect', r));
 
-    sandbox.child.kill('SIGTERM');
-    await until('every process of the tree exited', () => tree.every(hasExited));
+    stop(sandbox.child);
+    await until('every process of the tree exited', () => sandbox.tree.every(hasExited));
     await until('the port refuses connections', async () => !(await portAccepts(sandbox.port)));
+    expect(sandbox.stderr()).toMatch(/parley sandbox: stopped \((SIGINT|the npm process that started it exited)\)/);
     idle.destroy();
   });
 
