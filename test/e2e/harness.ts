@@ -8,6 +8,7 @@ import { createCore, type Core } from '../../src-main/core/core.ts';
 import { KeychainSecretStore } from '../../src-main/core/secrets/store.ts';
 import { BridgeServer, bridgeClientScript } from './support/bridge-server.ts';
 import { serveStatic } from './support/static-server.ts';
+import { seeded } from './support/seeding.ts';
 import { CSP_DIRECTIVES, contentSecurityPolicy } from '../../src-main/app/csp.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -50,7 +51,11 @@ export async function startCoreProcess(dataDir: string, keychainService: string)
   const lines = createInterface({ input: child.stdout! });
   const bridgeUrl = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`core process exited with ${code} before listening`)));
-    lines.once('line', (line) => resolve((JSON.parse(line) as { bridgeUrl: string }).bridgeUrl));
+    lines.once('line', (line) => {
+      const ready = JSON.parse(line) as { bridgeUrl: string } | { error: string };
+      if ('error' in ready) reject(new Error(`harness: ${ready.error}`));
+      else resolve(ready.bridgeUrl);
+    });
   });
   return { child, bridgeUrl };
 }
@@ -92,6 +97,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bridge = { traffic: [], close: async () => undefined } as unknown as BridgeServer;
   } else {
     core = createCore({ dataDir, secrets: new KeychainSecretStore(keychainService), version: 'e2e', locale: options.locale ?? 'en', seedSandboxProfiles: true });
+    await seeded(core);
     bridge = new BridgeServer(core);
     await bridge.start();
     bridgeUrl = bridge.url;

@@ -1,12 +1,19 @@
 // The core and its WebSocket bridge in a process of their own, so a test can SIGKILL it (crash safety).
-// argv: dataDir keychainService. Prints one JSON line {"bridgeUrl": ...} when ready.
+// argv: dataDir keychainService. Prints one JSON line when ready, {"bridgeUrl": ...}, or {"error": ...} and exits 1.
 import { createCore } from '../../../src-main/core/core.ts';
 import { KeychainSecretStore } from '../../../src-main/core/secrets/store.ts';
 import { BridgeServer } from './bridge-server.ts';
+import { seeded } from './seeding.ts';
 
 const [dataDir, keychainService] = process.argv.slice(2);
 if (!dataDir || !keychainService) throw new Error('usage: core-process.ts DATA_DIR KEYCHAIN_SERVICE');
 const core = createCore({ dataDir, secrets: new KeychainSecretStore(keychainService), version: 'e2e', seedSandboxProfiles: true });
+try {
+  await seeded(core);
+} catch (err) {
+  process.stdout.write(JSON.stringify({ error: (err as Error).message }) + '\n');
+  process.exit(1);
+}
 const bridge = new BridgeServer(core);
 await bridge.start();
 process.stdout.write(JSON.stringify({ bridgeUrl: bridge.url }) + '\n');
