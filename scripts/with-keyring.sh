@@ -34,6 +34,23 @@ if [ -z "${PARLEY_KEYRING_DIR:-}" ]; then
     <allow eavesdrop="true"/>
     <allow own="*"/>
   </policy>
+  <!-- The limits of the standard session bus (the built-in defaults allow only 256 connections per user, and every
+       keychain call of @napi-rs/keyring opens a connection of its own until its Entry is collected). -->
+  <limit name="max_incoming_bytes">1000000000</limit>
+  <limit name="max_incoming_unix_fds">250000000</limit>
+  <limit name="max_outgoing_bytes">1000000000</limit>
+  <limit name="max_outgoing_unix_fds">250000000</limit>
+  <limit name="max_message_size">1000000000</limit>
+  <limit name="service_start_timeout">120000</limit>
+  <limit name="auth_timeout">240000</limit>
+  <limit name="pending_fd_timeout">150000</limit>
+  <limit name="max_completed_connections">100000</limit>
+  <limit name="max_incomplete_connections">10000</limit>
+  <limit name="max_connections_per_user">100000</limit>
+  <limit name="max_pending_service_starts">10000</limit>
+  <limit name="max_names_per_connection">50000</limit>
+  <limit name="max_match_rules_per_connection">50000</limit>
+  <limit name="max_replies_per_connection">50000</limit>
 </busconfig>
 EOF
   # dbus-daemon warns that it may not raise its fd limit, and reloads its configuration when the cleanup below removes

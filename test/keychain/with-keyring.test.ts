@@ -4,6 +4,8 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { Entry } from '@napi-rs/keyring';
+import { testKeychainService } from './names.ts';
 
 // scripts/with-keyring.sh: the Secret Service is ready before the command's first call, nothing else can answer for
 // it, and when it cannot be made ready the script says why instead of running the command.
@@ -48,6 +50,18 @@ const probe = (service: string) => `
 describe('the session this suite runs in (scripts/with-keyring.sh)', () => {
   it('can D-Bus-activate nothing, so no second keyring daemon can start with another home', async () => {
     expect(await busCall('org.freedesktop.DBus.ListActivatableNames')).toMatch(/^array \[\s*org\.freedesktop\.DBus\s*\]$/);
+  });
+
+  it('accepts more connections than the bus\'s built-in limit of 256 per user', async () => {
+    // Every live Entry holds a D-Bus connection of its own, and a busy suite (seeding, canaries, several processes)
+    // has hundreds at a time. Opening them is the costly part, so only the last one, and one more client, are used.
+    const service = testKeychainService(import.meta.url);
+    const entries = Array.from({ length: 270 }, (_, i) => new Entry(service, `many/${i}`));
+    const last = entries.at(-1)!;
+    last.setPassword('value-270');
+    expect(last.getPassword()).toBe('value-270');
+    expect(await busCall('org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets')).toBe('boolean true');
+    last.deletePassword();
   });
 
   it('has org.freedesktop.secrets owned by a gnome-keyring-daemon whose HOME is a temporary folder, not ours', async () => {
