@@ -8,6 +8,7 @@ import { createCore, type Core } from '../core/core.ts';
 import { KeychainSecretStore } from '../core/secrets/store.ts';
 import { appOrigins, APP_SCHEME } from './app-origin.ts';
 import { withCspHeader } from './csp.ts';
+import { electronFileDialog } from './file-dialog.ts';
 import { createIpcRouter, type IpcRouter } from './ipc-router.ts';
 import { applicationMenuTemplate } from './menu.ts';
 import { installPermissionHandlers } from './permissions.ts';
@@ -58,6 +59,7 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     locale: app.getLocale(),
     seedSandboxProfiles: true,
+    dialog: electronFileDialog(() => mainWindow),
   });
   router = createIpcRouter({ ipcMain, handlers: core.handlers, sessions: core.sessions, isAppUrl: origins.isAppUrl, redact: (t) => core!.sessions.redactor.text(t) });
   Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate({ isPackaged: app.isPackaged, platform: process.platform })));

@@ -8,6 +8,10 @@ import type { OpName, PushEvents } from './contract.ts';
 
 export const OP_NAME_LIST = [
   'app.info',
+  'app.notices',
+  'app.dismissNotice',
+  'dialog.open',
+  'dialog.save',
   'vendors.list',
   'profiles.list',
   'profiles.save',

@@ -8,6 +8,10 @@ import type { Profile } from './profiles/types.ts';
 import type { CredentialField, PayloadError, RequestInspection, RoomCredential, RoomJoinInfo, VendorId } from './vendors/types.ts';
 import type { Fault } from './sandbox/faults.ts';
 import { validateSchema } from './payload.ts';
+import { ID_PATTERN } from './paths.ts';
+import { DEFAULT_JSON_LIMITS, jsonProblem, type JsonLimits } from './json-limits.ts';
+import { OPEN_PURPOSES, SAVE_PURPOSES, type OpenPurpose, type SavePurpose } from './grants.ts';
+import type { Notice } from './notices.ts';
 import type { CaseEntry, CaseFile } from './workflows/case-file.ts';
 import type { HistoryEntry, HistoryQuery, SessionDetail } from './workflows/history.ts';
 import type { ComparePlanInput, CompareResult, CompareSummary } from './workflows/compare.ts';
@@ -23,12 +27,14 @@ export interface OperationSpec<A, R> {
    * (credential status: flag and last four characters only) and the ones the renderer relies on.
    */
   result?: JsonSchema;
+  /** Larger than DEFAULT_JSON_LIMITS.maxBytes: the operations that carry audio or many events. */
+  maxBytes?: number;
   /** Phantom field carrying the TypeScript types. */
   readonly _types?: { args: A; result: R };
 }
 
-function op<A, R>(args: JsonSchema, doc: string, result?: JsonSchema): OperationSpec<A, R> {
-  return result ? { args, doc, result } : { args, doc };
+function op<A, R>(args: JsonSchema, doc: string, result?: JsonSchema, maxBytes?: number): OperationSpec<A, R> {
+  return { args, doc, ...(result ? { result } : {}), ...(maxBytes ? { maxBytes } : {}) };
 }
 
 const obj = (properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema => ({
@@ -39,7 +45,13 @@ const obj = (properties: Record<string, JsonSchema>, required: string[] = []): J
 });
 const str: JsonSchema = { type: 'string', minLength: 1, maxLength: 512 };
 const vendorId: JsonSchema = { type: 'string', enum: ['convai', 'netease', 'mindcraft', 'tencent'] };
-const anyObject: JsonSchema = { type: 'object' };
+// `x-arg` says what an argument is (ajv ignores x- keywords): an id, a path the user chose, or payload data. Reviewers
+// read it, and the contract-wide hostile-input test (test/fuzz/contract-hostile.test.ts) finds every such field by it.
+/** Session, comparison and profile ids: one pattern, so an id is never a path. */
+const id: JsonSchema = { type: 'string', pattern: ID_PATTERN, 'x-arg': 'id' };
+/** Vendor payloads, settings, action data: any JSON object, within the contract's depth and size limits. */
+const anyObject: JsonSchema = { type: 'object', 'x-arg': 'payload' };
+const anyData: JsonSchema = { 'x-arg': 'payload' };
 const none = obj({});
 const localized: JsonSchema = obj({ en: { type: 'string' }, zh: { type: 'string' } }, ['en', 'zh']);
 /** A credential as the renderer may see it: no value, at most its last four characters. */
@@ -49,18 +61,21 @@ const profileShape: JsonSchema = {
   required: ['id', 'name', 'vendor', 'target', 'settings'],
   properties: { id: str, name: { type: 'string' }, vendor: vendorId, target: { type: 'string', enum: ['sandbox', 'live'] }, settings: anyObject },
 };
-/** An absolute file or folder path chosen by the user (case folders, bundle files). */
-const path: JsonSchema = { type: 'string', minLength: 1, maxLength: 4096 };
+/** An absolute file or folder path the user chose in dialog.open / dialog.save, or one below the data folder. */
+const path: JsonSchema = { type: 'string', minLength: 1, maxLength: 4096, 'x-arg': 'path' };
 const caseFile: JsonSchema = { ...path, pattern: '\\.parley-case\\.json$' };
 /** Only bundle files are read or written through bundle.*: an error never quotes another file's content. */
 const bundleFile: JsonSchema = { ...path, pattern: '\\.parley-bundle\\.json$' };
+/** Base64 of the largest speech file Parley reads (MAX_SPEECH_BYTES, 32 MiB). */
+const WAV_BASE64_MAX = Math.ceil((32 * 1024 * 1024) / 3) * 4;
 const inputSpec: JsonSchema = obj({
   text: { type: 'string', minLength: 1, maxLength: 10000 },
   wav: path,
   sample: { type: 'string', pattern: '^[A-Za-z0-9._-]+\\.wav$', maxLength: 200 },
-  wavBase64: { type: 'string', maxLength: 64 * 1024 * 1024 },
+  wavBase64: { type: 'string', maxLength: WAV_BASE64_MAX },
   wavName: { type: 'string', maxLength: 200 },
 });
+const MiB = 1024 * 1024;
 
 export interface AppInfo {
   name: string;
@@ -108,6 +123,18 @@ export const contract = {
     'Version, platform and data folder.',
     obj({ name: str, version: str, platform: str, dataDir: { type: 'string' }, locale: { type: 'string' } }, ['name', 'version', 'platform', 'dataDir', 'locale']),
   ),
+  'app.notices': op<Record<string, never>, Notice[]>(none, 'What the user must be told that no call reported: a file that could not be read and was set aside under a new name.'),
+  'app.dismissNotice': op<{ id: string }, { ok: true }>(obj({ id }, ['id']), 'Dismiss a notice.'),
+  'dialog.open': op<{ purpose: OpenPurpose }, { path: string | null }>(
+    obj({ purpose: { type: 'string', enum: [...OPEN_PURPOSES] } }, ['purpose']),
+    'Ask the user for a case folder, a bundle to open or a speech WAV in the native dialog. The answer (null when cancelled) is granted: the renderer may use that path from then on.',
+    obj({ path: { type: ['string', 'null'] } }, ['path']),
+  ),
+  'dialog.save': op<{ purpose: SavePurpose; defaultName?: string }, { path: string | null }>(
+    obj({ purpose: { type: 'string', enum: [...SAVE_PURPOSES] }, defaultName: { type: 'string', maxLength: 200, pattern: '^[^/\\\\]*$' } }, ['purpose']),
+    'Ask the user where to save a bundle in the native dialog. The answer (null when cancelled) is granted for writing.',
+    obj({ path: { type: ['string', 'null'] } }, ['path']),
+  ),
   'vendors.list': op<Record<string, never>, VendorView[]>(none, 'Vendor descriptors: credentials, settings schema, operations with payload schemas.'),
 
   'profiles.list': op<Record<string, never>, Profile[]>(none, 'All profiles (no secrets in them).', { type: 'array', items: profileShape }),
@@ -118,7 +145,7 @@ export const contract = {
           type: 'object',
           required: ['name', 'vendor', 'target'],
           properties: {
-            id: str,
+            id,
             name: { type: 'string', minLength: 1, maxLength: 120 },
             vendor: vendorId,
             target: { type: 'string', enum: ['sandbox', 'live'] },
@@ -131,65 +158,69 @@ export const contract = {
     ),
     'Create or update a profile; settings are validated against the vendor settings schema.',
   ),
-  'profiles.delete': op<{ id: string }, { ok: true }>(obj({ id: str }, ['id']), 'Delete a profile and its keychain secrets.'),
+  'profiles.delete': op<{ id: string }, { ok: true }>(obj({ id }, ['id']), 'Delete a profile and its keychain secrets.'),
 
-  'secrets.status': op<{ profileId: string }, SecretStatus[]>(obj({ profileId: str }, ['profileId']), 'Set / not set and last four characters of each credential.', { type: 'array', items: secretStatus }),
+  'secrets.status': op<{ profileId: string }, SecretStatus[]>(obj({ profileId: id }, ['profileId']), 'Set / not set and last four characters of each credential.', { type: 'array', items: secretStatus }),
   'secrets.set': op<{ profileId: string; name: string; value: string }, SecretStatus>(
-    obj({ profileId: str, name: str, value: { type: 'string', minLength: 1, maxLength: 16384 } }, ['profileId', 'name', 'value']),
+    obj({ profileId: id, name: str, value: { type: 'string', minLength: 1, maxLength: 16384 } }, ['profileId', 'name', 'value']),
     'Store a credential in the OS keychain. The value never comes back.',
     secretStatus,
   ),
-  'secrets.delete': op<{ profileId: string; name: string }, SecretStatus>(obj({ profileId: str, name: str }, ['profileId', 'name']), 'Remove a credential from the keychain.', secretStatus),
+  'secrets.delete': op<{ profileId: string; name: string }, SecretStatus>(obj({ profileId: id, name: str }, ['profileId', 'name']), 'Remove a credential from the keychain.', secretStatus),
 
   'payload.validate': op<{ vendor: VendorId; operation: string; payload: Record<string, unknown> }, PayloadError[]>(
     obj({ vendor: vendorId, operation: str, payload: anyObject }, ['vendor', 'operation', 'payload']),
     'Field-level errors of a payload against the operation schema.',
   ),
   'payload.inspect': op<{ profileId: string; operation: string; payload: Record<string, unknown> }, RequestInspection>(
-    obj({ profileId: str, operation: str, payload: anyObject }, ['profileId', 'operation', 'payload']),
+    obj({ profileId: id, operation: str, payload: anyObject }, ['profileId', 'operation', 'payload']),
     'Build and sign a request without sending it; secrets masked.',
   ),
 
   'session.start': op<{ profileId: string; operation: string; payload: Record<string, unknown>; sendAnyway?: boolean }, StartResult>(
-    obj({ profileId: str, operation: str, payload: anyObject, sendAnyway: { type: 'boolean' } }, ['profileId', 'operation', 'payload']),
+    obj({ profileId: id, operation: str, payload: anyObject, sendAnyway: { type: 'boolean' } }, ['profileId', 'operation', 'payload']),
     'Validate and run an operation; events follow on the session.events channel.',
   ),
   'session.send': op<{ sessionId: string; action: string; data?: unknown }, unknown>(
-    obj({ sessionId: str, action: str, data: {} }, ['sessionId', 'action']),
-    'An action on a running socket session (audio frame, stop upload, stop output ...).',
+    obj({ sessionId: id, action: str, data: anyData }, ['sessionId', 'action']),
+    'An action on a running socket session (audio frame, stop upload, stop output ...). A `path` in data is a speech WAV (dialog.open speechWav).',
+    undefined,
+    4 * MiB,
   ),
-  'session.stop': op<{ sessionId: string }, { ok: boolean; summary: string } | null>(obj({ sessionId: str }, ['sessionId']), 'Stop a running session.'),
+  'session.stop': op<{ sessionId: string }, { ok: boolean; summary: string } | null>(obj({ sessionId: id }, ['sessionId']), 'Stop a running session.'),
   'session.list': op<Record<string, never>, SessionSummary[]>(none, 'Every recorded session, newest first.'),
   'session.events': op<{ sessionId: string; from?: number; limit?: number }, { events: SessionEvent[]; total: number; badLines: number }>(
-    obj({ sessionId: str, from: { type: 'integer', minimum: 0 }, limit: { type: 'integer', minimum: 1, maximum: 100000 } }, ['sessionId']),
+    obj({ sessionId: id, from: { type: 'integer', minimum: 0 }, limit: { type: 'integer', minimum: 1, maximum: 100000 } }, ['sessionId']),
     'A page of a session record.',
   ),
   'session.record': op<{ sessionId: string; events: NewEvent[] }, { seq: number }>(
     obj(
       {
-        sessionId: str,
+        sessionId: id,
         events: {
           type: 'array',
           maxItems: 5000,
-          items: obj({ kind: { type: 'string', minLength: 1, maxLength: 80 }, dir: { type: 'string', enum: ['in', 'out', 'local'] }, summary: { type: 'string', maxLength: 4000 }, data: {} }, ['kind', 'dir', 'summary']),
+          items: obj({ kind: { type: 'string', minLength: 1, maxLength: 80 }, dir: { type: 'string', enum: ['in', 'out', 'local'] }, summary: { type: 'string', maxLength: 4000 }, data: anyData }, ['kind', 'dir', 'summary']),
         },
       },
       ['sessionId', 'events'],
     ),
     'Events the renderer saw in an RTC room, appended to the session record.',
+    undefined,
+    8 * MiB,
   ),
   'session.readFile': op<{ sessionId: string; name: string }, { base64: string; mime: string; bytes: number }>(
-    obj({ sessionId: str, name: { type: 'string', pattern: '^[A-Za-z0-9._-]+$', maxLength: 200 } }, ['sessionId', 'name']),
+    obj({ sessionId: id, name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$' } }, ['sessionId', 'name']),
     'An artifact of a session (audio), as base64.',
   ),
-  'room.join': op<{ sessionId: string }, RoomJoinInfo>(obj({ sessionId: str }, ['sessionId']), 'Join parameters for the console user in the session room, minted per join.'),
+  'room.join': op<{ sessionId: string }, RoomJoinInfo>(obj({ sessionId: id }, ['sessionId']), 'Join parameters for the console user in the session room, minted per join.'),
   'room.credential': op<{ profileId: string; userId: string; expireSeconds?: number }, RoomCredential>(
-    obj({ profileId: str, userId: { type: 'string', minLength: 1, maxLength: 64 }, expireSeconds: { type: 'integer', minimum: 60, maximum: 15552000 } }, ['profileId', 'userId']),
+    obj({ profileId: id, userId: { type: 'string', minLength: 1, maxLength: 64 }, expireSeconds: { type: 'integer', minimum: 60, maximum: 15552000 } }, ['profileId', 'userId']),
     'Mint a short-lived room credential (TRTC UserSig) for a user id of this profile, e.g. the bot UserSig of a payload.',
   ),
 
   'sandbox.info': op<Record<string, never>, { baseUrl: string; vendors: Record<string, string> }>(none, 'Start the sandboxes if needed and return their base URLs.'),
-  'sandbox.fault': op<{ vendor: VendorId; fault: Fault | null }, { ok: true }>(obj({ vendor: vendorId, fault: { type: ['object', 'null'] } }, ['vendor', 'fault']), 'Inject a fault into a vendor sandbox.'),
+  'sandbox.fault': op<{ vendor: VendorId; fault: Fault | null }, { ok: true }>(obj({ vendor: vendorId, fault: { type: ['object', 'null'], 'x-arg': 'payload' } }, ['vendor', 'fault']), 'Inject a fault into a vendor sandbox.'),
 
   // QA and support workflows (issue 7): case files, history, comparisons, bundles, copy as code, pins.
   'cases.list': op<{ dir: string }, CaseEntry[]>(obj({ dir: path }, ['dir']), 'Case files under a folder (sub-folders are collections).'),
@@ -201,7 +232,7 @@ export const contract = {
   'cases.rename': op<{ path: string; name: string }, { path: string }>(obj({ path: caseFile, name: { type: 'string', minLength: 1, maxLength: 200 } }, ['path', 'name']), 'Rename a case (its name and its file).'),
   'cases.delete': op<{ path: string }, { ok: true }>(obj({ path: caseFile }, ['path']), 'Delete a case file.'),
   'cases.run': op<{ path: string; profileId?: string; target?: 'sandbox' | 'live' }, CaseRunReport>(
-    obj({ path: caseFile, profileId: str, target: { type: 'string', enum: ['sandbox', 'live'] } }, ['path']),
+    obj({ path: caseFile, profileId: id, target: { type: 'string', enum: ['sandbox', 'live'] } }, ['path']),
     'Run one case to its end and check its expectations.',
   ),
   'history.query': op<{ query?: HistoryQuery }, HistoryEntry[]>(
@@ -210,7 +241,7 @@ export const contract = {
         text: { type: 'string', maxLength: 200 },
         vendor: vendorId,
         operation: str,
-        profileId: str,
+        profileId: id,
         target: { type: 'string', enum: ['sandbox', 'live'] },
         state: { type: 'string', enum: ['running', 'ended', 'failed', 'interrupted'] },
         from: str,
@@ -220,8 +251,8 @@ export const contract = {
     }),
     'Recorded sessions filtered by text, vendor, operation, profile, target, state and time.',
   ),
-  'history.detail': op<{ sessionId: string }, SessionDetail>(obj({ sessionId: str }, ['sessionId']), 'A session with its payload (references only), figures and files.'),
-  'history.rerun': op<{ sessionId: string; profileId?: string }, { sessionId: string }>(obj({ sessionId: str, profileId: str }, ['sessionId']), 'Run a recorded session again with the same payload and input.'),
+  'history.detail': op<{ sessionId: string }, SessionDetail>(obj({ sessionId: id }, ['sessionId']), 'A session with its payload (references only), figures and files.'),
+  'history.rerun': op<{ sessionId: string; profileId?: string }, { sessionId: string }>(obj({ sessionId: id, profileId: id }, ['sessionId']), 'Run a recorded session again with the same payload and input.'),
   'compare.start': op<{ plan: ComparePlanInput }, { id: string }>(
     obj(
       {
@@ -229,7 +260,7 @@ export const contract = {
           {
             name: { type: 'string', maxLength: 200 },
             input: inputSpec,
-            entries: { type: 'array', minItems: 1, maxItems: 12, items: obj({ profileId: str, operation: str, payload: anyObject, label: { type: 'string', maxLength: 120 } }, ['profileId']) },
+            entries: { type: 'array', minItems: 1, maxItems: 12, items: obj({ profileId: id, operation: str, payload: anyObject, label: { type: 'string', maxLength: 120 } }, ['profileId']) },
             repeat: { type: 'integer', minimum: 1, maximum: 100 },
             mode: { type: 'string', enum: ['sequential', 'parallel'] },
           },
@@ -239,25 +270,27 @@ export const contract = {
       ['plan'],
     ),
     'Start a comparison of one utterance across vendor profiles; poll compare.get for progress.',
+    undefined,
+    WAV_BASE64_MAX + 2 * MiB,
   ),
-  'compare.get': op<{ id: string }, CompareResult>(obj({ id: str }, ['id']), 'A comparison, running or finished.'),
+  'compare.get': op<{ id: string }, CompareResult>(obj({ id }, ['id']), 'A comparison, running or finished.'),
   'compare.list': op<Record<string, never>, CompareSummary[]>(none, 'Saved comparisons, newest first.'),
-  'compare.csv': op<{ id: string; kind: 'summary' | 'runs' }, { csv: string; fileName: string }>(obj({ id: str, kind: { type: 'string', enum: ['summary', 'runs'] } }, ['id', 'kind']), 'A comparison as CSV.'),
+  'compare.csv': op<{ id: string; kind: 'summary' | 'runs' }, { csv: string; fileName: string }>(obj({ id, kind: { type: 'string', enum: ['summary', 'runs'] } }, ['id', 'kind']), 'A comparison as CSV.'),
   'bundle.export': op<{ sessionIds: string[]; path: string; note?: string }, { path: string; bytes: number }>(
-    obj({ sessionIds: { type: 'array', minItems: 1, maxItems: 50, items: str }, path: bundleFile, note: { type: 'string', maxLength: 4000 } }, ['sessionIds', 'path']),
+    obj({ sessionIds: { type: 'array', minItems: 1, maxItems: 50, items: id }, path: bundleFile, note: { type: 'string', maxLength: 4000 } }, ['sessionIds', 'path']),
     'Write a reproduction bundle; refused when it would contain any stored secret value.',
   ),
   'bundle.import': op<{ path: string }, Bundle>(obj({ path: bundleFile }, ['path']), 'Read a bundle to inspect it offline.'),
   'bundle.rerun': op<{ path: string; index: number; profileId?: string }, { sessionId: string }>(
-    obj({ path: bundleFile, index: { type: 'integer', minimum: 0 }, profileId: str }, ['path', 'index']),
+    obj({ path: bundleFile, index: { type: 'integer', minimum: 0 }, profileId: id }, ['path', 'index']),
     'Run a bundled session again against the sandbox (default) or a chosen profile.',
   ),
   'code.snippets': op<{ profileId: string; operation: string; payload: Record<string, unknown> }, Snippets>(
-    obj({ profileId: str, operation: str, payload: anyObject }, ['profileId', 'operation', 'payload']),
+    obj({ profileId: id, operation: str, payload: anyObject }, ['profileId', 'operation', 'payload']),
     'curl / Node / Python for the exact signed request, with environment placeholders instead of secrets.',
   ),
-  'pins.get': op<{ sessionId: string }, number[]>(obj({ sessionId: str }, ['sessionId']), 'Pinned event numbers of a session.'),
-  'pins.set': op<{ sessionId: string; seqs: number[] }, number[]>(obj({ sessionId: str, seqs: { type: 'array', maxItems: 10000, items: { type: 'integer', minimum: 1 } } }, ['sessionId', 'seqs']), 'Replace the pinned events of a session.'),
+  'pins.get': op<{ sessionId: string }, number[]>(obj({ sessionId: id }, ['sessionId']), 'Pinned event numbers of a session.'),
+  'pins.set': op<{ sessionId: string; seqs: number[] }, number[]>(obj({ sessionId: id, seqs: { type: 'array', maxItems: 10000, items: { type: 'integer', minimum: 1 } } }, ['sessionId', 'seqs']), 'Replace the pinned events of a session.'),
 } as const;
 
 export type Contract = typeof contract;
@@ -279,10 +312,16 @@ export class ContractError extends Error {
   readonly code = 'BAD_ARGUMENTS';
 }
 
-/** Validate and dispatch one call. Unknown operations and bad arguments never reach a handler. */
+/**
+ * Validate and dispatch one call. Unknown operations and bad arguments never reach a handler: arguments must be plain
+ * JSON data within the operation's size and depth limits (no BigInt, cycles, Dates ...), then match its schema.
+ */
 export async function dispatch(handlers: Handlers, name: string, args: unknown): Promise<unknown> {
-  if (!Object.hasOwn(contract, name)) throw new ContractError(`unknown operation "${name}"`);
-  const spec = contract[name as OpName];
+  if (typeof name !== 'string' || !Object.hasOwn(contract, name)) throw new ContractError(`unknown operation "${String(name).slice(0, 80)}"`);
+  const spec: OperationSpec<unknown, unknown> = contract[name as OpName];
+  const limits: JsonLimits = { ...DEFAULT_JSON_LIMITS, ...(spec.maxBytes ? { maxBytes: spec.maxBytes } : {}) };
+  const problem = jsonProblem(args ?? {}, limits);
+  if (problem) throw new ContractError(`${name}: ${problem}`);
   const errors = validateSchema(spec.args, args ?? {});
   if (errors.length) throw new ContractError(`${name}: ${errors.map((e) => e.message).join('; ')}`);
   const result = await (handlers[name as OpName] as (a: unknown) => Promise<unknown>)(args ?? {});

@@ -10,6 +10,7 @@ import { BridgeServer, bridgeClientScript } from './support/bridge-server.ts';
 import { serveStatic } from './support/static-server.ts';
 import { seeded } from './support/seeding.ts';
 import { CSP_DIRECTIVES, contentSecurityPolicy } from '../../src-main/app/csp.ts';
+import { queuedDialog, type QueuedDialog } from '../support/queued-dialog.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
@@ -26,6 +27,8 @@ export interface Harness {
   dataDir: string;
   /** Keychain service used by this run's core (unique per harness, so runs never see each other's secrets). */
   keychainService: string;
+  /** The native file dialog (Electron's in the app): `dialog.answer(path)` before clicking a "Choose…" button. */
+  dialog: QueuedDialog;
   /** Save a PNG under test-results/screenshots and return its path. */
   screenshot(name: string): Promise<string>;
   /** Everything visible to the renderer: page HTML, web storage and every bridge frame, joined for leak searches. */
@@ -89,6 +92,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   let bridge: BridgeServer;
   let coreChild: ChildProcess | undefined;
   let bridgeUrl: string;
+  const dialog = queuedDialog();
   if (options.coreProcess) {
     const started = await startCoreProcess(dataDir, keychainService);
     coreChild = started.child;
@@ -96,7 +100,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     core = new Proxy({} as Core, { get: () => { throw new Error('harness: core runs in a child process (coreProcess: true)'); } });
     bridge = { traffic: [], close: async () => undefined } as unknown as BridgeServer;
   } else {
-    core = createCore({ dataDir, secrets: new KeychainSecretStore(keychainService), version: 'e2e', locale: options.locale ?? 'en', seedSandboxProfiles: true });
+    core = createCore({ dataDir, secrets: new KeychainSecretStore(keychainService), version: 'e2e', locale: options.locale ?? 'en', seedSandboxProfiles: true, dialog });
     await seeded(core);
     bridge = new BridgeServer(core);
     await bridge.start();
@@ -123,6 +127,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     coreChild,
     dataDir,
     keychainService,
+    dialog,
     async screenshot(name) {
       const file = join(SCREENSHOTS, `${name}.png`);
       await page.screenshot({ path: file, fullPage: false });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,8 +27,11 @@ describe('QA and support workflows (E2E)', () => {
   it('saves a test case into a folder as a readable JSON file', async () => {
     const { page } = h;
     await page.getByTestId('wf-tab-cases').click();
-    await page.getByTestId('case-dir').fill(join(work, 'cases'));
-    await page.getByTestId('case-dir').press('Enter');
+    // The folder comes from the native dialog (the harness answers it): the renderer cannot type a path.
+    mkdirSync(join(work, 'cases'));
+    h.dialog.answer(join(work, 'cases'));
+    await page.getByTestId('case-dir-choose').click();
+    await expect.poll(() => page.getByTestId('case-dir-path').textContent()).toBe(join(work, 'cases'));
     await page.getByRole('button', { name: 'New case' }).click();
     await page.getByTestId('case-name').fill('Weather question');
     await page.getByTestId('case-collection').fill('smoke');
@@ -61,7 +64,9 @@ describe('QA and support workflows (E2E)', () => {
     await page.getByTestId('compare-pick-mindcraft').check();
     await page.getByTestId('compare-pick-tencent').check();
     await page.getByTestId('compare-source-tencent').selectOption('last');
-    await page.getByTestId('compare-wav').fill(WAV);
+    h.dialog.answer(WAV);
+    await page.getByTestId('compare-wav-choose').click();
+    await expect.poll(() => page.getByTestId('compare-wav-path').textContent()).toBe(WAV);
     await page.getByTestId('compare-repeat').fill('2');
     await page.getByPlaceholder('Name this comparison (optional)').fill('Weather question, EN');
     await page.getByTestId('compare-run').click();
@@ -112,7 +117,7 @@ describe('QA and support workflows (E2E)', () => {
     const bundle = join(work, 'repro.parley-bundle.json');
     // Both Mindcraft runs of the comparison, in one bundle.
     for (const i of [0, 1]) await page.getByTestId('history-tick').nth(i).check();
-    await page.getByTestId('bundle-path').fill(bundle);
+    h.dialog.answer(bundle);
     await page.getByTestId('export-bundle').click();
     await expect.poll(() => page.getByTestId('wf-message').first().textContent()).toContain('Bundle written');
     const text = readFileSync(bundle, 'utf8');
@@ -130,14 +135,14 @@ describe('QA and support workflows (E2E)', () => {
     const original = (await store.get(mcProfile.id, 'API_KEY'))!;
     const planted = String(JSON.parse(text).sessions[0].payload.character_uuid);
     await h.core.handlers['secrets.set']({ profileId: mcProfile.id, name: 'API_KEY', value: planted });
-    await page.getByTestId('bundle-path').fill(join(work, 'leak.parley-bundle.json'));
+    h.dialog.answer(join(work, 'leak.parley-bundle.json'));
     await page.getByTestId('export-bundle').click();
     await expect.poll(() => page.getByTestId('wf-error').textContent()).toMatch(/secret.*API_KEY.*refusing/);
     expect(existsSync(join(work, 'leak.parley-bundle.json'))).toBe(false);
     await h.core.handlers['secrets.set']({ profileId: mcProfile.id, name: 'API_KEY', value: original });
 
     await page.getByTestId('wf-tab-bundles').click();
-    await page.getByTestId('bundle-import-path').fill(bundle);
+    h.dialog.answer(bundle);
     await page.getByTestId('bundle-import').click();
     await page.getByTestId('bundle-body').waitFor();
     expect(await page.getByTestId('bundle-body').textContent()).toContain('mindcraft');

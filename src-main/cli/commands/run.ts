@@ -49,8 +49,9 @@ function cliSessionRunner(io: CliIO, target: 'sandbox' | 'live', sessionsDir: st
       sessionId: run.sessionId,
       profileName: profile ?? `cli ${vendor.id}`,
       target,
-      outcome: run.outcome,
-      driveError,
+      // The reports (junit.xml, report.json) are files: redacted like the record.
+      outcome: run.manager.redactor.value(run.outcome),
+      driveError: driveError && run.manager.redactor.text(driveError),
       events: run.manager.events(run.sessionId, 0, 1_000_000).events,
       durationMs: Math.round(performance.now() - started),
     };

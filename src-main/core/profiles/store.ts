@@ -1,27 +1,46 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { loadJsonStore, type Notices, type StoreShape } from '../notices.ts';
+import { isId } from '../paths.ts';
 import type { Profile } from './types.ts';
 
-/** Profiles as one JSON file (no secrets in it: those are in the keychain). */
+const VENDOR_IDS = new Set(['convai', 'netease', 'mindcraft', 'tencent']);
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** A stored profile Parley can use: an id, a name, a known vendor and target, settings as an object. */
+export function isUsableProfile(p: unknown): p is Profile {
+  return (
+    isObject(p) &&
+    isId(p.id) &&
+    typeof p.name === 'string' &&
+    typeof p.vendor === 'string' &&
+    VENDOR_IDS.has(p.vendor) &&
+    (p.target === 'sandbox' || p.target === 'live') &&
+    isObject(p.settings) &&
+    (p.timeouts === undefined || isObject(p.timeouts))
+  );
+}
+
+function profilesShape(value: unknown): StoreShape<Profile[]> | null {
+  if (!isObject(value) || !Array.isArray(value.profiles)) return null;
+  const all: unknown[] = value.profiles;
+  return { value: all.filter(isUsableProfile), rejected: all.filter((p) => !isUsableProfile(p)) };
+}
+
+/**
+ * Profiles as one JSON file (no secrets in them: those are in the keychain). An unreadable file is set aside under a
+ * new name (never overwritten) and the user is told through `notices`; a malformed profile is set aside alone.
+ */
 export class ProfileStore {
   private profiles: Profile[];
 
   private readonly file: string;
 
-  constructor(file: string) {
+  constructor(file: string, notices?: Notices) {
     this.file = file;
     mkdirSync(dirname(file), { recursive: true });
-    this.profiles = this.load();
-  }
-
-  private load(): Profile[] {
-    try {
-      const parsed = JSON.parse(readFileSync(this.file, 'utf8'));
-      return Array.isArray(parsed.profiles) ? parsed.profiles : [];
-    } catch {
-      return [];
-    }
+    this.profiles = loadJsonStore(file, profilesShape, notices) ?? [];
   }
 
   private save(): void {

@@ -42,13 +42,16 @@ interface Route {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+export const SANDBOX_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
 /**
  * One loopback HTTP + WebSocket server that every vendor sandbox mounts under `/<vendor>`.
  * A control endpoint `POST /_sandbox/faults/<vendor>` (body: a Fault or null) sets fault injection at run time.
  */
 export class SandboxHost {
   private server: Server | null = null;
-  private wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  /** A client frame larger than this closes that socket with 1009 (message too big); the host goes on. */
+  private wss = new WebSocketServer({ noServer: true, maxPayload: SANDBOX_MAX_FRAME_BYTES });
   private routes: Route[] = [];
   private sockets = new Map<string, SandboxSocketHandler>();
   private faults = new Map<string, Fault>();
@@ -177,7 +180,11 @@ export class SandboxHost {
       socket.end(`HTTP/1.1 ${fault.status} Sandbox Fault\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
+    // A socket error (a frame over maxPayload, a reset mid-frame) ends that connection; without a listener it would
+    // be an uncaught exception that ends the whole process, every session with it.
+    socket.on('error', () => socket.destroy());
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('error', () => ws.terminate());
       handler(this.wrap(vendor, ws), { method: 'GET', path, query, headers: lowerHeaders(req), body: Buffer.alloc(0) });
     });
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { NewEvent, SessionEvent, SessionSummary } from '../events.ts';
 import { Redactor } from '../secrets/redact.ts';
 import { resolveSecretRefs } from '../secrets/references.ts';
@@ -108,6 +108,9 @@ export class SessionManager {
       outcome: null,
       eventCount: 0,
     };
+    // Every credential of the profile is known to the redactor before the first line is written: a key pasted
+    // into an ordinary field of the payload is redacted from the summary and the start event too.
+    const resolved = await this.learnCredentials(req);
     const session: LiveSession = {
       summary,
       writer: new EventWriter(this.directory.eventsFile(id)),
@@ -118,14 +121,22 @@ export class SessionManager {
       done: Promise.resolve({ ok: false, summary: '' }),
     };
     this.live.set(id, session);
-    // The stored payload keeps {{secret:…}} references but not credentials typed in as literals (a UserSig):
-    // "run again" then asks for a fresh one rather than the record holding a 180-day credential in clear.
-    this.directory.writeSummary({ ...summary, payload: this.redactor.value(req.payload) });
-    this.emit(session, { kind: 'session.start', dir: 'local', summary: `${req.vendor.id} ${req.operation.id} (${req.profile.target})`, data: { payload: req.payload, profile: req.profile.name } });
+    try {
+      // The stored payload keeps {{secret:…}} references but not credentials typed in as literals (a UserSig):
+      // "run again" then asks for a fresh one rather than the record holding a 180-day credential in clear.
+      this.directory.writeSummary({ ...summary, payload: this.redactor.value(req.payload) });
+      this.emit(session, { kind: 'session.start', dir: 'local', summary: `${req.vendor.id} ${req.operation.id} (${req.profile.target})`, data: { payload: req.payload, profile: req.profile.name } });
+    } catch (err) {
+      // Nothing may stay open for a session that could not be recorded (a file handle and a flush timer each).
+      session.writer.close();
+      this.live.delete(id);
+      this.outbox.delete(id);
+      throw Object.assign(new Error(`session: the payload could not be recorded (${(err as Error).message})`), { code: 'BAD_ARGUMENTS' });
+    }
 
     let ctx: SessionContext;
     try {
-      ctx = await this.context(session, req);
+      ctx = this.context(session, req, resolved);
     } catch (err) {
       const error: VendorError = { code: 'PAYLOAD', message: (err as Error).message };
       this.emit(session, { kind: 'error', dir: 'local', summary: error.message, data: error });
@@ -156,16 +167,21 @@ export class SessionManager {
     return outcome;
   }
 
-  private async context(session: LiveSession, req: StartRequest): Promise<SessionContext> {
-    const { profile } = req;
+  /** The profile's credentials by name; the secret ones are registered with the redactor. */
+  private async learnCredentials(req: StartRequest): Promise<Map<string, string>> {
     const resolved = new Map<string, string>();
     for (const field of req.vendor.credentials) {
-      const value = await this.credentials(profile, field.name);
+      const value = await this.credentials(req.profile, field.name);
       if (value !== undefined) {
         resolved.set(field.name, value);
         if (field.secret) this.redactor.add(value);
       }
     }
+    return resolved;
+  }
+
+  private context(session: LiveSession, req: StartRequest, resolved: Map<string, string>): SessionContext {
+    const { profile } = req;
     const payload = resolveSecretRefs(req.payload, (name) => resolved.get(name));
     const timeouts = { ...DEFAULT_TIMEOUTS, ...profile.timeouts };
     return {
@@ -195,7 +211,8 @@ export class SessionManager {
       http: (spec: HttpRequestSpec) => this.http(session, spec, timeouts.responseMs),
       writeFile: async (name, bytes) => {
         const safe = basename(name);
-        writeFileSync(join(this.directory.artifactsDir(session.summary.id), safe), bytes);
+        this.directory.artifactsDir(session.summary.id);
+        writeFileSync(this.directory.artifactFile(session.summary.id, safe), bytes);
         return safe;
       },
       onAction: (handler) => {
@@ -319,7 +336,14 @@ export class SessionManager {
     this.outbox = new Map();
     for (const [id, { events, lines }] of box) {
       const json = `[${lines.join(',')}]`;
-      for (const sink of this.eventSinks) sink(id, events, json);
+      for (const sink of this.eventSinks) {
+        // One failing transport (a window gone mid-send) must neither end the process from this timer nor starve the others.
+        try {
+          sink(id, events, json);
+        } catch {
+          /* the sink's own transport reports its failure */
+        }
+      }
     }
   }
 }

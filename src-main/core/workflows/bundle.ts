@@ -4,12 +4,12 @@
  * git, is scanned for secrets as one string before it is written, and needs no archive dependency; the cost
  * (base64 is 4/3 of the audio size) is small for voice sessions of a few minutes.
  */
-import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { arch, release, tmpdir } from 'node:os';
-import { basename, extname, join } from 'node:path';
+import { arch, release } from 'node:os';
+import { basename, extname } from 'node:path';
 import type { SessionSummary } from '../events.ts';
 import type { Profile } from '../profiles/types.ts';
-import { readEvents, type SessionDirectory } from '../session/event-store.ts';
+import { MiB, readRegularFile, writeFileAtomic } from '../paths.ts';
+import { parseEventLines, readRecordText, type SessionDirectory } from '../session/event-store.ts';
 import { validateSchema } from '../payload.ts';
 import type { JsonSchema } from '../schema.ts';
 import { sessionFigures, type SessionFigures } from './metrics.ts';
@@ -21,6 +21,11 @@ import { isCredentialKey, REDACTED } from '../secrets/redact.ts';
 import { findSecretRefs } from '../secrets/references.ts';
 
 export const BUNDLE_SUFFIX = '.parley-bundle.json';
+/**
+ * The largest bundle Parley writes or reads (its sessions' audio as base64, the records as text): a bundle is a
+ * reproduction for a ticket, and reading one costs several times its size in memory.
+ */
+export const MAX_BUNDLE_BYTES = 128 * MiB;
 
 export interface BundleFile {
   name: string;
@@ -73,11 +78,21 @@ const BUNDLE_SCHEMA: JsonSchema = {
         type: 'object',
         required: ['summary', 'vendor', 'operation', 'payload', 'events', 'files'],
         properties: {
+          summary: {
+            type: 'object',
+            required: ['id', 'startedAt', 'state', 'target'],
+            properties: { id: { type: 'string' }, startedAt: { type: 'string' }, state: { enum: ['running', 'ended', 'failed', 'interrupted'] }, target: { enum: ['sandbox', 'live'] }, outcome: { type: ['string', 'null'] }, durationMs: { type: ['number', 'null'] } },
+          },
+          profile: { type: ['object', 'null'], properties: { name: { type: 'string' }, settings: { type: 'object' } } },
+          endpoint: { type: 'string' },
+          input: { type: 'object', properties: { text: { type: 'string' }, wav: { type: 'string' } } },
+          figures: { type: 'object' },
+          redactedFields: { type: 'array', items: { type: 'string' } },
           vendor: { type: 'string', enum: ['convai', 'netease', 'mindcraft', 'tencent'] },
           operation: { type: 'string' },
           payload: { type: 'object' },
           events: { type: 'string' },
-          files: { type: 'array', items: { type: 'object', required: ['name', 'mime', 'role', 'base64'], properties: { name: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' }, role: { enum: ['input', 'output'] }, base64: { type: 'string' } } } },
+          files: { type: 'array', items: { type: 'object', required: ['name', 'mime', 'role', 'base64'], properties: { name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }, mime: { type: 'string' }, role: { enum: ['input', 'output'] }, base64: { type: 'string' } } } },
         },
       },
     },
@@ -88,6 +103,8 @@ export interface BundleSource {
   directory: SessionDirectory;
   profiles: Profile[];
   app: { name: string; version: string };
+  /** The bytes of a session's recorded speech input, or null when it may not or cannot be read (it is then left out). */
+  readInput(path: string): Buffer | null;
 }
 
 /** The user's side of a session by file name (`turn-1-user.wav`, `input-hello.wav`, `mic-….pcm`); the rest is output. */
@@ -123,20 +140,21 @@ export function buildBundle(src: BundleSource, sessionIds: string[], note?: stri
     if (!s) throw new Error(`session ${id} does not exist`);
     if (s.state === 'running') throw new Error(`session ${id} is still running: stop it before exporting`);
     const profile = src.profiles.find((p) => p.id === s.profileId);
-    const eventsText = existsSync(src.directory.eventsFile(id)) ? readFileSync(src.directory.eventsFile(id), 'utf8') : '';
-    const files: BundleFile[] = sessionFiles(src.directory, id).map((f) => ({
-      name: f.name,
-      mime: f.mime,
-      role: INPUT_NAME.test(f.name) ? 'input' : 'output',
-      base64: readFileSync(join(src.directory.dir, id, f.name)).toString('base64'),
-    }));
+    const eventsText = readRecordText(src.directory.eventsFile(id));
+    let total = eventsText.length;
+    const files: BundleFile[] = sessionFiles(src.directory, id).map((f) => {
+      total += f.bytes;
+      if (total > MAX_BUNDLE_BYTES) throw tooLarge();
+      return { name: f.name, mime: f.mime, role: INPUT_NAME.test(f.name) ? 'input' : 'output', base64: readRegularFile(src.directory.artifactFile(id, f.name), MAX_BUNDLE_BYTES, f.name).toString('base64') };
+    });
     const input = s.input as { wav?: string; text?: string } | undefined;
     let bundledInput: BundleSession['input'];
-    if (input?.text) bundledInput = { text: input.text };
-    else if (input?.wav && existsSync(input.wav)) {
+    if (typeof input?.text === 'string') bundledInput = { text: input.text };
+    else if (typeof input?.wav === 'string') {
       const name = `input-${basename(input.wav).replace(/[^A-Za-z0-9._-]+/g, '_')}`;
-      if (!files.some((f) => f.name === name)) files.push({ name, mime: MIME_BY_EXT[extname(name)] ?? 'audio/wav', role: 'input', base64: readFileSync(input.wav).toString('base64') });
-      bundledInput = { wav: name };
+      const bytes = files.some((f) => f.name === name) ? null : src.readInput(input.wav);
+      if (bytes) files.push({ name, mime: MIME_BY_EXT[extname(name)] ?? 'audio/wav', role: 'input', base64: bytes.toString('base64') });
+      if (bytes || files.some((f) => f.name === name)) bundledInput = { wav: name };
     }
     const payload = redactCredentialFields((s.payload as Record<string, unknown>) ?? {});
     const { id: _id, vendor, operation, profileId, target, startedAt, endedAt, durationMs, state, outcome, eventCount } = s;
@@ -151,21 +169,23 @@ export function buildBundle(src: BundleSource, sessionIds: string[], note?: stri
       ...(bundledInput ? { input: bundledInput } : {}),
       events: eventsText,
       files,
-      figures: sessionFigures(readEvents(src.directory.eventsFile(id)).events),
+      figures: sessionFigures(parseEventLines(eventsText).events),
     };
   });
   return { format: 'parley-bundle', version: 1, createdAt: new Date().toISOString(), app: src.app, os: { platform: process.platform, release: release(), arch: arch() }, ...(note ? { note } : {}), sessions };
 }
 
+const tooLarge = () => new Error(`the bundle would be larger than ${MAX_BUNDLE_BYTES / MiB} MB, more than Parley reads back: export fewer sessions`);
+
 /** Serialise, scan for every stored secret, and only then write. Returns the number of bytes written. */
 export function writeBundle(path: string, bundle: Bundle, scanner: SecretScanner): number {
   if (!path.endsWith(BUNDLE_SUFFIX)) throw new Error(`path: expected a file name ending in ${BUNDLE_SUFFIX}`);
   const text = JSON.stringify(bundle, null, 1);
+  if (Buffer.byteLength(text) > MAX_BUNDLE_BYTES) throw tooLarge();
   // Audio is scanned too: a key could have been spoken into a WAV header's metadata or be a file name.
   scanner.assertClean(text, 'the bundle');
   for (const s of bundle.sessions) for (const f of s.files) scanner.assertClean(Buffer.from(f.base64, 'base64').toString('latin1'), `file ${f.name}`);
-  writeFileSync(path + '.tmp', text);
-  renameSync(path + '.tmp', path);
+  writeFileAtomic(path, text);
   return Buffer.byteLength(text);
 }
 
@@ -177,6 +197,8 @@ export function parseBundle(text: string, source = 'bundle'): Bundle {
     // The parser's message quotes the text; the file may not be a bundle at all, so it is not repeated.
     throw new Error(`${source}: not a Parley bundle (not JSON)`);
   }
+  // Field errors only for what claims to be a bundle: any other JSON file's key names are not repeated either.
+  if (!value || typeof value !== 'object' || (value as { format?: unknown }).format !== 'parley-bundle') throw new Error(`${source}: not a Parley bundle (no "format": "parley-bundle")`);
   const errors = validateSchema(BUNDLE_SCHEMA, value);
   if (errors.length) throw new Error(`${source}: not a Parley bundle: ${errors.slice(0, 5).map((e) => e.message).join('; ')}`);
   return value as Bundle;
@@ -184,26 +206,19 @@ export function parseBundle(text: string, source = 'bundle'): Bundle {
 
 export function readBundle(path: string): Bundle {
   if (!path.endsWith(BUNDLE_SUFFIX)) throw new Error(`path: expected a file name ending in ${BUNDLE_SUFFIX}`);
-  return parseBundle(readFileSync(path, 'utf8'), basename(path));
+  return parseBundle(readRegularFile(path, MAX_BUNDLE_BYTES, basename(path)).toString('utf8'), basename(path));
 }
 
 /** Parse a bundled session's NDJSON record (bad lines counted, as the event store does). */
 export function bundleEvents(s: BundleSession) {
-  const events = [];
-  let badLines = 0;
-  for (const line of s.events.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      events.push(JSON.parse(line));
-    } catch {
-      badLines++;
-    }
-  }
-  return { events, badLines };
+  return parseEventLines(s.events);
 }
 
-/** Run a bundled session again (same vendor, operation, payload with references, same input) on a profile. */
-export function rerunRequest(bundle: Bundle, index: number, target: { profile?: string; target?: 'sandbox' | 'live' }): RunRequest {
+/**
+ * Run a bundled session again (same vendor, operation, payload with references, same input) on a profile. The
+ * bundled speech is checked and kept by `keepSpeech` (the data folder's inputs), which returns its path.
+ */
+export function rerunRequest(bundle: Bundle, index: number, target: { profile?: string; target?: 'sandbox' | 'live' }, keepSpeech: (bytes: Buffer, name: string) => string): RunRequest {
   const s = bundle.sessions[index];
   if (!s) throw new Error(`session: the bundle has ${bundle.sessions.length} session(s), no #${index}`);
   let input: RunRequest['input'];
@@ -211,13 +226,11 @@ export function rerunRequest(bundle: Bundle, index: number, target: { profile?: 
   else if (s.input?.wav) {
     const f = s.files.find((x) => x.name === s.input!.wav);
     if (!f) throw new Error(`input: the bundle names ${s.input.wav} but does not contain it`);
-    const file = join(mkdtempSync(join(tmpdir(), 'parley-bundle-')), f.name);
-    writeFileSync(file, Buffer.from(f.base64, 'base64'));
-    input = { wav: file };
+    input = { wav: keepSpeech(Buffer.from(f.base64, 'base64'), f.name) };
   }
   return { vendor: s.vendor, operation: s.operation, payload: s.payload, profile: target.profile, target: target.target ?? 'sandbox', input };
 }
 
-export async function rerunBundleSession(bundle: Bundle, index: number, run: SessionRunner, target: { profile?: string; target?: 'sandbox' | 'live' }): Promise<RunResult> {
-  return run(rerunRequest(bundle, index, target));
+export async function rerunBundleSession(bundle: Bundle, index: number, run: SessionRunner, target: { profile?: string; target?: 'sandbox' | 'live' }, keepSpeech: (bytes: Buffer, name: string) => string): Promise<RunResult> {
+  return run(rerunRequest(bundle, index, target, keepSpeech));
 }

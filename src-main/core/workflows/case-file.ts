@@ -2,10 +2,11 @@
  * Test cases as readable JSON files (`<name>.parley-case.json`) that a team keeps in git. A folder of case
  * files is a collection; sub-folders are nested collections.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { JsonSchema } from '../schema.ts';
 import { validateSchema } from '../payload.ts';
+import { confined, isInside, MiB, readRegularFile, writeFileAtomic } from '../paths.ts';
 import type { SecretScanner } from './secret-scan.ts';
 
 export const CASE_SUFFIX = '.parley-case.json';
@@ -73,14 +74,23 @@ export class CaseFileError extends Error {
   readonly code = 'CASE_INVALID';
 }
 
-/** Parse and check a case file's text; errors name the file and the field. */
+/** A case file is small; anything larger is not one (and is not read into memory). */
+export const MAX_CASE_BYTES = 4 * MiB;
+const CASE_KEYS = ['version', 'name', 'vendor', 'operation', 'payload'];
+
+/**
+ * Parse and check a case file's text; errors name the file and the field. They never quote the text: a file that is
+ * not JSON, or JSON without any case field, is "not a Parley case file" whatever it holds.
+ */
 export function parseCase(text: string, source = 'case'): CaseFile {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (err) {
-    throw new CaseFileError(`${source}: not JSON (${(err as Error).message})`);
+  } catch {
+    throw new CaseFileError(`${source}: not JSON, so not a Parley case file (is it damaged?)`);
   }
+  if (!value || typeof value !== 'object' || Array.isArray(value) || !CASE_KEYS.some((k) => Object.hasOwn(value as object, k)))
+    throw new CaseFileError(`${source}: not a Parley case file (expected an object with ${CASE_KEYS.join(', ')})`);
   const errors = validateSchema(CASE_SCHEMA, value);
   if (errors.length) throw new CaseFileError(`${source}: ${errors.map((e) => e.message).join('; ')}`);
   const c = value as CaseFile;
@@ -119,34 +129,63 @@ export interface CaseEntry {
   error?: string;
 }
 
-/** Every case file under `root` (recursively; folders are collections), sorted by collection then name. */
-export function listCases(root: string): CaseEntry[] {
+/** How far a listing goes: a case folder is a repository folder, not a disk. */
+export const LIST_LIMITS = { maxDepth: 8, maxEntries: 10_000 };
+
+/**
+ * Every case file under `root` (recursively; folders are collections), sorted by collection then name. Links are
+ * followed only to files inside `root` (never to folders: no cycles); a link out of it, a broken link or a pipe named
+ * like a case is listed with its error, never read. More than LIST_LIMITS.maxEntries entries is an error, not a wait.
+ */
+export function listCases(root: string, limits = LIST_LIMITS): CaseEntry[] {
   const dir = resolve(root);
   if (!existsSync(dir)) throw new CaseFileError(`${dir}: folder does not exist`);
+  const real = realpathSync(dir);
+  if (statSync(real).isFile()) return [{ path: real, collection: '', case: readCase(real) }];
   const out: CaseEntry[] = [];
+  let seen = 0;
+  const entry = (p: string, d: string, read: () => CaseFile): void => {
+    const collection = relative(real, d).split('\\').join('/');
+    try {
+      out.push({ path: p, collection, case: read() });
+    } catch (err) {
+      out.push({ path: p, collection, error: (err as Error).message });
+    }
+  };
   const walk = (d: string, depth: number) => {
-    if (depth > 8) return;
-    for (const name of readdirSync(d).sort()) {
+    for (const ent of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (++seen > limits.maxEntries) throw new CaseFileError(`${dir}: more than ${limits.maxEntries.toLocaleString('en')} files and folders; choose the folder that holds your case files`);
+      const name = ent.name;
       if (name.startsWith('.') || name === 'node_modules') continue;
       const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p, depth + 1);
-      else if (name.endsWith(CASE_SUFFIX)) {
-        const collection = relative(dir, d).split('\\').join('/');
-        try {
-          out.push({ path: p, collection, case: readCase(p) });
-        } catch (err) {
-          out.push({ path: p, collection, error: (err as Error).message });
-        }
+      if (ent.isDirectory()) {
+        if (depth < limits.maxDepth) walk(p, depth + 1);
+      } else if (name.endsWith(CASE_SUFFIX)) {
+        if (ent.isFile()) entry(p, d, () => readCase(p));
+        else if (ent.isSymbolicLink()) entry(p, d, () => readCase(linkInside(real, p)));
+        else entry(p, d, () => { throw new CaseFileError(`${name}: not a regular file`); });
       }
     }
   };
-  if (statSync(dir).isFile()) return [{ path: dir, collection: '', case: readCase(dir) }];
-  walk(dir, 0);
+  walk(real, 0);
   return out.sort((a, b) => (a.collection === b.collection ? basename(a.path).localeCompare(basename(b.path)) : a.collection < b.collection ? -1 : 1));
 }
 
+/** The target of a link to a file inside `root`; an error for a broken link, a link out of root or to a folder. */
+function linkInside(root: string, link: string): string {
+  let target: string;
+  try {
+    target = realpathSync(link);
+  } catch {
+    throw new CaseFileError(`${basename(link)}: a broken link`);
+  }
+  if (!isInside(root, target)) throw new CaseFileError(`${basename(link)}: a link out of the case folder, not read`);
+  if (!lstatSync(target).isFile()) throw new CaseFileError(`${basename(link)}: a link to something that is not a file`);
+  return target;
+}
+
 export function readCase(path: string): CaseFile {
-  return parseCase(readFileSync(path, 'utf8'), basename(path));
+  return parseCase(readRegularFile(path, MAX_CASE_BYTES, basename(path)).toString('utf8'), basename(path));
 }
 
 /**
@@ -157,11 +196,10 @@ export function saveCase(dir: string, c: CaseFile, scanner: SecretScanner, opts:
   const text = serializeCase(parseCase(JSON.stringify(c), c.name || 'case'));
   scanner.assertClean(text, `case "${c.name}"`);
   mkdirSync(dir, { recursive: true });
-  const path = join(resolve(dir), opts.fileName ?? caseFileName(c.name));
+  const path = confined(dir, opts.fileName ?? caseFileName(c.name));
   if (!path.endsWith(CASE_SUFFIX)) throw new CaseFileError(`fileName: expected a name ending in ${CASE_SUFFIX}`);
   if (!opts.overwrite && existsSync(path)) throw new CaseFileError(`${path}: a case file with this name exists (choose another name or overwrite)`);
-  writeFileSync(path + '.tmp', text);
-  renameSync(path + '.tmp', path);
+  writeFileAtomic(path, text);
   return path;
 }
 
@@ -171,7 +209,7 @@ export function duplicateCase(path: string, scanner: SecretScanner): string {
   const dir = dirname(path);
   for (let i = 1; i < 1000; i++) {
     const name = i === 1 ? `${c.name} copy` : `${c.name} copy ${i}`;
-    if (!existsSync(join(dir, caseFileName(name)))) return saveCase(dir, { ...c, name }, scanner);
+    if (!existsSync(confined(dir, caseFileName(name)))) return saveCase(dir, { ...c, name }, scanner);
   }
   throw new CaseFileError(`${path}: too many copies`);
 }
@@ -179,7 +217,7 @@ export function duplicateCase(path: string, scanner: SecretScanner): string {
 /** Rename: the `name` inside and the file name follow each other. */
 export function renameCase(path: string, newName: string, scanner: SecretScanner): string {
   const c = readCase(path);
-  const target = join(dirname(path), caseFileName(newName));
+  const target = confined(dirname(path), caseFileName(newName));
   if (target !== path && existsSync(target)) throw new CaseFileError(`${target}: a case file with this name exists`);
   const written = saveCase(dirname(path), { ...c, name: newName }, scanner, { overwrite: target === path });
   if (written !== path) unlinkSync(path);
@@ -188,6 +226,7 @@ export function renameCase(path: string, newName: string, scanner: SecretScanner
 
 export function deleteCase(path: string): void {
   if (!path.endsWith(CASE_SUFFIX)) throw new CaseFileError(`${path}: not a case file (${CASE_SUFFIX})`);
+  if (!lstatSync(path).isFile()) throw new CaseFileError(`${basename(path)}: not a regular file, not deleted`);
   unlinkSync(path);
 }
 

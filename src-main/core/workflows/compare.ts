@@ -3,8 +3,10 @@
  * engine) so every run is also an ordinary session in the history.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { setAside, type Notices } from '../notices.ts';
+import { assertId, confined, isId, MiB, readRegularFile } from '../paths.ts';
 import { sessionFigures, type Figure } from './metrics.ts';
 import { median, percentile } from './stats.ts';
 import type { RunRequest, SessionRunner } from './session-runner.ts';
@@ -194,36 +196,71 @@ export function runsCsv(result: CompareResult): string {
   return [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
-/** Saved comparisons: one JSON file each under `<dataDir>/comparisons`. */
+/** A stored comparison Parley can show: the fields the views and the CSV read, with the right types. */
+function isStoredResult(v: unknown, id: string): v is CompareResult {
+  if (!v || typeof v !== 'object') return false;
+  const r = v as Partial<CompareResult>;
+  return r.id === id && typeof r.createdAt === 'string' && typeof r.name === 'string' && Array.isArray(r.runs) && Array.isArray(r.columns) && !!r.plan && typeof r.plan === 'object' && Array.isArray(r.plan.entries) && typeof r.plan.repeat === 'number';
+}
+
+/**
+ * Saved comparisons: one JSON file each under `<dataDir>/comparisons`. A file that cannot be read is set aside and
+ * reported (the list shows the others); saving never throws into the background run that calls it.
+ */
 export class ComparisonStore {
   private readonly dir: string;
-  constructor(dir: string) {
+  private readonly notices: Notices | undefined;
+  private readonly redact: <T>(value: T) => T;
+  /** `redact` is applied to what is written (plan payloads may hold a pasted credential). */
+  constructor(dir: string, notices?: Notices, redact: <T>(value: T) => T = (v) => v) {
     this.dir = dir;
+    this.notices = notices;
+    this.redact = redact;
     mkdirSync(dir, { recursive: true });
   }
-  save(r: CompareResult): void {
-    const file = join(this.dir, `${r.id}.json`);
-    writeFileSync(file + '.tmp', JSON.stringify(r, null, 2));
-    renameSync(file + '.tmp', file);
+  /** Save; never throws: returns why the result could not be written, or null. */
+  save(r: CompareResult): string | null {
+    try {
+      const file = confined(this.dir, `${assertId(r.id, 'comparison id')}.json`);
+      writeFileSync(file + '.tmp', JSON.stringify(this.redact(r), null, 2));
+      renameSync(file + '.tmp', file);
+      return null;
+    } catch (err) {
+      return `the comparison could not be saved: ${(err as Error).message}`;
+    }
   }
   get(id: string): CompareResult {
-    if (!/^[A-Za-z0-9._-]+$/.test(id)) throw new Error(`comparison id: unexpected characters in "${id}"`);
-    const file = join(this.dir, `${id}.json`);
-    if (!existsSync(file)) throw new Error(`comparison ${id} does not exist`);
-    return JSON.parse(readFileSync(file, 'utf8')) as CompareResult;
+    const file = confined(this.dir, `${assertId(id, 'comparison id')}.json`);
+    if (!existsSync(file)) throw Object.assign(new Error(`comparison ${id} does not exist`), { code: 'NOT_FOUND' });
+    const r = this.read(file, id);
+    if (!r) throw Object.assign(new Error(`comparison ${id} could not be read; it was set aside`), { code: 'UNREADABLE' });
+    return r;
+  }
+  private read(file: string, id: string): CompareResult | null {
+    let value: unknown;
+    try {
+      value = JSON.parse(readRegularFile(file, 256 * MiB, basename(file)).toString('utf8'));
+    } catch {
+      value = undefined;
+    }
+    if (isStoredResult(value, id)) return value;
+    setAside(file, value === undefined ? 'not-json' : 'wrong-shape', this.notices);
+    return null;
   }
   list(): CompareSummary[] {
-    return readdirSync(this.dir)
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => {
-        try {
-          const r = JSON.parse(readFileSync(join(this.dir, f), 'utf8')) as CompareResult;
-          return { id: r.id, name: r.name, createdAt: r.createdAt, labels: r.columns.map((c) => c.label), repeat: r.plan.repeat };
-        } catch {
-          return null;
-        }
-      })
-      .filter((x): x is NonNullable<typeof x> => !!x)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    const out: CompareSummary[] = [];
+    for (const f of readdirSync(this.dir)) {
+      if (!f.endsWith('.json')) continue;
+      const id = f.slice(0, -5);
+      if (!isId(id)) continue;
+      let r: CompareResult | null;
+      try {
+        r = this.read(confined(this.dir, f), id);
+      } catch {
+        r = null;
+      }
+      if (r) out.push({ id: r.id, name: r.name, createdAt: r.createdAt, labels: r.columns.map((c) => String(c?.label ?? '')), repeat: r.plan.repeat });
+    }
+    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 }

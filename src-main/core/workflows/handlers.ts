@@ -1,6 +1,9 @@
 /** The contract handlers of the QA and support workflows, over the core's stores and session engine. */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Handlers } from '../contract.ts';
+import type { Grants } from '../grants.ts';
+import type { Notices } from '../notices.ts';
 import type { SessionSummary } from '../events.ts';
 import type { ProfileStore } from '../profiles/store.ts';
 import type { Profile } from '../profiles/types.ts';
@@ -14,7 +17,7 @@ import { ComparisonStore, defaultCompareOperation, newResult, runComparison, run
 import { buildBundle, readBundle, rerunRequest, writeBundle } from './bundle.ts';
 import { checkExpectations } from './expectations.ts';
 import { queryHistory, sessionDetail } from './history.ts';
-import { resolveInput } from './input.ts';
+import { readSpeechFile, type SpeechStore } from './input.ts';
 import { sessionFigures } from './metrics.ts';
 import { PinStore } from './pins.ts';
 import { SecretScanner, storedSecrets } from './secret-scan.ts';
@@ -51,12 +54,31 @@ export interface WorkflowDeps {
   sandboxUrlFor(profile: Profile): Promise<string | undefined>;
   app: { name: string; version: string };
   inspect(args: { profileId: string; operation: string; payload: Record<string, unknown> }): Promise<RequestInspection>;
+  /** What the renderer may name: below the data folder, or chosen in a dialog. */
+  grants: Grants;
+  speech: SpeechStore;
+  notices: Notices;
 }
 
 export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, WorkflowOp> {
-  const comparisons = new ComparisonStore(join(deps.dataDir, 'comparisons'));
+  const comparisons = new ComparisonStore(join(deps.dataDir, 'comparisons'), deps.notices, (r) => deps.sessions.redactor.value(r));
   const running = new Map<string, CompareResult>();
-  const pins = new PinStore(join(deps.dataDir, 'workflows', 'pins.json'));
+  const pins = new PinStore(join(deps.dataDir, 'workflows', 'pins.json'), deps.notices);
+  const { grants, speech } = deps;
+  const caseFolder = (dir: string) => {
+    const real = grants.resolve('caseFolder', dir, 'dir');
+    if (!statSync(real, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error('dir: expected a folder (choose the case folder with "Choose…")'), { code: 'BAD_ARGUMENTS' });
+    return real;
+  };
+  const caseFile = (path: string) => grants.resolve('caseFile', path, 'path');
+  /** A recorded speech input the renderer names again (history, bundles): checked like a new one; null when gone. */
+  const recordedSpeech = (path: string): Buffer | null => {
+    try {
+      return readSpeechFile(grants.resolve('speechWav', path, 'input'), 'input');
+    } catch {
+      return null;
+    }
+  };
   const runner: SessionRunner = createSessionRunner({
     sessions: deps.sessions,
     sandboxUrlFor: deps.sandboxUrlFor,
@@ -75,17 +97,20 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
     });
 
   return {
-    'cases.list': async ({ dir }) => listCases(dir),
-    'cases.save': async ({ dir, case: c, overwrite, fileName }) => ({ path: saveCase(dir, c as CaseFile, await scanner(), { overwrite, fileName }) }),
-    'cases.duplicate': async ({ path }) => ({ path: duplicateCase(path, await scanner()) }),
-    'cases.rename': async ({ path, name }) => ({ path: renameCase(path, name, await scanner()) }),
+    'cases.list': async ({ dir }) => listCases(caseFolder(dir)),
+    'cases.save': async ({ dir, case: c, overwrite, fileName }) => ({ path: saveCase(grants.resolve('caseFolder', dir, 'dir'), c as CaseFile, await scanner(), { overwrite, fileName }) }),
+    'cases.duplicate': async ({ path }) => ({ path: duplicateCase(caseFile(path), await scanner()) }),
+    'cases.rename': async ({ path, name }) => ({ path: renameCase(caseFile(path), name, await scanner()) }),
     'cases.delete': async ({ path }) => {
-      deleteCase(path);
+      deleteCase(caseFile(path));
       return { ok: true };
     },
-    'cases.run': async ({ path, profileId, target }) => {
+    'cases.run': async ({ path: given, profileId, target }) => {
+      const path = caseFile(given);
       const c = readCase(path);
-      const input = resolveCaseInput(c, path);
+      const caseInput = resolveCaseInput(c, path);
+      // The case's WAV must be one the renderer could name itself: in the case folder, the data folder, or chosen.
+      const input = caseInput?.wav ? { wav: speech.file(caseInput.wav, 'input.wav') } : caseInput;
       const base: CaseRunReport = { name: c.name, collection: '', file: path, vendor: c.vendor, operation: c.operation, profile: profileId ?? c.profile ?? '', target: target ?? 'sandbox', repetition: 1, ok: false, failures: [], durationMs: 0 };
       try {
         // The case's own profile name is used when this machine has it; else the vendor's profile for the target.
@@ -103,8 +128,14 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
     'history.detail': async ({ sessionId }) => sessionDetail(deps.sessions.directory, sessionId, deps.profiles.list()),
     'history.rerun': async ({ sessionId, profileId }) => {
       const s = deps.sessions.directory.readSummary(sessionId);
-      if (!s) throw new Error(`session ${sessionId} does not exist`);
-      const input = s.input as RunRequest['input'];
+      if (!s) throw Object.assign(new Error(`session ${sessionId} does not exist`), { code: 'NOT_FOUND' });
+      const recorded = s.input as { wav?: unknown; text?: unknown } | undefined;
+      let input: RunRequest['input'];
+      if (typeof recorded?.text === 'string') input = { text: recorded.text };
+      else if (typeof recorded?.wav === 'string') {
+        if (!recordedSpeech(recorded.wav)) throw Object.assign(new Error(`history.rerun: the speech input of ${sessionId} is not available any more (moved, changed, or chosen in an earlier run of Parley); run it from the Compare view with the file chosen again`), { code: 'SPEECH_INVALID' });
+        input = { wav: speech.file(recorded.wav, 'input') };
+      }
       return startRun({ vendor: s.vendor as never, operation: s.operation, payload: (s.payload as Record<string, unknown>) ?? {}, profile: profileId ?? s.profileId ?? undefined, input, sendAnyway: true });
     },
 
@@ -112,7 +143,7 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
       const all = deps.profiles.list();
       const full: ComparePlan = {
         name: plan.name,
-        input: resolveInput(plan.input),
+        input: speech.resolve(plan.input),
         repeat: plan.repeat,
         mode: plan.mode,
         entries: plan.entries.map((e) => {
@@ -126,16 +157,21 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
       };
       const result = newResult(full);
       running.set(result.id, result);
-      // Saved after every run, so a comparison cut short by a crash keeps what it measured.
-      void runComparison(full, runner, (r) => comparisons.save(r), result)
-        .catch((err: Error) => {
+      // Saved after every run, so a comparison cut short by a crash keeps what it measured. Nothing here may throw
+      // past the run: an error is the comparison's (failed, with the reason), never the process's.
+      void runComparison(full, runner, (r) => void comparisons.save(r), result)
+        .catch((err: unknown) => {
           result.state = 'failed';
-          result.error = err.message;
+          result.error = deps.sessions.redactor.text(err instanceof Error ? err.message : String(err));
         })
-        .finally(() => {
-          comparisons.save(result);
-          running.delete(result.id);
-        });
+        .then(() => {
+          const unsaved = comparisons.save(result);
+          if (unsaved) {
+            result.state = 'failed';
+            result.error = result.error ? `${result.error}; ${unsaved}` : unsaved;
+          } else running.delete(result.id);
+        })
+        .catch(() => undefined);
       return { id: result.id };
     },
     'compare.get': async ({ id }) => running.get(id) ?? settled(comparisons.get(id)),
@@ -145,12 +181,17 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
       return { csv: kind === 'runs' ? runsCsv(r) : summaryCsv(r), fileName: `${r.name ? r.name.replace(/[^A-Za-z0-9._-]+/g, '-') : r.id}-${kind}.csv` };
     },
 
-    'bundle.export': async ({ sessionIds, path, note }) => {
-      const bundle = buildBundle({ directory: deps.sessions.directory, profiles: deps.profiles.list(), app: deps.app }, sessionIds, note);
+    'bundle.export': async ({ sessionIds, path: given, note }) => {
+      const path = grants.resolve('bundleWrite', given, 'path');
+      const bundle = buildBundle({ directory: deps.sessions.directory, profiles: deps.profiles.list(), app: deps.app, readInput: recordedSpeech }, sessionIds, note);
       return { path, bytes: writeBundle(path, bundle, await scanner()) };
     },
-    'bundle.import': async ({ path }) => readBundle(path),
-    'bundle.rerun': async ({ path, index, profileId }) => startRun({ ...rerunRequest(readBundle(path), index, { profile: profileId, target: profileId ? undefined : 'sandbox' }), sendAnyway: true }),
+    'bundle.import': async ({ path }) => readBundle(grants.resolve('bundleRead', path, 'path')),
+    'bundle.rerun': async ({ path, index, profileId }) => {
+      const bundle = readBundle(grants.resolve('bundleRead', path, 'path'));
+      const req = rerunRequest(bundle, index, { profile: profileId, target: profileId ? undefined : 'sandbox' }, (bytes, name) => speech.bytes(bytes, name, 'the bundled speech input'));
+      return startRun({ ...req, sendAnyway: true });
+    },
 
     'code.snippets': async ({ profileId, operation, payload }) => {
       const profile = deps.profiles.get(profileId);

@@ -1,5 +1,5 @@
 /** The session history: search and filter the recorded sessions, open one with its figures and files. */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { SessionState, SessionSummary } from '../events.ts';
 import type { Profile } from '../profiles/types.ts';
@@ -70,13 +70,16 @@ export interface SessionDetail {
 
 export const MIME_BY_EXT: Record<string, string> = { '.mp3': 'audio/mpeg', '.wav': 'audio/wav', '.pcm': 'application/octet-stream', '.json': 'application/json', '.ogg': 'audio/ogg' };
 
+/** A session's artifacts: regular files only (a link, a pipe or a folder placed there is not one of them). */
 export function sessionFiles(directory: SessionDirectory, id: string): SessionFile[] {
-  const dir = join(directory.dir, id);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((n) => statSync(join(dir, n)).isFile())
-    .sort()
-    .map((name) => ({ name, bytes: statSync(join(dir, name)).size, mime: MIME_BY_EXT[extname(name)] ?? 'application/octet-stream' }));
+  const dir = directory.artifactFile(id, '.');
+  if (!existsSync(dir) || !lstatSync(dir).isDirectory()) return [];
+  const out: SessionFile[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const stat = lstatSync(join(dir, name));
+    if (stat.isFile()) out.push({ name, bytes: stat.size, mime: MIME_BY_EXT[extname(name)] ?? 'application/octet-stream' });
+  }
+  return out;
 }
 
 export function sessionDetail(directory: SessionDirectory, id: string, profiles: Profile[]): SessionDetail {

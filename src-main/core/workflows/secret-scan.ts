@@ -4,7 +4,7 @@
  */
 import type { Profile } from '../profiles/types.ts';
 import type { SecretStore } from '../secrets/store.ts';
-import type { Redactor } from '../secrets/redact.ts';
+import { encodedForms, MIN_SECRET_LENGTH, type Redactor } from '../secrets/redact.ts';
 import type { VendorDescriptor } from '../vendors/types.ts';
 
 export interface KnownSecret {
@@ -13,28 +13,22 @@ export interface KnownSecret {
   value: string;
 }
 
-/** Values shorter than this would match ordinary text; the redactor ignores them for the same reason. */
-const MIN_SECRET_LENGTH = 4;
-
 export class SecretScanner {
-  private readonly known: KnownSecret[];
+  private readonly known: (KnownSecret & { forms: string[] })[];
   private readonly redactor: Redactor | undefined;
 
   constructor(known: KnownSecret[], redactor?: Redactor) {
-    this.known = known.filter((k) => k.value.length >= MIN_SECRET_LENGTH);
+    this.known = known.filter((k) => k.value.length >= MIN_SECRET_LENGTH).map((k) => ({ ...k, forms: encodedForms(k.value) }));
     this.redactor = redactor;
   }
 
-  /** Labels of every secret found in `text` (as is, JSON-escaped or URL-encoded). */
+  /** Labels of every secret found in `text`, in any of its encoded forms (base64, hex, URL and form encoding ...). */
   scan(text: string): string[] {
     const found = new Set<string>();
-    for (const k of this.known) {
-      const variants = [k.value, JSON.stringify(k.value).slice(1, -1), encodeURIComponent(k.value)];
-      if (variants.some((v) => text.includes(v))) found.add(k.label);
-    }
+    for (const k of this.known) if (k.forms.some((v) => text.includes(v))) found.add(k.label);
     // The session engine's redactor also knows derived secrets (minted tokens, signing keys) and values used
     // by earlier sessions of this run; it cannot say which one matched.
-    if (this.redactor && this.redactor.text(text) !== text) found.add('a credential used by a session in this run');
+    if (this.redactor?.contains(text)) found.add('a credential used by a session in this run');
     return [...found];
   }
 

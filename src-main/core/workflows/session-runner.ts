@@ -65,9 +65,11 @@ export function createSessionRunner(deps: CoreRunnerDeps): SessionRunner {
     // A turn that cannot be driven is recorded as an `error` event (code TURN) and the session is stopped.
     const driveError = await settleSession(deps.sessions, sessionId, vendor.id, op, req.input, { timeoutMs }).then(
       () => undefined,
-      (err: Error) => err.message,
+      (err: Error) => deps.sessions.redactor.text(err.message),
     );
-    const outcome = await done;
+    // What the run reports (comparisons, case reports, saved files) is redacted like the record: a vendor that
+    // echoes a referenced secret (a Tencent SessionId) in its error must not put it in a report.
+    const outcome = deps.sessions.redactor.value(await done);
     return { sessionId, profileName: profile.name, target: profile.target, outcome, driveError, events: deps.sessions.events(sessionId, 0, 1_000_000).events, durationMs: Math.round(performance.now() - started) };
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { MemorySecretStore } from '../../unit/app/memory-secrets.ts';
 import { resourcePath } from '../../../src-main/core/resources.ts';
 import type { Profile } from '../../../src-main/core/profiles/types.ts';
 import type { CompareResult } from '../../../src-main/core/workflows/compare.ts';
+import { queuedDialog } from '../../support/queued-dialog.ts';
 
 const WAV = resourcePath('utterances', 'hello-weather-en.wav');
 
@@ -25,6 +26,16 @@ describe('workflows through createCore (real vendors, real sandboxes)', () => {
   let profiles: Profile[];
   const dir = mkdtempSync(join(tmpdir(), 'parley-wf-'));
   const byVendor = (v: string) => profiles.find((p) => p.vendor === v)!;
+  const dialog = queuedDialog();
+  /** What the renderer does before it names a file: the user picks it in the dialog. */
+  async function choose(purpose: 'caseFolder' | 'bundleOpen' | 'speechWav', path: string): Promise<string> {
+    dialog.answer(path);
+    return (await core.handlers['dialog.open']({ purpose })).path!;
+  }
+  async function chooseSave(path: string): Promise<string> {
+    dialog.answer(path);
+    return (await core.handlers['dialog.save']({ purpose: 'bundleSave' })).path!;
+  }
 
   /** What a user does in the Tencent panel: mint the bot UserSig for the profile's app, fill the payload. */
   async function tencentPayload(): Promise<Record<string, unknown>> {
@@ -34,7 +45,7 @@ describe('workflows through createCore (real vendors, real sandboxes)', () => {
 
   beforeAll(async () => {
     secrets = new MemorySecretStore();
-    core = createCore({ dataDir: join(dir, 'data'), secrets, seedSandboxProfiles: true });
+    core = createCore({ dataDir: join(dir, 'data'), secrets, seedSandboxProfiles: true, dialog });
     profiles = await core.handlers['profiles.list']({});
   });
   afterAll(() => core.close());
@@ -72,7 +83,9 @@ describe('workflows through createCore (real vendors, real sandboxes)', () => {
   }, 180_000);
 
   it('saves a case, refuses one holding a stored secret, runs it with expectations', async () => {
-    const cases = join(dir, 'cases');
+    mkdirSync(join(dir, 'cases'));
+    await expect(core.handlers['cases.list']({ dir: join(dir, 'cases') })).rejects.toThrow(/not chosen with "Choose…"/);
+    const cases = await choose('caseFolder', join(dir, 'cases'));
     const tencent = byVendor('tencent');
     const example = await tencentPayload();
     const secretKey = (await secrets.get(tencent.id, 'SECRET_KEY'))!;
@@ -90,7 +103,9 @@ describe('workflows through createCore (real vendors, real sandboxes)', () => {
 
   it('exports a bundle (refused with a planted secret), re-imports and re-runs it', async () => {
     const [session] = await core.handlers['history.query']({ query: { vendor: 'mindcraft', state: 'ended' } });
-    const file = join(dir, 'repro.parley-bundle.json');
+    await expect(core.handlers['bundle.export']({ sessionIds: [session!.id], path: join(dir, 'repro.parley-bundle.json') })).rejects.toThrow(/not chosen/);
+    const file = await chooseSave(join(dir, 'repro'));
+    expect(file).toBe(join(dir, 'repro.parley-bundle.json'));
     const { bytes } = await core.handlers['bundle.export']({ sessionIds: [session!.id], path: file, note: 'customer ticket 42' });
     expect(bytes).toBeGreaterThan(1000);
     const bundle = await core.handlers['bundle.import']({ path: file });
@@ -107,7 +122,7 @@ describe('workflows through createCore (real vendors, real sandboxes)', () => {
     // Plant: a stored secret that happens to equal a value in the session (the payload's character id).
     const planted = String(JSON.parse(text).sessions[0].payload.character_uuid ?? JSON.parse(text).sessions[0].summary.id);
     await core.handlers['secrets.set']({ profileId: byVendor('mindcraft').id, name: 'API_KEY', value: planted });
-    await expect(core.handlers['bundle.export']({ sessionIds: [session!.id], path: join(dir, 'leak.parley-bundle.json') })).rejects.toThrow(/Mindcraft.*API_KEY/);
+    await expect(core.handlers['bundle.export']({ sessionIds: [session!.id], path: await chooseSave(join(dir, 'leak.parley-bundle.json')) })).rejects.toThrow(/Mindcraft.*API_KEY/);
 
     await core.handlers['secrets.set']({ profileId: byVendor('mindcraft').id, name: 'API_KEY', value: (await import('../../../src-main/core/vendors/registry.ts')).vendorById('mindcraft').sandboxCredentials.API_KEY! });
     const { sessionId } = await core.handlers['bundle.rerun']({ path: file, index: 0 });
@@ -132,7 +147,7 @@ describe('workflows through createCore (real vendors, real sandboxes)', () => {
 
   it('a bundle of a Tencent session leaves out the literal UserSig and says so', async () => {
     const [s] = await core.handlers['history.query']({ query: { vendor: 'tencent', state: 'ended' } });
-    const file = join(dir, 'tencent.parley-bundle.json');
+    const file = await chooseSave(join(dir, 'tencent.parley-bundle.json'));
     await core.handlers['bundle.export']({ sessionIds: [s!.id], path: file });
     const detail = await core.handlers['history.detail']({ sessionId: s!.id });
     // The session record itself no longer holds the literal UserSig (credentials typed into a payload are redacted).
@@ -141,7 +156,8 @@ describe('workflows through createCore (real vendors, real sandboxes)', () => {
     const b = await core.handlers['bundle.import']({ path: file });
     expect(b.sessions[0]!.redactedFields).toContain('/AgentConfig/UserSig');
     expect((b.sessions[0]!.payload.LLMConfig as { APIKey: string }).APIKey).toBe('{{secret:LLM_API_KEY}}');
-    await expect(core.handlers['bundle.import']({ path: '/etc/passwd' })).rejects.toThrow(/parley-bundle/);
+    // Only a bundle the user chose (or one below the data folder) is read; the refusal does not say whether it exists.
+    for (const path of ['/etc/passwd', '/etc/passwd.parley-bundle.json', '/nonexistent.parley-bundle.json']) await expect(core.handlers['bundle.import']({ path })).rejects.toThrow(/was not chosen with "Choose…"/);
   });
 
   it('pins events and re-runs a session from the history', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Redactor, REDACTED, isCredentialKey, lastFour, mask } from '../../../src-main/core/secrets/redact.ts';
+import { encodedForms, Redactor, REDACTED, isCredentialKey, lastFour, mask } from '../../../src-main/core/secrets/redact.ts';
+import { SecretScanner } from '../../../src-main/core/workflows/secret-scan.ts';
 
 describe('Redactor', () => {
   it('replaces a registered secret anywhere in nested data, also JSON-escaped and URL-encoded', () => {
@@ -61,5 +62,46 @@ describe('Redactor', () => {
     const r = new Redactor();
     expect(r.value({ 'X-API-Key': '••••0001', SecretKey: '••••abcdefgh' })).toEqual({ 'X-API-Key': '••••0001', SecretKey: REDACTED });
     expect(r.value({ APIKey: '{{secret:LLM_API_KEY}}', Token: '{{secret:A}} plus text' })).toEqual({ APIKey: '{{secret:LLM_API_KEY}}', Token: REDACTED });
+  });
+});
+
+describe('encoded forms of a secret', () => {
+  const secret = "dev tok!'(x)*~+/é-1234";
+  const carriers: Record<string, string> = {
+    'URL (encodeURIComponent)': `wss://h/socket-v1/?token=${encodeURIComponent(secret)}`,
+    'form (URLSearchParams)': `wss://h/?${new URLSearchParams({ token: secret })}`,
+    'RFC 3986': encodeURIComponent(secret).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+    hex: Buffer.from(secret).toString('hex'),
+    HEX: Buffer.from(secret).toString('hex').toUpperCase(),
+    base64: Buffer.from(secret).toString('base64'),
+    base64url: Buffer.from(secret).toString('base64url'),
+    'base64 at offset 1': Buffer.from(`a${secret}zz`).toString('base64'),
+    'base64 at offset 2': Buffer.from(`ab${secret}z`).toString('base64'),
+    'JWT claim (a LiveKit token)': `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify({ video: { room: 'r' }, sub: 'u', end_user_id: secret })).toString('base64url')}.sig`,
+    'JSON in JSON': JSON.stringify({ cfg: JSON.stringify({ v: secret }) }),
+  };
+  it.each(Object.entries(carriers))('%s is redacted and found by the secret scan', (_name, text) => {
+    const r = new Redactor();
+    r.add(secret);
+    expect(r.contains(text)).toBe(true);
+    expect(r.text(text)).toContain(REDACTED);
+    expect(new SecretScanner([{ label: 'profile "Mindcraft" · DEVICE_TOKEN', value: secret }]).scan(text)).toEqual(['profile "Mindcraft" · DEVICE_TOKEN']);
+  });
+
+  it('short secrets only match whole forms (no 4-character base64 runs that would hit ordinary text)', () => {
+    for (const form of encodedForms('abcd')) expect(form.length).toBeGreaterThanOrEqual(4);
+    expect(encodedForms('abcd')).not.toContain('YWJj');
+  });
+
+  it('scrub() replaces secret values only, leaving credential-named fields the renderer needs (a room token)', () => {
+    const r = new Redactor();
+    r.add('stored-secret-value');
+    const result = { token: 'room-token-minted', note: 'echo stored-secret-value', nested: [{ k: Buffer.from('stored-secret-value').toString('base64') }] };
+    const out = r.scrub(result);
+    expect(out.token).toBe('room-token-minted');
+    expect(out.note).toBe(`echo ${REDACTED}`);
+    expect(JSON.stringify(out)).not.toContain(Buffer.from('stored-secret-value').toString('base64'));
+    const clean = { a: 1 };
+    expect(r.scrub(clean)).toBe(clean);
   });
 });

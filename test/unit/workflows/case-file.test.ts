@@ -1,6 +1,7 @@
-import { mkdtempSync, mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, existsSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { caseFileName, deleteCase, duplicateCase, listCases, parseCase, readCase, renameCase, resolveCaseInput, saveCase, serializeCase, type CaseFile } from '../../../src-main/core/workflows/case-file.ts';
 import { SecretScanner } from '../../../src-main/core/workflows/secret-scan.ts';
@@ -53,6 +54,7 @@ describe('case files', () => {
 
   it('reports bad case files with the file and the field', () => {
     expect(() => parseCase('{', 'a.parley-case.json')).toThrow(/a\.parley-case\.json: not JSON/);
+    expect(() => parseCase('{"sk-live-9999": 1}', 'k.parley-case.json')).toThrow(/^k\.parley-case\.json: not a Parley case file/);
     expect(() => parseCase(JSON.stringify({ ...base, vendor: 'acme' }), 'b.parley-case.json')).toThrow(/b\.parley-case\.json: \/vendor: expected one of/);
     expect(() => parseCase(JSON.stringify({ ...base, expectations: { status: 'ok' } }), 'c')).toThrow(/\/expectations\/status: expected integer/);
     expect(() => parseCase(JSON.stringify({ ...base, input: { wav: 'a.wav', text: 'hi' } }), 'd')).toThrow(/\/input: give either wav or text/);
@@ -103,5 +105,62 @@ describe('case files', () => {
     mkdirSync('/tmp/x', { recursive: true });
     expect(resolveCaseInput(base, '/work/cases/smoke/a.parley-case.json')).toEqual({ wav: '/work/cases/utterances/hello.wav' });
     expect(resolveCaseInput({ ...base, input: { text: 'hi' } }, '/a/b.json')).toEqual({ text: 'hi' });
+  });
+});
+
+describe('listing a case folder the renderer chose', () => {
+  const dir = () => realpathSync(mkdtempSync(join(tmpdir(), 'parley-cases-')));
+  const valid = serializeCase(base);
+
+  it('follows links to files inside the folder only; a link out, a broken link or a pipe is listed with its error, never read', () => {
+    const root = dir();
+    const cases = join(root, 'cases');
+    const outside = join(root, 'outside');
+    mkdirSync(cases);
+    mkdirSync(outside);
+    writeFileSync(join(cases, 'a.parley-case.json'), valid);
+    writeFileSync(join(outside, 'private.parley-case.json'), 'sk-live-SECRET-4242 is the key');
+    symlinkSync(join(cases, 'a.parley-case.json'), join(cases, 'alias.parley-case.json'));
+    symlinkSync(join(outside, 'private.parley-case.json'), join(cases, 'leak.parley-case.json'));
+    symlinkSync(join(outside, 'gone'), join(cases, 'dangling.parley-case.json'));
+    symlinkSync(outside, join(cases, 'out'));
+    symlinkSync(cases, join(cases, 'loop'));
+    symlinkSync('.', join(cases, 'self'));
+    execFileSync('mkfifo', [join(cases, 'pipe.parley-case.json')]);
+    const list = listCases(cases);
+    expect(list.map((e) => [basename(e.path), e.case ? 'ok' : e.error])).toEqual([
+      ['a.parley-case.json', 'ok'],
+      ['alias.parley-case.json', 'ok'],
+      ['dangling.parley-case.json', 'dangling.parley-case.json: a broken link'],
+      ['leak.parley-case.json', 'leak.parley-case.json: a link out of the case folder, not read'],
+      ['pipe.parley-case.json', 'pipe.parley-case.json: not a regular file'],
+    ]);
+    expect(JSON.stringify(list)).not.toContain('SECRET');
+  });
+
+  it('stops at a bounded number of entries with a clear error instead of walking a disk', () => {
+    const root = dir();
+    for (let i = 0; i < 30; i++) mkdirSync(join(root, `d${i}`, 'x'), { recursive: true });
+    expect(() => listCases(root, { maxDepth: 8, maxEntries: 40 })).toThrow(/more than 40 files and folders; choose the folder that holds your case files/);
+    expect(listCases(root, { maxDepth: 8, maxEntries: 100 })).toEqual([]);
+  });
+
+  it('a file that is not a case never has its content or key names quoted', () => {
+    const root = dir();
+    writeFileSync(join(root, 'notes.parley-case.json'), 'sk-live-SECRET-4242');
+    writeFileSync(join(root, 'keys.parley-case.json'), JSON.stringify({ apiKeySecretName: 'x', other: 1 }));
+    writeFileSync(join(root, 'big.parley-case.json'), 'x'.repeat(5 * 1024 * 1024));
+    const errors = listCases(root).map((e) => e.error);
+    expect(errors).toEqual([
+      'big.parley-case.json: 5 MB is larger than the 4 MB Parley reads',
+      'keys.parley-case.json: not a Parley case file (expected an object with version, name, vendor, operation, payload)',
+      'notes.parley-case.json: not JSON, so not a Parley case file (is it damaged?)',
+    ]);
+  });
+
+  it('delete refuses what is not a regular case file', () => {
+    const root = dir();
+    execFileSync('mkfifo', [join(root, 'p.parley-case.json')]);
+    expect(() => deleteCase(join(root, 'p.parley-case.json'))).toThrow(/not a regular file, not deleted/);
   });
 });

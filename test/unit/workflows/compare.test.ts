@@ -110,6 +110,6 @@ describe('comparison', () => {
     store.save(r);
     expect(store.list()).toEqual([{ id: r.id, name: 'weather', createdAt: r.createdAt, labels: ['Mindcraft sandbox', 'TRTC'], repeat: 1 }]);
     expect(store.get(r.id).columns).toEqual(aggregate(r.plan, r.runs));
-    expect(() => store.get('../etc/passwd')).toThrow(/unexpected characters/);
+    expect(() => store.get('../etc/passwd')).toThrow(/comparison id: expected an id/);
   });
 });

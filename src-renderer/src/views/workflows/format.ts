@@ -45,3 +45,17 @@ export function base64ToBlobUrl(base64: string, mime: string): string {
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * `to` relative to the folder `from` (both absolute, `/` or `\` separated), e.g. `../audio/hello.wav`; `to` itself when
+ * they share no root (another drive).
+ */
+export function relativePath(from: string, to: string): string {
+  const split = (p: string) => p.split(/[\\/]+/).filter(Boolean);
+  const a = split(from);
+  const b = split(to);
+  if (!a.length || !b.length || a[0] !== b[0]) return to;
+  let i = 0;
+  while (i < a.length && i < b.length - 1 && a[i] === b[i]) i++;
+  return [...Array<string>(a.length - i).fill('..'), ...b.slice(i)].join('/');
+}
