@@ -15,6 +15,7 @@ import type { Profile } from '../../../src-main/core/profiles/types.ts';
 import { SandboxHost } from '../../../src-main/core/sandbox/host.ts';
 import { VENDORS, vendorById } from '../../../src-main/core/vendors/registry.ts';
 import { connectExample } from '../../../src-main/core/vendors/convai/schema.ts';
+import { SANDBOX_DEVICE_TOKEN } from '../../../src-main/core/vendors/mindcraft/sandbox.ts';
 import type { CompareResult } from '../../../src-main/core/workflows/compare.ts';
 import { MemorySecretStore } from '../../unit/app/memory-secrets.ts';
 import { queuedDialog } from '../../support/queued-dialog.ts';
@@ -191,7 +192,9 @@ describe('a frame larger than a sandbox socket takes', () => {
     vendorById('mindcraft').mountSandbox(host);
     await host.start(0);
     try {
-      const url = host.vendorUrl('mindcraft').replace(/^http/, 'ws') + '/socket-v1/?token=x';
+      // A valid device token: the socket stays open, so the frame size is the only reason to close it (an invalid
+      // token closes it 50 ms later with 4004, which a 17 MiB send on a busy machine can take longer than).
+      const url = host.vendorUrl('mindcraft').replace(/^http/, 'ws') + `/socket-v1/?token=${SANDBOX_DEVICE_TOKEN}`;
       const big = new WebSocket(url);
       await new Promise((r) => big.once('open', r));
       const closed = new Promise<number>((r) => big.once('close', (code) => r(code)));
