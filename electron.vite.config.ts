@@ -23,9 +23,12 @@ export default defineConfig({
   renderer: {
     root: resolve(import.meta.dirname, 'src-renderer'),
     plugins: [vue()],
+    // The page on 127.0.0.1, the room frame on localhost: one server, two origins (src-main/app/app-origin.ts).
+    server: { host: '127.0.0.1' },
     build: {
       minify: true,
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src-renderer/index.html') } },
+      // Two pages: the app (index.html) and the room frame that runs the vendors' RTC SDKs (room.html, another origin).
+      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src-renderer/index.html'), room: resolve(import.meta.dirname, 'src-renderer/room.html') } },
     },
   },
 });

@@ -34,6 +34,19 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'src-main/core and the CLI must not import electron' }] }] },
   },
   {
+    // The voice building blocks outside node/ are imported by the renderer too: plain TypeScript, no Node modules.
+    files: ['src-main/core/voice/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'src-main/core and the CLI must not import electron' }],
+          patterns: [{ group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'ws'], message: 'voice code outside voice/node/ runs in the renderer too' }],
+        },
+      ],
+    },
+  },
+  {
     // The renderer reaches the world only through window.parley.
     files: ['src-renderer/**/*.{ts,vue}'],
     rules: {

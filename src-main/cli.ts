@@ -1,4 +1,5 @@
 import { sandboxCommand } from './cli/commands/sandbox.ts';
+import { sandboxFaultCommand } from './cli/commands/sandbox-fault.ts';
 import { convaiCommands } from './cli/commands/convai.ts';
 import { neteaseCommands } from './cli/commands/netease.ts';
 import { mindcraftCommands } from './cli/commands/mindcraft.ts';
@@ -6,7 +7,7 @@ import { tencentCommands } from './cli/commands/tencent.ts';
 import { runCommand } from './cli/commands/run.ts';
 import { CliUsageError, type CliCommand, type CliIO } from './cli/types.ts';
 
-export const COMMANDS: CliCommand[] = [sandboxCommand, ...convaiCommands, ...neteaseCommands, ...mindcraftCommands, ...tencentCommands, runCommand];
+export const COMMANDS: CliCommand[] = [sandboxCommand, sandboxFaultCommand, ...convaiCommands, ...neteaseCommands, ...mindcraftCommands, ...tencentCommands, runCommand];
 
 function help(): string {
   const rows = COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`).join('\n');

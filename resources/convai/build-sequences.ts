@@ -1,5 +1,5 @@
 // Builds the recorded data-channel sequences from ava-greeting.wav (run by make.sh; Node 24 strips the types).
-// Messages are shaped exactly as PROTOCOLS §1.6-1.9 documents them; the audio-data chunks carry the real PCM.
+// Messages are shaped exactly as docs/vendors/convai.md#data-channel-messages describes them; the audio-data chunks carry the real PCM.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseWav } from '../../src-main/core/audio/wav.ts';
 import { resampleToMono } from '../../src-main/core/audio/resample.ts';

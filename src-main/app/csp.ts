@@ -1,42 +1,85 @@
-import { rtcConnectSources } from './rtc-hosts.ts';
+import type { RoomVendor } from './app-origin.ts';
+import { RTC_CONNECT_SOURCES, rtcConnectSources } from './rtc-hosts.ts';
 
 /**
- * The Content-Security-Policy of every app page, sent as a response header (the app:// protocol handler and, in
- * development, session.webRequest for the Vite dev server).
+ * The Content-Security-Policies of Parley's two pages, each sent as the only policy of its page, as a response header
+ * (the app:// protocol handler, renderer-files.ts; in development session.webRequest for the Vite dev server). No
+ * page carries a <meta> policy: a page enforces every policy it gets, so a second one would silently block what this
+ * one allows.
  *
- * - script-src 'self' only: no inline script, no eval, no remote code.
- * - worker-src 'self' blob:: the RTC SDKs start their timer / signal-probe / render workers from blob: URLs (NERTC,
- *   TRTC); a worker has no DOM and no bridge, so this does not widen what injected markup can do.
- * - style-src allows 'unsafe-inline': Vue transitions, CodeMirror and Vite's dev server inject <style>; styles cannot
- *   run code and Parley shows no third-party HTML.
- * - media-src 'self' blob: data:: audio reaches the renderer as bytes from main and plays from blob:/data: URLs.
+ * The main page holds window.parley, so it runs only Parley's own code and connects nowhere: main makes every vendor
+ * call, and the vendors' RTC SDKs run in the room frame.
+ *
+ * - script-src 'self': no inline script, no eval, no remote code.
+ * - style-src 'unsafe-inline': Vue transitions, CodeMirror and Vite's dev server inject <style>; styles cannot run
+ *   code and Parley shows no third-party HTML.
+ * - media-src 'self' blob: data:: audio reaches the page as bytes from main and plays from blob:/data: URLs.
+ * - connect-src 'self': nothing but the page's own origin (the E2E bridge runs there).
+ * - frame-src: the room frame's origin only.
  */
-export const CSP_DIRECTIVES: Readonly<Record<string, readonly string[]>> = {
-  'default-src': ["'none'"],
-  'script-src': ["'self'"],
-  'worker-src': ["'self'", 'blob:'],
-  'style-src': ["'self'", "'unsafe-inline'"],
-  'img-src': ["'self'", 'data:', 'blob:'],
-  'font-src': ["'self'", 'data:'],
-  'media-src': ["'self'", 'blob:', 'data:'],
-  'connect-src': ["'self'", ...rtcConnectSources()],
-  'object-src': ["'none'"],
-  'frame-src': ["'none'"],
-  'frame-ancestors': ["'none'"],
-  'base-uri': ["'none'"],
-  'form-action': ["'none'"],
-};
+export function appPageDirectives(roomOrigin: string): Record<string, string[]> {
+  return {
+    'default-src': ["'none'"],
+    'script-src': ["'self'"],
+    'style-src': ["'self'", "'unsafe-inline'"],
+    'img-src': ["'self'", 'data:', 'blob:'],
+    'font-src': ["'self'", 'data:'],
+    'media-src': ["'self'", 'blob:', 'data:'],
+    'connect-src': ["'self'"],
+    'frame-src': [roomOrigin],
+    'worker-src': ["'none'"],
+    'object-src': ["'none'"],
+    'frame-ancestors': ["'none'"],
+    'base-uri': ["'none'"],
+    'form-action': ["'none'"],
+  };
+}
 
-export function contentSecurityPolicy(directives: Readonly<Record<string, readonly string[]>> = CSP_DIRECTIVES): string {
+/**
+ * The room frame, one vendor's RTC SDK (livekit-client, trtc-sdk-v5 or nertc-web-sdk; `vendor`, from the page's
+ * ?vendor=) and nothing of Parley's but the room channel. Each source is what that SDK needs to join a room, found by
+ * loading it under this policy and starting a join (test/e2e/room-sdks.test.ts):
+ *
+ * - script-src 'unsafe-eval', NetEase only: nertc-web-sdk evaluates strings (its bundled regenerator and protobuf
+ *   runtimes build functions with Function(), and it probes for require() with eval); without it the join throws
+ *   EvalError. The frame holds no bridge and no Parley data, which is why eval may run there and nowhere else.
+ * - script-src blob:, Tencent and NetEase: their volume meters (TRTC's audio-volume event, NERTC's getAudioLevel) are
+ *   AudioWorklets whose code the SDK puts in a blob: URL; a worklet module is a script (script-src, not worker-src),
+ *   and a refused one fails with a bare AbortError, without a securitypolicyviolation event.
+ * - no 'wasm-unsafe-eval': no SDK compiles WebAssembly to join and talk (TRTC's wasm serves its optional denoiser
+ *   and video-decoder plugins, NERTC's its optional AI audio and beauty plugins, none of which Parley loads).
+ * - connect-src: that vendor's signalling and reporting hosts (rtc-hosts.ts) and loopback for the sandboxes.
+ * - worker-src 'self' blob:: TRTC and NERTC start their timer and signal-probe workers from blob: URLs.
+ * - frame-ancestors: only Parley's page may embed the frame.
+ * Without `vendor` (the frame's script and asset files) the policy is the union of the vendors' hosts, without eval.
+ */
+export function roomFrameDirectives(appOrigin: string, vendor?: RoomVendor): Record<string, string[]> {
+  return {
+    'default-src': ["'none'"],
+    'script-src': ["'self'", ...(vendor === 'netease' ? ["'unsafe-eval'"] : []), ...(vendor === 'tencent' || vendor === 'netease' ? ['blob:'] : [])],
+    'style-src': ["'self'", "'unsafe-inline'"],
+    'img-src': ["'self'", 'data:', 'blob:'],
+    'media-src': ["'self'", 'blob:', 'data:'],
+    'connect-src': ["'self'", ...(vendor ? [...RTC_CONNECT_SOURCES[vendor], ...RTC_CONNECT_SOURCES.sandbox] : rtcConnectSources())],
+    'worker-src': ["'self'", 'blob:'],
+    'frame-src': ["'none'"],
+    'object-src': ["'none'"],
+    'frame-ancestors': [appOrigin],
+    'base-uri': ["'none'"],
+    'form-action': ["'none'"],
+  };
+}
+
+export function contentSecurityPolicy(directives: Readonly<Record<string, readonly string[]>>): string {
   return Object.entries(directives)
     .map(([name, values]) => `${name} ${values.join(' ')}`)
     .join('; ');
 }
 
-/** Response headers with our CSP replacing any the server sent (header names are case-insensitive). */
-export function withCspHeader(headers: Record<string, string[]> | undefined): Record<string, string[]> {
+/** Response headers with `policy` replacing any CSP the server sent (header names are case-insensitive). */
+export function withCspHeader(headers: Record<string, string[]> | undefined, policy: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(headers ?? {})) if (name.toLowerCase() !== 'content-security-policy') out[name] = value;
-  out['Content-Security-Policy'] = [contentSecurityPolicy()];
+  out['Content-Security-Policy'] = [policy];
   return out;
 }

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
-import { APP_HOST, APP_SCHEME } from './app-origin.ts';
-import { contentSecurityPolicy } from './csp.ts';
+import { extname, join, resolve, sep } from 'node:path';
+import { APP_ORIGIN, ROOM_ORIGIN, ROOM_PAGE, ROOM_VENDORS, originOf, type RoomVendor } from './app-origin.ts';
+import { appPageDirectives, contentSecurityPolicy, roomFrameDirectives } from './csp.ts';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -24,29 +24,55 @@ function notFound(status = 404): Response {
   return new Response(null, { status, headers: { 'Content-Type': 'text/plain' } });
 }
 
-/**
- * The app:// protocol handler body: serves files below `rendererDir` only, with the CSP header and a strict MIME type.
- * Anything else (other host, path escaping the folder, folders, missing files, non-GET) is refused.
- */
-export async function serveRendererFile(rendererDir: string, request: { url: string; method?: string }): Promise<Response> {
-  if (request.method && request.method !== 'GET' && request.method !== 'HEAD') return notFound(405);
-  let url: URL;
+/** The two origins the built renderer is served on: the main page's and the room frame's. */
+export interface RendererSite {
+  appOrigin: string;
+  roomOrigin: string;
+}
+export const APP_SITE: RendererSite = { appOrigin: APP_ORIGIN, roomOrigin: ROOM_ORIGIN };
+
+/** The Content-Security-Policy a page of `site` is served with (the room page's depends on its vendor). */
+export function pagePolicy(page: 'app' | 'room', site: RendererSite = APP_SITE, vendor?: RoomVendor): string {
+  return contentSecurityPolicy(page === 'app' ? appPageDirectives(site.roomOrigin) : roomFrameDirectives(site.appOrigin, vendor));
+}
+
+/** The vendor a room page URL names (`?vendor=`), undefined for no or an unknown vendor. */
+export function roomVendorOf(url: string): RoomVendor | undefined {
   try {
-    url = new URL(request.url);
+    const v = new URL(url).searchParams.get('vendor');
+    return ROOM_VENDORS.find((known) => known === v);
   } catch {
-    return notFound(400);
+    return undefined;
   }
-  if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return notFound();
+}
+
+/**
+ * The app:// protocol handler body: serves files below `rendererDir` only, with its page's CSP header and a strict
+ * MIME type. The main page's origin serves everything but the room page; the room frame's origin serves the room
+ * page (for a known ?vendor=, with that vendor's policy) and the bundles under assets/ (where the SDK chunks are),
+ * each response carrying the room frame's policy (a worker started from one of them runs under it). Anything else (other origin, path escaping the folder,
+ * folders, missing files, non-GET) is refused. The E2E harness serves the same way on loopback HTTP (`site`).
+ */
+export async function serveRendererFile(rendererDir: string, request: { url: string; method?: string }, site: RendererSite = APP_SITE): Promise<Response> {
+  if (request.method && request.method !== 'GET' && request.method !== 'HEAD') return notFound(405);
+  const origin = originOf(request.url);
+  if (origin === null) return notFound(400);
+  const page = origin === site.appOrigin ? 'app' : origin === site.roomOrigin ? 'room' : null;
+  if (!page) return notFound();
   const root = resolve(rendererDir);
   let pathname: string;
   try {
-    pathname = decodeURIComponent(url.pathname);
+    pathname = decodeURIComponent(new URL(request.url).pathname);
   } catch {
     return notFound(400);
   }
   if (pathname.includes('\0')) return notFound(400);
-  const file = resolve(root, `.${pathname === '/' ? '/index.html' : pathname}`);
+  const file = resolve(root, `.${pathname === '/' && page === 'app' ? '/index.html' : pathname}`);
   if (!file.startsWith(root + sep)) return notFound();
+  const roomPage = join(root, ROOM_PAGE);
+  if (page === 'app' ? file === roomPage : file !== roomPage && !file.startsWith(join(root, 'assets') + sep)) return notFound();
+  const vendor = file === roomPage ? roomVendorOf(request.url) : undefined;
+  if (file === roomPage && !vendor) return notFound();
   try {
     if (!(await stat(file)).isFile()) return notFound();
     const body = await readFile(file);
@@ -54,7 +80,7 @@ export async function serveRendererFile(rendererDir: string, request: { url: str
       status: 200,
       headers: {
         'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
-        'Content-Security-Policy': contentSecurityPolicy(),
+        'Content-Security-Policy': pagePolicy(page, site, vendor),
         'X-Content-Type-Options': 'nosniff',
         'Cache-Control': 'no-store',
       },

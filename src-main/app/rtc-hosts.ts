@@ -1,7 +1,7 @@
 /**
- * Every network origin the renderer may connect to (CSP connect-src). The renderer talks to main over IPC; the only
- * network traffic it makes itself is joining a vendor's WebRTC room, so this is the list of signalling hosts the room
- * SDKs dial, read from the SDK sources in node_modules (versions in package-lock.json):
+ * Every network origin the room frame may connect to (CSP connect-src). The renderer talks to main over IPC; the only
+ * network traffic it makes itself is joining a vendor's WebRTC room, so this is the list of hosts the room SDKs dial,
+ * read from the SDK sources in node_modules (versions in package-lock.json):
  *
  * - livekit-client (Convai): `/connect` answers with a `room_url` on LiveKit Cloud (`wss://<project>.livekit.cloud`);
  *   the SDK also calls `https://<project>.livekit.cloud/settings/regions` and `/rtc/validate` over https.
@@ -13,12 +13,18 @@
  *   wecan-gw.yunxinvcloud.com / nrtc-overseas.yunxinvcloud.com, cloud proxy on ap-prd-jd.netease.im /
  *   supervisor-overseas.yunxinvcloud.com; signalling on the wss host the room server hands out.
  *
- * Decisions: the SDKs' telemetry and log-upload hosts (yun.tim.qq.com, apisgp.my-imcloud.com, statistic.live.126.net,
- * apm.yunxinhi.com, statistic-overseas.yunxinfw.com) are left out: they are not needed to join a room and a console
- * that handles production keys should not report to third parties. Dynamic signalling hosts are allowed by the
- * vendor's domain wildcard; if a vendor answers with a bare IP address, joining fails with a CSP violation in the
- * renderer console (visible, not silent) and the host belongs in this list. Loopback is allowed for the built-in
- * sandbox rooms, which run on 127.0.0.1 only.
+ * Each vendor's list is allowed only in the room frame that runs that vendor's SDK (csp.ts), so one vendor's SDK can
+ * reach no other vendor's hosts.
+ *
+ * Reporting hosts: every trtc-sdk-v5 join ends with a key-point report and key-metric stats sent by sendBeacon to
+ * yun.tim.qq.com (apisgp.my-imcloud.com for SDKAppIDs below 1400000000), whatever the SDK's options; nertc-web-sdk
+ * posts its event reports to statistic.live.126.net / apm.yunxinhi.com (statistic-overseas.yunxinfw.com overseas).
+ * They are the vendor's own servers, receiving what that vendor's room already knows, and vendor support asks for
+ * these reports when a problem is escalated; blocking them would only turn every join into CSP violations. So each
+ * is allowed, for its own vendor only. Dynamic signalling hosts are allowed by the vendor's domain wildcard; if a
+ * vendor answers with a bare IP address, joining fails with a CSP violation in the room frame's console (visible,
+ * not silent) and the host belongs in this list. Loopback is allowed for the built-in sandbox rooms, which run on
+ * 127.0.0.1 only.
  */
 export const RTC_CONNECT_SOURCES = {
   convai: ['wss://*.livekit.cloud', 'https://*.livekit.cloud'],
@@ -33,6 +39,9 @@ export const RTC_CONNECT_SOURCES = {
     'wss://*.rtc-web.com',
     'wss://*.rtc-web.io',
     'wss://*.cloud-rtc.com',
+    // reports (see above)
+    'https://yun.tim.qq.com',
+    'https://apisgp.my-imcloud.com',
   ],
   netease: [
     'https://wecan-lbs.netease.im',
@@ -42,6 +51,11 @@ export const RTC_CONNECT_SOURCES = {
     'https://*.yunxinvcloud.com',
     'wss://*.netease.im',
     'wss://*.yunxinvcloud.com',
+    // reports (see above)
+    'https://statistic.live.126.net',
+    'wss://statistic.live.126.net',
+    'https://apm.yunxinhi.com',
+    'https://statistic-overseas.yunxinfw.com',
   ],
   sandbox: ['ws://127.0.0.1:*', 'http://127.0.0.1:*'],
 } as const;

@@ -5,6 +5,8 @@ export interface MainWindowOptions {
   preloadPath: string;
   entryUrl: string;
   iconPath?: string;
+  /** The room frame's URLs: the only thing a frame inside the window may load. */
+  isRoomUrl?: (url: string) => boolean;
 }
 
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
@@ -37,7 +39,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       backgroundThrottling: false,
     },
   });
-  installNavigationGuards(win.webContents, (url) => shell.openExternal(url));
+  installNavigationGuards(win.webContents, (url) => shell.openExternal(url), options.isRoomUrl);
   win.once('ready-to-show', () => win.show());
   void win.loadURL(options.entryUrl);
   return win;

@@ -6,7 +6,7 @@ import { KeychainSecretStore } from '../core/secrets/store.ts';
 import { SessionManager } from '../core/session/manager.ts';
 import { SessionDirectory } from '../core/session/event-store.ts';
 import { SandboxHost } from '../core/sandbox/host.ts';
-import { validatePayload } from '../core/payload.ts';
+import { blockingErrors, findingLine, validatePayload, warningsOf } from '../core/payload.ts';
 import { VENDORS, vendorById, credentialEnvName } from '../core/vendors/registry.ts';
 import type { OperationOutcome, VendorDescriptor, VendorId } from '../core/vendors/types.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
@@ -79,8 +79,14 @@ export async function runOperation(opts: {
   const vendor = vendorById(opts.vendorId);
   const op = vendor.operations.find((o) => o.id === opts.operationId);
   if (!op) throw new CliUsageError(`${vendor.id}: no operation "${opts.operationId}" (expected ${vendor.operations.map((o) => o.id).join(', ')})`);
-  const errors = validatePayload(op, opts.payload);
-  if (errors.length && !opts.sendAnyway) throw new CliUsageError(`payload is invalid:\n  ${errors.map((e) => e.message).join('\n  ')}`);
+  // The fidelity rule: warnings (inferred constraints, undocumented fields) are printed and the request goes out;
+  // documented constraints refuse it unless --send-anyway.
+  const findings = validatePayload(op, opts.payload);
+  for (const w of warningsOf(findings)) opts.io.stderr(`warning: ${findingLine(w)}\n`);
+  const errors = blockingErrors(findings);
+  if (errors.length && !opts.sendAnyway)
+    throw new CliUsageError(`payload is invalid (pass --send-anyway to send it as is):\n  ${errors.map(findingLine).join('\n  ')}`);
+  for (const e of errors) opts.io.stderr(`sent anyway: ${findingLine(e)}\n`);
 
   const profile = resolveProfile(vendor.id, opts.io, opts.target);
   const sessionsDir = opts.outDir ? resolve(opts.io.cwd, opts.outDir) : join(defaultDataDir(opts.io.env), 'sessions');

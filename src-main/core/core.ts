@@ -9,7 +9,7 @@ import type { SecretStore } from './secrets/store.ts';
 import { lastFour, mask, Redactor } from './secrets/redact.ts';
 import { SandboxHost } from './sandbox/host.ts';
 import { parseFault } from './sandbox/faults.ts';
-import { validatePayload, validateSchema } from './payload.ts';
+import { blockingErrors, validatePayload, validateSchema } from './payload.ts';
 import { VENDORS, vendorById } from './vendors/registry.ts';
 import type { OperationDescriptor, VendorDescriptor } from './vendors/types.ts';
 import { resolveSecretRefs } from './secrets/references.ts';
@@ -288,8 +288,9 @@ export function createCore(options: CoreOptions): Core {
       const profile = profiles.get(profileId);
       const vendor = vendorById(profile.vendor);
       const op = operation(vendor, opId);
-      const errors = validatePayload(op, payload);
-      if (errors.length && !sendAnyway) return { errors };
+      // Refused only for documented constraints (errors); the findings come back whole, warnings included.
+      const findings = validatePayload(op, payload);
+      if (blockingErrors(findings).length && !sendAnyway) return { errors: findings };
       const { sessionId, done } = await sessions.start({ vendor, operation: op, profile, payload, sandboxUrl: await sandboxUrlFor(profile) });
       sessionPayloads.set(sessionId, { profile, vendor, payload });
       void done.finally(() => sessionPayloads.delete(sessionId)).catch(() => undefined);

@@ -122,7 +122,7 @@ host.ws('mindcraft', '/load/', (socket: SandboxSocket) => {
 
 async function startMindcraft(): Promise<string> {
   const p = profileOf('mindcraft');
-  const live = await core.handlers['profiles.save']({ profile: { name: 'mindcraft load', vendor: 'mindcraft', target: 'live', settings: { ...p.settings, endpoint: `${host.vendorUrl('mindcraft').replace(/^http/, 'ws')}/load/`, authAckMs: 100 } } });
+  const live = await core.handlers['profiles.save']({ profile: { name: 'mindcraft load', vendor: 'mindcraft', target: 'live', settings: { ...p.settings, endpoint: `${host.vendorUrl('mindcraft').replace(/^http/, 'ws')}/load/` } } });
   await core.handlers['secrets.set']({ profileId: live.id, name: 'API_KEY', value: vendorById('mindcraft').sandboxCredentials.API_KEY! });
   const op = vendorById('mindcraft').operations[0]!;
   const res = await core.handlers['session.start']({ profileId: live.id, operation: op.id, payload: { ...op.example } });

@@ -18,9 +18,18 @@ describe('Convai panel (E2E)', () => {
     await h?.close();
   });
 
-  /** Send (or send anyway), then come back to the Convai tools: the panel shows its generic result tab on send. */
-  async function send(anyway = false): Promise<void> {
+  /**
+   * Send (or send anyway), then come back to the Convai tools: the panel shows its generic result tab on send, and
+   * again when the session fails, so a failing send is awaited before switching (else a slow 404 switches back).
+   */
+  async function send(anyway = false, fails = false): Promise<void> {
+    const sid = async () => ((await h.page.locator('.lower-head .sid').count()) ? h.page.locator('.lower-head .sid').innerText() : '');
+    const before = await sid();
     await h.page.click(anyway ? '[data-test="send-anyway"]' : '[data-test="send"]');
+    if (fails) {
+      await expect.poll(sid).not.toBe(before);
+      await h.page.waitForSelector('[data-test="result-status"].failed');
+    }
     await h.page.click('.tab:has-text("Vendor tools")');
   }
   async function setText(path: string, value: string): Promise<void> {
@@ -48,7 +57,7 @@ describe('Convai panel (E2E)', () => {
   it('an unknown character shows the 404 detail', async () => {
     await stopIfRunning();
     await setText('/character_id', 'no-such-character');
-    await send();
+    await send(false, true);
     await h.page.waitForSelector('[data-test="convai-detail"]');
     expect(await h.page.textContent('[data-test="convai-result-status"]')).toBe('404');
     expect(await h.page.textContent('[data-test="convai-detail"]')).toContain("Character not found or doesn't belong to user");
@@ -59,18 +68,20 @@ describe('Convai panel (E2E)', () => {
     await setText('/character_id', SANDBOX_CHARACTER_ID);
     await h.page.fill(`${field('/audio_config/output/max_chunk_duration_ms')} input`, '5');
     await h.page.waitForSelector('[data-test="send-anyway"]');
-    await send(true);
+    await send(true, true);
     const entry = '[data-test="convai-422"] [data-path="/audio_config/output/max_chunk_duration_ms"]';
     await h.page.waitForSelector(entry);
     expect(await h.page.textContent(entry)).toContain('Input should be greater than or equal to 10');
     expect(await h.page.textContent(entry)).toContain('greater_than_equal');
-    await h.page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('422'), `${field('/audio_config/output/max_chunk_duration_ms')} .errors`);
+    await h.page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('422'), `${field('/audio_config/output/max_chunk_duration_ms')} .findings`);
+    // After "send anyway" the form still shows its own finding on that field, next to the vendor's.
+    expect(await h.page.textContent(`${field('/audio_config/output/max_chunk_duration_ms')} .findings`)).toContain('expected a number >= 10');
   });
 
   it('a recorded data-channel sequence plays in the log and the player', async () => {
     await h.page.fill(`${field('/audio_config/output/max_chunk_duration_ms')} input`, '95');
     await h.page.waitForSelector('[data-test="convai-chunk-hint"]');
-    expect(await h.page.textContent('[data-test="convai-chunk-hint"]')).toContain('rounds it up to 100 ms');
+    expect(await h.page.textContent('[data-test="convai-chunk-hint"]')).toContain('rounds it to the nearest 10 ms: 100 ms');
     await send();
     await h.page.waitForSelector('[data-test="convai-result-fields"] [data-field="room_url"]');
     await h.page.selectOption('[data-test="convai-sequence"]', 'greeting-data-only.json');

@@ -5,7 +5,8 @@ import { SANDBOX_APP_SECRET } from '../../src-main/core/vendors/netease/sandbox.
 
 /**
  * nertc-web-sdk replaced at its boundary (no NERTC server here): join resolves, then the "bot" publishes and the
- * documented asr-captions / ai-data events arrive, as in a real room.
+ * documented asr-captions / ai-data events arrive, as in a real room. The init script reaches the room frame too,
+ * where the SDK runs.
  */
 const FAKE_NERTC = `
 window.__PARLEY_TEST_NERTC__ = (() => {
@@ -112,7 +113,9 @@ describe('NetEase panel end to end (Chromium, real core, sandbox)', () => {
     expect(metrics).toMatch(/first caption \d+ ms/);
     expect(metrics).toMatch(/turn 1: user caption end → bot caption \d+ ms/);
     await extras.locator('[data-test=netease-interrupt]').click();
-    expect(await page().evaluate(() => (window as unknown as { __nertcCalls: string[] }).__nertcCalls)).toEqual(expect.arrayContaining(['join:e2e-room-params:10001:token', 'captions:AUTO', 'interrupt:99']));
+    // The SDK (here its stand-in) runs in the room frame, on the room's own origin.
+    const roomFrame = page().frames().find((f) => f.url().includes('/room.html?vendor=netease'))!;
+    await expect.poll(() => roomFrame.evaluate(() => (window as unknown as { __nertcCalls: string[] }).__nertcCalls)).toEqual(expect.arrayContaining(['join:e2e-room-params:10001:token', 'captions:AUTO', 'interrupt:99']));
   });
 
   it('close is one click from the created task, recorded in the same session', async () => {
@@ -146,18 +149,18 @@ describe('NetEase panel end to end (Chromium, real core, sandbox)', () => {
     expect(tasks.join('\n')).toContain('e2e-room-agent-params');
   });
 
-  it('a wrong AppSecret shows code 414 from the CheckSum check', async () => {
+  it('a wrong AppSecret shows code 402 (failed authentication) from the CheckSum check', async () => {
     await page().evaluate((id) => window.parley.invoke('secrets.set', { profileId: id, name: 'APP_SECRET', value: 'definitely-wrong-secret' }), profileId);
     await chooseMode(1);
-    await setText('/cname', 'e2e-room-414');
+    await setText('/cname', 'e2e-room-402');
     await setText('/data/agent/agentId', 'a1');
     await setText('/data/agent/userId', 'u1');
     await send();
     const error = await waitForFailure();
-    expect(error).toContain('414');
+    expect(error).toContain('402');
     expect(error).toContain('CheckSum mismatch');
     await extrasTab().click();
-    await expect.poll(() => page().locator('[data-test=netease-code]').innerText()).toBe('414');
+    await expect.poll(() => page().locator('[data-test=netease-code]').innerText()).toBe('402');
     await expect.poll(() => page().locator('[data-test=netease-result]').innerText()).toContain('CheckSum mismatch');
     await page().evaluate((id) => window.parley.invoke('secrets.set', { profileId: id, name: 'APP_SECRET', value: 'sandbox-netease-secret-0001' }), profileId);
   });

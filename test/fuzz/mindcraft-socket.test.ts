@@ -21,7 +21,8 @@ import { binary, BIG_RUNS, hugeString, invalidUtf8, TEN_MB, textFrames } from '.
 type Frame = { text: string } | { bytes: Uint8Array; asText: boolean };
 
 const TIMEOUTS = { connectMs: 1000, responseMs: 600, idleMs: 2000 };
-const VALID = [JSON.stringify({ socket_status: 1004, socket_data: { text: 'hi', is_final: true } }), JSON.stringify({ socket_status: 1006, socket_message: 'agent_stop' })];
+// Valid frames that keep the turn open (agent_stop would end it, and a finished turn has no watchdog to run).
+const VALID = [JSON.stringify({ socket_status: 1004, socket_data: { text: 'hi', is_final: true } }), JSON.stringify({ socket_status: 1003, agent_output: { output_type: 'emotion', emotion_output: 'happy' } })];
 
 let wss: WebSocketServer;
 let next: Frame = { text: '{}' };
@@ -33,7 +34,8 @@ beforeAll(async () => {
   wss.on('connection', (ws: WebSocket) => {
     const frame = next;
     ws.once('message', () => {
-      // First client message is auth_token: acknowledge, then the fuzzed frame, then silence.
+      // The first client message is the text turn's start (the API key went in the upgrade's Authorization
+      // header): a 1008 the client does not wait for, then the fuzzed frame, then silence.
       ws.send(JSON.stringify({ socket_status: 1008, socket_message: 'connected_with_token' }));
       if ('text' in frame) ws.send(frame.text);
       else ws.send(Buffer.from(frame.bytes), { binary: !frame.asText });
@@ -50,7 +52,7 @@ afterAll(async () => {
 async function run(frame: Frame): Promise<{ elapsed: number; kinds: string[]; errors: VendorError[]; contiguous: boolean; ended: boolean }> {
   next = frame;
   const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
-  const profile: Profile = { id: 'mc', name: 'mc', vendor: 'mindcraft', target: 'live', timeouts: TIMEOUTS, settings: { ...mindcraft.defaultSettings('live'), endpoint: url, authAckMs: 100 }, createdAt: '', updatedAt: '' };
+  const profile: Profile = { id: 'mc', name: 'mc', vendor: 'mindcraft', target: 'live', timeouts: TIMEOUTS, settings: { ...mindcraft.defaultSettings('live'), endpoint: url }, createdAt: '', updatedAt: '' };
   const op = mindcraft.operations[0]!;
   const started = performance.now();
   const { sessionId, done } = await manager.start({ vendor: mindcraft, operation: op, profile, payload: { ...op.example, asr_text: 'fuzz' }, sandboxUrl: undefined });

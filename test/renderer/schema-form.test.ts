@@ -50,15 +50,15 @@ describe('payload builder form', () => {
     await tick();
     expect(m.props.modelValue.Volume).toBe(150);
     expect(field('/Volume')!.classList.contains('invalid')).toBe(true);
-    expect(field('/Volume')!.querySelector('.errors')!.textContent).toContain('/Volume: expected a number <= 100');
+    expect(field('/Volume')!.querySelector('.findings')!.textContent).toContain('/Volume: expected a number <= 100');
     expect(m.el.querySelector('[data-test="error-count"]')!.textContent).toBe('1 error');
   });
 
   it('marks a missing required field and shows server errors keyed by JSON pointer', async () => {
-    builder({ ...structuredClone(sinkExample), RoomId: undefined } as Record<string, unknown>, [{ path: '/LLMConfig/Model', message: 'vendor 422: model not available' }]);
+    builder({ ...structuredClone(sinkExample), RoomId: undefined } as Record<string, unknown>, [{ path: '/LLMConfig/Model', message: 'vendor 422: model not available', severity: 'error' }]);
     await tick();
-    expect(field('/RoomId')!.querySelector('.errors')!.textContent).toContain('/RoomId: required');
-    expect(field('/LLMConfig/Model')!.querySelector('.errors')!.textContent).toContain('model not available');
+    expect(field('/RoomId')!.querySelector('.findings')!.textContent).toContain('/RoomId: required');
+    expect(field('/LLMConfig/Model')!.querySelector('.findings')!.textContent).toContain('model not available');
   });
 
   it('edits nested objects and arrays of objects (add, reorder, remove)', async () => {
@@ -176,26 +176,44 @@ describe('payload builder form', () => {
 });
 
 describe('schema hints', () => {
-  it('shows the vendor rounding next to a round-up-10 field and hides x-hidden state', async () => {
+  it('shows the vendor rounding (nearest 10, halves up) next to a round-nearest-10 field and hides x-hidden state', async () => {
     const schema = {
       type: 'object',
       properties: {
-        chunk: { type: 'integer', minimum: 10, maximum: 1000, 'x-unit': 'ms', 'x-hint': 'round-up-10' },
+        chunk: { type: 'integer', minimum: 10, maximum: 1000, 'x-unit': 'ms', 'x-hint': 'round-nearest-10' },
         remembered: { type: 'object', 'x-hidden': true, properties: { id: { type: 'string' } } },
       },
     };
     m = mount(PayloadBuilder, { schema, modelValue: { chunk: 95, remembered: { id: 'x' } }, errors: [], secretNames: [], 'onUpdate:modelValue': (v: Record<string, unknown>) => (m.props.modelValue = v) } as unknown as Props, { style: 'height: 500px; width: 900px; display: block' });
     await tick();
-    expect(field('/chunk')!.querySelector('[data-test="rounded"]')!.textContent).toContain('100');
+    expect(field('/chunk')!.querySelector('[data-test="rounded"]')!.textContent).toContain('uses 100 (rounded to the nearest 10)');
     expect(field('/remembered')).toBeNull();
+    setInput(control('/chunk'), '91');
+    await tick();
+    expect(field('/chunk')!.querySelector('[data-test="rounded"]')!.textContent).toContain('uses 90');
     setInput(control('/chunk'), '120');
     await tick();
     expect(field('/chunk')!.querySelector('[data-test="rounded"]')).toBeNull();
   });
+
+  it('offers x-allow-custom examples as suggestions and keeps any typed value', async () => {
+    const schema = { type: 'object', properties: { region: { type: 'string', examples: ['ap-guangzhou', 'ap-tokyo'], 'x-allow-custom': true, 'x-enum-labels': { 'ap-tokyo': { en: 'Tokyo', zh: '东京' } } } } };
+    m = mount(PayloadBuilder, { schema, modelValue: { region: 'ap-guangzhou' }, errors: [], secretNames: [], 'onUpdate:modelValue': (v: Record<string, unknown>) => (m.props.modelValue = v) } as unknown as Props, { style: 'height: 500px; width: 900px; display: block' });
+    await tick();
+    const input = control('/region')!;
+    const list = document.getElementById(input.getAttribute('list')!) as HTMLDataListElement;
+    expect([...list.options].map((o) => [o.value, o.textContent])).toEqual([
+      ['ap-guangzhou', '"ap-guangzhou"'],
+      ['ap-tokyo', 'Tokyo ("ap-tokyo")'],
+    ]);
+    setInput(input, 'eu-frankfurt');
+    await tick();
+    expect(m.props.modelValue.region).toBe('eu-frankfurt');
+  });
 });
 
 describe('conditional annotations (if/then)', () => {
-  it('disables a field with its reason while the condition holds, and enables it when it no longer does', async () => {
+  it('shows a note while the condition holds and keeps the field editable; the note goes when the condition does', async () => {
     const schema = {
       type: 'object',
       properties: {
@@ -203,18 +221,20 @@ describe('conditional annotations (if/then)', () => {
         header: { type: 'boolean' },
       },
       if: { properties: { routing: { const: 'audio_only' } } },
-      then: { properties: { header: { 'x-disabled': true, 'x-disabled-reason': { en: 'Only with data_only', zh: '仅 data_only' } } } },
+      then: { properties: { header: { 'x-note': { en: 'No effect with audio_only', zh: 'audio_only 时无效' } } } },
     };
     m = mount(PayloadBuilder, { schema, modelValue: { routing: 'audio_only', header: false }, errors: [], secretNames: [], 'onUpdate:modelValue': (v: Record<string, unknown>) => (m.props.modelValue = v) } as unknown as Props, { style: 'height: 500px; width: 900px; display: block' });
     await tick();
-    expect(control('/header')!.disabled).toBe(true);
-    expect(field('/header')!.querySelector('[data-test="disabled-reason"]')!.textContent).toContain('Only with data_only');
+    expect(control('/header')!.disabled).toBe(false);
+    expect(field('/header')!.querySelector('[data-test="note"]')!.textContent).toContain('No effect with audio_only');
+    control('/header')!.click();
+    await tick();
+    expect(m.props.modelValue.header).toBe(true);
     const select = control('/routing', 'select') as unknown as HTMLSelectElement;
     select.value = '1';
     select.dispatchEvent(new Event('change'));
     await tick();
     expect(m.props.modelValue.routing).toBe('data_only');
-    expect(control('/header')!.disabled).toBe(false);
-    expect(field('/header')!.querySelector('[data-test="disabled-reason"]')).toBeNull();
+    expect(field('/header')!.querySelector('[data-test="note"]')).toBeNull();
   });
 });

@@ -54,6 +54,9 @@ export const sandboxCommand: CliCommand = {
     io.stdout(`Parley sandboxes on ${host.baseUrl}\n`);
     for (const v of VENDORS) io.stdout(`  ${v.id.padEnd(10)} ${host.vendorUrl(v.id)}\n`);
     io.stdout(`Faults: POST ${host.baseUrl}/_sandbox/faults/<vendor> with {"kind":"delay","ms":3000} (or null to clear)\n`);
+    io.stdout(`Vendor errors: parley sandbox fault <vendor> <code> --base-url ${host.baseUrl} (parley sandbox fault --list)\n`);
+    // What the sandboxes let through with a warning (undocumented fields, inferred constraints) is printed as it happens.
+    host.onNote((n) => io.stderr(`[${n.vendor}] warning: ${n.message}\n`));
     const reason = await stopRequested(io.env);
     await host.close();
     io.stderr(`parley sandbox: stopped (${reason})\n`);

@@ -2,10 +2,10 @@ import { parseArgs } from 'node:util';
 import { parseTarget, runOperation } from '../runner.ts';
 import { readBodyBytes, readJsonBody } from '../read-body.ts';
 import { CliUsageError, type CliCommand, type CliIO } from '../types.ts';
-import { ACTIONS, API_VERSION, REGIONS, SCHEMAS, type TencentAction } from '../../core/vendors/tencent/schemas.ts';
+import { ACTIONS, API_VERSION, SCHEMAS, regionWarning, type TencentAction } from '../../core/vendors/tencent/schemas.ts';
 import { signTc3 } from '../../core/vendors/tencent/tc3.ts';
 import { genUserSig, DEFAULT_USERSIG_EXPIRE_S } from '../../core/vendors/tencent/usersig.ts';
-import { fromWire } from '../../core/vendors/tencent/wire.ts';
+import { fromWire } from '../../core/payload.ts';
 
 function env(io: CliIO, name: string): string {
   const value = io.env[name];
@@ -19,8 +19,12 @@ function positiveInt(flag: string, value: string | undefined): number | undefine
   return Number(value);
 }
 
-function region(value: string | undefined): string | undefined {
-  if (value !== undefined && !(REGIONS as readonly string[]).includes(value)) throw new CliUsageError(`--region: expected one of ${REGIONS.join(', ')}, got "${value}"`);
+/** A region name; one outside the document's four is sent anyway, with a warning on stderr when `io` is given. */
+function region(value: string | undefined, io?: CliIO): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[a-z]+(-[a-z0-9]+)+$/.test(value)) throw new CliUsageError(`--region: expected a region name like ap-guangzhou, got "${value}"`);
+  const warning = regionWarning(value);
+  if (warning && io) io.stderr(`warning: ${warning}\n`);
   return value;
 }
 
@@ -93,7 +97,7 @@ export const tencentCallCommand: CliCommand = {
     const baseUrl = values['base-url'];
     if (baseUrl !== undefined && !/^https?:\/\/\S+$/.test(baseUrl)) throw new CliUsageError(`--base-url: expected an http(s) URL, got "${baseUrl}"`);
     const settings: Record<string, unknown> = {};
-    if (region(values.region)) settings.region = values.region;
+    if (region(values.region, io)) settings.region = values.region;
     // The file may hold the wire form (json-string fields as strings): back to objects for schema validation.
     const payload = fromWire(SCHEMAS[action as TencentAction], readJsonBody(values.body, io), (field) => {
       throw new CliUsageError(`--body: ${field} is a string but not valid JSON`);

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import { parseFault, type Fault } from './faults.ts';
+import { parseFault, type Fault, type SandboxScenario, type VendorErrorEntry } from './faults.ts';
 
 export interface SandboxRequest {
   method: string;
@@ -33,6 +33,25 @@ export interface SandboxSocket {
 
 export type SandboxSocketHandler = (socket: SandboxSocket, req: SandboxRequest) => void;
 
+/** Renders an injected vendor error in the vendor's own HTTP body shape and content type. */
+export type VendorErrorRenderer = (entry: VendorErrorEntry, req: SandboxRequest) => SandboxResponse;
+
+/** Something a sandbox noticed without refusing the request (an undocumented field): shown by `parley sandbox`. */
+export interface SandboxNote {
+  vendor: string;
+  at: string;
+  message: string;
+}
+
+/** Response header carrying the sandbox's warnings (ASCII JSON array of messages), so any client can read them. */
+export const WARNINGS_HEADER = 'x-parley-sandbox-warnings';
+
+/** `{ [WARNINGS_HEADER]: … }` for a response, or nothing when there are no warnings. Non-ASCII is \u-escaped. */
+export function warningHeaders(messages: readonly string[]): Record<string, string> {
+  if (!messages.length) return {};
+  return { [WARNINGS_HEADER]: JSON.stringify(messages).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) };
+}
+
 interface Route {
   vendor: string;
   method: string;
@@ -45,8 +64,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const SANDBOX_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
 /**
- * One loopback HTTP + WebSocket server that every vendor sandbox mounts under `/<vendor>`.
- * A control endpoint `POST /_sandbox/faults/<vendor>` (body: a Fault or null) sets fault injection at run time.
+ * One loopback HTTP + WebSocket server that every vendor sandbox mounts under `/<vendor>`. Control endpoints:
+ * - `POST /_sandbox/faults/<vendor>` (body: a Fault or null) sets fault injection at run time;
+ * - `POST /_sandbox/scenario/<vendor>` (body: `{"name": …}` or null) turns a named, inferred behaviour on or off;
+ * - `GET /_sandbox/catalogue` lists every vendor's injectable error codes and scenarios;
+ * - `GET /_sandbox/notes/<vendor>` the sandbox's recent warnings (undocumented fields it let through).
  */
 export class SandboxHost {
   private server: Server | null = null;
@@ -55,6 +77,11 @@ export class SandboxHost {
   private routes: Route[] = [];
   private sockets = new Map<string, SandboxSocketHandler>();
   private faults = new Map<string, Fault>();
+  private readonly errorCatalogues = new Map<string, { errors: VendorErrorEntry[]; render?: VendorErrorRenderer }>();
+  private readonly scenarioCatalogues = new Map<string, SandboxScenario[]>();
+  private readonly scenarios = new Map<string, string>();
+  private readonly notes: SandboxNote[] = [];
+  private readonly noteListeners = new Set<(note: SandboxNote) => void>();
   private connections = new Set<Socket>();
   private port = 0;
 
@@ -88,8 +115,65 @@ export class SandboxHost {
   }
 
   setFault(vendor: string, fault: Fault | null): void {
+    if (fault?.kind === 'vendor-error') this.vendorError(vendor, fault.code); // throws for a code the vendor has not
     if (fault) this.faults.set(vendor, fault);
     else this.faults.delete(vendor);
+  }
+
+  /**
+   * The vendor's injectable error codes. `render` answers HTTP requests while a `vendor-error` fault is set; a
+   * socket vendor (Mindcraft) reads the fault itself and sends the status at the right moment of the conversation.
+   */
+  declareErrors(vendor: string, errors: VendorErrorEntry[], render?: VendorErrorRenderer): void {
+    this.errorCatalogues.set(vendor, { errors, render });
+  }
+
+  /** The catalogue entry for an injected code; a code the vendor does not have is a clear error listing the valid ones. */
+  vendorError(vendor: string, code: string): VendorErrorEntry {
+    const catalogue = this.errorCatalogues.get(vendor);
+    const entry = catalogue?.errors.find((e) => e.code === code);
+    if (!entry) {
+      const known = catalogue?.errors.map((e) => e.code).join(', ');
+      throw new Error(known ? `fault.code: ${vendor} has no error code "${code}" (expected one of ${known})` : `fault.code: the ${vendor} sandbox declares no error codes`);
+    }
+    return entry;
+  }
+
+  catalogue(): { vendor: string; errors: VendorErrorEntry[]; scenarios: SandboxScenario[] }[] {
+    const vendors = new Set([...this.errorCatalogues.keys(), ...this.scenarioCatalogues.keys()]);
+    return [...vendors].map((vendor) => ({ vendor, errors: this.errorCatalogues.get(vendor)?.errors ?? [], scenarios: this.scenarioCatalogues.get(vendor) ?? [] }));
+  }
+
+  declareScenarios(vendor: string, scenarios: SandboxScenario[]): void {
+    this.scenarioCatalogues.set(vendor, scenarios);
+  }
+
+  setScenario(vendor: string, name: string | null): void {
+    if (name === null) return void this.scenarios.delete(vendor);
+    const known = this.scenarioCatalogues.get(vendor) ?? [];
+    if (!known.some((s) => s.name === name)) throw new Error(`scenario: ${vendor} has no scenario "${name}"${known.length ? ` (expected one of ${known.map((s) => s.name).join(', ')})` : ''}`);
+    this.scenarios.set(vendor, name);
+  }
+
+  scenario(vendor: string): string | undefined {
+    return this.scenarios.get(vendor);
+  }
+
+  /** Record a warning the sandbox gives without refusing the request; listeners (the `parley sandbox` console) print it. */
+  note(vendor: string, message: string): void {
+    const note = { vendor, at: new Date().toISOString(), message };
+    this.notes.push(note);
+    if (this.notes.length > 500) this.notes.shift();
+    for (const l of this.noteListeners) l(note);
+  }
+
+  onNote(listener: (note: SandboxNote) => void): () => void {
+    this.noteListeners.add(listener);
+    return () => this.noteListeners.delete(listener);
+  }
+
+  recentNotes(vendor?: string): SandboxNote[] {
+    return this.notes.filter((n) => !vendor || n.vendor === vendor);
   }
 
   fault(vendor: string): Fault | undefined {
@@ -139,7 +223,7 @@ export class SandboxHost {
     if (fault?.kind === 'hang') return; // keep the socket open, never answer
     if (fault?.kind === 'reset') return void req.socket.destroy();
     if (fault?.kind === 'delay') await sleep(fault.ms);
-    if (fault?.kind === 'status') return send(res, { status: fault.status, body: fault.body ?? `sandbox fault: HTTP ${fault.status}` });
+    if (fault?.kind === 'status') return send(res, { status: fault.status, ...statusFaultBody(fault.status, fault.body) });
     if (fault?.kind === 'malformed') return send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: '{"Response": {"truncated' });
     if (fault?.kind === 'drop') {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
@@ -147,8 +231,14 @@ export class SandboxHost {
       return void setTimeout(() => req.socket.destroy(), 10);
     }
 
+    const request: SandboxRequest = { method: req.method ?? 'GET', path, query, headers: lowerHeaders(req), body };
+    if (fault?.kind === 'vendor-error') {
+      const catalogue = this.errorCatalogues.get(vendor);
+      const entry = catalogue?.errors.find((e) => e.code === fault.code);
+      if (entry && catalogue?.render) return send(res, catalogue.render(entry, request));
+    }
     try {
-      const out = await route.handler({ method: req.method ?? 'GET', path, query, headers: lowerHeaders(req), body });
+      const out = await route.handler(request);
       send(res, out);
     } catch (err) {
       send(res, { status: 500, body: { error: `sandbox handler failed: ${(err as Error).message}` } });
@@ -156,12 +246,24 @@ export class SandboxHost {
   }
 
   private control(method: string, path: string, body: Buffer, res: ServerResponse): void {
-    const m = /^\/faults\/([a-z]+)$/.exec(path);
-    if (method !== 'POST' || !m) return send(res, { status: 404, body: { error: 'sandbox control: POST /_sandbox/faults/<vendor>' } });
+    if (method === 'GET' && path === '/catalogue') return send(res, { status: 200, body: this.catalogue() });
+    const notes = /^\/notes\/([a-z]+)$/.exec(path);
+    if (method === 'GET' && notes) return send(res, { status: 200, body: this.recentNotes(notes[1]) });
+    const m = /^\/(faults|scenario)\/([a-z]+)$/.exec(path);
+    if (method !== 'POST' || !m)
+      return send(res, { status: 404, body: { error: 'sandbox control: POST /_sandbox/faults/<vendor>, POST /_sandbox/scenario/<vendor>, GET /_sandbox/catalogue, GET /_sandbox/notes/<vendor>' } });
+    const vendor = m[2]!;
     try {
       const text = body.toString('utf8').trim();
-      this.setFault(m[1]!, parseFault(text ? JSON.parse(text) : null));
-      send(res, { status: 200, body: { vendor: m[1], fault: this.faults.get(m[1]!) ?? null } });
+      const value: unknown = text ? JSON.parse(text) : null;
+      if (m[1] === 'faults') {
+        this.setFault(vendor, parseFault(value));
+        return send(res, { status: 200, body: { vendor, fault: this.faults.get(vendor) ?? null } });
+      }
+      const name = value && typeof value === 'object' ? (value as { name?: unknown }).name : value;
+      if (name !== null && typeof name !== 'string') throw new Error('scenario: expected {"name": "<scenario>"} or null');
+      this.setScenario(vendor, name);
+      return send(res, { status: 200, body: { vendor, scenario: this.scenarios.get(vendor) ?? null } });
     } catch (err) {
       send(res, { status: 400, body: { error: (err as Error).message } });
     }
@@ -234,6 +336,17 @@ function lowerHeaders(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   return out;
+}
+
+/** A `status` fault's body: as given (JSON content type when it parses as JSON), or a short text naming the fault. */
+function statusFaultBody(status: number, body: string | undefined): Pick<SandboxResponse, 'headers' | 'body'> {
+  if (body === undefined) return { body: `sandbox fault: HTTP ${status}` };
+  try {
+    JSON.parse(body);
+    return { headers: { 'content-type': 'application/json' }, body };
+  } catch {
+    return { body };
+  }
 }
 
 function send(res: ServerResponse, out: SandboxResponse): void {

@@ -106,10 +106,25 @@ export interface InspectContext {
   now: () => number;
 }
 
+/**
+ * One finding about a payload. Vendor payloads follow the fidelity rule (docs/vendors/README.md): a constraint the
+ * vendor documents is an `error` (the user may still "send anyway"); a constraint Parley only inferred, and a field
+ * the vendor's documentation does not list, is a `warning` and the request goes out.
+ */
 export interface PayloadError {
   /** JSON pointer of the field, '' for the whole payload. */
   path: string;
   message: string;
+  severity: 'error' | 'warning';
+  /** Where the rule comes from (absent for Parley's own rules and for fields the documentation does not list). */
+  source?: ConstraintSource;
+}
+
+/** The `x-source` annotation of a schema node: whether its constraints are in the vendor's document, and where. */
+export interface ConstraintSource {
+  kind: 'documented' | 'inferred';
+  /** `docs/vendors/<vendor>.md#<anchor>`: the entry that states the fact and cites the vendor's own page. */
+  ref: string;
 }
 
 export interface VendorDescriptor {

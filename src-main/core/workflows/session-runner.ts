@@ -5,7 +5,7 @@
 import type { SessionEvent } from '../events.ts';
 import type { Profile } from '../profiles/types.ts';
 import type { SessionManager } from '../session/manager.ts';
-import { validatePayload } from '../payload.ts';
+import { blockingErrors, validatePayload } from '../payload.ts';
 import { vendorById } from '../vendors/registry.ts';
 import type { OperationOutcome, VendorDescriptor, VendorId } from '../vendors/types.ts';
 import { recordInput } from './history.ts';
@@ -54,7 +54,7 @@ export function createSessionRunner(deps: CoreRunnerDeps): SessionRunner {
     const vendor = (deps.vendorOf ?? vendorById)(req.vendor);
     const op = vendor.operations.find((o) => o.id === req.operation);
     if (!op) throw new Error(`operation: ${vendor.id} has no operation "${req.operation}" (expected one of ${vendor.operations.map((o) => o.id).join(', ')})`);
-    const errors = validatePayload(op, req.payload);
+    const errors = blockingErrors(validatePayload(op, req.payload));
     if (errors.length && !req.sendAnyway) throw new Error(`payload is invalid: ${errors.map((e) => e.message).join('; ')}`);
     const profile = deps.resolveProfile(vendor.id, req.profile, req.target);
     const started = performance.now();

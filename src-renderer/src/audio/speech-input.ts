@@ -7,6 +7,7 @@
  *   await streamAudioFile(wavBytes, { sampleRate: 16000, frameMs: 20, realtime: true, onFrame: send });
  */
 import { PcmFramer, StreamResampler, downmix, resample } from './pcm.ts';
+import { openMicrophone } from './microphone.ts';
 // A real file URL (never a data: URL): the CSP allows worklets only from 'self'.
 import workletUrl from './pcm-capture.worklet.js?url&no-inline';
 
@@ -30,9 +31,9 @@ function frameSamples(o: FrameOptions): number {
   return Math.round((o.sampleRate * (o.frameMs ?? 20)) / 1000);
 }
 
-/** Microphone → AudioWorklet → resampled PCM16 frames. Needs the microphone permission (the only one Parley grants). */
+/** Microphone → AudioWorklet → resampled PCM16 frames. Rejects with a MicrophoneError (denied, missing, muted) before any frame. */
 export async function startMicrophone(o: FrameOptions): Promise<MicrophoneCapture> {
-  const stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true } });
+  const stream = await openMicrophone({ channelCount: 1, echoCancellation: true, noiseSuppression: true });
   const context = new AudioContext();
   await context.audioWorklet.addModule(workletUrl);
   const source = context.createMediaStreamSource(stream);

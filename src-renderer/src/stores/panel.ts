@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, reactive, ref } from 'vue';
 import type { RequestInspection, PayloadError } from '../../../src-main/core/vendors/types.ts';
 import { call } from '../api.ts';
+import { blockingFindings, mergeFindings } from '../components/form/validate.ts';
 import { useProfilesStore } from './profiles.ts';
 import { useSessionsStore } from './sessions.ts';
 import { useVendorsStore } from './vendors.ts';
@@ -9,7 +10,10 @@ import { useVendorsStore } from './vendors.ts';
 export interface PanelState {
   operation: string;
   payload: Record<string, unknown>;
-  /** From main's payload.validate / session.start {errors} (used when local validation is unavailable). */
+  /**
+   * From main's payload.validate (asked after every change) or a refused session.start: the whole rule set,
+   * errors and warnings. Kept after a send, so "send anyway" never hides what is still wrong.
+   */
   serverErrors: PayloadError[];
   /** Set by the panel or vendor Extras from a vendor response (e.g. a 422 pointing at a field). */
   vendorErrors: PayloadError[];
@@ -43,7 +47,8 @@ export const usePanelStore = defineStore('panel', () => {
   const vendor = computed(() => (profile.value ? vendors.byId(profile.value.vendor) : undefined));
   const operation = computed(() => (vendor.value && current.value ? vendor.value.operations.find((o) => o.id === current.value!.operation) : undefined));
   const fieldErrors = computed(() => (current.value ? [...current.value.serverErrors, ...current.value.vendorErrors] : []));
-  const blockingErrors = computed(() => (current.value ? (current.value.localErrors ?? current.value.serverErrors) : []));
+  /** What stops Send (errors only; warnings never do). Vendor errors from the last answer do not: the payload may be fixed. */
+  const blockingErrors = computed(() => (current.value ? blockingFindings(mergeFindings(current.value.localErrors ?? [], current.value.serverErrors)) : []));
 
   function selectOperation(id: string): void {
     const s = current.value;
@@ -54,6 +59,7 @@ export const usePanelStore = defineStore('panel', () => {
     s.serverErrors = [];
     s.vendorErrors = [];
     s.inspection = null;
+    scheduleServerValidation();
   }
 
   let validateTimer: ReturnType<typeof setTimeout> | null = null;
@@ -61,7 +67,7 @@ export const usePanelStore = defineStore('panel', () => {
     const s = current.value;
     if (!s) return;
     s.payload = payload;
-    if (s.localErrors === null) scheduleServerValidation();
+    scheduleServerValidation();
   }
   function resetPayload(): void {
     if (current.value) selectOperation(current.value.operation);
@@ -70,16 +76,22 @@ export const usePanelStore = defineStore('panel', () => {
     const s = current.value;
     if (!s) return;
     s.localErrors = errors;
-    if (errors === null) scheduleServerValidation();
+    scheduleServerValidation();
   }
-  /** Validation through main (same ajv and schema) when the renderer cannot compile schemas itself. */
+  /**
+   * The full validation through main: the same function the CLI and the sandboxes use, with the operation's own rules
+   * (which the renderer cannot run) on top of the schema that the form checks locally while typing.
+   */
   function scheduleServerValidation(): void {
     if (validateTimer) clearTimeout(validateTimer);
     validateTimer = setTimeout(async () => {
       const s = current.value;
       if (!s || !vendor.value || !s.operation) return;
+      const { payload, operation: op } = s;
       try {
-        s.serverErrors = await call('payload.validate', { vendor: vendor.value.id, operation: s.operation, payload: s.payload });
+        const findings = await call('payload.validate', { vendor: vendor.value.id, operation: op, payload });
+        // An answer for a payload the user has changed since is stale: the newer request will answer.
+        if (s.payload === payload && s.operation === op) s.serverErrors = findings;
       } catch (err) {
         s.startError = (err as Error).message;
       }
@@ -87,8 +99,9 @@ export const usePanelStore = defineStore('panel', () => {
   }
 
   /** For the panel and vendor Extras: show errors from a vendor response on the fields they point at. */
-  function setFieldErrors(errors: PayloadError[]): void {
-    if (current.value) current.value.vendorErrors = errors.map((e) => ({ path: e.path.startsWith('/') || e.path === '' ? e.path : `/${e.path.replace(/\./g, '/')}`, message: e.message }));
+  function setFieldErrors(errors: Pick<PayloadError, 'path' | 'message'>[]): void {
+    if (current.value)
+      current.value.vendorErrors = errors.map((e) => ({ path: e.path.startsWith('/') || e.path === '' ? e.path : `/${e.path.replace(/\./g, '/')}`, message: e.message, severity: 'error' }));
   }
 
   async function send(sendAnyway = false): Promise<void> {
@@ -104,7 +117,6 @@ export const usePanelStore = defineStore('panel', () => {
         s.serverErrors = res.errors;
         return;
       }
-      s.serverErrors = [];
       s.sessionId = res.sessionId!;
       sessions.started({ id: res.sessionId!, vendor: p.vendor, operation: s.operation, profileId: p.id, target: p.target });
     } catch (err) {

@@ -68,12 +68,22 @@ describe('parley convai connect (child process, in-process sandbox)', () => {
     const r = await parley(['convai', 'connect', '--body', f, '--send-anyway']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).detail[0]).toEqual({ type: 'greater_than_equal', loc: ['body', 'audio_config', 'output', 'max_chunk_duration_ms'], msg: 'Input should be greater than or equal to 10', input: 5, ctx: { ge: 10 } });
+    expect(r.stderr).toContain('sent anyway: /audio_config/output/max_chunk_duration_ms: expected a number >= 10 [documented: docs/vendors/convai.md#max-chunk-duration-ms]');
+  });
+
+  it('add_wav_header with audio_only and an undocumented field: warnings on stderr, the request goes out (exit 0)', async () => {
+    const f = body('warned.json', { character_id: SANDBOX_CHARACTER_ID, blendshape_provider: 'neurosync', audio_config: { output: { audio_routing: 'audio_only', add_wav_header: true } } });
+    const r = await parley(['convai', 'connect', '--body', f]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("warning: /blendshape_provider: not in the vendor's documentation (sent as is)");
+    expect(r.stderr).toMatch(/warning: \/audio_config\/output\/add_wav_header: has no effect with audio_routing "audio_only"/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ room_url: expect.any(String) });
   });
 
   it('PARLEY_CONVAI_API_KEY is used (wrong key: 403, exit 1, key not printed)', async () => {
     const r = await parley(['convai', 'connect', '--body', 'ok.json'], { PARLEY_CONVAI_API_KEY: 'cli-wrong-key-9876' });
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toEqual({ detail: 'Invalid API key' });
+    expect(JSON.parse(r.stdout)).toEqual({ detail: 'Invalid API key [sandbox, inferred: the Connect page documents no status for this]' });
     expect(r.stdout + r.stderr).not.toContain('cli-wrong-key-9876');
   });
 

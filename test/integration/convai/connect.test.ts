@@ -6,7 +6,7 @@ import { createCore, type Core } from '../../../src-main/core/core.ts';
 import { KeychainSecretStore } from '../../../src-main/core/secrets/store.ts';
 import type { Profile } from '../../../src-main/core/profiles/types.ts';
 import type { SessionEvent } from '../../../src-main/core/events.ts';
-import { connectExample, SANDBOX_CHARACTER_ID } from '../../../src-main/core/vendors/convai/schema.ts';
+import { ADD_WAV_HEADER_NO_EFFECT, connectExample, SANDBOX_CHARACTER_ID } from '../../../src-main/core/vendors/convai/schema.ts';
 import { SANDBOX_API_KEY, NOT_FOUND_DETAIL } from '../../../src-main/core/vendors/convai/sandbox.ts';
 import { testKeychainService } from '../../keychain/names.ts';
 
@@ -109,10 +109,45 @@ describe('convai connect through the core against the sandbox', () => {
     ]);
   });
 
-  it('add_wav_header with audio_only: a 422 value_error from the same rule the form uses', async () => {
-    const id = await start({ character_id: SANDBOX_CHARACTER_ID, audio_config: { output: { add_wav_header: true } } }, true);
-    const error = endData(await ended(id)).error!;
-    expect(error.details).toEqual([expect.objectContaining({ type: 'value_error', path: '/audio_config/output/add_wav_header', ctx: { error: expect.stringContaining('data_only') } })]);
+  it('add_wav_header with audio_only, and keys around the doc\'s example objects: accepted, warned in the response header', async () => {
+    const payload = { character_id: SANDBOX_CHARACTER_ID, dynamic_info: { mood: 'calm' }, audio_config: { output: { add_wav_header: true } } };
+    const findings = await core.handlers['payload.validate']({ vendor: 'convai', operation: 'connect', payload });
+    expect(findings.map((f) => [f.path, f.severity])).toEqual([
+      ['/dynamic_info/text', 'warning'],
+      ['/dynamic_info/mood', 'warning'],
+      ['/audio_config/output/add_wav_header', 'warning'],
+    ]);
+    // Warnings never stop a send: no "send anyway" needed.
+    const id = await start(payload);
+    const events = await until(id, (ev) => ev.some((e) => e.kind === 'convai.connected' || e.kind === 'session.end'));
+    expect(events.some((e) => e.kind === 'convai.connected')).toBe(true);
+    const response = events.find((e) => e.kind === 'http.response')!.data as { status: number; headers: Record<string, string> };
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.headers['x-parley-sandbox-warnings']!)).toEqual([
+      '/dynamic_info/text: required [inferred, not stated by the vendor: docs/vendors/convai.md#example-objects]',
+      "/dynamic_info/mood: not in the vendor's documentation (sent as is)",
+      `${ADD_WAV_HEADER_NO_EFFECT} [docs/vendors/convai.md#add-wav-header]`,
+    ]);
+    await core.handlers['session.stop']({ sessionId: id });
+  });
+
+  it('every documented status (and the inferred key statuses) can be injected in Convai\'s shape', async () => {
+    const { vendors } = await core.handlers['sandbox.info']({});
+    for (const code of ['404', '422', '401', '403']) {
+      await core.handlers['sandbox.fault']({ vendor: 'convai', fault: { kind: 'vendor-error', code } });
+      try {
+        const res = await fetch(`${vendors.convai}/connect`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': SANDBOX_API_KEY }, body: JSON.stringify(connectExample) });
+        expect(res.status, code).toBe(Number(code));
+        expect(res.headers.get('content-type')).toBe('application/json');
+        const body = (await res.json()) as { detail: unknown };
+        if (code === '422') expect(body.detail).toEqual([expect.objectContaining({ type: 'value_error', loc: ['body', 'character_id'] })]);
+        else expect(typeof body.detail).toBe('string');
+        const id = await start(connectExample);
+        expect(endData(await ended(id)).error, code).toMatchObject({ code, httpStatus: Number(code) });
+      } finally {
+        await core.handlers['sandbox.fault']({ vendor: 'convai', fault: null });
+      }
+    }
   });
 
   it('wrong API key: 403 with its detail; missing X-API-Key: 401', async () => {
@@ -120,13 +155,13 @@ describe('convai connect through the core against the sandbox', () => {
     await core.handlers['secrets.set']({ profileId: wrong.id, name: 'API_KEY', value: 'convai-wrong-key-123' });
     const id = await start(connectExample, false, wrong);
     const events = await ended(id);
-    expect(endData(events).error).toMatchObject({ code: '403', message: 'Invalid API key' });
+    expect(endData(events).error).toMatchObject({ code: '403', message: expect.stringMatching(/^Invalid API key \[sandbox, inferred: the Connect page documents no status for this\]$/) });
     expect(readFileSync(core.sessions.directory.eventsFile(id), 'utf8')).not.toContain('convai-wrong-key-123');
 
     const { vendors } = await core.handlers['sandbox.info']({});
     const res = await fetch(`${vendors.convai}/connect`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(connectExample) });
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ detail: 'Missing X-API-Key header' });
+    expect(await res.json()).toEqual({ detail: 'Missing X-API-Key header [sandbox, inferred: the Connect page documents no status for this]' });
   });
 
   it('a live profile uses its endpoint setting as the base URL', async () => {
@@ -174,8 +209,8 @@ describe('convai connect through the core against the sandbox', () => {
     const inspection = await core.handlers['payload.inspect']({ profileId: profile.id, operation: 'connect', payload: { character_id: 'c', audio_config: { output: { max_chunk_duration_ms: 95, add_wav_header: true } } } });
     // masked by the vendor (••••0001), then redacted as a credential header by the core
     expect(['«redacted»', `••••${SANDBOX_API_KEY.slice(-4)}`]).toContain(inspection.headers['X-API-Key']);
-    expect(inspection.steps).toContainEqual({ label: 'max_chunk_duration_ms', value: '95 ms, Convai rounds it up to 100 ms' });
-    expect(inspection.warnings[0]).toContain('add_wav_header');
+    expect(inspection.steps).toContainEqual({ label: 'max_chunk_duration_ms', value: '95 ms, Convai rounds it to the nearest 10 ms: 100 ms' });
+    expect(inspection.warnings[0]).toContain('add_wav_header: has no effect');
     expect(JSON.stringify(inspection)).not.toContain(SANDBOX_API_KEY);
   });
 });

@@ -27,7 +27,7 @@ export interface Expected {
 export interface VendorFaults {
   vendor: VendorId;
   operation: string;
-  /** Extra profile settings (e.g. a short auth-ack wait for Mindcraft). */
+  /** Extra profile settings. */
   settings?: Record<string, unknown>;
   /** Payload overrides on top of the operation's example. */
   payload?: Record<string, unknown>;
@@ -104,7 +104,6 @@ export const VENDOR_FAULTS: VendorFaults[] = [
     operation: 'chat_bot_v3',
     // A text turn starts as soon as the socket is up, so a server that goes quiet is noticed by the turn watchdog.
     payload: { asr_text: 'fault matrix' },
-    settings: { authAckMs: 200 },
     clientErrorBody: '',
     expect: {
       // Over the socket, timeouts are the turn watchdog's (no frame within responseMs).

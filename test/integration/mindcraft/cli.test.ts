@@ -32,7 +32,10 @@ describe('parley mindcraft', () => {
     for (const f of report.audioFiles) expect(readFileSync(f).length).toBeGreaterThan(1000);
     expect(existsSync(report.userAudioFile!)).toBe(true);
     const record = readFileSync(report.sessionFile, 'utf8');
-    expect(record.split('\n').filter(Boolean).map((l) => JSON.parse(l).kind)).toEqual(expect.arrayContaining(['mindcraft.asr', 'mindcraft.llm', 'mindcraft.tts', 'audio.segment', 'metric', 'session.end']));
+    // The recognised text came in the llm outputs' asr_content, as in the document's stream (no separate ASR message).
+    const kinds = record.split('\n').filter(Boolean).map((l) => JSON.parse(l).kind);
+    expect(kinds).toEqual(expect.arrayContaining(['mindcraft.llm', 'mindcraft.tts', 'audio.segment', 'metric', 'session.end']));
+    expect(kinds).not.toContain('mindcraft.asr');
     expect(record).not.toContain(key);
   });
 
@@ -50,8 +53,8 @@ describe('parley mindcraft', () => {
     const bad = await parley(['mindcraft', '--text', 'hi', '--out', out], { PARLEY_MINDCRAFT_API_KEY: 'sk-not-the-sandbox-key-1234' });
     expect(bad.code).toBe(1);
     const failed = JSON.parse(bad.stdout) as MindcraftReport;
-    expect(failed).toMatchObject({ ok: false, error: { code: '2001', message: 'authentication failed: unknown API key' }, audioFiles: [] });
-    expect(bad.stderr).toContain('2001: authentication failed');
+    expect(failed).toMatchObject({ ok: false, error: { code: '2004', message: 'token invalid or expired: check the API key' }, audioFiles: [] });
+    expect(bad.stderr).toContain('2004: token invalid or expired');
     expect(readFileSync(failed.sessionFile, 'utf8')).not.toContain('sk-not-the-sandbox-key-1234');
   });
 

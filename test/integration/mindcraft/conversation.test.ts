@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parseWav, encodeWav } from '../../../src-main/core/audio/wav.ts';
 import { pcm16ToBytes } from '../../../src-main/core/audio/pcm.ts';
 import type { SessionEvent } from '../../../src-main/core/events.ts';
@@ -32,19 +32,22 @@ describe('Mindcraft chat_bot_v3 against the sandbox', () => {
     expect(turn.segments.map((s) => s.zIndex)).toEqual([0, 1, 2]);
     expect(turn.segments.every((s) => s.text && s.file && s.audioSeconds)).toBe(true);
     for (const k of ['firstAsrMs', 'firstLlmMs', 'firstTtsMs', 'firstAudioReadyMs'] as const) expect(turn.metrics[k]).toBeGreaterThan(0);
-    expect(turn.metrics.firstAsrMs!).toBeLessThan(turn.metrics.firstLlmMs!);
+    // The document's stream has no separate ASR message: the text and its moment come from the first llm output.
+    expect(turn.metrics.firstAsrMs!).toBe(turn.metrics.firstLlmMs!);
     expect(turn.metrics.botAudioSeconds).toBe(9.8);
     await r.manager.stop(id);
     const outcome = await done;
     expect(outcome.ok).toBe(true);
     const result = outcome.result as ConversationResult;
-    expect(result.auth).toEqual({ method: 'api_key', confirmedBy: '2002 auth_succeeded' });
+    // No acknowledgement is expected or waited for (the document shows none).
+    expect(result.auth).toEqual({ method: 'api_key', confirmedBy: null });
     expect(result.placements).toEqual(['top-level (1003)']);
 
     const events = r.events(id);
-    // The stop-upload message actually sent, and the sandbox's acknowledgement of that form.
+    // The stop-upload message actually sent; the sandbox answers with the document's stream, in its order, only.
     expect(events.find((e) => e.kind === 'ws.frame' && (e.data as { event_name?: string }).event_name === 'stream_asr')).toBeTruthy();
-    expect(ofKind(events, 'mindcraft.status').map((e) => e.summary)).toContain('1005 asr_stopped · stopped realtime recognition');
+    const inbound = events.filter((e) => e.dir === 'in' && e.kind.startsWith('mindcraft.')).map((e) => `${e.kind.slice(10)}${typeof (e.data as { z_index?: number }).z_index === 'number' ? (e.data as { z_index: number }).z_index : ''}`);
+    expect(inbound).toEqual(['emotion', 'llm0', 'llm1', 'llm2', 'tts0', 'tts1', 'tts2', 'agent_stop']);
     // Every segment reached the player with its text and file; the files are real mp3s kept in the session.
     const segs = ofKind(events, 'audio.segment').map((e) => e.data as { z_index: number; file: string; text: string; audio_seconds: number });
     expect(segs.map((s) => s.z_index).sort()).toEqual([0, 1, 2]);
@@ -64,10 +67,15 @@ describe('Mindcraft chat_bot_v3 against the sandbox', () => {
       expect.arrayContaining(['setup_ms', 'first_server_event_ms', 'first_audio_ms', 'mindcraft.first_asr_ms', 'mindcraft.first_llm_ms', 'mindcraft.first_tts_ms', 'mindcraft.first_audio_ready_ms', 'bot_audio_s']),
     );
     expect(metrics.find((m) => m.name === 'bot_audio_s')).toMatchObject({ value: 9.8, turn: 1 });
-    // The API key went over the wire but never into the record.
+    // The API key went over the wire (the documented Authorization header on the upgrade) but never into the record.
     const record = r.record(id);
     expect(record).not.toContain(r.credentials.API_KEY);
-    expect(events.find((e) => e.kind === 'ws.frame' && e.summary.startsWith('auth_token'))!.data).toMatchObject({ event_params: { token: '«redacted»' } });
+    expect(events.find((e) => e.kind === 'ws.connecting')!.data).toMatchObject({ authMethod: 'api_key', headers: { Authorization: '«redacted»' } });
+    expect(events.some((e) => e.kind === 'ws.frame' && e.summary.startsWith('auth_token'))).toBe(false);
+    // Ready as soon as the socket is open: the auth event and the setup figure follow ws.open with no frame between.
+    const open = events.findIndex((e) => e.kind === 'ws.open');
+    expect(events.slice(open, open + 3).map((e) => e.kind)).toEqual(['ws.open', 'mindcraft.auth', 'metric']);
+    expect((events[open + 2]!.data as { name: string }).name).toBe('setup_ms');
   });
 
   it('device token on the URL, socket_data placement (response_detail=1), text turn from the payload', async () => {
@@ -76,7 +84,7 @@ describe('Mindcraft chat_bot_v3 against the sandbox', () => {
     await r.manager.stop(id);
     const outcome = await done;
     const result = outcome.result as ConversationResult;
-    expect(result.auth).toEqual({ method: 'device_token', confirmedBy: '1008 connected_with_token' });
+    expect(result.auth).toEqual({ method: 'device_token', confirmedBy: null });
     expect(result.placements).toEqual(['socket_data (1007)']);
     expect(result.turns[0]).toMatchObject({ kind: 'text', state: 'done', reference: 'text_sent' });
     expect(result.turns[0]!.segments[0]!.text).toBe('你好!我是 Parley 沙盒。');
@@ -84,9 +92,14 @@ describe('Mindcraft chat_bot_v3 against the sandbox', () => {
     expect(events.find((e) => e.kind === 'ws.connecting')!.summary).toMatch(/response_detail=1&token=%C2%ABredacted%C2%BB|token=«redacted»/);
     expect(r.record(id)).not.toContain(r.credentials.DEVICE_TOKEN);
     expect(ofKind(events, 'mindcraft.llm').every((e) => (e.data as { placement: string; status: { code: number } }).placement === 'socket_data')).toBe(true);
+    // The 1007 placement is the V3 demo's, not the document's: each such frame says so.
+    expect(ofKind(events, 'mindcraft.llm').every((e) => /^inferred/.test(String((e.data as { raw: { parley_sandbox?: string } }).raw.parley_sandbox)))).toBe(true);
   });
 
   it('the V2 stop-upload form (agent_action) is sent when chosen, and a 48 kHz stereo WAV is resampled to 16 kHz mono', async () => {
+    // The 1005 acknowledgement naming the form is inferred: it comes with the named scenario only.
+    r.host.setScenario('mindcraft', 'inferred-status-messages');
+    onTestFinished(() => r.host.setScenario('mindcraft', null));
     const { id, done } = await r.start(payload({ language: 'en' }), { stopUploadMessage: 'agent_action' });
     const wav = encodeWav(sine(48000, 1, 2), 48000, 2);
     await r.manager.send(id, 'send_wav', { base64: Buffer.from(wav).toString('base64'), realtime: false });
@@ -130,7 +143,7 @@ describe('Mindcraft chat_bot_v3 against the sandbox', () => {
     await done;
   });
 
-  it('stop_output interrupts the answer: agent_stop_force, the turn is interrupted, the rest is not fetched', async () => {
+  it('stop_output interrupts the answer: agent_stop, the turn is interrupted, the rest is not fetched', async () => {
     const { id, done } = await r.start(payload());
     await r.manager.send(id, 'text', { text: 'Tell me a long story' });
     await r.waitFor(id, (e) => e.kind === 'mindcraft.llm');
@@ -140,7 +153,7 @@ describe('Mindcraft chat_bot_v3 against the sandbox', () => {
     expect(turn.segments.filter((s) => s.file).length).toBeLessThan(3);
     const events = r.events(id);
     expect(kinds(events)).toContain('audio.interrupt');
-    expect(ofKind(events, 'mindcraft.agent_stop')[0]!.data).toMatchObject({ forced: true });
+    expect(ofKind(events, 'mindcraft.agent_stop')[0]!.data).toMatchObject({ forced: false });
     // A next turn works on the same socket.
     await r.manager.send(id, 'text', { text: 'hello again' });
     expect(((await r.manager.send(id, 'wait_turn', {})) as TurnReport)).toMatchObject({ turn: 2, state: 'done' });
@@ -149,19 +162,78 @@ describe('Mindcraft chat_bot_v3 against the sandbox', () => {
   });
 });
 
-describe('Mindcraft errors carry the vendor code and message', () => {
-  it('bad API key: 2001 auth_failed, the session ends failed, the key is not in the record', async () => {
-    const bad = await rig({ API_KEY: 'sk-mindcraft-WRONG-key-9911', DEVICE_TOKEN: 'x' });
+describe('Mindcraft: the scenario with the inferred status messages', () => {
+  it('adds 2002, 1004 (partial, final), 1005, tts out of z_index order and agent_stop_force, each frame labelled inferred', async () => {
+    r.host.setScenario('mindcraft', 'inferred-status-messages');
     try {
-      const { id, done } = await bad.start(payload());
-      const outcome = await done;
-      expect(outcome).toMatchObject({ ok: false, error: { code: '2001', message: 'authentication failed: unknown API key' } });
-      const errors = ofKind(bad.events(id), 'error');
-      expect(errors[0]!.summary).toBe('2001 · authentication failed: unknown API key');
-      expect(bad.record(id)).not.toContain('sk-mindcraft-WRONG-key-9911');
+      const { id, done } = await r.start(payload({ language: 'en' }), { authMethod: 'api_key_message' });
+      await r.manager.send(id, 'send_wav', { sample: 'hello-weather-en.wav', realtime: false });
+      const turn = (await r.manager.send(id, 'wait_turn', {})) as TurnReport;
+      expect(turn).toMatchObject({ state: 'done', asrText: 'Hello, what is the weather like today?' });
+      expect(turn.metrics.firstAsrMs!).toBeLessThan(turn.metrics.firstLlmMs!); // the 1004 ASR text came first
+      await r.manager.send(id, 'text', { text: 'and tomorrow?' });
+      await r.waitFor(id, (e) => e.kind === 'mindcraft.llm' && (e.data as { asr_content?: string }).asr_content === 'and tomorrow?');
+      await r.manager.send(id, 'stop_output', {});
+      await r.manager.send(id, 'wait_turn', {});
+      await r.manager.stop(id);
+      const result = (await done).result as ConversationResult;
+      expect(result.auth).toEqual({ method: 'api_key_message', confirmedBy: '2002 auth_succeeded' });
+      const events = r.events(id);
+      const raw = (e: SessionEvent) => (e.data as { raw: Record<string, unknown> }).raw;
+      const labelled = (kind: string) => ofKind(events, kind).filter((e) => /^inferred/.test(String(raw(e).parley_sandbox)));
+      expect(labelled('mindcraft.connected')).toHaveLength(1);
+      expect(labelled('mindcraft.asr').map((e) => (e.data as { final?: boolean }).final)).toEqual([false, true]);
+      expect(labelled('mindcraft.status').map((e) => (e.data as { status: { code: number } }).status.code)).toEqual([1005]);
+      expect(labelled('mindcraft.agent_stop').map((e) => (e.data as { forced: boolean }).forced)).toEqual([true]);
+      const ttsOrder = ofKind(events, 'mindcraft.tts').slice(0, 3).map((e) => (e.data as { z_index: number }).z_index);
+      expect(ttsOrder).toEqual([0, 2, 1]);
+      // The API key went as the first message, redacted in the record.
+      expect(events.find((e) => e.kind === 'ws.frame' && e.summary.startsWith('auth_token'))!.data).toMatchObject({ event_params: { token: '«redacted»' } });
     } finally {
-      await bad.close();
+      r.host.setScenario('mindcraft', null);
     }
+  });
+
+  it('the scenario is named, labelled inferred, and refused under another name', () => {
+    expect(r.host.catalogue().find((c) => c.vendor === 'mindcraft')!.scenarios).toEqual([expect.objectContaining({ name: 'inferred-status-messages', inferred: true })]);
+    expect(() => r.host.setScenario('mindcraft', 'chatty')).toThrow(/no scenario "chatty" \(expected one of inferred-status-messages\)/);
+  });
+});
+
+describe('Mindcraft errors carry the vendor code and message', () => {
+  for (const authMethod of ['api_key', 'api_key_message'] as const)
+    it(`bad API key (${authMethod}): 2004 token invalid, the session ends failed, the key is not in the record`, async () => {
+      const bad = await rig({ API_KEY: 'sk-mindcraft-WRONG-key-9911', DEVICE_TOKEN: 'x' });
+      try {
+        const { id, done } = await bad.start(payload(), { authMethod });
+        const outcome = await done;
+        expect(outcome).toMatchObject({ ok: false, error: { code: '2004', message: 'token invalid or expired: check the API key' } });
+        const errors = ofKind(bad.events(id), 'error');
+        expect(errors[0]!.summary).toBe('2004 · token invalid or expired: check the API key');
+        expect(bad.record(id)).not.toContain('sk-mindcraft-WRONG-key-9911');
+      } finally {
+        await bad.close();
+      }
+    });
+
+  it('every status in the catalogue can be injected: auth codes at authentication, the others at the start', async () => {
+    for (const [code, fatal] of [['2001', true], ['3002', true], ['4002', false]] as const) {
+      r.host.setFault('mindcraft', { kind: 'vendor-error', code });
+      try {
+        const { id, done } = await r.start(payload({ asr_text: 'hello' }));
+        if (!fatal) {
+          const turn = await r.waitFor(id, (e) => e.kind === 'mindcraft.turn');
+          expect(turn.data, code).toMatchObject({ state: 'failed', error: { code } });
+          await r.manager.stop(id);
+        }
+        const outcome = await done;
+        if (fatal) expect(outcome, code).toMatchObject({ ok: false, error: { code, message: expect.stringContaining('(injected fault)') } });
+        expect(ofKind(r.events(id), 'error')[0]!.data, code).toMatchObject({ code });
+      } finally {
+        r.host.setFault('mindcraft', null);
+      }
+    }
+    expect(() => r.host.setFault('mindcraft', { kind: 'vendor-error', code: '9999' })).toThrow(/mindcraft has no error code "9999" \(expected one of 0, 2001, 2003, 2004, 3001/);
   });
 
   it('bad device token: 2004', async () => {
@@ -175,12 +247,22 @@ describe('Mindcraft errors carry the vendor code and message', () => {
     }
   });
 
-  it('start parameters are validated by the sandbox with the same schema (3001), with socket_id as request id', async () => {
+  it('the sandbox refuses only documented constraints (3001), with socket_id as request id', async () => {
     const { id, done } = await r.start(payload({ max_tokens: 5, asr_text: 'hi' }), { socketId: true });
     const turnEvent = await r.waitFor(id, (e) => e.kind === 'mindcraft.turn');
     expect(turnEvent.data).toMatchObject({ state: 'failed', error: { code: '3001', message: 'parameter error: /max_tokens: expected a number >= 20' } });
     const error = ofKind(r.events(id), 'error')[0]!;
-    expect(error.data).toMatchObject({ code: '3001', requestId: 'parley-2' });
+    expect(error.data).toMatchObject({ code: '3001', requestId: 'parley-1' });
+    await r.manager.stop(id);
+    await done;
+  });
+
+  it('an undocumented parameter, a user_age of 200 and no agent_name pass; the sandbox notes the undocumented one', async () => {
+    const { agent_name: _a, ...noAgentName } = payload({ asr_text: 'hi', user_age: 200, temperature: 0.4 });
+    const { id, done } = await r.start(noAgentName);
+    const turn = await r.waitFor(id, (e) => e.kind === 'mindcraft.turn');
+    expect(turn.data).toMatchObject({ state: 'done' });
+    expect(r.host.recentNotes('mindcraft').map((n) => n.message)).toContain("agent_action: /temperature: not in the vendor's documentation (sent as is)");
     await r.manager.stop(id);
     await done;
   });
@@ -230,7 +312,7 @@ describe('Mindcraft sandbox faults end the session with a specific error', () =>
     it(name, async () => {
       r.host.setFault('mindcraft', fault as never);
       try {
-        const { id, done } = await r.start(payload({ asr_text: 'hello' }), { authAckMs: 300 }, { responseMs: 1500 });
+        const { id, done } = await r.start(payload({ asr_text: 'hello' }), {}, { responseMs: 1500 });
         const outcome = await done;
         expect(outcome.ok).toBe(false);
         expect(outcome.error!.code).toMatch(code);

@@ -48,7 +48,7 @@ export async function rig(credentials: Record<string, string> = { ...mindcraft.s
         name: 'mindcraft test',
         vendor: 'mindcraft',
         target: 'sandbox',
-        settings: { ...mindcraft.defaultSettings('sandbox'), authAckMs: 1000, ...settings },
+        settings: { ...mindcraft.defaultSettings('sandbox'), ...settings },
         timeouts,
         createdAt: '',
         updatedAt: '',

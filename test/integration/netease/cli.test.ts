@@ -46,20 +46,20 @@ describe('parley CLI: netease', () => {
     }
   });
 
-  it('a wrong AppSecret prints the 414 answer and exits 1; the secret stays out of the record', async () => {
-    const out = join(dir, 'sessions-414');
+  it('a wrong AppSecret prints the 402 answer and exits 1; the secret stays out of the record', async () => {
+    const out = join(dir, 'sessions-402');
     const r = await parley(['netease', 'create', '--body', body('create-parameters'), '--out', out], { PARLEY_NETEASE_APP_SECRET: 'not-the-right-secret-42' });
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ code: 414, errmsg: expect.stringContaining('CheckSum mismatch') });
+    expect(JSON.parse(r.stdout)).toMatchObject({ code: 402, errmsg: expect.stringContaining('CheckSum mismatch') });
     const record = readdirSync(out).filter((f) => f.endsWith('.ndjson')).map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
-    expect(record).toContain('"code":"414"');
+    expect(record).toContain('"code":"402"');
     expect(record).not.toContain('not-the-right-secret-42');
   });
 
   it('close of an unknown task prints the vendor error and exits 1', async () => {
     const r = await parley(['netease', 'close', '--body', body('close'), '--variant', 'client']);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ code: 404, message: expect.stringContaining('not found in room meeting_name111') });
+    expect(JSON.parse(r.stdout)).toMatchObject({ code: 400, errmsg: expect.stringContaining('not found in room meeting_name111') });
   });
 
   it('an invalid body is stopped before sending (exit 2) unless --send-anyway, then the sandbox answers 400', async () => {
@@ -75,5 +75,17 @@ describe('parley CLI: netease', () => {
     const c = await parley(['netease', 'create', '--body', 'bad.json', '--variant', 'web']);
     expect(c.code).toBe(2);
     expect(c.stderr).toContain('--variant: expected server or client');
+  });
+
+  it('warnings (an inferred rule, an undocumented field) are printed and the request goes out', async () => {
+    const body = structuredClone(MODE_EXAMPLES.parameters) as { data: { llm: Record<string, unknown>; tts: Record<string, unknown> } };
+    body.data.llm.role = 0; // role 0 without a custom prompt: inferred warning
+    body.data.tts.emotion = 'calm'; // not in the doc's table
+    writeFileSync(join(dir, 'warned.json'), JSON.stringify(body));
+    const r = await parley(['netease', 'create', '--body', 'warned.json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning: llm.customPrompt: expected with role 0 or empty (custom role), or customPromptKeyWord and customPromptFormat [inferred, not stated by the vendor: docs/vendors/netease.md#role]');
+    expect(r.stderr).toContain("warning: /data/tts/emotion: not in the vendor's documentation (sent as is)");
+    expect(JSON.parse(r.stdout)).toMatchObject({ code: 200 });
   });
 });

@@ -138,13 +138,12 @@ describe('tencent client against the sandbox, through the session engine', () =>
     expect(r.outcome.error?.code).toBe('FailedOperation.TaskNotExist');
   });
 
-  it('parameter errors come from the same schemas: MissingParameter, InvalidParameter…, UnknownParameter', async () => {
+  it('parameter errors come from the same schemas, documented constraints only: MissingParameter, InvalidParameter…', async () => {
     const cases: [string, Record<string, unknown>, string, RegExp][] = [
       ['StopAIConversation', {}, 'MissingParameter', /TaskId/],
       ['DescribeAIConversation', {}, 'MissingParameter', /TaskId or SessionId/],
       ['StartAIConversation', { ...startPayload('s-bad'), SdkAppId: 'abc' }, 'InvalidParameter.SdkAppId', /SdkAppId/],
       ['StartAIConversation', { ...startPayload('s-bad2'), LLMConfig: { LLMType: 'openai', APIKey: 'k', APIUrl: 'u' } }, 'MissingParameter', /LLMConfig\.Model/],
-      ['StartAIConversation', { ...startPayload('s-bad3'), Bogus: 1 }, 'UnknownParameter', /Bogus/],
       ['UpdateAIConversation', { TaskId: 't', InterruptSpeechDuration: 100 }, 'InvalidParameterValue', /InterruptSpeechDuration/],
     ];
     for (const [action, payload, code, message] of cases) {
@@ -152,6 +151,66 @@ describe('tencent client against the sandbox, through the session engine', () =>
       const { done } = await manager.start({ vendor: tencent, operation, profile: profile(), payload, sandboxUrl: host.vendorUrl('tencent') });
       const outcome = await done;
       expect(outcome.error, `${action} ${JSON.stringify(payload).slice(0, 60)}`).toMatchObject({ code, message: expect.stringMatching(message) });
+    }
+  });
+
+  it('undocumented parameters, an unknown TTSType and an inferred rule pass, with the warnings in a response header', async () => {
+    const payload = { ...startPayload('s-open-1'), BotMood: 'cheerful', TTSConfig: { TTSType: 'elevenlabs', APIKey: 'k', VoiceId: 'v' } };
+    const { outcome, id } = await call('StartAIConversation', payload);
+    expect(outcome.ok, JSON.stringify(outcome.error)).toBe(true);
+    const events = manager.events(id).events;
+    const response = events.find((e) => e.kind === 'http.response')!.data as { headers: Record<string, string> };
+    expect(JSON.parse(response.headers['x-parley-sandbox-warnings']!)).toEqual([
+      "/BotMood: not in the vendor's documentation (sent as is)",
+      '/TTSConfig/TTSType: "elevenlabs" has no sub-form in Parley (known: flow, tencent); its settings are sent as typed [docs/vendors/tencent.md#open-types]',
+    ]);
+    expect(host.recentNotes('tencent').map((n) => n.message)).toContain("StartAIConversation: /BotMood: not in the vendor's documentation (sent as is)");
+  });
+
+  it('a TTSConfig that is not a JSON string on the wire is InvalidParameter.TTSConfig (the documented type)', async () => {
+    const p = startPayload('s-wire');
+    const body = JSON.stringify({ ...p, LLMConfig: JSON.stringify(p.LLMConfig), TTSConfig: { TTSType: 'tencent' } });
+    const now = Math.floor(clock / 1000);
+    const signed = signTc3({ secretId: SANDBOX_CREDENTIALS.SECRET_ID, secretKey: SANDBOX_CREDENTIALS.SECRET_KEY, host: new URL(host.baseUrl).host, service: 'trtc', action: 'StartAIConversation', version: '2019-07-22', region: 'ap-guangzhou', timestamp: now, body });
+    const res = await fetch(`${host.vendorUrl('tencent')}/`, { method: 'POST', headers: signed.headers, body });
+    expect(((await res.json()) as { Response: { Error: { Code: string } } }).Response.Error.Code).toBe('InvalidParameter.TTSConfig');
+  });
+
+  it('regions: the document\'s four pass; another is sent with a warning and answered UnsupportedRegion', async () => {
+    for (const region of ['ap-singapore', 'ap-tokyo', 'na-siliconvalley']) expect((await call('DescribeAIConversation', { TaskId: 'x' }, { region })).outcome.error?.code, region).toBe('FailedOperation.TaskNotExist');
+    const r = await call('DescribeAIConversation', { TaskId: 'x' }, { region: 'na-ashburn' });
+    expect(r.outcome.error).toMatchObject({ code: 'UnsupportedRegion', message: expect.stringContaining('na-ashburn') });
+    const events = manager.events(r.id).events;
+    expect(events.find((e) => e.kind === 'tencent.region')!.summary).toMatch(/region na-ashburn: the StartAIConversation document lists only/);
+  });
+
+  it('every documented code can be injected in Tencent\'s envelope, and the official SDK reads it as that error', async () => {
+    const { CommonClient } = await import('tencentcloud-sdk-nodejs-common');
+    const client = new CommonClient(`${new URL(host.baseUrl).host}/tencent`, '2019-07-22', {
+      credential: { secretId: SANDBOX_CREDENTIALS.SECRET_ID, secretKey: SANDBOX_CREDENTIALS.SECRET_KEY },
+      region: 'ap-guangzhou',
+      profile: { httpProfile: { protocol: 'http://' } },
+    });
+    const codes = host.catalogue().find((c) => c.vendor === 'tencent')!.errors.map((e) => e.code);
+    expect(codes).toEqual(expect.arrayContaining(['FailedOperation.NotAbility', 'FailedOperation.NotAllowed', 'ResourceInsufficient.RequestRejection', 'FailedOperation.TaskExist', 'InvalidParameter.UserSig', 'FailedOperation.TaskNotExist', 'InvalidParameter.TaskId', 'UnsupportedRegion']));
+    try {
+      for (const code of codes) {
+        host.setFault('tencent', { kind: 'vendor-error', code });
+        const err = (await client.request('StartAIConversation', startPayload(`s-fault-${code}`)).then(() => null, (e: unknown) => e)) as { code?: string; requestId?: string; message?: string; getRequestId?: () => string } | null;
+        expect(err, code).not.toBeNull();
+        // The SDK's TencentCloudSDKHttpException (not a JSON parse failure): it found Response.Error.
+        expect(err!.constructor.name, code).toBe('TencentCloudSDKHttpException');
+        expect(err!.getRequestId!(), code).toBe(err!.requestId);
+        expect(err!.code, code).toBe(code);
+        expect(err!.requestId, code).toMatch(/^[0-9a-f-]{36}$/);
+        expect(err!.message, code).toContain('(injected fault)');
+      }
+      // And Parley reads it with the code, message and request id.
+      host.setFault('tencent', { kind: 'vendor-error', code: 'FailedOperation.NotAbility' });
+      const r = await call('StartAIConversation', startPayload('s-fault-parley'));
+      expect(r.outcome.error).toMatchObject({ code: 'FailedOperation.NotAbility', message: 'Need to unlock the required ability (injected fault)', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    } finally {
+      host.setFault('tencent', null);
     }
   });
 

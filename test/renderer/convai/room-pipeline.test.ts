@@ -1,13 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NewEvent } from '../../../src-main/core/events.ts';
 import { DataChannelPipeline } from '../../../src-renderer/src/vendors/convai/pipeline.ts';
-import { joinRoom, type RoomLike, type RemoteTrackLike } from '../../../src-renderer/src/vendors/convai/room.ts';
+import { joinRoom } from '../../../src-renderer/src/vendors/convai/room.ts';
+import { livekitDriver, type LivekitRoomLike, type LivekitTrackLike } from '../../../src-renderer/src/rooms/frame/drivers/livekit.ts';
 import { SegmentPlayer } from '../../../src-renderer/src/audio/segment-player.ts';
 import { pcm16ToBytes } from '../../../src-main/core/audio/pcm.ts';
 import { parseRecording } from '../../../src-main/core/vendors/convai/recording.ts';
 import { buildClientMessage, encodeClientMessage } from '../../../src-main/core/vendors/convai/client-messages.ts';
 import { sharedPlayer, sharedPlayerRef } from '../../../src-renderer/src/audio/index.ts';
 import { expectDetached, expectPlaying, toneStream } from '../support/remote-audio.ts';
+import { until } from '../support/mount.ts';
+import { localRoom } from '../support/rooms.ts';
 import sequenceText from '../../../resources/convai/sequences/greeting-data-only.json?raw';
 import bothText from '../../../resources/convai/sequences/text-both-wav-header.json?raw';
 
@@ -15,23 +18,23 @@ import bothText from '../../../resources/convai/sequences/text-both-wav-header.j
 function fakeRoom() {
   const listeners = new Map<string, ((...a: unknown[]) => void)[]>();
   const calls: { name: string; args: unknown[] }[] = [];
-  const room: RoomLike & { fire(event: string, ...args: unknown[]): void } = {
+  const room: LivekitRoomLike & { fire(event: string, ...args: unknown[]): void } = {
     localParticipant: {
       sid: 'PA_local1',
       identity: 'parley-user',
-      publishData: async (...args) => void calls.push({ name: 'publishData', args }),
-      setMicrophoneEnabled: async (...args) => void calls.push({ name: 'setMicrophoneEnabled', args }),
-      publishTrack: async (...args) => void calls.push({ name: 'publishTrack', args }),
+      publishData: async (...args: unknown[]) => void calls.push({ name: 'publishData', args }),
+      publishTrack: async (...args: unknown[]) => void calls.push({ name: 'publishTrack', args }),
+      unpublishTrack: async (...args: unknown[]) => void calls.push({ name: 'unpublishTrack', args }),
     },
-    connect: async (...args) => void calls.push({ name: 'connect', args }),
+    connect: async (...args: unknown[]) => void calls.push({ name: 'connect', args }),
     disconnect: async () => void calls.push({ name: 'disconnect', args: [] }),
-    on: (event, fn) => {
-      listeners.set(event, [...(listeners.get(event) ?? []), fn as never]);
+    on: (event: string, fn: (...a: never[]) => void) => {
+      listeners.set(event, [...(listeners.get(event) ?? []), fn as (...a: unknown[]) => void]);
       return room;
     },
     fire: (event, ...args) => listeners.get(event)?.forEach((fn) => fn(...args)),
   };
-  return { room, calls };
+  return { room, calls, open: localRoom({ convai: livekitDriver(async () => room) }) };
 }
 
 const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
@@ -52,27 +55,30 @@ const handlersFor = (over: Partial<Parameters<typeof joinRoom>[2]> = {}): Parame
   ...over,
 });
 
-describe('Convai room (livekit-client replaced) and data-channel pipeline', () => {
+describe('Convai room through the room channel (livekit-client replaced) and data-channel pipeline', () => {
   it('joins with url, token and relay policy; data messages become recorded events', async () => {
-    const { room, calls } = fakeRoom();
+    const { room, calls, open } = fakeRoom();
     const recorded: NewEvent[] = [];
     let clock = 1000;
     const p = new DataChannelPipeline({ record: async (e) => void recorded.push(...e), now: () => clock, flushMs: 1 });
     p.roomJoinStarted();
-    await joinRoom(async () => room, { url: 'wss://x.livekit.cloud', token: 'lk-token', iceTransportPolicy: 'relay' }, handlersFor({ onData: (payload) => p.receive(payload) }));
+    const joined = await joinRoom(open, { url: 'wss://x.livekit.cloud', token: 'lk-token', iceTransportPolicy: 'relay' }, handlersFor({ onData: (payload) => p.receive(payload) }));
     clock = 1300;
     p.roomJoined();
     expect(calls[0]).toEqual({ name: 'connect', args: ['wss://x.livekit.cloud', 'lk-token', { rtcConfig: { iceTransportPolicy: 'relay' } }] });
+    expect(joined).toMatchObject({ localIdentity: 'parley-user', localSid: 'PA_local1' });
 
     clock = 1500;
-    room.fire('dataReceived', enc({ label: 'rtvi-ai', type: 'bot-ready', data: { version: '0.3.0' } }), { identity: 'convai-bot' });
-    const msg = buildClientMessage('tts-toggle', { enabled: false }, room.localParticipant.sid);
+    room.fire('dataReceived', enc({ label: 'rtvi-ai', type: 'bot-ready', data: { version: '0.3.0' } }), { sid: 'PA_bot', identity: 'convai-bot' });
+    await until(() => p.state.botReady);
+    const msg = buildClientMessage('tts-toggle', { enabled: false }, joined.localSid);
     if (!msg.ok) throw new Error(msg.error);
-    await room.localParticipant.publishData(encodeClientMessage(msg.message), { reliable: true });
+    await joined.publishData(encodeClientMessage(msg.message));
     p.sent(msg.message);
     clock = 1620;
     room.fire('dataReceived', enc({ type: 'server-response', event_type: 'tts-toggle', status: 'success', message: 'TTS disabled', extras: { enabled: false } }));
     room.fire('dataReceived', new TextEncoder().encode('{oops'));
+    await until(() => p.state.errors === 1);
     await p.flush();
 
     expect(JSON.parse(new TextDecoder().decode(calls.find((c) => c.name === 'publishData')!.args[0] as Uint8Array))).toEqual({ type: 'tts-toggle', data: { enabled: false } });
@@ -85,28 +91,53 @@ describe('Convai room (livekit-client replaced) and data-channel pipeline', () =
     ]);
     expect(p.state.responses[0]).toMatchObject({ type: 'tts-toggle', status: 'success', latencyMs: 120 });
     expect(JSON.stringify(recorded)).not.toContain('lk-token');
+    await joined.disconnect();
+    expect(calls.at(-1)!.name).toBe('disconnect');
+    expect(open.closed).toBe(1);
+  });
+
+  it('publishes the microphone, then a WAV file in its place, then unpublishes', async () => {
+    const { calls, open } = fakeRoom();
+    const joined = await joinRoom(open, { url: 'wss://x.livekit.cloud', token: 'lk-token' }, handlersFor());
+    await joined.setMicrophone(true);
+    const wav = new Uint8Array(await (await fetch(new URL('../../../resources/utterances/hello-weather-en.wav', import.meta.url))).arrayBuffer()).buffer;
+    const file = await joined.publishFile('hello.wav', wav);
+    expect(file.durationS).toBeGreaterThan(0.5);
+    await joined.setMicrophone(false);
+    expect(calls.filter((c) => c.name !== 'connect').map((c) => [c.name, (c.args[1] as { name?: string } | undefined)?.name ?? ''])).toEqual([
+      ['publishTrack', 'microphone'],
+      ['unpublishTrack', ''],
+      ['publishTrack', 'wav-file'],
+      ['unpublishTrack', ''],
+    ]);
+    await joined.disconnect();
   });
 
   it("the character's LiveKit audio track plays through the shared player (live source, level, WAV) until unsubscribed or disconnected", async () => {
-    const { room } = fakeRoom();
+    const { room, open } = fakeRoom();
     const tone = toneStream();
     const subscribed: string[] = [];
     const gone: string[] = [];
+    const disconnected: unknown[] = [];
     try {
-      await joinRoom(async () => room, { url: 'wss://x.livekit.cloud', token: 'lk-token' }, handlersFor({ onAudioTrack: (t, who) => subscribed.push(`${who?.identity}/${t.sid}`), onTrackGone: (t) => gone.push(t.sid!) }));
-      const track: RemoteTrackLike = { kind: 'audio', sid: 'TR_1', mediaStreamTrack: tone.track };
+      await joinRoom(open, { url: 'wss://x.livekit.cloud', token: 'lk-token' }, handlersFor({ onAudioTrack: (t, who) => subscribed.push(`${who?.identity}/${t.sid}`), onTrackGone: (t) => gone.push(t.sid), onDisconnected: (r) => disconnected.push(r) }));
+      const track: LivekitTrackLike = { kind: 'audio', sid: 'TR_1', mediaStreamTrack: tone.track };
       room.fire('trackSubscribed', { kind: 'video', sid: 'TR_v', mediaStreamTrack: tone.track }, {}, { sid: 'PA_bot', identity: 'convai-bot' });
       room.fire('trackSubscribed', track, {}, { sid: 'PA_bot', identity: 'convai-bot' });
+      await until(() => subscribed.length === 1);
       expect(subscribed).toEqual(['convai-bot/TR_1']);
       const player = sharedPlayer();
       expect(player.liveSources().map((s) => s.id)).toEqual(['convai:TR_1']);
       await expectPlaying(player, 'convai:TR_1', 'LiveKit convai-bot');
-      room.fire('trackUnsubscribed', track);
+      room.fire('trackUnsubscribed', track, {}, { sid: 'PA_bot', identity: 'convai-bot' });
+      await until(() => gone.length === 1);
       expect(gone).toEqual(['TR_1']);
       await expectDetached(player, 'convai:TR_1');
       room.fire('trackSubscribed', track, {}, { sid: 'PA_bot', identity: 'convai-bot' });
-      expect(player.liveSources()).toHaveLength(1);
+      await until(() => player.liveSources().length === 1);
       room.fire('disconnected', 'client');
+      await until(() => open.closed === 1);
+      expect(disconnected).toEqual(['client']);
       expect(player.liveSources()).toEqual([]);
     } finally {
       await tone.stop();

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Extras from '../../../src-renderer/src/vendors/netease/Extras.vue';
-import { useNertc } from '../../../src-renderer/src/vendors/netease/nertc.ts';
+import { nertcDriver } from '../../../src-renderer/src/rooms/frame/drivers/nertc.ts';
+import { localRoom } from '../support/rooms.ts';
 import { useSessionsStore } from '../../../src-renderer/src/stores/sessions.ts';
 import type { SessionEvent } from '../../../src-main/core/events.ts';
 import { MODE_EXAMPLES } from '../../../src-main/core/vendors/netease/schema.ts';
@@ -35,7 +36,6 @@ afterEach(() => {
   mounted?.unmount();
   mounted = null;
   localStorage.clear();
-  useNertc(null);
 });
 
 describe('NetEase Extras', () => {
@@ -85,14 +85,14 @@ describe('NetEase Extras', () => {
 
   it('client API: joins the room when core waits for it, and only then reports `joined`', async () => {
     const sdk = fakeNertc({ joinDelayMs: 30 });
-    useNertc(sdk);
+    const openRoom = localRoom({ netease: nertcDriver(async () => sdk) });
     const calls = stubBridge({
       'profiles.list': () => [profile],
       'room.join': () => ({ vendor: 'netease', params: { appkey: 'k', channelName: 'room-c', uid: '10001', token: 't' }, sensitive: ['t'] }),
       'session.record': () => ({ seq: 1 }),
       'session.send': () => ({ ok: true }),
     });
-    mounted = mount(Extras, { profileId: 'p1', sessionId: 's3', operation: 'create', payload: {} });
+    mounted = mount(Extras, { profileId: 'p1', sessionId: 's3', operation: 'create', payload: {}, openRoom });
     (mounted.el.querySelector('input[value=none]') as HTMLInputElement).click();
     useSessionsStore().ingest('s3', [ev('netease.awaiting-join', { cname: 'room-c' }, 'local')]);
     await until(() => calls.some((c) => c.op === 'session.send'));
@@ -106,7 +106,7 @@ describe('NetEase Extras', () => {
 
   it("plays the bot's subscribed NERTC stream through the shared player (live source, level, WAV) until leaving", async () => {
     const sdk = fakeNertc();
-    useNertc(sdk);
+    const openRoom = localRoom({ netease: nertcDriver(async () => sdk) });
     const tone = toneStream();
     stubBridge({
       'profiles.list': () => [profile],
@@ -114,7 +114,7 @@ describe('NetEase Extras', () => {
       'session.record': () => ({ seq: 1 }),
     });
     try {
-      mounted = mount(Extras, { profileId: 'p1', sessionId: 's4', operation: 'create', payload: {} });
+      mounted = mount(Extras, { profileId: 'p1', sessionId: 's4', operation: 'create', payload: {}, openRoom });
       (mounted.el.querySelector('input[value=none]') as HTMLInputElement).click();
       await until(() => !(mounted!.el.querySelector('[data-test=netease-join]') as HTMLButtonElement).disabled);
       (mounted.el.querySelector('[data-test=netease-join]') as HTMLButtonElement).click();
@@ -125,6 +125,7 @@ describe('NetEase Extras', () => {
       expect(sdk.calls.some((c) => c.name === 'play')).toBe(false); // not played by the SDK as well
       [...mounted.el.querySelectorAll('button')].find((b) => b.textContent === 'Leave')!.click();
       await until(() => sdk.calls.some((c) => c.name === 'leave'));
+      await until(() => openRoom.closed === 1);
       await expectDetached(player, 'netease:99');
     } finally {
       await tone.stop();

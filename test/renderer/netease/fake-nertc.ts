@@ -1,5 +1,5 @@
 /** nertc-web-sdk replaced at its boundary: records calls, and lets a test fire the documented events. */
-import type { NertcClientLike, NertcLike, NertcStreamLike } from '../../../src-renderer/src/vendors/netease/nertc.ts';
+import type { NertcClientLike, NertcLike, NertcStreamLike } from '../../../src-renderer/src/rooms/frame/drivers/nertc.ts';
 
 export interface FakeNertc extends NertcLike {
   calls: { name: string; args: unknown[] }[];
@@ -21,6 +21,7 @@ export function fakeNertc(options: { joinDelayMs?: number; joinError?: string } 
     },
     leave: async () => void log('leave'),
     publish: async (s) => void log('publish', s),
+    unpublish: async () => void log('unpublish'),
     subscribe: async (s, o) => void log('subscribe', s.getId?.(), o),
     startAsrCaptions: async (src, dst) => void log('startAsrCaptions', src, dst),
     stopAsrCaptions: async () => void log('stopAsrCaptions'),

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Extras from '../../../src-renderer/src/vendors/tencent/Extras.vue';
 import { useSessionsStore } from '../../../src-renderer/src/stores/sessions.ts';
-import type { TrtcLike } from '../../../src-renderer/src/vendors/tencent/trtc-room.ts';
+import { trtcDriver, type TrtcLike } from '../../../src-renderer/src/rooms/frame/drivers/trtc.ts';
+import { localRoom } from '../support/rooms.ts';
 import fixture from '../../unit/tencent/fixtures/conversation.json';
 import { mount, tick, until, type Mounted } from '../support/mount.ts';
 import { sharedPlayer, sharedPlayerRef } from '../../../src-renderer/src/audio/index.ts';
@@ -90,7 +91,7 @@ describe('Tencent Extras', () => {
 
   it('joins with strRoomId, turns custom messages into subtitles, state and turn metrics, and sends the 20001 interrupt', async () => {
     const trtc = new FakeTrtc();
-    m = mount(Extras, { profileId: 'p1', sessionId: 's1', operation: 'StartAIConversation', payload: startPayload, trtcFactory: async () => trtc });
+    m = mount(Extras, { profileId: 'p1', sessionId: 's1', operation: 'StartAIConversation', payload: startPayload, openRoom: localRoom({ tencent: trtcDriver(async () => trtc) }) });
     useSessionsStore(m.pinia).upsertSummary({ id: 's1', vendor: 'tencent', operation: 'StartAIConversation', profileId: 'p1', target: 'sandbox', startedAt: new Date().toISOString(), endedAt: null, durationMs: null, state: 'running', outcome: null, eventCount: 3 });
     await tick();
     const joinButton = m.el.querySelector<HTMLButtonElement>('[data-test="tencent-join"]')!;
@@ -102,7 +103,7 @@ describe('Tencent Extras', () => {
 
     for (const { msg } of fixture) trtc.emit('custom-message', { userId: 'bot_1', cmdId: 1, seq: 1, data: new TextEncoder().encode(JSON.stringify(msg)).buffer });
     trtc.emit('custom-message', { userId: 'bot_1', cmdId: 1, seq: 99, data: new TextEncoder().encode('{"type":10000,').buffer });
-    await tick();
+    await until(() => (m.el.querySelector('[data-test="tencent-turns"]')?.querySelectorAll('tbody tr').length ?? 0) === 2);
     const subtitles = m.el.querySelector('[data-test="tencent-subtitles"]')!.textContent!;
     expect(subtitles).toContain('你好,很高兴认识你。');
     expect(subtitles).toContain('你好!我也很高兴认识你。');
@@ -112,7 +113,7 @@ describe('Tencent Extras', () => {
     expect(table.querySelector('tbody tr')!.textContent).toContain('420');
 
     m.el.querySelector<HTMLButtonElement>('[data-test="tencent-interrupt"]')!.click();
-    expect(trtc.sent).toHaveLength(1);
+    await until(() => trtc.sent.length === 1);
     expect(trtc.sent[0]!.cmdId).toBe(2);
     expect(JSON.parse(new TextDecoder().decode(trtc.sent[0]!.data))).toMatchObject({ type: 20001, sender: 'user_a', receiver: ['bot_1'], payload: { id: expect.any(String), timestamp: expect.any(Number) } });
 
@@ -131,7 +132,7 @@ describe('Tencent Extras', () => {
     const trtc = new FakeTrtc();
     const tone = toneStream();
     try {
-      m = mount(Extras, { profileId: 'p1', sessionId: 's2', operation: 'StartAIConversation', payload: startPayload, trtcFactory: async () => trtc });
+      m = mount(Extras, { profileId: 'p1', sessionId: 's2', operation: 'StartAIConversation', payload: startPayload, openRoom: localRoom({ tencent: trtcDriver(async () => trtc) }) });
       useSessionsStore(m.pinia).upsertSummary({ id: 's2', vendor: 'tencent', operation: 'StartAIConversation', profileId: 'p1', target: 'sandbox', startedAt: new Date().toISOString(), endedAt: null, durationMs: null, state: 'running', outcome: null, eventCount: 1 });
       await tick();
       m.el.querySelector<HTMLButtonElement>('[data-test="tencent-join"]')!.click();
@@ -145,13 +146,14 @@ describe('Tencent Extras', () => {
       await expectPlaying(player, 'tencent:bot_1', 'TRTC bot_1 (bot)');
       expect(trtc.volumes).toEqual([['bot_1', 0]]);
       trtc.emit('remote-audio-unavailable', { userId: 'bot_1' });
+      await until(() => player.liveSources().length === 0);
       await expectDetached(player, 'tencent:bot_1');
       // Available again, then leaving the room detaches it too.
       trtc.emit('remote-audio-available', { userId: 'bot_1' });
       await until(() => player.liveSources().length === 1);
       m.el.querySelector<HTMLButtonElement>('[data-test="tencent-leave"]')!.click();
       await until(() => trtc.destroyed);
-      expect(player.liveSources()).toEqual([]);
+      await until(() => player.liveSources().length === 0);
     } finally {
       await tone.stop();
       await sharedPlayerRef.value?.close();

@@ -130,6 +130,22 @@ export class FakeIpcRenderer extends EventEmitter {
   invoke = vi.fn(async (_channel: string, ..._args: unknown[]): Promise<unknown> => undefined);
 }
 
+/** macOS's per-app microphone switch (systemPreferences): what the user decided, and what they answer when asked. */
+export class FakeSystemPreferences {
+  status: 'not-determined' | 'granted' | 'denied' | 'restricted' | 'unknown' = 'not-determined';
+  answer = true;
+  readonly asked: string[] = [];
+  getMediaAccessStatus(mediaType: string): FakeSystemPreferences['status'] {
+    if (mediaType !== 'microphone') throw new Error(`unexpected getMediaAccessStatus(${mediaType})`);
+    return this.status;
+  }
+  async askForMediaAccess(mediaType: string): Promise<boolean> {
+    this.asked.push(mediaType);
+    this.status = this.answer ? 'granted' : 'denied';
+    return this.answer;
+  }
+}
+
 export const state = {
   ipcMain: new FakeIpcMain(),
   ipcRenderer: new FakeIpcRenderer(),
@@ -140,6 +156,8 @@ export const state = {
   privilegedSchemes: [] as unknown[],
   protocolHandlers: new Map<string, (req: Request) => Promise<Response> | Response>(),
   app: null as unknown as FakeApp,
+  systemPreferences: new FakeSystemPreferences(),
+  errorBoxes: [] as { title: string; content: string }[],
 };
 
 export class FakeApp extends EventEmitter {
@@ -159,14 +177,23 @@ export class FakeApp extends EventEmitter {
     if (name !== 'userData') throw new Error(`unexpected app.getPath(${name})`);
     return this.userData;
   }
+  setPath(name: string, path: string): void {
+    if (name !== 'userData') throw new Error(`unexpected app.setPath(${name})`);
+    this.userData = path;
+  }
   getVersion(): string {
     return '9.8.7';
   }
   getLocale(): string {
     return 'zh-CN';
   }
+  hasLock = false;
   requestSingleInstanceLock(): boolean {
+    this.hasLock = true;
     return true;
+  }
+  releaseSingleInstanceLock(): void {
+    this.hasLock = false;
   }
   quit(): void {
     this.quitCalls++;
@@ -190,6 +217,8 @@ export function resetElectronState(): void {
   state.privilegedSchemes = [];
   state.protocolHandlers = new Map();
   state.app = new FakeApp();
+  state.systemPreferences = new FakeSystemPreferences();
+  state.errorBoxes = [];
   FakeBrowserWindow.all = [];
 }
 resetElectronState();
@@ -227,5 +256,11 @@ export const electronModule = {
   protocol: {
     registerSchemesAsPrivileged: (schemes: unknown[]) => state.privilegedSchemes.push(...schemes),
     handle: (scheme: string, handler: (req: Request) => Promise<Response>) => state.protocolHandlers.set(scheme, handler),
+  },
+  get systemPreferences() {
+    return state.systemPreferences;
+  },
+  dialog: {
+    showErrorBox: (title: string, content: string) => void state.errorBoxes.push({ title, content }),
   },
 };

@@ -118,11 +118,14 @@ describe('IPC router', () => {
     });
 
     it('accepts the dev server origin only when one is configured', async () => {
-      const dev = appOrigins('http://localhost:5173/');
-      expect(dev.isAppUrl('http://localhost:5173/index.html')).toBe(true);
-      expect(dev.isAppUrl('http://localhost:5174/')).toBe(false);
-      expect(appOrigins().isAppUrl('http://localhost:5173/')).toBe(false);
+      const dev = appOrigins('http://127.0.0.1:5173/');
+      expect(dev.isAppUrl('http://127.0.0.1:5173/index.html')).toBe(true);
+      expect(dev.isAppUrl('http://127.0.0.1:5174/')).toBe(false);
+      // The dev room frame's origin is never an IPC caller.
+      expect(dev.isAppUrl('http://localhost:5173/room.html?vendor=netease')).toBe(false);
+      expect(appOrigins().isAppUrl('http://127.0.0.1:5173/')).toBe(false);
       expect(() => appOrigins('https://evil.example/')).toThrow(/ELECTRON_RENDERER_URL/);
+      expect(() => appOrigins('http://localhost:5173/')).toThrow(/expected an http:\/\/127\.0\.0\.1:<port> dev server URL/);
     });
   });
 });

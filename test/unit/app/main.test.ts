@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeBrowserWindow, fakeEvent, state } from './fake-electron.ts';
-import { contentSecurityPolicy } from '../../../src-main/app/csp.ts';
 import type { Envelope } from '../../../src-main/app/ipc-channels.ts';
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electronModule);
@@ -68,17 +67,19 @@ describe('main process start-up', () => {
     expect(state.session.permissionCheckHandler).toBeTypeOf('function');
   });
 
-  it('sets the CSP header on our dev-server pages only', () => {
-    const answer = (details: Record<string, unknown>) => {
-      let out: Record<string, unknown> = {};
-      state.session.headersReceived!(details, (r) => (out = r));
-      return out;
-    };
-    // Not packaged but no ELECTRON_RENDERER_URL: only app:// is ours, so an http page gets nothing added.
-    expect(answer({ url: 'http://localhost:5173/', resourceType: 'mainFrame', responseHeaders: {} })).toEqual({});
-    expect(answer({ url: 'app://parley/index.html', resourceType: 'mainFrame', responseHeaders: { 'Content-Type': ['text/html'] } })).toEqual({
-      responseHeaders: { 'Content-Type': ['text/html'], 'Content-Security-Policy': [contentSecurityPolicy()] },
-    });
+  it('leaves headers alone without a dev server: app:// responses carry their own CSP', async () => {
+    let out: Record<string, unknown> = { untouched: true };
+    state.session.headersReceived!({ url: 'http://localhost:5173/', resourceType: 'mainFrame', responseHeaders: {} }, (r) => (out = r));
+    expect(out).toEqual({});
+    const page = await state.protocolHandlers.get('app')!(new Request('app://parley/missing.html'));
+    expect(page.status).toBe(404);
+  });
+
+  it('grants clipboard writes to our page only, and the microphone to the page and the room frame', async () => {
+    const ask = (permission: string, requestingUrl: string, mediaTypes?: string[]) => new Promise<boolean>((r) => state.session.permissionRequestHandler!({}, permission, r, { requestingUrl, mediaTypes }));
+    expect(await ask('clipboard-sanitized-write', 'app://parley/index.html')).toBe(true);
+    expect(await ask('clipboard-sanitized-write', 'app://room/room.html?vendor=netease')).toBe(false);
+    expect(await ask('media', 'app://room/room.html?vendor=netease', ['audio'])).toBe(true);
   });
 
   it('offers Toggle DevTools in the View menu of an unpackaged build', () => {

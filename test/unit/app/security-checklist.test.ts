@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IpcMain, Session, WebContents } from 'electron';
 import { FakeBrowserWindow, FakeIpcMain, FakeSession, FakeWebContents, fakeEvent, resetElectronState, state } from './fake-electron.ts';
 import { appOrigins } from '../../../src-main/app/app-origin.ts';
-import { contentSecurityPolicy } from '../../../src-main/app/csp.ts';
+import { appPageDirectives, contentSecurityPolicy, roomFrameDirectives } from '../../../src-main/app/csp.ts';
 import { createIpcRouter } from '../../../src-main/app/ipc-router.ts';
 import { installPermissionHandlers } from '../../../src-main/app/permissions.ts';
 import { explainKeychainError, KeychainUnavailableError } from '../../../src-main/core/secrets/store.ts';
@@ -24,14 +24,16 @@ function mainWindow(): FakeBrowserWindow {
   return FakeBrowserWindow.all.at(-1)!;
 }
 const prefs = () => mainWindow().options.webPreferences as Record<string, unknown>;
-const csp = () => new Map(contentSecurityPolicy().split('; ').map((d) => [d.split(' ')[0]!, d.split(' ').slice(1)]));
+const csp = (policy = contentSecurityPolicy(appPageDirectives('app://room'))) => new Map(policy.split('; ').map((d) => [d.split(' ')[0]!, d.split(' ').slice(1)]));
+const roomCsp = () => csp(contentSecurityPolicy(roomFrameDirectives('app://parley')));
 
 beforeEach(() => resetElectronState());
 
 describe('Electron security checklist', () => {
   it('1. only loads secure content: app pages from app://, remote connections over https/wss (cleartext only to loopback)', () => {
     expect(mainWindow().loadedUrl).toMatch(/^app:\/\/parley\//);
-    const cleartext = csp().get('connect-src')!.filter((s) => /^(http|ws):/.test(s));
+    expect(csp().get('connect-src')).toEqual(["'self'"]);
+    const cleartext = roomCsp().get('connect-src')!.filter((s) => /^(http|ws):/.test(s));
     expect(cleartext.every((s) => s.startsWith('http://127.0.0.1:') || s.startsWith('ws://127.0.0.1:'))).toBe(true);
   });
 
@@ -43,9 +45,9 @@ describe('Electron security checklist', () => {
 
   it('4. enables process sandboxing', () => expect(prefs().sandbox).toBe(true));
 
-  it('5. handles permission requests: only the microphone, only for our page', async () => {
+  it('5. handles permission requests: only the microphone (and clipboard writes), only for our pages', async () => {
     const ses = new FakeSession();
-    installPermissionHandlers(ses as unknown as Session, appOrigins().isAppUrl);
+    installPermissionHandlers(ses as unknown as Session, appOrigins(), { platform: 'linux' });
     const ask = (permission: string, mediaTypes: string[]) => new Promise<boolean>((r) => ses.permissionRequestHandler!({}, permission, r, { requestingUrl: 'app://parley/index.html', mediaTypes }));
     expect(await ask('media', ['audio'])).toBe(true);
     expect(await ask('media', ['video'])).toBe(false);
@@ -54,12 +56,15 @@ describe('Electron security checklist', () => {
 
   it('6. does not disable webSecurity', () => expect(prefs().webSecurity).toBe(true));
 
-  it('7. defines a Content Security Policy: own scripts only, no plugins, no framing', () => {
+  it('7. defines a Content Security Policy: own scripts only, no plugins, no framing but the room frame', () => {
     const policy = csp();
     expect(policy.get('script-src')).toEqual(["'self'"]);
     expect(policy.get('object-src')).toEqual(["'none'"]);
     expect(policy.get('default-src')).toEqual(["'none'"]);
     expect(policy.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(policy.get('frame-src')).toEqual(['app://room']);
+    expect(roomCsp().get('frame-ancestors')).toEqual(['app://parley']);
+    expect(roomCsp().get('object-src')).toEqual(["'none'"]);
   });
 
   it('8. does not enable allowRunningInsecureContent', () => expect(prefs().allowRunningInsecureContent).toBe(false));
@@ -133,10 +138,11 @@ describe('Electron security checklist', () => {
 });
 
 describe('DESIGN.md §4 additions', () => {
-  it('the renderer is served with the CSP as a response header, not only a meta tag', async () => {
+  it('the renderer is served with the CSP as a response header, and its page carries no second policy', async () => {
     const { serveRendererFile } = await import('../../../src-main/app/renderer-files.ts');
     const res = await serveRendererFile(join(root, 'src-renderer'), { url: 'app://parley/index.html' });
-    expect(res.headers.get('content-security-policy')).toBe(contentSecurityPolicy());
+    expect(res.headers.get('content-security-policy')).toBe(contentSecurityPolicy(appPageDirectives('app://room')));
+    expect(await res.text()).not.toMatch(/http-equiv=["']?content-security-policy/i);
   });
 
   it('keychain unavailable is an explained error with the fix, never a plaintext fallback', () => {

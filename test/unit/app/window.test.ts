@@ -1,12 +1,13 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeBrowserWindow, fakeEvent, resetElectronState, state } from './fake-electron.ts';
+import { appOrigins } from '../../../src-main/app/app-origin.ts';
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electronModule);
 
 const { createMainWindow } = await import('../../../src-main/app/window.ts');
 
 function openWindow(): FakeBrowserWindow {
-  createMainWindow({ preloadPath: '/app/out/preload/index.js', entryUrl: 'app://parley/index.html' });
+  createMainWindow({ preloadPath: '/app/out/preload/index.js', entryUrl: 'app://parley/index.html', isRoomUrl: appOrigins().isRoomUrl });
   return FakeBrowserWindow.all.at(-1)!;
 }
 
@@ -76,10 +77,18 @@ describe('createMainWindow', () => {
     expect(state.openExternal).toHaveBeenCalledWith('https://docs.convai.com/api-docs');
   });
 
-  it('denies subframe navigation', () => {
-    const e = fakeEvent({ url: 'https://evil.example/', isSameDocument: false, isMainFrame: false });
-    openWindow().webContents.emit('will-frame-navigate', e);
-    expect(e.defaultPrevented).toBe(true);
+  it('lets a frame of the page load the room page, and denies every other subframe navigation', () => {
+    const win = openWindow();
+    const navigate = (url: string, frame: unknown = { parent: win.webContents.mainFrame }) => {
+      const e = fakeEvent({ url, isSameDocument: false, isMainFrame: false, frame });
+      win.webContents.emit('will-frame-navigate', e);
+      return e.defaultPrevented;
+    };
+    expect(navigate('app://room/room.html?vendor=netease')).toBe(false);
+    expect(navigate('https://evil.example/')).toBe(true);
+    expect(navigate('app://parley/index.html')).toBe(true);
+    expect(navigate('app://room/room.html?vendor=netease', { parent: { parent: win.webContents.mainFrame } })).toBe(true);
+    expect(navigate('app://room/room.html?vendor=netease', null)).toBe(true);
   });
 
   describe('window.open', () => {

@@ -11,38 +11,62 @@ const connect = convai.operations.find((o) => o.id === 'connect')!;
 const withOutput = (output: Record<string, unknown>) => ({ character_id: 'c1', audio_config: { output } });
 
 describe('convai connect schema', () => {
+  const errorsOf = (p: Record<string, unknown>) => validatePayload(connect, p).filter((f) => f.severity === 'error');
+  const warningsOf = (p: Record<string, unknown>) => validatePayload(connect, p).filter((f) => f.severity === 'warning');
+
   it('accepts the doc example and documents every field in English and Chinese', () => {
     expect(validatePayload(connect, connectExample)).toEqual([]);
     const props = connect.schema.properties!;
     for (const f of ['character_id', 'connection_type', 'character_session_id', 'dynamic_info', 'scene_description', 'end_user_id', 'speaker_id', 'debug', 'audio_config'])
       expect(props[f]?.['x-description-zh'], f).toBeTruthy();
     const out = props.audio_config!.properties!.output!.properties!;
-    expect(out.max_chunk_duration_ms).toMatchObject({ minimum: 10, maximum: 1000, default: 100, 'x-hint': 'round-up-10', 'x-unit': 'ms' });
+    expect(out.max_chunk_duration_ms).toMatchObject({ minimum: 10, maximum: 1000, default: 100, 'x-hint': 'round-nearest-10', 'x-unit': 'ms' });
     expect(out.audio_routing!.enum).toEqual(['audio_only', 'data_only', 'both']);
     expect(connect.schema.examples).toEqual([connectExample]);
   });
 
-  it('requires character_id and checks ranges and enums with the field named', () => {
-    expect(validatePayload(connect, {}).map((e) => e.path)).toEqual(['/character_id']);
-    const errs = validatePayload(connect, withOutput({ max_chunk_duration_ms: 5, audio_routing: 'media' }));
+  it('documented constraints are errors: character_id required, ranges and enums, with the field named and its source', () => {
+    expect(errorsOf({}).map((e) => e.path)).toEqual(['/character_id']);
+    expect(errorsOf({})[0]!.source).toEqual({ kind: 'documented', ref: 'docs/vendors/convai.md#request-body' });
+    const errs = errorsOf(withOutput({ max_chunk_duration_ms: 5, audio_routing: 'media' }));
     expect(errs.map((e) => e.path).sort()).toEqual(['/audio_config/output/audio_routing', '/audio_config/output/max_chunk_duration_ms']);
-    expect(validatePayload(connect, withOutput({ max_chunk_duration_ms: 1001 }))[0]!.message).toContain('<= 1000');
-    expect(validatePayload(connect, { character_id: 'c', scene_description: [{ name: 'x' }] })[0]!.path).toBe('/scene_description/0/description');
+    expect(errorsOf(withOutput({ max_chunk_duration_ms: 1001 }))[0]!.message).toContain('<= 1000');
+    expect(errorsOf({ character_id: 'c', connection_type: 'hologram' }).map((e) => e.path)).toEqual(['/connection_type']);
   });
 
-  it('add_wav_header only with data_only or both (if/then in the schema, message from validate())', () => {
-    expect(validatePayload(connect, withOutput({ add_wav_header: true }))[0]).toMatchObject({ path: '/audio_config/output/add_wav_header' });
-    expect(validatePayload(connect, withOutput({ add_wav_header: true, audio_routing: 'audio_only' }))[0]!.message).toMatch(/data_only.*both/);
+  it('keys the doc only shows in example objects are warnings: missing, extra or of another type', () => {
+    const missing = validatePayload(connect, { character_id: 'c', scene_description: [{ name: 'x' }], dynamic_info: {} });
+    expect(missing).toEqual([
+      expect.objectContaining({ path: '/dynamic_info/text', severity: 'warning', source: { kind: 'inferred', ref: 'docs/vendors/convai.md#example-objects' } }),
+      expect.objectContaining({ path: '/scene_description/0/description', severity: 'warning' }),
+    ]);
+    const extra = validatePayload(connect, { character_id: 'c', dynamic_info: { text: 't', mood: 'calm' }, scene_description: [{ name: 'x', description: 'y', lighting: 'dim' }], audio_config: { output: { sample_rate: 48000 } } });
+    expect(extra.map((f) => [f.path, f.severity, f.message])).toEqual([
+      ['/dynamic_info/mood', 'warning', "/dynamic_info/mood: not in the vendor's documentation (sent as is)"],
+      ['/scene_description/0/lighting', 'warning', "/scene_description/0/lighting: not in the vendor's documentation (sent as is)"],
+      ['/audio_config/output/sample_rate', 'warning', "/audio_config/output/sample_rate: not in the vendor's documentation (sent as is)"],
+    ]);
+    expect(warningsOf({ character_id: 'c', dynamic_info: { text: 42 } })).toEqual([expect.objectContaining({ path: '/dynamic_info/text', message: '/dynamic_info/text: expected string' })]);
+    // The container types are documented (JSON object / array).
+    expect(errorsOf({ character_id: 'c', dynamic_info: 'text' }).map((e) => e.path)).toEqual(['/dynamic_info']);
+  });
+
+  it('add_wav_header with audio_only routing: a warning that it has no effect, never an error', () => {
+    for (const output of [{ add_wav_header: true }, { add_wav_header: true, audio_routing: 'audio_only' }])
+      expect(validatePayload(connect, withOutput(output))).toEqual([
+        { path: '/audio_config/output/add_wav_header', severity: 'warning', message: expect.stringMatching(/has no effect .*data_only.*both/), source: { kind: 'documented', ref: 'docs/vendors/convai.md#add-wav-header' } },
+      ]);
     expect(validatePayload(connect, withOutput({ add_wav_header: true, audio_routing: 'data_only' }))).toEqual([]);
     expect(validatePayload(connect, withOutput({ add_wav_header: true, audio_routing: 'both' }))).toEqual([]);
     expect(validatePayload(connect, withOutput({ add_wav_header: false }))).toEqual([]);
     const out = connect.schema.properties!.audio_config!.properties!.output!;
     expect(out.if).toEqual({ properties: { audio_routing: { const: 'audio_only' } } });
-    expect(out.then!.properties!.add_wav_header!['x-disabled']).toBe(true);
+    // The form keeps the field editable: the if/then only carries an informational note.
+    expect(out.then!.properties!.add_wav_header).toEqual({ 'x-note': expect.objectContaining({ en: expect.stringMatching(/no effect/) }) });
   });
 
-  it('rounds chunk durations up to 10 ms as Convai does', () => {
-    expect([95, 45, 10, 100, 1, 999, 1000].map(roundChunkDuration)).toEqual([100, 50, 10, 100, 10, 1000, 1000]);
+  it('rounds chunk durations to the nearest 10 ms, halves up, as the doc says (95 → 100, 45 → 50, 91 → 90)', () => {
+    expect([95, 45, 91, 94, 96, 10, 100, 999, 1000, 15, 14].map(roundChunkDuration)).toEqual([100, 50, 90, 90, 100, 10, 100, 1000, 1000, 20, 10]);
   });
 
   it('settings: base URL choices plus custom; defaults valid', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toWire, validateSchema } from '../../../src-main/core/payload.ts';
+import { blockingErrors, findingLine, fromWire, toWire, validateSchema, validateVendorPayload } from '../../../src-main/core/payload.ts';
 import { dispatch, contract, OP_NAMES, type Handlers } from '../../../src-main/core/contract.ts';
 import type { JsonSchema } from '../../../src-main/core/schema.ts';
 
@@ -24,6 +24,86 @@ describe('validateSchema', () => {
 
   it('accepts a valid payload', () => {
     expect(validateSchema(schema, { name: 'a', config: { Model: 'x' }, max: 20 })).toEqual([]);
+  });
+});
+
+describe('errors and warnings (the fidelity rule)', () => {
+  const doc = { kind: 'documented', ref: 'docs/vendors/x.md#a' } as const;
+  const guess = { kind: 'inferred', ref: 'docs/vendors/x.md#b' } as const;
+  const vendor: JsonSchema = {
+    type: 'object',
+    'x-source': doc,
+    required: ['id', 'hint'],
+    properties: {
+      id: { type: 'string', minLength: 1, 'x-source': doc, 'x-constraint-sources': { minLength: guess } },
+      hint: { type: 'string', 'x-source': doc, 'x-required-source': guess },
+      level: { type: 'integer', maximum: 5, 'x-source': guess },
+      nested: { type: 'object', 'x-source': doc, properties: { a: { type: 'string', 'x-source': doc } } },
+      list: { type: 'array', 'x-source': doc, items: { type: 'object', 'x-source': doc, properties: { n: { type: 'number', 'x-source': doc } } } },
+      free: { type: 'object', 'x-source': doc },
+      map: { type: 'object', 'x-source': doc, additionalProperties: { type: 'string', 'x-source': doc } },
+      kind: {
+        'x-source': doc,
+        oneOf: [
+          { type: 'object', 'x-source': doc, 'x-selects': { properties: { t: { const: 'a' } }, required: ['t'] }, required: ['t'], properties: { t: { const: 'a', 'x-source': doc }, x: { type: 'number', 'x-source': doc } } },
+          { type: 'object', 'x-source': doc, 'x-open-object': true, required: ['t'], properties: { t: { type: 'string', not: { enum: ['a'] }, 'x-source': doc } } },
+        ],
+      },
+    },
+  };
+
+  it('a documented constraint is an error, an inferred one a warning, per keyword and for presence', () => {
+    const findings = validateVendorPayload(vendor, { id: '', level: 9 });
+    expect(findings).toEqual([
+      { path: '/hint', message: '/hint: required', severity: 'warning', source: guess },
+      { path: '/id', message: '/id: must NOT have fewer than 1 characters', severity: 'warning', source: guess },
+      { path: '/level', message: '/level: expected a number <= 5', severity: 'warning', source: guess },
+    ]);
+    expect(blockingErrors(findings)).toEqual([]);
+    expect(validateVendorPayload(vendor, { hint: 'h' })).toEqual([{ path: '/id', message: '/id: required', severity: 'error', source: doc }]);
+    expect(findingLine({ path: '/id', message: '/id: required', severity: 'error', source: doc })).toBe('/id: required [documented: docs/vendors/x.md#a]');
+    expect(findingLine({ path: '/l', message: '/l: x', severity: 'warning', source: guess })).toBe('/l: x [inferred, not stated by the vendor: docs/vendors/x.md#b]');
+  });
+
+  it('fields the schema does not list are warnings, at any depth, in the oneOf branch the value is in', () => {
+    const findings = validateVendorPayload(vendor, {
+      id: 'i',
+      hint: 'h',
+      extra: 1,
+      'a/b': 2,
+      nested: { a: 'x', b: 'y' },
+      list: [{ n: 1 }, { n: 2, m: 3 }],
+      free: { anything: true },
+      map: { k: 'v' },
+      kind: { t: 'a', x: 1, y: 2 },
+    });
+    expect(findings.map((f) => [f.path, f.severity, f.source])).toEqual([
+      ['/extra', 'warning', undefined],
+      ['/a~1b', 'warning', undefined],
+      ['/nested/b', 'warning', undefined],
+      ['/list/1/m', 'warning', undefined],
+      ['/kind/y', 'warning', undefined],
+    ]);
+    expect(findings[0]!.message).toBe("/extra: not in the vendor's documentation (sent as is)");
+    // An open branch (an unknown type's own settings) is not reported field by field.
+    expect(validateVendorPayload(vendor, { id: 'i', hint: 'h', kind: { t: 'zz', whatever: 1 } })).toEqual([]);
+    // The branch's documented rules stay errors.
+    expect(validateVendorPayload(vendor, { id: 'i', hint: 'h', kind: { t: 'a', x: 'no' } })).toEqual([{ path: '/kind/x', message: '/kind/x: expected number', severity: 'error', source: doc }]);
+  });
+
+  it("Parley's own schemas (no marks, additionalProperties false) keep every failure an error, unknown fields once", () => {
+    const own: JsonSchema = { type: 'object', additionalProperties: false, properties: { a: { type: 'integer', maximum: 1 } } };
+    expect(validateVendorPayload(own, { a: 2, b: 1 })).toEqual([
+      { path: '/b', message: '/b: unknown field', severity: 'error' },
+      { path: '/a', message: '/a: expected a number <= 1', severity: 'error' },
+    ]);
+  });
+
+  it('json-string fields are checked as the object they encode; fromWire undoes toWire', () => {
+    const wire = toWire(schema, { name: 'a', config: { Model: 'x' } }) as Record<string, unknown>;
+    expect(fromWire(schema, wire)).toEqual({ name: 'a', config: { Model: 'x' } });
+    expect(fromWire(schema, { config: 'not json' })).toEqual({ config: 'not json' });
+    expect(validateVendorPayload(schema, { name: 'a', config: '{"Model": 5}' }).map((e) => e.message)).toEqual(['/config/Model: expected string']);
   });
 });
 

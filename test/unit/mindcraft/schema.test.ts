@@ -33,25 +33,45 @@ describe('chat_bot_v3 schema', () => {
       for (const v of props[n]!.enum!) expect(props[n]!['x-enum-labels']?.[String(v)], `${n}=${v}`).toBeTruthy();
   });
 
-  it('rejects out-of-range and unknown values naming the field', () => {
-    const msgs = (p: Record<string, unknown>) => validatePayload(op, { ...CHAT_BOT_V3_EXAMPLE, ...p }).map((e) => e.message);
-    expect(msgs({ max_tokens: 19 })).toEqual(['/max_tokens: expected a number >= 20']);
-    expect(msgs({ max_tokens: 8001 })).toEqual(['/max_tokens: expected a number <= 8000']);
-    expect(msgs({ upload_sample_rate: 44100 })).toEqual(['/upload_sample_rate: expected one of 8000, 16000']);
-    expect(msgs({ mode: 'turbo' })[0]).toMatch(/^\/mode: expected one of "pro"/);
-    expect(msgs({ temperature: 1 })).toEqual(['/temperature: unknown field']);
+  it('documented constraints are errors naming the field and their source', () => {
+    const errors = (p: Record<string, unknown>) => validatePayload(op, { ...CHAT_BOT_V3_EXAMPLE, ...p }).filter((e) => e.severity === 'error');
+    expect(errors({ max_tokens: 19 }).map((e) => e.message)).toEqual(['/max_tokens: expected a number >= 20']);
+    expect(errors({ max_tokens: 8001 }).map((e) => e.message)).toEqual(['/max_tokens: expected a number <= 8000']);
+    expect(errors({ upload_sample_rate: 44100 }).map((e) => e.message)).toEqual(['/upload_sample_rate: expected one of 8000, 16000']);
+    expect(errors({ mode: 'turbo' })[0]!.message).toMatch(/^\/mode: expected one of "pro"/);
+    expect(errors({ mode: 'turbo' })[0]!.source).toEqual({ kind: 'documented', ref: 'docs/vendors/mindcraft.md#chat-bot-v3-parameters' });
     expect(validatePayload(op, { agent_name: 'chat_bot_v3', voice_id: 'cute_boy' }).map((e) => e.message)).toEqual(['/mode: required']);
   });
 
-  it('requires voice_id unless character_uuid is set', () => {
+  it('what the doc does not constrain passes: agent_name may be left out, user_age has no range, emotion_output no default', () => {
+    const { agent_name: _a, ...noAgent } = CHAT_BOT_V3_EXAMPLE;
+    expect(validatePayload(op, noAgent)).toEqual([]);
+    for (const age of [0, 5, 151, 999]) expect(validatePayload(op, { ...CHAT_BOT_V3_EXAMPLE, user_age: age }), String(age)).toEqual([]);
+    expect(chatBotV3Schema.properties!.user_age).not.toHaveProperty('maximum');
+    expect(chatBotV3Schema.properties!.emotion_output).not.toHaveProperty('default');
+    expect(chatBotV3Schema.properties!.agent_name!.default).toBe('chat_bot_v3');
+  });
+
+  it('inferred constraints and undocumented fields are warnings, and the request may go out', () => {
+    const findings = validatePayload(op, { ...CHAT_BOT_V3_EXAMPLE, temperature: 1, asr_text: '' });
+    expect(findings).toEqual([
+      { path: '/asr_text', message: '/asr_text: must NOT have fewer than 1 characters', severity: 'warning', source: { kind: 'inferred', ref: 'docs/vendors/mindcraft.md#text-turn' } },
+      { path: '/temperature', message: "/temperature: not in the vendor's documentation (sent as is)", severity: 'warning' },
+    ]);
+  });
+
+  it('requires voice_id unless character_uuid is set (documented)', () => {
     const { character_uuid: _c, ...noCharacter } = CHAT_BOT_V3_EXAMPLE;
-    expect(validatePayload(op, noCharacter)).toEqual([{ path: '/voice_id', message: '/voice_id: required unless character_uuid is set' }]);
+    expect(validatePayload(op, noCharacter)).toEqual([{ path: '/voice_id', message: '/voice_id: required unless character_uuid is set', severity: 'error', source: { kind: 'documented', ref: 'docs/vendors/mindcraft.md#voice-id' } }]);
     expect(validatePayload(op, { ...noCharacter, voice_id: 'cute_boy' })).toEqual([]);
   });
 
   it('settings: auth method, stop-upload form, endpoints; defaults are valid', () => {
     for (const target of ['sandbox', 'live'] as const) expect(validateSchema(settingsSchema, mindcraft.defaultSettings(target))).toEqual([]);
     expect(mindcraft.defaultSettings('live')).toMatchObject({ endpoint: 'wss://api.mindcraft.com.cn/socket-v1/', authMethod: 'api_key', stopUploadMessage: 'stream_asr' });
+    expect(settingsSchema.properties!.authMethod!.enum).toEqual(['api_key', 'api_key_message', 'device_token']);
+    // A profile saved when Parley still waited for an auth acknowledgement stays valid.
+    expect(validateSchema(settingsSchema, { ...mindcraft.defaultSettings('live'), authAckMs: 3000 })).toEqual([]);
     expect(settingsSchema.properties!.endpoint!.examples).toContain('wss://grayapi.mindcraft.com.cn/socket-v1/');
     expect(validateSchema(settingsSchema, { ...mindcraft.defaultSettings('live'), authMethod: 'password' })[0]!.message).toMatch(/authMethod: expected one of/);
     expect(validateSchema(settingsSchema, { ...mindcraft.defaultSettings('live'), endpoint: 'https://api.mindcraft.com.cn' })[0]!.path).toBe('/endpoint');
@@ -95,18 +115,26 @@ describe('inspect', () => {
     now: () => 0,
   });
 
-  it('shows the URL and the messages in order, the credential masked', async () => {
+  it('API key (default): the documented Authorization header on the upgrade, masked; no auth message', async () => {
     const r = await op.inspect!(ctx({}, CHAT_BOT_V3_EXAMPLE));
     expect(r.url).toBe('wss://api.mindcraft.com.cn/socket-v1/');
-    expect(r.steps.map((s) => s.label)).toEqual(['1. open WebSocket', '2. auth (first message)', '3. start chat_bot_v3', 'speech', 'stop upload', 'interrupt']);
-    expect(r.steps[1]!.value).toBe('{"socket_type":"agent_event","event_name":"auth_token","event_params":{"token":"••••abcd"}}');
+    expect(r.headers).toEqual({ Authorization: 'Bearer ••••abcd' });
+    expect(r.steps.map((s) => s.label)).toEqual(['1. open WebSocket', '2. start chat_bot_v3', 'speech', 'stop upload', 'interrupt']);
     expect(JSON.stringify(r)).not.toContain('sk-live-secret');
     expect(r.warnings).toEqual([]);
+  });
+
+  it('API key as a first message: the inferred form, shown with a warning saying so', async () => {
+    const r = await op.inspect!(ctx({ authMethod: 'api_key_message' }, CHAT_BOT_V3_EXAMPLE));
+    expect(r.headers).toEqual({});
+    expect(r.steps.map((s) => s.label)).toEqual(['1. open WebSocket', '2. auth (first message)', '3. start chat_bot_v3', 'speech', 'stop upload', 'interrupt']);
+    expect(r.steps[1]!.value).toBe('{"socket_type":"agent_event","event_name":"auth_token","event_params":{"token":"••••abcd"}}');
+    expect(r.warnings).toEqual([expect.stringMatching(/first message auth_token.*not in the document \(inferred\)/)]);
   });
 
   it('device token goes on the URL; warnings for settings that cannot work', async () => {
     const r = await op.inspect!(ctx({ authMethod: 'device_token', endpoint: 'wss://grayapi.mindcraft.com.cn/socket-v1/' }, { ...CHAT_BOT_V3_EXAMPLE, voice_id: 'cute_boy', upload_format: 'opus' }));
     expect(r.url).toBe('wss://grayapi.mindcraft.com.cn/socket-v1/?token=%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2abcd');
-    expect(r.warnings).toEqual(["voice_id is ignored: character_uuid picks the character's voice", 'upload_format opus: Parley uploads pcm or wav only, so only text turns will work']);
+    expect(r.warnings).toEqual([expect.stringMatching(/\?token= on the URL.*inferred/), "voice_id is ignored: character_uuid picks the character's voice", 'upload_format opus: Parley uploads pcm or wav only, so only text turns will work']);
   });
 });

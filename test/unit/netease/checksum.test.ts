@@ -24,13 +24,13 @@ describe('NetEase CheckSum', () => {
     expect(randomNonce()).not.toBe(a);
   });
 
-  it('measures clock skew from a Date header and warns past 30 s, with 414 past 5 minutes', () => {
+  it('measures clock skew from a Date header and warns past 30 s, with failed authentication (402) past 5 minutes', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');
     expect(clockSkewSeconds('Thu, 01 Jan 2026 00:07:00 GMT', now)).toBe(420);
     expect(clockSkewSeconds(undefined, now)).toBeNull();
     expect(clockSkewSeconds('not a date', now)).toBeNull();
     expect(skewWarning(5, 'h')).toBeNull();
     expect(skewWarning(-60, 'h')).toMatch(/60 s behind.*within the 5-minute/);
-    expect(skewWarning(420, 'h')).toMatch(/420 s ahead of.*rejected with 414/);
+    expect(skewWarning(420, 'h')).toMatch(/420 s ahead of.*rejected as failed authentication \(402\)/);
   });
 });

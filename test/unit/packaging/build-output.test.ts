@@ -14,7 +14,7 @@ const out = join(root, 'out');
 
 beforeAll(() => {
   // scripts/test.sh builds before the suite; a lone `vitest --project unit` run builds here.
-  if (!existsSync(join(out, 'main', 'index.js')) || !existsSync(join(out, 'preload', 'index.js')))
+  if (!['main/index.js', 'preload/index.js', 'renderer/index.html', 'renderer/room.html'].every((f) => existsSync(join(out, f))))
     execFileSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'ignore' });
 }, 120_000);
 
@@ -63,5 +63,36 @@ describe('built main', () => {
 
   it('ships no source maps', () => {
     expect(readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.map'))).toEqual([]);
+  });
+});
+
+describe('built renderer', () => {
+  const renderer = join(out, 'renderer');
+  const page = (name: string) => readFileSync(join(renderer, name), 'utf8');
+
+  it('carries no Content-Security-Policy of its own: each page gets exactly one, the header from csp.ts', () => {
+    for (const name of ['index.html', 'room.html']) {
+      expect(page(name)).not.toMatch(/http-equiv\s*=\s*["']?content-security-policy/i);
+      expect(page(name)).not.toMatch(/<meta[^>]+content-security-policy/i);
+    }
+  });
+
+  /** The chunks a page loads: its entry and modulepreloads, and everything they import statically or lazily. */
+  function chunkGraph(html: string): Set<string> {
+    const seen = new Set<string>();
+    const queue = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+    while (queue.length) {
+      const file = queue.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      for (const m of readFileSync(join(renderer, file), 'utf8').matchAll(/["'`]\.\/([\w.-]+\.js)["'`]/g)) queue.push(`assets/${m[1]}`);
+    }
+    return seen;
+  }
+
+  it("keeps the vendors' RTC SDKs out of the page that holds window.parley: only the room frame loads them", () => {
+    const sdk = /^assets\/(livekit-client|trtc|NERTC)[-.]/;
+    expect([...chunkGraph(page('index.html'))].filter((f) => sdk.test(f))).toEqual([]);
+    expect([...chunkGraph(page('room.html'))].filter((f) => sdk.test(f)).map((f) => f.split(/[-.]/)[0]).sort()).toEqual(['assets/NERTC', 'assets/livekit', 'assets/trtc']);
   });
 });

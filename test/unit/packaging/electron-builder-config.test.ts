@@ -61,7 +61,7 @@ describe('electron-builder configuration', () => {
 
   it('has npm scripts to package and to lint for security', () => {
     const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts as Record<string, string>;
-    expect(scripts.package).toBe('electron-vite build && electron-builder --config electron-builder.yml');
+    expect(scripts.package).toBe('node scripts/ensure-electron.mjs --optional && electron-vite build && electron-builder --config electron-builder.yml');
     expect(scripts['lint:security']).toBe('node scripts/lint-security.mjs');
   });
 });

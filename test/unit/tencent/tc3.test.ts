@@ -7,7 +7,7 @@ const require = createRequire(import.meta.url);
 // Tencent's own signer from tencentcloud-sdk-nodejs-common (the SDK signs content-type;host).
 const Sign = (require('tencentcloud-sdk-nodejs-common/tencentcloud/common/sign.js') as { default: { sign3(o: Record<string, unknown>): string } }).default;
 
-// PROTOCOLS.md §4.3: the official CVM DescribeInstances vector (body with literal \u escapes, 86 bytes).
+// docs/vendors/tencent.md#signing: the signature page's CVM DescribeInstances vector (body with literal \u escapes, 86 bytes).
 const BODY = '{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], "Name": "instance-name"}]}';
 const vector = () =>
   signTc3({

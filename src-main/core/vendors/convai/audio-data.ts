@@ -1,5 +1,5 @@
 /**
- * Decoder for Convai `audio-data` chunks (PROTOCOLS §1.9): base64 16-bit signed little-endian PCM, 1 or 2
+ * Decoder for Convai `audio-data` chunks (docs/vendors/convai.md#audio-data): base64 16-bit signed little-endian PCM, 1 or 2
  * channels, any sample rate, optionally prefixed by a 44-byte WAV header. Pure (no Node modules): the renderer
  * uses it to feed the PCM stream player, the tests and the replay use it too.
  */

@@ -1,5 +1,5 @@
 /**
- * Client → server data-channel messages (PROTOCOLS §1.10): envelope `{type, data}`, published reliably with no
+ * Client → server data-channel messages (docs/vendors/convai.md#data-channel-messages): envelope `{type, data}`, published reliably with no
  * topic, and the matching of each one with the `server-response` that acknowledges it (`event_type` = the type
  * sent). Pure: the renderer's forms use it; the tests too.
  */

@@ -44,7 +44,7 @@ const connect: OperationDescriptor = {
     const chunk = (ctx.payload.audio_config as { output?: { max_chunk_duration_ms?: unknown } } | undefined)?.output?.max_chunk_duration_ms;
     if (typeof chunk === 'number') {
       const rounded = roundChunkDuration(chunk);
-      steps.push({ label: 'max_chunk_duration_ms', value: rounded === chunk ? `${chunk} ms` : `${chunk} ms, Convai rounds it up to ${rounded} ms` });
+      steps.push({ label: 'max_chunk_duration_ms', value: rounded === chunk ? `${chunk} ms` : `${chunk} ms, Convai rounds it to the nearest 10 ms: ${rounded} ms` });
     }
     if (ctx.payload.character_session_id) steps.push({ label: 'Conversation', value: `continues character session ${String(ctx.payload.character_session_id)}` });
     else steps.push({ label: 'Conversation', value: 'new (no character_session_id): no previous context' });

@@ -1,5 +1,5 @@
 /**
- * Convai data-channel messages → typed session events (PROTOCOLS §1.6-1.9). Accepts the RTVI envelope
+ * Convai data-channel messages → typed session events (docs/vendors/convai.md#data-channel-messages). Accepts the RTVI envelope
  * (`label: "rtvi-ai"`), the same messages without a label (the SDK ignores it), and the legacy direct
  * `server-response` form. Pure and total: a bad message becomes an `error` event, never an exception.
  * Used by the renderer (LiveKit DataReceived and the recorded-sequence replay) and by the tests.

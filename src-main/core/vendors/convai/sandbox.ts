@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import type { SandboxHost, SandboxRequest, SandboxResponse } from '../../sandbox/host.ts';
-import { validatePayload } from '../../payload.ts';
+import { warningHeaders, type SandboxHost, type SandboxRequest, type SandboxResponse } from '../../sandbox/host.ts';
+import type { VendorErrorEntry } from '../../sandbox/faults.ts';
+import { blockingErrors, findingLine, validatePayload, warningsOf } from '../../payload.ts';
 import type { OperationDescriptor } from '../types.ts';
 import { SANDBOX_CHARACTER_ID } from './schema.ts';
 import { toPydanticErrors } from './pydantic.ts';
@@ -19,8 +20,27 @@ export const NOT_FOUND_DETAIL = "Character not found or doesn't belong to user";
 // Signs the sandbox's LiveKit-shaped tokens. Not a secret of anyone's; no LiveKit server checks it.
 const TOKEN_SIGNING_KEY = 'parley-convai-sandbox-livekit-secret';
 
-function json(status: number, body: unknown, requestId: string): SandboxResponse {
-  return { status, headers: { 'content-type': 'application/json', 'x-request-id': requestId }, body };
+function json(status: number, body: unknown, requestId: string, headers: Record<string, string> = {}): SandboxResponse {
+  return { status, headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...headers }, body };
+}
+
+/** The status codes the Connect page documents, and the two the sandbox chose for a bad key (docs/vendors/convai.md#error-codes). */
+export const CONVAI_ERRORS: VendorErrorEntry[] = [
+  { code: '404', meaning: 'Character not found or doesn\'t belong to user', kind: 'documented', ref: 'docs/vendors/convai.md#error-codes', when: 'every POST /connect' },
+  { code: '422', meaning: 'Validation error: a pydantic detail list with type, loc, msg, input, ctx', kind: 'documented', ref: 'docs/vendors/convai.md#error-codes', when: 'every POST /connect' },
+  { code: '401', meaning: 'Missing X-API-Key (status not in the Connect page)', kind: 'inferred', ref: 'docs/vendors/convai.md#error-codes', when: 'every POST /connect' },
+  { code: '403', meaning: 'Invalid API key (status not in the Connect page)', kind: 'inferred', ref: 'docs/vendors/convai.md#error-codes', when: 'every POST /connect' },
+];
+
+const INFERRED_STATUS = '[sandbox, inferred: the Connect page documents no status for this]';
+
+/** An injected error in Convai's own shape: `{"detail": …}`, JSON, with a request id. */
+function injectedError(entry: VendorErrorEntry): SandboxResponse {
+  const requestId = `req_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+  if (entry.code === '422')
+    return json(422, { detail: [{ type: 'value_error', loc: ['body', 'character_id'], msg: 'Value error, injected fault', input: null, ctx: { error: 'injected fault' } }] }, requestId);
+  if (entry.code === '404') return json(404, { detail: NOT_FOUND_DETAIL }, requestId);
+  return json(Number(entry.code), { detail: `${entry.meaning} (injected fault)` }, requestId);
 }
 
 /** A LiveKit access token (HS256 JWT with a video grant), shaped like the real thing. */
@@ -33,20 +53,22 @@ export function sandboxLiveKitToken(roomName: string, identity: string, nowSecon
 }
 
 /**
- * POST /convai/connect: X-API-Key check (missing 401, wrong 403, both with a `detail`), body validation with
- * the operation's own schema as pydantic 422 details, the documented 404 for unknown characters, and a 200 with
- * session and room fields. No LiveKit server runs behind room_url: the room is exercised with recorded sequences.
+ * POST /convai/connect (docs/vendors/convai.md#sandbox): X-API-Key check (missing 401, wrong 403, both inferred and
+ * labelled so), the documented constraints of the operation's own schema as pydantic 422 details, the documented 404
+ * for unknown characters, and a 200 with session and room fields. No LiveKit server runs behind room_url: the room is
+ * exercised with recorded sequences.
  */
 export function mountConvaiSandbox(host: SandboxHost, connect: OperationDescriptor): void {
-  host.http('convai', 'POST', '/connect', (req) => handleConnect(req, connect));
+  host.declareErrors('convai', CONVAI_ERRORS, injectedError);
+  host.http('convai', 'POST', '/connect', (req) => handleConnect(req, connect, host));
 }
 
-export function handleConnect(req: SandboxRequest, connect: OperationDescriptor): SandboxResponse {
+export function handleConnect(req: SandboxRequest, connect: OperationDescriptor, host?: SandboxHost): SandboxResponse {
   const requestId = `req_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
   const key = req.headers['x-api-key'];
-  // FastAPI's APIKeyHeader answers 401/403 "Not authenticated"-style details; the wording here says what to fix.
-  if (!key) return json(401, { detail: 'Missing X-API-Key header' }, requestId);
-  if (key !== SANDBOX_API_KEY) return json(403, { detail: 'Invalid API key' }, requestId);
+  // The key is required (the Connect page) but the page gives no status for a missing or wrong one: 401/403 are inferred.
+  if (!key) return json(401, { detail: `Missing X-API-Key header ${INFERRED_STATUS}` }, requestId);
+  if (key !== SANDBOX_API_KEY) return json(403, { detail: `Invalid API key ${INFERRED_STATUS}` }, requestId);
 
   let body: unknown;
   try {
@@ -59,26 +81,32 @@ export function handleConnect(req: SandboxRequest, connect: OperationDescriptor)
     return json(422, { detail: [{ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: body }] }, requestId);
   }
   const payload = body as Record<string, unknown>;
-  const errors = validatePayload(connect, payload);
-  if (errors.length) return json(422, { detail: toPydanticErrors(connect.schema, payload, errors) }, requestId);
+  // Only documented constraints make a 422; inferred ones, advice and undocumented fields are warnings.
+  const findings = validatePayload(connect, payload);
+  const warnings = warningsOf(findings).map(findingLine);
+  for (const w of warnings) host?.note('convai', `connect: ${w}`);
+  const headers = warningHeaders(warnings);
+  const errors = blockingErrors(findings);
+  if (errors.length) return json(422, { detail: toPydanticErrors(connect.schema, payload, errors) }, requestId, headers);
 
-  const characterId = payload.character_id as string;
-  if (!SANDBOX_CHARACTERS[characterId]) return json(404, { detail: NOT_FOUND_DETAIL }, requestId);
+  const characterId = String(payload.character_id);
+  if (!SANDBOX_CHARACTERS[characterId]) return json(404, { detail: NOT_FOUND_DETAIL }, requestId, headers);
 
   const sessionId = randomUUID();
   const roomName = `convai-${sessionId.slice(0, 8)}`;
   const endUser = (payload.end_user_id as string | undefined) ?? null;
-  const host = req.headers.host ?? '127.0.0.1';
+  const hostHeader = req.headers.host ?? '127.0.0.1';
   return json(
     200,
     {
       session_id: sessionId,
       character_session_id: (payload.character_session_id as string | undefined) ?? randomUUID(),
-      room_url: `ws://${host}/convai/livekit`,
+      room_url: `ws://${hostHeader}/convai/livekit`,
       room_name: roomName,
       token: sandboxLiveKitToken(roomName, endUser ?? `user-${sessionId.slice(0, 8)}`),
       end_user_id: endUser,
     },
     requestId,
+    headers,
   );
 }

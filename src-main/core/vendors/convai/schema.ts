@@ -1,23 +1,32 @@
-import type { JsonSchema } from '../../schema.ts';
+import { roundToNearest, sourceMarks, type JsonSchema } from '../../schema.ts';
 import type { PayloadError } from '../types.ts';
 
-/** Base URLs of the Connect API (PROTOCOLS §1.1). The public doc uses live.convai.com; the official SDK realtime-api. */
+/** Constraint sources: entries of docs/vendors/convai.md. */
+const { documented, inferred, source } = sourceMarks('convai');
+
+/** Base URLs of the Connect API (docs/vendors/convai.md#endpoint-and-auth): the doc's host and the official SDK's default. */
 export const CONVAI_BASE_URLS = ['https://live.convai.com', 'https://realtime-api.convai.com'] as const;
 export const DEFAULT_BASE_URL = CONVAI_BASE_URLS[0];
 
 export const AUDIO_ROUTINGS = ['audio_only', 'data_only', 'both'] as const;
 export type AudioRouting = (typeof AUDIO_ROUTINGS)[number];
 
-/** Convai rounds the chunk duration up to the next 10 ms (doc: 95 → 100, 45 → 50). */
+/**
+ * Convai rounds the chunk duration to the nearest 10 ms, half up (四舍五入; 95 → 100, 45 → 50, 91 → 90): see
+ * docs/vendors/convai.md#max-chunk-duration-ms. Every place that shows the effective value uses this.
+ */
 export function roundChunkDuration(ms: number): number {
-  return Math.ceil(ms / 10) * 10;
+  return roundToNearest(ms, 10);
 }
+
+/** A key the doc only shows inside an example object: missing or extra keys around it are warnings (docs/vendors/convai.md#example-objects). */
+const exampleKey = (title: string, zh: string, extra: JsonSchema = {}): JsonSchema => ({ type: 'string', title, 'x-title-zh': zh, ...inferred('example-objects'), ...extra });
 
 const outputSchema: JsonSchema = {
   type: 'object',
   title: 'Output',
   'x-title-zh': '输出',
-  additionalProperties: false,
+  ...documented('audio-config'),
   properties: {
     audio_routing: {
       type: 'string',
@@ -25,6 +34,7 @@ const outputSchema: JsonSchema = {
       'x-title-zh': '音频路由',
       enum: [...AUDIO_ROUTINGS],
       default: 'audio_only',
+      ...documented('audio-config'),
       description:
         'How the character audio is delivered: "audio_only" (default) a standard WebRTC audio track (recommended); "data_only" audio-data messages on the data channel for custom processing; "both" the track and the data channel. Only with the LiveKit transport.',
       'x-description-zh':
@@ -43,30 +53,30 @@ const outputSchema: JsonSchema = {
       maximum: 1000,
       default: 100,
       'x-unit': 'ms',
-      // The renderer shows "sent as N ms" next to the field (Convai rounds up to the next 10 ms).
-      'x-hint': 'round-up-10',
+      ...documented('max-chunk-duration-ms'),
+      // The renderer shows "Convai uses N ms" next to the field (rounded to the nearest 10 ms, half up).
+      'x-hint': 'round-nearest-10',
       description:
-        'Audio chunk size on the data channel, 10-1000 ms (default 100). Lower = lower latency, more overhead; higher = better on unstable networks. Rounded up to the nearest 10 ms: 95 ms → 100 ms, 45 ms → 50 ms.',
-      'x-description-zh': '音频分块大小（10-1000 毫秒，默认 100 毫秒）。值越低延迟越低、开销越大；值越高更适合不稳定的网络。四舍五入到最接近的 10 毫秒：95 毫秒 → 100 毫秒，45 毫秒 → 50 毫秒。',
+        'Audio chunk size on the data channel, 10-1000 ms (default 100). Lower = lower latency, more overhead; higher = better on unstable networks. Convai rounds it to the nearest 10 ms: 95 ms → 100 ms, 45 ms → 50 ms, 91 ms → 90 ms.',
+      'x-description-zh': '音频分块大小（10-1000 毫秒，默认 100 毫秒）。值越低延迟越低、开销越大；值越高更适合不稳定的网络。四舍五入到最接近的 10 毫秒：95 毫秒 → 100 毫秒，45 毫秒 → 50 毫秒，91 毫秒 → 90 毫秒。',
     },
     add_wav_header: {
       type: 'boolean',
       title: 'Add WAV header',
       'x-title-zh': '添加 WAV 头',
       default: false,
-      description: 'Prefix every data-channel audio chunk with a 44-byte WAV header (default false). Only applies with "data_only" or "both" routing.',
-      'x-description-zh': '在数据通道分块中包含 44 字节 WAV 头（默认：false）。仅在使用 data_only 或 both 路由时适用。',
+      ...documented('add-wav-header'),
+      description: 'Prefix every data-channel audio chunk with a 44-byte WAV header (default false). Only has an effect with "data_only" or "both" routing.',
+      'x-description-zh': '在数据通道分块中包含 44 字节 WAV 头（默认：false）。仅在使用 data_only 或 both 路由时有效。',
     },
   },
-  // add_wav_header only means something when audio reaches the data channel. The `then` branch carries form
-  // annotations (the builder disables the field); the error with a clear message comes from validateConnect(),
-  // because a bare JSON Schema `const` failure would only say "must be equal to constant".
+  // With audio_only routing add_wav_header is ignored by Convai (not an error): the form shows a note, and
+  // validateConnect() a warning. The note is a form annotation only; it constrains nothing.
   if: { properties: { audio_routing: { const: 'audio_only' } } },
   then: {
     properties: {
       add_wav_header: {
-        'x-disabled': true,
-        'x-disabled-reason': { en: 'Only with audio_routing data_only or both', zh: '仅在 audio_routing 为 data_only 或 both 时可用' },
+        'x-note': { en: 'Has no effect with audio_routing audio_only: it only applies to data_only or both.', zh: 'audio_routing 为 audio_only 时无效：仅适用于 data_only 或 both。' },
       },
     },
   },
@@ -77,9 +87,7 @@ export const connectSchema: JsonSchema = {
   title: 'Connect to a character',
   'x-title-zh': '连接到角色',
   required: ['character_id'],
-  // Convai's FastAPI models ignore unknown fields, and its SDK sends undocumented extras (transport,
-  // blendshape_config ...), so unknown fields are allowed and sent as they are.
-  additionalProperties: true,
+  ...documented('request-body'),
   'x-order': ['character_id', 'connection_type', 'character_session_id', 'end_user_id', 'dynamic_info', 'scene_description', 'audio_config', 'debug', 'speaker_id'],
   properties: {
     character_id: {
@@ -87,6 +95,8 @@ export const connectSchema: JsonSchema = {
       title: 'Character ID',
       'x-title-zh': '角色 ID',
       minLength: 1,
+      ...documented('request-body'),
+      'x-constraint-sources': { minLength: source('inferred', 'request-body') },
       description: 'Unique ID of the character to connect to.',
       'x-description-zh': '要连接的角色的唯一 ID。',
     },
@@ -96,6 +106,7 @@ export const connectSchema: JsonSchema = {
       'x-title-zh': '连接类型',
       enum: ['audio', 'video'],
       default: 'audio',
+      ...documented('request-body'),
       description: 'Connection mode of the session: "audio" (default) or "video".',
       'x-description-zh': '会话的连接模式。支持的值："audio"（默认）或 "video"。',
       'x-enum-labels': { audio: { en: 'Audio (default)', zh: '音频（默认）' }, video: { en: 'Video', zh: '视频' } },
@@ -105,6 +116,8 @@ export const connectSchema: JsonSchema = {
       title: 'Character session ID',
       'x-title-zh': '角色会话 ID',
       minLength: 1,
+      ...documented('request-body'),
+      'x-constraint-sources': { minLength: source('inferred', 'request-body') },
       description: 'Existing session ID to keep the conversation going. Omit it to start a new conversation without previous context; reuse the returned one to keep context.',
       'x-description-zh': '用于保持对话连续性的现有会话 ID。如省略，将生成一个新的（无先前上下文）；复用返回的值以保持上下文。',
     },
@@ -112,9 +125,10 @@ export const connectSchema: JsonSchema = {
       type: 'object',
       title: 'Dynamic info',
       'x-title-zh': '动态信息',
-      additionalProperties: false,
+      ...documented('dynamic-info'),
+      'x-constraint-sources': { required: source('inferred', 'example-objects') },
       required: ['text'],
-      properties: { text: { type: 'string', title: 'Text', 'x-title-zh': '文本', description: 'Real-time context text.', 'x-description-zh': '实时上下文文本。' } },
+      properties: { text: exampleKey('Text', '文本', { description: 'Real-time context text.', 'x-description-zh': '实时上下文文本。' }) },
       description: 'Real-time context data that influences the conversation flow.',
       'x-description-zh': '用于影响对话流程的实时上下文数据。',
     },
@@ -122,16 +136,14 @@ export const connectSchema: JsonSchema = {
       type: 'array',
       title: 'Scene description',
       'x-title-zh': '场景描述',
+      ...documented('scene-description'),
       description: 'Description of the current scene or environment, as a list of named entries.',
       'x-description-zh': '当前场景或环境上下文的描述（名称与描述的列表）。',
       items: {
         type: 'object',
-        additionalProperties: false,
+        ...inferred('example-objects'),
         required: ['name', 'description'],
-        properties: {
-          name: { type: 'string', title: 'Name', 'x-title-zh': '名称' },
-          description: { type: 'string', title: 'Description', 'x-title-zh': '描述' },
-        },
+        properties: { name: exampleKey('Name', '名称'), description: exampleKey('Description', '描述') },
       },
     },
     end_user_id: {
@@ -139,6 +151,8 @@ export const connectSchema: JsonSchema = {
       title: 'End user ID',
       'x-title-zh': '最终用户 ID',
       minLength: 1,
+      ...documented('request-body'),
+      'x-constraint-sources': { minLength: source('inferred', 'request-body') },
       description: 'Your own unique identifier of the end user; tags the session and enables long-term memory.',
       'x-description-zh': '用户管理的唯一标识符，用于标记会话并使用长期记忆。',
     },
@@ -147,6 +161,7 @@ export const connectSchema: JsonSchema = {
       title: 'Speaker ID (legacy)',
       'x-title-zh': '说话人 ID（旧版）',
       minLength: 1,
+      ...inferred('legacy-speaker-id'),
       'x-deprecated': true,
       description: 'Older revision of end_user_id. The official SDK still sends it next to end_user_id.',
       'x-description-zh': 'end_user_id 的旧版字段。官方 SDK 在设置 end_user_id 时仍会发送。',
@@ -156,6 +171,7 @@ export const connectSchema: JsonSchema = {
       title: 'Debug metrics',
       'x-title-zh': '调试指标',
       default: false,
+      ...documented('request-body'),
       description: 'Enable RTVI metrics (ttfb, processing, custom) on the data channel.',
       'x-description-zh': '在数据通道上启用 RTVI 指标（ttfb、processing、custom）。',
     },
@@ -163,7 +179,7 @@ export const connectSchema: JsonSchema = {
       type: 'object',
       title: 'Audio config',
       'x-title-zh': '音频配置',
-      additionalProperties: false,
+      ...documented('audio-config'),
       description: 'Audio output behaviour. Only supported with the LiveKit transport (the default).',
       'x-description-zh': '音频输出行为的配置。仅支持 LiveKit 传输（默认）。',
       properties: { output: outputSchema },
@@ -185,17 +201,15 @@ export const connectExample: Record<string, unknown> = {
 };
 connectSchema.examples = [connectExample];
 
-/** Rules JSON Schema cannot phrase clearly. Shared by the form (payload.validate), the CLI and the sandbox. */
+export const ADD_WAV_HEADER_NO_EFFECT = '/audio_config/output/add_wav_header: has no effect with audio_routing "audio_only" (it only applies to "data_only" or "both"); sent as is';
+
+/** Advice JSON Schema cannot phrase. Shared by the form (payload.validate), the CLI and the sandbox. */
 export function validateConnect(payload: Record<string, unknown>): PayloadError[] {
-  const errors: PayloadError[] = [];
+  const findings: PayloadError[] = [];
   const output = (payload.audio_config as { output?: Record<string, unknown> } | undefined)?.output;
-  if (output && output.add_wav_header === true && (output.audio_routing ?? 'audio_only') === 'audio_only') {
-    errors.push({
-      path: '/audio_config/output/add_wav_header',
-      message: '/audio_config/output/add_wav_header: only applies when audio_routing is "data_only" or "both" (audio_routing is "audio_only")',
-    });
-  }
-  return errors;
+  if (output && typeof output === 'object' && output.add_wav_header === true && (output.audio_routing ?? 'audio_only') === 'audio_only')
+    findings.push({ path: '/audio_config/output/add_wav_header', message: ADD_WAV_HEADER_NO_EFFECT, severity: 'warning', source: source('documented', 'add-wav-header') });
+  return findings;
 }
 
 export const settingsSchema: JsonSchema = {

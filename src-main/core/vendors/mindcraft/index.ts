@@ -15,7 +15,7 @@ export const mindcraft: VendorDescriptor = {
       label: { en: 'API key', zh: 'API 密钥' },
       env: 'PARLEY_MINDCRAFT_API_KEY',
       secret: true,
-      description: { en: 'Permanent API key, sent as the first message (auth_token) when authentication is "API key".', zh: '永久有效的 ApiKey;认证方式为 ApiKey 时作为首条消息 auth_token 发送。' },
+      description: { en: 'Permanent API key, sent as the Authorization: Bearer header of the WebSocket upgrade (or as a first auth_token message when the profile says so).', zh: '永久有效的 ApiKey;在 WebSocket 握手时以 Authorization: Bearer 请求头发送(或按配置作为首条消息 auth_token 发送)。' },
     },
     {
       name: 'DEVICE_TOKEN',

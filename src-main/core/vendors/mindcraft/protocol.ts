@@ -1,7 +1,7 @@
 import type { NewEvent } from '../../events.ts';
 import { statusInfo, type Severity, type StatusInfo } from './status.ts';
 
-/** Client → server messages (PROTOCOLS.md §3.3). */
+/** Client → server messages (docs/vendors/mindcraft.md#client-messages). */
 export interface ClientMessage {
   socket_type: 'agent_event' | 'intervent_event';
   event_name: string;

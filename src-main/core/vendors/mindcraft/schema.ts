@@ -1,9 +1,13 @@
-import type { JsonSchema } from '../../schema.ts';
+import { sourceMarks, type JsonSchema } from '../../schema.ts';
 import type { PayloadError } from '../types.ts';
 
+/** Constraint sources: entries of docs/vendors/mindcraft.md. */
+const { documented, inferred, source } = sourceMarks('mindcraft');
+const param = documented('chat-bot-v3-parameters');
+
 /**
- * chat_bot_v3 start parameters (PROTOCOLS.md §3.4, docs/mindcraft-chatbot-v3.txt). The one source for the form,
- * the console's validation and the sandbox's 3001 checks. `asr_text` is the demo's text-turn field.
+ * chat_bot_v3 start parameters (docs/vendors/mindcraft.md#chat-bot-v3-parameters). The one source for the form,
+ * the console's validation and the sandbox's 3001 checks. `asr_text` is the demo's text-turn field (inferred).
  */
 export const TTS_MODELS = [
   'TX_TTSP_realtime',
@@ -20,8 +24,9 @@ export const chatBotV3Schema: JsonSchema = {
   title: 'chat_bot_v3',
   description: 'Parameters of the chat_bot_v3 start message (event_params of agent_event / agent_action).',
   'x-description-zh': 'chat_bot_v3 初始创建消息的参数(agent_event / agent_action 的 event_params)。',
-  required: ['agent_name', 'mode'],
-  additionalProperties: false,
+  // agent_name has a documented default and is not marked required; only mode is.
+  required: ['mode'],
+  ...param,
   'x-order': [
     'agent_name', 'mode', 'character_uuid', 'profile_uuid', 'voice_id', 'speed', 'tts_model', 'emotion_output',
     'upload_format', 'upload_sample_rate', 'language', 'llm_model', 'max_tokens', 'user_name', 'user_age', 'bot_name',
@@ -30,6 +35,7 @@ export const chatBotV3Schema: JsonSchema = {
   properties: {
     agent_name: {
       type: 'string',
+      ...param,
       enum: ['chat_bot_v3'],
       default: 'chat_bot_v3',
       title: 'Agent',
@@ -39,6 +45,7 @@ export const chatBotV3Schema: JsonSchema = {
     },
     mode: {
       type: 'string',
+      ...param,
       enum: ['pro', 'standard', 'customize'],
       default: 'pro',
       title: 'Mode',
@@ -53,6 +60,7 @@ export const chatBotV3Schema: JsonSchema = {
     },
     character_uuid: {
       type: 'string',
+      ...param,
       title: 'Character UUID',
       'x-title-zh': '角色 UUID',
       description: 'Character to talk to. When set, its voice replaces voice_id.',
@@ -61,6 +69,7 @@ export const chatBotV3Schema: JsonSchema = {
     },
     profile_uuid: {
       type: 'string',
+      ...param,
       title: 'Profile UUID',
       'x-title-zh': '档案 UUID',
       description: 'User profile UUID.',
@@ -69,6 +78,7 @@ export const chatBotV3Schema: JsonSchema = {
     },
     voice_id: {
       type: 'string',
+      ...param,
       default: 'female-tianmei',
       title: 'Voice',
       'x-title-zh': '音色',
@@ -78,6 +88,7 @@ export const chatBotV3Schema: JsonSchema = {
     },
     speed: {
       type: 'number',
+      ...param,
       default: 0,
       title: 'Speech speed',
       'x-title-zh': '语速',
@@ -87,6 +98,7 @@ export const chatBotV3Schema: JsonSchema = {
     },
     tts_model: {
       type: 'string',
+      ...param,
       enum: [...TTS_MODELS],
       default: 'TX_TTSP_realtime',
       title: 'TTS model',
@@ -106,7 +118,7 @@ export const chatBotV3Schema: JsonSchema = {
     },
     emotion_output: {
       type: 'boolean',
-      default: true,
+      ...param,
       title: 'Emotion output',
       'x-title-zh': '情绪识别',
       description: 'Detect the emotion and send it as an emotion output before the answer.',
@@ -114,6 +126,7 @@ export const chatBotV3Schema: JsonSchema = {
     },
     upload_format: {
       type: 'string',
+      ...param,
       enum: ['pcm', 'wav', 'opus', 'speex', 'aac', 'amr'],
       default: 'pcm',
       title: 'Upload format',
@@ -131,6 +144,7 @@ export const chatBotV3Schema: JsonSchema = {
     },
     upload_sample_rate: {
       type: 'integer',
+      ...param,
       enum: [8000, 16000],
       default: 16000,
       title: 'Upload sample rate',
@@ -142,6 +156,7 @@ export const chatBotV3Schema: JsonSchema = {
     },
     language: {
       type: 'string',
+      ...param,
       enum: ['auto', 'zh', 'en', 'ja', 'yue', 'ko'],
       default: 'auto',
       title: 'Language',
@@ -159,6 +174,7 @@ export const chatBotV3Schema: JsonSchema = {
     },
     llm_model: {
       type: 'string',
+      ...param,
       enum: ['GLM-4-Air', 'Doubao-1.5-lite-32k', 'abab6.5s-chat'],
       default: 'abab6.5s-chat',
       title: 'LLM model',
@@ -173,6 +189,7 @@ export const chatBotV3Schema: JsonSchema = {
     },
     max_tokens: {
       type: 'integer',
+      ...param,
       minimum: 20,
       maximum: 8000,
       default: 100,
@@ -183,6 +200,7 @@ export const chatBotV3Schema: JsonSchema = {
     },
     user_name: {
       type: 'string',
+      ...param,
       default: 'user_name',
       title: 'User name',
       'x-title-zh': '用户名',
@@ -192,8 +210,7 @@ export const chatBotV3Schema: JsonSchema = {
     },
     user_age: {
       type: 'integer',
-      minimum: 0,
-      maximum: 150,
+      ...param,
       default: 5,
       title: 'User age',
       'x-title-zh': '用户年龄',
@@ -202,6 +219,7 @@ export const chatBotV3Schema: JsonSchema = {
     },
     bot_name: {
       type: 'string',
+      ...param,
       default: '智酱',
       title: 'Bot name',
       'x-title-zh': '机器人名称',
@@ -210,6 +228,7 @@ export const chatBotV3Schema: JsonSchema = {
     },
     bot_character_description: {
       type: 'string',
+      ...param,
       title: 'Character description',
       'x-title-zh': '角色描述',
       description: 'Who the bot is.',
@@ -218,6 +237,7 @@ export const chatBotV3Schema: JsonSchema = {
     },
     bot_personality: {
       type: 'string',
+      ...param,
       default: '活泼,好奇,乐观,善良',
       title: 'Personality',
       'x-title-zh': '性格',
@@ -226,6 +246,7 @@ export const chatBotV3Schema: JsonSchema = {
     },
     bot_tone: {
       type: 'string',
+      ...param,
       title: 'Tone',
       'x-title-zh': '语气',
       description: 'How the bot speaks.',
@@ -234,6 +255,7 @@ export const chatBotV3Schema: JsonSchema = {
     },
     session_token: {
       type: 'string',
+      ...param,
       title: 'Session token',
       'x-title-zh': '会话 token',
       description: 'Conversation to continue (from the session list / create-session API). Empty: a new conversation.',
@@ -243,6 +265,7 @@ export const chatBotV3Schema: JsonSchema = {
     asr_text: {
       type: 'string',
       minLength: 1,
+      ...inferred('text-turn'),
       title: 'Text turn',
       'x-title-zh': '文本输入',
       description: 'Send this text instead of speech: the session starts with a text turn (the demo\'s asr_text).',
@@ -267,12 +290,15 @@ export const CHAT_BOT_V3_EXAMPLE: Record<string, unknown> = {
   language: 'auto',
 };
 
-/** Rules the schema cannot say: voice_id is required unless a character (with its own voice) is chosen. */
+/**
+ * Rules the schema cannot say: voice_id is documented as required, and as ignored when character_uuid is set (the
+ * doc's own example has a character and no voice_id), so it is required unless a character is chosen.
+ */
 export function validateChatBotV3(payload: Record<string, unknown>): PayloadError[] {
   const errors: PayloadError[] = [];
   const hasCharacter = typeof payload.character_uuid === 'string' && payload.character_uuid.trim() !== '';
   const hasVoice = typeof payload.voice_id === 'string' && payload.voice_id.trim() !== '';
-  if (!hasCharacter && !hasVoice) errors.push({ path: '/voice_id', message: '/voice_id: required unless character_uuid is set' });
+  if (!hasCharacter && !hasVoice) errors.push({ path: '/voice_id', message: '/voice_id: required unless character_uuid is set', severity: 'error', source: source('documented', 'voice-id') });
   return errors;
 }
 
@@ -297,15 +323,17 @@ export const settingsSchema: JsonSchema = {
     },
     authMethod: {
       type: 'string',
-      enum: ['api_key', 'device_token'],
+      enum: ['api_key', 'api_key_message', 'device_token'],
       default: 'api_key',
       title: 'Authentication',
       'x-title-zh': '认证方式',
-      description: 'API key: sent as the first message (auth_token). Device token: sent as ?token= on the URL.',
-      'x-description-zh': 'ApiKey:连接后第一条消息 auth_token 发送。DeviceToken:URL 参数 ?token=。',
+      description:
+        'API key: the documented "Authorization: Bearer <API key>" header on the WebSocket upgrade. The other two are seen in Mindcraft\'s own clients, not in the document: the API key as a first auth_token message, or a device token as ?token= on the URL.',
+      'x-description-zh': 'ApiKey:文档中的请求头 Authorization: Bearer <API key>(WebSocket 握手时发送)。另两种见于 Mindcraft 自己的客户端,文档未写:首条 auth_token 消息携带 ApiKey,或 URL 参数 ?token= 携带 DeviceToken。',
       'x-enum-labels': {
-        api_key: { en: 'API key (first message auth_token)', zh: 'ApiKey(首条消息 auth_token)' },
-        device_token: { en: 'Device token (?token= on the URL)', zh: 'DeviceToken(URL ?token=)' },
+        api_key: { en: 'API key (Authorization: Bearer header, documented)', zh: 'ApiKey(Authorization: Bearer 请求头,文档)' },
+        api_key_message: { en: 'API key as first message auth_token (inferred)', zh: 'ApiKey 首条消息 auth_token(推断)' },
+        device_token: { en: 'Device token (?token= on the URL, inferred)', zh: 'DeviceToken(URL ?token=,推断)' },
       },
     },
     stopUploadMessage: {
@@ -331,17 +359,8 @@ export const settingsSchema: JsonSchema = {
       'x-description-zh': '附加到 URL 的参数,例如 type=mcu&response_detail=1&not_stream_asr=1(设备固件中出现,含义未公开)。',
       examples: ['type=mcu&response_detail=1&not_stream_asr=1'],
     },
-    authAckMs: {
-      type: 'integer',
-      minimum: 0,
-      maximum: 30000,
-      default: 3000,
-      title: 'Auth acknowledgement wait',
-      'x-title-zh': '认证确认等待',
-      description: 'How long to wait for 1008/2002 after authenticating before going on anyway (the ack is not documented).',
-      'x-description-zh': '认证后等待 1008/2002 的时间,超时后继续(确认消息未在文档中说明)。',
-      'x-unit': 'ms',
-    },
+    // Profiles saved before auth stopped waiting for an acknowledgement still carry it; nothing reads it.
+    authAckMs: { type: 'integer', 'x-hidden': true, description: 'No longer used: Parley does not wait for an auth acknowledgement (the document shows none).' },
     socketId: {
       type: 'boolean',
       default: false,
@@ -353,19 +372,28 @@ export const settingsSchema: JsonSchema = {
   },
 };
 
+export type AuthMethod = 'api_key' | 'api_key_message' | 'device_token';
+
 export interface MindcraftSettings {
   endpoint: string;
-  authMethod: 'api_key' | 'device_token';
+  authMethod: AuthMethod;
   stopUploadMessage: 'stream_asr' | 'agent_action';
   query: string;
-  authAckMs: number;
   socketId: boolean;
 }
 
 export function defaultSettings(): MindcraftSettings {
-  return { endpoint: PRODUCTION_URL, authMethod: 'api_key', stopUploadMessage: 'stream_asr', query: '', authAckMs: 3000, socketId: false };
+  return { endpoint: PRODUCTION_URL, authMethod: 'api_key', stopUploadMessage: 'stream_asr', query: '', socketId: false };
 }
 
 export function readSettings(settings: Record<string, unknown>): MindcraftSettings {
-  return { ...defaultSettings(), ...(settings as Partial<MindcraftSettings>) };
+  const { authAckMs: _ignored, ...rest } = settings as Partial<MindcraftSettings> & { authAckMs?: unknown };
+  return { ...defaultSettings(), ...rest };
 }
+
+/** Which keychain credential an auth method sends, and how it is put on the wire (docs/vendors/mindcraft.md#authentication). */
+export const AUTH_METHODS: Record<AuthMethod, { credential: 'API_KEY' | 'DEVICE_TOKEN'; label: string; documented: boolean }> = {
+  api_key: { credential: 'API_KEY', label: 'API key (Authorization: Bearer header on the upgrade)', documented: true },
+  api_key_message: { credential: 'API_KEY', label: 'API key (first message auth_token)', documented: false },
+  device_token: { credential: 'DEVICE_TOKEN', label: 'device token (?token= on the URL)', documented: false },
+};

@@ -8,13 +8,14 @@ import { resourcePath } from '../../resources.ts';
 import { encodeWav, loadSpeech, paceFrames, pcm16FromBytes, pcm16ToBytes, PcmResampler, splitFrames, toMono } from '../../audio/index.ts';
 import type { OperationOutcome, SessionContext, VendorError } from '../types.ts';
 import { clientMessages, parseServerFrame, socketUrl, toEvent, type ClientMessage, type ServerMessage } from './protocol.ts';
-import { readSettings, type MindcraftSettings } from './schema.ts';
+import { AUTH_METHODS, readSettings, type AuthMethod, type MindcraftSettings } from './schema.ts';
 import { BOT_AUDIO_METRIC, Turn, type TurnReport } from './turn.ts';
 
 /** What a chat_bot_v3 session returns (summary JSON, CLI report). */
 export interface ConversationResult {
   url: string;
-  auth: { method: 'api_key' | 'device_token'; confirmedBy: string | null };
+  /** confirmedBy: a 1008/2002 frame the server sent on its own (the document shows none; Parley never waits for one). */
+  auth: { method: AuthMethod; confirmedBy: string | null };
   stopUploadMessage: string;
   /** agent_output placements the server used: top-level (1003) and/or socket_data (1007). */
   placements: string[];
@@ -59,7 +60,6 @@ export class Conversation {
   private readonly turns: Turn[] = [];
   private readonly placements = new Set<string>();
   private confirmedBy: string | null = null;
-  private authAck: (() => void) | null = null;
   private readyPromise: Promise<void>;
   private readyResolve!: () => void;
   private readyReject!: (e: Error) => void;
@@ -91,15 +91,17 @@ export class Conversation {
     const { ctx, settings } = this;
     ctx.onAction((action, data) => this.action(action, data));
     ctx.signal.addEventListener('abort', () => this.finish(null, 'stopped'), { once: true });
-    const device = settings.authMethod === 'device_token';
-    const token = await ctx.credential(device ? 'DEVICE_TOKEN' : 'API_KEY');
+    const method = settings.authMethod;
+    const token = await ctx.credential(AUTH_METHODS[method].credential);
     let url: string;
     try {
-      url = socketUrl(this.endpoint, settings.query, device ? token : undefined);
+      url = socketUrl(this.endpoint, settings.query, method === 'device_token' ? token : undefined);
     } catch {
       return this.finishNow({ code: 'BAD_ENDPOINT', message: `endpoint: expected a ws:// or wss:// URL, got "${this.endpoint}"` });
     }
-    this.connect(url, device ? undefined : token);
+    // docs/vendors/mindcraft.md#authentication: the documented form is the Authorization header on the upgrade.
+    const headers: Record<string, string> = method === 'api_key' ? { Authorization: `Bearer ${token}` } : {};
+    this.connect(url, headers, method === 'api_key_message' ? token : undefined);
     return this.outcome;
   }
 
@@ -110,10 +112,11 @@ export class Conversation {
     return this.outcome;
   }
 
-  private connect(url: string, apiKey: string | undefined): void {
+  private connect(url: string, headers: Record<string, string>, firstMessageKey: string | undefined): void {
     const { ctx } = this;
-    ctx.emit({ kind: 'ws.connecting', dir: 'out', summary: `connecting ${url}`, data: { url, authMethod: this.settings.authMethod } });
-    const ws = new WebSocket(url, { handshakeTimeout: ctx.timeouts.connectMs, maxPayload: 16 * 1024 * 1024 });
+    // The credential in the Authorization header is redacted from the event like every registered secret.
+    ctx.emit({ kind: 'ws.connecting', dir: 'out', summary: `connecting ${url} · auth: ${AUTH_METHODS[this.settings.authMethod].label}`, data: { url, authMethod: this.settings.authMethod, headers } });
+    const ws = new WebSocket(url, { headers, handshakeTimeout: ctx.timeouts.connectMs, maxPayload: 16 * 1024 * 1024 });
     this.ws = ws;
     ws.on('unexpected-response', (_req, res) => {
       const chunks: Buffer[] = [];
@@ -129,7 +132,7 @@ export class Conversation {
       const code = err.code === 'ECONNREFUSED' ? 'connection_refused' : err.code === 'ECONNRESET' ? 'connection_reset' : /handshake has timed out/i.test(err.message) ? 'timeout' : err.code === 'ENOTFOUND' ? 'dns' : 'ws_error';
       this.fail({ code, message: err.message || code }, true);
     });
-    ws.on('open', () => void this.onOpen(url, apiKey));
+    ws.on('open', () => this.onOpen(url, firstMessageKey));
     ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => this.onFrame(data, isBinary));
     ws.on('close', (code: number, reason: Buffer) => {
       const text = reason.toString('utf8');
@@ -142,20 +145,21 @@ export class Conversation {
     });
   }
 
-  private async onOpen(url: string, apiKey: string | undefined): Promise<void> {
+  /**
+   * The socket is up and the credential is on its way: the session is ready at once. The document shows no
+   * acknowledgement for any auth method, so none is awaited (a wait would be timed as vendor latency); a failed
+   * auth arrives as a status frame (2001/2004) and ends the session then.
+   */
+  private onOpen(url: string, firstMessageKey: string | undefined): void {
     const { ctx, settings } = this;
     ctx.emit({ kind: 'ws.open', dir: 'in', summary: `open ${url}`, data: { url } });
-    const acked = new Promise<void>((resolve) => (this.authAck = resolve));
-    if (apiKey !== undefined) this.sendJson(clientMessages.authToken(apiKey), 'auth_token (API key, first message)');
-    if (this.confirmedBy === null) await Promise.race([acked, sleep(settings.authAckMs)]);
-    this.authAck = null;
-    if (this.finished) return;
-    const method = settings.authMethod === 'api_key' ? 'API key (first message auth_token)' : 'device token (?token= on the URL)';
+    if (firstMessageKey !== undefined) this.sendJson(clientMessages.authToken(firstMessageKey), 'auth_token (API key, first message)');
+    const auth = AUTH_METHODS[settings.authMethod];
     ctx.emit({
       kind: 'mindcraft.auth',
       dir: 'local',
-      summary: this.confirmedBy ? `authenticated by ${method} · confirmed by ${this.confirmedBy}` : `${method} sent · no 1008/2002 acknowledgement within ${settings.authAckMs} ms, going on`,
-      data: { method: settings.authMethod, confirmedBy: this.confirmedBy, waitedMs: settings.authAckMs },
+      summary: `authenticated by ${auth.label}${auth.documented ? '' : ' (inferred form, not in the document)'} · no acknowledgement expected`,
+      data: { method: settings.authMethod, confirmedBy: this.confirmedBy, documented: auth.documented },
     });
     this.metric({ name: STANDARD_METRICS.setup, value: this.since(this.started), unit: 'ms', source: 'measured' });
     this.readyResolve();
@@ -192,7 +196,6 @@ export class Conversation {
     switch (m.type) {
       case 'connected':
         this.confirmedBy ??= `${m.status.code} ${m.status.name}`;
-        this.authAck?.();
         return;
       case 'asr':
         if (!turn) return;
@@ -205,7 +208,12 @@ export class Conversation {
       case 'llm': {
         if (!turn) return;
         turn.segment(m.zIndex).text = m.text;
-        if (m.asrContent && !turn.asrText) turn.asrText = m.asrContent;
+        // The document's stream carries the recognised text only here (docs/vendors/mindcraft.md#server-messages):
+        // it is the turn's ASR text and its first arrival is the turn's first ASR moment.
+        if (m.asrContent) {
+          turn.asrText ??= m.asrContent;
+          this.metric(turn.observe('asr', now));
+        }
         this.metric(turn.observe('llm', now));
         return;
       }

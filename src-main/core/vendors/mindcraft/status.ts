@@ -1,5 +1,5 @@
 /**
- * socket_status codes (PROTOCOLS.md §3.6: MindCraft-HX/mindcraft-agent result.js, annotated from the demo and apifox).
+ * socket_status codes (docs/vendors/mindcraft.md#status-codes: Mindcraft's client code, annotated from the demo and the apifox page).
  * `fatal` statuses end the session: the socket is no use after them (auth, balance, connection failures).
  */
 export type Severity = 'info' | 'warn' | 'error';

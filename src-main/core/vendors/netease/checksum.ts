@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-/** A CheckSum is accepted for this long after its CurTime (PROTOCOLS.md §2.2). */
+/** A CheckSum is accepted for this long after its CurTime (docs/vendors/netease.md#endpoints-and-auth). */
 export const CHECKSUM_VALIDITY_S = 300;
 
 /** CheckSum = sha1(AppSecret + Nonce + CurTime): plain concatenation, lowercase hex. */
@@ -32,7 +32,7 @@ export function serverAuthHeaders(appKey: string, appSecret: string, nonce: stri
 
 /**
  * Server clock minus local clock in seconds, from an HTTP `Date` header (1 s resolution), or null when absent.
- * A skew beyond the CheckSum validity makes every signed call fail with 414.
+ * A skew beyond the CheckSum validity makes every signed call fail authentication (402, docs/vendors/netease.md#error-codes).
  */
 export function clockSkewSeconds(dateHeader: string | undefined, localNowMs: number): number | null {
   if (!dateHeader) return null;
@@ -55,6 +55,6 @@ export function lastSkew(origin: string): number | undefined {
 export function skewWarning(skew: number | undefined, host: string): string | null {
   if (skew === undefined || Math.abs(skew) < 30) return null;
   const dir = skew > 0 ? 'ahead of' : 'behind';
-  const verdict = Math.abs(skew) >= CHECKSUM_VALIDITY_S ? 'a CheckSum made here is outside its 5-minute validity there and will be rejected with 414' : 'within the 5-minute CheckSum validity, but sync this machine with NTP';
+  const verdict = Math.abs(skew) >= CHECKSUM_VALIDITY_S ? 'a CheckSum made here is outside its 5-minute validity there and will be rejected as failed authentication (402)' : 'within the 5-minute CheckSum validity, but sync this machine with NTP';
   return `clock skew: ${host} is ${Math.abs(skew)} s ${dir} this machine (from its Date header); ${verdict}.`;
 }

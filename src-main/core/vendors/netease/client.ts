@@ -82,8 +82,8 @@ export interface TaskResult {
 export type ParsedTaskResponse = { ok: true; result: TaskResult } | { ok: false; error: VendorError; response: unknown };
 
 /**
- * Success is `code == 200` in the body. Errors carry `errmsg` (server API, per the doc) or `message` (the client
- * sample reads it); both are accepted. A body that is not JSON is reported with the HTTP status and a snippet.
+ * Success is `code == 200` in the body. Errors carry `errmsg` (the doc, both variants) or `message` (what the
+ * guide's client sample reads); both are accepted. A body that is not JSON is reported with the HTTP status and a snippet.
  */
 export function parseTaskResponse(ex: Pick<HttpExchange, 'status' | 'json' | 'bodyText'>, variant: Variant, cname: string): ParsedTaskResponse {
   const body = ex.json;
@@ -100,7 +100,8 @@ export function parseTaskResponse(ex: Pick<HttpExchange, 'status' | 'json' | 'bo
   }
   if (code !== 200) {
     const message = [b.errmsg, b.message, b.desc, b.msg].find((m) => typeof m === 'string' && m !== '') as string | undefined;
-    return { ok: false, response: body, error: { code: String(code), httpStatus: ex.status, requestId, message: message ?? describeCode(code), details: body } };
+    const field = message ? errorField(message) : undefined;
+    return { ok: false, response: body, error: { code: String(code), httpStatus: ex.status, requestId, message: message ?? describeCode(code), details: body, ...(field ? { field } : {}) } };
   }
   const result = b.result && typeof b.result === 'object' ? (b.result as Record<string, unknown>) : {};
   return {
@@ -117,12 +118,24 @@ export function parseTaskResponse(ex: Pick<HttpExchange, 'status' | 'json' | 'bo
   };
 }
 
-/** The doc's code table, used when a body carries a code but no message. */
+/**
+ * The field an error message starts with, so the form can mark it: a JSON pointer (`/data/tts/speed: …`) or the
+ * doc's dotted names (`pipeline.interruptWords: …`). The doc does not define a field in its errors; messages that
+ * name none point nowhere.
+ */
+export function errorField(message: string): string | undefined {
+  const pointer = /^(\/[\w~./-]+):\s/.exec(message)?.[1];
+  if (pointer) return pointer;
+  const dotted = /^((?:asr|llm|tts|pipeline|agent)(?:\.\w+)+):\s/.exec(message)?.[1];
+  return dotted ? `/data/${dotted.replace(/\./g, '/')}` : undefined;
+}
+
+/** The doc's code table (docs/vendors/netease.md#error-codes), used when a body carries a code but no message. 414 is from Yunxin's IM server-API overview. */
 export const CODE_MEANINGS: Record<number, string> = {
   200: 'ok',
   400: 'invalid signalling / parameters',
   402: 'user not logged in (check the authentication)',
-  414: 'CheckSum verification failed',
+  414: 'CheckSum verification failed (Yunxin IM server API)',
   601: 'illegal message content',
   611: 'this app has no subtitle permission',
   612: 'the service does not support subtitles',

@@ -4,7 +4,7 @@ import type { JsonSchema } from '../../schema.ts';
 import { CHECKSUM_VALIDITY_S, clockSkewSeconds, lastSkew, rememberSkew, skewWarning } from './checksum.ts';
 import { baseUrlFor, buildTaskRequest, parseTaskResponse, taskSummary, variantOf, vendorError, wireBody, type ParsedTaskResponse, type TaskCall, type TaskResult, type Variant } from './client.ts';
 import { CLOSE_EXAMPLE, MODE_EXAMPLES, closeSchema, createMode, createSchema, vendorNumberLabels } from './schema.ts';
-import { closeBodyErrors, createBodyErrors, validateCreate } from './rules.ts';
+import { closeBodyFindings, createBodyFindings, validateCreate } from './rules.ts';
 import { composePrompt } from './prompt.ts';
 import { defaultSettings, settingsSchema } from './settings.ts';
 import { SANDBOX_APP_KEY, SANDBOX_APP_SECRET, SANDBOX_TOKEN, mountNeteaseSandbox } from './sandbox.ts';
@@ -41,7 +41,7 @@ async function callTask(ctx: SessionContext, call: TaskCall, variant: Variant, b
   const warning = variant === 'server' ? skewWarning(skew ?? undefined, new URL(base).host) : null;
   if (warning) ctx.emit({ kind: 'netease.clock-skew', dir: 'local', summary: warning, data: { skewSeconds: skew, validitySeconds: CHECKSUM_VALIDITY_S } });
   const parsed = parseTaskResponse(exchange, variant, String(body.cname ?? ''));
-  if (!parsed.ok && parsed.error.code === '414' && warning) parsed.error.message += ` (${warning})`;
+  if (!parsed.ok && (parsed.error.code === '402' || parsed.error.code === '414') && warning) parsed.error.message += ` (${warning})`;
   return { ...parsed, durationMs: exchange.durationMs };
 }
 
@@ -110,7 +110,7 @@ async function inspectTask(call: TaskCall, schema: JsonSchema, ctx: InspectConte
   const base = baseUrlFor(ctx.sandboxUrl, ctx.profile.settings);
   const appKey = await ctx.credential('APP_KEY');
   const nowMs = ctx.now();
-  const warnings: string[] = (call === 'create' ? createBodyErrors(ctx.payload) : closeBodyErrors(ctx.payload)).map((e) => e.message);
+  const warnings: string[] = (call === 'create' ? createBodyFindings(ctx.payload) : closeBodyFindings(ctx.payload)).map((e) => e.message);
   const steps = inspectionSteps(call, variant, ctx.payload, ctx.profile.settings);
   if (variant === 'server') {
     const secret = await ctx.credential('APP_SECRET');

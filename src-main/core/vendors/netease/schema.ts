@@ -1,8 +1,14 @@
 /**
- * NetEase Yunxin RTC-AI payload schemas (docs/netease-task-create.txt, PROTOCOLS.md §2.3). The single source of the
- * field rules: the form, validate(), the inspector and the sandbox all read these objects.
+ * NetEase Yunxin RTC-AI payload schemas (docs/vendors/netease.md#request-body). The single source of the field
+ * rules: the form, validate(), the inspector and the sandbox all read these objects.
  */
-import type { JsonSchema, Localized } from '../../schema.ts';
+import { sourceMarks, type JsonSchema, type Localized } from '../../schema.ts';
+
+/** Constraint sources: entries of docs/vendors/netease.md. */
+const { documented, inferred, source } = sourceMarks('netease');
+const body = documented('request-body');
+/** The doc types ids and counts as Number; that they are whole numbers is inferred (docs/vendors/netease.md#numbers). */
+const wholeNumber = { type: 'number', multipleOf: 1, 'x-constraint-sources': { multipleOf: source('inferred', 'numbers') } } as const;
 
 /** Shared by the schema's if/then and the validate() rule, so the form, main and the sandbox say the same. */
 export const INTERRUPT_WORDS_MESSAGE = 'pipeline.interruptWords: required when interruptMode is 4 (custom interrupt words)';
@@ -58,10 +64,20 @@ export const ROLE_PRESETS: Record<string, Localized> = {
 
 function vendorNumber(field: VendorNumberField, en: string, zh: string, extra: JsonSchema = {}): JsonSchema {
   const known = KNOWN_VENDOR_NUMBERS[field];
-  return { type: 'integer', minimum: 0, ...doc(en, zh), examples: Object.keys(known).map(Number), 'x-enum-labels': known, ...extra };
+  return {
+    ...wholeNumber,
+    ...body,
+    minimum: 0,
+    'x-constraint-sources': { multipleOf: source('inferred', 'numbers'), minimum: source('inferred', 'vendor-numbers') },
+    ...doc(en, zh),
+    examples: Object.keys(known).map(Number),
+    'x-enum-labels': known,
+    ...extra,
+  };
 }
 
-const bool = (def: boolean, en: string, zh: string): JsonSchema => ({ type: 'boolean', default: def, ...doc(en, zh) });
+const bool = (def: boolean, en: string, zh: string): JsonSchema => ({ type: 'boolean', default: def, ...body, ...doc(en, zh) });
+const text = (extra: JsonSchema): JsonSchema => ({ type: 'string', ...body, ...extra });
 const customAppkey = (module: string) => bool(false, `Use your own ${module} vendor developer account's appkey.`, `是否使用您自己的 ${module} 供应商开发者账号的 appkey。默认为 false。`);
 
 export const asrSchema: JsonSchema = {
@@ -69,14 +85,23 @@ export const asrSchema: JsonSchema = {
   title: 'ASR',
   ...doc('Speech recognition (ASR) task parameters.', '自动语音识别 ASR 任务参数信息。'),
   required: ['asrVendor'],
-  additionalProperties: false,
+  ...body,
   properties: {
     asrVendor: vendorNumber('asrVendor', 'ASR vendor number (the vendor table is not public; see the labels).', 'ASR 供应商,取值请参考 AI 供应商。'),
-    srcLan: { type: 'string', default: 'AUTO', examples: ['AUTO', 'zh', 'en'], ...doc('Source language, default AUTO (see the AI captions language list).', '源语言,默认为 AUTO。取值请参考 AI 字幕和翻译语言列表。') },
-    maxSentenceSilence: { type: 'integer', minimum: 0, default: 0, examples: [500], 'x-unit': 'ms', ...doc('Silence that ends a sentence, in ms. 0 = system default.', '断句静音时长,单位 ms。默认为 0,代表由系统配置决定。') },
+    srcLan: text({ default: 'AUTO', examples: ['AUTO', 'zh', 'en'], ...doc('Source language, default AUTO (see the AI captions language list).', '源语言,默认为 AUTO。取值请参考 AI 字幕和翻译语言列表。') }),
+    maxSentenceSilence: {
+      ...wholeNumber,
+      ...body,
+      minimum: 0,
+      'x-constraint-sources': { multipleOf: source('inferred', 'numbers'), minimum: source('inferred', 'numbers') },
+      default: 0,
+      examples: [500],
+      'x-unit': 'ms',
+      ...doc('Silence that ends a sentence, in ms. 0 = system default.', '断句静音时长,单位 ms。默认为 0,代表由系统配置决定。'),
+    },
     enableCustomAppkey: customAppkey('ASR'),
     enableSemanticVad: bool(false, 'Semantic sentence segmentation.', '是否启用语义断句。默认为 false。'),
-    vocabularyId: { type: 'string', examples: ['yourVocabularyId'], ...doc('ASR hot-word vocabulary id. Empty by default.', 'ASR 的热词库 ID。默认为空。') },
+    vocabularyId: text({ examples: ['yourVocabularyId'], ...doc('ASR hot-word vocabulary id. Empty by default.', 'ASR 的热词库 ID。默认为空。') }),
   },
 };
 
@@ -84,12 +109,21 @@ const realTimeParamSchema: JsonSchema = {
   type: 'object',
   title: 'realTimeParam',
   ...doc('Realtime (speech-to-speech) model parameters, used when enableRealtime is true.', 'realTime 相关参数。'),
-  additionalProperties: false,
+  ...body,
   properties: {
-    vadThreshold: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.5, ...doc('Model VAD threshold, (0, 1), default 0.5: what counts as speech rather than background noise.', '大模型语音活动检测(VAD)阈值,取值范围(0, 1.0),默认 0.5。') },
-    vadSilenceDuration: { type: 'integer', minimum: 0, default: 500, 'x-unit': 'ms', ...doc('Model VAD silence that ends a sentence, ms, default 500.', '大模型 VAD 断句静音时长,单位 ms,默认 500。') },
+    vadThreshold: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.5, ...body, ...doc('Model VAD threshold, (0, 1), default 0.5: what counts as speech rather than background noise.', '大模型语音活动检测(VAD)阈值,取值范围(0, 1.0),默认 0.5。') },
+    vadSilenceDuration: {
+      ...wholeNumber,
+      ...body,
+      minimum: 0,
+      'x-constraint-sources': { multipleOf: source('inferred', 'numbers'), minimum: source('inferred', 'numbers') },
+      default: 500,
+      'x-unit': 'ms',
+      ...doc('Model VAD silence that ends a sentence, ms, default 500.', '大模型 VAD 断句静音时长,单位 ms,默认 500。'),
+    },
     voice: {
       type: 'string',
+      ...body,
       examples: ['elan', 'amuch', 'dan', 'marilyn', 'meadow', 'breeze', 'cove', 'ember', 'jupiter', 'alloy', 'echo', 'shimmer'],
       ...doc('Realtime voice; depends on llmVendor (OpenAI: amuch, dan, elan, marilyn, meadow, breeze, cove, ember, jupiter, alloy, echo, shimmer).', 'realTime 音色。取值请参考具体供应商(llmVendor)支持的音色。'),
     },
@@ -100,54 +134,60 @@ const agentParamSchema: JsonSchema = {
   type: 'object',
   title: 'agentParam',
   ...doc('Agent parameters (agent + parameters mode).', 'Agent 相关参数。'),
-  additionalProperties: false,
+  ...body,
   properties: {
     agentVendor: vendorNumber('agentVendor', 'AI agent vendor number.', '使用的 AI Agent。', { default: 1 }),
-    userId: { type: 'string', examples: ['user123'], ...doc('End-user id towards the agent.', '用户标识,用于定义与 Agent 交互的终端用户的身份。') },
-    agentId: { type: 'string', examples: ['agent456'], ...doc('Agent id.', '智能体标识,使用的智能体 ID。') },
+    userId: text({ examples: ['user123'], ...doc('End-user id towards the agent.', '用户标识,用于定义与 Agent 交互的终端用户的身份。') }),
+    agentId: text({ examples: ['agent456'], ...doc('Agent id.', '智能体标识,使用的智能体 ID。') }),
   },
 };
+
+/** role: a preset, or 0 / empty (置空) for your own prompt (docs/vendors/netease.md#role). */
+const ROLE_VALUES = [null, ...Object.keys(ROLE_PRESETS).map(Number)];
 
 function llmSchema(agentMode: boolean): JsonSchema {
   return {
     type: 'object',
     title: 'LLM',
     ...doc('LLM task parameters.', 'LLM AI 任务参数信息。'),
-    // In agent + parameters mode the agent supplies the model, so llmVendor/role are optional there (decision: the
-    // doc marks them required for the parameters mode it documents in the table).
-    required: agentMode ? ['enableAgent', 'agentParam'] : ['llmVendor', 'role'],
-    additionalProperties: false,
+    ...body,
+    // llmVendor is required in both modes that send llm (the table marks it required); role is not, because the doc
+    // lets it be 0 or empty (置空) for a custom prompt (docs/vendors/netease.md#role). Agent + parameters mode also
+    // needs enableAgent and agentParam (docs/vendors/netease.md#request-modes).
+    required: agentMode ? ['llmVendor', 'enableAgent', 'agentParam'] : ['llmVendor'],
     properties: {
       llmVendor: vendorNumber('llmVendor', 'LLM vendor number.', 'LLM 供应商,取值请参考 AI 供应商。'),
       role: {
-        type: 'integer',
-        enum: Object.keys(ROLE_PRESETS).map(Number),
+        type: ['number', 'null'],
+        enum: ROLE_VALUES,
         default: 1,
-        'x-enum-labels': ROLE_PRESETS,
-        ...doc('Preset role (server-side prompt). 0 = your own prompt: customPrompt, or customPromptKeyWord + customPromptFormat.', 'LLM 角色,默认为 1。0 或置空表示使用 customPrompt,或 customPromptKeyWord + customPromptFormat。'),
+        ...documented('role'),
+        'x-enum-labels': { null: label('empty (置空) · custom prompt', '置空 · 自定义提示词'), ...ROLE_PRESETS },
+        ...doc('Preset role (server-side prompt). 0 or empty = your own prompt: customPrompt, or customPromptKeyWord + customPromptFormat.', 'LLM 角色,默认为 1。0 或置空表示使用 customPrompt,或 customPromptKeyWord + customPromptFormat。'),
       },
-      customPrompt: { type: 'string', examples: ['自定义完整提示词'], ...doc('Your complete prompt (role 0).', '您自行提供的完整的提示词。') },
+      customPrompt: text({ examples: ['自定义完整提示词'], ...documented('role'), ...doc('Your complete prompt (role 0).', '您自行提供的完整的提示词。') }),
       customPromptKeyWord: {
         type: 'object',
-        additionalProperties: { type: 'string' },
+        ...documented('role'),
+        additionalProperties: { type: 'string', ...inferred('role') },
         examples: [{ name: 'AI 女友小乐', sex: '女生', age: '24 岁', hobby: '旅游、小说、追星', characteristic: '体贴、乖巧、善解人意的,女朋友,日常嘘寒问暖,在生活中提供情绪价值' }],
         ...doc('Key words the server fills into customPromptFormat ({{key}} placeholders).', '您仅提供关键词,由网易云信服务端结合模板合成提示词。'),
       },
-      customPromptFormat: {
-        type: 'string',
+      customPromptFormat: text({
         examples: ['当前角色: {{name}}\n 性别: {{sex}}\n 年龄: {{age}} \n 兴趣爱好: {{hobby}}\n 其他特征: {{characteristic}}'],
         'x-hint': 'netease-prompt-preview',
+        ...documented('role'),
         ...doc('Template with {{key}} placeholders; the server composes the prompt from customPromptKeyWord.', '您自行提供的,用于服务端合成提示词的模板。'),
-      },
-      temperature: { type: 'number', minimum: 0, maximum: 1, default: 0.8, ...doc('LLM temperature, [0, 1], default 0.8.', 'LLM 温度配置,取值范围 [0, 1],默认 0.8。') },
-      contextSize: { type: 'integer', exclusiveMinimum: 0, maximum: 20, default: 3, examples: [10], ...doc('Context turns kept, (0, 20], default 3.', 'LLM 关联上下文大小,取值范围 (0, 20],默认 3。') },
+      }),
+      temperature: { type: 'number', minimum: 0, maximum: 1, default: 0.8, ...body, ...doc('LLM temperature, [0, 1], default 0.8.', 'LLM 温度配置,取值范围 [0, 1],默认 0.8。') },
+      contextSize: { ...wholeNumber, ...body, exclusiveMinimum: 0, maximum: 20, default: 3, examples: [10], ...doc('Context turns kept, (0, 20], default 3.', 'LLM 关联上下文大小,取值范围 (0, 20],默认 3。') },
       enableVision: bool(false, 'Enable model vision.', '是否开启大模型视觉,默认为 false。'),
-      enableWebSearch: { type: 'boolean', examples: [true], ...doc('Web search (appears in the doc examples, not in its table).', '联网搜索 (出现在文档示例中,参数表未列出)。') },
+      enableWebSearch: { type: 'boolean', examples: [true], ...inferred('example-only-fields'), ...doc('Web search (appears in the doc examples, not in its table).', '联网搜索 (出现在文档示例中,参数表未列出)。') },
       enableRealtime: bool(false, 'Realtime (speech-to-speech) mode.', '是否开启实时音(realTime)模式,默认为 false。'),
       realTimeParam: realTimeParamSchema,
       enableAgent: agentMode
-        ? { type: 'boolean', const: true, default: true, ...doc('Agent + parameters mode: true.', '智能体+参数配置模式: true。') }
-        : { type: 'boolean', const: false, default: false, ...doc('Use an agent: switch the mode to "Agent + parameters" instead.', '是否使用智能体: 请切换到"智能体+参数配置模式"。') },
+        ? { type: 'boolean', const: true, default: true, ...documented('request-modes'), ...doc('Agent + parameters mode: true.', '智能体+参数配置模式: true。') }
+        : { type: 'boolean', const: false, default: false, ...documented('request-modes'), ...doc('Use an agent: switch the mode to "Agent + parameters" instead.', '是否使用智能体: 请切换到"智能体+参数配置模式"。') },
       ...(agentMode ? { agentParam: agentParamSchema } : {}),
       enableCustomAppkey: customAppkey('LLM'),
     },
@@ -159,17 +199,18 @@ export const ttsSchema: JsonSchema = {
   title: 'TTS',
   ...doc('Text-to-speech (TTS) task parameters.', '文字转语音 TTS AI 任务参数信息。'),
   required: ['ttsVendor'],
-  additionalProperties: false,
+  ...body,
   properties: {
     ttsVendor: vendorNumber('ttsVendor', 'TTS vendor number.', 'TTS 供应商,取值请参考 AI 供应商。'),
-    voice: { type: 'string', examples: ['longaotian', 'zh_female_qingxinnvsheng_mars_bigtts'], ...doc('Voice name, or a cloned voice id.', 'TTS 音色名称,或者是克隆音色的 ID。') },
-    language: { type: 'string', enum: ['Chinese', 'English'], 'x-enum-labels': { Chinese: label('Chinese', '中文'), English: label('English', '英文') }, ...doc('TTS language.', 'TTS 语言,可选值:Chinese、English。') },
-    gender: { type: 'string', enum: ['Female', 'Male'], 'x-enum-labels': { Female: label('Female', '女'), Male: label('Male', '男') }, ...doc('Voice gender.', 'TTS 音色性别,可选值:Female、Male。') },
-    speed: { type: 'number', minimum: 0.8, maximum: 2, default: 1, ...doc('Speaking rate, 0.8-2, default 1.', 'TTS 语速,范围 0.8-2,默认 1。') },
-    volume: { type: 'number', minimum: 0.5, maximum: 2, default: 1, ...doc('Volume, 0.5-2, default 1.', 'TTS 音量,范围 0.5-2,默认 1。') },
+    voice: text({ examples: ['longaotian', 'zh_female_qingxinnvsheng_mars_bigtts'], ...doc('Voice name, or a cloned voice id.', 'TTS 音色名称,或者是克隆音色的 ID。') }),
+    language: text({ enum: ['Chinese', 'English'], 'x-enum-labels': { Chinese: label('Chinese', '中文'), English: label('English', '英文') }, ...doc('TTS language.', 'TTS 语言,可选值:Chinese、English。') }),
+    gender: text({ enum: ['Female', 'Male'], 'x-enum-labels': { Female: label('Female', '女'), Male: label('Male', '男') }, ...doc('Voice gender.', 'TTS 音色性别,可选值:Female、Male。') }),
+    speed: { type: 'number', minimum: 0.8, maximum: 2, default: 1, ...body, ...doc('Speaking rate, 0.8-2, default 1.', 'TTS 语速,范围 0.8-2,默认 1。') },
+    volume: { type: 'number', minimum: 0.5, maximum: 2, default: 1, ...body, ...doc('Volume, 0.5-2, default 1.', 'TTS 音量,范围 0.5-2,默认 1。') },
     ignoreBracketTextSet: {
       type: 'array',
-      items: { type: 'integer', minimum: 0, 'x-enum-labels': { '1': label('1 · Chinese brackets （） (inferred)', '1 · 中文括号 （） (推测)'), '2': label('2 · English brackets () (inferred)', '2 · 英文括号 () (推测)') } },
+      ...body,
+      items: { type: 'integer', minimum: 0, ...inferred('vendor-numbers'), 'x-enum-labels': { '1': label('1 · Chinese brackets （） (inferred)', '1 · 中文括号 （） (推测)'), '2': label('2 · English brackets () (inferred)', '2 · 英文括号 () (推测)') } },
       examples: [[1, 2]],
       ...doc('Drop text inside these bracket kinds from the LLM answer before TTS (1/2 meanings inferred, table not public).', '过滤大模型返回内容中指定标点符号中的文字后,再进行 TTS。'),
     },
@@ -181,18 +222,25 @@ export const pipelineSchema: JsonSchema = {
   type: 'object',
   title: 'Pipeline',
   ...doc('Conversation pipeline settings.', '实时对话的传输设置。'),
-  additionalProperties: false,
+  ...body,
   properties: {
     interruptMode: vendorNumber('interruptMode', 'Interrupt mode, default 2. 4 = custom interrupt words (interruptWords required). Meanings of 1 and 3 are not published.', '打断模式,默认为 2。为 4 时需填写自定义打断词 interruptWords。', { default: 2 }),
-    interruptWords: { type: 'array', items: { type: 'string', minLength: 1 }, examples: [['停止', '打断']], ...doc('Custom interrupt words; required when interruptMode is 4.', '自定义打断词,打断模式(interruptMode)为 4 时,必填。') },
+    interruptWords: {
+      type: 'array',
+      ...body,
+      items: { type: 'string', minLength: 1, ...body, 'x-constraint-sources': { minLength: source('inferred', 'request-body') } },
+      examples: [['停止', '打断']],
+      ...doc('Custom interrupt words; required when interruptMode is 4.', '自定义打断词,打断模式(interruptMode)为 4 时,必填。'),
+    },
     enableWelcomeMessage: bool(true, 'Say a welcome message.', '是否启用开场白,默认为 true。'),
-    welcomeMessage: { type: 'string', default: '', examples: ['您好,我是 AI 助手,很高兴为您服务'], ...doc('Welcome message; empty with enableWelcomeMessage true lets the system pick one.', '自定义的欢迎词。默认为空字符串,为空时由系统随机定义开场白。') },
+    welcomeMessage: text({ default: '', examples: ['您好,我是 AI 助手,很高兴为您服务'], ...doc('Welcome message; empty with enableWelcomeMessage true lets the system pick one.', '自定义的欢迎词。默认为空字符串,为空时由系统随机定义开场白。') }),
   },
   if: { properties: { interruptMode: { const: 4 } }, required: ['interruptMode'] },
   then: {
     required: ['interruptWords'],
+    ...body,
     'x-error-messages': { required: INTERRUPT_WORDS_MESSAGE },
-    properties: { interruptWords: { minItems: 1, 'x-error-messages': { minItems: INTERRUPT_WORDS_MESSAGE } } },
+    properties: { interruptWords: { minItems: 1, ...body, 'x-error-messages': { minItems: INTERRUPT_WORDS_MESSAGE } } },
   },
 };
 
@@ -201,10 +249,10 @@ const agentSchema: JsonSchema = {
   title: 'agent',
   ...doc('NetEase agent: the whole configuration comes from the agent platform.', '网易云信智能体参数信息,全量配置均从智能体管理平台获取。'),
   required: ['agentId', 'userId'],
-  additionalProperties: false,
+  ...body,
   properties: {
-    agentId: { type: 'string', minLength: 1, examples: ['a261501186xxxxxxcba'], ...doc('NetEase agent id.', '网易云信智能体 ID。') },
-    userId: { type: 'string', minLength: 1, examples: ['9527'], ...doc('User id configured on the agent platform.', '使用网易云信智能体的用户 ID。') },
+    agentId: text({ minLength: 1, 'x-constraint-sources': { minLength: source('inferred', 'request-body') }, examples: ['a261501186xxxxxxcba'], ...doc('NetEase agent id.', '网易云信智能体 ID。') }),
+    userId: text({ minLength: 1, 'x-constraint-sources': { minLength: source('inferred', 'request-body') }, examples: ['9527'], ...doc('User id configured on the agent platform.', '使用网易云信智能体的用户 ID。') }),
   },
 };
 
@@ -216,7 +264,11 @@ export const dataSchema: JsonSchema = {
   type: 'object',
   title: 'data',
   ...doc('Request body: pick one of the three modes.', '请求体具体信息: 三种调用方式任选其一。'),
+  ...documented('request-modes'),
   'x-switch': 'mode',
+  // The modes exclude each other by shape: `agent` only in the agent mode, llm.enableAgent true only in agent +
+  // parameters (`x-selects` says which shape picks which mode; parameters is the fallback). Fields the chosen mode
+  // does not document are warnings (payload.ts), not a reason to pick another mode.
   oneOf: [
     {
       title: 'Parameters',
@@ -225,7 +277,8 @@ export const dataSchema: JsonSchema = {
       ...doc('Set asr, llm, tts and pipeline one by one.', '在请求体中逐一设定 asr、llm、tts、pipeline 等参数。'),
       type: 'object',
       required: ['asr', 'llm', 'tts'],
-      additionalProperties: false,
+      not: { required: ['agent'] },
+      ...documented('request-modes'),
       properties: { asr: asrSchema, llm: llmSchema(false), tts: ttsSchema, pipeline: pipelineSchema },
     },
     {
@@ -235,7 +288,8 @@ export const dataSchema: JsonSchema = {
       ...doc('Everything comes from a NetEase agent.', '全量配置均从网易云信智能体管理平台获取。'),
       type: 'object',
       required: ['agent'],
-      additionalProperties: false,
+      'x-selects': { required: ['agent'] },
+      ...documented('request-modes'),
       properties: { agent: agentSchema },
     },
     {
@@ -245,7 +299,9 @@ export const dataSchema: JsonSchema = {
       ...doc('llm.enableAgent = true with agentParam; asr/tts/pipeline given here override the agent.', 'llm.enableAgent 为 true 并配置 agentParam;请求中的 asr、tts、pipeline 覆盖智能体配置。'),
       type: 'object',
       required: ['llm'],
-      additionalProperties: false,
+      not: { required: ['agent'] },
+      'x-selects': { required: ['llm'], properties: { llm: { required: ['enableAgent'], properties: { enableAgent: { const: true } } } } },
+      ...documented('request-modes'),
       properties: { asr: asrSchema, llm: llmSchema(true), tts: ttsSchema, pipeline: pipelineSchema },
     },
   ],
@@ -266,16 +322,22 @@ const variantField: JsonSchema = {
   ...doc('Not sent. API variant for this call; leave empty to use the profile setting.', '不发送。本次调用使用的 API 类型;留空则使用配置文件设置。'),
 };
 
-const cnameField: JsonSchema = { type: 'string', minLength: 1, maxLength: 256, examples: ['meeting_name111'], ...doc('Room (channel) name.', '房间名称。') };
-const taskTypeField: JsonSchema = { type: 'integer', const: 7, default: 7, ...doc('AI task type: 7 for realtime conversation.', 'AI 任务类型。如果是实时对话,取值固定为 7。') };
-const requestIdField: JsonSchema = { type: 'string', maxLength: 128, examples: ['f8f274c1-0e9f-4583-a243-c61c06a19475'], ...doc('Your id for tracing this request.', '任务 ID。您可以设置为随机字符串,用于问题排查。') };
+const cnameField: JsonSchema = text({
+  minLength: 1,
+  maxLength: 256,
+  'x-constraint-sources': { minLength: source('inferred', 'request-body'), maxLength: source('inferred', 'request-body') },
+  examples: ['meeting_name111'],
+  ...doc('Room (channel) name.', '房间名称。'),
+});
+const taskTypeField: JsonSchema = { type: 'number', const: 7, default: 7, ...body, ...doc('AI task type: 7 for realtime conversation.', 'AI 任务类型。如果是实时对话,取值固定为 7。') };
+const requestIdField: JsonSchema = text({ maxLength: 128, 'x-constraint-sources': { maxLength: source('inferred', 'request-body') }, examples: ['f8f274c1-0e9f-4583-a243-c61c06a19475'], ...doc('Your id for tracing this request.', '任务 ID。您可以设置为随机字符串,用于问题排查。') });
 
 export const createSchema: JsonSchema = {
   type: 'object',
   title: 'Create realtime conversation task',
   'x-title-zh': '开启实时对话',
   required: ['cname', 'taskType', 'data'],
-  additionalProperties: false,
+  ...body,
   'x-order': ['variant', 'cname', 'requestId', 'taskType', 'data'],
   properties: { variant: variantField, cname: cnameField, requestId: requestIdField, taskType: taskTypeField, data: dataSchema },
 };
@@ -284,16 +346,17 @@ export const closeSchema: JsonSchema = {
   type: 'object',
   title: 'Close realtime conversation task',
   'x-title-zh': '停止实时对话',
+  // The stop page's own parameter table was not captured: its fields come from the API index and the guide's code.
   required: ['cname', 'taskId', 'taskType'],
-  additionalProperties: false,
+  ...inferred('close-request'),
   'x-order': ['variant', 'cname', 'taskId', 'taskType', 'requestId', 'appkey'],
   properties: {
     variant: variantField,
-    cname: cnameField,
-    taskId: { type: 'string', minLength: 1, examples: ['2a784467d647bb87b60b719f6fa56333'], ...doc('taskId returned by create.', '创建任务时返回的 taskId。') },
-    taskType: taskTypeField,
-    requestId: requestIdField,
-    appkey: { type: 'string', ...doc('The guide\'s client examples also send the appkey in the body (optional).', '客户端示例中在请求体里也携带 appkey (可选)。') },
+    cname: { ...cnameField, ...inferred('close-request') },
+    taskId: { type: 'string', minLength: 1, ...inferred('close-request'), examples: ['2a784467d647bb87b60b719f6fa56333'], ...doc('taskId returned by create.', '创建任务时返回的 taskId。') },
+    taskType: { ...taskTypeField, ...inferred('close-request') },
+    requestId: { ...requestIdField, ...inferred('close-request') },
+    appkey: { type: 'string', ...inferred('close-request'), ...doc('The guide\'s client examples also send the appkey in the body (optional).', '客户端示例中在请求体里也携带 appkey (可选)。') },
   },
 };
 

@@ -6,7 +6,7 @@ import { fillUserSigTemplate } from './usersig-template.ts';
 import { toWire } from '../../payload.ts';
 import type { HttpExchange } from '../../http.ts';
 import type { OperationOutcome, RequestInspection, SessionContext, VendorError, InspectContext } from '../types.ts';
-import { API_VERSION, SCHEMAS, type TencentAction } from './schemas.ts';
+import { API_VERSION, SCHEMAS, regionWarning, type TencentAction } from './schemas.ts';
 import { MAX_CLOCK_SKEW_S, maskAuthorization, signTc3, type Tc3Signed } from './tc3.ts';
 
 /** Live endpoints offered in the settings; anything else in `endpoint` is used as a custom URL. */
@@ -131,12 +131,30 @@ export function parseResponse(ex: Pick<HttpExchange, 'status' | 'json' | 'bodyTe
   const requestId = typeof response.RequestId === 'string' ? response.RequestId : '';
   const err = response.Error as { Code?: unknown; Message?: unknown } | undefined;
   if (err && typeof err === 'object') {
+    const code = String(err.Code ?? 'UnknownError');
+    const message = String(err.Message ?? '');
+    const field = errorField(code, message);
     return {
       ok: false,
-      error: { code: String(err.Code ?? 'UnknownError'), message: String(err.Message ?? ''), requestId: requestId || undefined, httpStatus: ex.status, details: response },
+      error: { code, message, requestId: requestId || undefined, httpStatus: ex.status, details: response, ...(field ? { field } : {}) },
     };
   }
   return { ok: true, response, requestId };
+}
+
+/** Sub-codes that name their parameter (InvalidParameter.RoomId …), as a JSON pointer into the payload. */
+const CODE_FIELDS: Record<string, string> = { SdkAppId: '/SdkAppId', RoomId: '/RoomId', TaskId: '/TaskId', UserSig: '/AgentConfig/UserSig', LLMConfig: '/LLMConfig', TTSConfig: '/TTSConfig', STTConfig: '/STTConfig', AgentConfig: '/AgentConfig', SessionId: '/SessionId' };
+
+/**
+ * The field a Tencent error points at, so the form can mark it: the sub-code's parameter
+ * (`InvalidParameter.RoomId`), else a parameter the message names in backquotes (`AgentConfig.UserId`).
+ */
+export function errorField(code: string, message: string): string | undefined {
+  const sub = /^(?:InvalidParameter|InvalidParameterValue|MissingParameter)\.(\w+)$/.exec(code)?.[1];
+  if (sub && CODE_FIELDS[sub]) return CODE_FIELDS[sub];
+  if (!/^(InvalidParameter|InvalidParameterValue|MissingParameter|UnknownParameter)/.test(code)) return undefined;
+  const named = /`([A-Za-z][\w.]*)`/.exec(message)?.[1];
+  return named && named !== 'Action' && named !== 'Version' && named !== 'Region' && named !== 'Timestamp' ? `/${named.replace(/\./g, '/')}` : undefined;
 }
 
 /** One line for the event log: the fields that matter per action. */
@@ -154,14 +172,14 @@ export async function runAction(action: TencentAction, ctx: SessionContext): Pro
   const settings = ctx.profile.settings as TencentSettings;
   const now = Date.now();
   const req = await buildRequest({ action, settings, sandboxUrl: ctx.sandboxUrl, payload: ctx.payload, credential: ctx.credential, nowMs: now, onSecret: (v) => ctx.addSecret(v) });
-  const warnings = clockWarnings(req.host, req.timestamp, now);
+  const warnings = [...clockWarnings(req.host, req.timestamp, now), ...regionWarnings(settings)];
   ctx.emit({
     kind: 'tencent.signature',
     dir: 'local',
     summary: `TC3-HMAC-SHA256 ${action} · ${req.signed.credentialScope} · signed ${req.signed.signedHeaders}`,
     data: { canonicalRequest: req.signed.canonicalRequest, stringToSign: req.signed.stringToSign, signedHeaders: req.signed.signedHeaders, signature: req.signed.signature, timestamp: req.timestamp, warnings },
   });
-  for (const w of warnings) ctx.emit({ kind: 'tencent.clock-skew', dir: 'local', summary: w });
+  for (const w of warnings) ctx.emit({ kind: w.startsWith('region ') ? 'tencent.region' : 'tencent.clock-skew', dir: 'local', summary: w, data: { severity: 'warning' } });
   const ex = await ctx.http({ method: 'POST', url: req.url, headers: req.signed.headers, body: req.body });
   const offset = rememberServerClock(req.host, ex.headers.date, now);
   if (offset !== undefined && Math.abs(offset) > MAX_CLOCK_SKEW_S * 1000)
@@ -195,6 +213,11 @@ export async function inspectAction(action: TencentAction, ctx: InspectContext):
       { label: 'Signature', value: req.signed.signature },
       { label: 'Authorization (SecretId masked)', value: authorization },
     ],
-    warnings: clockWarnings(req.host, req.timestamp, now),
+    warnings: [...clockWarnings(req.host, req.timestamp, now), ...regionWarnings(settings)],
   };
+}
+
+function regionWarnings(settings: TencentSettings): string[] {
+  const w = regionWarning(settings.region || 'ap-guangzhou');
+  return w ? [w] : [];
 }

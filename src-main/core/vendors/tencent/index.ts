@@ -39,7 +39,17 @@ const settingsSchema: JsonSchema = {
       'x-description-zh': '真实模式下的 API 地址。',
     },
     customEndpoint: { type: 'string', description: 'Endpoint URL when "Custom URL" is chosen.', 'x-description-zh': '选择“自定义地址”时使用的 URL。', examples: ['https://trtc.ap-guangzhou.tencentcloudapi.com'] },
-    region: { type: 'string', enum: [...REGIONS], default: 'ap-guangzhou', 'x-enum-labels': REGION_LABELS, description: 'X-TC-Region.', 'x-description-zh': '地域（X-TC-Region）。' },
+    region: {
+      type: 'string',
+      pattern: '^[a-z]+(-[a-z0-9]+)+$',
+      default: 'ap-guangzhou',
+      // The document's four regions as suggestions; any other is sent as typed, with a warning (docs/vendors/tencent.md#regions).
+      examples: [...REGIONS],
+      'x-allow-custom': true,
+      'x-enum-labels': REGION_LABELS,
+      description: 'X-TC-Region. The document lists ap-guangzhou, ap-singapore, ap-tokyo and na-siliconvalley; another region is sent with a warning.',
+      'x-description-zh': '地域（X-TC-Region）。文档列出 ap-guangzhou、ap-singapore、ap-tokyo、na-siliconvalley；其他地域会附带提示照常发送。',
+    },
     language: {
       type: 'string',
       enum: ['', 'zh-CN', 'en-US'],

@@ -1,5 +1,5 @@
 /**
- * TRTC custom messages of the AI conversation (PROTOCOLS.md §4.8) turned into session events. Pure and
+ * TRTC custom messages of the AI conversation (docs/vendors/tencent.md#room-messages) turned into session events. Pure and
  * dependency-free: the renderer's Extras feeds `custom-message` SDK events through these, tests feed documented
  * shapes. Never throws: anything not shaped as documented becomes an `error` event saying what was expected.
  */

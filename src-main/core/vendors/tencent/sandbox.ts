@@ -1,15 +1,17 @@
 /**
- * A loopback Tencent Cloud API 3.0 endpoint for the TRTC AI conversation actions. It verifies the TC3 signature,
- * validates parameters with the descriptor's own schemas, keeps tasks with a status lifecycle, rate-limits, and
- * answers in the API 3.0 envelope (HTTP 200 with Response.Error, as Tencent does).
+ * A loopback Tencent Cloud API 3.0 endpoint for the TRTC AI conversation actions (docs/vendors/tencent.md#sandbox).
+ * It verifies the TC3 signature, refuses only what the documents refuse (documented constraints, regions outside
+ * the four the document lists), lets undocumented parameters through with a warning (X-Parley-Sandbox-Warnings
+ * header and the `parley sandbox` console), keeps tasks with a status lifecycle, rate-limits, and answers in the
+ * API 3.0 envelope (HTTP 200, JSON, Response.Error). Every documented error code can be injected as a fault.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { SandboxHost, SandboxRequest, SandboxResponse } from '../../sandbox/host.ts';
-import { validateSchema } from '../../payload.ts';
+import { warningHeaders, type SandboxHost, type SandboxRequest, type SandboxResponse } from '../../sandbox/host.ts';
+import type { VendorErrorEntry } from '../../sandbox/faults.ts';
+import { blockingErrors, findingLine, fromWire, validatePayload, warningsOf } from '../../payload.ts';
 import { ACTIONS, API_VERSION, REGIONS, SCHEMAS, extraRules, type TencentAction } from './schemas.ts';
 import { MAX_CLOCK_SKEW_S, expectedSignature, parseAuthorization, sameHex, utcDate } from './tc3.ts';
 import { verifyUserSig } from './usersig.ts';
-import { fromWire } from './wire.ts';
 
 export const SANDBOX_CREDENTIALS = {
   SECRET_ID: 'AKIDsandbox-tencent-id-0001',
@@ -47,6 +49,66 @@ export interface TencentSandboxOptions {
   sdkKeys?: Record<number, string>;
 }
 
+const E = (code: string, meaning: string, anchor: string, when: string): VendorErrorEntry => ({ code, meaning, kind: 'documented', ref: `docs/vendors/tencent.md#${anchor}`, when });
+const EVERY_CALL = 'every API call while the fault is set';
+/** The business codes of the AI conversation pages, then the API 3.0 common codes those pages refer to. */
+export const TENCENT_ERRORS: VendorErrorEntry[] = [
+  E('FailedOperation.NotAbility', 'Need to unlock the required ability', 'error-codes', EVERY_CALL),
+  E('FailedOperation.NotAllowed', 'This operation is not allowed, please submit a ticket to contact us', 'error-codes', EVERY_CALL),
+  E('FailedOperation.TaskExist', 'Task already exists', 'error-codes', EVERY_CALL),
+  E('InvalidParameter.UserSig', 'UserSig is expired or wrong', 'error-codes', EVERY_CALL),
+  E('ResourceInsufficient.RequestRejection', 'Insufficient resources', 'error-codes', EVERY_CALL),
+  E('FailedOperation.TaskNotExist', 'The task does not exist', 'error-codes', EVERY_CALL),
+  E('InvalidParameter.TaskId', 'Invalid TaskId', 'error-codes', EVERY_CALL),
+  ...(
+    [
+      ['ActionOffline', 'This API has been deprecated'],
+      ['AuthFailure.InvalidAuthorization', 'Authorization in the request header is invalid'],
+      ['AuthFailure.InvalidSecretId', 'Invalid key (not a TencentCloud API key type)'],
+      ['AuthFailure.MFAFailure', 'MFA failed'],
+      ['AuthFailure.SecretIdNotFound', 'The key does not exist'],
+      ['AuthFailure.SignatureExpire', 'Signature expired: timestamp and server time differ by more than five minutes'],
+      ['AuthFailure.SignatureFailure', 'Invalid signature'],
+      ['AuthFailure.TokenFailure', 'Token error'],
+      ['AuthFailure.UnauthorizedOperation', 'The request is not authorized'],
+      ['DryRunOperation', 'DryRun operation: the request would have succeeded'],
+      ['FailedOperation', 'Operation failed'],
+      ['InternalError', 'Internal error'],
+      ['InvalidAction', 'The API does not exist'],
+      ['InvalidParameter', 'Incorrect parameter'],
+      ['InvalidParameterValue', 'Invalid parameter value'],
+      ['InvalidRequest', 'The multipart format of the request body is incorrect'],
+      ['IpInBlacklist', 'Your IP is in the uin IP blocklist'],
+      ['IpNotInWhitelist', 'Your IP is not in the uin IP allowlist'],
+      ['LimitExceeded', 'Quota limit exceeded'],
+      ['MissingParameter', 'A parameter is missing'],
+      ['NoSuchProduct', 'The product does not exist'],
+      ['NoSuchVersion', 'The API version does not exist'],
+      ['RequestLimitExceeded', 'The number of requests exceeds the frequency limit'],
+      ['RequestLimitExceeded.GlobalRegionUinLimitExceeded', 'The global region request limit for this account is exceeded'],
+      ['RequestLimitExceeded.IPLimitExceeded', 'The number of requests from this IP exceeds the frequency limit'],
+      ['RequestLimitExceeded.UinLimitExceeded', 'The number of requests from this account exceeds the frequency limit'],
+      ['RequestSizeLimitExceeded', 'The request size exceeds the limit'],
+      ['ResourceInUse', 'The resource is in use'],
+      ['ResourceInsufficient', 'Insufficient resources'],
+      ['ResourceNotFound', 'The resource does not exist'],
+      ['ResourceUnavailable', 'The resource is unavailable'],
+      ['ResponseSizeLimitExceeded', 'The response size exceeds the limit'],
+      ['ServiceUnavailable', 'The service is unavailable now'],
+      ['UnauthorizedOperation', 'Unauthorized operation'],
+      ['UnknownParameter', 'Unknown parameter'],
+      ['UnsupportedOperation', 'Unsupported operation'],
+      ['UnsupportedProtocol', 'The HTTP(S) request protocol is invalid: only GET and POST are supported'],
+      ['UnsupportedRegion', 'The API does not support the region'],
+    ] as const
+  ).map(([code, meaning]) => E(code, meaning, 'common-error-codes', EVERY_CALL)),
+];
+
+/** Tencent's error envelope: HTTP 200, JSON, `{"Response":{"Error":{"Code","Message"},"RequestId"}}`. */
+export function errorResponse(code: string, message: string, requestId: string = randomUUID(), headers: Record<string, string> = {}): SandboxResponse {
+  return { status: 200, headers: { 'content-type': 'application/json', ...headers }, body: { Response: { Error: { Code: code, Message: message }, RequestId: requestId } } };
+}
+
 class ApiError extends Error {
   readonly code: string;
   constructor(code: string, message: string) {
@@ -77,21 +139,26 @@ export class TencentSandbox {
     this.sdkKeys = opts.sdkKeys ?? {};
   }
 
+  private host: SandboxHost | null = null;
+
   mount(host: SandboxHost, vendor = 'tencent'): void {
+    this.host = host;
+    host.declareErrors(vendor, TENCENT_ERRORS, (entry) => errorResponse(entry.code, `${entry.meaning} (injected fault)`));
     host.http(vendor, 'POST', '/', (req) => this.handle(req));
   }
 
   /** One API 3.0 call. Always HTTP 200; errors are in Response.Error. */
   handle(req: SandboxRequest): SandboxResponse {
     const requestId = randomUUID();
+    const warnings: string[] = [];
     try {
       const action = this.authenticate(req);
       this.limit(req, action);
-      const payload = this.parameters(action, req.body);
-      return { status: 200, body: { Response: { ...this.dispatch(action, payload), RequestId: requestId } } };
+      const payload = this.parameters(action, req.body, warnings);
+      return { status: 200, headers: { 'content-type': 'application/json', ...warningHeaders(warnings) }, body: { Response: { ...this.dispatch(action, payload), RequestId: requestId } } };
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      return { status: 200, body: { Response: { Error: { Code: err.code, Message: err.message }, RequestId: requestId } } };
+      return errorResponse(err.code, err.message, requestId, warningHeaders(warnings));
     }
   }
 
@@ -110,7 +177,8 @@ export class TencentSandbox {
     if (h['x-tc-version'] !== API_VERSION) throw new ApiError('NoSuchVersion', `The API version \`${h['x-tc-version']}\` does not exist (expected ${API_VERSION}).`);
     const region = h['x-tc-region'];
     if (!region) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Region` (header X-TC-Region).');
-    if (!(REGIONS as readonly string[]).includes(region)) throw new ApiError('UnsupportedRegion', `The action \`${action}\` does not support the region \`${region}\`.`);
+    // The document: "This API only supports: ap-guangzhou, ap-singapore, ap-tokyo, na-siliconvalley".
+    if (!(REGIONS as readonly string[]).includes(region)) throw new ApiError('UnsupportedRegion', `The action \`${action}\` does not support the region \`${region}\` (supported: ${REGIONS.join(', ')}).`);
     const tsText = h['x-tc-timestamp'];
     if (!tsText || !/^\d+$/.test(tsText)) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Timestamp` (header X-TC-Timestamp, Unix seconds).');
 
@@ -148,7 +216,7 @@ export class TencentSandbox {
     this.hits.set(key, recent);
   }
 
-  private parameters(action: TencentAction, body: Buffer): Record<string, unknown> {
+  private parameters(action: TencentAction, body: Buffer, warnings: string[]): Record<string, unknown> {
     let raw: unknown;
     try {
       raw = JSON.parse(body.toString('utf8') || '{}');
@@ -157,16 +225,23 @@ export class TencentSandbox {
     }
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ApiError('InvalidParameter', 'The request body must be a JSON object.');
     const schema = SCHEMAS[action];
+    // On the wire LLMConfig, TTSConfig and AvatarConfig are documented as JSON strings.
+    for (const [k, prop] of Object.entries(schema.properties ?? {}))
+      if (prop['x-wire'] === 'json-string' && k in raw && typeof (raw as Record<string, unknown>)[k] !== 'string')
+        throw new ApiError(invalidCode(k), `The value of the parameter \`${k}\` is invalid: expected a JSON string.`);
     const value = fromWire(schema, raw, (field) => {
       throw new ApiError(invalidCode(field), `The value of the parameter \`${field}\` is invalid: expected a JSON string.`);
     }) as Record<string, unknown>;
-    const errors = validateSchema(schema, value);
-    if (errors.length === 0) errors.push(...extraRules(action, value));
-    const first = errors[0];
+    // Only documented constraints refuse the call; inferred ones and undocumented parameters are warnings.
+    const findings = validatePayload({ schema, validate: (p) => extraRules(action, p) }, value);
+    for (const w of warningsOf(findings)) {
+      warnings.push(findingLine(w));
+      this.host?.note('tencent', `${action}: ${findingLine(w)}`);
+    }
+    const first = blockingErrors(findings)[0];
     if (first) {
       const field = first.path.replace(/^\//, '').replace(/\//g, '.') || 'body';
       if (/: required$|give TaskId or SessionId/.test(first.message)) throw new ApiError('MissingParameter', `The request is missing a required parameter \`${field}\`. ${first.message}`);
-      if (/unknown field$/.test(first.message)) throw new ApiError('UnknownParameter', `The parameter \`${field}\` is not recognized.`);
       throw new ApiError(invalidCode(field), `The value of the parameter \`${field}\` is invalid: ${first.message}`);
     }
     return value;
@@ -230,7 +305,7 @@ export class TencentSandbox {
   }
 }
 
-/** Fields TRTC documents with their own InvalidParameter sub-code. */
+/** Fields with their own InvalidParameter sub-code (UserSig, TaskId documented; SdkAppId, RoomId from other TRTC APIs). */
 const FIELD_CODES: Record<string, string> = { SdkAppId: 'InvalidParameter.SdkAppId', RoomId: 'InvalidParameter.RoomId', TaskId: 'InvalidParameter.TaskId', 'AgentConfig.UserSig': 'InvalidParameter.UserSig' };
 
 function invalidCode(field: string): string {

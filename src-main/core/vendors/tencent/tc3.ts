@@ -1,5 +1,5 @@
 /**
- * TC3-HMAC-SHA256 request signing for Tencent Cloud API 3.0 (PROTOCOLS.md §4.2). Pure: no clock, no I/O.
+ * TC3-HMAC-SHA256 request signing for Tencent Cloud API 3.0 (docs/vendors/tencent.md#signing). Pure: no clock, no I/O.
  * Every intermediate value is returned so the inspector can show it and tests can compare it step by step.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * TLS UserSig v2 (PROTOCOLS.md §4.7): HMAC-SHA256 over the identifier/sdkappid/time/expire lines, keyed with the
+ * TLS UserSig v2 (docs/vendors/tencent.md#usersig): HMAC-SHA256 over the identifier/sdkappid/time/expire lines, keyed with the
  * SDK secret key as UTF-8, inside a zlib-deflated JSON document, base64 with `+/=` replaced by `*-_`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';

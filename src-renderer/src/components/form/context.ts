@@ -1,9 +1,11 @@
 import { inject, provide, type ComputedRef, type InjectionKey, type Ref } from 'vue';
+import type { PayloadError } from '../../../../src-main/core/vendors/types.ts';
 
 export interface FormContext {
   value: Ref<unknown>;
   set(path: string, value: unknown): void;
-  errors: ComputedRef<Map<string, string[]>>;
+  /** Errors and warnings by JSON pointer. */
+  findings: ComputedRef<Map<string, PayloadError[]>>;
   /** Credential names of the profile, offered as `{{secret:NAME}}` in x-secret fields. */
   secretNames: ComputedRef<string[]>;
   requiredOnly: Ref<boolean>;

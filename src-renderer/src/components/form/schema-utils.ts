@@ -187,15 +187,21 @@ export function branchLabel(schema: JsonSchema, index: number, locale: string): 
   return `#${index + 1} ${Array.isArray(schema.type) ? schema.type.join('|') : (schema.type ?? '')}`.trim();
 }
 
+let domIds = 0;
+/** An id unique in the page (a field's suggestion list). */
+export function uniqueDomId(prefix: string): string {
+  return `${prefix}-${++domIds}`;
+}
+
 /** Offered `{{secret:NAME}}` references. */
 export function secretRef(name: string): string {
   return `{{secret:${name}}}`;
 }
 
 /**
- * Form annotations a schema's `if`/`then` adds to its children for the current value (e.g. Convai's add_wav_header
- * disabled while audio_routing is audio_only). Only the `if` shapes vendors use are understood: `properties` with
- * `const` or `enum`; anything else is treated as not matching, so the form never hides or disables by mistake.
+ * Form annotations a schema's `if`/`then` adds to its children for the current value (e.g. Convai's note that
+ * add_wav_header has no effect while audio_routing is audio_only). Only the `if` shapes vendors use are understood: `properties` with
+ * `const` or `enum`; anything else is treated as not matching, so the form never shows a note by mistake.
  */
 export function conditionalChild(schema: JsonSchema, key: string, value: unknown): JsonSchema {
   const base = schema.properties?.[key] ?? {};

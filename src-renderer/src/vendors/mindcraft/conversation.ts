@@ -107,6 +107,11 @@ export function conversationView(events: readonly SessionEvent[]): ConversationV
       case 'mindcraft.llm':
         if (current && typeof d.z_index === 'number') {
           seg(current, d.z_index).text = String(d.text ?? '');
+          // The document's stream carries the recognised text only as the LLM output's asr_content.
+          if (typeof d.asr_content === 'string' && d.asr_content && current.asrText === undefined) {
+            current.asrText = d.asr_content;
+            current.asrFinal = true;
+          }
           if (current.state === 'waiting') current.state = 'answering';
         }
         break;

@@ -1,11 +1,13 @@
 /**
- * One NERTC room visit for a NetEase session: join, hear the bot, publish speech, captions and ai-data as
- * session events, manual interrupt. SDK callbacks go through the pure parsers shared with core.
+ * One NERTC room visit for a NetEase session: join (nertc-web-sdk runs in the room frame,
+ * rooms/frame/drivers/nertc.ts), hear the bot, publish speech, captions and ai-data as session events, manual
+ * interrupt. Room events go through the pure parsers shared with core.
  */
 import type { NewEvent } from '../../../../src-main/core/events.ts';
 import { parseAiData, parseAsrCaptions } from '../../../../src-main/core/vendors/netease/room-events.ts';
 import { RoomMetrics, metricSummary } from '../../../../src-main/core/vendors/netease/room-metrics.ts';
-import type { NertcClientLike, NertcLike, NertcStreamLike } from './nertc.ts';
+import type { RoomEvent, SpeechSource } from '../../rooms/protocol.ts';
+import { openRoomFrame, type RoomOpener, type RoomSession } from '../../rooms/session.ts';
 
 export interface JoinParams {
   appkey: string;
@@ -16,29 +18,20 @@ export interface JoinParams {
   captionLanguage?: string;
 }
 
-export type SpeechSource = { kind: 'none' } | { kind: 'mic' } | { kind: 'track'; track: MediaStreamTrack; label: string };
-
 export interface RoomHooks {
   record(events: NewEvent[]): void;
-  /** The bot's audio as a MediaStream, for the app's player. */
-  onAudio(stream: MediaStream, uid: string): void;
   now(): number;
 }
 
-const uidOf = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
-
 export class NeteaseRoom {
-  private client: NertcClientLike | null = null;
-  private local: NertcStreamLike | null = null;
-  private captionsOn = false;
-  private remoteUid = '';
+  private session: RoomSession | null = null;
   readonly metrics = new RoomMetrics();
-  private readonly sdk: NertcLike;
+  private readonly open: RoomOpener;
   private readonly params: JoinParams;
   private readonly hooks: RoomHooks;
 
-  constructor(sdk: NertcLike, params: JoinParams, hooks: RoomHooks) {
-    this.sdk = sdk;
+  constructor(params: JoinParams, hooks: RoomHooks, open: RoomOpener = openRoomFrame) {
+    this.open = open;
     this.params = params;
     this.hooks = hooks;
   }
@@ -47,86 +40,61 @@ export class NeteaseRoom {
     if (events.length) this.hooks.record(events);
   }
 
-  /** Resolves when `client.join()` resolved (the client-API create may go out then). */
+  private onEvent(e: RoomEvent): void {
+    const p = this.params;
+    if (e.type === 'message') {
+      if (e.name === 'asr-captions') {
+        const t = this.hooks.now();
+        const parsed = parseAsrCaptions(e.data, { localUid: p.uid, botUid: p.botUid || undefined });
+        const metrics = parsed.captions.flatMap((c) => this.metrics.caption(c, t));
+        this.record(...parsed.events, ...metrics.map((m) => ({ kind: 'metric', dir: 'local' as const, summary: metricSummary(m), data: m })));
+      } else if (e.name === 'ai-data') this.record(parseAiData(e.data));
+      else if (e.name === 'stream-added') this.record({ kind: 'room.stream-added', dir: 'in', summary: `uid ${e.from} publishes (the bot)`, data: { uid: e.from } });
+      else if (e.name === 'captions-started') this.record({ kind: 'netease.captions-started', dir: 'out', summary: `captions on (source ${(e.data as { source?: string } | undefined)?.source ?? 'AUTO'})` });
+      else if (e.name === 'sdk-playback') this.record({ kind: 'room.audio', dir: 'in', summary: `uid ${e.from}'s audio plays in the SDK (not in the audio panel)`, data: { uid: e.from } });
+    } else if (e.type === 'track' && e.change === 'subscribed') this.record({ kind: 'room.audio', dir: 'in', summary: `playing uid ${e.participant}'s audio`, data: { uid: e.participant } });
+    else if (e.type === 'participant' && e.change === 'joined') this.record({ kind: 'room.peer-online', dir: 'in', summary: `uid ${e.id} joined the room`, data: { uid: e.id } });
+    else if (e.type === 'participant') this.record({ kind: 'room.peer-leave', dir: 'in', summary: `uid ${e.id} left the room`, data: { uid: e.id, reason: e.reason } });
+    else if (e.type === 'connection' && e.state === 'disconnected') this.record({ kind: 'room.disconnected', dir: 'in', summary: 'disconnected from the NERTC room' });
+    else if (e.type === 'error') this.record({ kind: 'error', dir: 'local', summary: e.message, data: { code: e.code, message: e.message } });
+  }
+
+  /** Resolves when the SDK's join resolved (the client-API create may go out then). */
   async join(): Promise<void> {
     const p = this.params;
-    const client = this.sdk.createClient({ appkey: p.appkey, debug: false });
-    this.client = client;
-    const who = { localUid: p.uid, botUid: p.botUid || undefined };
-    client.on('stream-added', (evt: { stream: NertcStreamLike }) => void this.onStreamAdded(evt.stream));
-    client.on('stream-subscribed', (evt: { stream: NertcStreamLike; mediaType?: string }) => this.onSubscribed(evt.stream, evt.mediaType));
-    client.on('peer-online', (evt: { uid: unknown }) => this.record({ kind: 'room.peer-online', dir: 'in', summary: `uid ${uidOf(evt?.uid)} joined the room`, data: { uid: uidOf(evt?.uid) } }));
-    client.on('peer-leave', (evt: { uid: unknown; reason?: unknown }) => this.record({ kind: 'room.peer-leave', dir: 'in', summary: `uid ${uidOf(evt?.uid)} left the room`, data: { uid: uidOf(evt?.uid), reason: evt?.reason } }));
-    client.on('asr-captions', (list: unknown) => {
-      const t = this.hooks.now();
-      const parsed = parseAsrCaptions(list, who);
-      const metrics = parsed.captions.flatMap((c) => this.metrics.caption(c, t));
-      this.record(...parsed.events, ...metrics.map((m) => ({ kind: 'metric', dir: 'local' as const, summary: metricSummary(m), data: m })));
-    });
-    client.on('ai-data', (evt: unknown) => this.record(parseAiData(evt)));
-    client.on('disconnect', () => this.record({ kind: 'room.disconnected', dir: 'in', summary: 'disconnected from the NERTC room' }));
-
     this.metrics.joinStarted(this.hooks.now());
     this.record({ kind: 'room.joining', dir: 'out', summary: `joining NERTC room ${p.channelName} as uid ${p.uid}`, data: { channelName: p.channelName, uid: p.uid, tokenSet: !!p.token } });
-    await client.join({ channelName: p.channelName, uid: /^\d+$/.test(p.uid) ? Number(p.uid) : p.uid, ...(p.token ? { token: p.token } : {}) });
+    const session = await this.open('netease');
+    this.session = session;
+    session.on((e) => this.onEvent(e));
+    await session.join('netease', { appkey: p.appkey, channelName: p.channelName, uid: p.uid, ...(p.token ? { token: p.token } : {}), captionLanguage: p.captionLanguage || 'AUTO' });
     const m = this.metrics.joined(this.hooks.now());
     this.record({ kind: 'room.joined', dir: 'in', summary: `joined ${p.channelName}`, data: { channelName: p.channelName, uid: p.uid } }, ...(m ? [{ kind: 'metric', dir: 'local' as const, summary: metricSummary(m), data: m }] : []));
   }
 
-  async publish(source: SpeechSource): Promise<void> {
-    if (!this.client || source.kind === 'none') return;
-    const stream = this.sdk.createStream({ audio: true, video: false, uid: this.params.uid, client: this.client, ...(source.kind === 'track' ? { audioSource: source.track } : {}) });
-    // Recommended for AI conversations before init() (PROTOCOLS.md §2.5).
-    stream.setAudioProfile?.('music_standard');
-    await stream.init?.();
-    await this.client.publish(stream);
-    this.local = stream;
-    this.record({ kind: 'room.published', dir: 'out', summary: source.kind === 'mic' ? 'publishing the microphone' : `publishing ${source.label}`, data: { source: source.kind } });
+  /** Publish the speech; `none` listens only. Resolves with a file's duration once it plays. */
+  async publish(source: SpeechSource | { kind: 'none' }): Promise<void> {
+    if (!this.session || source.kind === 'none') return;
+    const label = source.kind === 'file' ? source.name : '';
+    await this.session.publish(source);
+    this.record({ kind: 'room.published', dir: 'out', summary: source.kind === 'microphone' ? 'publishing the microphone' : `publishing ${label}`, data: { source: source.kind === 'microphone' ? 'mic' : 'track' } });
   }
 
-  private async onStreamAdded(stream: NertcStreamLike): Promise<void> {
-    const uid = uidOf(stream.getId?.());
-    this.remoteUid ||= uid;
-    this.record({ kind: 'room.stream-added', dir: 'in', summary: `uid ${uid} publishes (the bot)`, data: { uid } });
-    try {
-      await this.client!.subscribe(stream, { audio: true, video: false });
-      // Captions start after the bot has joined (the guide's order).
-      if (!this.captionsOn) {
-        this.captionsOn = true;
-        await this.client!.startAsrCaptions(this.params.captionLanguage || 'AUTO', '');
-        this.record({ kind: 'netease.captions-started', dir: 'out', summary: `captions on (source ${this.params.captionLanguage || 'AUTO'})` });
-      }
-    } catch (err) {
-      this.record({ kind: 'error', dir: 'local', summary: `NERTC: ${(err as Error).message}`, data: { code: 'NERTC', message: (err as Error).message } });
-    }
-  }
-
-  private onSubscribed(stream: NertcStreamLike, mediaType?: string): void {
-    if (mediaType && mediaType !== 'audio') return;
-    const uid = uidOf(stream.getId?.());
-    const media = stream.getAudioStream?.();
-    if (media) this.hooks.onAudio(media, uid);
-    else void stream.play?.(null, { audio: true, video: false });
-    this.record({ kind: 'room.audio', dir: 'in', summary: `playing uid ${uid}'s audio`, data: { uid } });
-  }
-
-  /** aiManualInterrupt(botUid); an empty uid lets the SDK pick the first remote stream. */
-  interrupt(): void {
-    const uid = this.params.botUid || this.remoteUid;
-    this.client?.aiManualInterrupt(uid);
+  /** aiManualInterrupt(botUid); without a bot uid the first remote stream's uid. */
+  async interrupt(): Promise<void> {
+    if (!this.session) return;
+    const { sent } = await this.session.interrupt(this.params.botUid || undefined);
+    const uid = (sent as { uid?: string } | undefined)?.uid ?? '';
     this.record({ kind: 'netease.interrupt', dir: 'out', summary: `aiManualInterrupt(${uid || 'first remote stream'})`, data: { uid } });
   }
 
   async leave(): Promise<void> {
-    const client = this.client;
-    this.client = null;
-    if (!client) return;
+    const session = this.session;
+    this.session = null;
+    if (!session) return;
     try {
-      if (this.captionsOn) await client.stopAsrCaptions?.();
-      this.local?.destroy?.();
-      await client.leave();
+      await session.close();
     } finally {
-      client.destroy?.();
       this.record({ kind: 'room.left', dir: 'out', summary: 'left the NERTC room' });
     }
   }

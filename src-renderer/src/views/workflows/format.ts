@@ -42,8 +42,10 @@ export function base64ToBlobUrl(base64: string, mime: string): string {
   return URL.createObjectURL(new Blob([bytes], { type: mime }));
 }
 
+/** A failed call's message: window.parley rejects with a plain {name, code, message} object (contextBridge), not an Error. */
 export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  const message = err && typeof err === 'object' ? (err as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : String(err);
 }
 
 /**
