@@ -33,7 +33,9 @@ describe('seeding the sandbox profiles when the keychain is unavailable', () => 
   });
 
   it('the crash-test core process prints the cause instead of a bridge URL and exits 1', async () => {
-    const { code, stdout } = await node([join('test', 'e2e', 'support', 'core-process.ts'), mkdtempSync(join(tmpdir(), 'parley-seed-')), 'parley-test-seeding']);
+    // The renderer folder is never served: seeding fails before the bridge starts.
+    const rendererDir = mkdtempSync(join(tmpdir(), 'parley-no-renderer-'));
+    const { code, stdout } = await node([join('test', 'e2e', 'support', 'core-process.ts'), mkdtempSync(join(tmpdir(), 'parley-seed-')), 'parley-test-seeding', rendererDir]);
     expect(code).toBe(1);
     const line = JSON.parse(stdout.trim());
     expect(line).not.toHaveProperty('bridgeUrl');
