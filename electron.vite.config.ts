@@ -6,8 +6,11 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        input: { index: resolve(import.meta.dirname, 'src-main/app/main.ts') },
+        // The history index runs in a worker thread: its script is a second entry next to the main bundle.
+        input: { index: resolve(import.meta.dirname, 'src-main/app/main.ts'), 'history-worker': resolve(import.meta.dirname, 'src-main/core/history/worker.ts') },
         external: ['electron', '@napi-rs/keyring', 'ws'],
+        // Shared chunks sit next to index.js, so the history client finds history-worker.js relative to itself.
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

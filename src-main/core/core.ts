@@ -14,6 +14,7 @@ import { VENDORS, vendorById } from './vendors/registry.ts';
 import type { OperationDescriptor, VendorDescriptor } from './vendors/types.ts';
 import { resolveSecretRefs } from './secrets/references.ts';
 import { createWorkflowHandlers } from './workflows/handlers.ts';
+import { HistoryIndex } from './history/client.ts';
 import { Grants, type FileDialog } from './grants.ts';
 import { Notices } from './notices.ts';
 import { fsErrorText, MiB, readRegularFile } from './paths.ts';
@@ -41,6 +42,7 @@ export interface Core {
   /** The contract's handlers, each behind the core's guard (secrets known first, results and errors redacted). */
   handlers: Handlers;
   sessions: SessionManager;
+  history: HistoryIndex;
   profiles: ProfileStore;
   /** Paths the user chose in a dialog: what the renderer may use. */
   grants: Grants;
@@ -48,6 +50,9 @@ export interface Core {
   sandbox(): Promise<SandboxHost>;
   close(): Promise<void>;
 }
+
+/** Sessions session.list returns, newest first (the sidebar shows a few; history.query searches them all). */
+export const SESSION_LIST_LIMIT = 1000;
 
 const MIME: Record<string, string> = { '.mp3': 'audio/mpeg', '.wav': 'audio/wav', '.pcm': 'application/octet-stream', '.json': 'application/json' };
 /** A session artifact handed to the renderer whole (audio of a session): larger ones are not session audio. */
@@ -85,6 +90,7 @@ export function createCore(options: CoreOptions): Core {
   const speech = speechStore({ dataDir: options.dataDir, access: (path, field) => grants.resolve('speechWav', path, field) });
   const secrets = options.secrets;
   const sessions = new SessionManager(directory, (profile, name) => secrets.get(profile.id, name).then((v) => v ?? undefined));
+  const history = new HistoryIndex({ dataDir: options.dataDir, sessions, notices });
 
   /** Every secret credential stored for any profile, by `<profileId>/<name>`: redacted from every result and error. */
   const stored = new Map<string, string>();
@@ -203,6 +209,7 @@ export function createCore(options: CoreOptions): Core {
       profiles,
       secrets,
       sessions,
+      history,
       sandboxUrlFor,
       app: { name: 'Parley', version: options.version ?? '0.0.0' },
       inspect: (args) => raw['payload.inspect'](args),
@@ -311,7 +318,8 @@ export function createCore(options: CoreOptions): Core {
       const o = await sessions.stop(sessionId);
       return o && { ok: o.ok, summary: o.summary };
     },
-    'session.list': async () => sessions.list(),
+    // From the history index (reading every summary file would block the main process at 100,000 sessions).
+    'session.list': async () => history.recent(SESSION_LIST_LIMIT),
     'session.events': async ({ sessionId, from, limit }) => sessions.events(sessionId, from, limit),
     'session.record': async ({ sessionId, events }) => ({ seq: sessions.record(sessionId, events) }),
     'session.readFile': async ({ sessionId, name }) => {
@@ -374,12 +382,14 @@ export function createCore(options: CoreOptions): Core {
   return {
     handlers: handlers as unknown as Handlers,
     sessions,
+    history,
     profiles,
     grants,
     notices,
     sandbox,
     async close() {
       await sessions.stopAll();
+      await history.close();
       if (host) await (await host).close();
     },
   };

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { Handlers } from '../contract.ts';
 import type { Grants } from '../grants.ts';
 import type { Notices } from '../notices.ts';
-import type { SessionSummary } from '../events.ts';
 import type { ProfileStore } from '../profiles/store.ts';
 import type { Profile } from '../profiles/types.ts';
 import type { SecretStore } from '../secrets/store.ts';
@@ -16,7 +15,8 @@ import { deleteCase, duplicateCase, listCases, readCase, renameCase, resolveCase
 import { ComparisonStore, defaultCompareOperation, newResult, runComparison, runsCsv, summaryCsv, type ComparePlan, type CompareResult } from './compare.ts';
 import { buildBundle, readBundle, rerunRequest, writeBundle } from './bundle.ts';
 import { checkExpectations } from './expectations.ts';
-import { queryHistory, sessionDetail } from './history.ts';
+import type { HistoryIndex } from '../history/client.ts';
+import type { HistoryEntry } from '../history/types.ts';
 import { readSpeechFile, type SpeechStore } from './input.ts';
 import { sessionFigures } from './metrics.ts';
 import { PinStore } from './pins.ts';
@@ -35,6 +35,7 @@ export type WorkflowOp =
   | 'history.query'
   | 'history.detail'
   | 'history.rerun'
+  | 'history.indexStatus'
   | 'compare.start'
   | 'compare.get'
   | 'compare.list'
@@ -51,6 +52,7 @@ export interface WorkflowDeps {
   profiles: ProfileStore;
   secrets: SecretStore;
   sessions: SessionManager;
+  history: HistoryIndex;
   sandboxUrlFor(profile: Profile): Promise<string | undefined>;
   app: { name: string; version: string };
   inspect(args: { profileId: string; operation: string; payload: Record<string, unknown> }): Promise<RequestInspection>;
@@ -124,8 +126,12 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
       }
     },
 
-    'history.query': async ({ query }) => queryHistory(deps.sessions.list() as (SessionSummary & Record<string, unknown>)[], deps.profiles.list(), query ?? {}),
-    'history.detail': async ({ sessionId }) => sessionDetail(deps.sessions.directory, sessionId, deps.profiles.list()),
+    'history.query': async ({ query }) => withProfileNames(await deps.history.query(query ?? {}), deps.profiles.list()),
+    'history.detail': async ({ sessionId }) => {
+      const detail = await deps.history.detail(sessionId);
+      return { ...detail, entry: withProfileNames([detail.entry], deps.profiles.list())[0]! };
+    },
+    'history.indexStatus': async () => deps.history.status(),
     'history.rerun': async ({ sessionId, profileId }) => {
       const s = deps.sessions.directory.readSummary(sessionId);
       if (!s) throw Object.assign(new Error(`session ${sessionId} does not exist`), { code: 'NOT_FOUND' });
@@ -211,4 +217,10 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
     'pins.get': async ({ sessionId }) => pins.get(sessionId),
     'pins.set': async ({ sessionId, seqs }) => pins.set(sessionId, seqs),
   };
+}
+
+/** Profiles can be renamed: an entry shows its profile's current name, else the name it was recorded with. */
+export function withProfileNames(entries: HistoryEntry[], profiles: Profile[]): HistoryEntry[] {
+  const names = new Map(profiles.map((p) => [p.id, p.name]));
+  return entries.map((e) => ({ ...e, profileName: (e.profileId && names.get(e.profileId)) || e.profileName }));
 }
