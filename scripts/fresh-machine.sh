@@ -45,7 +45,13 @@ stop_busy_loop() {
 }
 cleanup() {
   # The run has a process group of its own (setsid): stopping this script stops all of it.
-  [ -n "$run_pid" ] && kill -TERM -- "-$run_pid" 2>/dev/null || true
+  if [ -n "$run_pid" ]; then
+    kill -TERM -- "-$run_pid" 2>/dev/null || true
+    # Give the group 10 s to go (npm, the tests' servers), then end what is left, before its folder is deleted.
+    for _ in $(seq 50); do kill -0 -- "-$run_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL -- "-$run_pid" 2>/dev/null || true
+    wait "$run_pid" 2>/dev/null || true
+  fi
   stop_busy_loop
   if $keep; then echo "fresh-machine: kept $work (clone: $work/parley, HOME: $work/home)"; else rm -rf "$work"; fi
 }
@@ -71,6 +77,7 @@ $npm_cache && env_args+=(NPM_CONFIG_CACHE="$HOME/.npm")
 mkdir -p "$root/test-results"
 stamp=$(date +%Y%m%d-%H%M%S)
 log="$root/test-results/fresh-machine-$stamp.log"
+: >"$log"
 if $busy; then
   taskset -c 1 sh -c 'while :; do :; done' &
   busy_pid=$!
