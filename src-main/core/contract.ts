@@ -55,8 +55,11 @@ const anyObject: JsonSchema = { type: 'object', 'x-arg': 'payload' };
 const anyData: JsonSchema = { 'x-arg': 'payload' };
 const none = obj({});
 const localized: JsonSchema = obj({ en: { type: 'string' }, zh: { type: 'string' } }, ['en', 'zh']);
-/** A credential as the renderer may see it: no value, at most its last four characters. */
-const secretStatus: JsonSchema = obj({ name: str, label: localized, set: { type: 'boolean' }, last4: { type: 'string', maxLength: 4 } }, ['name', 'label', 'set', 'last4']);
+/**
+ * A credential as the renderer may see it: a secret one as set / not set and at most its last four characters; a
+ * non-secret one (an app id) with its `publicValue`. `demo`: it still holds the sandbox's public demo value.
+ */
+const secretStatus: JsonSchema = obj({ name: str, label: localized, set: { type: 'boolean' }, last4: { type: 'string', maxLength: 4 }, publicValue: { type: 'string', maxLength: 512 }, demo: { type: 'boolean' } }, ['name', 'label', 'set', 'last4', 'demo']);
 const profileShape: JsonSchema = {
   type: 'object',
   required: ['id', 'name', 'vendor', 'target', 'settings'],
@@ -95,6 +98,8 @@ export interface VendorView {
   title: Localized;
   credentials: CredentialField[];
   settingsSchema: JsonSchema;
+  /** Settings a new profile starts with, per target (shown in the profile dialog). */
+  defaultSettings?: Record<'sandbox' | 'live', Record<string, unknown>>;
   operations: {
     id: string;
     title: Localized;
@@ -104,6 +109,8 @@ export interface VendorView {
     example: Record<string, unknown>;
     actions?: { id: string; title: Localized; schema?: JsonSchema }[];
     inspectable: boolean;
+    /** Stopping its session ends the vendor task it started (unless the stop says otherwise). */
+    closesTask?: boolean;
   }[];
   hasRoom: boolean;
 }
@@ -114,6 +121,10 @@ export interface SecretStatus {
   set: boolean;
   /** Last four characters, only when set and longer than four. */
   last4: string;
+  /** The value of a non-secret credential (an app id, an AppKey); never present for a secret one. */
+  publicValue?: string;
+  /** It holds the sandbox's public demo value (worth a warning on a live profile). */
+  demo: boolean;
 }
 
 export interface StartResult {
@@ -192,7 +203,10 @@ export const contract = {
     undefined,
     4 * MiB,
   ),
-  'session.stop': op<{ sessionId: string }, { ok: boolean; summary: string } | null>(obj({ sessionId: id }, ['sessionId']), 'Stop a running session.'),
+  'session.stop': op<{ sessionId: string; closeTask?: boolean }, { ok: boolean; summary: string } | null>(
+    obj({ sessionId: id, closeTask: { type: 'boolean' } }, ['sessionId']),
+    'Stop a running session; by default this also ends the vendor task it started (closeTask: false leaves it running).',
+  ),
   'session.list': op<Record<string, never>, SessionSummary[]>(none, 'The newest 1,000 recorded sessions, newest first (history.query searches all of them).'),
   'session.events': op<{ sessionId: string; from?: number; limit?: number }, { events: SessionEvent[]; total: number; badLines: number }>(
     obj({ sessionId: id, from: { type: 'integer', minimum: 0 }, limit: { type: 'integer', minimum: 1, maximum: 100000 } }, ['sessionId']),
@@ -261,7 +275,10 @@ export const contract = {
     'Recorded sessions matching a full-text search (what was said, events, error codes, request ids) and filters (vendor, operation, profile, target, state, time, error code, figure thresholds), sorted; each with the seq numbers of its matching events.',
   ),
   'history.detail': op<{ sessionId: string }, SessionDetail>(obj({ sessionId: historySessionId }, ['sessionId']), 'A session with its payload (references only), figures and files.'),
-  'history.rerun': op<{ sessionId: string; profileId?: string }, { sessionId: string }>(obj({ sessionId: historySessionId, profileId: id }, ['sessionId']), 'Run a recorded session again with the same payload and input.'),
+  'history.rerun': op<{ sessionId: string; profileId?: string }, { sessionId: string; note?: string }>(
+    obj({ sessionId: historySessionId, profileId: id }, ['sessionId']),
+    'Run a recorded session again with the same payload and its recorded input; `note` says what is not repeated.',
+  ),
   'history.indexStatus': op<Record<string, never>, IndexStatus>(
     none,
     'State of the history index: ready, indexing (with progress) or unavailable (with the reason).',

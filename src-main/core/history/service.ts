@@ -144,7 +144,13 @@ export class HistoryService {
     this.use((db) => {
       const started = performance.now();
       db.transaction(() => {
-        while (this.queue.length && performance.now() - started < budgetMs) this.indexRecord(db, this.queue.pop()!);
+        // At least one record per step: on a busy machine a step's budget can pass before the first record, and a
+        // step that indexes nothing would leave the newest sessions unsearchable for as long as the load lasts.
+        do {
+          const id = this.queue.pop();
+          if (id === undefined) break;
+          this.indexRecord(db, id);
+        } while (this.queue.length && performance.now() - started < budgetMs);
       });
       if (!this.queue.length) db.checkpoint();
     }, undefined);

@@ -37,14 +37,14 @@ describe('NetEase client against the sandbox, through the session engine', () =>
     throw new Error(`no ${kind} event in ${id}: ${events(id).map((e) => e.kind).join(', ')}`);
   }
 
-  /** Run an operation; a room session is stopped once its control plane answered. */
+  /** Run an operation; a room session is stopped once its control plane answered, its task left open for the test. */
   async function run(operation: string, payload: Record<string, unknown>, settings?: Record<string, unknown>, drive?: (id: string) => Promise<void>) {
     const o = op(operation);
     const { sessionId, done } = await manager.start({ vendor: netease, operation: o, profile: profile(settings), payload, sandboxUrl: host.vendorUrl('netease') });
     if (drive) await drive(sessionId);
     if (o.transport === 'room') {
       await Promise.race([waitFor(sessionId, 'session.control-plane-done'), waitFor(sessionId, 'session.end')]);
-      await manager.stop(sessionId);
+      await manager.stop(sessionId, { closeTask: false });
     }
     const outcome: OperationOutcome = await done;
     return { outcome, id: sessionId, file: manager.directory.eventsFile(sessionId) };
