@@ -127,3 +127,67 @@ describe('session summary', () => {
     }
   });
 });
+
+describe('SessionManager: actions and credentials', () => {
+  // An operation that registers its action handler only once "connected" (released by the test), like a socket vendor.
+  let connect: () => void = () => undefined;
+  const late: OperationDescriptor = {
+    id: 'late',
+    title: { en: 'Late', zh: '迟' },
+    transport: 'socket',
+    schema: { type: 'object' },
+    example: {},
+    actions: [{ id: 'say', title: { en: 'Say', zh: '说' } }],
+    async run(ctx) {
+      const connected = new Promise<void>((resolve) => (connect = resolve));
+      await ctx.credential('API_KEY');
+      await connected;
+      if (ctx.payload.failBeforeActions) return { ok: false, summary: 'refused before connecting' };
+      let said = 0;
+      await new Promise<void>((resolve) => {
+        ctx.onAction(async (action, data) => {
+          said++;
+          if (said === 2) resolve();
+          return { action, data, said };
+        });
+      });
+      return { ok: true, summary: `${said} said` };
+    },
+  };
+  const lateVendor = { ...vendor, operations: [late] } satisfies VendorDescriptor;
+
+  it('an action sent before the session takes actions waits for it (no refusal, no retry), twice', async () => {
+    const reads: string[] = [];
+    const manager = new SessionManager(new SessionDirectory(mkdtempSync(join(tmpdir(), 'parley-sm-late-'))), async (_p, name) => (reads.push(name), SECRET));
+    for (let round = 1; round <= 2; round++) {
+      const { sessionId, done } = await manager.start({ vendor: lateVendor, operation: late, profile, payload: {}, sandboxUrl: undefined });
+      const early = manager.send(sessionId, 'say', { n: 1 });
+      let answered = false;
+      void early.then(() => (answered = true));
+      await new Promise((r) => setImmediate(r));
+      expect(answered).toBe(false);
+      connect();
+      await expect(early).resolves.toEqual({ action: 'say', data: { n: 1 }, said: 1 });
+      await expect(manager.send(sessionId, 'say', { n: 2 })).resolves.toMatchObject({ said: 2 });
+      await expect(done).resolves.toMatchObject({ ok: true, summary: '2 said' });
+    }
+    // The profile's one credential was read once per session, before it started, whatever the operation asked.
+    expect(reads).toEqual(['API_KEY', 'API_KEY']);
+  });
+
+  it('an action waiting for a session that ends before taking actions fails with SESSION_ENDED; one that takes none, NO_ACTIONS', async () => {
+    const manager = new SessionManager(new SessionDirectory(mkdtempSync(join(tmpdir(), 'parley-sm-ended-'))), async () => SECRET);
+    const { sessionId, done } = await manager.start({ vendor: lateVendor, operation: late, profile, payload: { failBeforeActions: true }, sandboxUrl: undefined });
+    const early = manager.send(sessionId, 'say', {});
+    connect();
+    await expect(early).rejects.toMatchObject({ code: 'SESSION_ENDED' });
+    await done;
+
+    const silent: OperationDescriptor = { ...late, id: 'silent', actions: undefined };
+    const quiet = await manager.start({ vendor: { ...lateVendor, operations: [silent] }, operation: silent, profile, payload: { failBeforeActions: true }, sandboxUrl: undefined });
+    expect(manager.isLive(quiet.sessionId)).toBe(true);
+    await expect(manager.send(quiet.sessionId, 'say', {})).rejects.toMatchObject({ code: 'NO_ACTIONS', message: expect.stringContaining('takes no actions') });
+    connect();
+    await quiet.done;
+  });
+});
