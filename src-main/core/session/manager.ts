@@ -5,7 +5,7 @@ import type { NewEvent, SessionEvent, SessionSummary } from '../events.ts';
 import { Redactor } from '../secrets/redact.ts';
 import { resolveSecretRefs } from '../secrets/references.ts';
 import { ProfileCredentials, type CredentialSource } from '../secrets/credentials.ts';
-import { sendHttp, TransportError, type HttpRequestSpec } from '../http.ts';
+import { sendHttp, TransportError, type HttpExchange, type HttpRequestSpec } from '../http.ts';
 import { DEFAULT_TIMEOUTS, type Profile } from '../profiles/types.ts';
 import type { OperationDescriptor, OperationOutcome, SessionContext, VendorDescriptor, VendorError } from '../vendors/types.ts';
 import { EventWriter, SessionDirectory, readEvents } from './event-store.ts';
@@ -274,7 +274,7 @@ export class SessionManager {
         kind: 'http.response',
         dir: 'in',
         summary: `${ex.status} · ${Math.round(ex.durationMs)} ms · ${ex.bodyBytes.length} B`,
-        data: { status: ex.status, headers: ex.headers, body: ex.json ?? ex.bodyText, durationMs: Math.round(ex.durationMs * 10) / 10 },
+        data: { status: ex.status, headers: ex.headers, body: ex.json ?? recordedBody(ex), durationMs: Math.round(ex.durationMs * 10) / 10 },
       });
       return ex;
     } catch (err) {
@@ -409,4 +409,10 @@ export function toVendorError(err: unknown): VendorError {
   if (e && typeof e === 'object' && typeof e.code === 'string' && typeof e.message === 'string')
     return { code: e.code, message: e.message, requestId: e.requestId, httpStatus: e.httpStatus, field: e.field };
   return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(err) };
+}
+
+/** A response body as the record keeps it: text as text, media (a TTS mp3) by its size and type, not as mangled text. */
+function recordedBody(ex: HttpExchange): string {
+  const type = ex.headers['content-type'] ?? '';
+  return /^(audio|video|image)\/|octet-stream/i.test(type) ? `<${ex.bodyBytes.length} B ${type.split(';')[0]}>` : ex.bodyText;
 }

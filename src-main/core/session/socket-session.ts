@@ -24,6 +24,8 @@ export interface SocketConnect {
   headers?: Record<string, string>;
   /** How the session authenticates, in words for the ws.connecting event ("API key header"). */
   authLabel?: string;
+  /** More the ws.connecting event records about this connection (Mindcraft: its auth method). */
+  details?: Record<string, unknown>;
   /** A first message sent right after the socket opens (an auth message), before the session counts as ready. */
   firstMessage?: { data: unknown; summary: string };
 }
@@ -38,8 +40,12 @@ export type SocketAction = (data: Record<string, unknown>) => Promise<unknown> |
 
 /** What a socket vendor brings to a SocketSession. */
 export interface SocketProtocol {
-  /** The socket is open and the first message (if any) sent: the session takes input now. */
+  /** The socket is open and the first message (if any) sent; the session is not yet counted as ready (auth bookkeeping). */
   opened?(): void;
+  /** The session takes input now (the setup figure is recorded): a turn the payload itself asks for may start. */
+  ready?(): void;
+  /** What every JSON message gets just before it goes out, the first message included (Mindcraft's socket_id). */
+  stamp?(message: unknown): unknown;
   text(text: string): void;
   /** A binary frame; without a handler it is recorded as unexpected. */
   binary?(bytes: Buffer): void;
@@ -59,6 +65,8 @@ export interface SocketProtocol {
   outcome(end: SocketEnd): OperationOutcome;
 }
 
+/** "a, b or c" */
+const orList = (names: string[]) => (names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : (names[0] ?? 'no action'));
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** How long a closing socket may take to say goodbye before the outcome is reported anyway. */
 const CLOSE_WAIT_MS = 1000;
@@ -120,7 +128,7 @@ export class SocketSession {
       return this.fail({ code: 'BAD_ENDPOINT', message: `endpoint: expected a ws:// or wss:// URL, got "${c.url}"` });
     }
     const headers = c.headers ?? {};
-    ctx.emit({ kind: 'ws.connecting', dir: 'out', summary: `connecting ${c.url}${c.authLabel ? ` · auth: ${c.authLabel}` : ''}`, data: { url: c.url, headers } });
+    ctx.emit({ kind: 'ws.connecting', dir: 'out', summary: `connecting ${c.url}${c.authLabel ? ` · auth: ${c.authLabel}` : ''}`, data: { url: c.url, ...c.details, headers } });
     const ws = new WebSocket(c.url, { headers, handshakeTimeout: ctx.timeouts.connectMs, maxPayload: MAX_FRAME_BYTES });
     this.ws = ws;
     ws.on('unexpected-response', (_req, res) => {
@@ -152,9 +160,10 @@ export class SocketSession {
   private opened(c: SocketConnect): void {
     this.ctx.emit({ kind: 'ws.open', dir: 'in', summary: `open ${c.url}`, data: { url: c.url } });
     if (c.firstMessage) this.sendJson(c.firstMessage.data, c.firstMessage.summary);
+    this.protocol.opened?.();
     this.metric({ name: STANDARD_METRICS.setup, value: this.since(this.started), unit: 'ms', source: 'measured' });
     this.resolveReady();
-    this.protocol.opened?.();
+    this.protocol.ready?.();
   }
 
   private frame(data: WebSocket.RawData, isBinary: boolean): void {
@@ -172,7 +181,7 @@ export class SocketSession {
   private async action(action: string, data: unknown): Promise<unknown> {
     if (this.finished) throw new ActionError('SESSION_ENDED', 'the session has ended');
     const handler = Object.hasOwn(this.protocol.actions, action) ? this.protocol.actions[action] : undefined;
-    if (!handler) throw new ActionError('BAD_ACTION', `action: expected ${Object.keys(this.protocol.actions).join(', ')}, got "${action}"`);
+    if (!handler) throw new ActionError('BAD_ACTION', `action: expected ${orList(Object.keys(this.protocol.actions))}, got "${action}"`);
     const d = (data && typeof data === 'object' && !Array.isArray(data) ? data : {}) as Record<string, unknown>;
     if (!this.protocol.immediateActions?.includes(action)) await this.ready;
     return this.protocol.serialActions?.includes(action) ? this.serial(() => handler(d)) : handler(d);
@@ -192,8 +201,10 @@ export class SocketSession {
 
   /** Send a JSON text frame and record it (`ws.frame`, out). */
   sendJson(message: unknown, summary: string): void {
-    this.socket().send(JSON.stringify(message));
-    this.ctx.emit({ kind: 'ws.frame', dir: 'out', summary, data: message });
+    const socket = this.socket();
+    const stamped = this.protocol.stamp ? this.protocol.stamp(message) : message;
+    socket.send(JSON.stringify(stamped));
+    this.ctx.emit({ kind: 'ws.frame', dir: 'out', summary, data: stamped });
   }
 
   /** Send a binary frame and record its size (`ws.binary`, out). */

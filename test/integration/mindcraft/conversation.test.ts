@@ -57,6 +57,12 @@ describe('Mindcraft chat_bot_v3 against the sandbox', () => {
       expect(bytes.length).toBeGreaterThan(1000);
       expect(bytes[0] === 0xff || bytes.subarray(0, 3).toString() === 'ID3').toBe(true);
     }
+    // Each mp3 came through the session's HTTP (recorded like every call), its body kept as its size, not as text.
+    const fetched = ofKind(events, 'http.request').map((e) => e.data as { method: string; url: string });
+    expect(fetched.map((f) => f.method)).toEqual(['GET', 'GET', 'GET']);
+    const bodies = ofKind(events, 'http.response').map((e) => (e.data as { body: unknown }).body);
+    expect(bodies).toHaveLength(3);
+    for (const b of bodies) expect(b).toMatch(/^<\d+ B audio\/mpeg>$/);
     // The user's upload is kept as a WAV identical to the sample's PCM.
     const user = parseWav(readFileSync(join(artifacts, 'turn-1-user.wav')));
     expect(user).toMatchObject({ sampleRate: 16000, channels: 1 });
