@@ -5,7 +5,8 @@
 import type { JsonSchema, Localized } from './schema.ts';
 import type { SessionEvent, SessionSummary, NewEvent } from './events.ts';
 import type { Profile } from './profiles/types.ts';
-import { VENDOR_ID_PATTERN, type CredentialField, type PayloadError, type RequestInspection, type RoomCredential, type RoomJoinInfo, type VendorId } from './vendors/types.ts';
+import { VENDOR_ID_PATTERN, type CredentialField, type PayloadError, type RequestInspection, type RoomCredential, type VendorId } from './vendors/types.ts';
+import type { BuiltInRoomJoinInfo } from './vendors/registry.ts';
 import type { Fault } from './sandbox/faults.ts';
 import { validateSchema } from './payload.ts';
 import { ID_PATTERN } from './paths.ts';
@@ -235,7 +236,7 @@ export const contract = {
     obj({ sessionId: id, name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$' } }, ['sessionId', 'name']),
     'An artifact of a session (audio), as base64.',
   ),
-  'room.join': op<{ sessionId: string }, RoomJoinInfo>(obj({ sessionId: id }, ['sessionId']), 'Join parameters for the console user in the session room, minted per join.'),
+  'room.join': op<{ sessionId: string }, BuiltInRoomJoinInfo>(obj({ sessionId: id }, ['sessionId']), 'Join parameters for the console user in the session room, minted per join.'),
   'room.credential': op<{ profileId: string; userId: string; expireSeconds?: number }, RoomCredential>(
     obj({ profileId: id, userId: { type: 'string', minLength: 1, maxLength: 64 }, expireSeconds: { type: 'integer', minimum: 60, maximum: 15552000 } }, ['profileId', 'userId']),
     'Mint a short-lived room credential (TRTC UserSig) for a user id of this profile, e.g. the bot UserSig of a payload.',

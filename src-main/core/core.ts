@@ -23,6 +23,7 @@ import { fsErrorText, MiB, readRegularFile } from './paths.ts';
 import { resourcePath } from './resources.ts';
 import { readSpeechFile, speechStore } from './workflows/input.ts';
 import type { RoomCredential, RoomJoinInfo } from './vendors/types.ts';
+import type { BuiltInRoomJoinInfo } from './vendors/registry.ts';
 
 export interface CoreOptions {
   dataDir: string;
@@ -133,7 +134,7 @@ export function createCore(options: CoreOptions): Core {
    * stored secret other than themselves: a LiveKit token minted with end_user_id = {{secret:API_KEY}} holds the key in
    * its base64 claims, and is refused rather than handed over.
    */
-  function checkRoomResult(op: string, result: RoomJoinInfo | RoomCredential): void {
+  function checkRoomResult(op: string, result: RoomJoinInfo<string, object> | RoomCredential): void {
     const own = new Set('sensitive' in result ? result.sensitive : [result.credential]);
     const check = new Redactor();
     for (const v of stored.values()) if (!own.has(v)) check.add(v);
@@ -346,7 +347,8 @@ export function createCore(options: CoreOptions): Core {
         credential: await profileCredential(entry.profile),
       });
       checkRoomResult('room.join', info);
-      return info;
+      // The descriptor registered under this id is the one whose join type the contract lists (registry.ts: one per id).
+      return info as BuiltInRoomJoinInfo;
     },
     'room.credential': async ({ profileId, userId, expireSeconds }) => {
       const profile = profiles.get(profileId);

@@ -7,7 +7,7 @@
  * `registerVendor` is how the built-in vendors are added, and the only way: a test registers a vendor of its own the
  * same way (a vendor under test/vendors/), in its own process.
  */
-import { VENDOR_ID_PATTERN, type VendorDescriptor, type VendorId } from './types.ts';
+import { VENDOR_ID_PATTERN, type RoomJoinContext, type VendorDescriptor, type VendorId } from './types.ts';
 import { convai } from './convai/index.ts';
 import { netease } from './netease/index.ts';
 import { mindcraft } from './mindcraft/index.ts';
@@ -18,6 +18,15 @@ export const BUILT_IN_VENDORS = [convai, netease, mindcraft, tencent] as const;
 
 /** The ids of the built-in vendors: the renderer's registry must have an entry for each (and for no other). */
 export type BuiltInVendorId = (typeof BUILT_IN_VENDORS)[number]['id'];
+
+type RoomJoinOf<V> = V extends { roomJoin(ctx: RoomJoinContext): Promise<infer Info> } ? Info : never;
+/**
+ * What room.join answers: the join information of one of the built-in room vendors, each with its own params type,
+ * told apart by `vendor` (the renderer narrows on it; no cast between core and renderer).
+ */
+export type BuiltInRoomJoinInfo = RoomJoinOf<(typeof BUILT_IN_VENDORS)[number]>;
+/** One built-in room vendor's join parameters, as its core builds them (`JoinParamsOf<'netease'>`). */
+export type JoinParamsOf<Id extends BuiltInRoomJoinInfo['vendor']> = Extract<BuiltInRoomJoinInfo, { vendor: Id }>['params'];
 
 const VENDOR_ID = new RegExp(VENDOR_ID_PATTERN);
 

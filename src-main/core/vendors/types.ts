@@ -174,7 +174,7 @@ export interface VendorDescriptor<Id extends string = string> {
   /** Room vendors: the RTC SDK's network needs, for the room frame's Content-Security-Policy (src-main/app/csp.ts). */
   room?: RoomFrameSpec;
   /** Room vendors: the parameters for the console's own user to join the room of a running session. */
-  roomJoin?(ctx: RoomJoinContext): Promise<RoomJoinInfo>;
+  roomJoin?(ctx: RoomJoinContext): Promise<RoomJoinInfo<Id, object>>;
   /**
    * Room vendors: a short-lived room credential for any user id of this profile (TRTC UserSig for the bot's
    * AgentConfig.UserSig), minted in main from a keychain secret. Like roomJoin's, it is handed to the renderer.
@@ -200,10 +200,14 @@ export interface RoomFrameSpec {
 }
 
 /** Parameters the renderer needs to join a vendor's RTC room for a running session (minted in main, per join). */
-export interface RoomJoinInfo {
-  vendor: VendorId;
+/**
+ * A room vendor's join information. Each vendor declares its own `params` (ConvaiJoinParams, …); what room.join answers
+ * is the union of the built-in vendors' (BuiltInRoomJoinInfo in registry.ts), which the renderer tells apart by `vendor`.
+ */
+export interface RoomJoinInfo<Id extends string = VendorId, Params extends object = Record<string, unknown>> {
+  vendor: Id;
   /** SDK-specific join parameters (LiveKit url+token, TRTC sdkAppId/userId/userSig/roomId, NERTC appkey/channel/uid/token). */
-  params: Record<string, unknown>;
+  params: Params;
   /** Credential values inside `params` that the renderer must not store or log. */
   sensitive: string[];
 }

@@ -57,9 +57,9 @@ describe('convai connect through the core against the sandbox', () => {
     expect(events.find((e) => e.kind === 'metric')!.data).toMatchObject({ name: 'setup_ms', unit: 'ms', source: 'measured' });
 
     const joined = await core.handlers['room.join']({ sessionId: id });
-    expect(joined.vendor).toBe('convai');
+    if (joined.vendor !== 'convai') throw new Error(`room.join answered for ${joined.vendor}`);
     expect(joined.params).toMatchObject({ url: connected.room_url, roomName: connected.room_name, iceTransportPolicy: 'relay' });
-    const token = joined.params.token as string;
+    const token = joined.params.token;
     expect(token.split('.')).toHaveLength(3);
     expect(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())).toMatchObject({ video: { room: connected.room_name, roomJoin: true } });
     expect(joined.sensitive).toEqual([token]);

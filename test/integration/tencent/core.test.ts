@@ -30,6 +30,7 @@ describe('tencent through createCore', () => {
       await new Promise((r) => setTimeout(r, 10));
     }
     const join = await core.handlers['room.join']({ sessionId: sessionId! });
+    if (join.vendor !== 'tencent') throw new Error(`room.join answered for ${join.vendor}`);
     expect(join.params).toMatchObject({ sdkAppId: 1400000001, userId: 'console_1', roomId: 8001, botUserId: 'bot_7', taskId: expect.any(String) });
     expect(join.params.taskId).not.toBe('');
     await core.handlers['session.stop']({ sessionId: sessionId! });

@@ -34,7 +34,7 @@ describe('tencent client against the sandbox, through the session engine', () =>
   let dir: string;
   let creds: Record<string, string> = { ...SANDBOX_CREDENTIALS };
   let manager: SessionManager;
-  const profile = (settings: Record<string, unknown> = {}): Profile => ({ id: 'tc', name: 'tc', vendor: 'tencent', target: 'sandbox', settings: { ...tencent.defaultSettings('sandbox'), ...settings }, createdAt: '', updatedAt: '' });
+  const profile = (settings: Record<string, unknown> = {}): Profile => ({ id: 'tc', name: 'tc', vendor: 'tencent', target: 'sandbox', settings: { ...tencent.defaultSettings(), ...settings }, createdAt: '', updatedAt: '' });
 
   async function call(action: string, payload: Record<string, unknown>, settings?: Record<string, unknown>): Promise<{ outcome: OperationOutcome; file: string; id: string }> {
     const operation = tencent.operations.find((o) => o.id === action)!;

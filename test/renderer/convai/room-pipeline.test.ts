@@ -97,7 +97,7 @@ describe('Convai room through the room channel (livekit-client replaced) and dat
 
   it('publishes the microphone, then a WAV file in its place, then unpublishes', async () => {
     const { calls, open } = fakeRoom();
-    const joined = await joinRoom(open, { url: 'wss://x.livekit.cloud', token: 'lk-token' }, handlersFor());
+    const joined = await joinRoom(open, { url: 'wss://x.livekit.cloud', token: 'lk-token', iceTransportPolicy: 'relay' }, handlersFor());
     await joined.setMicrophone(true);
     const wav = new Uint8Array(await (await fetch(new URL('../../../resources/utterances/hello-weather-en.wav', import.meta.url))).arrayBuffer()).buffer;
     const file = await joined.publishFile('hello.wav', wav);
@@ -119,7 +119,7 @@ describe('Convai room through the room channel (livekit-client replaced) and dat
     const gone: string[] = [];
     const disconnected: unknown[] = [];
     try {
-      await joinRoom(open, { url: 'wss://x.livekit.cloud', token: 'lk-token' }, handlersFor({ onAudioTrack: (t, who) => subscribed.push(`${who?.identity}/${t.sid}`), onTrackGone: (t) => gone.push(t.sid), onDisconnected: (r) => disconnected.push(r) }));
+      await joinRoom(open, { url: 'wss://x.livekit.cloud', token: 'lk-token', iceTransportPolicy: 'relay' }, handlersFor({ onAudioTrack: (t, who) => subscribed.push(`${who?.identity}/${t.sid}`), onTrackGone: (t) => gone.push(t.sid), onDisconnected: (r) => disconnected.push(r) }));
       const track: LivekitTrackLike = { kind: 'audio', sid: 'TR_1', mediaStreamTrack: tone.track };
       room.fire('trackSubscribed', { kind: 'video', sid: 'TR_v', mediaStreamTrack: tone.track }, {}, { sid: 'PA_bot', identity: 'convai-bot' });
       room.fire('trackSubscribed', track, {}, { sid: 'PA_bot', identity: 'convai-bot' });

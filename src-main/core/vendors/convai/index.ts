@@ -52,8 +52,18 @@ const connect: OperationDescriptor = {
   },
 };
 
+/** What the console joins a Convai LiveKit room with. */
+export interface ConvaiJoinParams {
+  url: string;
+  token: string;
+  roomName?: string;
+  sessionId?: string;
+  characterSessionId?: string;
+  iceTransportPolicy: 'relay' | 'all';
+}
+
 /** LiveKit join parameters from the connect result. The token is the one Convai minted for this session. */
-export async function convaiRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInfo> {
+export async function convaiRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInfo<'convai', ConvaiJoinParams>> {
   const r = ctx.result as Partial<ConnectResult> | undefined;
   if (!r || typeof r.room_url !== 'string' || typeof r.token !== 'string')
     throw new Error('room.join: this Convai session has no connect result with room_url and token (did /connect succeed?)');
@@ -71,7 +81,7 @@ export async function convaiRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInfo
  */
 const LIVEKIT_ROOM = { sdk: 'livekit', connectSources: ['wss://*.livekit.cloud', 'https://*.livekit.cloud'] } as const;
 
-export const convai: VendorDescriptor<'convai'> = {
+export const convai = {
   id: 'convai',
   title: { en: 'Convai Connect', zh: 'Convai 实时连接' },
   color: '#f08ad0',
@@ -93,4 +103,4 @@ export const convai: VendorDescriptor<'convai'> = {
   room: LIVEKIT_ROOM,
   roomJoin: convaiRoomJoin,
   cli: async () => (await import('./cli.ts')).convaiCommands,
-};
+} satisfies VendorDescriptor<'convai'>;

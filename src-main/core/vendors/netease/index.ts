@@ -206,8 +206,20 @@ const close: OperationDescriptor = {
   inspect: (ctx) => inspectTask('close', closeSchema, ctx),
 };
 
+/** What the console joins a NERTC room with. `token` is empty for an app in NERTC debug (non-secure) mode. */
+export interface NeteaseJoinParams {
+  appkey: string;
+  channelName: string;
+  uid: string;
+  token: string;
+  variant: Variant;
+  taskId?: string;
+  botUid: string;
+  captionLanguage: string;
+}
+
 /** NERTC join parameters: appkey, the task's room, the console's uid and the room token from the keychain. */
-export async function neteaseRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInfo> {
+export async function neteaseRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInfo<'netease', NeteaseJoinParams>> {
   const appkey = await ctx.credential('APP_KEY');
   const token = await ctx.credential('TOKEN').catch(() => '');
   const settings = ctx.profile.settings;
@@ -260,7 +272,7 @@ const NERTC_ROOM = {
   blobScripts: true,
 } as const;
 
-export const netease: VendorDescriptor<'netease'> = {
+export const netease = {
   id: 'netease',
   title: { en: 'NetEase Yunxin RTC-AI', zh: '网易云信 RTC-AI' },
   color: '#e8785a',
@@ -278,5 +290,5 @@ export const netease: VendorDescriptor<'netease'> = {
   room: NERTC_ROOM,
   roomJoin: neteaseRoomJoin,
   cli: async () => (await import('./cli.ts')).neteaseCommands,
-};
+} satisfies VendorDescriptor<'netease'>;
 

@@ -143,8 +143,21 @@ function startPerRunIds(payload: Record<string, unknown>, runId: string): Return
 /** UserSig lifetime for the console's own room user: one join, so a day is plenty. */
 const JOIN_USERSIG_EXPIRE_S = 24 * 3600;
 
+/** What the console joins a TRTC room with: its own user, the room (numeric or string), the bot, the task. */
+export interface TencentJoinParams {
+  sdkAppId: number;
+  userId: string;
+  userSig: string;
+  roomId?: number;
+  strRoomId?: string;
+  botUserId: string;
+  subtitleMode: number;
+  taskId: string;
+  expiresAt: string;
+}
+
 /** Join parameters for the console user (AgentConfig.TargetUserId, the user the bot listens to), minted per join. */
-export async function tencentRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInfo> {
+export async function tencentRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInfo<'tencent', TencentJoinParams>> {
   const p = ctx.payload as { SdkAppId?: number; RoomId?: string; RoomIdType?: number; AgentConfig?: { UserId?: string; TargetUserId?: string; SubtitleMode?: number } };
   if (!p.SdkAppId || !p.RoomId || !p.AgentConfig?.TargetUserId) throw new Error('room.join: the StartAIConversation payload has no SdkAppId, RoomId or AgentConfig.TargetUserId');
   const userId = p.AgentConfig.TargetUserId;
@@ -205,7 +218,7 @@ const TRTC_ROOM = {
   blobScripts: true,
 } as const;
 
-export const tencent: VendorDescriptor<'tencent'> = {
+export const tencent = {
   id: 'tencent',
   title: { en: 'Tencent TRTC AI Conversation', zh: '腾讯云 TRTC AI 对话' },
   color: '#4f8ff7',
@@ -220,4 +233,4 @@ export const tencent: VendorDescriptor<'tencent'> = {
   roomJoin: tencentRoomJoin,
   mintRoomCredential: tencentMintUserSig,
   cli: async () => (await import('./cli.ts')).tencentCommands,
-};
+} satisfies VendorDescriptor<'tencent'>;

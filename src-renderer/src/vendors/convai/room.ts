@@ -5,6 +5,7 @@
  */
 import type { RoomOpener, RoomSession } from '../../rooms/session.ts';
 import { openRoomFrame } from '../../rooms/session.ts';
+import type { JoinParamsOf } from '../../../../src-main/core/vendors/registry.ts';
 
 export interface ParticipantLike {
   sid?: string;
@@ -26,11 +27,8 @@ export interface RoomHandlers {
   onParticipant(participant: ParticipantLike): void;
 }
 
-export interface JoinParams {
-  url: string;
-  token: string;
-  iceTransportPolicy?: 'relay' | 'all';
-}
+/** What room.join gives a Convai session (built in core: ConvaiJoinParams). */
+export type JoinParams = JoinParamsOf<'convai'>;
 
 /** A joined room: what the Convai panel does with it. */
 export interface ConvaiRoom {
