@@ -266,7 +266,8 @@ function closestBranch(branches: JsonSchema[], value: unknown): JsonSchema {
 }
 
 /**
- * Turn the builder's value into the wire value: fields marked `x-wire: json-string` are serialised.
+ * The builder's value as the vendor receives it, the one wire-form mechanism: fields marked `x-wire: json-string` are
+ * serialised, fields marked `x-local` (Parley's own choices, such as NetEase's per-call variant) are left out.
  * Walks the schema alongside the value, so nested and array fields are handled the same way.
  */
 export function toWire(schema: JsonSchema, value: unknown): unknown {
@@ -274,7 +275,11 @@ export function toWire(schema: JsonSchema, value: unknown): unknown {
   if (Array.isArray(value)) return schema.items ? value.map((v) => toWire(schema.items!, v)) : value;
   if (value && typeof value === 'object' && schema.properties) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = schema.properties[k] ? toWire(schema.properties[k]!, v) : v;
+    for (const [k, v] of Object.entries(value)) {
+      const child = schema.properties[k];
+      if (child?.['x-local']) continue;
+      out[k] = child ? toWire(child, v) : v;
+    }
     return out;
   }
   return value;

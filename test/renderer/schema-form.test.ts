@@ -124,9 +124,11 @@ describe('payload builder form', () => {
     expect(field('/Debug')).not.toBeNull();
   });
 
-  it('offers the profile credentials as secret references in x-secret fields', async () => {
+  it('offers the profile credentials as secret references in credential-named fields (as the redactor defines them), nowhere else', async () => {
     builder();
     await tick();
+    expect(control('/RoomId', 'select')).toBeNull();
+    expect((control('/ApiKey', 'input') as unknown as HTMLInputElement).type).toBe('password');
     const select = control('/ApiKey', 'select') as unknown as HTMLSelectElement;
     expect([...select.options].map((o) => o.value)).toEqual(['', '{{secret:API_KEY}}', '{{secret:SECRET_KEY}}']);
     select.value = '{{secret:API_KEY}}';

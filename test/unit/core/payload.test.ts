@@ -116,6 +116,11 @@ describe('toWire', () => {
   it('keeps a json-string field the user already wrote as a string', () => {
     expect((toWire(schema, { config: '{"raw":true}' }) as Record<string, unknown>).config).toBe('{"raw":true}');
   });
+
+  it("leaves out x-local fields (Parley's own choices), at any depth, and keeps unknown ones", () => {
+    const local: JsonSchema = { type: 'object', properties: { variant: { type: 'string', 'x-local': true }, body: { type: 'object', properties: { mine: { 'x-local': true }, theirs: { type: 'string' } } } } };
+    expect(toWire(local, { variant: 'client', body: { mine: 1, theirs: 'x' }, extra: 2 })).toEqual({ body: { theirs: 'x' }, extra: 2 });
+  });
 });
 
 describe('dispatch', () => {

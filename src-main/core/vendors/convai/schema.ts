@@ -162,7 +162,6 @@ export const connectSchema: JsonSchema = {
       'x-title-zh': '说话人 ID（旧版）',
       minLength: 1,
       ...inferred('legacy-speaker-id'),
-      'x-deprecated': true,
       description: 'Older revision of end_user_id. The official SDK still sends it next to end_user_id.',
       'x-description-zh': 'end_user_id 的旧版字段。官方 SDK 在设置 end_user_id 时仍会发送。',
     },

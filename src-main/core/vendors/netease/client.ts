@@ -1,4 +1,5 @@
 /** NetEase RTC-AI wire client: request building for both API variants, and response parsing. */
+import { toWire } from '../../payload.ts';
 import type { HttpExchange, HttpRequestSpec } from '../../http.ts';
 import type { JsonSchema } from '../../schema.ts';
 import type { VendorError } from '../types.ts';
@@ -25,11 +26,9 @@ export function baseUrlFor(sandboxUrl: string | undefined, settings: Record<stri
   return base.replace(/\/+$/, '');
 }
 
-/** The body as sent: top-level fields the schema marks `x-local` (the per-call variant) are not part of the API. */
+/** The body as sent (payload.ts toWire: fields the schema marks `x-local`, the per-call variant, are not part of the API). */
 export function wireBody(schema: JsonSchema, payload: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(payload)) if (!schema.properties?.[k]?.['x-local']) out[k] = v;
-  return out;
+  return toWire(schema, payload) as Record<string, unknown>;
 }
 
 export interface AuthInput {

@@ -265,7 +265,6 @@ export const dataSchema: JsonSchema = {
   title: 'data',
   ...doc('Request body: pick one of the three modes.', '请求体具体信息: 三种调用方式任选其一。'),
   ...documented('request-modes'),
-  'x-switch': 'mode',
   // The modes exclude each other by shape: `agent` only in the agent mode, llm.enableAgent true only in agent +
   // parameters (`x-selects` says which shape picks which mode; parameters is the fallback). Fields the chosen mode
   // does not document are warnings (payload.ts), not a reason to pick another mode.
@@ -273,7 +272,6 @@ export const dataSchema: JsonSchema = {
     {
       title: 'Parameters',
       'x-title-zh': '参数配置模式',
-      'x-mode': 'parameters',
       ...doc('Set asr, llm, tts and pipeline one by one.', '在请求体中逐一设定 asr、llm、tts、pipeline 等参数。'),
       type: 'object',
       required: ['asr', 'llm', 'tts'],
@@ -284,7 +282,6 @@ export const dataSchema: JsonSchema = {
     {
       title: 'NetEase agent',
       'x-title-zh': '网易云信智能体模式',
-      'x-mode': 'agent',
       ...doc('Everything comes from a NetEase agent.', '全量配置均从网易云信智能体管理平台获取。'),
       type: 'object',
       required: ['agent'],
@@ -295,7 +292,6 @@ export const dataSchema: JsonSchema = {
     {
       title: 'Agent + parameters',
       'x-title-zh': '智能体+参数配置模式',
-      'x-mode': 'agentParameters',
       ...doc('llm.enableAgent = true with agentParam; asr/tts/pipeline given here override the agent.', 'llm.enableAgent 为 true 并配置 agentParam;请求中的 asr、tts、pipeline 覆盖智能体配置。'),
       type: 'object',
       required: ['llm'],
@@ -309,7 +305,7 @@ export const dataSchema: JsonSchema = {
 
 /**
  * Not sent: picks the API variant for this one call, overriding the profile's `variant` setting. Fields marked
- * `x-local` are stripped by `wireBody` before signing.
+ * `x-local` are left out of the wire form (payload.ts toWire) before signing.
  */
 const variantField: JsonSchema = {
   type: 'string',

@@ -56,7 +56,7 @@ export function timestampFor(settings: TencentSettings, nowMs: number): number {
 }
 
 /** The exact body bytes: json-string fields (LLMConfig, TTSConfig, AvatarConfig) serialised, nothing else changed. */
-export function wireBody(action: TencentAction, payload: Record<string, unknown>): string {
+export function wireBodyText(action: TencentAction, payload: Record<string, unknown>): string {
   return JSON.stringify(toWire(SCHEMAS[action], payload));
 }
 
@@ -76,7 +76,7 @@ export async function buildRequest(opts: {
   const host = new URL(url).host;
   const secretId = await opts.credential('SECRET_ID');
   const secretKey = await opts.credential('SECRET_KEY');
-  const body = opts.rawBody ?? wireBody(opts.action, await fillUserSigTemplate(opts.payload, opts.credential, opts.onSecret));
+  const body = opts.rawBody ?? wireBodyText(opts.action, await fillUserSigTemplate(opts.payload, opts.credential, opts.onSecret));
   const timestamp = timestampFor(opts.settings, opts.nowMs);
   const signed = signTc3({
     secretId,

@@ -70,7 +70,7 @@ const interruptSpeechDuration: JsonSchema = {
 const welcomeMessage: JsonSchema = { type: 'string', ...documented('agentconfig'), ...doc('Greeting the bot speaks when it joins.', '机器人的欢迎语。') };
 
 type Mark = ReturnType<typeof documented>;
-const secretString = (mark: Mark, en: string, zh: string): JsonSchema => ({ type: 'string', minLength: 1, 'x-secret': true, ...mark, 'x-constraint-sources': { minLength: source('inferred', 'llmconfig') }, ...doc(en, zh) });
+const secretString = (mark: Mark, en: string, zh: string): JsonSchema => ({ type: 'string', minLength: 1, ...mark, 'x-constraint-sources': { minLength: source('inferred', 'llmconfig') }, ...doc(en, zh) });
 const timeout = (mark: Mark): JsonSchema => ({ type: 'number', exclusiveMinimum: 0, default: 3, 'x-unit': 's', ...mark, ...doc('LLM request timeout.', 'LLM 请求超时时间。') });
 const streaming = (mark: Mark): JsonSchema => ({ type: 'boolean', default: true, ...mark, ...doc('Use the streaming API.', '是否使用流式接口。') });
 const apiUrl = (mark: Mark, en: string): JsonSchema => ({ type: 'string', minLength: 1, ...mark, 'x-constraint-sources': { minLength: source('inferred', 'llmconfig') }, ...doc(en, 'LLM 接口地址。') });
