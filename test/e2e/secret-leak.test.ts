@@ -16,7 +16,7 @@ import type { OperationDescriptor, VendorDescriptor } from '../../src-main/core/
  *
  * What is deliberately outside: the value the user types goes renderer → main once (secrets.set), so the canary
  * profiles are filled from main here; room.join hands the renderer the short-lived room credential (for NetEase
- * that is the TOKEN credential itself, DESIGN §2's documented exception), so no room is joined in this scan.
+ * that is the TOKEN credential itself, the documented exception in README, Security), so no room is joined in this scan.
  */
 const canary = (vendor: string, field: string) => `LEAK-CANARY-${vendor}-${field}-9f3a`;
 

@@ -4,7 +4,7 @@ import { createPinia } from 'pinia';
 import ProfileDialog from '../../src-renderer/src/components/ProfileDialog.vue';
 import ErrorBanner from '../../src-renderer/src/components/ui/ErrorBanner.vue';
 import { existingPlayer, playerFor, resetPlayers } from '../../src-renderer/src/audio/index.ts';
-import { encodeWav } from '../../src-renderer/src/audio/wav.ts';
+import { encodeFloatWav } from '../../src-renderer/src/audio/wav.ts';
 import { useErrorsStore } from '../../src-renderer/src/stores/errors.ts';
 import { useProfilesStore } from '../../src-renderer/src/stores/profiles.ts';
 import { useSessionsStore } from '../../src-renderer/src/stores/sessions.ts';
@@ -117,7 +117,7 @@ describe('profile dialog', () => {
 });
 
 describe('player state belongs to a session', () => {
-  const segment = (rate: number) => encodeWav([Float32Array.from({ length: Math.round(rate * 0.2) }, (_, i) => 0.3 * Math.sin(i / 5))], rate);
+  const segment = (rate: number) => encodeFloatWav([Float32Array.from({ length: Math.round(rate * 0.2) }, (_, i) => 0.3 * Math.sin(i / 5))], rate);
 
   it('each session has its own player: the second one starts from order 0, nothing late, both recorded', async () => {
     for (const id of ['session-a', 'session-b']) {

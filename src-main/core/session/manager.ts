@@ -224,7 +224,7 @@ export class SessionManager {
 
   private context(session: LiveSession, req: StartRequest, resolved: ProfileCredentials): SessionContext {
     const { profile } = req;
-    const payload = resolveSecretRefs(req.payload, (name) => resolved.values.get(name));
+    const resolvedPayloadWithSecrets = resolveSecretRefs(req.payload, (name) => resolved.values.get(name));
     const timeouts = { ...DEFAULT_TIMEOUTS, ...profile.timeouts };
     return {
       sessionId: session.summary.id,
@@ -232,7 +232,7 @@ export class SessionManager {
       operation: req.operation.id,
       profile,
       sandboxUrl: req.sandboxUrl,
-      payload,
+      resolvedPayloadWithSecrets,
       payloadWithRefs: req.payload,
       signal: session.abort.signal,
       timeouts,

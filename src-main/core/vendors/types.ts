@@ -28,8 +28,11 @@ export interface SessionContext {
   readonly profile: Profile;
   /** Base URL of this vendor's sandbox when `profile.target` is `sandbox` (else undefined). */
   readonly sandboxUrl: string | undefined;
-  /** The payload as the user built it, with `{{secret:…}}` references resolved and JSON-string fields still objects. */
-  readonly payload: Record<string, unknown>;
+  /**
+   * The payload as the user built it with its `{{secret:…}}` references resolved: it holds secrets in clear. What is
+   * sent is built from it; what is recorded or shown is built from payloadWithRefs. JSON-string fields are still objects.
+   */
+  readonly resolvedPayloadWithSecrets: Record<string, unknown>;
   /** The payload with references left in place: safe to show and store. */
   readonly payloadWithRefs: Record<string, unknown>;
   readonly signal: AbortSignal;

@@ -17,7 +17,7 @@
  *   player.pushPcm(chunk, { sampleRate: 24000, channels: 1 });
  *   const detach = player.attachStream(remoteStream, { id: 'bot_1', label: 'TRTC bot_1' });
  */
-import { encodeWav } from './wav.ts';
+import { encodeFloatWav } from './wav.ts';
 import { LiveStream, type LiveSource, type LiveSourceMeta } from './live-stream.ts';
 import { pcm16ToFloat, resample } from './pcm.ts';
 
@@ -244,7 +244,7 @@ export class SegmentPlayer {
   exportWav(): ArrayBuffer {
     const rate = this.context.sampleRate;
     const items = this.takes();
-    if (!items.length) return encodeWav([new Float32Array(0)], rate);
+    if (!items.length) return encodeFloatWav([new Float32Array(0)], rate);
     const origin = Math.min(...items.map((p) => p.start));
     const end = Math.max(...items.map(takeEnd));
     const channels = Math.max(...items.map((p) => p.buffer.numberOfChannels));
@@ -259,7 +259,7 @@ export class SegmentPlayer {
         for (let i = 0; i < n; i++) out[c]![offset + i]! += data[i]!;
       }
     }
-    return encodeWav(out, rate);
+    return encodeFloatWav(out, rate);
   }
 
   /** Seconds of audio recorded (what exportWav would contain). */

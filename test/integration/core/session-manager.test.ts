@@ -20,7 +20,7 @@ const echo: OperationDescriptor = {
   example: {},
   async run(ctx) {
     const key = await ctx.credential('API_KEY');
-    const ex = await ctx.http({ method: 'POST', url: `${ctx.sandboxUrl}/echo`, headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(ctx.payload) });
+    const ex = await ctx.http({ method: 'POST', url: `${ctx.sandboxUrl}/echo`, headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(ctx.resolvedPayloadWithSecrets) });
     if (ex.status !== 200) {
       const error = { code: String(ex.status), message: ex.bodyText, requestId: ex.headers['x-request-id'] };
       ctx.fail(error);
@@ -142,7 +142,7 @@ describe('SessionManager: actions and credentials', () => {
       const connected = new Promise<void>((resolve) => (connect = resolve));
       await ctx.credential('API_KEY');
       await connected;
-      if (ctx.payload.failBeforeActions) return { ok: false, summary: 'refused before connecting' };
+      if (ctx.resolvedPayloadWithSecrets.failBeforeActions) return { ok: false, summary: 'refused before connecting' };
       let said = 0;
       await new Promise<void>((resolve) => {
         ctx.onAction(async (action, data) => {

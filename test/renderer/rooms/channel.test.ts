@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { encodeWav } from '../../../src-renderer/src/audio/wav.ts';
+import { encodeFloatWav } from '../../../src-renderer/src/audio/wav.ts';
 import { serveRoom } from '../../../src-renderer/src/rooms/frame/server.ts';
 import type { DriverContext, DriverFactory } from '../../../src-renderer/src/rooms/frame/driver.ts';
 import { parseFrameMessage, type RoomEvent } from '../../../src-renderer/src/rooms/protocol.ts';
@@ -136,7 +136,7 @@ describe('room visits', () => {
     await session.join({});
     expect(await session.publish({ kind: 'microphone' })).toEqual({ durationS: null });
     const tone = new Float32Array(4800).map((_, i) => Math.sin(i / 8) * 0.3);
-    const wav = encodeWav([tone], 48000);
+    const wav = encodeFloatWav([tone], 48000);
     const published = await session.publish({ kind: 'file', name: 'tone.wav', bytes: wav });
     expect(published.durationS).toBeCloseTo(0.1, 2);
     await until(() => events.some((e) => e.type === 'publish-ended'));

@@ -1,5 +1,5 @@
 /**
- * Electron's security checklist (https://www.electronjs.org/docs/latest/tutorial/security) and DESIGN.md §4, one test
+ * Electron's security checklist (https://www.electronjs.org/docs/latest/tutorial/security) and Parley's own additions (README, Security), one test
  * per applicable item, against the real shell modules with only `electron` replaced. Items that do not apply are
  * listed at the end with the reason.
  */
@@ -137,7 +137,7 @@ describe('Electron security checklist', () => {
   });
 });
 
-describe('DESIGN.md §4 additions', () => {
+describe("Parley's additions (README, Security)", () => {
   it('the renderer is served with the CSP as a response header, and its page carries no second policy', async () => {
     const { serveRendererFile } = await import('../../../src-main/app/renderer-files.ts');
     const res = await serveRendererFile(join(root, 'src-renderer'), { url: 'app://parley/index.html' });

@@ -19,7 +19,7 @@ const connect: OperationDescriptor = {
 
   async run(ctx: SessionContext): Promise<OperationOutcome> {
     const apiKey = await ctx.credential('API_KEY');
-    const request = buildConnectRequest(baseUrlFor(ctx.sandboxUrl, ctx.profile.settings), apiKey, ctx.payload);
+    const request = buildConnectRequest(baseUrlFor(ctx.sandboxUrl, ctx.profile.settings), apiKey, ctx.resolvedPayloadWithSecrets);
     const exchange = await ctx.http({ ...request, timeoutMs: ctx.timeouts.connectMs });
     const metric: MetricData = { name: STANDARD_METRICS.setup, value: Math.round(exchange.durationMs * 10) / 10, unit: 'ms', source: 'measured' };
     ctx.emit({ kind: 'metric', dir: 'local', summary: `connect call ${Math.round(exchange.durationMs)} ms`, data: metric });

@@ -92,7 +92,7 @@ export class Conversation {
     return {
       opened: () => this.onOpen(),
       ready: () => {
-        const text = this.ctx.payload.asr_text;
+        const text = this.ctx.resolvedPayloadWithSecrets.asr_text;
         if (typeof text === 'string' && text.trim()) this.startTurn('text', text);
       },
       stamp: (message) => (this.settings.socketId ? { ...(message as object), socket_id: `parley-${++this.socketCounter}` } : message),
@@ -256,23 +256,23 @@ export class Conversation {
     turn.uploadRate = this.uploadRate();
     this.turns.push(turn);
     this.resampler = null;
-    const params: Record<string, unknown> = { ...this.ctx.payload };
+    const params: Record<string, unknown> = { ...this.ctx.resolvedPayloadWithSecrets };
     if (kind === 'text') params.asr_text = text;
     else delete params.asr_text;
     this.socket.sendJson(clientMessages.start(params), `agent_action chat_bot_v3 · turn ${turn.number} (${kind === 'text' ? `text: ${text}` : 'voice'})`);
     if (kind === 'text') this.armWatchdog();
-    else if (this.ctx.payload.upload_format === 'wav') this.sendBinary(turn, encodeWavStreamHeader(turn.uploadRate));
+    else if (this.ctx.resolvedPayloadWithSecrets.upload_format === 'wav') this.sendBinary(turn, encodeWavStreamHeader(turn.uploadRate));
     return turn;
   }
 
   private uploadRate(): number {
-    const r = this.ctx.payload.upload_sample_rate;
+    const r = this.ctx.resolvedPayloadWithSecrets.upload_sample_rate;
     return typeof r === 'number' && r > 0 ? r : 16000;
   }
 
   /** The turn that takes speech now: the open upload, or a new voice turn. */
   private uploadTurn(): Turn {
-    const fmt = this.ctx.payload.upload_format ?? 'pcm';
+    const fmt = this.ctx.resolvedPayloadWithSecrets.upload_format ?? 'pcm';
     if (fmt !== 'pcm' && fmt !== 'wav')
       throw new ActionError('UNSUPPORTED_FORMAT', `upload_format "${String(fmt)}": Parley uploads pcm or wav; choose one of them to send speech (text turns work with any)`);
     const turn = this.current();

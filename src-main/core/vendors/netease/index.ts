@@ -154,8 +154,8 @@ const create: OperationDescriptor = {
 
   async run(ctx) {
     const actions = actionTable(ctx);
-    const variant = variantOf(ctx.payload, ctx.profile.settings);
-    const body = wireBody(createSchema, ctx.payload);
+    const variant = variantOf(ctx.resolvedPayloadWithSecrets, ctx.profile.settings);
+    const body = wireBody(createSchema, ctx.resolvedPayloadWithSecrets);
     const cname = String(body.cname);
     if (variant === 'client') {
       const joined = await waitForJoin(ctx, actions, cname);
@@ -182,7 +182,7 @@ const create: OperationDescriptor = {
     if (!r?.taskId) return { ok: false, summary: 'task/create returned no taskId: nothing to close' };
     // Closed already with the session's own "close" action: nothing is left to end.
     if (closedInSession.delete(ctx.sessionId)) return { ok: true, summary: `task ${r.taskId} was already closed in this session` };
-    return closeInSession(ctx, variantOf(ctx.payload, ctx.profile.settings), { cname: r.cname ?? ctx.payload.cname, taskId: r.taskId, taskType: 7 });
+    return closeInSession(ctx, variantOf(ctx.resolvedPayloadWithSecrets, ctx.profile.settings), { cname: r.cname ?? ctx.resolvedPayloadWithSecrets.cname, taskId: r.taskId, taskType: 7 });
   },
 
   perRunIds(payload, runId) {
@@ -202,7 +202,7 @@ const close: OperationDescriptor = {
   transport: 'http',
   schema: closeSchema,
   example: CLOSE_EXAMPLE,
-  run: (ctx) => closeInSession(ctx, variantOf(ctx.payload, ctx.profile.settings), wireBody(closeSchema, ctx.payload)),
+  run: (ctx) => closeInSession(ctx, variantOf(ctx.resolvedPayloadWithSecrets, ctx.profile.settings), wireBody(closeSchema, ctx.resolvedPayloadWithSecrets)),
   inspect: (ctx) => inspectTask('close', closeSchema, ctx),
 };
 

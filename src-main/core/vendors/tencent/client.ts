@@ -171,7 +171,7 @@ export function responseSummary(action: TencentAction, r: Record<string, unknown
 export async function runAction(action: TencentAction, ctx: SessionContext): Promise<OperationOutcome> {
   const settings = ctx.profile.settings as TencentSettings;
   const now = Date.now();
-  const req = await buildRequest({ action, settings, sandboxUrl: ctx.sandboxUrl, payload: ctx.payload, credential: ctx.credential, nowMs: now, onSecret: (v) => ctx.addSecret(v) });
+  const req = await buildRequest({ action, settings, sandboxUrl: ctx.sandboxUrl, payload: ctx.resolvedPayloadWithSecrets, credential: ctx.credential, nowMs: now, onSecret: (v) => ctx.addSecret(v) });
   const warnings = [...clockWarnings(req.host, req.timestamp, now), ...regionWarnings(settings)];
   ctx.emit({
     kind: 'tencent.signature',

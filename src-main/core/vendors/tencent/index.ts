@@ -119,7 +119,7 @@ const operation = (action: TencentAction): OperationDescriptor => ({
 async function stopStartedTask(ctx: SessionContext, result: unknown): Promise<OperationOutcome> {
   const taskId = (result as { TaskId?: unknown } | undefined)?.TaskId;
   if (typeof taskId !== 'string' || !taskId) return { ok: false, summary: 'StartAIConversation returned no TaskId: nothing to stop' };
-  return runAction('StopAIConversation', { ...ctx, payload: { TaskId: taskId } });
+  return runAction('StopAIConversation', { ...ctx, resolvedPayloadWithSecrets: { TaskId: taskId }, payloadWithRefs: { TaskId: taskId } });
 }
 
 /** A run of its own: its own room (string RoomId suffixed; numeric RoomId drawn anew) and SessionId. */
