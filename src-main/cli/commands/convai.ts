@@ -8,6 +8,7 @@ import { rememberSession, rememberedSession, withConversation } from '../../core
 import type { ConnectResult } from '../../core/vendors/convai/client.ts';
 import { CliUsageError, type CliCommand } from '../types.ts';
 import { readJsonBody } from '../read-body.ts';
+import { WARNINGS_HEADER } from '../../core/sandbox/host.ts';
 
 export const convaiConnectCommand: CliCommand = {
   words: ['convai', 'connect'],
@@ -55,8 +56,9 @@ export const convaiConnectCommand: CliCommand = {
       sendAnyway: values['send-anyway'],
     });
     const { events } = run.manager.events(run.sessionId, 0, 1_000_000);
-    const response = events.filter((e) => e.kind === 'http.response').at(-1)?.data as { status: number; body: unknown } | undefined;
+    const response = events.filter((e) => e.kind === 'http.response').at(-1)?.data as { status: number; headers?: Record<string, string>; body: unknown } | undefined;
     const outcome = run.outcome;
+    for (const w of sandboxRoomWarnings(response?.headers)) io.stderr(`warning: ${w}\n`);
 
     if (response) {
       let body = response.body;
@@ -80,5 +82,17 @@ export const convaiConnectCommand: CliCommand = {
     return 1;
   },
 };
+
+/** The sandbox's own warnings about its room (the payload's warnings are printed before the request). */
+function sandboxRoomWarnings(headers: Record<string, string> | undefined): string[] {
+  const raw = headers?.[WARNINGS_HEADER];
+  if (!raw) return [];
+  try {
+    const list: unknown = JSON.parse(raw);
+    return Array.isArray(list) ? list.filter((w): w is string => typeof w === 'string' && w.startsWith('[sandbox]')) : [];
+  } catch {
+    return [];
+  }
+}
 
 export const convaiCommands: CliCommand[] = [convaiConnectCommand];
