@@ -1,18 +1,25 @@
 /**
- * Parley's own user in a LiveKit room, with @livekit/rtc-node (runs in the LiveKit worker process): publishes PCM as
- * its microphone track at real-time pace (then silence, as a live microphone keeps sending), hands every remote audio
+ * Parley's own user in a LiveKit room, with @livekit/rtc-node (runs in the LiveKit worker process): a microphone track
+ * that plays PCM at real-time pace (and silence in between, as a live microphone keeps sending), hands every remote audio
  * track out as 16 kHz mono PCM the moment the SDK decodes it, and every data message as it arrives.
  */
 import { AudioFrame, AudioSource, AudioStream, ContinualGatheringPolicy, IceTransportType, LocalAudioTrack, Room, RoomEvent, TrackKind, TrackPublishOptions, TrackSource, type RemoteTrack } from '@livekit/rtc-node';
-import { sharedNow, type ClientJoin, type WorkerEvent } from './protocol.ts';
-
-/** Rate of the PCM handed out (the rate of the utterance library and the bot). */
-export const CLIENT_AUDIO_RATE = 16000;
+import { CLIENT_AUDIO_RATE, sharedNow, type ClientJoin, type WorkerEvent } from './protocol.ts';
 const FRAME_MS = 10;
+
+interface Playing {
+  samples: Int16Array;
+  offset: number;
+  /** Sample offsets still to report, ascending. */
+  marks: number[];
+  ended: boolean;
+}
 
 interface Publication {
   source: AudioSource;
+  sampleRate: number;
   trackSid: string;
+  play(what: Playing): void;
   stop(): void;
 }
 
@@ -45,6 +52,7 @@ export class ClientParticipant {
     room.on(RoomEvent.DataReceived, (payload, participant, _kind, topic) =>
       emit({ type: 'client.data', pid: args.pid, payload: Uint8Array.from(payload), ...(participant ? { from: participant.identity } : {}), ...(topic ? { topic } : {}), at: sharedNow() }),
     );
+    room.on(RoomEvent.LocalTrackSubscribed, () => emit({ type: 'client.subscribed', pid: args.pid, at: sharedNow() }));
     room.on(RoomEvent.ParticipantConnected, (participant) => emit({ type: 'client.participant', pid: args.pid, change: 'joined', identity: participant.identity, at: sharedNow() }));
     room.on(RoomEvent.ParticipantDisconnected, (participant) => emit({ type: 'client.participant', pid: args.pid, change: 'left', identity: participant.identity, at: sharedNow() }));
     room.on(RoomEvent.Disconnected, (reason) => {
@@ -62,53 +70,68 @@ export class ClientParticipant {
   }
 
   /**
-   * Publish `samples` as the microphone track, one 10 ms frame every 10 ms (scheduled from the start, so timer
-   * lateness never accumulates), then silence. `client.published` tells when each marked sample went out.
+   * Play `samples` into the microphone track from its next frame on (publishing the track first if there is none):
+   * one 10 ms frame every 10 ms, scheduled from the track's start so timer lateness never accumulates, and silence
+   * when there is nothing to play, as a live microphone sends. `client.published` tells when each marked sample went
+   * out; `client.subscribed` when someone in the room first subscribed to the track (audio before that is lost).
    */
   async publish(samples: Int16Array, sampleRate: number, marks: number[] = []): Promise<{ startedAt: number }> {
-    await this.unpublish();
+    if (this.publication && this.publication.sampleRate !== sampleRate) await this.unpublish();
+    const pub = this.publication ?? (await this.startTrack(sampleRate));
+    pub.play({ samples, offset: 0, marks: [...marks].filter((m) => m >= 0 && m <= samples.length).sort((a, b) => a - b), ended: false });
+    return { startedAt: sharedNow() };
+  }
+
+  private async startTrack(sampleRate: number): Promise<Publication> {
     const source = new AudioSource(sampleRate, 1);
     const track = LocalAudioTrack.createAudioTrack('microphone', source);
     const options = new TrackPublishOptions();
     options.source = TrackSource.SOURCE_MICROPHONE;
-    const publication = await this.room.localParticipant!.publishTrack(track, options);
+    const published = await this.room.localParticipant!.publishTrack(track, options);
     const frame = Math.round((sampleRate * FRAME_MS) / 1000);
-    const pending = [...marks].filter((m) => m >= 0 && m <= samples.length).sort((a, b) => a - b);
+    let playing: Playing | null = null;
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let index = 0;
-    let endedSent = false;
-    const startedAt = sharedNow();
     const started = performance.now();
     const next = async () => {
       if (stopped) return;
-      const from = index * frame;
-      const pcm = new Int16Array(frame);
-      if (from < samples.length) pcm.set(samples.subarray(from, Math.min(samples.length, from + frame)));
       index++;
+      const pcm = new Int16Array(frame);
+      const now = playing;
+      const from = now?.offset ?? 0;
+      if (now && !now.ended) {
+        pcm.set(now.samples.subarray(from, Math.min(now.samples.length, from + frame)));
+        now.offset = from + frame;
+      }
       try {
         await source.captureFrame(new AudioFrame(pcm, sampleRate, 1, frame));
       } catch {
         return; // the source was closed (unpublished, left)
       }
-      const at = sharedNow();
-      while (pending.length && pending[0]! <= from + frame) this.emit({ type: 'client.published', pid: this.pid, mark: pending.shift()!, at });
-      if (!endedSent && from + frame >= samples.length) {
-        endedSent = true;
-        this.emit({ type: 'client.published', pid: this.pid, mark: 'ended', at });
+      if (now && !now.ended) {
+        const at = sharedNow();
+        while (now.marks.length && now.marks[0]! <= from + frame) this.emit({ type: 'client.published', pid: this.pid, mark: now.marks.shift()!, at });
+        if (now.offset >= now.samples.length) {
+          now.ended = true;
+          this.emit({ type: 'client.published', pid: this.pid, mark: 'ended', at });
+        }
       }
       if (!stopped) timer = setTimeout(() => void next(), Math.max(0, started + index * FRAME_MS - performance.now()));
     };
-    this.publication = {
+    const publication: Publication = {
       source,
-      trackSid: publication.sid ?? '',
+      sampleRate,
+      trackSid: published.sid ?? '',
+      play: (p) => (playing = p),
       stop: () => {
         stopped = true;
         clearTimeout(timer);
       },
     };
-    await next();
-    return { startedAt };
+    this.publication = publication;
+    void next();
+    return publication;
   }
 
   async unpublish(): Promise<void> {

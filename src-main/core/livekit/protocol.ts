@@ -48,7 +48,7 @@ export interface WorkerRequests {
   'bot.override': { args: { pid: string; override: TurnOverride }; result: null };
   'bot.stop': { args: { pid: string }; result: null };
   'client.join': { args: ClientJoin; result: { identity: string; sid: string } };
-  /** Publish PCM (mono) as the microphone track in real time, then silence until unpublished; resolves when the first frame is out. */
+  /** Play PCM (mono) into the microphone track in real time (publishing it first), then silence until unpublished. */
   'client.publish': { args: { pid: string; samples: Int16Array; sampleRate: number; markSamples?: number[] }; result: { startedAt: number } };
   'client.unpublish': { args: { pid: string }; result: null };
   'client.send': { args: { pid: string; data: Uint8Array }; result: null };
@@ -69,10 +69,15 @@ export type WorkerEvent =
   | { type: 'client.connection'; pid: string; state: string; reason?: string; at: number }
   /** The published PCM: a marked sample (e.g. the end of the speech) went out at `at`; `ended` when all of it had. */
   | { type: 'client.published'; pid: string; mark: number | 'ended'; at: number }
+  /** Someone in the room subscribed to the microphone track (what it played before did not reach them). */
+  | { type: 'client.subscribed'; pid: string; at: number }
   | { type: 'server.exit'; code: number | null; signal: string | null; log: string };
 
 export type ToWorker = { id: number; op: WorkerOp; args: unknown };
 export type FromWorker = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { code: string; message: string } } | { event: WorkerEvent };
+
+/** Rate of the PCM a client participant hands out (the rate of the utterance library and the bot). */
+export const CLIENT_AUDIO_RATE = 16000;
 
 /** Now on the clock every process on this machine shares. */
 export function sharedNow(): number {
