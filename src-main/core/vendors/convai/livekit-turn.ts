@@ -197,8 +197,15 @@ class TurnState {
         const data = (p.message?.data ?? {}) as Record<string, unknown>;
         if (p.type === 'bot-ready') this.botReady = true;
         if (p.type === 'bot-stopped-speaking') this.stoppedSpeakingAt.push(e.at);
-        if (p.type === 'user-transcription' && data.final === true && typeof data.text === 'string') this.userText.push(data.text);
-        if (p.type === 'bot-transcription' && typeof data.text === 'string') this.botText.push(data.text);
+        // The conversation's text in the form every vendor's figures read ({role, text}: workflows/metrics.ts).
+        if (p.type === 'user-transcription' && data.final === true && typeof data.text === 'string') {
+          this.userText.push(data.text);
+          this.record({ kind: 'room.transcript', dir: 'in', summary: `user: ${data.text}`, data: { role: 'user', text: data.text } });
+        }
+        if (p.type === 'bot-transcription' && typeof data.text === 'string') {
+          this.botText.push(data.text);
+          this.record({ kind: 'room.transcript', dir: 'in', summary: `bot: ${data.text}`, data: { role: 'bot', text: data.text } });
+        }
         if (p.type === 'audio-data' && p.audio) {
           const mono = resampleToMono(p.audio.samples, p.audio.channels, p.audio.sampleRate, CLIENT_AUDIO_RATE);
           if (!this.botTracks.size) this.meter.played(mono, CLIENT_AUDIO_RATE, e.at);
