@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { SandboxBot } from '../../../src-main/core/voice/bot.ts';
 import { VirtualClock } from '../../../src-main/core/voice/clock.ts';
 import { shippedVoice } from '../../../src-main/core/voice/node/shipped.ts';
-import { ConvaiSandboxBot, roomOptionsOf, type ConvaiRoomOptions } from '../../../src-main/core/vendors/convai/sandbox-bot.ts';
+import { ConvaiSandboxBot, roomOptionsOf, WEBRTC_MIN_SCORE, type ConvaiRoomOptions } from '../../../src-main/core/vendors/convai/sandbox-bot.ts';
+import { UtteranceRecogniser } from '../../../src-main/core/voice/recognise.ts';
 import { parseMessageObject, type ParsedDataMessage } from '../../../src-main/core/vendors/convai/rtvi.ts';
 import { encodeClientMessage, buildClientMessage } from '../../../src-main/core/vendors/convai/client-messages.ts';
 
@@ -223,5 +224,18 @@ describe('Convai sandbox bot: client messages and their server-responses', () =>
     r.client('trigger-message', { trigger_message: 'Tell me a short joke, please.' });
     r.until('bot-stopped-speaking');
     expect(r.of('user-transcription')[0]!.message!.data).toMatchObject({ text: 'Tell me a short joke, please.' });
+  });
+});
+
+describe('the WebRTC room\'s recognition threshold', () => {
+  it('still tells every other speech apart: the replies, utterances backwards, a cut-off utterance', () => {
+    const recogniser = new UtteranceRecogniser(voice.utterances, { minScore: WEBRTC_MIN_SCORE });
+    const others = [
+      ...voice.replies.map((r) => r.audio),
+      ...voice.utterances.map((u) => ({ samples: u.audio.samples.slice().reverse(), sampleRate: u.audio.sampleRate })),
+      { samples: speech('table-pause-en').subarray(0, 1.7 * 16000), sampleRate: 16000 },
+    ];
+    for (const audio of others) expect(recogniser.recognise(audio).utterance).toBeNull();
+    for (const u of voice.utterances) expect(recogniser.recognise(u.audio).utterance?.id).toBe(u.id);
   });
 });

@@ -7,13 +7,16 @@
 import { AudioFrame, AudioSource, AudioStream, LocalAudioTrack, Room, RoomEvent, TrackKind, TrackPublishOptions, TrackSource, type RemoteTrack } from '@livekit/rtc-node';
 import { SandboxBot, type BotEvent } from '../../voice/bot.ts';
 import { shippedVoice } from '../../voice/node/shipped.ts';
-import { ConvaiSandboxBot } from './sandbox-bot.ts';
+import { UtteranceRecogniser } from '../../voice/recognise.ts';
+import { ConvaiSandboxBot, WEBRTC_MIN_SCORE } from './sandbox-bot.ts';
 import type { BotStart, WorkerEvent } from '../../livekit/protocol.ts';
 import type { TurnOverride } from '../../voice/bot.ts';
 
 /** The bot speaks and hears 16 kHz (its replies' rate), in 10 ms frames: every rounded chunk duration is whole frames. */
 const RATE = 16000;
 const FRAME_MS = 10;
+
+let recogniser: UtteranceRecogniser | null = null;
 
 export interface RunningBot {
   identity: string;
@@ -23,6 +26,7 @@ export interface RunningBot {
 
 export async function startConvaiBot(args: BotStart, emit: (event: WorkerEvent) => void): Promise<RunningBot> {
   const voice = shippedVoice();
+  recogniser ??= new UtteranceRecogniser(voice.utterances, { minScore: WEBRTC_MIN_SCORE });
   const room = new Room();
   await room.connect(args.url, args.token, { autoSubscribe: true, dynacast: false });
   let stopped = false;
@@ -37,7 +41,7 @@ export async function startConvaiBot(args: BotStart, emit: (event: WorkerEvent) 
   let capture: Promise<void> = Promise.resolve();
   let generation = 0;
   const encoder = new TextEncoder();
-  const bot = new SandboxBot({ recogniser: voice.recogniser, replies: voice.replyTable, frameMs: FRAME_MS, outputRate: RATE, settings: args.settings });
+  const bot = new SandboxBot({ recogniser, replies: voice.replyTable, frameMs: FRAME_MS, outputRate: RATE, settings: args.settings });
   const convai = new ConvaiSandboxBot({
     bot,
     room: args.room,
