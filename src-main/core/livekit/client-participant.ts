@@ -83,7 +83,7 @@ export class ClientParticipant {
   }
 
   private async startTrack(sampleRate: number): Promise<Publication> {
-    const source = new AudioSource(sampleRate, 1);
+    const source = new AudioSource(sampleRate, 1, 0);
     const track = LocalAudioTrack.createAudioTrack('microphone', source);
     const options = new TrackPublishOptions();
     options.source = TrackSource.SOURCE_MICROPHONE;

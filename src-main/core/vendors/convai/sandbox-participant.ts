@@ -31,7 +31,7 @@ export async function startConvaiBot(args: BotStart, emit: (event: WorkerEvent) 
   await room.connect(args.url, args.token, { autoSubscribe: true, dynacast: false });
   let stopped = false;
 
-  const source = args.room.audioRouting === 'data_only' ? null : new AudioSource(RATE, 1);
+  const source = args.room.audioRouting === 'data_only' ? null : new AudioSource(RATE, 1, 0);
   if (source) {
     const options = new TrackPublishOptions();
     options.source = TrackSource.SOURCE_MICROPHONE;
