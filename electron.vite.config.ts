@@ -6,8 +6,9 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        input: { index: resolve(import.meta.dirname, 'src-main/app/main.ts') },
-        external: ['electron', '@napi-rs/keyring', 'ws'],
+        // The LiveKit worker is a process of its own (core/livekit/worker-host.ts), next to the main bundle.
+        input: { index: resolve(import.meta.dirname, 'src-main/app/main.ts'), 'livekit-worker': resolve(import.meta.dirname, 'src-main/core/livekit/worker.ts') },
+        external: ['electron', '@napi-rs/keyring', 'ws', '@livekit/rtc-node', 'livekit-server-sdk'],
       },
     },
   },

@@ -13,7 +13,6 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import type { FromWorker, WorkerEvent, WorkerOp, WorkerRequests } from './protocol.ts';
 
 export interface WorkerProcess {
@@ -22,8 +21,8 @@ export interface WorkerProcess {
   onExit(handler: (code: number | null, signal: string | null) => void): void;
   /** SIGTERM (the worker stops its rooms and server, then exits), or with `force` SIGKILL. */
   kill(force: boolean): void;
-  stdout: Readable | null;
-  stderr: Readable | null;
+  stdout: NodeJS.ReadableStream | null;
+  stderr: NodeJS.ReadableStream | null;
 }
 
 /** Starts `entry` (a JavaScript or TypeScript module) as a Node process with an IPC channel that carries typed arrays. */
@@ -81,7 +80,7 @@ export class LiveKitWorker {
   constructor(spawn: WorkerSpawner = spawner) {
     // NODE_ENV=production keeps @livekit/rtc-node's logger at "info" (it logs at "debug" otherwise).
     this.child = spawn(workerEntry(), { ...process.env, NODE_ENV: 'production' });
-    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString('utf8')).slice(-OUTPUT_KEEP));
+    const keep = (chunk: Buffer | string) => (this.output = (this.output + chunk.toString('utf8')).slice(-OUTPUT_KEEP));
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
     this.child.onMessage((m) => this.receive(m as FromWorker));
