@@ -106,8 +106,16 @@ describe('Convai panel in a real LiveKit room (E2E)', () => {
       'Hello, what is the weather like today?',
       story,
     ]);
-    await h.page.click('.tab:has-text("Vendor tools")');
-    await h.screenshot('convai-livekit-room');
+    // How it looks: English and Chinese, at both window sizes.
+    for (const locale of ['en', 'zh-CN'] as const) {
+      await h.page.locator('[data-test="locale"]').selectOption(locale);
+      for (const [width, height] of [[1440, 900], [1024, 640]] as const) {
+        await h.page.setViewportSize({ width, height });
+        await h.screenshot(`convai-livekit-room-${locale === 'en' ? 'en' : 'zh'}-${width}`);
+      }
+    }
+    await h.page.locator('[data-test="locale"]').selectOption('en');
+    await h.page.setViewportSize({ width: 1600, height: 1000 });
   }, 120_000);
 
   it('data_only with 45 ms chunks and WAV headers: no track, the answer plays from the data channel', async () => {
