@@ -5,9 +5,10 @@ import { neteaseCommands } from './cli/commands/netease.ts';
 import { mindcraftCommands } from './cli/commands/mindcraft.ts';
 import { tencentCommands } from './cli/commands/tencent.ts';
 import { runCommand } from './cli/commands/run.ts';
+import { historyCommand } from './cli/commands/history.ts';
 import { CliUsageError, type CliCommand, type CliIO } from './cli/types.ts';
 
-export const COMMANDS: CliCommand[] = [sandboxCommand, sandboxFaultCommand, ...convaiCommands, ...neteaseCommands, ...mindcraftCommands, ...tencentCommands, runCommand];
+export const COMMANDS: CliCommand[] = [sandboxCommand, sandboxFaultCommand, ...convaiCommands, ...neteaseCommands, ...mindcraftCommands, ...tencentCommands, runCommand, historyCommand];
 
 function help(): string {
   const rows = COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`).join('\n');

@@ -41,6 +41,7 @@ export const OP_NAME_LIST = [
   'history.query',
   'history.detail',
   'history.rerun',
+  'history.indexStatus',
   'compare.start',
   'compare.get',
   'compare.list',

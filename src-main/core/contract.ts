@@ -14,6 +14,7 @@ import { OPEN_PURPOSES, SAVE_PURPOSES, type OpenPurpose, type SavePurpose } from
 import type { Notice } from './notices.ts';
 import type { CaseEntry, CaseFile } from './workflows/case-file.ts';
 import type { HistoryEntry, HistoryQuery, SessionDetail } from './workflows/history.ts';
+import { FIGURE_NAMES, SORT_KEYS, type IndexStatus } from './history/types.ts';
 import type { ComparePlanInput, CompareResult, CompareSummary } from './workflows/compare.ts';
 import type { Bundle } from './workflows/bundle.ts';
 import type { Snippets } from './workflows/snippets.ts';
@@ -54,8 +55,11 @@ const anyObject: JsonSchema = { type: 'object', 'x-arg': 'payload' };
 const anyData: JsonSchema = { 'x-arg': 'payload' };
 const none = obj({});
 const localized: JsonSchema = obj({ en: { type: 'string' }, zh: { type: 'string' } }, ['en', 'zh']);
-/** A credential as the renderer may see it: no value, at most its last four characters. */
-const secretStatus: JsonSchema = obj({ name: str, label: localized, set: { type: 'boolean' }, last4: { type: 'string', maxLength: 4 } }, ['name', 'label', 'set', 'last4']);
+/**
+ * A credential as the renderer may see it: a secret one as set / not set and at most its last four characters; a
+ * non-secret one (an app id) with its `publicValue`. `demo`: it still holds the sandbox's public demo value.
+ */
+const secretStatus: JsonSchema = obj({ name: str, label: localized, set: { type: 'boolean' }, last4: { type: 'string', maxLength: 4 }, publicValue: { type: 'string', maxLength: 512 }, demo: { type: 'boolean' } }, ['name', 'label', 'set', 'last4', 'demo']);
 const profileShape: JsonSchema = {
   type: 'object',
   required: ['id', 'name', 'vendor', 'target', 'settings'],
@@ -66,6 +70,10 @@ const path: JsonSchema = { type: 'string', minLength: 1, maxLength: 4096, 'x-arg
 const caseFile: JsonSchema = { ...path, pattern: '\\.parley-case\\.json$' };
 /** Only bundle files are read or written through bundle.*: an error never quotes another file's content. */
 const bundleFile: JsonSchema = { ...path, pattern: '\\.parley-bundle\\.json$' };
+/** A session id as the session engine makes it (start time, vendor, random part), stricter than `id`: never a path. */
+const historySessionId: JsonSchema = { type: 'string', pattern: '^[0-9]{8}T[0-9]{6}-[a-z]+-[0-9a-f]{8}$', maxLength: 64, 'x-arg': 'id' };
+/** An ISO 8601 date or date-time (startedAt bounds). */
+const isoTime: JsonSchema = { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$', maxLength: 40 };
 /** Base64 of the largest speech file Parley reads (MAX_SPEECH_BYTES, 32 MiB). */
 const WAV_BASE64_MAX = Math.ceil((32 * 1024 * 1024) / 3) * 4;
 const inputSpec: JsonSchema = obj({
@@ -90,6 +98,8 @@ export interface VendorView {
   title: Localized;
   credentials: CredentialField[];
   settingsSchema: JsonSchema;
+  /** Settings a new profile starts with, per target (shown in the profile dialog). */
+  defaultSettings?: Record<'sandbox' | 'live', Record<string, unknown>>;
   operations: {
     id: string;
     title: Localized;
@@ -99,6 +109,8 @@ export interface VendorView {
     example: Record<string, unknown>;
     actions?: { id: string; title: Localized; schema?: JsonSchema }[];
     inspectable: boolean;
+    /** Stopping its session ends the vendor task it started (unless the stop says otherwise). */
+    closesTask?: boolean;
   }[];
   hasRoom: boolean;
 }
@@ -109,6 +121,10 @@ export interface SecretStatus {
   set: boolean;
   /** Last four characters, only when set and longer than four. */
   last4: string;
+  /** The value of a non-secret credential (an app id, an AppKey); never present for a secret one. */
+  publicValue?: string;
+  /** It holds the sandbox's public demo value (worth a warning on a live profile). */
+  demo: boolean;
 }
 
 export interface StartResult {
@@ -187,8 +203,11 @@ export const contract = {
     undefined,
     4 * MiB,
   ),
-  'session.stop': op<{ sessionId: string }, { ok: boolean; summary: string } | null>(obj({ sessionId: id }, ['sessionId']), 'Stop a running session.'),
-  'session.list': op<Record<string, never>, SessionSummary[]>(none, 'Every recorded session, newest first.'),
+  'session.stop': op<{ sessionId: string; closeTask?: boolean }, { ok: boolean; summary: string } | null>(
+    obj({ sessionId: id, closeTask: { type: 'boolean' } }, ['sessionId']),
+    'Stop a running session; by default this also ends the vendor task it started (closeTask: false leaves it running).',
+  ),
+  'session.list': op<Record<string, never>, SessionSummary[]>(none, 'The newest 1,000 recorded sessions, newest first (history.query searches all of them).'),
   'session.events': op<{ sessionId: string; from?: number; limit?: number }, { events: SessionEvent[]; total: number; badLines: number }>(
     obj({ sessionId: id, from: { type: 'integer', minimum: 0 }, limit: { type: 'integer', minimum: 1, maximum: 100000 } }, ['sessionId']),
     'A page of a session record.',
@@ -244,15 +263,38 @@ export const contract = {
         profileId: id,
         target: { type: 'string', enum: ['sandbox', 'live'] },
         state: { type: 'string', enum: ['running', 'ended', 'failed', 'interrupted'] },
-        from: str,
-        to: str,
-        limit: { type: 'integer', minimum: 1, maximum: 100000 },
+        from: isoTime,
+        to: isoTime,
+        errorCode: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,120}$' },
+        figures: { type: 'array', maxItems: FIGURE_NAMES.length * 2, items: obj({ name: { type: 'string', enum: [...FIGURE_NAMES] }, over: { type: 'number', minimum: 0 }, under: { type: 'number', minimum: 0 } }, ['name']) },
+        sort: obj({ by: { type: 'string', enum: [...SORT_KEYS] }, dir: { type: 'string', enum: ['asc', 'desc'] } }, ['by']),
+        limit: { type: 'integer', minimum: 1, maximum: 5000 },
+        offset: { type: 'integer', minimum: 0, maximum: 100000 },
       }),
     }),
-    'Recorded sessions filtered by text, vendor, operation, profile, target, state and time.',
+    'Recorded sessions matching a full-text search (what was said, events, error codes, request ids) and filters (vendor, operation, profile, target, state, time, error code, figure thresholds), sorted; each with the seq numbers of its matching events.',
   ),
-  'history.detail': op<{ sessionId: string }, SessionDetail>(obj({ sessionId: id }, ['sessionId']), 'A session with its payload (references only), figures and files.'),
-  'history.rerun': op<{ sessionId: string; profileId?: string }, { sessionId: string }>(obj({ sessionId: id, profileId: id }, ['sessionId']), 'Run a recorded session again with the same payload and input.'),
+  'history.detail': op<{ sessionId: string }, SessionDetail>(obj({ sessionId: historySessionId }, ['sessionId']), 'A session with its payload (references only), figures and files.'),
+  'history.rerun': op<{ sessionId: string; profileId?: string }, { sessionId: string; note?: string }>(
+    obj({ sessionId: historySessionId, profileId: id }, ['sessionId']),
+    'Run a recorded session again with the same payload and its recorded input; `note` says what is not repeated.',
+  ),
+  'history.indexStatus': op<Record<string, never>, IndexStatus>(
+    none,
+    'State of the history index: ready, indexing (with progress) or unavailable (with the reason).',
+    obj(
+      {
+        state: { type: 'string', enum: ['ready', 'indexing', 'unavailable'] },
+        sessions: { type: 'integer', minimum: 0 },
+        pending: { type: 'integer', minimum: 0 },
+        total: { type: 'integer', minimum: 0 },
+        rebuilt: { type: 'string', enum: ['missing', 'corrupt', 'old-schema'] },
+        reason: { type: 'string' },
+        bytes: { type: 'integer', minimum: 0 },
+      },
+      ['state', 'sessions', 'pending', 'total', 'bytes'],
+    ),
+  ),
   'compare.start': op<{ plan: ComparePlanInput }, { id: string }>(
     obj(
       {

@@ -11,9 +11,10 @@ import { SandboxHost } from './sandbox/host.ts';
 import { parseFault } from './sandbox/faults.ts';
 import { blockingErrors, validatePayload, validateSchema } from './payload.ts';
 import { VENDORS, vendorById } from './vendors/registry.ts';
-import type { OperationDescriptor, VendorDescriptor } from './vendors/types.ts';
+import type { OperationDescriptor, RequestInspection, VendorDescriptor } from './vendors/types.ts';
 import { resolveSecretRefs } from './secrets/references.ts';
 import { createWorkflowHandlers } from './workflows/handlers.ts';
+import { HistoryIndex } from './history/client.ts';
 import { Grants, type FileDialog } from './grants.ts';
 import { Notices } from './notices.ts';
 import { fsErrorText, MiB, readRegularFile } from './paths.ts';
@@ -41,6 +42,7 @@ export interface Core {
   /** The contract's handlers, each behind the core's guard (secrets known first, results and errors redacted). */
   handlers: Handlers;
   sessions: SessionManager;
+  history: HistoryIndex;
   profiles: ProfileStore;
   /** Paths the user chose in a dialog: what the renderer may use. */
   grants: Grants;
@@ -48,6 +50,9 @@ export interface Core {
   sandbox(): Promise<SandboxHost>;
   close(): Promise<void>;
 }
+
+/** Sessions session.list returns, newest first (the sidebar shows a few; history.query searches them all). */
+export const SESSION_LIST_LIMIT = 1000;
 
 const MIME: Record<string, string> = { '.mp3': 'audio/mpeg', '.wav': 'audio/wav', '.pcm': 'application/octet-stream', '.json': 'application/json' };
 /** A session artifact handed to the renderer whole (audio of a session): larger ones are not session audio. */
@@ -85,6 +90,7 @@ export function createCore(options: CoreOptions): Core {
   const speech = speechStore({ dataDir: options.dataDir, access: (path, field) => grants.resolve('speechWav', path, field) });
   const secrets = options.secrets;
   const sessions = new SessionManager(directory, (profile, name) => secrets.get(profile.id, name).then((v) => v ?? undefined));
+  const history = new HistoryIndex({ dataDir: options.dataDir, sessions, notices });
 
   /** Every secret credential stored for any profile, by `<profileId>/<name>`: redacted from every result and error. */
   const stored = new Map<string, string>();
@@ -159,7 +165,15 @@ export function createCore(options: CoreOptions): Core {
     const out: SecretStatus[] = [];
     for (const field of vendor.credentials) {
       const value = await secrets.get(profile.id, field.name);
-      out.push({ name: field.name, label: field.label, set: !!value, last4: value && field.secret ? lastFour(value) : value ? value.slice(-4) : '' });
+      out.push({
+        name: field.name,
+        label: field.label,
+        set: !!value,
+        last4: value && field.secret ? lastFour(value) : value ? value.slice(-4) : '',
+        // A non-secret id (an app id, an AppKey) is shown as it is; a secret never is.
+        ...(value && !field.secret ? { publicValue: value } : {}),
+        demo: !!value && value === vendor.sandboxCredentials[field.name],
+      });
     }
     return out;
   }
@@ -196,6 +210,32 @@ export function createCore(options: CoreOptions): Core {
   // await `seeded` (profiles.list) with its KEYCHAIN_UNAVAILABLE code, reason and fix.
   seeded.catch(() => undefined);
 
+  /**
+   * Build and sign a request without sending it, secrets masked. With keepReferences the payload's {{secret:NAME}}
+   * references stay in the body (copy as code turns them into environment variables) instead of being resolved.
+   */
+  async function inspect({ profileId, operation: opId, payload }: { profileId: string; operation: string; payload: Record<string, unknown> }, options: { keepReferences: boolean }): Promise<RequestInspection> {
+    const profile = profiles.get(profileId);
+    const vendor = vendorById(profile.vendor);
+    const op = operation(vendor, opId);
+    if (!op.inspect) throw new Error(`payload.inspect: ${vendor.id} ${opId} has no signed request to inspect`);
+    const credential = profileCredential(profile);
+    const resolved = new Map<string, string>();
+    for (const f of vendor.credentials) {
+      const v = await secrets.get(profile.id, f.name);
+      if (v !== null) resolved.set(f.name, v);
+    }
+    const inspection = await op.inspect({
+      profile,
+      sandboxUrl: await sandboxUrlFor(profile),
+      payload: options.keepReferences ? payload : resolveSecretRefs(payload, (n) => resolved.get(n)),
+      credential,
+      mask,
+      now: () => Date.now(),
+    });
+    return sessions.redactor.value(inspection);
+  }
+
   const locale = options.locale ?? 'en';
   const raw: Handlers = {
     ...createWorkflowHandlers({
@@ -203,9 +243,10 @@ export function createCore(options: CoreOptions): Core {
       profiles,
       secrets,
       sessions,
+      history,
       sandboxUrlFor,
       app: { name: 'Parley', version: options.version ?? '0.0.0' },
-      inspect: (args) => raw['payload.inspect'](args),
+      inspect: (args) => inspect(args, { keepReferences: true }),
       grants,
       speech,
       notices,
@@ -263,27 +304,7 @@ export function createCore(options: CoreOptions): Core {
       return (await secretStatus(p)).find((s) => s.name === name)!;
     },
     'payload.validate': async ({ vendor, operation: opId, payload }) => validatePayload(operation(vendorById(vendor), opId), payload),
-    'payload.inspect': async ({ profileId, operation: opId, payload }) => {
-      const profile = profiles.get(profileId);
-      const vendor = vendorById(profile.vendor);
-      const op = operation(vendor, opId);
-      if (!op.inspect) throw new Error(`payload.inspect: ${vendor.id} ${opId} has no signed request to inspect`);
-      const credential = profileCredential(profile);
-      const resolved = new Map<string, string>();
-      for (const f of vendor.credentials) {
-        const v = await secrets.get(profile.id, f.name);
-        if (v !== null) resolved.set(f.name, v);
-      }
-      const inspection = await op.inspect({
-        profile,
-        sandboxUrl: await sandboxUrlFor(profile),
-        payload: resolveSecretRefs(payload, (n) => resolved.get(n)),
-        credential,
-        mask,
-        now: () => Date.now(),
-      });
-      return sessions.redactor.value(inspection);
-    },
+    'payload.inspect': (args) => inspect(args, { keepReferences: false }),
     'session.start': async ({ profileId, operation: opId, payload, sendAnyway }) => {
       const profile = profiles.get(profileId);
       const vendor = vendorById(profile.vendor);
@@ -307,11 +328,12 @@ export function createCore(options: CoreOptions): Core {
       }
       return sessions.send(sessionId, action, data);
     },
-    'session.stop': async ({ sessionId }) => {
-      const o = await sessions.stop(sessionId);
+    'session.stop': async ({ sessionId, closeTask }) => {
+      const o = await sessions.stop(sessionId, { closeTask });
       return o && { ok: o.ok, summary: o.summary };
     },
-    'session.list': async () => sessions.list(),
+    // From the history index (reading every summary file would block the main process at 100,000 sessions).
+    'session.list': async () => history.recent(SESSION_LIST_LIMIT),
     'session.events': async ({ sessionId, from, limit }) => sessions.events(sessionId, from, limit),
     'session.record': async ({ sessionId, events }) => ({ seq: sessions.record(sessionId, events) }),
     'session.readFile': async ({ sessionId, name }) => {
@@ -374,12 +396,14 @@ export function createCore(options: CoreOptions): Core {
   return {
     handlers: handlers as unknown as Handlers,
     sessions,
+    history,
     profiles,
     grants,
     notices,
     sandbox,
     async close() {
       await sessions.stopAll();
+      await history.close();
       if (host) await (await host).close();
     },
   };
@@ -391,6 +415,7 @@ export function viewOf(v: VendorDescriptor): VendorView {
     title: v.title,
     credentials: v.credentials,
     settingsSchema: v.settingsSchema,
+    defaultSettings: { sandbox: v.defaultSettings('sandbox'), live: v.defaultSettings('live') },
     hasRoom: !!v.roomJoin,
     operations: v.operations.map((o) => ({
       id: o.id,
@@ -401,6 +426,7 @@ export function viewOf(v: VendorDescriptor): VendorView {
       example: o.example,
       actions: o.actions,
       inspectable: !!o.inspect,
+      closesTask: !!o.closeTask,
     })),
   };
 }

@@ -59,7 +59,7 @@ export const STANDARD_METRICS = {
   setup: 'setup_ms',
   /** Session start to the first event received from the vendor. */
   firstServerEvent: 'first_server_event_ms',
-  /** Session start to the first bot audio (segment or stream chunk) available. */
+  /** Start of the first turn (the user's first speech frame, upload or text) to the first bot audio available. */
   firstAudio: 'first_audio_ms',
   /** End of the user's speech (upload stop / user-stopped-speaking / final user subtitle) to the first bot audio. */
   turnLatency: 'turn_latency_ms',

@@ -2,6 +2,20 @@ import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import { i18n } from './i18n/index.ts';
+import { useErrorsStore } from './stores/errors.ts';
 import './styles/theme.css';
 
-createApp(App).use(createPinia()).use(i18n).mount('#app');
+const app = createApp(App);
+const pinia = createPinia();
+app.use(pinia).use(i18n);
+
+// No renderer error is silent: whatever a component, a handler or a promise did not catch is shown in the banner.
+const errors = useErrorsStore(pinia);
+app.config.errorHandler = (err, instance, info) => {
+  errors.report(err, instance?.$options.name ?? instance?.$options.__name ?? info);
+  console.error(err);
+};
+window.addEventListener('error', (e) => errors.report(e.error ?? e.message, 'window'));
+window.addEventListener('unhandledrejection', (e) => errors.report(e.reason, 'promise'));
+
+app.mount('#app');

@@ -59,11 +59,14 @@ async function deliveryLatency(): Promise<Figure[]> {
     const visible = lat.filter((l) => !l.hidden).map((l) => l.ms);
     const hidden = lat.filter((l) => l.hidden).map((l) => l.ms);
     const note = `${n} events at ${Math.round(rate)}/s; ${visible.length} with the log visible, ${hidden.length} hidden`;
+    // The history index is fed the same batches (issue 21): every caption must be searchable in the running session.
+    const indexed = (await h.core.history.query({ text: '"room.caption caption"', limit: 5 })).find((r) => r.id === id)?.matches?.total ?? 0;
     return [
       atMost('delivery.p50', percentile(lat.map((l) => l.ms), 50), 'ms', 100, { note }),
       atMost('delivery.p99_log_visible', percentile(visible, 99), 'ms', 100),
       atMost('delivery.p99_log_hidden', percentile(hidden, 99), 'ms', 100),
       { name: 'delivery.events_lost', value: n - received.size, unit: 'events', budget: '== 0', pass: n === received.size && hidden.length > 0 && visible.length > 0 },
+      { name: 'delivery.history_index_lost', value: n - indexed, unit: 'events', budget: '== 0', pass: indexed === n, note: `${indexed} of ${n} captions searchable in the running session` },
     ];
   } finally {
     await h.close();

@@ -30,16 +30,18 @@ describe('Parley app shell', () => {
 
     await h.page.click(`[data-test="new-profile-${vendor.id}"]`);
     await h.page.fill('[data-test="profile-name"]', 'QA live account');
-    await h.page.click('[data-test="profile-save"]');
     const status = h.page.locator(`[data-test="credential-${credential.name}"] [data-test="secret-status"]`);
     await expect.poll(() => status.textContent()).toBe('not set');
+    // Typed with the new profile and saved by its Save (no separate step).
     await h.page.fill(`[data-test="secret-input-${credential.name}"]`, secret);
-    await h.page.click(`[data-test="secret-set-${credential.name}"]`);
+    await h.page.click('[data-test="profile-save"]');
+    await h.page.locator('[data-test="profile-dialog"]').waitFor({ state: 'detached' });
+    await expect.poll(() => h.page.locator(`[data-vendor="${vendor.id}"] [data-test="profile-item"]`).count()).toBe(2);
+    await h.page.locator(`[data-vendor="${vendor.id}"] [data-test="profile-item"]`).nth(1).dblclick();
     await expect.poll(() => status.textContent()).toBe('set · …Zq7W');
     expect(await h.page.inputValue(`[data-test="secret-input-${credential.name}"]`)).toBe('');
     await h.page.keyboard.press('Escape');
-    await h.page.locator('[data-test="profile-dialog"] .btn.icon').first().click();
-    await expect.poll(() => h.page.locator(`[data-vendor="${vendor.id}"] [data-test="profile-item"]`).count()).toBe(2);
+    await h.page.locator('[data-test="profile-dialog"]').waitFor({ state: 'detached' });
 
     const exposure = await h.rendererExposure();
     const html = await h.page.content();

@@ -43,7 +43,8 @@ describe('crash safety', () => {
         }
       })();
     }, sessionId);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Kill mid-stream once more than 20 events have been acknowledged for over 250 ms (however slow the machine is).
+    await h.page.waitForFunction(() => (window as unknown as { acks: { at: number }[] }).acks.filter((a) => a.at < Date.now() - 250).length > 20, undefined, { polling: 50 });
     const killedAt = Date.now();
     h.coreChild!.kill('SIGKILL');
     await new Promise((r) => h!.coreChild!.once('exit', r));

@@ -7,6 +7,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createCore, type Core } from '../../src-main/core/core.ts';
 import { KeychainSecretStore } from '../../src-main/core/secrets/store.ts';
 import { BridgeServer, bridgeClientScript } from './support/bridge-server.ts';
+import { seeded } from './support/seeding.ts';
 import { queuedDialog, type QueuedDialog } from '../support/queued-dialog.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -86,7 +87,11 @@ export async function startCoreProcess(dataDir: string, keychainService: string,
   const lines = createInterface({ input: child.stdout! });
   const started = await new Promise<{ url: string; bridgeUrl: string }>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`core process exited with ${code} before listening`)));
-    lines.once('line', (line) => resolve(JSON.parse(line) as { url: string; bridgeUrl: string }));
+    lines.once('line', (line) => {
+      const ready = JSON.parse(line) as { url: string; bridgeUrl: string } | { error: string };
+      if ('error' in ready) reject(new Error(`harness: ${ready.error}`));
+      else resolve(ready);
+    });
   });
   return { child, ...started };
 }
@@ -145,6 +150,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bridge = { traffic: [], close: async () => undefined } as unknown as BridgeServer;
   } else {
     core = createCore({ dataDir, secrets: new KeychainSecretStore(keychainService), version: 'e2e', locale: options.locale ?? 'en', seedSandboxProfiles: true, dialog });
+    await seeded(core);
     bridge = new BridgeServer(core, rendererDir);
     await bridge.start();
     bridgeUrl = bridge.bridgeUrl;

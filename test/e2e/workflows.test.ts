@@ -103,14 +103,30 @@ describe('QA and support workflows (E2E)', () => {
     await page.getByTestId('history-detail').waitFor();
     await page.getByTestId('figures').waitFor();
     await h.screenshot('history-en');
-    // Pin two events picked in the log and diff them.
-    const rows = page.locator('[data-test=history-detail] [data-seq]');
+    // Pin two events picked in the log and diff them. The log is a virtual list that reuses its row elements for other
+    // events as it scrolls, so each pick is an event row already in view (clicking it scrolls nothing) and named by
+    // its seq, not a row position (which could show the event picked before, and suggest nothing new).
+    const picked: string[] = [];
+    const rowInView = () =>
+      page.locator('[data-test=history-detail] [data-seq]').evaluateAll((els, taken) => {
+        for (const el of els) {
+          const seq = el.getAttribute('data-seq')!;
+          const box = el.getBoundingClientRect();
+          const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+          if (!taken.includes(seq) && hit && el.contains(hit)) return seq;
+        }
+        return '';
+      }, picked);
     for (const i of [0, 1]) {
-      await rows.nth(i).click();
-      await expect.poll(() => page.getByTestId('pin-seq').inputValue()).not.toBe('');
+      await page.locator('[data-test=history-detail] [data-test=scroller]').scrollIntoViewIfNeeded();
+      await expect.poll(rowInView).not.toBe('');
+      const seq = await rowInView();
+      await page.locator(`[data-test=history-detail] [data-seq="${seq}"]`).click();
+      await expect.poll(() => page.getByTestId('pin-seq').inputValue()).toBe(seq);
       await page.getByTestId('pin-add').click();
+      await expect.poll(() => page.locator('[data-test=pins] li').count()).toBe(i + 1);
+      picked.push(seq);
     }
-    await expect.poll(() => page.locator('[data-test=pins] li').count()).toBe(2);
     for (const i of [0, 1]) await page.locator('[data-test=pins] li input[type=checkbox]').nth(i).check();
     await page.getByTestId('diff-table').waitFor();
     expect(await page.getByTestId('diff-table').locator('tbody tr').count()).toBeGreaterThan(0);

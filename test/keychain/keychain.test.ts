@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KeychainSecretStore, KeychainUnavailableError, explainKeychainError } from '../../src-main/core/secrets/store.ts';
 import { createCore } from '../../src-main/core/core.ts';
+import { testKeychainService } from './names.ts';
 
 // These run against the real Secret Service that scripts/test.sh starts (gnome-keyring in a private D-Bus session).
-const service = `parley-test-${process.pid}`;
+const service = testKeychainService(import.meta.url);
 const store = new KeychainSecretStore(service);
 
 function filesUnder(dir: string): string[] {

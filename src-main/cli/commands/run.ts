@@ -4,10 +4,10 @@ import { parseArgs } from 'node:util';
 import { SandboxHost } from '../../core/sandbox/host.ts';
 import { VENDORS, vendorById } from '../../core/vendors/registry.ts';
 import { runCases } from '../../core/workflows/runner.ts';
-import { toJUnit } from '../../core/workflows/report.ts';
+import { toJUnit, type CaseOutcome } from '../../core/workflows/report.ts';
 import { recordInput } from '../../core/workflows/history.ts';
 import { settleSession } from '../../core/workflows/turn.ts';
-import { TURN_TIMEOUT_MS, type SessionRunner } from '../../core/workflows/session-runner.ts';
+import { TURN_TIMEOUT_MS, perRunPayload, recordRunIds, type SessionRunner } from '../../core/workflows/session-runner.ts';
 import { parseTarget, runOperation } from '../runner.ts';
 import { ProfileStore } from '../../core/profiles/store.ts';
 import { defaultDataDir } from '../../core/data-dir.ts';
@@ -19,6 +19,8 @@ const REPORTS = ['junit', 'json'] as const;
  * Each case runs through runOperation (the app's session engine). One sandbox host serves the whole run;
  * session records go to DIR/sessions so the reports can point at them.
  */
+const OUTCOME_LABEL: Record<CaseOutcome, string> = { pass: 'PASS', fail: 'FAIL', error: 'ERROR', 'no-checks': 'NO CHECKS' };
+
 function cliSessionRunner(io: CliIO, target: 'sandbox' | 'live', sessionsDir: string, sandboxBase: () => Promise<string>, explicitProfile: string | undefined): SessionRunner {
   const store = new ProfileStore(join(defaultDataDir(io.env), 'profiles.json'));
   return async (req) => {
@@ -29,16 +31,18 @@ function cliSessionRunner(io: CliIO, target: 'sandbox' | 'live', sessionsDir: st
     const op = vendor.operations.find((o) => o.id === req.operation);
     const started = performance.now();
     let driveError: string | undefined;
+    const ids = op ? perRunPayload(op, req.payload) : { payload: req.payload, changed: [] };
     const run = await runOperation({
       vendorId: vendor.id,
       operationId: req.operation,
-      payload: req.payload,
+      payload: ids.payload,
       io,
       outDir: sessionsDir,
       sendAnyway: req.sendAnyway,
       target: { target, profile, ...(target === 'sandbox' ? { baseUrl: `${await sandboxBase()}/${vendor.id}` } : {}) },
       drive: async (manager, sessionId) => {
         if (!op) return;
+        recordRunIds(manager, sessionId, ids.changed);
         recordInput(manager.directory, sessionId, req.input);
         await settleSession(manager, sessionId, vendor.id, op, req.input, { timeoutMs: TURN_TIMEOUT_MS }).catch((err: Error) => {
           driveError = err.message;
@@ -93,12 +97,12 @@ export const runCommand: CliCommand = {
         profile: values.profile,
         repeat,
         sessionFile: (id) => join(sessionsDir, `${id}.ndjson`),
-        onResult: (r) => io.stderr(`${r.ok ? 'PASS' : r.error ? 'ERROR' : 'FAIL'}  ${r.collection ? `${r.collection}/` : ''}${r.name}  (${r.durationMs} ms)${r.error ? `\n      ${r.error}` : r.failures.map((f) => `\n      ${f}`).join('')}\n`),
+        onResult: (r) => io.stderr(`${OUTCOME_LABEL[r.outcome]}  ${r.collection ? `${r.collection}/` : ''}${r.name}  (${r.durationMs} ms)${r.error ? `\n      ${r.error}` : [...r.failures, ...(r.note ? [r.note] : [])].map((f) => `\n      ${f}`).join('')}\n`),
       });
       if (reports.includes('junit')) writeFileSync(join(outDir, 'junit.xml'), toJUnit(report));
       if (reports.includes('json')) writeFileSync(join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
       const t = report.totals;
-      io.stdout(`${t.passed} passed, ${t.failed} failed, ${t.errors} errors · ${t.cases} runs · reports in ${outDir}\n`);
+      io.stdout(`${t.passed} passed, ${t.failed} failed, ${t.errors} errors${t.noChecks ? `, ${t.noChecks} checking nothing` : ''} · ${t.cases} runs · reports in ${outDir}\n`);
       return report.ok ? 0 : 1;
     } finally {
       await host?.close();

@@ -196,10 +196,10 @@ export class Redactor {
 
 /**
  * Safe to keep under a credential key: already masked for display (`mask()`: bullets and at most the last four
- * characters), or a `{{secret:NAME}}` reference / `{{usersig}}` template (resolved at send time, not a value).
+ * characters, also after an auth scheme such as "Bearer "), or a `{{secret:NAME}}` reference / `{{usersig}}` template (resolved at send time, not a value).
  */
 function isMasked(v: unknown): boolean {
-  return typeof v === 'string' && (/^••••.{0,4}$/u.test(v) || /^\{\{\s*(secret:[A-Za-z0-9_.-]+|usersig)\s*\}\}$/i.test(v));
+  return typeof v === 'string' && (/^((Bearer|Token|Basic) )?••••.{0,4}$/u.test(v) || /^\{\{\s*(secret:[A-Za-z0-9_.-]+|usersig)\s*\}\}$/i.test(v));
 }
 
 function escapeRegExp(s: string): string {

@@ -201,13 +201,10 @@ export class SessionDirectory {
         if (!s) continue;
         if (s.state === 'running' && !live.has(s.id)) {
           const { events } = readEvents(this.eventsFile(s.id));
-          s.state = 'interrupted';
-          s.outcome = 'interrupted: the app stopped while this session was running';
-          s.eventCount = events.length;
-          s.durationMs = events.length ? events[events.length - 1]!.t : 0;
-          this.writeSummary(s);
-        }
-        out.push(s);
+          const marked = interruptedSummary(s, events.length, events.length ? events[events.length - 1]!.t : 0);
+          this.writeSummary(marked);
+          out.push(marked);
+        } else out.push(s);
       } catch (err) {
         // A stray name, a link out of the folder, a pipe where a record should be: set aside, the rest is listed.
         if (!(err instanceof PathRefusedError || err instanceof FileRefusedError)) throw err;
@@ -216,4 +213,9 @@ export class SessionDirectory {
     }
     return out.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
+}
+
+/** A summary still marked running whose process is gone: interrupted, with what its record holds. */
+export function interruptedSummary<S extends SessionSummary>(s: S, eventCount: number, durationMs: number): S {
+  return { ...s, state: 'interrupted', outcome: 'interrupted: the app stopped while this session was running', eventCount, durationMs };
 }

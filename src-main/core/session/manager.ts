@@ -32,7 +32,17 @@ interface LiveSession {
   action?: ActionHandler;
   /** Result of a room operation's control-plane call, kept while the renderer is in the room. */
   controlPlaneResult?: unknown;
+  operation: OperationDescriptor;
+  /** Whether stopping this session ends the vendor task it started (the operation's closeTask); the stop call decides. */
+  closeTaskOnStop: boolean;
+  /** Signal for the calls made after the stop (closing the vendor task): the session's own signal is aborted then. */
+  closing: AbortController | null;
   done: Promise<OperationOutcome>;
+}
+
+export interface StopOptions {
+  /** End the vendor task the session started (default true); false leaves it running, e.g. to rejoin its room later. */
+  closeTask?: boolean;
 }
 
 /**
@@ -118,6 +128,9 @@ export class SessionManager {
       started: performance.now(),
       seq: 0,
       abort: new AbortController(),
+      operation: req.operation,
+      closeTaskOnStop: true,
+      closing: null,
       done: Promise.resolve({ ok: false, summary: '' }),
     };
     this.live.set(id, session);
@@ -157,14 +170,40 @@ export class SessionManager {
       ctx.fail(error);
       outcome = { ok: false, summary: `${error.code}: ${error.message}`, error };
     }
-    if (req.operation.transport === 'room' && outcome.ok && !session.abort.signal.aborted) {
-      // The renderer now joins the room and reports what happens there with session.record until session.stop.
+    if (req.operation.transport === 'room' && outcome.ok) {
       session.controlPlaneResult = outcome.result;
-      this.emit(session, { kind: 'session.control-plane-done', dir: 'local', summary: outcome.summary, data: outcome.result });
-      await new Promise<void>((resolve) => session.abort.signal.addEventListener('abort', () => resolve(), { once: true }));
+      if (!session.abort.signal.aborted) {
+        // The renderer now joins the room and reports what happens there with session.record until session.stop.
+        this.emit(session, { kind: 'session.control-plane-done', dir: 'local', summary: outcome.summary, data: outcome.result });
+        await new Promise<void>((resolve) => session.abort.signal.addEventListener('abort', () => resolve(), { once: true }));
+      }
+      // Also when the stop came while the task was being created: it exists now, and nobody else will end it.
+      if (req.operation.closeTask && session.closeTaskOnStop) outcome = await this.closeTask(session, req.operation, ctx, outcome);
     }
     this.finish(session, outcome);
     return outcome;
+  }
+
+  /** After a stop: end the vendor task the session started, within the session (its own calls, its own record). */
+  private async closeTask(session: LiveSession, op: OperationDescriptor, ctx: SessionContext, outcome: OperationOutcome): Promise<OperationOutcome> {
+    session.closing = new AbortController();
+    let closed: OperationOutcome;
+    try {
+      closed = await op.closeTask!({ ...ctx, signal: session.closing.signal }, outcome.result);
+    } catch (err) {
+      const error = toVendorError(err);
+      ctx.fail(error);
+      closed = { ok: false, summary: `${error.code}: ${error.message}`, error };
+    } finally {
+      session.closing = null;
+    }
+    this.emit(session, {
+      kind: closed.ok ? 'task.closed' : 'task.close-failed',
+      dir: 'local',
+      summary: closed.ok ? `vendor task closed · ${closed.summary}` : `the vendor task may still be running: ${closed.summary}`,
+      data: { ok: closed.ok, summary: closed.summary, error: closed.error, result: closed.result },
+    });
+    return { ...outcome, summary: `${outcome.summary} · ${closed.ok ? 'task closed' : `task not closed (${closed.summary})`}` };
   }
 
   /** The profile's credentials by name; the secret ones are registered with the redactor. */
@@ -230,7 +269,7 @@ export class SessionManager {
       data: { method: spec.method, url: spec.url, headers: spec.headers ?? {}, body: parseMaybe(body) },
     });
     try {
-      const ex = await sendHttp({ ...spec, timeoutMs: spec.timeoutMs ?? responseMs }, session.abort.signal);
+      const ex = await sendHttp({ ...spec, timeoutMs: spec.timeoutMs ?? responseMs }, session.closing?.signal ?? session.abort.signal);
       this.emit(session, {
         kind: 'http.response',
         dir: 'in',
@@ -294,10 +333,14 @@ export class SessionManager {
     return session.action(action, data);
   }
 
-  async stop(id: string): Promise<OperationOutcome | null> {
+  async stop(id: string, options: StopOptions = {}): Promise<OperationOutcome | null> {
     const session = this.live.get(id);
     if (!session) return null;
-    this.emit(session, { kind: 'session.stop', dir: 'local', summary: 'stop requested' });
+    // A second stop (a double click, the app closing) waits for the first one rather than deciding again.
+    if (session.abort.signal.aborted) return session.done;
+    session.closeTaskOnStop = options.closeTask ?? true;
+    const task = session.operation.closeTask && session.controlPlaneResult !== undefined ? (session.closeTaskOnStop ? ' · closing the vendor task' : ' · leaving the vendor task running') : '';
+    this.emit(session, { kind: 'session.stop', dir: 'local', summary: `stop requested${task}`, data: { closeTask: session.closeTaskOnStop } });
     session.abort.abort();
     return session.done;
   }

@@ -76,6 +76,8 @@ export interface RequestInspection {
   /** Vendor-specific steps, e.g. TC3 canonicalRequest / stringToSign / signature. */
   steps: { label: string; value: string }[];
   warnings: string[];
+  /** Socket sessions (method WEBSOCKET): the text messages sent first, in order (credentials masked), for copy as code. */
+  messages?: string[];
 }
 
 export interface OperationDescriptor {
@@ -94,6 +96,18 @@ export interface OperationDescriptor {
   inspect?(ctx: InspectContext): Promise<RequestInspection>;
   /** Extra checks JSON Schema cannot express (e.g. interruptWords required when interruptMode is 4). */
   validate?(payload: Record<string, unknown>): PayloadError[];
+  /**
+   * Room operations that start a vendor-side task (a bot that keeps running, and billing, until told to stop): end
+   * it when the session is stopped (StopAIConversation, task/close). Runs inside the session after the stop, so its
+   * events land in the same record; `result` is the control-plane result of the run.
+   */
+  closeTask?(ctx: SessionContext, result: unknown): Promise<OperationOutcome>;
+  /**
+   * Ids in the payload that name one vendor task and must differ between runs started by Parley itself (compare,
+   * case runs, re-runs): a second run with the same RoomId / SessionId / cname is refused while the first task lives.
+   * Returns the payload for this run and the fields it changed.
+   */
+  perRunIds?(payload: Record<string, unknown>, runId: string): { payload: Record<string, unknown>; changed: { path: string; from: unknown; to: unknown }[] };
 }
 
 export interface InspectContext {

@@ -6,8 +6,18 @@ import type { RunResult } from './session-runner.ts';
 import { STANDARD_METRICS } from '../events.ts';
 
 export interface CheckResult {
+  /** Every expectation held; false when one failed or when there was none to check (`checksNothing`). */
   ok: boolean;
   failures: string[];
+  /** The case states no expectation and the run ended ok: nothing was checked, which is not a pass. */
+  checksNothing: boolean;
+}
+
+export const CHECKS_NOTHING = 'this case has no expectations, so it checks nothing: add a status, an error code, event kinds or a latency budget';
+
+/** Whether a case states anything to check. */
+export function hasExpectations(exp: CaseExpectations = {}): boolean {
+  return exp.status !== undefined || !!exp.errorCode || !!exp.eventKinds?.length || !!(exp.latencyBudgetsMs && Object.keys(exp.latencyBudgetsMs).length);
 }
 
 /** The HTTP status of the first control-plane response, if any. */
@@ -24,7 +34,8 @@ function errorCodes(run: RunResult): string[] {
 }
 
 /**
- * Without expectations a run passes when it ended ok. With `errorCode` it passes only when that vendor code
+ * A run that did not end ok fails, with or without expectations; one that ended ok without any expectation
+ * `checksNothing` (reported apart from passes). With `errorCode` it passes only when that vendor code
  * was reported (a negative test); any other failure still fails it.
  */
 export function checkExpectations(run: RunResult, exp: CaseExpectations = {}): CheckResult {
@@ -61,5 +72,6 @@ export function checkExpectations(run: RunResult, exp: CaseExpectations = {}): C
       else if (v > budget) failures.push(`${name}: ${v} ms over the budget of ${budget} ms`);
     }
   }
-  return { ok: failures.length === 0, failures };
+  const checksNothing = failures.length === 0 && !hasExpectations(exp);
+  return { ok: failures.length === 0 && !checksNothing, failures, checksNothing };
 }

@@ -1,10 +1,9 @@
 /** The contract handlers of the QA and support workflows, over the core's stores and session engine. */
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Handlers } from '../contract.ts';
 import type { Grants } from '../grants.ts';
 import type { Notices } from '../notices.ts';
-import type { SessionSummary } from '../events.ts';
 import type { ProfileStore } from '../profiles/store.ts';
 import type { Profile } from '../profiles/types.ts';
 import type { SecretStore } from '../secrets/store.ts';
@@ -15,15 +14,17 @@ import type { RequestInspection } from '../vendors/types.ts';
 import { deleteCase, duplicateCase, listCases, readCase, renameCase, resolveCaseInput, saveCase, type CaseFile } from './case-file.ts';
 import { ComparisonStore, defaultCompareOperation, newResult, runComparison, runsCsv, summaryCsv, type ComparePlan, type CompareResult } from './compare.ts';
 import { buildBundle, readBundle, rerunRequest, writeBundle } from './bundle.ts';
-import { checkExpectations } from './expectations.ts';
-import { queryHistory, sessionDetail } from './history.ts';
+import { CHECKS_NOTHING, checkExpectations } from './expectations.ts';
+import type { HistoryIndex } from '../history/client.ts';
+import type { HistoryEntry } from '../history/types.ts';
 import { readSpeechFile, type SpeechStore } from './input.ts';
 import { sessionFigures } from './metrics.ts';
 import { PinStore } from './pins.ts';
 import { SecretScanner, storedSecrets } from './secret-scan.ts';
 import { createSessionRunner, pickProfile, type RunRequest, type SessionRunner } from './session-runner.ts';
 import { buildSnippets } from './snippets.ts';
-import type { CaseRunReport } from './report.ts';
+import { replayPlan } from './replay.ts';
+import { caseOutcome, type CaseRunReport } from './report.ts';
 
 export type WorkflowOp =
   | 'cases.list'
@@ -35,6 +36,7 @@ export type WorkflowOp =
   | 'history.query'
   | 'history.detail'
   | 'history.rerun'
+  | 'history.indexStatus'
   | 'compare.start'
   | 'compare.get'
   | 'compare.list'
@@ -51,8 +53,10 @@ export interface WorkflowDeps {
   profiles: ProfileStore;
   secrets: SecretStore;
   sessions: SessionManager;
+  history: HistoryIndex;
   sandboxUrlFor(profile: Profile): Promise<string | undefined>;
   app: { name: string; version: string };
+  /** The request as inspect() builds it, with the payload's {{secret:NAME}} references left in place. */
   inspect(args: { profileId: string; operation: string; payload: Record<string, unknown> }): Promise<RequestInspection>;
   /** What the renderer may name: below the data folder, or chosen in a dialog. */
   grants: Grants;
@@ -111,24 +115,29 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
       const caseInput = resolveCaseInput(c, path);
       // The case's WAV must be one the renderer could name itself: in the case folder, the data folder, or chosen.
       const input = caseInput?.wav ? { wav: speech.file(caseInput.wav, 'input.wav') } : caseInput;
-      const base: CaseRunReport = { name: c.name, collection: '', file: path, vendor: c.vendor, operation: c.operation, profile: profileId ?? c.profile ?? '', target: target ?? 'sandbox', repetition: 1, ok: false, failures: [], durationMs: 0 };
+      const base: CaseRunReport = { name: c.name, collection: '', file: path, vendor: c.vendor, operation: c.operation, profile: profileId ?? c.profile ?? '', target: target ?? 'sandbox', repetition: 1, ok: false, outcome: 'error', failures: [], durationMs: 0 };
       try {
         // The case's own profile name is used when this machine has it; else the vendor's profile for the target.
         const wanted = profileId ?? (c.profile && deps.profiles.find(c.profile) ? c.profile : undefined);
         const r = await runner({ vendor: c.vendor as never, operation: c.operation, payload: c.payload, profile: wanted, target, input, sendAnyway: !!c.expectations?.errorCode });
         const check = checkExpectations(r, c.expectations);
         const f = sessionFigures(r.events);
-        return { ...base, profile: r.profileName, target: r.target, ok: check.ok, failures: check.failures, durationMs: r.durationMs, sessionId: r.sessionId, figures: { setup_ms: f.setupMs?.value, first_server_event_ms: f.firstServerEventMs?.value, first_audio_ms: f.firstAudioMs?.value, turn_latency_ms: f.turnLatencyMs?.value, bot_audio_s: f.botAudioS?.value } };
+        return { ...base, profile: r.profileName, target: r.target, ok: check.ok, outcome: caseOutcome(check), ...(check.checksNothing ? { note: CHECKS_NOTHING } : {}), failures: check.failures, durationMs: r.durationMs, sessionId: r.sessionId, figures: { setup_ms: f.setupMs?.value, first_server_event_ms: f.firstServerEventMs?.value, first_audio_ms: f.firstAudioMs?.value, turn_latency_ms: f.turnLatencyMs?.value, bot_audio_s: f.botAudioS?.value } };
       } catch (err) {
         return { ...base, error: (err as Error).message };
       }
     },
 
-    'history.query': async ({ query }) => queryHistory(deps.sessions.list() as (SessionSummary & Record<string, unknown>)[], deps.profiles.list(), query ?? {}),
-    'history.detail': async ({ sessionId }) => sessionDetail(deps.sessions.directory, sessionId, deps.profiles.list()),
+    'history.query': async ({ query }) => withProfileNames(await deps.history.query(query ?? {}), deps.profiles.list()),
+    'history.detail': async ({ sessionId }) => {
+      const detail = await deps.history.detail(sessionId);
+      return { ...detail, entry: withProfileNames([detail.entry], deps.profiles.list())[0]! };
+    },
+    'history.indexStatus': async () => deps.history.status(),
     'history.rerun': async ({ sessionId, profileId }) => {
       const s = deps.sessions.directory.readSummary(sessionId);
       if (!s) throw Object.assign(new Error(`session ${sessionId} does not exist`), { code: 'NOT_FOUND' });
+      const payload = (s.payload as Record<string, unknown>) ?? {};
       const recorded = s.input as { wav?: unknown; text?: unknown } | undefined;
       let input: RunRequest['input'];
       if (typeof recorded?.text === 'string') input = { text: recorded.text };
@@ -136,7 +145,14 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
         if (!recordedSpeech(recorded.wav)) throw Object.assign(new Error(`history.rerun: the speech input of ${sessionId} is not available any more (moved, changed, or chosen in an earlier run of Parley); run it from the Compare view with the file chosen again`), { code: 'SPEECH_INVALID' });
         input = { wav: speech.file(recorded.wav, 'input') };
       }
-      return startRun({ vendor: s.vendor as never, operation: s.operation, payload: (s.payload as Record<string, unknown>) ?? {}, profile: profileId ?? s.profileId ?? undefined, input, sendAnyway: true });
+      // No input given to the run (a console session): what its record holds, the speech it uploaded or the text it
+      // typed, or a reason why there is nothing to replay.
+      const op = vendorById(s.vendor).operations.find((o) => o.id === s.operation);
+      const plan = replayPlan(op, input, payload, deps.sessions.events(sessionId, 0, 1_000_000).events, deps.sessions.directory.artifactsDir(sessionId));
+      if (!input && plan.input?.wav) input = { wav: speech.bytes(readSpeechFile(plan.input.wav, 'the recorded speech'), basename(plan.input.wav), 'the recorded speech') };
+      else if (!input) input = plan.input;
+      const started = await startRun({ vendor: s.vendor as never, operation: s.operation, payload, profile: profileId ?? s.profileId ?? undefined, input, sendAnyway: true });
+      return { ...started, ...(plan.note ? { note: plan.note } : {}) };
     },
 
     'compare.start': async ({ plan }) => {
@@ -200,7 +216,7 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
       const credentials = [];
       for (const f of vendor.credentials) {
         const value = (await deps.secrets.get(profile.id, f.name)) ?? undefined;
-        credentials.push({ env: credentialEnvName(vendor.id, f.name), value: f.secret ? value : undefined, masked: value && f.secret ? mask(value) : undefined });
+        credentials.push({ env: credentialEnvName(vendor.id, f.name), name: f.name, value: f.secret ? value : undefined, masked: value && f.secret ? mask(value) : undefined });
       }
       const snippets = buildSnippets(inspection, credentials, `PARLEY_${vendor.id.toUpperCase()}`);
       // Last line of defence: the snippets go to the clipboard.
@@ -211,4 +227,10 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
     'pins.get': async ({ sessionId }) => pins.get(sessionId),
     'pins.set': async ({ sessionId, seqs }) => pins.set(sessionId, seqs),
   };
+}
+
+/** Profiles can be renamed: an entry shows its profile's current name, else the name it was recorded with. */
+export function withProfileNames(entries: HistoryEntry[], profiles: Profile[]): HistoryEntry[] {
+  const names = new Map(profiles.map((p) => [p.id, p.name]));
+  return entries.map((e) => ({ ...e, profileName: (e.profileId && names.get(e.profileId)) || e.profileName }));
 }

@@ -59,6 +59,8 @@ function reported(events: SessionEvent[], name: string): Figure | undefined {
 }
 
 const isBotAudio = (e: SessionEvent) => AUDIO_KINDS.has(e.kind) && e.dir !== 'out';
+/** The user speaking or typing: outgoing audio (socket frames, room tracks, uploads) or a text turn. */
+const isUserInput = (e: SessionEvent) => e.dir === 'out' && (e.kind === 'ws.binary' || e.kind.startsWith('audio.') || /^room\.(microphone|wav|track)/.test(e.kind) || /(^|\.)text$/.test(e.kind));
 const round = (n: number) => Math.round(n * 10) / 10;
 
 /**
@@ -66,7 +68,8 @@ const round = (n: number) => Math.round(n * 10) / 10;
  * - setup: the first control-plane HTTP response's durationMs plus the time before it was sent (session start to
  *   response), else session start to the socket's `ws.open`.
  * - first server event: session start to the first event with dir `in`.
- * - first audio: session start to the first incoming `audio.segment` / `audio.chunk`.
+ * - first audio: the first user input (outgoing audio or text) to the first incoming `audio.segment` / `audio.chunk`
+ *   (session start when nothing was sent).
  * - turn latency: the last outgoing event before the first bot audio (stop upload / the last speech frame / the
  *   text turn) to that audio. It is the user's side finishing, whatever the vendor calls it.
  * - bot audio: the sum of `audio_seconds` / `durationS` / `seconds` on audio.segment events.
@@ -88,7 +91,11 @@ export function sessionFigures(events: SessionEvent[]): SessionFigures {
 
   const firstAudio = events.find(isBotAudio);
   figures.firstAudioMs = reported(events, STANDARD_METRICS.firstAudio);
-  if (!figures.firstAudioMs && firstAudio) figures.firstAudioMs = { value: round(firstAudio.t), source: 'derived' };
+  if (!figures.firstAudioMs && firstAudio) {
+    // Timed from the turn's own start (the first speech or text the user sent), not from the session start.
+    const turnStart = events.find((e) => e.seq < firstAudio.seq && isUserInput(e));
+    figures.firstAudioMs = { value: round(firstAudio.t - (turnStart?.t ?? 0)), source: 'derived' };
+  }
 
   figures.turnLatencyMs = reported(events, STANDARD_METRICS.turnLatency);
   if (!figures.turnLatencyMs && firstAudio) {

@@ -1,9 +1,9 @@
 /** Runs case files (one, or a folder of them) N times each through a SessionRunner and checks expectations. */
 import { existsSync } from 'node:fs';
 import { listCases, resolveCaseInput, type CaseEntry } from './case-file.ts';
-import { checkExpectations } from './expectations.ts';
+import { CHECKS_NOTHING, checkExpectations } from './expectations.ts';
 import { sessionFigures } from './metrics.ts';
-import { summarize, type CaseRunReport, type RunReport } from './report.ts';
+import { caseOutcome, summarize, type CaseRunReport, type RunReport } from './report.ts';
 import type { SessionRunner } from './session-runner.ts';
 import type { VendorId } from '../vendors/types.ts';
 
@@ -45,6 +45,7 @@ async function runEntry(entry: CaseEntry, k: number, run: SessionRunner, opts: R
     target: opts.target,
     repetition: k,
     ok: false,
+    outcome: 'error',
     failures: [],
     durationMs: 0,
   };
@@ -60,6 +61,8 @@ async function runEntry(entry: CaseEntry, k: number, run: SessionRunner, opts: R
       ...base,
       profile: result.profileName,
       ok: check.ok,
+      outcome: caseOutcome(check),
+      ...(check.checksNothing ? { note: CHECKS_NOTHING } : {}),
       failures: check.failures,
       durationMs: result.durationMs,
       sessionId: result.sessionId,

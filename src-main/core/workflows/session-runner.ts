@@ -2,12 +2,13 @@
  * One run of one operation to its end, with an input, through the session engine. Cases, comparisons and
  * bundle re-runs all go through a SessionRunner; the app builds one over its core, the CLI over runOperation.
  */
+import { randomBytes } from 'node:crypto';
 import type { SessionEvent } from '../events.ts';
 import type { Profile } from '../profiles/types.ts';
 import type { SessionManager } from '../session/manager.ts';
 import { blockingErrors, validatePayload } from '../payload.ts';
 import { vendorById } from '../vendors/registry.ts';
-import type { OperationOutcome, VendorDescriptor, VendorId } from '../vendors/types.ts';
+import type { OperationDescriptor, OperationOutcome, VendorDescriptor, VendorId } from '../vendors/types.ts';
 import { recordInput } from './history.ts';
 import { settleSession, type TurnInput } from './turn.ts';
 
@@ -57,8 +58,10 @@ export function createSessionRunner(deps: CoreRunnerDeps): SessionRunner {
     const errors = blockingErrors(validatePayload(op, req.payload));
     if (errors.length && !req.sendAnyway) throw new Error(`payload is invalid: ${errors.map((e) => e.message).join('; ')}`);
     const profile = deps.resolveProfile(vendor.id, req.profile, req.target);
+    const ids = perRunPayload(op, req.payload);
     const started = performance.now();
-    const { sessionId, done } = await deps.sessions.start({ vendor, operation: op, profile, payload: req.payload, sandboxUrl: await deps.sandboxUrlFor(profile) });
+    const { sessionId, done } = await deps.sessions.start({ vendor, operation: op, profile, payload: ids.payload, sandboxUrl: await deps.sandboxUrlFor(profile) });
+    recordRunIds(deps.sessions, sessionId, ids.changed);
     recordInput(deps.sessions.directory, sessionId, req.input);
     req.onStarted?.(sessionId);
     const timeoutMs = Math.max(TURN_TIMEOUT_MS, profile.timeouts?.idleMs ?? 0);
@@ -86,4 +89,20 @@ export function pickProfile(all: Profile[], vendor: VendorId, wanted: string | u
   const p = mine.find((x) => x.target === (target ?? 'sandbox')) ?? (target ? undefined : mine[0]);
   if (!p) throw new Error(`profile: no ${target ?? ''} profile for ${vendor}`.replace('  ', ' '));
   return p;
+}
+
+type IdChange = { path: string; from: unknown; to: unknown };
+
+/**
+ * The payload for one run Parley starts itself: its own room / session ids (the operation's perRunIds), so runs
+ * never collide with each other or with a task still open under the payload's fixed ids.
+ */
+export function perRunPayload(op: OperationDescriptor, payload: Record<string, unknown>): { payload: Record<string, unknown>; changed: IdChange[] } {
+  return op.perRunIds?.(payload, randomBytes(4).readUInt32BE(0).toString(36)) ?? { payload, changed: [] };
+}
+
+/** Say in the record which ids this run used instead of the payload's. */
+export function recordRunIds(manager: SessionManager, sessionId: string, changed: IdChange[]): void {
+  if (!changed.length || !manager.isLive(sessionId)) return;
+  manager.record(sessionId, [{ kind: 'run.ids', dir: 'local', summary: `ids of this run: ${changed.map((c) => `${c.path} ${String(c.from)} → ${String(c.to)}`).join(', ')}`, data: { changed } }]);
 }

@@ -6,20 +6,26 @@
  * a token minted from a key) is marked "to be computed at run time", as Tencent's API Explorer does.
  */
 import type { RequestInspection } from '../vendors/types.ts';
-import { isCredentialKey } from '../secrets/redact.ts';
+import { REDACTED, isCredentialKey } from '../secrets/redact.ts';
 
 export interface SnippetCredential {
   /** Environment variable, e.g. PARLEY_TENCENT_SECRET_KEY. */
   env: string;
+  /** Credential name, as payloads reference it: `{{secret:NAME}}` in the request becomes the variable. */
+  name?: string;
   /** The stored value, and what inspect() shows instead of it; both are replaced. Never emitted. */
   value?: string;
   masked?: string;
 }
 
 export interface Snippets {
-  curl: string;
+  /** HTTP requests only: curl has no way to hold a WebSocket conversation. */
+  curl: string | null;
+  /** Node: fetch for HTTP, the `ws` package for sockets. */
   node: string;
+  /** Python: requests for HTTP, the `websockets` package for sockets. */
   python: string;
+  transport: 'http' | 'websocket';
   /** Placeholders the user must provide, in order of appearance. */
   variables: string[];
   /** Headers whose value is computed from a secret at run time. */
@@ -30,6 +36,9 @@ type Part = { text: string } | { env: string };
 type Value = Part[];
 
 const MASK_CHAR = '••••';
+const REFERENCE = /\{\{\s*secret:([A-Za-z0-9_.-]+)\s*\}\}/g;
+/** A credential-named field whose value core redacted (a UserSig minted from the {{usersig}} template): `"UserSig":"«redacted»"`, also JSON-escaped. */
+const REDACTED_FIELD = new RegExp(`(\\\\?"([A-Za-z0-9_-]+)\\\\?"\\s*:\\s*\\\\?")${REDACTED}`, 'g');
 
 export function buildSnippets(inspection: RequestInspection, credentials: SnippetCredential[], vendorPrefix: string): Snippets {
   const variables: string[] = [];
@@ -42,9 +51,17 @@ export function buildSnippets(inspection: RequestInspection, credentials: Snippe
     .flatMap((c) => [c.value, c.masked].filter((v): v is string => !!v && v.length >= 4).map((v) => ({ v, env: c.env })))
     .sort((a, b) => b.v.length - a.v.length);
 
-  /** Split a string into literal text and env placeholders wherever a credential (or its mask) occurs. */
+  const envOf = new Map(credentials.filter((c) => c.name).map((c) => [c.name!, c.env]));
+  /** Split a string into literal text and env placeholders wherever a credential, its mask or a reference occurs. */
   const split = (s: string): Value => {
-    let parts: Value = [{ text: s }];
+    let parts: Value = [];
+    let at = 0;
+    for (const m of s.matchAll(REFERENCE)) {
+      const env = envOf.get(m[1]!) ?? `${vendorPrefix}_${m[1]!.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
+      parts.push({ text: s.slice(at, m.index) }, { env });
+      at = m.index! + m[0].length;
+    }
+    parts.push({ text: s.slice(at) });
     for (const n of needles) {
       parts = parts.flatMap((p) => {
         if (!('text' in p) || !p.text.includes(n.v)) return [p];
@@ -57,7 +74,8 @@ export function buildSnippets(inspection: RequestInspection, credentials: Snippe
 
   const headers: [string, Value][] = Object.entries(inspection.headers).map(([k, v]) => {
     const parts = split(v);
-    const whole = parts.length === 1 && 'env' in parts[0]!;
+    // The credential itself, or the credential after an auth scheme ("Bearer <key>"): a variable, nothing to compute.
+    const whole = (parts.length === 1 && 'env' in parts[0]!) || (parts.length === 2 && 'text' in parts[0]! && /^(Bearer|Token|Basic) $/i.test(parts[0].text) && 'env' in parts[1]!);
     const leftover = parts.some((p) => 'text' in p && p.text.includes(MASK_CHAR));
     if ((isCredentialKey(k) && !whole) || leftover) {
       computed.push(k);
@@ -65,14 +83,71 @@ export function buildSnippets(inspection: RequestInspection, credentials: Snippe
     }
     return [k, parts.map((p) => ('env' in p ? use(p.env) : p))];
   });
-  const body = split(inspection.body).map((p) => ('env' in p ? use(p.env) : p));
-  if (body.some((p) => 'text' in p && p.text.includes(MASK_CHAR))) throw new Error('copy as code: the body holds a masked value that matches no credential of this profile');
+  /** A body or message: credentials and references as variables; a value core redacted is one to compute (named after its field). */
+  const content = (text: string): Value => {
+    const withComputed = text.replace(REDACTED_FIELD, (_m, head: string, key: string) => {
+      if (!computed.includes(key)) computed.push(key);
+      return `${head}{{secret:${key.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}}}`;
+    });
+    const parts = split(withComputed).map((p) => ('env' in p ? use(p.env) : p));
+    if (parts.some((p) => 'text' in p && (p.text.includes(MASK_CHAR) || p.text.includes(REDACTED)))) throw new Error('copy as code: the request holds a masked value that matches no credential of this profile');
+    return parts;
+  };
+
+  if (inspection.method === 'WEBSOCKET') {
+    const url = split(inspection.url).map((p) => ('env' in p ? use(p.env) : p));
+    const messages = (inspection.messages ?? []).map(content);
+    return { curl: null, node: nodeSocket(url, headers, messages, variables), python: pythonSocket(url, headers, messages, variables), transport: 'websocket', variables, computed };
+  }
+
+  const body = content(inspection.body);
 
   const header = computed.length
-    ? `Headers computed at run time from your keys (${computed.join(', ')}): compute them as the inspector's steps show, or run the request with \`parley\`.`
+    ? `Values computed at run time from your keys (${computed.join(', ')}): compute them as the inspector's steps show, or run the request with \`parley\`.`
     : '';
 
-  return { curl: curl(inspection, headers, body, variables, header), node: node(inspection, headers, body, variables, header), python: python(inspection, headers, body, variables, header), variables, computed };
+  return { curl: curl(inspection, headers, body, variables, header), node: node(inspection, headers, body, variables, header), python: python(inspection, headers, body, variables, header), transport: 'http', variables, computed };
+}
+
+function nodeSocket(url: Value, headers: [string, Value][], messages: Value[], vars: string[]): string {
+  const options = headers.length ? `, { headers: { ${headers.map(([k, v]) => `${JSON.stringify(k)}: ${jsString(v)}`).join(', ')} } }` : '';
+  return [
+    `// npm install ws. Set ${vars.length ? vars.join(', ') : 'nothing'} in your environment first.`,
+    `// Sends the session's first messages, then prints what the server sends until it closes the socket.`,
+    `import WebSocket from 'ws';`,
+    ``,
+    `const socket = new WebSocket(${jsString(url)}${options});`,
+    `const messages = [`,
+    ...messages.map((m) => `  ${jsString(m)},`),
+    `];`,
+    `socket.on('open', () => messages.forEach((m) => socket.send(m)));`,
+    `socket.on('message', (data, isBinary) => console.log(isBinary ? \`<\${data.length} bytes>\` : data.toString()));`,
+    `socket.on('close', (code, reason) => console.log('closed', code, reason.toString()));`,
+    `socket.on('error', (err) => console.error(err.message));`,
+  ].join('\n') + '\n';
+}
+
+function pythonSocket(url: Value, headers: [string, Value][], messages: Value[], vars: string[]): string {
+  // websockets 14+ names it additional_headers (extra_headers before).
+  const extra = headers.length ? `, additional_headers={${headers.map(([k, v]) => `${JSON.stringify(k)}: ${pyString(v)}`).join(', ')}}` : '';
+  return [
+    `# pip install "websockets>=14". Set ${vars.length ? vars.join(', ') : 'nothing'} in your environment first.`,
+    `# Sends the session's first messages, then prints what the server sends until it closes the socket.`,
+    'import asyncio',
+    'import os',
+    '',
+    'import websockets',
+    '',
+    '',
+    'async def main():',
+    `    async with websockets.connect(${pyString(url)}${extra}) as socket:`,
+    ...messages.map((m) => `        await socket.send(${pyString(m)})`),
+    '        async for message in socket:',
+    '            print(message if isinstance(message, str) else f"<{len(message)} bytes>")',
+    '',
+    '',
+    'asyncio.run(main())',
+  ].join('\n') + '\n';
 }
 
 function curl(ins: RequestInspection, headers: [string, Value][], body: Value, vars: string[], note: string): string {

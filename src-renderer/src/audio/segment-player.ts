@@ -109,7 +109,11 @@ export class SegmentPlayer {
   /** Every stream ever attached, detached ones included: their recordings stay in the export. */
   private readonly streams: LiveStream[] = [];
 
+  /** Whether close() closes the context (a player given a shared context leaves it to its owner). */
+  private readonly ownsContext: boolean;
+
   constructor(options: SegmentPlayerOptions = {}) {
+    this.ownsContext = !options.context;
     this.context = options.context ?? new AudioContext();
     this.lateTimeoutMs = options.lateTimeoutMs ?? 4000;
     this.lead = (options.leadMs ?? 25) / 1000;
@@ -277,11 +281,28 @@ export class SegmentPlayer {
     return played;
   }
 
+  /** Context time of the first thing this player scheduled or recorded (null before): the origin of its timeline. */
+  origin(): number | null {
+    const items = this.takes();
+    return items.length ? Math.min(...items.map((p) => p.start)) : this.played.length ? this.played[0]!.start : null;
+  }
+
+  /** Stop everything, release the streams and leave the speakers; the context is closed only if this player made it. */
   async close(): Promise<void> {
     this.clearWait();
+    for (const p of this.played) {
+      try {
+        p.source.stop();
+      } catch {
+        /* not started or already stopped */
+      }
+    }
     for (const l of this.live.values()) l.close();
     this.live.clear();
-    await this.context.close();
+    this.listeners.clear();
+    this.output.disconnect();
+    this.analyser.disconnect();
+    if (this.ownsContext) await this.context.close();
   }
 
   private pump(): void {

@@ -24,6 +24,8 @@ export interface PanelState {
   startError: string | null;
   inspection: RequestInspection | null;
   inspectError: string | null;
+  /** Stop also ends the vendor task the session started (Tencent, NetEase); the user may untick it. */
+  closeTaskOnStop: boolean;
 }
 
 /** One vendor panel per profile: the operation, the payload being built, its errors and the last session. */
@@ -38,7 +40,7 @@ export const usePanelStore = defineStore('panel', () => {
     if (!panels[id]) {
       const profile = profiles.list.find((p) => p.id === id);
       const op = vendors.byId(profile?.vendor ?? '')?.operations[0];
-      panels[id] = { operation: op?.id ?? '', payload: structuredClone(op?.example ?? {}), serverErrors: [], vendorErrors: [], localErrors: [], sessionId: null, sending: false, startError: null, inspection: null, inspectError: null };
+      panels[id] = { operation: op?.id ?? '', payload: structuredClone(op?.example ?? {}), serverErrors: [], vendorErrors: [], localErrors: [], sessionId: null, sending: false, startError: null, inspection: null, inspectError: null, closeTaskOnStop: true };
     }
     return panels[id]!;
   }
@@ -128,7 +130,9 @@ export const usePanelStore = defineStore('panel', () => {
 
   async function stop(): Promise<void> {
     const s = current.value;
-    if (s?.sessionId) await call('session.stop', { sessionId: s.sessionId }).catch((err: Error) => (s.startError = err.message));
+    if (!s?.sessionId) return;
+    const closeTask = sessionClosesTask.value ? s.closeTaskOnStop : undefined;
+    await call('session.stop', { sessionId: s.sessionId, ...(closeTask === undefined ? {} : { closeTask }) }).catch((err: Error) => (s.startError = err.message));
   }
 
   async function inspect(): Promise<void> {
@@ -149,11 +153,30 @@ export const usePanelStore = defineStore('panel', () => {
     stateFor(forProfile).sessionId = sessionId;
   }
 
+  /**
+   * After a reload: sessions still running in core are taken back by their profile's panel (the one the panel shows
+   * unless it shows another running session), so their Stop works again. Their records are loaded, not replayed.
+   */
+  async function restoreRunning(running: { id: string; profileId: string | null }[]): Promise<void> {
+    for (const r of running) {
+      if (!r.profileId || !profiles.list.some((p) => p.id === r.profileId)) continue;
+      const s = stateFor(r.profileId);
+      const shown = s.sessionId ? sessions.summaries[s.sessionId] : undefined;
+      if (!shown || shown.state !== 'running') openSession(r.id, r.profileId);
+      await sessions.loadRecord(r.id);
+    }
+  }
+
+  /** The panel's session ran an operation whose stop ends a vendor task (the "close the vendor task" choice applies). */
+  const sessionClosesTask = computed(() => {
+    const summary = current.value?.sessionId ? sessions.summaries[current.value.sessionId] : undefined;
+    return !!summary && !!vendors.operation(summary.vendor, summary.operation)?.closesTask;
+  });
   const running = computed(() => {
     const id = current.value?.sessionId;
     return !!id && sessions.summaries[id]?.state === 'running';
   });
   const logVisible = ref(true);
 
-  return { panels, current, profile, vendor, operation, fieldErrors, blockingErrors, running, logVisible, selectOperation, setPayload, resetPayload, setLocalErrors, setFieldErrors, send, stop, inspect, openSession };
+  return { panels, current, profile, vendor, operation, fieldErrors, blockingErrors, running, sessionClosesTask, logVisible, selectOperation, setPayload, resetPayload, setLocalErrors, setFieldErrors, send, stop, inspect, openSession, restoreRunning };
 });

@@ -11,6 +11,8 @@ export const useUiStore = defineStore('ui', () => {
   const stored = safeGet(LOCALE_KEY);
   const locale = ref<AppLocale>(stored === 'en' || stored === 'zh-CN' ? stored : detectLocale());
   i18nLocale.value = locale.value;
+  // The page's language too: screen readers, hyphenation and the browser's own controls (date fields) follow it.
+  document.documentElement.lang = locale.value;
   watch(locale, (l) => {
     i18nLocale.value = l;
     safeSet(LOCALE_KEY, l);

@@ -8,6 +8,7 @@ import type { Profile } from '../../../src-main/core/profiles/types.ts';
 import type { SessionEvent } from '../../../src-main/core/events.ts';
 import { ADD_WAV_HEADER_NO_EFFECT, connectExample, SANDBOX_CHARACTER_ID } from '../../../src-main/core/vendors/convai/schema.ts';
 import { SANDBOX_API_KEY, NOT_FOUND_DETAIL } from '../../../src-main/core/vendors/convai/sandbox.ts';
+import { testKeychainService } from '../../keychain/names.ts';
 
 // The real Convai client against the real loopback sandbox, through createCore (the app's operation table),
 // with the real keychain (scripts/test.sh provides an unlocked gnome-keyring on a private D-Bus).
@@ -15,7 +16,7 @@ describe('convai connect through the core against the sandbox', () => {
   let core: Core;
   let profile: Profile;
   let dataDir: string;
-  const secrets = new KeychainSecretStore(`parley-it-convai-${process.pid}`);
+  const secrets = new KeychainSecretStore(testKeychainService(import.meta.url));
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'parley-convai-it-'));

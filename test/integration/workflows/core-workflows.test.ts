@@ -167,6 +167,11 @@ describe('workflows through createCore (real vendors, real sandboxes)', () => {
     const { sessionId } = await core.handlers['history.rerun']({ sessionId: s!.id });
     const d = await until(() => core.handlers['history.detail']({ sessionId }), (x) => x.entry.state !== 'running');
     expect(d.entry.vendor).toBe('tencent');
-    expect(d.payload).toEqual((await core.handlers['history.detail']({ sessionId: s!.id })).payload);
+    // The same payload, except the ids naming the vendor task: a re-run gets its own room (said in its record).
+    const { RoomId: roomAgain, ...again } = d.payload as { RoomId: string };
+    const { RoomId: roomBefore, ...before } = (await core.handlers['history.detail']({ sessionId: s!.id })).payload as { RoomId: string };
+    expect(again).toEqual(before);
+    expect(roomAgain).not.toBe(roomBefore);
+    expect(core.sessions.events(sessionId, 0, 1000).events.find((e) => e.kind === 'run.ids')?.summary).toContain(`/RoomId ${roomBefore} → ${roomAgain}`);
   }, 60_000);
 });

@@ -7,7 +7,7 @@ import { SegmentPlayer } from '../../../src-renderer/src/audio/segment-player.ts
 import { pcm16ToBytes } from '../../../src-main/core/audio/pcm.ts';
 import { parseRecording } from '../../../src-main/core/vendors/convai/recording.ts';
 import { buildClientMessage, encodeClientMessage } from '../../../src-main/core/vendors/convai/client-messages.ts';
-import { sharedPlayer, sharedPlayerRef } from '../../../src-renderer/src/audio/index.ts';
+import { resetPlayers, sharedPlayer } from '../../../src-renderer/src/audio/index.ts';
 import { expectDetached, expectPlaying, toneStream } from '../support/remote-audio.ts';
 import { until } from '../support/mount.ts';
 import { localRoom } from '../support/rooms.ts';
@@ -42,8 +42,7 @@ let player: SegmentPlayer | null = null;
 afterEach(async () => {
   await player?.close();
   player = null;
-  await sharedPlayerRef.value?.close();
-  sharedPlayerRef.value = null;
+  await resetPlayers();
 });
 const handlersFor = (over: Partial<Parameters<typeof joinRoom>[2]> = {}): Parameters<typeof joinRoom>[2] => ({
   onData: () => undefined,

@@ -7,6 +7,7 @@ import mp3a from '../../../resources/mindcraft/answer-en-0.mp3?url';
 import mp3b from '../../../resources/mindcraft/answer-en-1.mp3?url';
 import mp3c from '../../../resources/mindcraft/answer-en-2.mp3?url';
 import { ev, llm, segment, startFrame, stopUploadFrame, tts } from './fixtures.ts';
+import { until } from '../support/mount.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -75,7 +76,7 @@ describe('SegmentFeeder with the real player', () => {
     const stop = stopUploadFrame();
     (stop as { at: string }).at = new Date(Date.now()).toISOString();
     feeder.feed([startFrame(), stop, segment(1, 2, 'c.mp3', 'third'), segment(1, 1, 'b.mp3', 'second'), segment(1, 0, 'a.mp3', 'first')]);
-    await sleep(600);
+    await until(() => recorded.filter((e) => e.kind === 'audio.playback').length === 3 && recorded.some((e) => e.kind === 'metric'));
     const playback = recorded.filter((e) => e.kind === 'audio.playback').map((e) => e.data as { z_index: number; scheduledStart: number; scheduledEnd: number });
     expect(playback.map((p) => p.z_index)).toEqual([0, 1, 2]);
     for (let i = 1; i < playback.length; i++) {

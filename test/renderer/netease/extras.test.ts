@@ -7,7 +7,7 @@ import type { SessionEvent } from '../../../src-main/core/events.ts';
 import { MODE_EXAMPLES } from '../../../src-main/core/vendors/netease/schema.ts';
 import { mount, until, type Mounted } from '../support/mount.ts';
 import { fakeNertc } from './fake-nertc.ts';
-import { sharedPlayer, sharedPlayerRef } from '../../../src-renderer/src/audio/index.ts';
+import { playerFor, resetPlayers } from '../../../src-renderer/src/audio/index.ts';
 import { expectDetached, expectPlaying, toneStream } from '../support/remote-audio.ts';
 
 type Call = { op: string; args: Record<string, unknown> };
@@ -58,7 +58,7 @@ describe('NetEase Extras', () => {
     mounted = mount(Extras, { profileId: 'p1', sessionId: 's1', operation: 'close', payload: {} });
     const sessions = useSessionsStore();
     sessions.upsertSummary({ id: 's1', vendor: 'netease', operation: 'create', profileId: 'p1', target: 'sandbox', startedAt: '', endedAt: '', durationMs: 1, state: 'ended', outcome: '', eventCount: 1 });
-    sessions.ingest('s1', [ev('netease.task-created', { variant: 'server', cname: 'room-9', code: 200, requestId: 'req-1', cid: 123, taskId: 'task-abc', mode: 'agent' })]);
+    sessions.ingest('s1', [ev('netease.task-created', { variant: 'server', cname: 'room-9', code: 200, requestId: 'req-1', cid: 123, taskId: 'task-abc', mode: 'agent' })], true);
     await until(() => !!mounted!.el.querySelector('[data-test=netease-task-id]'));
     const result = mounted.el.querySelector('[data-test=netease-result]')!.textContent!;
     for (const s of ['200', 'req-1', '123', 'task-abc']) expect(result).toContain(s);
@@ -67,9 +67,28 @@ describe('NetEase Extras', () => {
     await until(() => calls.some((c) => c.op === 'session.start'));
     expect(calls.find((c) => c.op === 'session.start')!.args).toEqual({ profileId: 'p1', operation: 'close', payload: { cname: 'room-9', taskId: 'task-abc', taskType: 7, variant: 'server' } });
     // A later batch (the store reuses one array per session) still reaches the Extras.
-    sessions.ingest('s1', [ev('netease.task-closed', { variant: 'server', cname: 'room-9', code: 200, requestId: 'req-2', taskId: 'task-abc' })]);
+    sessions.ingest('s1', [ev('netease.task-closed', { variant: 'server', cname: 'room-9', code: 200, requestId: 'req-2', taskId: 'task-abc' })], true);
     await until(() => mounted!.el.querySelectorAll('[data-test=netease-task]').length === 0);
     expect(mounted.el.querySelector('[data-test=netease-result]')!.textContent).toContain('Close result');
+  });
+
+  it('a session opened from the history (its record loaded, not pushed) never joins its room again', async () => {
+    const calls = stubBridge({ 'profiles.list': () => [{ ...profile, target: 'live' }], 'room.join': () => ({ vendor: 'netease', params: { appkey: 'k', channelName: 'room-h', uid: '10001', token: 't' }, sensitive: ['t'] }), 'session.send': () => ({ ok: true }), 'session.record': () => ({ seq: 1 }) });
+    const openRoom = localRoom({ netease: nertcDriver(async () => fakeNertc()) });
+    mounted = mount(Extras, { profileId: 'p1', sessionId: 's-hist', operation: 'create', payload: {}, openRoom });
+    await until(() => !!mounted!.el.querySelector('input[value=none]'));
+    (mounted.el.querySelector('input[value=none]') as HTMLInputElement).click();
+    const sessions = useSessionsStore();
+    sessions.upsertSummary({ id: 's-hist', vendor: 'netease', operation: 'create', profileId: 'p1', target: 'live', startedAt: '', endedAt: null, durationMs: null, state: 'running', outcome: null, eventCount: 2 });
+    // What loadRecord does: the recorded events, without the live flag.
+    sessions.ingest('s-hist', [ev('netease.task-created', { variant: 'server', cname: 'room-h', code: 200, taskId: 'task-h' }), ev('session.control-plane-done', { variant: 'server', taskId: 'task-h' }, 'local')]);
+    await until(() => !!mounted!.el.querySelector('[data-test=netease-task-id]'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(calls.some((c) => c.op === 'room.join')).toBe(false);
+    // Live events that come after it are acted on as usual.
+    sessions.ingest('s-hist', [ev('netease.awaiting-join', { cname: 'room-h' }, 'local')], true);
+    await until(() => calls.some((c) => c.op === 'room.join'));
+    await until(() => calls.some((c) => c.op === 'session.send'));
   });
 
   it('shows a vendor error with its own field name (errmsg)', async () => {
@@ -94,7 +113,7 @@ describe('NetEase Extras', () => {
     });
     mounted = mount(Extras, { profileId: 'p1', sessionId: 's3', operation: 'create', payload: {}, openRoom });
     (mounted.el.querySelector('input[value=none]') as HTMLInputElement).click();
-    useSessionsStore().ingest('s3', [ev('netease.awaiting-join', { cname: 'room-c' }, 'local')]);
+    useSessionsStore().ingest('s3', [ev('netease.awaiting-join', { cname: 'room-c' }, 'local')], true);
     await until(() => calls.some((c) => c.op === 'session.send'));
     const joinAt = sdk.calls.findIndex((c) => c.name === 'join');
     expect(joinAt).toBeGreaterThanOrEqual(0);
@@ -120,7 +139,7 @@ describe('NetEase Extras', () => {
       (mounted.el.querySelector('[data-test=netease-join]') as HTMLButtonElement).click();
       await until(() => mounted!.el.querySelector('[data-test=netease-room-state]')?.textContent === 'joined');
       sdk.fire('stream-subscribed', { stream: sdk.remote(99, tone.stream), mediaType: 'audio' });
-      const player = sharedPlayer();
+      const player = playerFor('s4');
       await expectPlaying(player, 'netease:99', 'NERTC uid 99');
       expect(sdk.calls.some((c) => c.name === 'play')).toBe(false); // not played by the SDK as well
       [...mounted.el.querySelectorAll('button')].find((b) => b.textContent === 'Leave')!.click();
@@ -129,8 +148,7 @@ describe('NetEase Extras', () => {
       await expectDetached(player, 'netease:99');
     } finally {
       await tone.stop();
-      await sharedPlayerRef.value?.close();
-      sharedPlayerRef.value = null;
+      await resetPlayers();
     }
   });
 });

@@ -5,7 +5,7 @@ import { trtcDriver, type TrtcLike } from '../../../src-renderer/src/rooms/frame
 import { localRoom } from '../support/rooms.ts';
 import fixture from '../../unit/tencent/fixtures/conversation.json';
 import { mount, tick, until, type Mounted } from '../support/mount.ts';
-import { sharedPlayer, sharedPlayerRef } from '../../../src-renderer/src/audio/index.ts';
+import { resetPlayers, sharedPlayer } from '../../../src-renderer/src/audio/index.ts';
 import { expectDetached, expectPlaying, toneStream } from '../support/remote-audio.ts';
 
 const USERSIG = 'eJwtzMEKgjAYB-console-user-sig';
@@ -156,8 +156,7 @@ describe('Tencent Extras', () => {
       await until(() => player.liveSources().length === 0);
     } finally {
       await tone.stop();
-      await sharedPlayerRef.value?.close();
-      sharedPlayerRef.value = null;
+      await resetPlayers();
     }
   });
 });

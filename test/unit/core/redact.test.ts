@@ -104,4 +104,11 @@ describe('encoded forms of a secret', () => {
     const clean = { a: 1 };
     expect(r.scrub(clean)).toBe(clean);
   });
+
+  it('keeps a masked value under a credential key, also after an auth scheme, but never a real one', () => {
+    const r = new Redactor();
+    expect(r.value({ Authorization: 'Bearer ••••ab12', 'X-API-Key': '••••cd34' })).toEqual({ Authorization: 'Bearer ••••ab12', 'X-API-Key': '••••cd34' });
+    expect(r.value({ Authorization: 'Bearer sk-live-0123456789' })).toEqual({ Authorization: '«redacted»' });
+    expect(r.value({ Authorization: 'Bearer ••••too-long-tail' })).toEqual({ Authorization: '«redacted»' });
+  });
 });

@@ -22,11 +22,17 @@ describe('session figures', () => {
     const f = sessionFigures(events);
     expect(f.setupMs).toEqual({ value: 40, source: 'derived' });
     expect(f.firstServerEventMs).toEqual({ value: 55, source: 'derived' });
-    expect(f.firstAudioMs).toEqual({ value: 1400, source: 'derived' });
+    // From the turn's first speech frame (t 60), not from the session start.
+    expect(f.firstAudioMs).toEqual({ value: 1340, source: 'derived' });
     expect(f.turnLatencyMs).toEqual({ value: 500, source: 'derived' });
     expect(f.botAudioS).toEqual({ value: 2, source: 'derived' });
     expect(f.transcript).toBe('hello there');
     expect(f.botText).toBe('Hi! How can I help?');
+  });
+
+  it('first audio does not count the time the user sat idle before speaking', () => {
+    const idle = [ev(0, 'session.start', 'local'), ev(40, 'ws.open', 'local'), ev(15_000, 'ws.binary', 'out'), ev(15_900, 'mindcraft.stop_upload', 'out'), ev(18_300, 'audio.segment', 'in', { audio_seconds: 1 })];
+    expect(sessionFigures(idle).firstAudioMs).toEqual({ value: 3300, source: 'derived' });
   });
 
   it('prefers metric events; bot audio split per turn is summed, other per-turn figures keep the first turn', () => {

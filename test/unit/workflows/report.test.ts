@@ -5,7 +5,7 @@ import type { RunResult } from '../../../src-main/core/workflows/session-runner.
 import type { SessionEvent } from '../../../src-main/core/events.ts';
 import { parseXmlStrict } from './parse-xml.ts';
 
-const result = (over: Partial<CaseRunReport>): CaseRunReport => ({ name: 'case', collection: '', file: '/c/a.parley-case.json', vendor: 'tencent', operation: 'Start', profile: 'p', target: 'sandbox', repetition: 1, ok: true, failures: [], durationMs: 120, ...over });
+const result = (over: Partial<CaseRunReport>): CaseRunReport => ({ name: 'case', collection: '', file: '/c/a.parley-case.json', vendor: 'tencent', operation: 'Start', profile: 'p', target: 'sandbox', repetition: 1, ok: true, outcome: over.error ? 'error' : over.ok === false ? 'fail' : 'pass', failures: [], durationMs: 120, ...over });
 
 let seq = 0;
 const ev = (t: number, kind: string, dir: SessionEvent['dir'], data?: unknown): SessionEvent => ({ seq: ++seq, t, at: '', kind, dir, summary: kind, data });
@@ -23,7 +23,7 @@ describe('JUnit report', () => {
       '2026-01-01T00:00:00.000Z',
       400,
     );
-    expect(report.totals).toEqual({ cases: 3, passed: 1, failed: 1, errors: 1 });
+    expect(report.totals).toEqual({ cases: 3, passed: 1, failed: 1, errors: 1, noChecks: 0 });
     const doc = parseXmlStrict(toJUnit(report));
     const root = doc.documentElement!;
     expect(root.tagName).toBe('testsuites');
@@ -49,7 +49,7 @@ describe('expectations', () => {
   const ok = [ev(0, 'session.start', 'local'), ev(1, 'http.request', 'out'), ev(80, 'http.response', 'in', { status: 200 }), ev(81, 'session.end', 'local')];
 
   it('passes an ok run with met expectations', () => {
-    expect(checkExpectations(run(ok), { status: 200, eventKinds: ['http.response'], latencyBudgetsMs: { setup_ms: 100 } })).toEqual({ ok: true, failures: [] });
+    expect(checkExpectations(run(ok), { status: 200, eventKinds: ['http.response'], latencyBudgetsMs: { setup_ms: 100 } })).toEqual({ ok: true, failures: [], checksNothing: false });
   });
 
   it('names each unmet expectation', () => {
@@ -70,6 +70,18 @@ describe('expectations', () => {
     expect(checkExpectations(failed, { errorCode: 'AuthFailure.SignatureFailure', status: 400 }).ok).toBe(true);
     expect(checkExpectations(failed, { errorCode: 'InvalidParameter' }).failures).toEqual(['error code: expected InvalidParameter, got AuthFailure.SignatureFailure']);
     expect(checkExpectations(failed).failures).toEqual(['outcome: AuthFailure.SignatureFailure (request r-1)']);
+  });
+
+  it('an ok run of a case without expectations checks nothing: not a pass, not a failure', () => {
+    for (const exp of [undefined, {}, { eventKinds: [] }, { latencyBudgetsMs: {} }]) expect(checkExpectations(run(ok), exp)).toEqual({ ok: false, failures: [], checksNothing: true });
+    // A run that failed still fails without expectations.
+    expect(checkExpectations(run(ok, { outcome: { ok: false, summary: 'x' } })).checksNothing).toBe(false);
+    const report = summarize([result({ name: 'empty', ok: false, outcome: 'no-checks', note: 'checks nothing' }), result({ name: 'real' })], 'sandbox', '2026-01-01T00:00:00.000Z', 10);
+    expect(report.ok).toBe(true);
+    expect(report.totals).toEqual({ cases: 2, passed: 1, failed: 0, errors: 0, noChecks: 1 });
+    const suite = parseXmlStrict(toJUnit(report)).getElementsByTagName('testsuite')[0]!;
+    expect(suite.getAttribute('skipped')).toBe('1');
+    expect(suite.getElementsByTagName('testcase')[0]!.getElementsByTagName('skipped')[0]!.getAttribute('message')).toBe('checks nothing');
   });
 
   it('a turn that could not be driven fails the case', () => {

@@ -61,13 +61,64 @@ describe('copy as code', () => {
     // Replace curl with a shell function that prints its --data-raw argument.
     const dir = mkdtempSync(join(tmpdir(), 'parley-snip-'));
     const script = join(dir, 's.sh');
-    writeFileSync(script, `curl() { while [ $# -gt 0 ]; do if [ "$1" = --data-raw ]; then printf '%s' "$2"; fi; shift; done; }\n${s.curl}`);
+    writeFileSync(script, `curl() { while [ $# -gt 0 ]; do if [ "$1" = --data-raw ]; then printf '%s' "$2"; fi; shift; done; }\n${s.curl!}`);
     const out = execFileSync('bash', [script], { env: { PATH: process.env.PATH, PARLEY_TENCENT_LLM_API_KEY: 'FILLED', PARLEY_TENCENT_AUTHORIZATION: 'A' } }).toString();
     expect(out).toBe(tencent.body.replace(LLM_KEY, 'FILLED'));
   });
 
   it('the Node and Python snippets are syntactically valid', () => {
     const s = buildSnippets(tencent, tencentCreds, 'PARLEY_TENCENT');
+    const dir = mkdtempSync(join(tmpdir(), 'parley-snip-'));
+    writeFileSync(join(dir, 'a.mjs'), s.node);
+    execFileSync(process.execPath, ['--check', join(dir, 'a.mjs')]);
+    writeFileSync(join(dir, 'a.py'), s.python);
+    execFileSync('python3', ['-m', 'py_compile', join(dir, 'a.py')]);
+  });
+
+  it('a {{secret:NAME}} reference and a redacted UserSig in the body become variables, never «redacted»', () => {
+    const inspection: RequestInspection = {
+      ...tencent,
+      body: JSON.stringify({ AgentConfig: { UserId: 'bot', UserSig: '«redacted»' }, LLMConfig: JSON.stringify({ APIKey: '{{secret:LLM_API_KEY}}', Model: 'x' }) }),
+    };
+    const s = buildSnippets(inspection, tencentCreds.map((c) => ({ ...c, name: c.env.replace('PARLEY_TENCENT_', '') })), 'PARLEY_TENCENT');
+    for (const code of [s.curl!, s.node, s.python]) {
+      expect(code).not.toContain('«redacted»');
+      expect(code).not.toContain('{{secret:');
+    }
+    expect(s.variables).toEqual(expect.arrayContaining(['PARLEY_TENCENT_USERSIG', 'PARLEY_TENCENT_LLM_API_KEY']));
+    expect(s.computed).toEqual(['Authorization', 'UserSig']);
+    const dir = mkdtempSync(join(tmpdir(), 'parley-snip-'));
+    writeFileSync(join(dir, 's.sh'), `curl() { while [ $# -gt 0 ]; do if [ "$1" = --data-raw ]; then printf '%s' "$2"; fi; shift; done; }\n${s.curl!}`);
+    const sent = execFileSync('bash', [join(dir, 's.sh')], { env: { PATH: process.env.PATH, PARLEY_TENCENT_LLM_API_KEY: 'K1', PARLEY_TENCENT_USERSIG: 'SIG', PARLEY_TENCENT_AUTHORIZATION: 'A' } }).toString();
+    expect(JSON.parse(sent)).toEqual({ AgentConfig: { UserId: 'bot', UserSig: 'SIG' }, LLMConfig: JSON.stringify({ APIKey: 'K1', Model: 'x' }) });
+    expect(s.node).toContain('"UserSig":"${process.env.PARLEY_TENCENT_USERSIG}"');
+  });
+
+  it('a socket session gets ws / websockets code that sends its first messages, and no curl', () => {
+    const KEY = 'mc-api-key-5566778899';
+    const inspection: RequestInspection = {
+      method: 'WEBSOCKET',
+      url: 'wss://api.mindcraft.com.cn/socket-v1/?x=1',
+      headers: { Authorization: `Bearer ${mask(KEY)}` },
+      body: '{}',
+      steps: [],
+      warnings: [],
+      messages: [JSON.stringify({ socket_type: 'auth', token: mask(KEY) }), JSON.stringify({ socket_type: 'agent_event', event_name: 'agent_action', event_params: { asr_text: "it's \"fine\"" } })],
+    };
+    const s = buildSnippets(inspection, [{ env: 'PARLEY_MINDCRAFT_API_KEY', name: 'API_KEY', value: KEY, masked: mask(KEY) }], 'PARLEY_MINDCRAFT');
+    expect(s.transport).toBe('websocket');
+    expect(s.curl).toBeNull();
+    expect(s.variables).toEqual(['PARLEY_MINDCRAFT_API_KEY']);
+    for (const code of [s.node, s.python]) {
+      expect(code).not.toContain('••••');
+      expect(code).not.toMatch(/WEBSOCKET/);
+    }
+    expect(s.node).toContain("import WebSocket from 'ws';");
+    expect(s.node).toContain('${process.env.PARLEY_MINDCRAFT_API_KEY}');
+    expect(s.python).toContain('websockets.connect("wss://api.mindcraft.com.cn/socket-v1/?x=1", additional_headers={"Authorization": "Bearer " + os.environ["PARLEY_MINDCRAFT_API_KEY"]})');
+    expect(s.node).toContain('{ headers: { "Authorization": `Bearer ${process.env.PARLEY_MINDCRAFT_API_KEY}` } }');
+    expect(s.computed).toEqual([]);
+    expect(s.python).toContain('os.environ["PARLEY_MINDCRAFT_API_KEY"]');
     const dir = mkdtempSync(join(tmpdir(), 'parley-snip-'));
     writeFileSync(join(dir, 'a.mjs'), s.node);
     execFileSync(process.execPath, ['--check', join(dir, 'a.mjs')]);

@@ -8,8 +8,9 @@
  * The figures, measured at the client on one clock (the worker's timestamps, on the machine's shared clock):
  * - setupMs: the /connect call (the operation's own setup_ms);
  * - firstServerEventMs: session start to the first data-channel message from the room;
- * - firstAudioMs: session start to the first audible bot sample at the player (the track's decoded audio, or the
- *   data-channel chunks played back to back; "audible": at or above -45 dBFS, audio-meter.ts);
+ * - firstAudioMs: the turn's start (the WAV's first sample leaving the microphone track, or the text being sent) to
+ *   the first audible bot sample at the player (the track's decoded audio, or the data-channel chunks played back
+ *   to back; "audible": at or above -45 dBFS, audio-meter.ts);
  * - responseLatencyMs: the end of the user's speech (its last audible sample leaving the microphone track; for text,
  *   the message being sent) to that first audible sample;
  * - botAudioS: first to last audible sample of the answer;
@@ -91,18 +92,20 @@ export async function convaiLiveKitTurn(manager: SessionManager, sessionId: stri
     if (input.wav) await turn.bounded(worker.request('client.publish', { pid, samples: new Int16Array(0), sampleRate: CLIENT_AUDIO_RATE }), 'publishing the microphone');
     await turn.until(() => turn.botReady && (!input.wav || turn.subscribed), input.wav ? 'bot-ready and the character subscribing to the microphone' : 'bot-ready from the character');
 
+    let inputStart: number;
     let inputEnd: number;
     if (input.wav) {
       const speech = loadSpeech(readFileSync(input.wav), CLIENT_AUDIO_RATE);
       const bounds = speechBounds(speech.samples);
       if (!bounds) throw new Error(`${input.wav}: the WAV holds no speech (nothing at or above -45 dBFS)`);
-      await turn.bounded(worker.request('client.publish', { pid, samples: speech.samples, sampleRate: CLIENT_AUDIO_RATE, markSamples: [bounds.end] }), 'publishing the WAV');
+      await turn.bounded(worker.request('client.publish', { pid, samples: speech.samples, sampleRate: CLIENT_AUDIO_RATE, markSamples: [0, bounds.end] }), 'publishing the WAV');
       turn.record({ kind: 'room.wav', dir: 'out', summary: `publishing ${input.wav} (${(speech.samples.length / CLIENT_AUDIO_RATE).toFixed(1)} s) as the microphone track`, data: { path: input.wav, seconds: speech.samples.length / CLIENT_AUDIO_RATE } });
+      inputStart = await turn.until(() => turn.marks.get(0) ?? null, 'the WAV being published');
       inputEnd = await turn.until(() => turn.marks.get(bounds.end) ?? null, 'the WAV being published');
     } else if (input.text) {
       const built = buildClientMessage('user_text_message', { text: input.text }, me.sid);
       if (!built.ok) throw new Error(built.error);
-      inputEnd = sharedNow();
+      inputStart = inputEnd = sharedNow();
       await turn.bounded(worker.request('client.send', { pid, data: encodeClientMessage(built.message) }), 'sending the text');
       turn.record({ kind: 'convai.client.user_text_message', dir: 'out', summary: `sent user_text_message: ${input.text}`, data: built.message });
     } else throw new Error('a Convai voice turn needs a WAV file or a text');
@@ -127,7 +130,7 @@ export async function convaiLiveKitTurn(manager: SessionManager, sessionId: stri
       await turn.until(() => (turn.botStoppedAfter(recoveryFrom!) ? true : null), 'the character to stop speaking');
     } else await turn.until(() => (turn.botStoppedAfter(firstAudio) ? true : null), 'the end of the answer');
     await turn.sleepUntil(sharedNow() + TAIL_MS);
-    return turn.finish(firstAudio, inputEnd, recoveryFrom);
+    return turn.finish(firstAudio, inputStart, inputEnd, recoveryFrom);
   } catch (err) {
     throw new Error(`Convai room turn: ${(err as Error).message}`);
   } finally {
@@ -296,7 +299,7 @@ class TurnState {
     return new Promise((r) => setTimeout(r, Math.max(0, at - sharedNow())));
   }
 
-  finish(firstAudio: number, inputEnd: number, recoveryFrom: number | null): RoomTurnFigures {
+  finish(firstAudio: number, inputStart: number, inputEnd: number, recoveryFrom: number | null): RoomTurnFigures {
     const events = this.manager.events(this.sessionId, 0, 1_000_000).events;
     const setup = events.map((e) => e.data as MetricData | undefined).find((d) => d?.name === STANDARD_METRICS.setup);
     const span = this.meter.spanAfter(firstAudio);
@@ -306,7 +309,7 @@ class TurnState {
       transport: 'livekit',
       setupMs: setup?.value ?? null,
       firstServerEventMs: this.firstDataAt === null ? null : ms(this.firstDataAt - this.sessionStart),
-      firstAudioMs: ms(firstAudio - this.sessionStart),
+      firstAudioMs: ms(firstAudio - inputStart),
       responseLatencyMs: ms(firstAudio - inputEnd),
       botAudioS: span ? Math.round(span.end - span.start) / 1000 : null,
       interruptionRecoveryMs: null,
@@ -328,7 +331,7 @@ class TurnState {
       if (value !== null) this.record({ kind: 'metric', dir: 'local', summary, data: { name, value, unit, turn: 1, source: 'measured' } satisfies MetricData });
     };
     metric(STANDARD_METRICS.firstServerEvent, figures.firstServerEventMs, 'ms', `first data-channel message ${figures.firstServerEventMs} ms after the start`);
-    metric(STANDARD_METRICS.firstAudio, figures.firstAudioMs, 'ms', `first audible bot audio ${figures.firstAudioMs} ms after the start`);
+    metric(STANDARD_METRICS.firstAudio, figures.firstAudioMs, 'ms', `first audible bot audio ${figures.firstAudioMs} ms after the turn started`);
     metric(STANDARD_METRICS.turnLatency, figures.responseLatencyMs, 'ms', `response latency ${figures.responseLatencyMs} ms (end of speech → audible answer)`);
     metric(STANDARD_METRICS.botAudio, figures.botAudioS, 's', `bot audio ${figures.botAudioS} s`);
     metric(INTERRUPTION_RECOVERY_METRIC, figures.interruptionRecoveryMs, 'ms', `interruption recovery ${figures.interruptionRecoveryMs} ms`);

@@ -34,5 +34,6 @@ export async function inspectChatBot(ctx: InspectContext): Promise<RequestInspec
     ]),
     { label: 'interrupt', value: json(clientMessages.stopOutput()) },
   ];
-  return { method: 'WEBSOCKET', url, headers, body: JSON.stringify(start, null, 2), steps, warnings };
+  const messages = [...(method === 'api_key_message' ? [json(clientMessages.authToken(masked))] : []), json(start)];
+  return { method: 'WEBSOCKET', url, headers, body: JSON.stringify(start, null, 2), steps, warnings, messages };
 }

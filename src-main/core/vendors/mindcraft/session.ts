@@ -270,7 +270,9 @@ export class Conversation {
       const now = performance.now();
       if (!this.firstAudio) {
         this.firstAudio = true;
-        this.metric({ name: STANDARD_METRICS.firstAudio, value: this.since(this.started), unit: 'ms', source: 'measured' });
+        // From the start of the turn (its first speech frame or its text), not of the session: time the user
+        // spent before speaking is not the vendor's.
+        this.metric({ name: STANDARD_METRICS.firstAudio, value: this.since(turn.startedAt), unit: 'ms', turn: turn.number, source: 'measured' });
       }
       this.metric(turn.observe('audio_ready', now));
       this.ctx.emit({

@@ -56,9 +56,13 @@ export class Turn {
   readonly fetches: Promise<void>[] = [];
   private readonly firsts = new Map<TurnMilestone, number>();
 
+  /** performance.now() when the turn began: its first speech frame, or its text sent. */
+  readonly startedAt: number;
+
   constructor(number: number, kind: 'voice' | 'text', now: number) {
     this.number = number;
     this.kind = kind;
+    this.startedAt = now;
     this.state = kind === 'voice' ? 'uploading' : 'waiting';
     if (kind === 'text') this.reference = now;
   }

@@ -133,6 +133,9 @@ async function inspectTask(call: TaskCall, schema: JsonSchema, ctx: InspectConte
   return { method: 'POST', url: built.spec.url, headers: { ...built.spec.headers, Token: token ? ctx.mask(token) : '(not set)' }, body: built.spec.body, steps, warnings };
 }
 
+/** Create sessions whose task was closed with their "close" action: their stop has nothing left to close. */
+const closedInSession = new Set<string>();
+
 const create: OperationDescriptor = {
   id: 'create',
   title: { en: 'Create realtime conversation task', zh: '开启实时对话任务' },
@@ -161,8 +164,28 @@ const create: OperationDescriptor = {
     const r = parsed.result;
     const summary = taskSummary('create', r);
     ctx.emit({ kind: 'netease.task-created', dir: 'in', summary, data: { ...resultView(r), mode: createMode(body.data) } });
-    if (r.taskId) actions.set('close', () => closeInSession(ctx, variant, { cname, taskId: r.taskId, taskType: 7 }));
+    if (r.taskId)
+      actions.set('close', async () => {
+        const closed = await closeInSession(ctx, variant, { cname, taskId: r.taskId, taskType: 7 });
+        if (closed.ok) closedInSession.add(ctx.sessionId);
+        return closed;
+      });
     return { ok: true, summary, result: resultView(r) };
+  },
+
+  async closeTask(ctx, result) {
+    const r = result as Partial<TaskResult> | undefined;
+    if (!r?.taskId) return { ok: false, summary: 'task/create returned no taskId: nothing to close' };
+    // Closed already with the session's own "close" action: nothing is left to end.
+    if (closedInSession.delete(ctx.sessionId)) return { ok: true, summary: `task ${r.taskId} was already closed in this session` };
+    return closeInSession(ctx, variantOf(ctx.payload, ctx.profile.settings), { cname: r.cname ?? ctx.payload.cname, taskId: r.taskId, taskType: 7 });
+  },
+
+  perRunIds(payload, runId) {
+    if (typeof payload.cname !== 'string' || !payload.cname) return { payload, changed: [] };
+    // Room names may be 256 characters: keep the suffix whole.
+    const to = `${payload.cname.slice(0, 256 - runId.length - 1)}-${runId}`;
+    return { payload: { ...payload, cname: to }, changed: [{ path: '/cname', from: payload.cname, to }] };
   },
 
   inspect: (ctx) => inspectTask('create', createSchema, ctx),

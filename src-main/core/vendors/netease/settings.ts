@@ -10,6 +10,8 @@ export const settingsSchema: JsonSchema = {
   'x-order': ['variant', 'endpoint', 'uid', 'botUid', 'captionLanguage', 'vendorLabels'],
   properties: {
     variant: {
+      title: 'API variant',
+      'x-title-zh': 'API 类型',
       type: 'string',
       enum: ['server', 'client'],
       default: 'server',
@@ -18,6 +20,8 @@ export const settingsSchema: JsonSchema = {
       'x-description-zh': '创建/停止任务默认使用的 API 类型;单次调用可用 variant 字段覆盖。',
     },
     endpoint: {
+      title: 'Live endpoint',
+      'x-title-zh': '正式环境地址',
       type: 'string',
       format: 'uri',
       default: LIVE_ENDPOINT,
@@ -26,6 +30,8 @@ export const settingsSchema: JsonSchema = {
       'x-description-zh': '正式环境的服务地址 (沙盒目标忽略此项)。',
     },
     uid: {
+      title: 'Console uid',
+      'x-title-zh': '控制台 uid',
       type: 'string',
       pattern: '^[0-9]{1,19}$',
       default: '10001',
@@ -33,6 +39,8 @@ export const settingsSchema: JsonSchema = {
       'x-description-zh': '控制台用户在房间中的 uid,即获取 Token 时使用的 uid (客户端 API 的 Uid 请求头)。',
     },
     botUid: {
+      title: 'Bot uid',
+      'x-title-zh': '机器人 uid',
       type: 'string',
       pattern: '^[0-9]{0,19}$',
       default: '',
@@ -40,6 +48,8 @@ export const settingsSchema: JsonSchema = {
       'x-description-zh': 'AI 机器人的 uid,用于 aiManualInterrupt 及字幕归属。留空: 第一个远端用户。',
     },
     captionLanguage: {
+      title: 'Caption language',
+      'x-title-zh': '字幕语言',
       type: 'string',
       default: 'AUTO',
       examples: ['AUTO', 'zh', 'en'],
@@ -47,6 +57,8 @@ export const settingsSchema: JsonSchema = {
       'x-description-zh': 'startAsrCaptions 的源语言。',
     },
     vendorLabels: {
+      title: 'Vendor number names',
+      'x-title-zh': '供应商编号名称',
       type: 'object',
       additionalProperties: false,
       description: 'Your team\'s names for the vendor numbers NetEase does not publish, e.g. {"ttsVendor": {"6": "Volcengine"}}.',

@@ -1,4 +1,4 @@
-import type { CredentialField, OperationDescriptor, RoomCredential, RoomCredentialContext, RoomCredentialRequest, RoomJoinContext, RoomJoinInfo, VendorDescriptor } from '../types.ts';
+import type { CredentialField, OperationDescriptor, OperationOutcome, RoomCredential, RoomCredentialContext, RoomCredentialRequest, RoomJoinContext, RoomJoinInfo, SessionContext, VendorDescriptor } from '../types.ts';
 import type { JsonSchema, Localized } from '../../schema.ts';
 import { ACTIONS, EXAMPLES, HOSTS, REGIONS, REGION_LABELS, SCHEMAS, extraRules, type TencentAction } from './schemas.ts';
 import { ENDPOINTS, inspectAction, runAction } from './client.ts';
@@ -27,6 +27,8 @@ const settingsSchema: JsonSchema = {
   type: 'object',
   properties: {
     endpoint: {
+      title: 'API endpoint',
+      'x-title-zh': 'API 地址',
       type: 'string',
       enum: [...ENDPOINTS, 'custom'],
       default: ENDPOINTS[0],
@@ -38,8 +40,10 @@ const settingsSchema: JsonSchema = {
       description: 'API endpoint for live mode.',
       'x-description-zh': '真实模式下的 API 地址。',
     },
-    customEndpoint: { type: 'string', description: 'Endpoint URL when "Custom URL" is chosen.', 'x-description-zh': '选择“自定义地址”时使用的 URL。', examples: ['https://trtc.ap-guangzhou.tencentcloudapi.com'] },
+    customEndpoint: { title: 'Custom endpoint URL', 'x-title-zh': '自定义地址', type: 'string', description: 'Endpoint URL when "Custom URL" is chosen.', 'x-description-zh': '选择“自定义地址”时使用的 URL。', examples: ['https://trtc.ap-guangzhou.tencentcloudapi.com'] },
     region: {
+      title: 'Region',
+      'x-title-zh': '地域',
       type: 'string',
       pattern: '^[a-z]+(-[a-z0-9]+)+$',
       default: 'ap-guangzhou',
@@ -51,6 +55,8 @@ const settingsSchema: JsonSchema = {
       'x-description-zh': '地域（X-TC-Region）。文档列出 ap-guangzhou、ap-singapore、ap-tokyo、na-siliconvalley；其他地域会附带提示照常发送。',
     },
     language: {
+      title: 'Error message language',
+      'x-title-zh': '错误信息语言',
       type: 'string',
       enum: ['', 'zh-CN', 'en-US'],
       default: '',
@@ -59,6 +65,8 @@ const settingsSchema: JsonSchema = {
       'x-description-zh': 'X-TC-Language：错误信息的语言。',
     },
     signedHeaders: {
+      title: 'Signed headers',
+      'x-title-zh': '签名的请求头',
       type: 'string',
       enum: ['content-type;host;x-tc-action', 'content-type;host'],
       default: 'content-type;host;x-tc-action',
@@ -70,6 +78,8 @@ const settingsSchema: JsonSchema = {
       'x-description-zh': 'TC3 签名覆盖的请求头。',
     },
     timestampOverride: {
+      title: 'Sign with a fixed timestamp',
+      'x-title-zh': '固定签名时间戳',
       type: 'integer',
       minimum: 0,
       default: 0,
@@ -103,7 +113,33 @@ const operation = (action: TencentAction): OperationDescriptor => ({
   run: (ctx) => runAction(action, ctx),
   inspect: (ctx) => inspectAction(action, ctx),
   validate: (payload) => extraRules(action, payload),
+  ...(action === 'StartAIConversation' ? { closeTask: stopStartedTask, perRunIds: startPerRunIds } : {}),
 });
+
+/** Stop: end the task this StartAIConversation session started (StopAIConversation with its TaskId). */
+async function stopStartedTask(ctx: SessionContext, result: unknown): Promise<OperationOutcome> {
+  const taskId = (result as { TaskId?: unknown } | undefined)?.TaskId;
+  if (typeof taskId !== 'string' || !taskId) return { ok: false, summary: 'StartAIConversation returned no TaskId: nothing to stop' };
+  return runAction('StopAIConversation', { ...ctx, payload: { TaskId: taskId } });
+}
+
+/** A run of its own: its own room (string RoomId suffixed; numeric RoomId drawn anew) and SessionId. */
+function startPerRunIds(payload: Record<string, unknown>, runId: string): ReturnType<NonNullable<OperationDescriptor['perRunIds']>> {
+  const out = structuredClone(payload);
+  const changed: { path: string; from: unknown; to: unknown }[] = [];
+  const room = payload.RoomId;
+  if (typeof room === 'string' && room) {
+    // RoomIdType 0 is a numeric room (uint32, 1..4294967294): a suffix would make it invalid, so draw a number.
+    const to = payload.RoomIdType === 1 ? `${room}-${runId}` : String(1 + (Number.parseInt(runId, 36) % 4294967293));
+    out.RoomId = to;
+    changed.push({ path: '/RoomId', from: room, to });
+  }
+  if (typeof payload.SessionId === 'string' && payload.SessionId) {
+    out.SessionId = `${payload.SessionId}-${runId}`;
+    changed.push({ path: '/SessionId', from: payload.SessionId, to: out.SessionId });
+  }
+  return { payload: out, changed };
+}
 
 /** UserSig lifetime for the console's own room user: one join, so a day is plenty. */
 const JOIN_USERSIG_EXPIRE_S = 24 * 3600;

@@ -1,5 +1,7 @@
 import type { MetricData, NewEvent, SessionEvent } from '../../../../src-main/core/events.ts';
 import type { SegmentPlayer, SegmentTiming } from '../../audio/segment-player.ts';
+import { call } from '../../api.ts';
+import { playerFor } from '../../audio/index.ts';
 import { isStartFrame, isStopUploadFrame } from './conversation.ts';
 
 export interface FeederDeps {
@@ -115,4 +117,22 @@ export class SegmentFeeder {
     }
     this.deps.record(events);
   }
+}
+
+/** One feeder per session player: it lives as long as the player, whatever panels come and go. */
+const feeders = new WeakMap<SegmentPlayer, SegmentFeeder>();
+
+/** The feeder of a running session, created on first use over the session's own player. */
+export function feederFor(sessionId: string): SegmentFeeder {
+  const player = playerFor(sessionId);
+  let feeder = feeders.get(player);
+  if (!feeder) {
+    feeder = new SegmentFeeder({
+      player,
+      readFile: async (name) => Uint8Array.from(atob((await call('session.readFile', { sessionId, name })).base64), (c) => c.charCodeAt(0)),
+      record: (evs) => void call('session.record', { sessionId, events: evs }).catch(() => undefined),
+    });
+    feeders.set(player, feeder);
+  }
+  return feeder;
 }

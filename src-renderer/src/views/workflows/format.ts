@@ -1,5 +1,7 @@
 /** Display helpers shared by the workflow views. */
 import type { FigureKey } from '../../../../src-main/core/workflows/compare.ts';
+import { i18n } from '../../i18n/index.ts';
+import { contractErrorInWords } from '../../i18n/labels.ts';
 
 export const FIGURE_KEYS: FigureKey[] = ['setupMs', 'firstServerEventMs', 'firstAudioMs', 'turnLatencyMs', 'botAudioS'];
 
@@ -42,10 +44,14 @@ export function base64ToBlobUrl(base64: string, mime: string): string {
   return URL.createObjectURL(new Blob([bytes], { type: mime }));
 }
 
-/** A failed call's message: window.parley rejects with a plain {name, code, message} object (contextBridge), not an Error. */
+/**
+ * A failed call's message for the user: window.parley rejects with a plain {name, code, message} object
+ * (contextBridge), not an Error; a refusal of the operation table (an empty folder field …) is put in words.
+ */
 export function errorText(err: unknown): string {
-  const message = err && typeof err === 'object' ? (err as { message?: unknown }).message : undefined;
-  return typeof message === 'string' ? message : String(err);
+  const given = err && typeof err === 'object' ? (err as { message?: unknown }).message : undefined;
+  const message = typeof given === 'string' ? given : String(err);
+  return (err as { code?: string } | null)?.code === 'BAD_ARGUMENTS' ? contractErrorInWords(message, String(i18n.global.locale.value)) : message;
 }
 
 /**
