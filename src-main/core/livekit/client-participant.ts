@@ -83,6 +83,8 @@ export class ClientParticipant {
   }
 
   private async startTrack(sampleRate: number): Promise<Publication> {
+    // Queue 0: rtc-node's unbuffered path, each frame straight to WebRTC as a capture device delivers it (its default
+    // 1000 ms queue added about 100 ms of delay here).
     const source = new AudioSource(sampleRate, 1, 0);
     const track = LocalAudioTrack.createAudioTrack('microphone', source);
     const options = new TrackPublishOptions();

@@ -123,6 +123,7 @@ export async function convaiLiveKitTurn(manager: SessionManager, sessionId: stri
         const over = loadSpeech(readFileSync(options.interrupt.wav ?? input.wav!), CLIENT_AUDIO_RATE);
         const bounds = speechBounds(over.samples);
         if (!bounds) throw new Error('the interrupting WAV holds no speech');
+        turn.marks.clear();
         await turn.bounded(worker.request('client.publish', { pid, samples: over.samples, sampleRate: CLIENT_AUDIO_RATE, markSamples: [bounds.start] }), 'publishing the interruption');
         turn.record({ kind: 'room.wav', dir: 'out', summary: 'speaking over the answer (barge-in)', data: { interrupt: true } });
         recoveryFrom = await turn.until(() => turn.marks.get(bounds.start) ?? null, 'the interruption being published');

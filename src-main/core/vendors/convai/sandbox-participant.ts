@@ -31,7 +31,9 @@ export async function startConvaiBot(args: BotStart, emit: (event: WorkerEvent) 
   await room.connect(args.url, args.token, { autoSubscribe: true, dynacast: false });
   let stopped = false;
 
-  const source = args.room.audioRouting === 'data_only' ? null : new AudioSource(RATE, 1, 0);
+  // The answer goes through the source's queue (rtc-node's default, as LiveKit's agents publish speech), which an
+  // interruption clears at once; Parley's own microphone (client-participant.ts) uses the unbuffered path instead.
+  const source = args.room.audioRouting === 'data_only' ? null : new AudioSource(RATE, 1);
   if (source) {
     const options = new TrackPublishOptions();
     options.source = TrackSource.SOURCE_MICROPHONE;
