@@ -6,9 +6,14 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        // The history index runs in a worker thread: its script is a second entry next to the main bundle.
-        input: { index: resolve(import.meta.dirname, 'src-main/app/main.ts'), 'history-worker': resolve(import.meta.dirname, 'src-main/core/history/worker.ts') },
-        external: ['electron', '@napi-rs/keyring', 'ws'],
+        // Workers are processes or threads of their own, their scripts entries next to the main bundle: the history index
+        // (a worker thread) and the LiveKit worker (a child process, core/livekit/worker-host.ts).
+        input: {
+          index: resolve(import.meta.dirname, 'src-main/app/main.ts'),
+          'history-worker': resolve(import.meta.dirname, 'src-main/core/history/worker.ts'),
+          'livekit-worker': resolve(import.meta.dirname, 'src-main/core/livekit/worker.ts'),
+        },
+        external: ['electron', '@napi-rs/keyring', 'ws', '@livekit/rtc-node', 'livekit-server-sdk'],
         // Shared chunks sit next to index.js, so the history client finds history-worker.js relative to itself.
         output: { chunkFileNames: '[name]-[hash].js' },
       },

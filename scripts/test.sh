@@ -7,5 +7,8 @@ cd "$(dirname "$0")/.."
 npx vue-tsc --noEmit -p tsconfig.json
 npx eslint .
 npx electron-vite build >/dev/null
+# The Convai sandbox room tests need livekit-server: found, or built once (scripts/livekit-server.sh says why not).
+PARLEY_LIVEKIT_SERVER="$(bash scripts/livekit-server.sh)"
+export PARLEY_LIVEKIT_SERVER
 mkdir -p test-results
 exec bash scripts/with-keyring.sh npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@"

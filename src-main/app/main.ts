@@ -14,6 +14,8 @@ import { applicationMenuTemplate } from './menu.ts';
 import { installPermissionHandlers } from './permissions.ts';
 import { pagePolicy, roomVendorOf, serveRendererFile } from './renderer-files.ts';
 import { createMainWindow } from './window.ts';
+import { utilityProcessSpawner } from './livekit-worker.ts';
+import { useWorkerSpawner } from '../core/livekit/worker-host.ts';
 
 // Must run before `ready`: app:// behaves like https (standard, secure origin, fetch, CORS for module scripts).
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true } }]);
@@ -57,6 +59,8 @@ async function start(): Promise<void> {
   });
   installPermissionHandlers(ses, origins, { platform: process.platform, systemPreferences });
 
+  // @livekit/rtc-node runs in a worker process (core/livekit/worker-host.ts); in the app that is a utility process.
+  useWorkerSpawner(utilityProcessSpawner);
   // A missing or locked keychain does not stop start-up: createCore only touches the keychain when asked, and the
   // failing call (profiles.list while seeding, secrets.*) answers with KEYCHAIN_UNAVAILABLE, its reason and its fix.
   core = createCore({

@@ -15,6 +15,8 @@ export const ROOM_EVENT_KINDS = {
   unpublish: 'room.unpublish',
   left: 'room.left',
   disconnected: 'room.disconnected',
+  /** What the user or the bot said, as final text ({role, text}: the form every vendor's figures read, workflows/metrics.ts). */
+  transcript: 'room.transcript',
   /** Recorded in core: an operation whose call waits for the console to be in the room (NetEase's client API). */
   awaitingJoin: 'room.awaiting-join',
   /** Recorded in core: a headless run goes on without the room. */
@@ -47,8 +49,11 @@ export interface TrackData {
 /** `room.publish`: what the console publishes into the room. */
 export interface PublishData {
   source: 'microphone' | 'file';
-  /** A file's name. */
+  /** A file's name (or path, headless). */
   name?: string;
+  seconds?: number;
+  /** Spoken over the bot's answer (an interruption). */
+  bargeIn?: boolean;
 }
 
 type Dir = NewEvent['dir'];
@@ -62,4 +67,5 @@ export const roomEvents = {
   unpublish: (summary: string): NewEvent => ({ kind: ROOM_EVENT_KINDS.unpublish, dir: 'out', summary }),
   left: (summary: string): NewEvent => ({ kind: ROOM_EVENT_KINDS.left, dir: 'out', summary }),
   disconnected: (summary: string, reason?: unknown): NewEvent => ({ kind: ROOM_EVENT_KINDS.disconnected, dir: 'in', summary, ...(reason === undefined ? {} : { data: { reason } }) }),
+  transcript: (role: 'user' | 'bot', text: string): NewEvent => ({ kind: ROOM_EVENT_KINDS.transcript, dir: 'in', summary: `${role}: ${text}`, data: { role, text } }),
 };

@@ -4,7 +4,8 @@ import { SANDBOX_CHARACTER_ID } from '../../src-main/core/vendors/convai/schema.
 import { SANDBOX_API_KEY } from '../../src-main/core/vendors/convai/sandbox.ts';
 
 // The Convai panel in Chromium against the real core and the loopback sandbox: connect, 404, 422 on its field,
-// and a recorded data-channel sequence through the same parser into the log and the player.
+// and a recorded data-channel sequence through the same parser into the log and the player. The real room:
+// convai-room.test.ts.
 describe('Convai panel (E2E)', () => {
   let h: Harness;
   const field = (path: string) => `.field[data-path="${path}"]`;
@@ -47,7 +48,8 @@ describe('Convai panel (E2E)', () => {
     await h.page.waitForSelector('[data-test="convai-result-fields"] [data-field="room_url"]');
     const text = await h.page.textContent('[data-test="convai-result-fields"]');
     for (const k of ['session_id', 'character_session_id', 'room_url', 'room_name', 'token', 'end_user_id']) expect(text).toContain(k);
-    expect(text).toMatch(/ws:\/\/127\.0\.0\.1:\d+\/convai\/livekit/);
+    // The sandbox's livekit-server on loopback (convai-room.test.ts joins it).
+    expect(text).toMatch(/room_urlws:\/\/127\.0\.0\.1:\d+room_name/); // a bare server URL, not the fallback's /convai/livekit path
     expect(text).toContain('«redacted»'); // the LiveKit token is not shown (room.join hands it over per join)
     // The character session is remembered for this profile: "continue conversation" becomes available.
     await h.page.waitForSelector('[data-test="convai-continue"]:not([disabled])');

@@ -125,6 +125,8 @@ export async function runOperation(opts: {
   sendAnyway?: boolean;
   input?: TurnInput;
   turnTimeoutMs?: number;
+  /** The command takes the session to its end itself (RunRequest.drive). */
+  drive?: RunRequest['drive'];
 }): Promise<CliRun> {
   const env = cliEnvironment(opts.io, { target: opts.target, outDir: opts.outDir });
   const req: RunRequest = {
@@ -135,6 +137,7 @@ export async function runOperation(opts: {
     target: opts.target.target,
     input: opts.input,
     turnTimeoutMs: opts.turnTimeoutMs,
+    drive: opts.drive,
     sendAnyway: opts.sendAnyway,
     // The fidelity rule: warnings (inferred constraints, undocumented fields) are printed and the request goes out.
     onFindings: (findings) => {

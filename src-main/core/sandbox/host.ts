@@ -83,6 +83,7 @@ export class SandboxHost {
   private readonly notes: SandboxNote[] = [];
   private readonly noteListeners = new Set<(note: SandboxNote) => void>();
   private connections = new Set<Socket>();
+  private readonly closers: (() => Promise<void> | void)[] = [];
   private port = 0;
 
   private readonly host: string;
@@ -176,6 +177,11 @@ export class SandboxHost {
     return this.notes.filter((n) => !vendor || n.vendor === vendor);
   }
 
+  /** Something a vendor's sandbox runs beside the host (Convai's livekit-server), stopped when the host closes. */
+  onClose(stop: () => Promise<void> | void): void {
+    this.closers.push(stop);
+  }
+
   fault(vendor: string): Fault | undefined {
     return this.faults.get(vendor);
   }
@@ -199,6 +205,7 @@ export class SandboxHost {
     for (const s of this.connections) s.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server = null;
+    await Promise.allSettled(this.closers.map(async (stop) => stop()));
   }
 
   private split(url: string): { vendor: string; path: string; query: URLSearchParams } {

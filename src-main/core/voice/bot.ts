@@ -26,7 +26,8 @@
 import { resampleToMono } from '../audio/resample.ts';
 import { EnergyEndpointer, ENDPOINT_DEFAULTS, type EndpointEvent } from './endpoint.ts';
 import type { BotReply, ReplyTable, WithAudio } from './library.ts';
-import type { UtteranceRecogniser } from './recognise.ts';
+import { mishearText, type Recognition, type UtteranceRecogniser } from './recognise.ts';
+import { guessLanguage, normaliseForScoring } from './accuracy.ts';
 import { realClock, type Clock } from './clock.ts';
 
 export interface BotSettings {
@@ -215,9 +216,39 @@ export class SandboxBot {
     this.emit({ type: 'userSpeechEnded', turn, startSample: event.startSample, atSample: event.atSample, atMs: this.timeOfSample(event.atSample), detectedAtMs: this.clock.now() });
     const busy = this.phase === 'thinking' || this.phase === 'speaking';
     const override = busy ? {} : (this.overrides.shift() ?? {});
-    const thinkMs = override.thinkMs ?? this.current.thinkMs;
     const heard = this.recogniser.recognise({ samples: this.utteranceAudio(event.startSample, event.atSample), sampleRate: this.detector!.sampleRate }, { mishear: override.mishear ?? this.current.mishear });
     this.utteranceStart = null;
+    this.answer(turn, heard, override, busy);
+  }
+
+  /**
+   * A text turn (a vendor's text message, e.g. Convai's user_text_message): the text is "recognised" as the library
+   * utterance whose reference text it is (compared normalised, as CER/WER compare), else as unknown speech in the
+   * language it is written in, and answered as speech would be, after the think time. Like user speech with bargeIn
+   * on, it stops the bot first; with bargeIn off, text while the bot is busy is heard but not answered.
+   */
+  hearText(text: string): void {
+    if (this.phase === 'closed') return;
+    if (typeof text !== 'string' || !text.trim()) throw new TypeError('bot: a text turn needs some text');
+    const busy = this.phase === 'thinking' || this.phase === 'speaking';
+    if (busy && this.current.bargeIn) this.stop('user', this.clock.now());
+    const stillBusy = this.phase === 'thinking' || this.phase === 'speaking';
+    const override = stillBusy ? {} : (this.overrides.shift() ?? {});
+    const wanted = normaliseForScoring(text);
+    const utterance = this.recogniser.utterances.find((u) => normaliseForScoring(u.text) === wanted) ?? null;
+    const mishear = (override.mishear ?? this.current.mishear) && utterance !== null;
+    const heard = {
+      utterance,
+      text: utterance ? (mishear ? mishearText(utterance.text, utterance.language) : utterance.text) : text.trim(),
+      language: utterance?.language ?? (this.current.language === null ? guessLanguage(text) : null),
+      speechSeconds: 0,
+      misheard: mishear,
+    };
+    this.answer(++this.turnCount, heard, override, stillBusy);
+  }
+
+  private answer(turn: number, heard: Pick<Recognition, 'utterance' | 'text' | 'language' | 'speechSeconds' | 'misheard'>, override: TurnOverride, busy: boolean): void {
+    const thinkMs = override.thinkMs ?? this.current.thinkMs;
     const language = heard.language ?? this.current.language ?? this.lastLanguage ?? 'en';
     if (heard.language) this.lastLanguage = heard.language;
     this.emit({ type: 'recognised', turn, text: heard.text, language, utteranceId: heard.utterance?.id ?? null, misheard: heard.misheard, speechSeconds: heard.speechSeconds, atMs: this.clock.now() });

@@ -34,6 +34,11 @@ export interface RunRequest {
    * perRunIds), so it collides neither with another run nor with a task still open under the payload's ids.
    */
   ownIds?: boolean;
+  /**
+   * Take the session to its end another way than settleSession's (a command that interrupts, or wants the turn's
+   * figures back: `parley convai turn`). It must end the session; whatever it throws is the run's driveError.
+   */
+  drive?: (manager: SessionManager, sessionId: string) => Promise<void>;
   /** The payload's findings, before anything is sent (the CLI prints the warnings). */
   onFindings?: (findings: PayloadError[]) => void;
   /** Called as soon as the session exists (the app shows it while it runs). */
@@ -112,7 +117,8 @@ export function createSessionRunner(deps: RunnerDeps): SessionRunner {
     if (!s.started) throw new PayloadInvalidError(s.findings);
     const timeoutMs = req.turnTimeoutMs ?? Math.max(TURN_TIMEOUT_MS, s.profile.timeouts?.idleMs ?? 0);
     // A turn that cannot be driven is recorded as an `error` event (code TURN) and the session is stopped.
-    const driveError = await settleSession(deps.sessions, s.sessionId, s.vendor.id, s.operation, req.input, { timeoutMs }).then(
+    const settled = req.drive ? req.drive(deps.sessions, s.sessionId) : settleSession(deps.sessions, s.sessionId, s.vendor.id, s.operation, req.input, { timeoutMs });
+    const driveError = await settled.then(
       () => undefined,
       (err: Error) => deps.sessions.redactor.text(err.message),
     );

@@ -2,8 +2,9 @@
  * Takes one session of any transport to its end the same way for every run (workflows/session-runner.ts):
  * - http: the operation ends by itself;
  * - socket: one full turn with the given input (WAV file or text), then the session is stopped;
- * - room: the control plane only (no room is joined headless; an operation that waits for the console's join
- *   before its call, `room.awaiting-join`, is told `joined` by `headless`), then the session is stopped.
+ * - room: with a turn driver (Convai: its LiveKit room joined headless, vendors/convai/livekit-turn.ts) one full turn;
+ *   the other room vendors the control plane only (an operation that waits for the console's join before its call,
+ *   `room.awaiting-join`, is told `joined` by `headless`); then the session is stopped.
  * Every wait is a subscription to the session's events, never a poll.
  */
 import type { SessionEvent } from '../events.ts';
@@ -26,8 +27,13 @@ export interface TurnOptions {
 /** A vendor's own way to drive one turn, when the generic one below does not fit it. */
 export type TurnDriver = (manager: SessionManager, sessionId: string, input: TurnInput, options: TurnOptions) => Promise<void>;
 
-/** Vendor-specific turn drivers. Empty while every socket vendor fits the generic action convention. */
-export const TURN_DRIVERS: Partial<Record<VendorId, TurnDriver>> = {};
+/** Vendor-specific turn drivers (loaded when used: Convai's starts the LiveKit worker). */
+export const TURN_DRIVERS: Partial<Record<VendorId, TurnDriver>> = {
+  convai: async (manager, sessionId, input, options) => {
+    const { convaiLiveKitTurn } = await import('../vendors/convai/livekit-turn.ts');
+    await convaiLiveKitTurn(manager, sessionId, input, options);
+  },
+};
 
 /**
  * The generic convention (the Mindcraft actions): `send_wav` {path} uploads a whole WAV file and ends the upload
@@ -42,7 +48,9 @@ export function isTurnEnd(e: SessionEvent): boolean {
 export async function settleSession(manager: SessionManager, sessionId: string, vendor: VendorId, op: OperationDescriptor, input: TurnInput | undefined, options: TurnOptions): Promise<void> {
   if (op.transport === 'http' || !manager.isLive(sessionId)) return;
   try {
-    if (op.transport === 'room') await controlPlane(manager, sessionId, options.timeoutMs);
+    const roomTurn = op.transport === 'room' && (input?.wav || input?.text) ? TURN_DRIVERS[vendor] : undefined;
+    if (roomTurn) await roomTurn(manager, sessionId, input!, options);
+    else if (op.transport === 'room') await controlPlane(manager, sessionId, options.timeoutMs);
     else {
       const driver = TURN_DRIVERS[vendor] ?? genericTurn(op);
       await driver(manager, sessionId, input ?? {}, options);

@@ -39,10 +39,17 @@ describe('parley convai connect (child process, in-process sandbox)', () => {
     const r = await parley(['convai', 'connect', '--body', body('ok.json', { character_id: SANDBOX_CHARACTER_ID, end_user_id: 'cli-user' })]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ session_id: expect.any(String), character_session_id: expect.any(String), room_url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/convai\/livekit$/), room_name: expect.stringMatching(/^convai-/), token: '«redacted»', end_user_id: 'cli-user' });
+    expect(out).toMatchObject({ session_id: expect.any(String), character_session_id: expect.any(String), room_url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+$/), room_name: expect.stringMatching(/^convai-/), token: '«redacted»', end_user_id: 'cli-user' });
     expect(r.stderr).toContain('--show-token');
     const record = readFileSync(r.stderr.match(/record: (\S+)/)![1]!, 'utf8');
     expect(record).not.toContain(SANDBOX_API_KEY);
+  });
+
+  it('without livekit-server: a room URL nothing serves, and a warning that says why and what to do', async () => {
+    const r = await parley(['convai', 'connect', '--body', body('nolk.json', { character_id: SANDBOX_CHARACTER_ID })], { PARLEY_LIVEKIT_SERVER: join(dir, 'no-such-livekit-server') });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).room_url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/convai\/livekit$/);
+    expect(r.stderr).toContain(`no LiveKit server behind room_url: PARLEY_LIVEKIT_SERVER=${join(dir, 'no-such-livekit-server')} is not a file`);
   });
 
   it('--show-token prints the LiveKit token (still absent from the record)', async () => {

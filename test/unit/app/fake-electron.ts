@@ -2,6 +2,7 @@
  * A stand-in for the `electron` module (no Electron binary exists here). It records what the app asks of Electron
  * (window options, handlers, IPC registrations) so tests can drive those handlers the way Electron would.
  */
+import { fork as childFork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { vi } from 'vitest';
 
@@ -223,6 +224,29 @@ export function resetElectronState(): void {
 }
 resetElectronState();
 
+/**
+ * Electron's utilityProcess, parent side: fork() starts the module with child_process.fork (a Node child with an IPC
+ * channel); the returned object has the UtilityProcess surface the app uses (postMessage, on('message' | 'exit'),
+ * kill, pid, stdout, stderr). The child end (process.parentPort) is not modelled: such a child talks over process.send.
+ */
+export const fakeUtilityProcess = {
+  forks: [] as { modulePath: string; options: Record<string, unknown> }[],
+  fork(modulePath: string, args: string[] = [], options: { env?: NodeJS.ProcessEnv; stdio?: string; serviceName?: string } = {}) {
+    fakeUtilityProcess.forks.push({ modulePath, options });
+    const child = childFork(modulePath, args, { env: options.env, serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] });
+    const emitter = new EventEmitter();
+    child.on('message', (m) => emitter.emit('message', m));
+    child.on('exit', (code) => emitter.emit('exit', code ?? 0));
+    return Object.assign(emitter, {
+      pid: child.pid,
+      stdout: child.stdout,
+      stderr: child.stderr,
+      postMessage: (m: unknown) => child.send(m as never),
+      kill: () => child.kill('SIGTERM'),
+    });
+  },
+};
+
 /** The module object handed to vi.mock('electron'). Getters so a reset between tests is seen by the app code. */
 export const electronModule = {
   get app() {
@@ -253,6 +277,7 @@ export const electronModule = {
       state.menuTemplate = menu?.template ?? null;
     },
   },
+  utilityProcess: fakeUtilityProcess,
   protocol: {
     registerSchemesAsPrivileged: (schemes: unknown[]) => state.privilegedSchemes.push(...schemes),
     handle: (scheme: string, handler: (req: Request) => Promise<Response>) => state.protocolHandlers.set(scheme, handler),

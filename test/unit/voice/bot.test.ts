@@ -262,6 +262,46 @@ describe('interruption', () => {
   });
 });
 
+describe('text turns', () => {
+  it('a library sentence as text is that utterance, answered after the think time like speech; unknown text in its own language', () => {
+    const c = new Conversation({ settings: { thinkMs: 400 } });
+    c.quiet(200);
+    c.bot.hearText('  hello, what is the WEATHER like today ');
+    expect(c.all('recognised')[0]).toMatchObject({ turn: 1, text: 'Hello, what is the weather like today?', utteranceId: 'hello-weather-en', language: 'en', speechSeconds: 0 });
+    const thinking = c.all('thinking')[0]!;
+    const first = c.until('botAudio');
+    expect(first.atMs - thinking.atMs).toBe(400);
+    expect(c.all('reply')[0]!.replyId).toBe('weather-en');
+    c.until('botAudioEnded');
+    c.bot.hearText('请随便说点什么吧');
+    expect(c.all('recognised')[1]).toMatchObject({ turn: 2, text: '请随便说点什么吧', utteranceId: null, language: 'zh' });
+    c.until('botAudioEnded', 2);
+    expect(c.all('reply')[1]!.language).toBe('zh');
+    expect(() => c.bot.hearText('   ')).toThrow(/needs some text/);
+  });
+
+  it('text while the bot speaks stops it and is answered (barge-in on); with barge-in off it is heard only, twice in a row', () => {
+    const c = new Conversation();
+    c.say(speech('robot-story-en'));
+    c.until('botAudio');
+    c.bot.hearText('Tell me a short joke, please.');
+    expect(c.all('interrupted')[0]).toMatchObject({ by: 'user', during: 'speaking', turn: 1 });
+    c.until('botAudioEnded', 2);
+    expect(c.all('reply').map((r) => r.replyId)).toEqual(['robot-story-en', 'joke-en']);
+
+    const quiet = new Conversation({ settings: { bargeIn: false } });
+    quiet.say(speech('robot-story-en'));
+    quiet.until('botAudio');
+    quiet.bot.hearText('Tell me a short joke, please.');
+    quiet.bot.hearText('Tell me a short joke, please.');
+    expect(quiet.all('interrupted')).toEqual([]);
+    expect(quiet.all('recognised').map((r) => r.utteranceId)).toEqual(['robot-story-en', 'tell-joke-en', 'tell-joke-en']);
+    quiet.until('botAudioEnded');
+    quiet.quiet(3000);
+    expect(quiet.all('reply')).toHaveLength(1);
+  });
+});
+
 describe('recognition settings', () => {
   it('mishear gives a wrong transcript (far over a CER budget) but the reply to the utterance heard', () => {
     const c = new Conversation({ settings: { mishear: true } });

@@ -67,7 +67,9 @@ export async function convaiRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInfo
   const r = ctx.result as Partial<ConnectResult> | undefined;
   if (!r || typeof r.room_url !== 'string' || typeof r.token !== 'string')
     throw new Error('room.join: this Convai session has no connect result with room_url and token (did /connect succeed?)');
-  const policy = ctx.profile.settings.ice_transport_policy === 'all' ? 'all' : 'relay';
+  // The sandbox room is a livekit-server on loopback without a TURN server (LiveKit's embedded TURN does not relay
+  // between loopback peers), so sandbox joins use every candidate; live joins do as the profile says.
+  const policy = ctx.profile.target === 'sandbox' || ctx.profile.settings.ice_transport_policy === 'all' ? 'all' : 'relay';
   return {
     vendor: 'convai',
     params: { url: r.room_url, token: r.token, roomName: r.room_name, sessionId: r.session_id, characterSessionId: r.character_session_id, iceTransportPolicy: policy },

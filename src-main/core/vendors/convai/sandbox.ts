@@ -5,6 +5,8 @@ import { blockingErrors, findingLine, validatePayload, warningsOf } from '../../
 import type { OperationDescriptor } from '../types.ts';
 import { SANDBOX_CHARACTER_ID } from './schema.ts';
 import { toPydanticErrors } from './pydantic.ts';
+import { ConvaiSandboxRooms } from './sandbox-room.ts';
+import { roomOptionsOf } from './sandbox-bot.ts';
 
 /** The demo key the sandbox accepts (a public value, handled as a secret anyway). */
 export const SANDBOX_API_KEY = 'sandbox-convai-key-0001';
@@ -17,7 +19,7 @@ export const SANDBOX_CHARACTERS: Record<string, string> = {
 
 export const NOT_FOUND_DETAIL = "Character not found or doesn't belong to user";
 
-// Signs the sandbox's LiveKit-shaped tokens. Not a secret of anyone's; no LiveKit server checks it.
+// Signs the tokens of the room nothing serves (no livekit-server here). Not a secret of anyone's; no server checks it.
 const TOKEN_SIGNING_KEY = 'parley-convai-sandbox-livekit-secret';
 
 function json(status: number, body: unknown, requestId: string, headers: Record<string, string> = {}): SandboxResponse {
@@ -43,7 +45,7 @@ function injectedError(entry: VendorErrorEntry): SandboxResponse {
   return json(Number(entry.code), { detail: `${entry.meaning} (injected fault)` }, requestId);
 }
 
-/** A LiveKit access token (HS256 JWT with a video grant), shaped like the real thing. */
+/** A LiveKit access token (HS256 JWT with a video grant), shaped like the real thing, for the room nothing serves. */
 export function sandboxLiveKitToken(roomName: string, identity: string, nowSeconds = Math.floor(Date.now() / 1000)): string {
   const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
   const header = b64({ alg: 'HS256', typ: 'JWT' });
@@ -55,15 +57,18 @@ export function sandboxLiveKitToken(roomName: string, identity: string, nowSecon
 /**
  * POST /convai/connect (docs/vendors/convai.md#sandbox): X-API-Key check (missing 401, wrong 403, both inferred and
  * labelled so), the documented constraints of the operation's own schema as pydantic 422 details, the documented 404
- * for unknown characters, and a 200 with session and room fields. No LiveKit server runs behind room_url: the room is
+ * for unknown characters, and a 200 with session and room fields. With livekit-server on this machine the room is
+ * real: room_url is the loopback LiveKit server, the token is minted for it, and the sandbox character is in the room
+ * before the answer (sandbox-room.ts). Without it room_url has nothing behind it, a warning says why, and the room is
  * exercised with recorded sequences.
  */
-export function mountConvaiSandbox(host: SandboxHost, connect: OperationDescriptor): void {
+export function mountConvaiSandbox(host: SandboxHost, connect: OperationDescriptor, rooms = new ConvaiSandboxRooms({ note: (m) => host.note('convai', m) })): void {
   host.declareErrors('convai', CONVAI_ERRORS, injectedError);
-  host.http('convai', 'POST', '/connect', (req) => handleConnect(req, connect, host));
+  host.onClose(() => rooms.close());
+  host.http('convai', 'POST', '/connect', (req) => handleConnect(req, connect, host, rooms));
 }
 
-export function handleConnect(req: SandboxRequest, connect: OperationDescriptor, host?: SandboxHost): SandboxResponse {
+export async function handleConnect(req: SandboxRequest, connect: OperationDescriptor, host?: SandboxHost, rooms?: ConvaiSandboxRooms): Promise<SandboxResponse> {
   const requestId = `req_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
   const key = req.headers['x-api-key'];
   // The key is required (the Connect page) but the page gives no status for a missing or wrong one: 401/403 are inferred.
@@ -84,29 +89,48 @@ export function handleConnect(req: SandboxRequest, connect: OperationDescriptor,
   // Only documented constraints make a 422; inferred ones, advice and undocumented fields are warnings.
   const findings = validatePayload(connect, payload);
   const warnings = warningsOf(findings).map(findingLine);
-  for (const w of warnings) host?.note('convai', `connect: ${w}`);
-  const headers = warningHeaders(warnings);
   const errors = blockingErrors(findings);
-  if (errors.length) return json(422, { detail: toPydanticErrors(connect.schema, payload, errors) }, requestId, headers);
+  if (errors.length) return json(422, { detail: toPydanticErrors(connect.schema, payload, errors) }, requestId, noted(host, warnings));
 
   const characterId = String(payload.character_id);
-  if (!SANDBOX_CHARACTERS[characterId]) return json(404, { detail: NOT_FOUND_DETAIL }, requestId, headers);
+  if (!SANDBOX_CHARACTERS[characterId]) return json(404, { detail: NOT_FOUND_DETAIL }, requestId, noted(host, warnings));
 
   const sessionId = randomUUID();
   const roomName = `convai-${sessionId.slice(0, 8)}`;
   const endUser = (payload.end_user_id as string | undefined) ?? null;
-  const hostHeader = req.headers.host ?? '127.0.0.1';
+  const identity = endUser ?? `user-${sessionId.slice(0, 8)}`;
+  let room: { room_url: string; token: string };
+  const available = rooms?.availability();
+  if (rooms && available?.found) {
+    try {
+      const opened = await rooms.open(roomName, identity, roomOptionsOf(payload));
+      room = { room_url: opened.url, token: opened.token };
+    } catch (err) {
+      const message = `[sandbox] the sandbox room could not be started: ${(err as Error).message}`;
+      host?.note('convai', message);
+      return json(503, { detail: message }, requestId, noted(host, warnings));
+    }
+  } else {
+    warnings.push(`[sandbox] no LiveKit server behind room_url: ${available && !available.found ? available.reason : 'this sandbox runs no rooms'}; replay a recorded sequence instead`);
+    room = { room_url: `ws://${req.headers.host ?? '127.0.0.1'}/convai/livekit`, token: sandboxLiveKitToken(roomName, identity) };
+  }
   return json(
     200,
     {
       session_id: sessionId,
       character_session_id: (payload.character_session_id as string | undefined) ?? randomUUID(),
-      room_url: `ws://${hostHeader}/convai/livekit`,
+      room_url: room.room_url,
       room_name: roomName,
-      token: sandboxLiveKitToken(roomName, endUser ?? `user-${sessionId.slice(0, 8)}`),
+      token: room.token,
       end_user_id: endUser,
     },
     requestId,
-    headers,
+    noted(host, warnings),
   );
+}
+
+/** The warnings as sandbox notes and as the warnings header. */
+function noted(host: SandboxHost | undefined, warnings: string[]): Record<string, string> {
+  for (const w of warnings) host?.note('convai', `connect: ${w}`);
+  return warningHeaders(warnings);
 }

@@ -23,6 +23,7 @@ export interface LivekitRoomLike {
   disconnect(): Promise<void>;
   on(event: string, listener: (...args: never[]) => void): unknown;
   localParticipant: LivekitLocalParticipantLike;
+  remoteParticipants?: ReadonlyMap<string, unknown>;
 }
 
 /** livekit-client's RoomEvent values. */
@@ -34,7 +35,16 @@ export const ROOM_EVENTS = {
   participantConnected: 'participantConnected',
   participantDisconnected: 'participantDisconnected',
   connectionStateChanged: 'connectionStateChanged',
+  localTrackSubscribed: 'localTrackSubscribed',
 } as const;
+
+/** How long a publish waits for someone in the room to subscribe before its file starts playing anyway. */
+export const SUBSCRIBE_WAIT_MS = 5000;
+/**
+ * Silence on the new track before a file starts, once someone listens: as a microphone is on before the user speaks.
+ * Speech from the very first sample of a stream leaves a listener's voice detection no quiet to measure against.
+ */
+export const FILE_LEAD_MS = 300;
 
 export const loadLivekitRoom = async (): Promise<LivekitRoomLike> => {
   const { Room } = await import('livekit-client');
@@ -45,6 +55,20 @@ export function livekitDriver(createRoom: () => Promise<LivekitRoomLike> = loadL
   return (ctx: DriverContext) => {
     let room: LivekitRoomLike | null = null;
     let published: MediaStreamTrack | null = null;
+    /** Track sids someone in the room has subscribed to, and who waits for one. */
+    const subscribed = new Set<string>();
+    let onSubscribed: (() => void) | null = null;
+    const heard = (sid: string) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(done, SUBSCRIBE_WAIT_MS);
+        function done() {
+          clearTimeout(timer);
+          onSubscribed = null;
+          resolve();
+        }
+        onSubscribed = () => subscribed.has(sid) && done();
+        onSubscribed();
+      });
     const trackId = (track: LivekitTrackLike, who: string) => track.sid ?? who;
     const joined = () => {
       if (!room) throw new Error('join the room first');
@@ -68,6 +92,10 @@ export function livekitDriver(createRoom: () => Promise<LivekitRoomLike> = loadL
         r.on(ROOM_EVENTS.disconnected, ((reason: unknown) => ctx.event({ type: 'connection', state: 'disconnected', reason: String(reason ?? 'client') })) as never);
         r.on(ROOM_EVENTS.connectionStateChanged, ((state: string) => ctx.event({ type: 'connection', state: String(state) })) as never);
         r.on(ROOM_EVENTS.participantConnected, ((p: LivekitParticipantLike) => ctx.event({ type: 'participant', change: 'joined', id: p.identity, sid: p.sid })) as never);
+        r.on(ROOM_EVENTS.localTrackSubscribed, ((publication: { trackSid?: string }) => {
+          if (publication?.trackSid) subscribed.add(publication.trackSid);
+          onSubscribed?.();
+        }) as never);
         r.on(ROOM_EVENTS.participantDisconnected, ((p: LivekitParticipantLike) => ctx.event({ type: 'participant', change: 'left', id: p.identity, sid: p.sid })) as never);
         // Convai's own client forces TURN relay; the profile may allow every candidate.
         await r.connect(url, token, { rtcConfig: { iceTransportPolicy: policy } });
@@ -76,8 +104,12 @@ export function livekitDriver(createRoom: () => Promise<LivekitRoomLike> = loadL
       async publish(track, source) {
         const r = joined();
         if (published) await r.localParticipant.unpublishTrack(published, false);
-        await r.localParticipant.publishTrack(track, { source: 'microphone', name: source === 'file' ? 'wav-file' : 'microphone' });
+        const publication = (await r.localParticipant.publishTrack(track, { source: 'microphone', name: source === 'file' ? 'wav-file' : 'microphone' })) as { trackSid?: string } | undefined;
         published = track;
+        // What is sent before the character has subscribed never reaches it: a file starts once someone in the room
+        // listens (or after SUBSCRIBE_WAIT_MS, say a character that has not joined yet).
+        if (publication?.trackSid && (r.remoteParticipants?.size ?? 0) > 0) await heard(publication.trackSid);
+        if (source === 'file') await new Promise((resolve) => setTimeout(resolve, FILE_LEAD_MS));
       },
       async unpublish() {
         if (room && published) await room.localParticipant.unpublishTrack(published, false);
