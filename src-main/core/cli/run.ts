@@ -15,6 +15,7 @@ import { startVendorSandboxes } from '../sandbox/vendors.ts';
 import { blockingErrors, findingLine, warningsOf } from '../payload.ts';
 import { credentialEnvName, vendorById } from '../vendors/registry.ts';
 import type { OperationOutcome, VendorId } from '../vendors/types.ts';
+import { vendorErrorLine } from '../events.ts';
 import { defaultDataDir } from '../data-dir.ts';
 import { createSessionRunner, PayloadInvalidError, type RunRequest, type SessionRunner } from '../workflows/session-runner.ts';
 import type { TurnInput } from '../workflows/turn.ts';
@@ -156,6 +157,26 @@ export async function runOperation(opts: {
   } finally {
     await env.close();
   }
+}
+
+/** `--base-url`: an http(s) URL (a socket vendor also takes ws(s)://), or a usage error saying what was expected. */
+export function parseBaseUrl(value: string | undefined, opts: { socket?: boolean } = {}): string | undefined {
+  if (value === undefined) return undefined;
+  if (opts.socket ? /^(wss?|https?):\/\/\S+$/.test(value) : /^https?:\/\/\S+$/.test(value)) return value;
+  throw new CliUsageError(opts.socket ? `--base-url: expected a ws(s):// socket URL (live) or the sandbox http:// base URL, got "${value}"` : `--base-url: expected an http(s) URL, got "${value}"`);
+}
+
+/** A credential the signing helpers read from PARLEY_<VENDOR>_<NAME> (credentialEnvName: named once, in the registry). */
+export function envCredential(io: CliIO, vendor: VendorId, name: string): string {
+  const variable = credentialEnvName(vendor, name);
+  const value = io.env[variable];
+  if (!value) throw new CliUsageError(`${variable} is not set (credentials are read from the environment, never from arguments)`);
+  return value;
+}
+
+/** Why a run failed, in one line: the vendor's code, message and request id, else the outcome's summary. */
+export function failureLine(outcome: OperationOutcome): string {
+  return outcome.error ? vendorErrorLine(outcome.error) : outcome.summary;
 }
 
 export function parseTarget(value: unknown): 'sandbox' | 'live' {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { NewEvent, SessionEvent, SessionSummary } from '../events.ts';
+import { vendorErrorLine, type NewEvent, type SessionEvent, type SessionSummary } from '../events.ts';
 import { Redactor } from '../secrets/redact.ts';
 import { resolveSecretRefs } from '../secrets/references.ts';
 import { ProfileCredentials, type CredentialSource } from '../secrets/credentials.ts';
@@ -241,7 +241,7 @@ export class SessionManager {
         this.emit(session, {
           kind: 'error',
           dir: 'in',
-          summary: [error.code, error.message, error.requestId && `request ${error.requestId}`].filter(Boolean).join(' · '),
+          summary: vendorErrorLine(error),
           data: error,
         }),
       credential: async (name) => resolved.get(name),

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseTarget, runOperation } from '../../cli/run.ts';
+import { parseTarget, runOperation, parseBaseUrl, failureLine } from '../../cli/run.ts';
 import { ProfileStore } from '../../profiles/store.ts';
 import { defaultDataDir } from '../../data-dir.ts';
 import { REDACTED } from '../../secrets/redact.ts';
@@ -35,8 +35,7 @@ export const convaiConnectCommand: CliCommand = {
     });
     if (!values.body) throw new CliUsageError('--body FILE is required (the /connect request body as JSON)');
     const target = parseTarget(values.target);
-    const baseUrl = values['base-url'];
-    if (baseUrl !== undefined && !/^https?:\/\/\S+$/.test(baseUrl)) throw new CliUsageError(`--base-url: expected an http(s) URL, got "${baseUrl}"`);
+    const baseUrl = parseBaseUrl(values['base-url']);
     let payload = readJsonBody(values.body, io);
 
     const store = values.profile ? new ProfileStore(join(defaultDataDir(io.env), 'profiles.json')) : undefined;
@@ -79,8 +78,7 @@ export const convaiConnectCommand: CliCommand = {
       io.stderr(`record: ${run.sessionFile}\n`);
       return 0;
     }
-    const e = outcome.error;
-    io.stderr(`convai connect failed: ${e ? [e.code, e.message, e.requestId && `request ${e.requestId}`].filter(Boolean).join(' · ') : outcome.summary}\n`);
+    io.stderr(`convai connect failed: ${failureLine(outcome)}\n`);
     io.stderr(`record: ${run.sessionFile}\n`);
     return 1;
   },
@@ -125,8 +123,7 @@ export const convaiTurnCommand: CliCommand = {
     const wav = values.wav ? resolve(io.cwd, values.wav) : undefined;
     if (wav && !existsSync(wav)) throw new CliUsageError(`--wav: no such file ${wav}`);
     const target = parseTarget(values.target);
-    const baseUrl = values['base-url'];
-    if (baseUrl !== undefined && !/^https?:\/\/\S+$/.test(baseUrl)) throw new CliUsageError(`--base-url: expected an http(s) URL, got "${baseUrl}"`);
+    const baseUrl = parseBaseUrl(values['base-url']);
     if (!values.body && target === 'live') throw new CliUsageError('--body FILE is required with --target live (the /connect request body, with your character_id)');
     const payload = values.body ? readJsonBody(values.body, io) : { character_id: SANDBOX_CHARACTER_ID };
     const interruptAfter = values['interrupt-after'] === undefined ? undefined : Number(values['interrupt-after']);
@@ -165,8 +162,7 @@ export const convaiTurnCommand: CliCommand = {
     io.stderr(`record: ${run.sessionFile}\n`);
     if (figures) io.stderr(`bot audio: ${join(run.artifactsDir, BOT_AUDIO_FILE)}\n`);
     if (!outcome.ok) {
-      const e = outcome.error;
-      io.stderr(`convai turn failed: ${e ? [e.code, e.message, e.requestId && `request ${e.requestId}`].filter(Boolean).join(' · ') : outcome.summary}\n`);
+      io.stderr(`convai turn failed: ${failureLine(outcome)}\n`);
       return 1;
     }
     if (failure || !figures) {

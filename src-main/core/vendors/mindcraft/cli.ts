@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseTarget, runOperation } from '../../cli/run.ts';
+import { parseTarget, runOperation, parseBaseUrl } from '../../cli/run.ts';
 import { readJsonBody } from '../../cli/read-body.ts';
 import { CHAT_BOT_V3_EXAMPLE } from './schema.ts';
 import type { ConversationResult } from './session.ts';
@@ -73,8 +73,7 @@ export const mindcraftCommand: CliCommand = {
     if (!wav && textTurn === undefined) throw new CliUsageError('give --wav FILE (speech) or --text TEXT (or asr_text in --body)');
     const timeoutMs = values['timeout-ms'] === undefined ? 60_000 : Number(values['timeout-ms']);
     if (!Number.isInteger(timeoutMs) || timeoutMs < 1000) throw new CliUsageError(`--timeout-ms: expected an integer ≥ 1000, got "${values['timeout-ms']}"`);
-    const baseUrl = values['base-url'];
-    if (baseUrl !== undefined && !/^(wss?|https?):\/\/\S+$/.test(baseUrl)) throw new CliUsageError(`--base-url: expected a ws(s):// socket URL (live) or the sandbox http:// base URL, got "${baseUrl}"`);
+    const baseUrl = parseBaseUrl(values['base-url'], { socket: true });
 
     const outDir = resolve(io.cwd, values.out);
     mkdirSync(outDir, { recursive: true });

@@ -1,15 +1,9 @@
 import { parseArgs } from 'node:util';
-import { parseTarget, runOperation } from '../../cli/run.ts';
+import { parseTarget, runOperation, parseBaseUrl, envCredential } from '../../cli/run.ts';
 import { readJsonBody } from '../../cli/read-body.ts';
 import { CliUsageError, type CliCommand, type CliIO } from '../../cli/command.ts';
 import { curTimeSeconds, randomNonce, serverAuthHeaders } from './checksum.ts';
 import type { OperationOutcome } from '../types.ts';
-
-function env(io: CliIO, name: string): string {
-  const value = io.env[name];
-  if (!value) throw new CliUsageError(`${name} is not set (credentials are read from the environment, never from arguments)`);
-  return value;
-}
 
 export const neteaseSignCommand: CliCommand = {
   words: ['sign', 'netease'],
@@ -22,7 +16,7 @@ export const neteaseSignCommand: CliCommand = {
     const curTime = values.curtime ?? curTimeSeconds(Date.now());
     if (nonce.length === 0 || nonce.length > 128) throw new CliUsageError(`--nonce: expected 1-128 characters, got ${nonce.length}`);
     if (!/^\d{1,12}$/.test(curTime)) throw new CliUsageError(`--curtime: expected Unix time in seconds, got "${curTime}"`);
-    const headers = serverAuthHeaders(env(io, 'PARLEY_NETEASE_APP_KEY'), env(io, 'PARLEY_NETEASE_APP_SECRET'), nonce, curTime);
+    const headers = serverAuthHeaders(envCredential(io, 'netease', 'APP_KEY'), envCredential(io, 'netease', 'APP_SECRET'), nonce, curTime);
     io.stdout(JSON.stringify({ headers }) + '\n');
     return 0;
   },
@@ -41,8 +35,7 @@ function taskCommand(call: 'create' | 'close'): CliCommand {
       });
       if (!values.body) throw new CliUsageError(`--body FILE is required (the task/${call} request body as JSON)`);
       if (values.variant !== undefined && values.variant !== 'server' && values.variant !== 'client') throw new CliUsageError(`--variant: expected server or client, got "${values.variant}"`);
-      const baseUrl = values['base-url'];
-      if (baseUrl !== undefined && !/^https?:\/\/\S+$/.test(baseUrl)) throw new CliUsageError(`--base-url: expected an http(s) URL, got "${baseUrl}"`);
+      const baseUrl = parseBaseUrl(values['base-url']);
       const payload = readJsonBody(values.body, io);
       if (values.variant) payload.variant = values.variant;
 

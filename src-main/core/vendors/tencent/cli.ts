@@ -1,17 +1,11 @@
 import { parseArgs } from 'node:util';
-import { parseTarget, runOperation } from '../../cli/run.ts';
+import { parseTarget, runOperation, parseBaseUrl, failureLine, envCredential } from '../../cli/run.ts';
 import { readBodyBytes, readJsonBody } from '../../cli/read-body.ts';
 import { CliUsageError, type CliCommand, type CliIO } from '../../cli/command.ts';
 import { ACTIONS, API_VERSION, SCHEMAS, regionWarning, type TencentAction } from './schemas.ts';
 import { signTc3 } from './tc3.ts';
 import { genUserSig, DEFAULT_USERSIG_EXPIRE_S } from './usersig.ts';
 import { fromWire } from '../../payload.ts';
-
-function env(io: CliIO, name: string): string {
-  const value = io.env[name];
-  if (!value) throw new CliUsageError(`${name} is not set (credentials are read from the environment, never from arguments)`);
-  return value;
-}
 
 function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -47,8 +41,8 @@ export const tencentSignCommand: CliCommand = {
     const body = readBodyBytes(values.body!, io);
     // Any region is signed as given (the signer is not TRTC-only); the service is the host's first label.
     const signed = signTc3({
-      secretId: env(io, 'PARLEY_TENCENT_SECRET_ID'),
-      secretKey: env(io, 'PARLEY_TENCENT_SECRET_KEY'),
+      secretId: envCredential(io, 'tencent', 'SECRET_ID'),
+      secretKey: envCredential(io, 'tencent', 'SECRET_KEY'),
       host,
       service: host.split('.')[0]!,
       action: values.action!,
@@ -74,7 +68,7 @@ export const usersigCommand: CliCommand = {
     if (!values['user-id']) throw new CliUsageError('--user-id is required');
     if (!/^[A-Za-z0-9_-]{1,32}$/.test(values['user-id'])) throw new CliUsageError(`--user-id: expected 1-32 characters of [A-Za-z0-9_-], got "${values['user-id']}"`);
     const expireSeconds = positiveInt('--expire', values.expire);
-    io.stdout(genUserSig({ sdkAppId, userId: values['user-id'], secretKey: env(io, 'PARLEY_TENCENT_SDK_SECRET_KEY'), expireSeconds }) + '\n');
+    io.stdout(genUserSig({ sdkAppId, userId: values['user-id'], secretKey: envCredential(io, 'tencent', 'SDK_SECRET_KEY'), expireSeconds }) + '\n');
     return 0;
   },
 };
@@ -94,8 +88,7 @@ export const tencentCallCommand: CliCommand = {
     if (!(ACTIONS as readonly string[]).includes(action)) throw new CliUsageError(`ACTION: expected one of ${ACTIONS.join(', ')}, got "${action}"`);
     if (!values.body) throw new CliUsageError('--body FILE is required (the API parameters as JSON)');
     const target = parseTarget(values.target);
-    const baseUrl = values['base-url'];
-    if (baseUrl !== undefined && !/^https?:\/\/\S+$/.test(baseUrl)) throw new CliUsageError(`--base-url: expected an http(s) URL, got "${baseUrl}"`);
+    const baseUrl = parseBaseUrl(values['base-url']);
     const settings: Record<string, unknown> = {};
     if (region(values.region, io)) settings.region = values.region;
     // The file may hold the wire form (json-string fields as strings): back to objects for schema validation.
@@ -117,8 +110,7 @@ export const tencentCallCommand: CliCommand = {
     if (vendorResponse) io.stdout(JSON.stringify({ Response: vendorResponse }, null, 2) + '\n');
     io.stderr(`record: ${run.sessionFile}\n`);
     if (outcome.ok) return 0;
-    const e = outcome.error;
-    io.stderr(`tencent ${action} failed: ${e ? [e.code, e.message, e.requestId && `request ${e.requestId}`].filter(Boolean).join(' · ') : outcome.summary}\n`);
+    io.stderr(`tencent ${action} failed: ${failureLine(outcome)}\n`);
     return 1;
   },
 };
