@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from 'playwright-core';
 import { ROOT, fakeMicrophoneArgs, startHarness, type Harness } from './harness.ts';
+import { roomPageUrl } from '../../src-main/app/app-origin.ts';
+import { vendorById } from '../../src-main/core/vendors/registry.ts';
 
 /**
  * The real room SDKs (livekit-client, trtc-sdk-v5, nertc-web-sdk; nothing replaced) in the room frame, served as
@@ -50,13 +52,13 @@ describe('real RTC SDKs in the room frame, under its CSP', () => {
   /** Adds a room frame for `vendor` to the page, as openRoomFrame does, and connects a port to it. */
   async function openFrame(vendor: Vendor): Promise<Frame> {
     await h.page.evaluate(
-      async ({ vendor, roomOrigin }) => {
+      async ({ vendor, roomOrigin, src }) => {
         const frame = document.createElement('iframe');
         frame.setAttribute('sandbox', 'allow-scripts allow-same-origin');
         frame.allow = 'microphone; autoplay';
         frame.hidden = true;
         frame.dataset.vendor = vendor;
-        frame.src = `${roomOrigin}/room.html?vendor=${vendor}`;
+        frame.src = src;
         await new Promise((r) => {
           frame.onload = r;
           document.body.appendChild(frame);
@@ -75,7 +77,8 @@ describe('real RTC SDKs in the room frame, under its CSP', () => {
           frame.contentWindow!.postMessage({ type: 'parley-room/connect' }, roomOrigin, [channel.port2]);
         });
       },
-      { vendor, roomOrigin: h.bridge.site.roomOrigin },
+      // The frame's URL as openRoomFrame makes it: the vendor (its CSP) and the SDK its descriptor names (its driver).
+      { vendor, roomOrigin: h.bridge.site.roomOrigin, src: roomPageUrl(h.bridge.site.roomOrigin, { vendor, sdk: vendorById(vendor).room!.sdk }) },
     );
     return h.page.frames().find((f) => f.url().includes(`room.html?vendor=${vendor}`))!;
   }
