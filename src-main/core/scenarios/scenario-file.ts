@@ -133,7 +133,7 @@ export const SCENARIO_SCHEMA: JsonSchema = {
   properties: {
     version: { const: SCENARIO_VERSION },
     name: { type: 'string', minLength: 1, maxLength: 200 },
-    vendors: { type: 'object', minProperties: 1, additionalProperties: false, properties: Object.fromEntries(VENDOR_IDS.map((v) => [v, TARGET_SCHEMA])) },
+    vendors: { type: 'object', additionalProperties: false, properties: Object.fromEntries(VENDOR_IDS.map((v) => [v, TARGET_SCHEMA])) },
     steps: {
       type: 'array',
       minItems: 1,
@@ -168,7 +168,6 @@ export const SCENARIO_SCHEMA: JsonSchema = {
           pauseMs: ms(600_000),
           action: {
             type: 'object',
-            minProperties: 1,
             additionalProperties: false,
             properties: Object.fromEntries(
               VENDOR_IDS.map((v) => [v, { type: 'object', required: ['id'], additionalProperties: false, properties: { id: { type: 'string', minLength: 1, maxLength: 120 }, args: { type: 'object' } } }]),
@@ -241,6 +240,8 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
   const errors = validateSchema(SCENARIO_SCHEMA, value);
   if (errors.length) throw new ScenarioFileError(`${source}: ${errors.map((e) => e.message).join('; ')}`);
   const s = value as unknown as Scenario;
+  if (!Object.keys(s.vendors).length) throw new ScenarioFileError(`${source}: /vendors: name at least one vendor to run against (${VENDOR_IDS.join(', ')}), each with its operation and payload`);
+  for (const [i, step] of s.steps.entries()) if (isActionStep(step) && !Object.keys(step.action).length) throw new ScenarioFileError(`${source}: /steps/${i}/action: name the action for at least one vendor, e.g. {"mindcraft": {"id": "stop_output"}}`);
   s.steps.forEach((step, i) => checkStep(step as unknown as Record<string, unknown>, `/steps/${i}`, source));
   if (!s.steps.some(isSayStep)) throw new ScenarioFileError(`${source}: /steps: a scenario needs at least one "say" turn`);
   for (const [i, step] of s.steps.entries())
