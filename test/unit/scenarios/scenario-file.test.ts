@@ -65,7 +65,7 @@ describe('scenario file (case file version 2)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'scen-'));
     writeFileSync(join(dir, 'old.parley-case.json'), JSON.stringify(v1));
     writeFileSync(join(dir, 'new.parley-case.json'), serializeScenario(base()));
-    writeFileSync(join(dir, 'bad.parley-case.json'), '{"version": 2, "name": "b", "vendors": {}, "steps": []}');
+    writeFileSync(join(dir, 'bad.parley-case.json'), '{"version": 2, "name": "b", "vendors": {}, "steps": [{"say": {"text": "hi"}}]}');
     const listed = listScenarioFolder(dir);
     expect(listed.map((e) => [e.path.split('/').pop(), e.case?.version ?? e.error])).toEqual([
       ['bad.parley-case.json', expect.stringMatching(/bad\.parley-case\.json: .*vendors/)],
