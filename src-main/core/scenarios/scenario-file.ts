@@ -212,6 +212,8 @@ function checkStep(step: Record<string, unknown>, at: string, source: string): v
   if (say.speak !== undefined && say.text === undefined) throw new ScenarioFileError(`${source}: ${at}/say/speak: only a text turn can be spoken by the TTS`);
   if (say.reference !== undefined && say.utterance !== undefined) throw new ScenarioFileError(`${source}: ${at}/say/reference: a library utterance has its own reference text; remove this field`);
   const exp = (step.expect ?? {}) as TurnExpectations;
+  if (say.text !== undefined && !say.speak && (exp.maxCer !== undefined || exp.maxWer !== undefined))
+    throw new ScenarioFileError(`${source}: ${at}/expect/${exp.maxCer !== undefined ? 'maxCer' : 'maxWer'}: a text sent as a message is not recognised; speak it ("speak": true) or remove the limit`);
   if (exp.maxCer !== undefined && exp.maxWer !== undefined) throw new ScenarioFileError(`${source}: ${at}/expect: give maxCer (Chinese, Japanese) or maxWer (other languages), not both`);
   if (exp.botText !== undefined) {
     try {

@@ -25,7 +25,7 @@ export async function runCases(path: string, run: SessionRunner, opts: RunCasesO
   const results: CaseRunReport[] = [];
   for (const entry of entries) {
     for (let k = 1; k <= opts.repeat; k++) {
-      const r = await runEntry(entry, k, run, opts);
+      const r = await runCaseEntry(entry, k, run, opts);
       results.push(r);
       opts.onResult?.(r);
     }
@@ -33,7 +33,8 @@ export async function runCases(path: string, run: SessionRunner, opts: RunCasesO
   return summarize(results, opts.target, startedAt, Math.round(performance.now() - t0));
 }
 
-async function runEntry(entry: CaseEntry, k: number, run: SessionRunner, opts: RunCasesOptions): Promise<CaseRunReport> {
+/** One run of one version 1 case (the scenario runner runs the cases of a mixed folder through it). */
+export async function runCaseEntry(entry: CaseEntry, k: number, run: SessionRunner, opts: RunCasesOptions): Promise<CaseRunReport> {
   const c = entry.case;
   const base: CaseRunReport = {
     name: `${c?.name ?? entry.path}${opts.repeat > 1 ? ` #${k}` : ''}`,

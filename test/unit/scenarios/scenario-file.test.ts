@@ -17,7 +17,7 @@ const base = (): Scenario => ({
     { say: { utterance: 'cat-story-zh' }, interrupt: { afterMs: 1000, by: 'message' }, expect: { interruptionRecoveryMs: 1500 } },
     { pauseMs: 300 },
     { action: { mindcraft: { id: 'stop_output' } } },
-    { say: { text: 'Tell me a short joke, please.' }, expect: { botText: 'joke|sure', maxWer: 0.2 } },
+    { say: { text: 'Tell me a short joke, please.', speak: true }, expect: { botText: 'joke|sure', maxWer: 0.2 } },
   ],
 });
 
