@@ -44,12 +44,13 @@ describe('scenario file (case file version 2)', () => {
     expect(errorOf({ ...s, steps: [{ say: { utterance: 'a', text: 'b' } }] })).toMatch(/\/steps\/0\/say: give exactly one of utterance, wav or text, got utterance and text/);
     expect(errorOf({ ...s, steps: [{ say: { wav: 'a.wav' } }] })).toMatch(/\/steps\/0\/say\/reference: a WAV turn needs the reference text/);
     expect(errorOf({ ...s, steps: [{ say: { text: 'hi' }, expect: { botText: '(' } }] })).toMatch(/\/steps\/0\/expect\/botText: not a regular expression/);
-    expect(errorOf({ ...s, steps: [{ say: { text: '你好', language: 'zh' }, expect: { maxWer: 0.1 } }] })).toMatch(/\/steps\/0\/expect\/maxWer: .*scored by CER.*write maxCer/);
+    expect(errorOf({ ...s, steps: [{ say: { text: '你好', language: 'zh', speak: true }, expect: { maxWer: 0.1 } }] })).toMatch(/\/steps\/0\/expect\/maxWer: .*scored by CER.*write maxCer/);
     expect(errorOf({ ...s, steps: [{ say: { text: 'hi' }, expect: { interruptionRecoveryMs: 9 } }] })).toMatch(/interruptionRecoveryMs: this turn does not interrupt/);
     expect(errorOf({ ...s, steps: [{ pauseMs: 10, expect: {} }] })).toMatch(/\/steps\/0\/expect: only a "say" turn takes expect/);
     expect(errorOf({ ...s, steps: [{ say: { text: 'hi' } }, { action: { convai: { id: 'interrupt-bot' } } }] })).toMatch(/\/steps\/1\/action\/convai: convai is not one of this scenario's vendors/);
     expect(errorOf({ ...s, steps: [{ pauseMs: 10 }] })).toMatch(/at least one "say" turn/);
     expect(errorOf({ ...s, steps: [{ say: { text: 'hi' }, expect: { maxCer: -1 } }] })).toMatch(/maxCer/);
+    expect(errorOf({ ...s, steps: [{ say: { text: 'hi' }, expect: { maxWer: 0.1 } }] })).toMatch(/\/steps\/0\/expect\/maxWer: a text sent as a message is not recognised/);
     expect(() => parseScenario('{not json')).toThrow(/not JSON/);
   });
 

@@ -111,7 +111,6 @@ export class ConvaiRoomConversation implements VoiceConversation {
   private readonly off: () => void;
   private sid = '';
   private joined = false;
-  private micOn = false;
   private turns = 0;
   private closed = false;
 
@@ -140,7 +139,10 @@ export class ConvaiRoomConversation implements VoiceConversation {
     this.joined = true;
     this.sid = me.sid;
     turn.joined(me.identity);
-    await turn.until(() => (turn.botReady ? true : null), 'bot-ready from the character');
+    // The microphone is on from the start (silence), as in a live client: speech sent before the character has
+    // subscribed to it would be lost.
+    await turn.bounded(this.worker.request('client.publish', { pid: this.pid, samples: new Int16Array(0), sampleRate: CLIENT_AUDIO_RATE }), 'publishing the microphone');
+    await turn.until(() => (turn.botReady && turn.subscribed ? true : null), 'bot-ready and the character subscribing to the microphone');
     return true;
   }
 
@@ -151,13 +153,6 @@ export class ConvaiRoomConversation implements VoiceConversation {
     turn.deadline = Date.now() + request.timeoutMs;
     turn.beginTurn(number);
     try {
-      if (input.wav && !this.micOn) {
-        // The microphone is on from the first spoken turn (silence), as in a live client: speech sent before the
-        // character has subscribed to it would be lost.
-        await turn.bounded(this.worker.request('client.publish', { pid: this.pid, samples: new Int16Array(0), sampleRate: CLIENT_AUDIO_RATE }), 'publishing the microphone');
-        this.micOn = true;
-        await turn.until(() => (turn.subscribed ? true : null), 'the character subscribing to the microphone');
-      }
       let inputStart: number;
       let inputEnd: number;
       if (input.wav) {
