@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DOMParser } from '@xmldom/xmldom';
+import { parseXmlStrict } from '../../unit/workflows/parse-xml.ts';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runParley } from '../support/parley-cli.ts';
 import { liveKitEnv } from '../support/livekit.ts';
@@ -13,15 +13,13 @@ import type { TurnRunReport } from '../../../src-main/core/scenarios/runner.ts';
 const env = liveKitEnv();
 
 /** JUnit parsed strictly: a parse error or warning fails the test. */
-function parseJUnit(xml: string): Document {
-  const problems: string[] = [];
-  const doc = new DOMParser({ onError: (level: string, msg: string) => problems.push(`${level}: ${msg}`) }).parseFromString(xml, 'text/xml');
-  expect(problems).toEqual([]);
+function parseJUnit(xml: string) {
+  const doc = parseXmlStrict(xml);
   expect(doc.documentElement!.nodeName).toBe('testsuites');
-  return doc as unknown as Document;
+  return doc;
 }
 
-const props = (tc: Element) => Object.fromEntries(Array.from(tc.getElementsByTagName('property')).map((p) => [p.getAttribute('name'), p.getAttribute('value')]));
+const props = (tc: { getElementsByTagName(name: string): ArrayLike<{ getAttribute(name: string): string | null }> }) => Object.fromEntries(Array.from(tc.getElementsByTagName('property')).map((p) => [p.getAttribute('name'), p.getAttribute('value')]));
 
 describe('parley run with scenarios', () => {
   it('the example scenarios pass against the Mindcraft and Convai sandboxes: JUnit per vendor and turn, report.json, HTML, CSV', async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DOMParser } from '@xmldom/xmldom';
+import { parseXmlStrict } from '../workflows/parse-xml.ts';
 import { describe, expect, it } from 'vitest';
 import { runScenario, type ScenarioSessions, type TurnRunReport } from '../../../src-main/core/scenarios/runner.ts';
 import { checkTurn } from '../../../src-main/core/scenarios/expectations.ts';
@@ -177,9 +177,7 @@ describe('reports', () => {
 
   it('JUnit: one test case per row, every figure a property, well-formed for a strict parser', () => {
     const report = summarize(rows(), 'sandbox', '2026-12-01T00:00:00Z', 2000);
-    const problems: string[] = [];
-    const doc = new DOMParser({ onError: (l: string, m: string) => problems.push(`${l} ${m}`) }).parseFromString(toJUnit(report), 'text/xml');
-    expect(problems).toEqual([]);
+    const doc = parseXmlStrict(toJUnit(report));
     const cases = Array.from(doc.getElementsByTagName('testcase'));
     expect(cases).toHaveLength(2);
     const props = Object.fromEntries(Array.from(cases[1]!.getElementsByTagName('property')).map((p) => [p.getAttribute('name'), p.getAttribute('value')]));
