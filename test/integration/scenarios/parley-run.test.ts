@@ -47,7 +47,7 @@ describe('parley run with scenarios', () => {
     const report = JSON.parse(readFileSync(join(cwd, 'out', 'report.json'), 'utf8')) as RunReport;
     const turns = report.results as TurnRunReport[];
     const zh = turns.filter((t) => t.scenario.startsWith('Chinese'));
-    expect(zh.map((t) => t.recognition?.recognised)).toEqual(Array(2).fill(['你好,今天天气怎么样?', '请给我讲一个很长的故事,关于一只小猫在月光下寻找回家的路。', '好的,谢谢你,再见。']).flat());
+    expect(zh.map((t) => t.recognition?.recognised)).toEqual(Array(2).fill(['帮我订一张明天去上海的火车票。', '请给我讲一个很长的故事,关于一只小猫在月光下寻找回家的路。', '好的,谢谢你,再见。']).flat());
     // The interrupted answer was cut short: less bot audio than the full answer to the first turn of the same vendor.
     for (const v of ['mindcraft', 'convai']) {
       const mine = zh.filter((t) => t.vendor === v);
@@ -78,7 +78,7 @@ describe('parley run with scenarios', () => {
       expect(block).toMatch(/^FAIL/);
       expect(block).toMatch(/recognition: CER \d+\.\d % over the limit of 10\.0 %/);
       expect(block).toContain('reference:  帮我订一张明天去上海的火车票。');
-      expect(block).toMatch(/recognised: 帮\S+票。/);
+      expect(block).toMatch(/recognised: 帮\S+。/);
       expect(block).toMatch(/reference: +帮 我 订/);
     }
     for (const v of ['netease', 'tencent']) expect(r.stderr).toContain(`no voice-turn path for ${v} yet`);
