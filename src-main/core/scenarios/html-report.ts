@@ -152,7 +152,7 @@ function rowHtml(r: CaseRunReport, t: (typeof TEXT)[ReportLanguage], o: HtmlRepo
   let audio = '';
   if (turn?.botAudioFile && (r.outcome === 'fail' || r.outcome === 'error') && o.readAudio) {
     const bytes = o.readAudio(turn.botAudioFile);
-    if (bytes && bytes.length <= MAX_EMBEDDED_AUDIO_BYTES) audio = `<div class="audio">${t.audio}<br><audio controls preload="none" src="data:audio/wav;base64,${Buffer.from(bytes).toString('base64')}"></audio></div>`;
+    if (bytes && bytes.length <= MAX_EMBEDDED_AUDIO_BYTES) audio = `<div class="audio">${t.audio}<br><audio controls preload="none" src="data:${/\.mp3$/i.test(turn.botAudioFile) ? 'audio/mpeg' : 'audio/wav'};base64,${Buffer.from(bytes).toString('base64')}"></audio></div>`;
     else if (bytes) audio = `<div class="muted">${t.audioTooLarge}</div>`;
   }
   return `<tr class="${r.outcome}"><td><div class="name">${escapeXml(r.name)}</div><div class="muted">${escapeXml([r.collection, r.vendor, r.operation, r.profile].filter(Boolean).join(' · '))}</div>${texts.join('')}</td><td><span class="badge ${r.outcome}">${t.outcomes[r.outcome]}</span></td><td>${figures}</td><td>${notes.map((n) => `<pre>${escapeXml(n)}</pre>`).join('')}${audio}</td></tr>`;

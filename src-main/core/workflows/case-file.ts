@@ -91,6 +91,7 @@ export function parseCase(text: string, source = 'case'): CaseFile {
   }
   if (!value || typeof value !== 'object' || Array.isArray(value) || !CASE_KEYS.some((k) => Object.hasOwn(value as object, k)))
     throw new CaseFileError(`${source}: not a Parley case file (expected an object with ${CASE_KEYS.join(', ')})`);
+  if ((value as { version?: unknown }).version === 2) throw new CaseFileError(`${source}: a scenario (version 2, several turns): open it in the Scenarios tab or run it with parley run`);
   const errors = validateSchema(CASE_SCHEMA, value);
   if (errors.length) throw new CaseFileError(`${source}: ${errors.map((e) => e.message).join('; ')}`);
   const c = value as CaseFile;

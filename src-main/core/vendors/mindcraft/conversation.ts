@@ -16,7 +16,7 @@
  * - vendorFigures: the times of the vendor's first asr / llm / tts messages after the reference point, and the
  *   audio_seconds its tts messages announce.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadSpeech } from '../../audio/speech.ts';
 import { speechBounds } from '../../livekit/audio-meter.ts';
 import { mp3DurationSeconds } from '../../audio/mp3-duration.ts';
@@ -246,6 +246,8 @@ class MindcraftConversation implements VoiceConversation {
       vendorFigures: {},
       why,
     };
+    const heard = this.botAudio(startSeq, vendorTurn, number);
+    if (heard) m.botAudioFile = heard;
     const vm = report.metrics;
     for (const [name, value] of [['first_asr_ms', vm.firstAsrMs], ['first_llm_ms', vm.firstLlmMs], ['first_tts_ms', vm.firstTtsMs], ['audio_seconds', vm.botAudioSeconds]] as const) if (value !== null) m.vendorFigures[name] = value;
     if (!first) why.setupMs = why.firstServerEventMs = 'measured on the first turn of the session only';
@@ -255,6 +257,23 @@ class MindcraftConversation implements VoiceConversation {
     if (m.botText === null) why.botText = 'no llm text came for this turn';
     this.manager.record(this.sessionId, [{ kind: 'turn.figures', dir: 'local', summary: `turn ${number} over the socket: response ${m.responseLatencyMs} ms, bot audio ${m.botAudioS} s`, data: m }]);
     return m;
+  }
+
+  /** The turn's mp3 segments joined in z_index order (MPEG frames concatenate), for listening to the turn later. */
+  private botAudio(startSeq: number, vendorTurn: number, number: number): string | null {
+    const files = this.eventsFrom(startSeq)
+      .map((e) => (e.kind === 'audio.segment' && e.dir === 'in' ? (e.data as { turn?: number; missing?: boolean; file?: string; z_index?: number }) : null))
+      .filter((d): d is { file: string; z_index?: number } => !!d && d.turn === vendorTurn && !d.missing && !!d.file)
+      .sort((a, b) => (a.z_index ?? 0) - (b.z_index ?? 0));
+    if (!files.length) return null;
+    try {
+      const bytes = Buffer.concat(files.map((f) => readFileSync(this.manager.directory.artifactFile(this.sessionId, f.file))));
+      const path = this.manager.directory.artifactFile(this.sessionId, `turn-${number}-bot-audio.mp3`);
+      writeFileSync(path, bytes);
+      return path;
+    } catch {
+      return null;
+    }
   }
 
   async action(id: string, args: Record<string, unknown>): Promise<unknown> {
