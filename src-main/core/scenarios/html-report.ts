@@ -45,6 +45,9 @@ const TEXT = {
       wer: 'WER',
     },
     audioTooLarge: 'audio too large to embed; see the session folder',
+    reference: 'reference',
+    recognised: 'recognised',
+    bot: 'bot',
   },
   zh: {
     title: 'Parley 运行报告',
@@ -76,6 +79,9 @@ const TEXT = {
       wer: 'WER',
     },
     audioTooLarge: '音频过大,未嵌入;请查看会话文件夹',
+    reference: '参考文本',
+    recognised: '识别结果',
+    bot: '机器人',
   },
 } as const;
 
@@ -105,13 +111,17 @@ function latencyChart(rows: CaseRunReport[], vendors: string[], t: (typeof TEXT)
   const values = vendors.map((v) => rows.filter((r) => r.vendor === v).map((r) => num(r.figures?.response_latency_ms ?? r.figures?.turn_latency_ms)).filter((x): x is number => x !== undefined));
   const all = values.flat();
   if (!all.length) return `<p class="muted">${t.chart}: ${t.none}</p>`;
-  const max = Math.max(...all) * 1.1 || 1;
+  // Ticks at a round step (1, 2 or 5 × 10^n), four or five of them.
+  const rough = Math.max(...all, 1) / 4;
+  const pow = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * pow).find((x) => x >= rough)!;
+  const max = Math.ceil((Math.max(...all) * 1.05) / step) * step || step;
   const rowH = 34;
   const left = 110;
-  const width = 640;
+  const width = 900;
   const height = vendors.length * rowH + 30;
   const x = (v: number) => left + (v / max) * (width - left - 20);
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(f * max));
+  const ticks = Array.from({ length: Math.round(max / step) + 1 }, (_, i) => i * step);
   const parts: string[] = [];
   for (const tick of ticks) parts.push(`<line x1="${x(tick)}" y1="10" x2="${x(tick)}" y2="${height - 20}" class="grid"/><text x="${x(tick)}" y="${height - 6}" text-anchor="middle" class="tick">${tick}</text>`);
   vendors.forEach((v, i) => {
@@ -122,7 +132,7 @@ function latencyChart(rows: CaseRunReport[], vendors: string[], t: (typeof TEXT)
     const m = median(values[i]!);
     if (m !== undefined) parts.push(`<rect x="${(x(m) - 1.5).toFixed(1)}" y="${y - 12}" width="3" height="24" fill="${colour}"><title>${escapeXml(v)} ${t.median}: ${Math.round(m)} ms</title></rect>`);
   });
-  return `<figure><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escapeXml(t.chart)}">${parts.join('')}</svg><figcaption>${escapeXml(t.chart)}</figcaption></figure>`;
+  return `<figure><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeXml(t.chart)}">${parts.join('')}</svg><figcaption>${escapeXml(t.chart)}</figcaption></figure>`;
 }
 
 function vendorTable(rows: CaseRunReport[], vendors: string[], t: (typeof TEXT)[ReportLanguage]): string {
@@ -146,8 +156,8 @@ function rowHtml(r: CaseRunReport, t: (typeof TEXT)[ReportLanguage], o: HtmlRepo
     .join(' ');
   const turn = isTurnRow(r) ? (r as TurnRunReport) : null;
   const texts: string[] = [];
-  if (turn?.recognition) texts.push(`<div class="texts"><div><span class="muted">reference</span> ${escapeXml(turn.recognition.reference)}</div><div><span class="muted">recognised</span> ${escapeXml(turn.recognition.recognised || '—')}</div></div>`);
-  if (turn?.measurement?.botText) texts.push(`<div class="muted">bot: ${escapeXml(turn.measurement.botText)}</div>`);
+  if (turn?.recognition) texts.push(`<div class="texts"><div><span class="muted">${t.reference}</span> ${escapeXml(turn.recognition.reference)}</div><div><span class="muted">${t.recognised}</span> ${escapeXml(turn.recognition.recognised || '—')}</div></div>`);
+  if (turn?.measurement?.botText) texts.push(`<div class="muted">${t.bot}: ${escapeXml(turn.measurement.botText)}</div>`);
   const notes = [...(r.error ? [r.error] : []), ...r.failures, ...(r.note ? [r.note] : [])];
   let audio = '';
   if (turn?.botAudioFile && (r.outcome === 'fail' || r.outcome === 'error') && o.readAudio) {
@@ -166,7 +176,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 10px}
 .summary{font-size:15px;margin:6px 0 16px}.summary.ok{color:#15803d}.summary.bad{color:#b91c1c}
 table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #e2e8f0;font-size:13px}
 th,td{border-bottom:1px solid #e2e8f0;padding:8px 10px;text-align:left;vertical-align:top}
-th{background:#f1f5f9;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+th{background:#f1f5f9;font-weight:600}th:last-child{min-width:240px}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .dot{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:6px}
 .badge{display:inline-block;padding:2px 8px;border-radius:10px;font-size:12px;font-weight:600;white-space:nowrap}
 .badge.pass{background:#dcfce7;color:#166534}.badge.fail{background:#fee2e2;color:#991b1b}.badge.error{background:#fef3c7;color:#92400e}.badge.no-checks{background:#e2e8f0;color:#334155}
@@ -174,7 +184,7 @@ th{background:#f1f5f9;font-weight:600}td.num{text-align:right;font-variant-numer
 pre{margin:0 0 6px;white-space:pre-wrap;font:12px/1.45 ui-monospace,"Cascadia Mono","Noto Sans Mono CJK SC",monospace;background:#fef2f2;border-left:3px solid #f87171;padding:6px 8px}
 .texts{margin-top:6px;font-size:12px}.name{font-weight:600}
 figure{margin:0;background:#fff;border:1px solid #e2e8f0;padding:12px}figcaption{font-size:12px;color:#64748b;margin-top:4px}
-svg .grid{stroke:#e2e8f0}svg .tick{font-size:11px;fill:#64748b}svg .label{font-size:13px;fill:#0f172a}
+svg{max-width:100%;height:auto;display:block}svg .grid{stroke:#e2e8f0}svg .tick{font-size:11px;fill:#64748b}svg .label{font-size:13px;fill:#0f172a}
 audio{margin-top:4px;width:260px}
 `;
 
