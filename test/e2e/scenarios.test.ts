@@ -73,6 +73,8 @@ describe('scenario editor (E2E)', () => {
     });
     for (const [width, height] of [[1440, 900], [1024, 640]] as const) {
       await page.setViewportSize({ width, height });
+      // The failed turns, with reference and recognised text side by side, in view.
+      await page.getByTestId('scen-result').first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await h.screenshot(`scenario-editor-zh-${width}`);
     }
     // The HTML report on its own, as a browser shows the file (the same HTML the app shows).
