@@ -36,14 +36,15 @@ describe('scenario editor (E2E)', () => {
     await steps.nth(0).getByTestId('scen-utterance').selectOption('hello-weather-en');
     await steps.nth(0).getByTestId('scen-limit').fill('10');
     await page.getByTestId('scen-add-turn').click();
-    await steps.nth(1).getByTestId('scen-utterance').selectOption('robot-story-en');
+    await steps.nth(1).getByTestId('scen-utterance').selectOption('tell-joke-en');
     await steps.nth(1).getByTestId('scen-interrupt').selectOption('message');
+    await steps.nth(1).locator('input[type="number"]').first().fill('1000');
     await steps.nth(1).getByTestId('scen-limit').fill('10');
     await page.getByTestId('scen-save').click();
     await expect.poll(() => page.locator('[data-test="wf-message"], [data-test="wf-error"]').first().textContent()).toContain('Weather-then-a-joke.parley-case.json');
     const file = join(work, 'cases', 'Weather-then-a-joke.parley-case.json');
     const saved = JSON.parse(readFileSync(file, 'utf8'));
-    expect(saved).toMatchObject({ version: 2, name: 'Weather then a joke', steps: [{ say: { utterance: 'hello-weather-en' }, expect: { maxWer: 0.1 } }, { say: { utterance: 'robot-story-en' }, interrupt: { by: 'message', afterMs: 1500 }, expect: { maxWer: 0.1 } }] });
+    expect(saved).toMatchObject({ version: 2, name: 'Weather then a joke', steps: [{ say: { utterance: 'hello-weather-en' }, expect: { maxWer: 0.1 } }, { say: { utterance: 'tell-joke-en' }, interrupt: { by: 'message', afterMs: 1000 }, expect: { maxWer: 0.1 } }] });
     expect(Object.keys(saved.vendors)).toEqual(['convai', 'mindcraft']);
 
     await page.getByTestId('scen-run').click();
