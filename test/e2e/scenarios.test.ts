@@ -112,7 +112,15 @@ describe('scenario editor (E2E)', () => {
     });
     const page2 = await h.context.newPage();
     for (const lang of ['en', 'zh'] as const) {
-      const { html } = await page.evaluate(async ([path, l]) => window.parley.invoke('scenarios.run', { path: path!, vendors: ['mindcraft'], lang: l as 'en' }), [r, lang]);
+      // The Chinese report with the planted mishear: failures, reference and recognised side by side, the audio.
+      const { html } = await page.evaluate(
+        async ([path, l]) => {
+          await window.parley.invoke('sandbox.fault', { vendor: 'mindcraft', fault: l === 'zh' ? { kind: 'mishear' } : null });
+          return window.parley.invoke('scenarios.run', { path: path!, vendors: ['mindcraft'], lang: l as 'en' });
+        },
+        [r, lang],
+      );
+      if (lang === 'zh') expect(html.match(/<audio controls/g)).toHaveLength(2);
       await page2.setContent(html);
       for (const [width, height] of [[1440, 900], [1024, 640]] as const) {
         await page2.setViewportSize({ width, height });
@@ -120,5 +128,6 @@ describe('scenario editor (E2E)', () => {
       }
     }
     await page2.close();
+    await page.evaluate(() => window.parley.invoke('sandbox.fault', { vendor: 'mindcraft', fault: null }));
   }, 240_000);
 });
