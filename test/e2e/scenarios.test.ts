@@ -66,7 +66,7 @@ describe('scenario editor (E2E)', () => {
     await page.locator('[data-test="locale"]').selectOption('zh-CN');
     await page.getByTestId('scen-run').click();
     await expect.poll(async () => (await page.getByTestId('scen-result').allTextContents()).filter((r) => r.includes('失败')).length, { timeout: 180_000 }).toBe(4);
-    const failed = await page.getByTestId('scen-result').first().textContent();
+    const failed = await page.getByTestId('scen-failures').first().textContent();
     expect(failed).toMatch(/recognition: WER \d+\.\d % over the limit of 10\.0 %/);
     expect(failed).toContain('reference:  Hello, what is the weather like today?');
     await page.evaluate(async () => {
