@@ -70,10 +70,11 @@ describe('parley run with scenarios', () => {
       join(cwd, 'cases', 'misheard.parley-case.json'),
       JSON.stringify({ version: 2, name: 'misheard', vendors: example.vendors, steps: [{ say: { utterance: 'book-train-zh' }, expect: { maxCer: 0.1 } }] }),
     );
-    const r = await runParley(cwd, ['run', 'cases', '--sandbox-fault', '{"kind":"mishear"}', '--report', 'junit,json,html', '--report-lang', 'zh', '--out', 'out'], env);
+    // Mindcraft here; Convai's mishear over WebRTC is in the editor's E2E test (test/e2e/scenarios.test.ts).
+    const r = await runParley(cwd, ['run', 'cases', '--vendors', 'mindcraft,netease,tencent', '--sandbox-fault', '{"kind":"mishear"}', '--report', 'junit,json,html', '--report-lang', 'zh', '--out', 'out'], env);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stdout).toMatch(/^0 passed, 2 failed, 2 errors · 4 runs/m);
-    for (const v of ['mindcraft', 'convai']) {
+    expect(r.stdout).toMatch(/^0 passed, 1 failed, 2 errors · 3 runs/m);
+    for (const v of ['mindcraft']) {
       const block = r.stderr.split(/\n(?=PASS|FAIL|ERROR)/).find((b) => b.includes(`· ${v} · turn 1`))!;
       expect(block).toMatch(/^FAIL/);
       expect(block).toMatch(/recognition: CER \d+\.\d % over the limit of 10\.0 %/);
@@ -84,12 +85,11 @@ describe('parley run with scenarios', () => {
     for (const v of ['netease', 'tencent']) expect(r.stderr).toContain(`no voice-turn path for ${v} yet`);
     const doc = parseJUnit(readFileSync(join(cwd, 'out', 'junit.xml'), 'utf8'));
     const failures = Array.from(doc.getElementsByTagName('failure'));
-    expect(failures).toHaveLength(2);
+    expect(failures).toHaveLength(1);
     expect(failures[0]!.textContent).toContain('reference:  帮我订一张明天去上海的火车票。');
     const html = readFileSync(join(cwd, 'out', 'report.html'), 'utf8');
     expect(html).toContain('<html lang="zh-CN">');
     // The failed turns' audio is in the report, to listen to.
-    expect(html.match(/<audio controls preload="none" src="data:audio\/wav;base64,UklGR/g)).toHaveLength(1); // Convai: WAV
     expect(html.match(/<audio controls preload="none" src="data:audio\/mpeg;base64,/g)).toHaveLength(1); // Mindcraft: its mp3
   }, 240_000);
 });
