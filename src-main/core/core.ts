@@ -16,6 +16,7 @@ import type { OperationDescriptor, RequestInspection, VendorDescriptor } from '.
 import { resolveSecretRefs } from './secrets/references.ts';
 import { createWorkflowHandlers } from './workflows/handlers.ts';
 import { createSessionRunner, pickProfile } from './workflows/session-runner.ts';
+import { createScenarioHandlers } from './scenarios/handlers.ts';
 import { HistoryIndex } from './history/client.ts';
 import { Grants, type FileDialog } from './grants.ts';
 import { Notices } from './notices.ts';
@@ -232,20 +233,22 @@ export function createCore(options: CoreOptions): Core {
   const runner = createSessionRunner({ sessions, sandboxUrlFor, resolveProfile: (vendor, wanted, target) => pickProfile(profiles.list(), vendor, wanted, target) });
 
   const locale = options.locale ?? 'en';
+  const workflowDeps = {
+    dataDir: options.dataDir,
+    profiles,
+    secrets,
+    sessions,
+    history,
+    runner,
+    app: { name: 'Parley', version: options.version ?? '0.0.0' },
+    inspect: (args: { profileId: string; operation: string; payload: Record<string, unknown> }) => inspect(args, { keepReferences: true }),
+    grants,
+    speech,
+    notices,
+  };
   const raw: Handlers = {
-    ...createWorkflowHandlers({
-      dataDir: options.dataDir,
-      profiles,
-      secrets,
-      sessions,
-      history,
-      runner,
-      app: { name: 'Parley', version: options.version ?? '0.0.0' },
-      inspect: (args) => inspect(args, { keepReferences: true }),
-      grants,
-      speech,
-      notices,
-    }),
+    ...createWorkflowHandlers(workflowDeps),
+    ...createScenarioHandlers(workflowDeps),
     'app.info': async () => ({ name: 'Parley', version: options.version ?? '0.0.0', platform: process.platform, dataDir: options.dataDir, locale }),
     'app.notices': async () => notices.list(),
     'app.dismissNotice': async ({ id }) => {

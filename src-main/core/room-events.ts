@@ -54,6 +54,8 @@ export interface PublishData {
   seconds?: number;
   /** Spoken over the bot's answer (an interruption). */
   bargeIn?: boolean;
+  /** The turn it belongs to, in a multi-turn run. */
+  turn?: number;
 }
 
 type Dir = NewEvent['dir'];

@@ -13,7 +13,8 @@ import { SessionDirectory } from '../session/event-store.ts';
 import type { SandboxHost } from '../sandbox/host.ts';
 import { startVendorSandboxes } from '../sandbox/vendors.ts';
 import { blockingErrors, findingLine, warningsOf } from '../payload.ts';
-import { credentialEnvName, vendorById } from '../vendors/registry.ts';
+import { credentialEnvName, vendorById, VENDORS } from '../vendors/registry.ts';
+import type { Fault } from '../sandbox/faults.ts';
 import type { OperationOutcome, VendorId } from '../vendors/types.ts';
 import { vendorErrorLine } from '../events.ts';
 import { defaultDataDir } from '../data-dir.ts';
@@ -48,7 +49,7 @@ const CLI_PROFILE_PREFIX = 'cli-';
  * values, never from arguments; records under `outDir` (default: the data folder's sessions); the sandbox started in
  * this process when a sandbox run first needs it, unless a base URL is given.
  */
-export function cliEnvironment(io: CliIO, opts: { target: CliTarget; outDir?: string }): CliEnvironment {
+export function cliEnvironment(io: CliIO, opts: { target: CliTarget; outDir?: string; fault?: Fault | null }): CliEnvironment {
   const { target } = opts;
   const store = new ProfileStore(join(defaultDataDir(io.env), 'profiles.json'));
   let keychain: KeychainSecretStore | undefined;
@@ -70,7 +71,11 @@ export function cliEnvironment(io: CliIO, opts: { target: CliTarget; outDir?: st
   const sandboxUrlFor = async (profile: Profile): Promise<string | undefined> => {
     if (profile.target !== 'sandbox') return undefined;
     if (target.baseUrl) return target.baseUrl.replace(/\/$/, '');
-    host ??= startVendorSandboxes();
+    host ??= startVendorSandboxes().then((h) => {
+      // `parley run --sandbox-fault`: the fault on every vendor of this run's own sandbox.
+      if (opts.fault) for (const v of VENDORS) h.setFault(v.id, opts.fault);
+      return h;
+    });
     return (await host).vendorUrl(profile.vendor);
   };
 

@@ -22,7 +22,7 @@ import { SecretScanner, storedSecrets } from './secret-scan.ts';
 import type { RunRequest, SessionRunner } from './session-runner.ts';
 import { buildSnippets } from './snippets.ts';
 import { replayPlan } from './replay.ts';
-import { runCase } from './runner.ts';
+import { runCaseEntry } from './runner.ts';
 
 export type WorkflowOp =
   | 'cases.list'
@@ -106,7 +106,7 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
     },
     'cases.run': async ({ path: given, profileId, target }) => {
       const path = caseFile(given);
-      return runCase({ path, collection: '', case: readCase(path) }, 1, runner, {
+      return runCaseEntry({ path, collection: '', case: readCase(path) }, 1, runner, {
         target: target ?? 'sandbox',
         profile: profileId,
         hasProfile: (name) => !!deps.profiles.find(name),

@@ -38,7 +38,7 @@ export interface RunRequest {
    * Take the session to its end another way than settleSession's (a command that interrupts, or wants the turn's
    * figures back: `parley convai turn`). It must end the session; whatever it throws is the run's driveError.
    */
-  drive?: (manager: SessionManager, sessionId: string) => Promise<void>;
+  drive?: (manager: SessionManager, sessionId: string, op: OperationDescriptor) => Promise<void>;
   /** The payload's findings, before anything is sent (the CLI prints the warnings). */
   onFindings?: (findings: PayloadError[]) => void;
   /** Called as soon as the session exists (the app shows it while it runs). */
@@ -57,6 +57,8 @@ export interface RunResult {
   driveError?: string;
   events: SessionEvent[];
   durationMs: number;
+  /** The session's record (NDJSON). */
+  sessionFile?: string;
 }
 
 /** A started session (it goes on), or the findings that refused it. */
@@ -117,7 +119,7 @@ export function createSessionRunner(deps: RunnerDeps): SessionRunner {
     if (!s.started) throw new PayloadInvalidError(s.findings);
     const timeoutMs = req.turnTimeoutMs ?? Math.max(TURN_TIMEOUT_MS, s.profile.timeouts?.idleMs ?? 0);
     // A turn that cannot be driven is recorded as an `error` event (code TURN) and the session is stopped.
-    const settled = req.drive ? req.drive(deps.sessions, s.sessionId) : settleSession(deps.sessions, s.sessionId, s.vendor.id, s.operation, req.input, { timeoutMs });
+    const settled = req.drive ? req.drive(deps.sessions, s.sessionId, s.operation) : settleSession(deps.sessions, s.sessionId, s.vendor.id, s.operation, req.input, { timeoutMs });
     const driveError = await settled.then(
       () => undefined,
       (err: Error) => deps.sessions.redactor.text(err.message),
@@ -127,7 +129,7 @@ export function createSessionRunner(deps: RunnerDeps): SessionRunner {
     const outcomeWithSecrets = await s.done;
     const outcome = deps.sessions.redactor.value(outcomeWithSecrets);
     const events = deps.sessions.events(s.sessionId, 0, 1_000_000).events;
-    return { sessionId: s.sessionId, profileName: s.profile.name, target: s.profile.target, outcome, outcomeWithSecrets, driveError, events, durationMs: Math.round(performance.now() - began) };
+    return { sessionId: s.sessionId, profileName: s.profile.name, target: s.profile.target, outcome, outcomeWithSecrets, driveError, events, durationMs: Math.round(performance.now() - began), sessionFile: deps.sessions.directory.eventsFile(s.sessionId) };
   }
 
   return Object.assign(run, { start });
