@@ -99,6 +99,24 @@ describe('each shipped utterance is recognised', () => {
   });
 });
 
+describe('real WebRTC captures (a LiveKit room on a busy 2-core machine, see captures/README.md)', () => {
+  const capture = (file: string) => {
+    const wav = parseWav(readFileSync(join(import.meta.dirname, 'captures', file)));
+    return { samples: wav.samples, sampleRate: wav.sampleRate };
+  };
+  it.each(['hello-weather-zh', 'hello-weather-en', 'thanks-bye-zh', 'table-pause-en'])('%s as the character heard it is recognised', (id) => {
+    const r = recogniser.recognise(capture(`${id}.livekit.wav`));
+    expect(r.utterance?.id).toBe(id);
+    expect(r.score).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('the bot reply as the user heard it over the room is unknown speech', () => {
+    const r = recogniser.recognise(capture('reply-weather-zh.livekit.wav'));
+    expect(r.utterance).toBeNull();
+    expect(r.text).toMatch(/^\[speech 5\.\d s\]$/);
+  });
+});
+
 describe('anything else is not', () => {
   it.each(replies.map((r) => [r.id, r] as const))('the bot reply %s is unknown speech, transcribed with its duration', (_, reply) => {
     const r = recogniser.recognise(reply.audio);
