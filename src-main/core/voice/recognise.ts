@@ -6,13 +6,13 @@
  *
  * Method: both signals are resampled to 8 kHz (the band every transport keeps). The speech span is found on a
  * log-energy envelope (20 ms windows every 10 ms; frames within 30 dB of the peak and 6 dB above the background, the
- * 10th percentile of the frames that are not digital silence); its duration is the one reported. Over that span each
- * 25 ms Hamming frame (10 ms hop) gives 24 log-mel band energies (100-3800 Hz) with a floor 45 dB under the loudest
- * band energy (per comparison, each band is clamped at the louder background of the two, so noise in one hides the
- * same quiet detail in both); their DCT gives 12
- * cepstral coefficients, mean-normalised over the span (gain and a fixed channel colouring cancel). The heard
- * utterance is aligned to each template by dynamic time warping with the symmetric slope-constrained step pattern
- * (local slope between 1/2 and 2) inside a band, and the accumulated distance is divided by the path's weight (n+m).
+ * 10th percentile of the frames that are not a transport's gap); its duration is the one reported. Over that span
+ * each 25 ms Hamming frame (10 ms hop) gives 24 log-mel band energies (100-3800 Hz), at most 45 dB under the loudest;
+ * per comparison each band is clamped at the louder background of the two recordings, so noise in one hides the
+ * same quiet detail in both. Their DCT gives 12 cepstral coefficients, mean-normalised over the span (gain and a
+ * fixed channel colouring cancel). The heard utterance is aligned to each template of a plausible duration by
+ * dynamic time warping (symmetric steps, local slope between 1/2 and 2, a band around the diagonal, ends loose by
+ * 200 ms); the distance is the path's mean cepstral distance (dB).
  *
  * A match needs: a distance of at most MAX_DISTANCE, a margin of at least MIN_MARGIN to the nearest other template,
  * and a speech duration within DURATION_TOLERANCE (or DURATION_SLACK_S) of the template's. The reported score falls
@@ -70,7 +70,7 @@ const BAND_FLOOR_DB = 45;
  * Largest path-normalised cepstral distance (dB per frame) accepted as a match. Measured over the library: the same
  * utterance scores 0 as shipped, 2-2.5 with +10 dB SNR white noise, 3-5 through Opus 16 kb/s or a ±12-20 % tempo
  * change, 5-8 through Opus 12 kb/s with 5 % loss, up to 10 with five 60-120 ms dropouts; other speech in the same
- * voice is 18 (the bot's "table for two" reply against the "table for two" utterance) to 40.
+ * voice is 16.5 (the bot's "table for two" reply against the "table for two" utterance) to 40.
  */
 const MAX_DISTANCE = 14;
 /** The best template must be this much nearer than the second best. */
