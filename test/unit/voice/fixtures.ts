@@ -86,3 +86,15 @@ export function pinkNoise(length: number, db: number, seed = 1): Int16Array {
   const scale = (32768 * 10 ** (db / 20)) / (rms || 1);
   return Int16Array.from(raw, (v) => Math.max(-32768, Math.min(32767, Math.round(v * scale))));
 }
+
+/** `samples` with `count` gaps of zeros, each 60-120 ms long, spread over the middle of the speech (a starved audio thread). */
+export function withDropouts(samples: Int16Array, rate: number, count: number, seed = 1): Int16Array {
+  const random = prng(seed);
+  const out = samples.slice();
+  for (let k = 0; k < count; k++) {
+    const length = Math.round((0.06 + 0.06 * random()) * rate);
+    const centre = Math.round(((k + 0.5 + (random() - 0.5) * 0.5) / count) * (samples.length * 0.8) + samples.length * 0.1);
+    out.fill(0, Math.max(0, centre - length / 2), Math.min(out.length, centre + length / 2));
+  }
+  return out;
+}

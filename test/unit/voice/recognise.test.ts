@@ -7,7 +7,7 @@ import { encodeWav, parseWav } from '../../../src-main/core/audio/wav.ts';
 import { shippedVoice } from '../../../src-main/core/voice/node/shipped.ts';
 import { mishearText, speechPlaceholder, UtteranceRecogniser } from '../../../src-main/core/voice/recognise.ts';
 import { scoreRecognition } from '../../../src-main/core/voice/accuracy.ts';
-import { addNoise, concat, gainDb, noise, resample, silence } from './fixtures.ts';
+import { addNoise, concat, gainDb, noise, resample, silence, withDropouts } from './fixtures.ts';
 
 const { utterances, replies, recogniser } = shippedVoice();
 const RATE = 16000;
@@ -20,17 +20,37 @@ const hasFfmpeg = (() => {
     return false;
   }
 })();
+const hasSox = (() => {
+  try {
+    execFileSync('sox', ['--version'], { encoding: 'utf8' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 const work = mkdtempSync(join(tmpdir(), 'parley-recognise-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Through Opus at 16 kb/s and back (what a WebRTC leg does to the audio), with ffmpeg's libopus. */
-function throughOpus(samples: Int16Array, name: string): Int16Array {
+/**
+ * Through Opus and back (what a WebRTC leg does to the audio), with ffmpeg's libopus: 20 ms frames at `kbps`, the
+ * encoder told to expect `lossPercent` packet loss (it then spends bits on in-band redundancy, as WebRTC's does).
+ */
+function throughOpus(samples: Int16Array, name: string, kbps = 16, lossPercent = 0): Int16Array {
   const wav = join(work, `${name}.wav`);
   writeFileSync(wav, encodeWav(samples, RATE));
-  execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-i', wav, '-c:a', 'libopus', '-b:a', '16k', join(work, `${name}.opus`)]);
+  execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-i', wav, '-c:a', 'libopus', '-b:a', `${kbps}k`, '-frame_duration', '20', '-packet_loss', String(lossPercent), join(work, `${name}.opus`)]);
   execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-i', join(work, `${name}.opus`), '-ar', String(RATE), '-ac', '1', join(work, `${name}.out.wav`)]);
   return parseWav(readFileSync(join(work, `${name}.out.wav`))).samples;
 }
+
+/** Faster (tempo > 1) or slower, pitch kept (sox's WSOLA `tempo`, no dither so runs repeat; what a jitter buffer's accelerate/expand does). */
+function withTempo(samples: Int16Array, name: string, tempo: number): Int16Array {
+  const wav = join(work, `${name}.wav`);
+  writeFileSync(wav, encodeWav(samples, RATE));
+  execFileSync('sox', ['-D', wav, join(work, `${name}.tempo.wav`), 'tempo', '-s', String(tempo)]);
+  return parseWav(readFileSync(join(work, `${name}.tempo.wav`))).samples;
+}
+
 
 describe('each shipped utterance is recognised', () => {
   it('the library has the utterances the scenarios need', () => {
@@ -57,6 +77,43 @@ describe('each shipped utterance is recognised', () => {
     it.skipIf(!hasFfmpeg)('through Opus at 16 kb/s (ffmpeg libopus)', () => {
       expect(recogniser.recognise({ samples: throughOpus(speech, id), sampleRate: RATE }).utterance?.id).toBe(id);
     });
+
+    it.skipIf(!hasFfmpeg)('through Opus at 12 kb/s, 20 ms frames, coded for 5 % packet loss', () => {
+      expect(recogniser.recognise({ samples: throughOpus(speech, `${id}-12k`, 12, 5), sampleRate: RATE }).utterance?.id).toBe(id);
+    });
+
+    it.skipIf(!hasSox).each([1.12, 0.88])('time-stretched to tempo %s (pitch kept)', (tempo) => {
+      const r = recogniser.recognise({ samples: withTempo(speech, `${id}-${tempo}`, tempo), sampleRate: RATE });
+      expect(r.utterance?.id).toBe(id);
+      expect(r.speechSeconds / (speech.length / RATE)).toBeCloseTo(1 / tempo, 0);
+    });
+
+    it('with five 60-120 ms dropouts (gaps of zeros)', () => {
+      expect(recogniser.recognise({ samples: withDropouts(speech, RATE, 5, 3), sampleRate: RATE }).utterance?.id).toBe(id);
+    });
+
+    it.skipIf(!hasFfmpeg || !hasSox)('all at once: slowed by 12 %, three dropouts, Opus at 12 kb/s', () => {
+      const degraded = throughOpus(withDropouts(withTempo(speech, `${id}-all`, 0.88), RATE, 3, 11), `${id}-all`, 12, 5);
+      expect(recogniser.recognise({ samples: degraded, sampleRate: RATE }).utterance?.id).toBe(id);
+    });
+  });
+});
+
+describe('real WebRTC captures (a LiveKit room on a busy 2-core machine, see captures/README.md)', () => {
+  const capture = (file: string) => {
+    const wav = parseWav(readFileSync(join(import.meta.dirname, 'captures', file)));
+    return { samples: wav.samples, sampleRate: wav.sampleRate };
+  };
+  it.each(['hello-weather-zh', 'hello-weather-en', 'thanks-bye-zh', 'table-pause-en'])('%s as the character heard it is recognised', (id) => {
+    const r = recogniser.recognise(capture(`${id}.livekit.wav`));
+    expect(r.utterance?.id).toBe(id);
+    expect(r.score).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('the bot reply as the user heard it over the room is unknown speech', () => {
+    const r = recogniser.recognise(capture('reply-weather-zh.livekit.wav'));
+    expect(r.utterance).toBeNull();
+    expect(r.text).toMatch(/^\[speech 5\.\d s\]$/);
   });
 });
 
@@ -72,6 +129,20 @@ describe('anything else is not', () => {
 
   it('an utterance played backwards (same length, level and spectrum) is unknown', () => {
     for (const u of utterances) expect(recogniser.recognise({ samples: u.audio.samples.slice().reverse(), sampleRate: RATE }).utterance, u.id).toBeNull();
+  });
+
+  it('the bot replies stay unknown slowed or sped up by 12 % too (time warping does not make other speech match)', () => {
+    for (const reply of replies)
+      for (const tempo of hasSox ? [0.88, 1.12] : []) {
+        const samples = withTempo(resample(reply.audio.samples, reply.audio.sampleRate, RATE), `reply-${reply.id}-${tempo}`, tempo);
+        expect(recogniser.recognise({ samples, sampleRate: RATE }).utterance, `${reply.id} at ${tempo}`).toBeNull();
+      }
+  });
+
+  it('the same utterance is far nearer its own template than any other speech: distances separate by a wide gap', () => {
+    const own = utterances.map((u) => recogniser.distances({ samples: withDropouts(u.audio.samples, RATE, 5, 3), sampleRate: RATE }).find((d) => d.id === u.id)!.distance);
+    const others = replies.flatMap((r) => recogniser.distances(r.audio).map((d) => d.distance));
+    expect(Math.max(...own)).toBeLessThan(0.7 * Math.min(...others));
   });
 
   it('half of the pause utterance (what a 600 ms silence setting cuts off) is unknown', () => {

@@ -43,10 +43,9 @@ export interface ConvaiRoomOptions {
 }
 
 /**
- * The lowest recognition score this room accepts (the recogniser's default is 0.8). A browser's speech reaches the
- * character through Opus and a jitter buffer that conceals late packets and stretches or squeezes the audio when the
- * machine is busy: the shipped utterances then score 0.75-0.95 instead of 0.99. Everything else (the bot's replies,
- * utterances played backwards, cut-off utterances) stays below 0.67, so 0.7 still tells them apart.
+ * The lowest recognition score this room accepts: the recogniser's own threshold (0.7). A browser's speech reaches
+ * the character through Opus and a jitter buffer that conceals late packets and stretches or squeezes the audio when
+ * the machine is busy; the recogniser's time warping absorbs that, so the room needs no looser setting.
  */
 export const WEBRTC_MIN_SCORE = 0.7;
 
