@@ -194,7 +194,7 @@ describe('sandbox rooms (Tencent, NetEase): the bot listens, answers and stops',
   it('NetEase: task create puts the bot in cname; captions after startAsrCaptions, ai-data, aiManualInterrupt; twice', async () => {
     const cname = `rooms-${Date.now()}`;
     const payload = { ...structuredClone(MODE_EXAMPLES.parameters), cname } as Record<string, unknown>;
-    payload.asr = { ...(payload.asr as Record<string, unknown>), maxSentenceSilence: 300 };
+    (payload.data as { asr: Record<string, unknown> }).asr.maxSentenceSilence = 300;
     const created = await start(netease, 'create', payload);
     const key = `${SANDBOX_APP_KEY}/${cname}`;
     expect(nertc.rooms!.hasBot(key)).toBe(true);

@@ -9,7 +9,7 @@
  *   inferred kind, `{type: "agent_state", data: {state}, uid}` with state listening, thinking, speaking or
  *   interrupted; the console keeps ai-data as received, so nothing depends on this shape.
  * aiManualInterrupt(uid) stops the bot when `uid` is the bot's, empty or 0 (the SDK then picks the first remote
- * stream, the bot here). maxSentenceSilence (ms, 0 = the system default, 500 ms here) ends an utterance.
+ * stream, the bot here). data.asr.maxSentenceSilence (ms, 0 = the system default, 500 ms here) ends an utterance.
  */
 import type { SandboxBot } from '../../voice/bot.ts';
 import { sentences } from './tencent-persona.ts';
@@ -21,7 +21,8 @@ export const NETEASE_SANDBOX_BOT_UID = '900000001';
 export const NETEASE_DEFAULT_SILENCE_MS = 500;
 
 export function neteaseBotSpec(payload: Record<string, unknown>): BotSpec {
-  const asr = (payload.asr ?? {}) as { maxSentenceSilence?: unknown };
+  const data = (payload.data ?? {}) as { asr?: { maxSentenceSilence?: unknown } };
+  const asr = data.asr ?? {};
   const silence = typeof asr.maxSentenceSilence === 'number' && asr.maxSentenceSilence > 0 ? asr.maxSentenceSilence : NETEASE_DEFAULT_SILENCE_MS;
   return {
     botUserId: NETEASE_SANDBOX_BOT_UID,
