@@ -353,6 +353,7 @@ export function createCore(options: CoreOptions): Core {
         payload: entry.payload,
         result,
         credential: profileCredential(entry.profile),
+        sandboxUrl: await sandboxUrlFor(entry.profile),
       });
       checkRoomResult('room.join', info);
       return info;

@@ -23,7 +23,7 @@ import { SANDBOX_APP_KEY, SANDBOX_APP_SECRET, SANDBOX_TOKEN, mountNeteaseSandbox
 import { parseAsrCaptions } from '../../../src-main/core/vendors/netease/room-events.ts';
 import { tencentRoomKey } from '../../../src-main/core/sandbox/rooms/tencent-persona.ts';
 import { NETEASE_SANDBOX_BOT_UID } from '../../../src-main/core/sandbox/rooms/netease-persona.ts';
-import { fromBase64, parseDown, roomSocketUrl, toBase64, WIRE_RATE, type DownMessage } from '../../../src-main/core/sandbox/rooms/wire.ts';
+import { decodeAudioFrame, fromBase64, parseDown, roomSocketUrl, toBase64, WIRE_RATE, type DownMessage } from '../../../src-main/core/sandbox/rooms/wire.ts';
 import { shippedVoice } from '../../../src-main/core/voice/node/shipped.ts';
 import { resampleToMono } from '../../../src-main/core/audio/resample.ts';
 
@@ -39,8 +39,7 @@ class Member {
     this.ws = ws;
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
-        const buf = data as Buffer;
-        const pcm = new Int16Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
+        const { pcm } = decodeAudioFrame(new Uint8Array(data as Buffer))!;
         this.audio.push({ at: Date.now(), samples: pcm.length, peak: pcm.reduce((m, v) => Math.max(m, Math.abs(v)), 0) });
       } else {
         const m = parseDown(String(data));
@@ -64,7 +63,7 @@ class Member {
     this.ws.send(JSON.stringify(message));
   }
 
-  /** A shipped utterance at real-time pace (20 ms frames), then the silence of an idle microphone. */
+  /** A shipped utterance at real-time pace (20 ms frames), then unpublished as the SDK does when a file ends (the bot hears silence). */
   async speak(utteranceId: string): Promise<number> {
     const u = shippedVoice().utterances.find((x) => x.id === utteranceId)!;
     const pcm = resampleToMono(u.audio.samples, 1, u.audio.sampleRate, WIRE_RATE);
@@ -75,6 +74,7 @@ class Member {
       const wait = start + (n + 1) * 20 - Date.now();
       if (wait > 0) await sleep(wait);
     }
+    this.send({ op: 'unpublish' });
     return Date.now();
   }
 

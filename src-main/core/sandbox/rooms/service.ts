@@ -5,9 +5,10 @@
  * out by its stop. The bot is the shared SandboxBot (core/voice); the vendor's persona turns its events into the
  * vendor's own messages (tencent-persona.ts, netease-persona.ts) and handles the vendor's client messages.
  *
- * Media: a member's published audio reaches the bot as it arrives; while the member the bot listens to sends nothing
- * (not publishing, or between files), the bot hears silence in real time, as a media server's mixer does, so the
- * end of an utterance is found even when the speech stops with the file. The bot's answer goes to every member as
+ * Media: a member's published audio reaches the bot as it arrives; while nobody it listens to publishes (unpublished
+ * after a file, or gone), the bot hears silence in real time, as a media server's mixer does, so the end of an
+ * utterance is found even when the speech stops with the file. A publishing member's late audio is never padded
+ * (a busy client delivers in bursts; padding would put silence inside the speech). The bot's answer goes to every member as
  * PCM frames at real-time pace.
  *
  * Decisions where no vendor document applies: a member whose join is refused gets an `error` message and the socket
@@ -17,7 +18,7 @@
 import { SandboxBot, type BotSettings, type TurnOverride } from '../../voice/bot.ts';
 import { shippedVoice } from '../../voice/node/shipped.ts';
 import type { SandboxHost, SandboxSocket } from '../host.ts';
-import { parseUp, ROOM_PATH, WIRE_RATE, type DownMessage, type UpMessage } from './wire.ts';
+import { encodeAudioFrame, parseUp, ROOM_PATH, WIRE_RATE, type DownMessage, type UpMessage } from './wire.ts';
 
 /** What a vendor persona may do in its room. */
 export interface RoomHandle {
@@ -75,7 +76,7 @@ interface Room {
   lastSpeaker: string | null;
 }
 
-/** Silence is filled in when the listened member has sent nothing for this long. */
+/** Silence is filled in when nobody listened to publishes and nothing arrived for this long. */
 const FILL_AFTER_MS = 60;
 const FILL_EVERY_MS = 20;
 
@@ -102,11 +103,11 @@ export class SandboxRooms {
     const handle = this.handle(room);
     const persona = spec.persona(bot, handle);
     bot.on('botAudio', (e) => {
-      const bytes = Buffer.from(e.samples.buffer, e.samples.byteOffset, e.samples.byteLength);
+      const bytes = Buffer.from(encodeAudioFrame(spec.botUserId, e.samples));
       for (const m of room.members.values()) void m.socket.send(bytes);
     });
     const now = Date.now();
-    const entry: RoomBot = { spec, bot, persona, heardUntil: now, lastRealAudio: now, filler: setInterval(() => this.fill(entry), FILL_EVERY_MS) };
+    const entry: RoomBot = { spec, bot, persona, heardUntil: now, lastRealAudio: now, filler: setInterval(() => this.fill(room, entry), FILL_EVERY_MS) };
     room.bot = entry;
     handle.broadcast({ ev: 'enter', user: spec.botUserId });
     handle.broadcast({ ev: 'audio-available', user: spec.botUserId });
@@ -215,9 +216,10 @@ export class SandboxRooms {
   }
 
   /** Real-time silence while the listened member sends nothing (see the header). */
-  private fill(entry: RoomBot): void {
+  private fill(room: Room, entry: RoomBot): void {
     const now = Date.now();
-    if (now - entry.lastRealAudio < FILL_AFTER_MS || now <= entry.heardUntil) return;
+    const listened = [...room.members.values()].some((m) => m.publishing && (entry.spec.listensTo === undefined || entry.spec.listensTo === m.user));
+    if (listened || now - entry.lastRealAudio < FILL_AFTER_MS || now <= entry.heardUntil) return;
     const samples = Math.round(((now - entry.heardUntil) * WIRE_RATE) / 1000);
     entry.heardUntil = now;
     if (samples > 0) entry.bot.pushUserAudio(new Int16Array(Math.min(samples, WIRE_RATE)), WIRE_RATE);

@@ -9,7 +9,8 @@
  *   up        binary: the member's published audio, PCM16LE mono at WIRE_RATE, any length (about 20 ms)
  *             text:   {op:"publish"} · {op:"unpublish"} · {op:"custom", cmdId, data: base64} (TRTC sendCustomMessage)
  *                     {op:"captions", on, source?} (NERTC start/stopAsrCaptions) · {op:"interrupt", uid} (aiManualInterrupt)
- *   down      binary: the bot's audio, PCM16LE mono at WIRE_RATE, in real time (one frame per message)
+ *   down      binary: a remote user's audio in real time, one frame per message: [n: u8][user id: n bytes UTF-8]
+ *                     [PCM16LE mono at WIRE_RATE]
  *             text:   {ev:"joined", users, publishing} · {ev:"enter"|"exit"|"audio-available"|"audio-unavailable", user}
  *                     {ev:"custom", user, cmdId, seq, data: base64} · {ev:"asr-captions", list} · {ev:"ai-data", data}
  *                     {ev:"error", code, message} (then the socket closes when the join was refused)
@@ -39,6 +40,24 @@ export function roomSocketUrl(vendorUrl: string, room: string, user: string, sig
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   url.search = new URLSearchParams({ room, user, sig }).toString();
   return url.toString();
+}
+
+/** A down audio frame: the sender's id, then its PCM. */
+export function encodeAudioFrame(user: string, pcm: Int16Array): Uint8Array {
+  const id = new TextEncoder().encode(user).subarray(0, 255);
+  const out = new Uint8Array(1 + id.length + pcm.byteLength);
+  out[0] = id.length;
+  out.set(id, 1);
+  out.set(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength), 1 + id.length);
+  return out;
+}
+
+export function decodeAudioFrame(bytes: Uint8Array): { user: string; pcm: Int16Array<ArrayBuffer> } | null {
+  if (bytes.length < 1) return null;
+  const n = bytes[0]!;
+  const body = bytes.subarray(1 + n);
+  if (bytes.length < 1 + n || body.length % 2) return null;
+  return { user: new TextDecoder().decode(bytes.subarray(1, 1 + n)), pcm: new Int16Array(body.slice().buffer) };
 }
 
 export function toBase64(bytes: Uint8Array): string {
