@@ -29,6 +29,8 @@ export const OP_NAME_LIST = [
   'session.record',
   'session.readFile',
   'room.join',
+  'agent.claim',
+  'agent.finish',
   'room.credential',
   'sandbox.info',
   'sandbox.fault',
