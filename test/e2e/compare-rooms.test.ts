@@ -4,6 +4,11 @@ import { shippedVoice } from '../../src-main/core/voice/node/shipped.ts';
 import type { CompareResult } from '../../src-main/core/workflows/compare.ts';
 import { NETEASE_DEFAULT_SILENCE_MS } from '../../src-main/core/sandbox/rooms/netease-persona.ts';
 import { BOT_DEFAULTS } from '../../src-main/core/voice/bot.ts';
+import { join } from 'node:path';
+import { ROOT } from './harness.ts';
+import { agentConversation } from '../../src-main/core/workflows/turn-agent.ts';
+import { tencent } from '../../src-main/core/vendors/tencent/index.ts';
+import { netease } from '../../src-main/core/vendors/netease/index.ts';
 
 /**
  * A comparison of the room vendors' sandboxes (and Mindcraft's socket beside them) in the app: the Tencent and
@@ -53,4 +58,34 @@ describe('compare: Tencent and NetEase sandbox rooms through the turn agent (E2E
     }
     expect(result!.runs.filter((r) => r.entry === 2).every((r) => r.ok)).toBe(true);
   }, 120_000);
+
+  it('interrupted turns: Tencent by its 20001 message, NetEase by speech over the bot; recovery measured, the answer cut short; twice', async () => {
+    const profiles = await h.core.handlers['profiles.list']({});
+    const story = voice.replies.find((r) => r.replyTo === 'robot-story-en')!;
+    const cases = [
+      { vendor: tencent, operation: 'StartAIConversation', payload: () => ({ ...structuredClone(tencent.operations.find((o) => o.id === 'StartAIConversation')!.example), SessionId: `int-${Date.now()}`, RoomId: `int-${Date.now()}` }), by: 'message' as const },
+      { vendor: netease, operation: 'create', payload: () => ({ ...structuredClone(netease.operations.find((o) => o.id === 'create')!.example), cname: `int-${Date.now()}` }), by: 'speech' as const },
+    ];
+    for (const c of cases)
+      for (const round of [1, 2]) {
+        const profileId = profiles.find((p) => p.vendor === c.vendor.id && p.target === 'sandbox')!.id;
+        const sessionId = (await h.core.handlers['session.start']({ profileId, operation: c.operation, payload: c.payload() })).sessionId!;
+        const op = c.vendor.operations.find((o) => o.id === c.operation)!;
+        const conversation = await agentConversation(h.core.sessions, sessionId, c.vendor.id, op);
+        const m = await conversation.turn({
+          input: { wav: join(ROOT, 'resources', 'utterances', 'robot-story-en.wav') },
+          interrupt: { afterMs: 1000, by: c.by, ...(c.by === 'speech' ? { wav: join(ROOT, 'resources', 'utterances', 'hello-weather-en.wav') } : {}) },
+          timeoutMs: 60_000,
+        });
+        await conversation.close();
+        await h.core.handlers['session.stop']({ sessionId });
+        expect(m.transport, `${c.vendor.id} round ${round}`).toBe('agent');
+        expect(m.interruptionRecoveryMs, JSON.stringify(m)).not.toBeNull();
+        // Stopped within a few frames and the player's block: far less than the rest of the story.
+        expect(m.interruptionRecoveryMs!).toBeLessThan(600);
+        expect(m.botAudioS!).toBeLessThan(story.audio.samples.length / 16000 / 2);
+        expect(m.firstAudioMs).not.toBeNull();
+        expect(m.setupMs).not.toBeNull();
+      }
+  }, 180_000);
 });
