@@ -29,6 +29,7 @@ export const OP_NAME_LIST = [
   'session.record',
   'session.readFile',
   'room.join',
+  'agent.ready',
   'agent.claim',
   'agent.finish',
   'room.credential',

@@ -236,6 +236,7 @@ export const contract = {
     'An artifact of a session (audio), as base64.',
   ),
   'room.join': op<{ sessionId: string }, RoomJoinInfo>(obj({ sessionId: id }, ['sessionId']), 'Join parameters for the console user in the session room, minted per join.'),
+  'agent.ready': op<Record<string, never>, { ok: true }>(none, 'A page that runs room turns (the turn agent) is listening for them.'),
   'agent.claim': op<{ sessionId: string; turnId: string }, AgentTurnInput>(
     obj({ sessionId: id, turnId: { type: 'string', pattern: '^[0-9a-f-]{36}$' } }, ['sessionId', 'turnId']),
     'The turn agent takes a room turn core asked for (an agent.turn event): its speech and settings. The first page to claim it gets it.',

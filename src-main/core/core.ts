@@ -343,6 +343,10 @@ export function createCore(options: CoreOptions): Core {
       const bytes = readRegularFile(file, MAX_ARTIFACT_BYTES, name);
       return { base64: bytes.toString('base64'), mime: MIME[extname(name)] ?? 'application/octet-stream', bytes: bytes.length };
     },
+    'agent.ready': async () => {
+      turnAgents(sessions).markReady();
+      return { ok: true as const };
+    },
     'agent.claim': async ({ sessionId, turnId }) => turnAgents(sessions).claim(sessionId, turnId),
     'agent.finish': async ({ sessionId, turnId, result, error }) => {
       turnAgents(sessions).finish(sessionId, turnId, { result, error });

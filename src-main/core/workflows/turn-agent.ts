@@ -3,6 +3,7 @@
  * vendor's room with the vendor's own room code, plays the turn's speech into its published track, listens at the
  * player, and reports what it measured. Core and agent meet through the session itself:
  *
+ *   agent   agent.ready once it listens (a page that can run room turns is there: the app's window, headless Chromium)
  *   core    records `agent.turn` {turnId, turn} in the session (every page sees session events)
  *   agent   agent.claim {sessionId, turnId} → the turn's input (the first page to claim it takes it)
  *   agent   joins (room.join), publishes, measures, leaves; its room events go into the record (session.record)
@@ -61,9 +62,20 @@ const fail = (code: string, message: string) => Object.assign(new Error(message)
 export class TurnAgentHub {
   private readonly pending = new Map<string, PendingTurn>();
   private readonly manager: SessionManager;
+  private ready = false;
 
   constructor(manager: SessionManager) {
     this.manager = manager;
+  }
+
+  /** A page that runs room turns is listening (it said agent.ready). */
+  markReady(): void {
+    this.ready = true;
+  }
+
+  /** Whether room turns can be asked for: without a page (a CLI run with no browser) they are not. */
+  get available(): boolean {
+    return this.ready;
   }
 
   /** Ask an agent for one turn of a running room session; resolves with what it measured. */

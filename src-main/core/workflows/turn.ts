@@ -33,11 +33,17 @@ export const TURN_DRIVERS: Partial<Record<VendorId, TurnDriver>> = {
   },
 };
 
-/** Room vendors whose turns go through a VoiceConversation (loaded when used). */
-export const CONVERSATION_OPENERS: Partial<Record<VendorId, () => Promise<ConversationOpener>>> = {
-  tencent: async () => (await import('./turn-agent.ts')).agentConversation,
-  netease: async () => (await import('./turn-agent.ts')).agentConversation,
+/** Room vendors whose turns go through a VoiceConversation (loaded when used); null when it cannot run here. */
+export const CONVERSATION_OPENERS: Partial<Record<VendorId, (manager: SessionManager) => Promise<ConversationOpener | null>>> = {
+  tencent: async (manager) => agentOpener(manager),
+  netease: async (manager) => agentOpener(manager),
 };
+
+/** The turn agent's conversation, when a page that runs room turns is listening (the app's window). */
+async function agentOpener(manager: SessionManager): Promise<ConversationOpener | null> {
+  const { agentConversation, turnAgents } = await import('./turn-agent.ts');
+  return turnAgents(manager).available ? agentConversation : null;
+}
 
 /**
  * The generic convention (the Mindcraft actions): `send_wav` {path} uploads a whole WAV file and ends the upload
@@ -54,10 +60,12 @@ export async function settleSession(manager: SessionManager, sessionId: string, 
   try {
     const speaks = op.transport === 'room' && !!(input?.wav || input?.text);
     const roomTurn = speaks ? TURN_DRIVERS[vendor] : undefined;
-    const opener = speaks && !roomTurn ? CONVERSATION_OPENERS[vendor] : undefined;
+    const opener = speaks && !roomTurn ? await CONVERSATION_OPENERS[vendor]?.(manager) : undefined;
+    if (speaks && !roomTurn && opener === null)
+      manager.record(sessionId, [{ kind: 'agent.none', dir: 'local', summary: 'no turn agent here (Parley\'s window runs room turns): measured up to the control plane' }]);
     if (roomTurn) await roomTurn(manager, sessionId, input!, options);
     else if (opener) {
-      const conversation = await (await opener())(manager, sessionId, vendor, op);
+      const conversation = await opener(manager, sessionId, vendor, op);
       try {
         await conversation.turn({ input: input!, timeoutMs: options.timeoutMs });
       } finally {

@@ -55,6 +55,13 @@ describe('turn agent hub: core asks, the first page claims, the agent reports', 
     await expect(failing).rejects.toThrow(/turn 2: could not enter the TRTC room/);
   });
 
+  it('room turns are available once a page said agent.ready (a CLI run without a browser has none)', () => {
+    const hub = new TurnAgentHub(fakeManager().manager);
+    expect(hub.available).toBe(false);
+    hub.markReady();
+    expect(hub.available).toBe(true);
+  });
+
   it('a room turn needs speech: a text-only turn is refused with the reason', () => {
     const hub = new TurnAgentHub(fakeManager().manager);
     expect(() => hub.request('s1', 'tencent', 1, { input: { text: 'hello' }, timeoutMs: 1000 })).toThrow(/needs speech \(a WAV file\)/);

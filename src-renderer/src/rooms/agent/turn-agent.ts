@@ -196,6 +196,7 @@ export async function runAgentTurn(sessionId: string, claim: AgentTurnInput): Pr
 /** Listen for room turns core asks for, in every session; returns the function that stops listening. */
 export function startTurnAgent(): () => void {
   const taken = new Set<string>();
+  void call('agent.ready', {}).catch(() => undefined);
   return bridge().on('session.events', ({ sessionId, events }) => {
     for (const e of events) {
       if (e.kind !== 'agent.turn') continue;
