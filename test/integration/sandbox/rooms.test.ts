@@ -223,4 +223,29 @@ describe('sandbox rooms (Tencent, NetEase): the bot listens, answers and stops',
     await start(netease, 'close', { cname, taskId: (created.result as { taskId: string } | undefined)?.taskId ?? created.taskId });
     expect(nertc.rooms!.hasBot(key)).toBe(false);
   });
+
+  it('Tencent MaxIdleTime: with nobody publishing the bot leaves and the task ends; publishing keeps it; twice', async () => {
+    for (const round of [1, 2]) {
+      const roomId = `idle-${Date.now()}-${round}`;
+      const botSig = genUserSig({ sdkAppId: APP, userId: 'bot_1', secretKey: SANDBOX_CREDENTIALS.SDK_SECRET_KEY });
+      const result = await start(tencent, 'StartAIConversation', {
+        SdkAppId: APP,
+        RoomId: roomId,
+        RoomIdType: 1,
+        AgentConfig: { UserId: 'bot_1', UserSig: botSig, TargetUserId: 'user_1', MaxIdleTime: 1 },
+        LLMConfig: { LLMType: 'openai', Model: 'gpt-4o-mini', APIKey: '{{secret:LLM_API_KEY}}', APIUrl: 'https://llm.example/v1/chat/completions', Streaming: true },
+        TTSConfig: { TTSType: 'tencent', AppId: 1300000000, SecretId: '{{secret:TTS_SECRET_ID}}', SecretKey: '{{secret:TTS_SECRET_KEY}}', VoiceType: 1008 },
+      });
+      const key = tencentRoomKey(APP, roomId, true);
+      const user = await Member.join(roomSocketUrl(host.vendorUrl('tencent'), key, 'user_1', genUserSig({ sdkAppId: APP, userId: 'user_1', secretKey: SANDBOX_CREDENTIALS.SDK_SECRET_KEY })));
+      user.send({ op: 'publish' });
+      await sleep(1500);
+      expect(trtc.rooms!.hasBot(key)).toBe(true);
+      user.send({ op: 'unpublish' });
+      await until(() => user.messages.some((m) => m.ev === 'exit' && m.user === 'bot_1'), 'the bot leaving', 5000);
+      expect(trtc.rooms!.hasBot(key)).toBe(false);
+      expect(trtc.status((trtc as unknown as { tasks: Map<string, Parameters<TencentSandbox['status']>[0]> }).tasks.get(result.TaskId as string)!)).toBe('Stopped');
+      await user.close();
+    }
+  });
 });

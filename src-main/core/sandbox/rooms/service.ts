@@ -48,6 +48,8 @@ export interface BotSpec {
   /** From the vendor's payload (silence, barge-in); the host's bot settings (think time ...) override them. */
   settings: Partial<BotSettings>;
   persona(bot: SandboxBot, room: RoomHandle): RoomPersona;
+  /** The vendor's idle rule (TRTC MaxIdleTime): the bot leaves after this long with nobody publishing in the room. */
+  idle?: { afterMs: number; onIdle(): void };
 }
 
 /** A member's join check: null when it may join, else why not (the vendor's wording). */
@@ -67,6 +69,7 @@ interface RoomBot {
   heardUntil: number;
   lastRealAudio: number;
   filler: ReturnType<typeof setInterval>;
+  idleTimer: ReturnType<typeof setTimeout> | null;
 }
 
 interface Room {
@@ -107,8 +110,9 @@ export class SandboxRooms {
       for (const m of room.members.values()) void m.socket.send(bytes);
     });
     const now = Date.now();
-    const entry: RoomBot = { spec, bot, persona, heardUntil: now, lastRealAudio: now, filler: setInterval(() => this.fill(room, entry), FILL_EVERY_MS) };
+    const entry: RoomBot = { spec, bot, persona, heardUntil: now, lastRealAudio: now, filler: setInterval(() => this.fill(room, entry), FILL_EVERY_MS), idleTimer: null };
     room.bot = entry;
+    this.watchIdle(room);
     handle.broadcast({ ev: 'enter', user: spec.botUserId });
     handle.broadcast({ ev: 'audio-available', user: spec.botUserId });
     return () => {
@@ -154,11 +158,30 @@ export class SandboxRooms {
     if (!entry) return;
     room.bot = null;
     clearInterval(entry.filler);
+    if (entry.idleTimer) clearTimeout(entry.idleTimer);
     entry.persona.close();
     entry.bot.close();
     this.handle(room).broadcast({ ev: 'audio-unavailable', user: entry.spec.botUserId });
     this.handle(room).broadcast({ ev: 'exit', user: entry.spec.botUserId });
     this.forgetIfEmpty(room);
+  }
+
+  /** Starts the bot's idle timer while nobody publishes, stops it while someone does. */
+  private watchIdle(room: Room): void {
+    const entry = room.bot;
+    if (!entry?.spec.idle) return;
+    const publishing = [...room.members.values()].some((m) => m.publishing);
+    if (publishing && entry.idleTimer) {
+      clearTimeout(entry.idleTimer);
+      entry.idleTimer = null;
+    } else if (!publishing && !entry.idleTimer) {
+      entry.idleTimer = setTimeout(() => {
+        if (room.bot !== entry) return;
+        this.handle(room).note(`nobody published for ${entry.spec.idle!.afterMs / 1000} s: the bot leaves and the task ends`);
+        this.removeBot(room);
+        entry.spec.idle!.onIdle();
+      }, entry.spec.idle.afterMs);
+    }
   }
 
   private forgetIfEmpty(room: Room): void {
@@ -193,6 +216,7 @@ export class SandboxRooms {
       if (m.op === 'publish' || m.op === 'unpublish') {
         member.publishing = m.op === 'publish';
         handle.broadcast({ ev: member.publishing ? 'audio-available' : 'audio-unavailable', user }, (u) => u !== user);
+        this.watchIdle(room);
       } else room.bot?.persona.onMessage(user, m);
     });
     socket.onClose(() => {
@@ -200,6 +224,7 @@ export class SandboxRooms {
       room.members.delete(user);
       if (member.publishing) handle.broadcast({ ev: 'audio-unavailable', user });
       handle.broadcast({ ev: 'exit', user });
+      this.watchIdle(room);
       this.forgetIfEmpty(room);
     });
   }

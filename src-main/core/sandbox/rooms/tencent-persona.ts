@@ -23,6 +23,9 @@ export interface TencentTask {
   payload: Record<string, unknown>;
 }
 
+/** MaxIdleTime's default, seconds (docs/vendors/tencent.md#agentconfig). */
+export const MAX_IDLE_DEFAULT_S = 60;
+
 /** The room a StartAIConversation payload names: numeric and string room ids are different rooms. */
 export function tencentRoomKey(sdkAppId: number, roomId: string, stringRoom: boolean): string {
   return `${sdkAppId}/${stringRoom ? 'str' : 'num'}/${roomId}`;
@@ -38,8 +41,9 @@ export function sentences(text: string): string[] {
   return text.match(/[^.!?。！？]+[.!?。！？]*\s*/g)?.map((s) => s) ?? [text];
 }
 
-export function tencentBotSpec(task: TencentTask): BotSpec {
-  const agent = (task.payload.AgentConfig ?? {}) as { UserId?: string; TargetUserId?: string; SubtitleMode?: number; InterruptMode?: number };
+/** `onIdle`: the task ends (MaxIdleTime: "the task stops after this long with no stream in the room"). */
+export function tencentBotSpec(task: TencentTask, onIdle: () => void = () => undefined): BotSpec {
+  const agent = (task.payload.AgentConfig ?? {}) as { UserId?: string; TargetUserId?: string; SubtitleMode?: number; InterruptMode?: number; MaxIdleTime?: number };
   const stt = (task.payload.STTConfig ?? {}) as { VadSilenceTime?: number };
   const botUserId = String(agent.UserId ?? '');
   const target = String(agent.TargetUserId ?? '');
@@ -47,6 +51,7 @@ export function tencentBotSpec(task: TencentTask): BotSpec {
     botUserId,
     listensTo: target,
     settings: { silenceMs: typeof stt.VadSilenceTime === 'number' ? stt.VadSilenceTime : 1000, bargeIn: agent.InterruptMode !== 1 },
+    idle: { afterMs: (typeof agent.MaxIdleTime === 'number' && agent.MaxIdleTime > 0 ? agent.MaxIdleTime : MAX_IDLE_DEFAULT_S) * 1000, onIdle },
     persona: (bot, room) => tencentPersona(bot, room, { task, botUserId, target, subtitleMode: agent.SubtitleMode === 1 ? 1 : 0 }),
   };
 }

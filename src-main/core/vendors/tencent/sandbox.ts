@@ -293,7 +293,10 @@ export class TencentSandbox {
       throw new ApiError('FailedOperation.TaskExist', `Task already exists: SessionId \`${sessionId}\` is used by another task.`);
     const task: Task = { taskId: randomBytes(24).toString('base64url'), sessionId, sdkAppId, roomId: String(p.RoomId), startedAt: this.now(), stoppedAt: null, payload: p };
     this.tasks.set(task.taskId, task);
-    task.leaveRoom = this.rooms?.startBot(tencentRoomKey(sdkAppId, task.roomId, p.RoomIdType === 1), tencentBotSpec(task));
+    const idle = () => {
+      if (task.stoppedAt === null) task.stoppedAt = this.now();
+    };
+    task.leaveRoom = this.rooms?.startBot(tencentRoomKey(sdkAppId, task.roomId, p.RoomIdType === 1), tencentBotSpec(task, idle));
     return { TaskId: task.taskId };
   }
 
