@@ -8,7 +8,9 @@ import { toJUnit, type CaseOutcome } from '../../core/workflows/report.ts';
 import { recordInput } from '../../core/workflows/history.ts';
 import { settleSession } from '../../core/workflows/turn.ts';
 import { TURN_TIMEOUT_MS, perRunPayload, recordRunIds, type SessionRunner } from '../../core/workflows/session-runner.ts';
-import { parseTarget, runOperation } from '../runner.ts';
+import { cliCredentials, parseTarget, runOperation } from '../runner.ts';
+import { HeadlessAgent } from '../agent-browser.ts';
+import { CONVERSATION_OPENERS } from '../../core/workflows/turn.ts';
 import { ProfileStore } from '../../core/profiles/store.ts';
 import { defaultDataDir } from '../../core/data-dir.ts';
 import { CliUsageError, type CliCommand, type CliIO } from '../types.ts';
@@ -21,7 +23,11 @@ const REPORTS = ['junit', 'json'] as const;
  */
 const OUTCOME_LABEL: Record<CaseOutcome, string> = { pass: 'PASS', fail: 'FAIL', error: 'ERROR', 'no-checks': 'NO CHECKS' };
 
-function cliSessionRunner(io: CliIO, target: 'sandbox' | 'live', sessionsDir: string, sandboxBase: () => Promise<string>, explicitProfile: string | undefined): SessionRunner {
+/**
+ * `agent`: the headless turn agent (agent-browser.ts), started on the first Tencent or NetEase voice turn and shared by
+ * the rest of the run; those turns need it, every other run goes without a browser.
+ */
+function cliSessionRunner(io: CliIO, target: 'sandbox' | 'live', sessionsDir: string, sandboxBase: () => Promise<string>, explicitProfile: string | undefined, agent: () => Promise<HeadlessAgent>): SessionRunner {
   const store = new ProfileStore(join(defaultDataDir(io.env), 'profiles.json'));
   return async (req) => {
     const vendor = vendorById(req.vendor);
@@ -44,9 +50,20 @@ function cliSessionRunner(io: CliIO, target: 'sandbox' | 'live', sessionsDir: st
         if (!op) return;
         recordRunIds(manager, sessionId, ids.changed);
         recordInput(manager.directory, sessionId, req.input);
+        let detach: (() => void) | undefined;
+        if (op.transport === 'room' && CONVERSATION_OPENERS[vendor.id] && req.input?.wav) {
+          try {
+            const cliTarget = { target, profile };
+            detach = (await agent()).attach(manager, (p, name) => cliCredentials(vendor, io, cliTarget, profile ? p : undefined)(p, name));
+          } catch (err) {
+            driveError = (err as Error).message;
+            return;
+          }
+        }
         await settleSession(manager, sessionId, vendor.id, op, req.input, { timeoutMs: TURN_TIMEOUT_MS }).catch((err: Error) => {
           driveError = err.message;
         });
+        detach?.();
       },
     });
     return {
@@ -82,6 +99,8 @@ export const runCommand: CliCommand = {
     const sessionsDir = join(outDir, 'sessions');
     mkdirSync(sessionsDir, { recursive: true });
 
+    let headless: Promise<HeadlessAgent> | undefined;
+    const agent = () => (headless ??= HeadlessAgent.start(io.env));
     let host: SandboxHost | undefined;
     const sandboxBase = async () => {
       if (!host) {
@@ -92,7 +111,7 @@ export const runCommand: CliCommand = {
       return host.baseUrl;
     };
     try {
-      const report = await runCases(resolve(io.cwd, positionals[0]!), cliSessionRunner(io, target, sessionsDir, sandboxBase, values.profile), {
+      const report = await runCases(resolve(io.cwd, positionals[0]!), cliSessionRunner(io, target, sessionsDir, sandboxBase, values.profile, agent), {
         target,
         profile: values.profile,
         repeat,
@@ -105,6 +124,7 @@ export const runCommand: CliCommand = {
       io.stdout(`${t.passed} passed, ${t.failed} failed, ${t.errors} errors${t.noChecks ? `, ${t.noChecks} checking nothing` : ''} · ${t.cases} runs · reports in ${outDir}\n`);
       return report.ok ? 0 : 1;
     } finally {
+      await (await headless?.catch(() => undefined))?.close();
       await host?.close();
     }
   },
