@@ -27,7 +27,7 @@ const OUTCOME_LABEL: Record<CaseOutcome, string> = { pass: 'PASS', fail: 'FAIL',
  * `agent`: the headless turn agent (agent-browser.ts), started on the first Tencent or NetEase voice turn and shared by
  * the rest of the run; those turns need it, every other run goes without a browser.
  */
-function cliSessionRunner(io: CliIO, target: 'sandbox' | 'live', sessionsDir: string, sandboxBase: () => Promise<string>, explicitProfile: string | undefined, agent: () => Promise<HeadlessAgent>): SessionRunner {
+export function cliSessionRunner(io: CliIO, target: 'sandbox' | 'live', sessionsDir: string, sandboxBase: () => Promise<string>, explicitProfile: string | undefined, agent: () => Promise<HeadlessAgent>): SessionRunner {
   const store = new ProfileStore(join(defaultDataDir(io.env), 'profiles.json'));
   return async (req) => {
     const vendor = vendorById(req.vendor);
@@ -99,17 +99,7 @@ export const runCommand: CliCommand = {
     const sessionsDir = join(outDir, 'sessions');
     mkdirSync(sessionsDir, { recursive: true });
 
-    let headless: Promise<HeadlessAgent> | undefined;
-    const agent = () => (headless ??= HeadlessAgent.start(io.env));
-    let host: SandboxHost | undefined;
-    const sandboxBase = async () => {
-      if (!host) {
-        host = new SandboxHost();
-        for (const v of VENDORS) v.mountSandbox(host);
-        await host.start();
-      }
-      return host.baseUrl;
-    };
+    const { sandboxBase, agent, close } = runResources(io);
     try {
       const report = await runCases(resolve(io.cwd, positionals[0]!), cliSessionRunner(io, target, sessionsDir, sandboxBase, values.profile, agent), {
         target,
@@ -124,8 +114,30 @@ export const runCommand: CliCommand = {
       io.stdout(`${t.passed} passed, ${t.failed} failed, ${t.errors} errors${t.noChecks ? `, ${t.noChecks} checking nothing` : ''} · ${t.cases} runs · reports in ${outDir}\n`);
       return report.ok ? 0 : 1;
     } finally {
-      await (await headless?.catch(() => undefined))?.close();
-      await host?.close();
+      await close();
     }
   },
 };
+
+/** What a run of many sessions shares, started when first needed: one sandbox host, one headless turn agent. */
+export function runResources(io: CliIO): { sandboxBase: () => Promise<string>; agent: () => Promise<HeadlessAgent>; close(): Promise<void> } {
+  let headless: Promise<HeadlessAgent> | undefined;
+  let host: Promise<SandboxHost> | undefined;
+  return {
+    agent: () => (headless ??= HeadlessAgent.start(io.env)),
+    // One start, however many runs ask for it at once (a parallel comparison).
+    sandboxBase: async () =>
+      (
+        await (host ??= (async () => {
+          const h = new SandboxHost();
+          for (const v of VENDORS) v.mountSandbox(h);
+          await h.start();
+          return h;
+        })())
+      ).baseUrl,
+    async close() {
+      await (await headless?.catch(() => undefined))?.close();
+      await (await host?.catch(() => undefined))?.close();
+    },
+  };
+}

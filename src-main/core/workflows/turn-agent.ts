@@ -211,6 +211,7 @@ export const agentConversation: ConversationOpener = async (manager, sessionId, 
         vendorFigures: reportedFigures(events.slice(from)),
         why,
       };
+      manager.record(sessionId, [{ kind: 'agent.measured', dir: 'local', summary: `turn ${turn}: measured by the turn agent`, data: measurement }]);
       return measurement;
     },
     async action(id, args) {
