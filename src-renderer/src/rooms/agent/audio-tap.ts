@@ -6,7 +6,7 @@
 interface TrackProcessor {
   readable: ReadableStream<AudioData>;
 }
-declare const MediaStreamTrackProcessor: { new (init: { track: MediaStreamTrack }): TrackProcessor };
+declare const MediaStreamTrackProcessor: { new (init: { track: MediaStreamTrack; maxBufferSize?: number }): TrackProcessor };
 
 /** A block is audible above this RMS (about -40 dBFS): the bot's speech, not a codec's or a jitter buffer's noise. */
 export const AUDIBLE_RMS = 0.01;
@@ -26,7 +26,8 @@ export class AudioTap {
   attachStream(stream: MediaStream): () => void {
     const track = stream.getAudioTracks()[0];
     if (!track) return () => undefined;
-    const reader = new MediaStreamTrackProcessor({ track }).readable.getReader();
+    // A block read late still carries its audio (timing comes from when it is read): keep up to 2 s for a slow reader.
+    const reader = new MediaStreamTrackProcessor({ track, maxBufferSize: 200 }).readable.getReader();
     let stopped = false;
     void (async () => {
       while (!stopped) {

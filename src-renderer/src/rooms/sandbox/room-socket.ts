@@ -12,7 +12,12 @@ import { decodeAudioFrame, parseDown, WIRE_RATE, type DownMessage, type UpMessag
 interface TrackProcessor {
   readable: ReadableStream<AudioData>;
 }
-declare const MediaStreamTrackProcessor: { new (init: { track: MediaStreamTrack }): TrackProcessor };
+declare const MediaStreamTrackProcessor: { new (init: { track: MediaStreamTrack; maxBufferSize?: number }): TrackProcessor };
+/**
+ * Frames a track processor keeps for a slow reader (10 ms each). Chromium's default is a few frames and drops older
+ * ones beyond it: on a busy machine the published speech lost pieces and the bot no longer recognised it.
+ */
+export const CAPTURE_BUFFER_FRAMES = 200;
 interface TrackGenerator extends MediaStreamTrack {
   writable: WritableStream<AudioData>;
 }
@@ -166,7 +171,7 @@ export class SandboxRoomSocket {
   /** Publish a track: its audio is read as Chromium captures it and sent in real time. */
   publish(track: MediaStreamTrack): void {
     this.unpublish();
-    const reader = new MediaStreamTrackProcessor({ track }).readable.getReader();
+    const reader = new MediaStreamTrackProcessor({ track, maxBufferSize: CAPTURE_BUFFER_FRAMES }).readable.getReader();
     let stopped = false;
     let resampler: StreamResampler | null = null;
     let rate = 0;
