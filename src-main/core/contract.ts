@@ -19,7 +19,9 @@ import type { ComparePlanInput, CompareResult, CompareSummary } from './workflow
 import type { Bundle } from './workflows/bundle.ts';
 import type { AgentTurnInput, AgentTurnResult } from './workflows/turn-agent.ts';
 import type { Snippets } from './workflows/snippets.ts';
-import type { CaseRunReport } from './workflows/report.ts';
+import type { CaseRunReport, RunReport } from './workflows/report.ts';
+import type { Scenario } from './scenarios/scenario-file.ts';
+import type { LibraryItem, ScenarioListEntry } from './scenarios/handlers.ts';
 
 export interface OperationSpec<A, R> {
   args: JsonSchema;
@@ -284,6 +286,50 @@ export const contract = {
   'cases.run': op<{ path: string; profileId?: string; target?: 'sandbox' | 'live' }, CaseRunReport>(
     obj({ path: caseFile, profileId: id, target: { type: 'string', enum: ['sandbox', 'live'] } }, ['path']),
     'Run one case to its end and check its expectations.',
+  ),
+  // Scenarios (issue 19): multi-turn case files (version 2), their utterance library, runs with reports.
+  'scenarios.list': op<{ dir: string }, ScenarioListEntry[]>(obj({ dir: path }, ['dir']), 'Case files of both versions under a folder, as the scenario editor lists them.'),
+  'scenarios.read': op<{ path: string }, { scenario: Scenario; migrated: boolean; legacyChecks?: { status?: number; latencyBudgetsMs?: Record<string, number> } }>(
+    obj({ path: caseFile }, ['path']),
+    'A scenario; a version 1 case comes migrated to a one-turn scenario (in memory: the file is not changed).',
+  ),
+  'scenarios.save': op<{ dir: string; scenario: Scenario; overwrite?: boolean; fileName?: string }, { path: string }>(
+    obj({ dir: path, scenario: anyObject, overwrite: { type: 'boolean' }, fileName: { type: 'string', pattern: '^[^/\\\\]+\\.parley-case\\.json$', maxLength: 200 } }, ['dir', 'scenario']),
+    'Write a scenario (version 2); an existing file only with overwrite; refused when a payload holds a stored secret value.',
+  ),
+  'scenarios.utterances': op<{ dir?: string }, LibraryItem[]>(obj({ dir: path }), 'The utterances a scenario can say: the case folder\'s own library first, then the shipped one.'),
+  'scenarios.utteranceAudio': op<{ dir?: string; id: string }, { base64: string; mime: string; bytes: number }>(
+    obj({ dir: path, id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$' } }, ['id']),
+    'The WAV of a library utterance, as base64 (to listen to it in the editor).',
+  ),
+  'scenarios.addUtterance': op<{ dir: string; id: string; language: string; text: string; base64: string; overwrite?: boolean }, LibraryItem>(
+    obj(
+      {
+        dir: path,
+        id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$' },
+        language: { type: 'string', pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$' },
+        text: { type: 'string', minLength: 1, maxLength: 2000 },
+        base64: { type: 'string', minLength: 4, maxLength: 11_200_000, 'x-arg': 'payload' },
+        overwrite: { type: 'boolean' },
+      },
+      ['dir', 'id', 'language', 'text', 'base64'],
+    ),
+    'Add a WAV with its reference text to the case folder\'s utterance library (utterances/).',
+    undefined,
+    12 * MiB,
+  ),
+  'scenarios.run': op<{ path: string; vendors?: VendorId[]; profiles?: Partial<Record<VendorId, string>>; target?: 'sandbox' | 'live'; lang?: 'en' | 'zh' }, { report: RunReport; html: string }>(
+    obj(
+      {
+        path: caseFile,
+        vendors: { type: 'array', items: vendorId, minItems: 1, maxItems: 4 },
+        profiles: { type: 'object', additionalProperties: false, properties: { convai: id, netease: id, mindcraft: id, tencent: id } },
+        target: { type: 'string', enum: ['sandbox', 'live'] },
+        lang: { type: 'string', enum: ['en', 'zh'] },
+      },
+      ['path'],
+    ),
+    'Run a scenario against its vendors (or some of them, with a profile each) and return the report and its HTML.',
   ),
   'history.query': op<{ query?: HistoryQuery }, HistoryEntry[]>(
     obj({

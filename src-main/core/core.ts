@@ -14,6 +14,7 @@ import { VENDORS, vendorById } from './vendors/registry.ts';
 import type { OperationDescriptor, RequestInspection, VendorDescriptor } from './vendors/types.ts';
 import { resolveSecretRefs } from './secrets/references.ts';
 import { createWorkflowHandlers } from './workflows/handlers.ts';
+import { createScenarioHandlers } from './scenarios/handlers.ts';
 import { HistoryIndex } from './history/client.ts';
 import { Grants, type FileDialog } from './grants.ts';
 import { Notices } from './notices.ts';
@@ -238,20 +239,22 @@ export function createCore(options: CoreOptions): Core {
   }
 
   const locale = options.locale ?? 'en';
+  const workflowDeps = {
+    dataDir: options.dataDir,
+    profiles,
+    secrets,
+    sessions,
+    history,
+    sandboxUrlFor,
+    app: { name: 'Parley', version: options.version ?? '0.0.0' },
+    inspect: (args: { profileId: string; operation: string; payload: Record<string, unknown> }) => inspect(args, { keepReferences: true }),
+    grants,
+    speech,
+    notices,
+  };
   const raw: Handlers = {
-    ...createWorkflowHandlers({
-      dataDir: options.dataDir,
-      profiles,
-      secrets,
-      sessions,
-      history,
-      sandboxUrlFor,
-      app: { name: 'Parley', version: options.version ?? '0.0.0' },
-      inspect: (args) => inspect(args, { keepReferences: true }),
-      grants,
-      speech,
-      notices,
-    }),
+    ...createWorkflowHandlers(workflowDeps),
+    ...createScenarioHandlers(workflowDeps),
     'app.info': async () => ({ name: 'Parley', version: options.version ?? '0.0.0', platform: process.platform, dataDir: options.dataDir, locale }),
     'app.notices': async () => notices.list(),
     'app.dismissNotice': async ({ id }) => {

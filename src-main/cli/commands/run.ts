@@ -1,21 +1,26 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isInside } from '../../core/paths.ts';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SandboxHost } from '../../core/sandbox/host.ts';
 import { VENDORS, vendorById } from '../../core/vendors/registry.ts';
-import { runCases } from '../../core/workflows/runner.ts';
+import type { VendorId } from '../../core/vendors/types.ts';
 import { toJUnit, type CaseOutcome } from '../../core/workflows/report.ts';
+import { runFolder, type ScenarioSessions } from '../../core/scenarios/runner.ts';
+import { toHtmlReport, toRunCsv } from '../../core/scenarios/html-report.ts';
+import { CONVERSATION_OPENERS } from '../../core/scenarios/openers.ts';
+import { parseFault, type Fault } from '../../core/sandbox/faults.ts';
 import { recordInput } from '../../core/workflows/history.ts';
 import { settleSession } from '../../core/workflows/turn.ts';
 import { TURN_TIMEOUT_MS, perRunPayload, recordRunIds, type SessionRunner } from '../../core/workflows/session-runner.ts';
 import { cliCredentials, parseTarget, runOperation } from '../runner.ts';
 import { HeadlessAgent } from '../agent-browser.ts';
-import { CONVERSATION_OPENERS } from '../../core/workflows/turn.ts';
+import { CONVERSATION_OPENERS as ROOM_TURN_OPENERS } from '../../core/workflows/turn.ts';
 import { ProfileStore } from '../../core/profiles/store.ts';
 import { defaultDataDir } from '../../core/data-dir.ts';
 import { CliUsageError, type CliCommand, type CliIO } from '../types.ts';
 
-const REPORTS = ['junit', 'json'] as const;
+const REPORTS = ['junit', 'json', 'html', 'csv'] as const;
 
 /**
  * Each case runs through runOperation (the app's session engine). One sandbox host serves the whole run;
@@ -51,7 +56,7 @@ export function cliSessionRunner(io: CliIO, target: 'sandbox' | 'live', sessions
         recordRunIds(manager, sessionId, ids.changed);
         recordInput(manager.directory, sessionId, req.input);
         let detach: (() => void) | undefined;
-        if (op.transport === 'room' && CONVERSATION_OPENERS[vendor.id] && req.input?.wav) {
+        if (op.transport === 'room' && ROOM_TURN_OPENERS[vendor.id] && req.input?.wav) {
           try {
             const cliTarget = { target, profile };
             detach = (await agent()).attach(manager, (p, name) => cliCredentials(vendor, io, cliTarget, profile ? p : undefined)(p, name));
@@ -79,15 +84,58 @@ export function cliSessionRunner(io: CliIO, target: 'sandbox' | 'live', sessions
   };
 }
 
+/** Scenario sessions: each vendor's session through runOperation, held open while its conversation runs. */
+function cliScenarioSessions(io: CliIO, target: 'sandbox' | 'live', sessionsDir: string, sandboxBase: () => Promise<string>, explicitProfile: string | undefined): ScenarioSessions {
+  const store = new ProfileStore(join(defaultDataDir(io.env), 'profiles.json'));
+  return async (req, use) => {
+    const vendor = vendorById(req.vendor);
+    const profile = explicitProfile ?? (req.profile && store.find(req.profile) ? req.profile : undefined);
+    const op = vendor.operations.find((o) => o.id === req.operation);
+    if (!op) throw new Error(`operation: ${vendor.id} has no operation "${req.operation}" (expected one of ${vendor.operations.map((o) => o.id).join(', ')})`);
+    const ids = perRunPayload(op, req.payload);
+    const run = await runOperation({
+      vendorId: vendor.id,
+      operationId: req.operation,
+      payload: ids.payload,
+      io,
+      outDir: sessionsDir,
+      target: { target, profile, ...(target === 'sandbox' ? { baseUrl: `${await sandboxBase()}/${vendor.id}` } : {}) },
+      drive: async (manager, sessionId) => {
+        recordRunIds(manager, sessionId, ids.changed);
+        try {
+          await use(manager, sessionId, op);
+        } finally {
+          if (manager.isLive(sessionId)) await manager.stop(sessionId);
+        }
+      },
+    });
+    return { sessionId: run.sessionId, profileName: profile ?? `cli ${vendor.id}`, outcome: run.manager.redactor.value(run.outcome), sessionFile: run.sessionFile };
+  };
+}
+
+/** The report embeds audio from the run's own session folders only. */
+function readInside(outDir: string): (file: string) => Uint8Array | null {
+  return (file) => {
+    const path = resolve(file);
+    if (!isInside(outDir, path)) return null;
+    try {
+      return readFileSync(path);
+    } catch {
+      return null;
+    }
+  };
+}
+
 export const runCommand: CliCommand = {
   words: ['run'],
-  usage: 'parley run PATH [--target sandbox|live] [--profile NAME] [--repeat N] [--report junit,json] [--out DIR]',
-  summary: 'Run a case file or a folder of them, check their expectations, write junit.xml / report.json into --out; exit 1 when any case fails.',
+  usage: 'parley run PATH [--target sandbox|live] [--profile NAME] [--repeat N] [--report junit,json,html,csv] [--report-lang en|zh] [--out DIR] [--vendors convai,mindcraft,...] [--sandbox-fault JSON]',
+  summary:
+    'Run a case file or a folder of them (single-turn cases and multi-turn scenarios), check their expectations, write junit.xml / report.json / report.html / report.csv into --out; exit 1 when any case or turn fails. --sandbox-fault sets a fault on every vendor of the run\'s own sandbox (e.g. \'{"kind":"mishear"}\').',
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { target: { type: 'string' }, profile: { type: 'string' }, repeat: { type: 'string' }, report: { type: 'string' }, out: { type: 'string' } },
+      options: { target: { type: 'string' }, profile: { type: 'string' }, repeat: { type: 'string' }, report: { type: 'string' }, out: { type: 'string' }, 'sandbox-fault': { type: 'string' }, vendors: { type: 'string' }, 'report-lang': { type: 'string' } },
     });
     if (positionals.length !== 1) throw new CliUsageError(`expected one PATH (a .parley-case.json file or a folder), got ${positionals.length}`);
     const target = parseTarget(values.target);
@@ -95,21 +143,37 @@ export const runCommand: CliCommand = {
     if (!Number.isInteger(repeat) || repeat < 1 || repeat > 1000) throw new CliUsageError(`--repeat: expected an integer 1-1000, got "${values.repeat}"`);
     const reports = (values.report ?? 'junit,json').split(',').map((s) => s.trim()).filter(Boolean);
     for (const r of reports) if (!(REPORTS as readonly string[]).includes(r)) throw new CliUsageError(`--report: expected a list of ${REPORTS.join(', ')}, got "${r}"`);
+    let fault: Fault | null = null;
+    if (values['sandbox-fault'] !== undefined) {
+      if (target !== 'sandbox') throw new CliUsageError('--sandbox-fault: only with --target sandbox');
+      try {
+        fault = parseFault(JSON.parse(values['sandbox-fault']));
+      } catch (err) {
+        throw new CliUsageError(`--sandbox-fault: ${(err as Error).message} (e.g. '{"kind":"mishear"}')`);
+      }
+    }
+    const lang = values['report-lang'];
+    if (lang !== undefined && lang !== 'en' && lang !== 'zh') throw new CliUsageError(`--report-lang: expected en or zh, got "${lang}"`);
+    const vendors = values.vendors?.split(',').map((v) => v.trim()).filter(Boolean);
+    for (const v of vendors ?? []) if (!VENDORS.some((x) => x.id === v)) throw new CliUsageError(`--vendors: expected a list of ${VENDORS.map((x) => x.id).join(', ')}, got "${v}"`);
     const outDir = resolve(io.cwd, values.out ?? 'parley-results');
     const sessionsDir = join(outDir, 'sessions');
     mkdirSync(sessionsDir, { recursive: true });
 
-    const { sandboxBase, agent, close } = runResources(io);
+    const { sandboxBase, agent, close } = runResources(io, fault);
     try {
-      const report = await runCases(resolve(io.cwd, positionals[0]!), cliSessionRunner(io, target, sessionsDir, sandboxBase, values.profile, agent), {
+      const report = await runFolder(resolve(io.cwd, positionals[0]!), { sessions: cliScenarioSessions(io, target, sessionsDir, sandboxBase, values.profile), openers: CONVERSATION_OPENERS, ttsCacheDir: join(outDir, 'tts') }, {
         target,
-        profile: values.profile,
         repeat,
-        sessionFile: (id) => join(sessionsDir, `${id}.ndjson`),
-        onResult: (r) => io.stderr(`${OUTCOME_LABEL[r.outcome]}  ${r.collection ? `${r.collection}/` : ''}${r.name}  (${r.durationMs} ms)${r.error ? `\n      ${r.error}` : [...r.failures, ...(r.note ? [r.note] : [])].map((f) => `\n      ${f}`).join('')}\n`),
+        ...(vendors ? { vendors: vendors as VendorId[] } : {}),
+        caseRunner: cliSessionRunner(io, target, sessionsDir, sandboxBase, values.profile, agent),
+        caseOptions: { profile: values.profile, sessionFile: (id) => join(sessionsDir, `${id}.ndjson`) },
+        onAny: (r) => io.stderr(`${OUTCOME_LABEL[r.outcome]}  ${r.collection ? `${r.collection}/` : ''}${r.name}  (${r.durationMs} ms)${r.error ? `\n      ${r.error}` : [...r.failures, ...(r.note ? [r.note] : [])].map((f) => `\n      ${f}`).join('')}\n`),
       });
       if (reports.includes('junit')) writeFileSync(join(outDir, 'junit.xml'), toJUnit(report));
       if (reports.includes('json')) writeFileSync(join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+      if (reports.includes('csv')) writeFileSync(join(outDir, 'report.csv'), toRunCsv(report));
+      if (reports.includes('html')) writeFileSync(join(outDir, 'report.html'), toHtmlReport(report, { lang: lang ?? 'en', readAudio: readInside(outDir) }));
       const t = report.totals;
       io.stdout(`${t.passed} passed, ${t.failed} failed, ${t.errors} errors${t.noChecks ? `, ${t.noChecks} checking nothing` : ''} · ${t.cases} runs · reports in ${outDir}\n`);
       return report.ok ? 0 : 1;
@@ -120,7 +184,7 @@ export const runCommand: CliCommand = {
 };
 
 /** What a run of many sessions shares, started when first needed: one sandbox host, one headless turn agent. */
-export function runResources(io: CliIO): { sandboxBase: () => Promise<string>; agent: () => Promise<HeadlessAgent>; close(): Promise<void> } {
+export function runResources(io: CliIO, fault: Fault | null = null): { sandboxBase: () => Promise<string>; agent: () => Promise<HeadlessAgent>; close(): Promise<void> } {
   let headless: Promise<HeadlessAgent> | undefined;
   let host: Promise<SandboxHost> | undefined;
   return {
@@ -132,6 +196,7 @@ export function runResources(io: CliIO): { sandboxBase: () => Promise<string>; a
           const h = new SandboxHost();
           for (const v of VENDORS) v.mountSandbox(h);
           await h.start();
+          if (fault) for (const v of VENDORS) h.setFault(v.id, fault);
           return h;
         })())
       ).baseUrl,

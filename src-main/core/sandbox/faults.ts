@@ -13,9 +13,11 @@ export type Fault =
   /** Accept the request or socket and never answer. */
   | { kind: 'hang' }
   /** Answer with one of the vendor's own error codes, in its own body shape and content type (see the catalogue). */
-  | { kind: 'vendor-error'; code: string };
+  | { kind: 'vendor-error'; code: string }
+  /** The sandbox bot mishears: it recognises the speech (and answers it) but reports about half of the words wrong. */
+  | { kind: 'mishear' };
 
-export const FAULT_KINDS = ['delay', 'status', 'malformed', 'drop', 'reset', 'hang', 'vendor-error'] as const;
+export const FAULT_KINDS = ['delay', 'status', 'malformed', 'drop', 'reset', 'hang', 'vendor-error', 'mishear'] as const;
 
 /** One error code a vendor sandbox can produce on demand (README "Rehearsing vendor errors"). */
 export interface VendorErrorEntry {
@@ -54,6 +56,7 @@ export function parseFault(value: unknown): Fault | null {
       return { kind: f.kind, afterFrames: typeof f.afterFrames === 'number' ? f.afterFrames : 0 };
     case 'reset':
     case 'hang':
+    case 'mishear':
       return { kind: f.kind };
     case 'vendor-error':
       if (typeof f.code !== 'string' && typeof f.code !== 'number') throw new Error('fault.code: expected one of the vendor\'s error codes, e.g. {"kind":"vendor-error","code":"FailedOperation.NotAbility"}');

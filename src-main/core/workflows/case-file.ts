@@ -91,6 +91,7 @@ export function parseCase(text: string, source = 'case'): CaseFile {
   }
   if (!value || typeof value !== 'object' || Array.isArray(value) || !CASE_KEYS.some((k) => Object.hasOwn(value as object, k)))
     throw new CaseFileError(`${source}: not a Parley case file (expected an object with ${CASE_KEYS.join(', ')})`);
+  if ((value as { version?: unknown }).version === 2) throw new CaseFileError(`${source}: a scenario (version 2, several turns): open it in the Scenarios tab or run it with parley run`);
   const errors = validateSchema(CASE_SCHEMA, value);
   if (errors.length) throw new CaseFileError(`${source}: ${errors.map((e) => e.message).join('; ')}`);
   const c = value as CaseFile;
@@ -119,12 +120,12 @@ export function caseFileName(name: string): string {
   return slug + CASE_SUFFIX;
 }
 
-export interface CaseEntry {
+export interface CaseEntry<T = CaseFile> {
   /** Absolute path of the file. */
   path: string;
   /** Collection = the folder relative to the listed root ('' at the root). */
   collection: string;
-  case?: CaseFile;
+  case?: T;
   /** Set instead of `case` when the file cannot be read: the list still shows it. */
   error?: string;
 }
@@ -137,14 +138,17 @@ export const LIST_LIMITS = { maxDepth: 8, maxEntries: 10_000 };
  * followed only to files inside `root` (never to folders: no cycles); a link out of it, a broken link or a pipe named
  * like a case is listed with its error, never read. More than LIST_LIMITS.maxEntries entries is an error, not a wait.
  */
-export function listCases(root: string, limits = LIST_LIMITS): CaseEntry[] {
+export function listCases(root: string, limits?: typeof LIST_LIMITS): CaseEntry[];
+/** The same listing with another reader (scenarios read version 1 and 2 files). */
+export function listCases<T>(root: string, limits: typeof LIST_LIMITS | undefined, readFile: (path: string) => T): CaseEntry<T>[];
+export function listCases<T>(root: string, limits = LIST_LIMITS, readFile: (path: string) => T = readCase as (path: string) => T): CaseEntry<T>[] {
   const dir = resolve(root);
   if (!existsSync(dir)) throw new CaseFileError(`${dir}: folder does not exist`);
   const real = realpathSync(dir);
-  if (statSync(real).isFile()) return [{ path: real, collection: '', case: readCase(real) }];
-  const out: CaseEntry[] = [];
+  if (statSync(real).isFile()) return [{ path: real, collection: '', case: readFile(real) }];
+  const out: CaseEntry<T>[] = [];
   let seen = 0;
-  const entry = (p: string, d: string, read: () => CaseFile): void => {
+  const entry = (p: string, d: string, read: () => T): void => {
     const collection = relative(real, d).split('\\').join('/');
     try {
       out.push({ path: p, collection, case: read() });
@@ -161,8 +165,8 @@ export function listCases(root: string, limits = LIST_LIMITS): CaseEntry[] {
       if (ent.isDirectory()) {
         if (depth < limits.maxDepth) walk(p, depth + 1);
       } else if (name.endsWith(CASE_SUFFIX)) {
-        if (ent.isFile()) entry(p, d, () => readCase(p));
-        else if (ent.isSymbolicLink()) entry(p, d, () => readCase(linkInside(real, p)));
+        if (ent.isFile()) entry(p, d, () => readFile(p));
+        else if (ent.isSymbolicLink()) entry(p, d, () => readFile(linkInside(real, p)));
         else entry(p, d, () => { throw new CaseFileError(`${name}: not a regular file`); });
       }
     }

@@ -172,7 +172,7 @@ export function aggregate(plan: ComparePlan, runs: CompareRun[]): CompareColumn[
   });
 }
 
-function csvCell(v: unknown): string {
+export function csvCell(v: unknown): string {
   const s = v === undefined || v === null ? '' : typeof v === 'number' ? String(Math.round(v * 1000) / 1000) : String(v);
   // A leading = + - @ would be run as a formula by spreadsheet apps (CSV injection): prefix it with a quote.
   const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;

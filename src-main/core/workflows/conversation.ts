@@ -61,7 +61,7 @@ export interface TurnMeasurement {
   /** What the vendor recognised of the user's speech (final transcript), and what the bot said (its text). */
   recognisedText: string | null;
   botText: string | null;
-  /** The bot's audio of this turn as received, a WAV file in the session's folder (absent when there was none). */
+  /** The bot's audio of this turn as received, a file in the session's folder: WAV, or mp3 where the vendor sends mp3 (absent when there was none). */
   botAudioFile?: string;
   /** Figures the vendor reported about this turn, by the vendor's own names (labelled "reported" wherever shown). */
   vendorFigures: Record<string, number>;

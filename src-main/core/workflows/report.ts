@@ -1,4 +1,4 @@
-/** The runner's reports: JUnit XML (for CI dashboards) and a JSON report. */
+/** The runner's reports: JUnit XML (for CI dashboards) and a JSON report (the HTML report is scenarios/html-report.ts). */
 
 /** pass / fail (an expectation did not hold) / error (could not run) / no-checks (ran, but states nothing to check). */
 export type CaseOutcome = 'pass' | 'fail' | 'error' | 'no-checks';
@@ -72,7 +72,12 @@ export function toJUnit(report: RunReport): string {
     lines.push(`  <testsuite name="${escapeXml(name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${secs(time)}" timestamp="${escapeXml(report.startedAt)}">`);
     for (const c of cases) {
       const attrs = `name="${escapeXml(c.name)}" classname="${escapeXml(`${name}.${c.vendor}.${c.operation}`)}" time="${secs(c.durationMs)}" file="${escapeXml(c.file)}"`;
-      const props = `      <properties><property name="profile" value="${escapeXml(c.profile)}"/><property name="target" value="${c.target}"/>${c.sessionId ? `<property name="session" value="${escapeXml(c.sessionId)}"/>` : ''}</properties>`;
+      // Every figure is a property too (CI dashboards chart them): figure.first_audio_ms, figure.cer, ...
+      const figures = Object.entries(c.figures ?? {})
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => `<property name="figure.${escapeXml(k)}" value="${escapeXml(String(v))}"/>`)
+        .join('');
+      const props = `      <properties><property name="profile" value="${escapeXml(c.profile)}"/><property name="target" value="${c.target}"/>${c.sessionId ? `<property name="session" value="${escapeXml(c.sessionId)}"/>` : ''}${figures}</properties>`;
       if (c.error) lines.push(`    <testcase ${attrs}>`, props, `      <error message="${escapeXml(c.error)}" type="error">${escapeXml(c.error)}</error>`, '    </testcase>');
       else if (c.outcome === 'no-checks') lines.push(`    <testcase ${attrs}>`, props, `      <skipped message="${escapeXml(c.note ?? 'checks nothing')}"/>`, '    </testcase>');
       else if (!c.ok) lines.push(`    <testcase ${attrs}>`, props, `      <failure message="${escapeXml(c.failures[0] ?? 'failed')}" type="expectation">${escapeXml(c.failures.join('\n'))}</failure>`, '    </testcase>');

@@ -1,9 +1,12 @@
-/** Runs case files (one, or a folder of them) N times each through a SessionRunner and checks expectations. */
+/**
+ * Runs one version 1 case through a SessionRunner and checks its expectations. A folder of cases (and scenarios) is
+ * run by scenarios/runner.ts runFolder, which runs each version 1 case through runCaseEntry.
+ */
 import { existsSync } from 'node:fs';
-import { listCases, resolveCaseInput, type CaseEntry } from './case-file.ts';
+import { resolveCaseInput, type CaseEntry } from './case-file.ts';
 import { CHECKS_NOTHING, checkExpectations } from './expectations.ts';
 import { sessionFigures } from './metrics.ts';
-import { caseOutcome, summarize, type CaseRunReport, type RunReport } from './report.ts';
+import { caseOutcome, type CaseRunReport } from './report.ts';
 import type { SessionRunner } from './session-runner.ts';
 import type { VendorId } from '../vendors/types.ts';
 
@@ -17,23 +20,8 @@ export interface RunCasesOptions {
   onResult?: (r: CaseRunReport) => void;
 }
 
-export async function runCases(path: string, run: SessionRunner, opts: RunCasesOptions): Promise<RunReport> {
-  const startedAt = new Date().toISOString();
-  const t0 = performance.now();
-  const entries = listCases(path);
-  if (entries.length === 0) throw new Error(`${path}: no *.parley-case.json files found`);
-  const results: CaseRunReport[] = [];
-  for (const entry of entries) {
-    for (let k = 1; k <= opts.repeat; k++) {
-      const r = await runEntry(entry, k, run, opts);
-      results.push(r);
-      opts.onResult?.(r);
-    }
-  }
-  return summarize(results, opts.target, startedAt, Math.round(performance.now() - t0));
-}
-
-async function runEntry(entry: CaseEntry, k: number, run: SessionRunner, opts: RunCasesOptions): Promise<CaseRunReport> {
+/** One run of one version 1 case (the scenario runner runs the cases of a mixed folder through it). */
+export async function runCaseEntry(entry: CaseEntry, k: number, run: SessionRunner, opts: RunCasesOptions): Promise<CaseRunReport> {
   const c = entry.case;
   const base: CaseRunReport = {
     name: `${c?.name ?? entry.path}${opts.repeat > 1 ? ` #${k}` : ''}`,

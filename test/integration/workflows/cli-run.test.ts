@@ -82,7 +82,7 @@ describe('parley run (child process, real sandboxes)', () => {
     expect(badKey.code).toBe(1);
     expect(badKey.stderr).toMatch(/FAIL/);
     expect((await runParley(cwd, ['run', 'text.parley-case.json', '--repeat', '0'])).code).toBe(2);
-    expect((await runParley(cwd, ['run', 'text.parley-case.json', '--report', 'html'])).stderr).toMatch(/--report: expected a list of junit, json/);
+    expect((await runParley(cwd, ['run', 'text.parley-case.json', '--report', 'pdf'])).stderr).toMatch(/--report: expected a list of junit, json, html, csv, got "pdf"/);
     expect((await runParley(cwd, ['run'])).code).toBe(2);
   }, 120_000);
 });

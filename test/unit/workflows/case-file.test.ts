@@ -58,7 +58,9 @@ describe('case files', () => {
     expect(() => parseCase(JSON.stringify({ ...base, vendor: 'acme' }), 'b.parley-case.json')).toThrow(/b\.parley-case\.json: \/vendor: expected one of/);
     expect(() => parseCase(JSON.stringify({ ...base, expectations: { status: 'ok' } }), 'c')).toThrow(/\/expectations\/status: expected integer/);
     expect(() => parseCase(JSON.stringify({ ...base, input: { wav: 'a.wav', text: 'hi' } }), 'd')).toThrow(/\/input: give either wav or text/);
-    expect(() => parseCase(JSON.stringify({ ...base, version: 2 }), 'e')).toThrow(/\/version/);
+    expect(() => parseCase(JSON.stringify({ ...base, version: 3 }), 'e')).toThrow(/\/version/);
+    // A version 2 file is a scenario: said so, not a schema error.
+    expect(() => parseCase(JSON.stringify({ ...base, version: 2 }), 'e')).toThrow(/a scenario \(version 2, several turns\): open it in the Scenarios tab/);
   });
 
   it('lists folders as collections, keeps unreadable files visible with their error', () => {

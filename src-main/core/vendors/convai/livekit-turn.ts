@@ -30,6 +30,7 @@ import { AudioMeter, speechBounds } from '../../livekit/audio-meter.ts';
 import { CLIENT_AUDIO_RATE, sharedNow, type WorkerEvent } from '../../livekit/protocol.ts';
 import { resampleToMono } from '../../audio/resample.ts';
 import type { TurnInput, TurnOptions } from '../../workflows/turn.ts';
+import type { TurnMeasurement, TurnRequest, VoiceConversation } from '../../workflows/conversation.ts';
 import { parseDataMessage } from './rtvi.ts';
 import { ConvaiTimeline } from './metrics.ts';
 import { buildClientMessage, encodeClientMessage } from './client-messages.ts';
@@ -66,79 +67,155 @@ export interface ConvaiTurnOptions extends TurnOptions {
 const TAIL_MS = 300;
 
 export async function convaiLiveKitTurn(manager: SessionManager, sessionId: string, input: TurnInput, options: ConvaiTurnOptions): Promise<RoomTurnFigures | null> {
-  const deadline = Date.now() + options.timeoutMs;
+  const conversation = await joinConvaiRoom(manager, sessionId, { timeoutMs: options.timeoutMs, worker: options.worker });
+  if (!conversation) return null; // /connect failed: the session says why
+  try {
+    const m = await conversation.turn({ input, interrupt: options.interrupt, timeoutMs: options.timeoutMs });
+    const { turn: _n, vendorFigures: _v, botAudioFile: _f, ...figures } = m;
+    return { ...figures, transport: 'livekit' };
+  } finally {
+    await conversation.close();
+  }
+}
+
+export interface JoinOptions {
+  /** Give up joining (the /connect answer, the room, bot-ready) after this long. */
+  timeoutMs: number;
+  worker?: LiveKitWorker;
+}
+
+/**
+ * Join the room of a started Convai session (after its /connect) and stay in it for as many turns as the caller
+ * asks (the scenario runner's ConversationOpener). Resolves null when /connect failed: the session says why.
+ */
+export async function joinConvaiRoom(manager: SessionManager, sessionId: string, options: JoinOptions): Promise<ConvaiRoomConversation | null> {
   // Started at once: the worker and its native library load while /connect is still on its way.
   const worker = options.worker ?? new LiveKitWorker();
-  const pid = `turn-${randomUUID().slice(0, 8)}`;
-  const turn = new TurnState(manager, sessionId, deadline);
-  const off = worker.on((e) => 'pid' in e && e.pid === pid && turn.onWorker(e));
-  const exited = () => (worker.alive ? null : 'the LiveKit worker process ended');
-  turn.fatal = exited;
-  let joined = false;
+  const conversation = new ConvaiRoomConversation(manager, sessionId, worker, !options.worker);
   try {
+    return (await conversation.join(options.timeoutMs)) ? conversation : (await conversation.close(), null);
+  } catch (err) {
+    await conversation.close();
+    throw new Error(`Convai room turn: ${(err as Error).message}`);
+  }
+}
+
+/** One visit to a Convai room: several turns, client messages between them (actions named by their RTVI type). */
+export class ConvaiRoomConversation implements VoiceConversation {
+  private readonly manager: SessionManager;
+  private readonly sessionId: string;
+  private readonly worker: LiveKitWorker;
+  private readonly ownWorker: boolean;
+  private readonly pid = `turn-${randomUUID().slice(0, 8)}`;
+  private readonly state: TurnState;
+  private readonly off: () => void;
+  private sid = '';
+  private joined = false;
+  private turns = 0;
+  private closed = false;
+
+  constructor(manager: SessionManager, sessionId: string, worker: LiveKitWorker, ownWorker: boolean) {
+    this.manager = manager;
+    this.sessionId = sessionId;
+    this.worker = worker;
+    this.ownWorker = ownWorker;
+    this.state = new TurnState(manager, sessionId);
+    this.off = worker.on((e) => 'pid' in e && e.pid === this.pid && this.state.onWorker(e));
+    this.state.fatal = () => (worker.alive ? null : 'the LiveKit worker process ended');
+  }
+
+  /** False when /connect failed (no room). */
+  async join(timeoutMs: number): Promise<boolean> {
+    const turn = this.state;
+    turn.deadline = Date.now() + timeoutMs;
     const ready = await turn.waitEvent((e) => e.kind === 'session.control-plane-done' || e.kind === 'session.end', 'the /connect answer');
-    if (ready.kind === 'session.end') return null; // /connect failed: the session says why
-    const result = manager.controlPlaneResult(sessionId) as Partial<ConnectResult> | undefined;
+    if (ready.kind === 'session.end') return false;
+    const result = this.manager.controlPlaneResult(this.sessionId) as Partial<ConnectResult> | undefined;
     if (!result?.room_url || !result.token) throw new Error('/connect answered without room_url and token: there is no room to join');
     turn.beginClock();
-
     turn.timeline.roomJoinStarted(sharedNow());
     turn.record({ kind: 'room.join', dir: 'out', summary: `joining ${result.room_url} (headless, @livekit/rtc-node)`, data: { url: result.room_url, room: result.room_name, transport: 'livekit' } });
-    const me = await turn.bounded(worker.request('client.join', { pid, url: result.room_url, token: result.token, iceTransportPolicy: 'all' }), 'joining the room');
-    joined = true;
+    const me = await turn.bounded(this.worker.request('client.join', { pid: this.pid, url: result.room_url, token: result.token, iceTransportPolicy: 'all' }), 'joining the room');
+    this.joined = true;
+    this.sid = me.sid;
     turn.joined(me.identity);
     // The microphone is on from the start (silence), as in a live client: speech sent before the character has
     // subscribed to it would be lost.
-    if (input.wav) await turn.bounded(worker.request('client.publish', { pid, samples: new Int16Array(0), sampleRate: CLIENT_AUDIO_RATE }), 'publishing the microphone');
-    await turn.until(() => turn.botReady && (!input.wav || turn.subscribed), input.wav ? 'bot-ready and the character subscribing to the microphone' : 'bot-ready from the character');
+    await turn.bounded(this.worker.request('client.publish', { pid: this.pid, samples: new Int16Array(0), sampleRate: CLIENT_AUDIO_RATE }), 'publishing the microphone');
+    await turn.until(() => (turn.botReady && turn.subscribed ? true : null), 'bot-ready and the character subscribing to the microphone');
+    return true;
+  }
 
-    let inputStart: number;
-    let inputEnd: number;
-    if (input.wav) {
-      const speech = loadSpeech(readFileSync(input.wav), CLIENT_AUDIO_RATE);
-      const bounds = speechBounds(speech.samples);
-      if (!bounds) throw new Error(`${input.wav}: the WAV holds no speech (nothing at or above -45 dBFS)`);
-      await turn.bounded(worker.request('client.publish', { pid, samples: speech.samples, sampleRate: CLIENT_AUDIO_RATE, markSamples: [0, bounds.end] }), 'publishing the WAV');
-      turn.record({ kind: 'room.wav', dir: 'out', summary: `publishing ${input.wav} (${(speech.samples.length / CLIENT_AUDIO_RATE).toFixed(1)} s) as the microphone track`, data: { path: input.wav, seconds: speech.samples.length / CLIENT_AUDIO_RATE } });
-      inputStart = await turn.until(() => turn.marks.get(0) ?? null, 'the WAV being published');
-      inputEnd = await turn.until(() => turn.marks.get(bounds.end) ?? null, 'the WAV being published');
-    } else if (input.text) {
-      const built = buildClientMessage('user_text_message', { text: input.text }, me.sid);
-      if (!built.ok) throw new Error(built.error);
-      inputStart = inputEnd = sharedNow();
-      await turn.bounded(worker.request('client.send', { pid, data: encodeClientMessage(built.message) }), 'sending the text');
-      turn.record({ kind: 'convai.client.user_text_message', dir: 'out', summary: `sent user_text_message: ${input.text}`, data: built.message });
-    } else throw new Error('a Convai voice turn needs a WAV file or a text');
-
-    const firstAudio = await turn.until(() => turn.meter.firstAfter(inputEnd), 'the character\'s answer to be audible');
-    let recoveryFrom: number | null = null;
-    if (options.interrupt) {
-      await turn.sleepUntil(firstAudio + options.interrupt.afterMs);
-      if (options.interrupt.by === 'message') {
-        const built = buildClientMessage('interrupt-bot', {}, me.sid);
-        recoveryFrom = sharedNow();
-        if (built.ok) await turn.bounded(worker.request('client.send', { pid, data: encodeClientMessage(built.message) }), 'sending interrupt-bot');
-        turn.record({ kind: 'convai.client.interrupt-bot', dir: 'out', summary: 'sent interrupt-bot', data: built.ok ? built.message : undefined });
-      } else {
-        const over = loadSpeech(readFileSync(options.interrupt.wav ?? input.wav!), CLIENT_AUDIO_RATE);
-        const bounds = speechBounds(over.samples);
-        if (!bounds) throw new Error('the interrupting WAV holds no speech');
+  async turn(request: TurnRequest): Promise<TurnMeasurement> {
+    const { input, interrupt } = request;
+    const turn = this.state;
+    const number = ++this.turns;
+    turn.deadline = Date.now() + request.timeoutMs;
+    turn.beginTurn(number);
+    try {
+      let inputStart: number;
+      let inputEnd: number;
+      if (input.wav) {
+        const speech = loadSpeech(readFileSync(input.wav), CLIENT_AUDIO_RATE);
+        const bounds = speechBounds(speech.samples);
+        if (!bounds) throw new Error(`${input.wav}: the WAV holds no speech (nothing at or above -45 dBFS)`);
         turn.marks.clear();
-        await turn.bounded(worker.request('client.publish', { pid, samples: over.samples, sampleRate: CLIENT_AUDIO_RATE, markSamples: [bounds.start] }), 'publishing the interruption');
-        turn.record({ kind: 'room.wav', dir: 'out', summary: 'speaking over the answer (barge-in)', data: { interrupt: true } });
-        recoveryFrom = await turn.until(() => turn.marks.get(bounds.start) ?? null, 'the interruption being published');
-      }
-      await turn.until(() => (turn.botStoppedAfter(recoveryFrom!) ? true : null), 'the character to stop speaking');
-    } else await turn.until(() => (turn.botStoppedAfter(firstAudio) ? true : null), 'the end of the answer');
-    await turn.sleepUntil(sharedNow() + TAIL_MS);
-    return turn.finish(firstAudio, inputStart, inputEnd, recoveryFrom);
-  } catch (err) {
-    throw new Error(`Convai room turn: ${(err as Error).message}`);
-  } finally {
-    off();
-    if (joined) await worker.request('client.leave', { pid }).catch(() => undefined);
-    turn.left();
-    if (!options.worker) await worker.close();
+        await turn.bounded(this.worker.request('client.publish', { pid: this.pid, samples: speech.samples, sampleRate: CLIENT_AUDIO_RATE, markSamples: [0, bounds.end] }), 'publishing the WAV');
+        turn.record({ kind: 'room.wav', dir: 'out', summary: `publishing ${input.wav} (${(speech.samples.length / CLIENT_AUDIO_RATE).toFixed(1)} s) as the microphone track`, data: { path: input.wav, seconds: speech.samples.length / CLIENT_AUDIO_RATE, turn: number } });
+        inputStart = await turn.until(() => turn.marks.get(0) ?? null, 'the WAV being published');
+        inputEnd = await turn.until(() => turn.marks.get(bounds.end) ?? null, 'the WAV being published');
+      } else if (input.text) {
+        const built = buildClientMessage('user_text_message', { text: input.text }, this.sid);
+        if (!built.ok) throw new Error(built.error);
+        inputStart = inputEnd = sharedNow();
+        await turn.bounded(this.worker.request('client.send', { pid: this.pid, data: encodeClientMessage(built.message) }), 'sending the text');
+        turn.record({ kind: 'convai.client.user_text_message', dir: 'out', summary: `sent user_text_message: ${input.text}`, data: built.message });
+      } else throw new Error('a Convai voice turn needs a WAV file or a text');
+
+      const firstAudio = await turn.until(() => turn.meter.firstAfter(inputEnd), 'the character\'s answer to be audible');
+      let recoveryFrom: number | null = null;
+      if (interrupt) {
+        await turn.sleepUntil(firstAudio + interrupt.afterMs);
+        if (interrupt.by === 'message') {
+          recoveryFrom = sharedNow();
+          await this.action('interrupt-bot', {});
+        } else {
+          const over = loadSpeech(readFileSync(interrupt.wav ?? input.wav!), CLIENT_AUDIO_RATE);
+          const bounds = speechBounds(over.samples);
+          if (!bounds) throw new Error('the interrupting WAV holds no speech');
+          turn.marks.clear();
+          await turn.bounded(this.worker.request('client.publish', { pid: this.pid, samples: over.samples, sampleRate: CLIENT_AUDIO_RATE, markSamples: [bounds.start, bounds.end] }), 'publishing the interruption');
+          turn.record({ kind: 'room.wav', dir: 'out', summary: 'speaking over the answer (barge-in)', data: { interrupt: true, turn: number } });
+          recoveryFrom = await turn.until(() => turn.marks.get(bounds.start) ?? null, 'the interruption being published');
+          // The barge-in speech is the user's too: the turn ends once it has been said and the bot has stopped.
+          await turn.until(() => turn.marks.get(bounds.end) ?? null, 'the interruption being published');
+        }
+        await turn.until(() => (turn.botStoppedAfter(recoveryFrom!) ? true : null), 'the character to stop speaking');
+      } else await turn.until(() => (turn.botStoppedAfter(firstAudio) ? true : null), 'the end of the answer');
+      await turn.sleepUntil(sharedNow() + TAIL_MS);
+      return turn.finish(number, firstAudio, inputStart, inputEnd, recoveryFrom);
+    } catch (err) {
+      throw new Error(`Convai room turn: ${(err as Error).message}`);
+    }
+  }
+
+  /** A Convai client message (interrupt-bot, user_text_message, update-config, ...), built and checked as the panel does. */
+  async action(id: string, args: Record<string, unknown>): Promise<unknown> {
+    if (!this.joined || this.closed) throw new Error(`${id}: not in the room`);
+    const built = buildClientMessage(id as Parameters<typeof buildClientMessage>[0], args, this.sid);
+    if (!built.ok) throw new Error(`${id}: ${built.error}`);
+    await this.state.bounded(this.worker.request('client.send', { pid: this.pid, data: encodeClientMessage(built.message) }), `sending ${id}`);
+    this.state.record({ kind: `convai.client.${id}`, dir: 'out', summary: `sent ${id}`, data: built.message });
+    return { sent: id };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.off();
+    if (this.joined) await this.worker.request('client.leave', { pid: this.pid }).catch(() => undefined);
+    if (this.joined) this.state.left();
+    if (this.ownWorker) await this.worker.close();
   }
 }
 
@@ -153,7 +230,8 @@ class TurnState {
   fatal: () => string | null = () => null;
   private readonly manager: SessionManager;
   private readonly sessionId: string;
-  private readonly deadline: number;
+  /** When the current wait gives up (Date.now() ms): the join's, then each turn's limit. */
+  deadline = 0;
   private readonly waiters = new Set<() => void>();
   private readonly recording: Int16Array[] = [];
   private readonly dataRecording: Int16Array[] = [];
@@ -163,11 +241,18 @@ class TurnState {
   private userText: string[] = [];
   private botText: string[] = [];
   private sessionStart = 0;
+  /** Where the current turn's text and audio begin in the room's. */
+  private from = { userText: 0, botText: 0, recording: 0, dataRecording: 0 };
+  private turn = 1;
 
-  constructor(manager: SessionManager, sessionId: string, deadline: number) {
+  constructor(manager: SessionManager, sessionId: string) {
     this.manager = manager;
     this.sessionId = sessionId;
-    this.deadline = deadline;
+  }
+
+  beginTurn(turn: number): void {
+    this.turn = turn;
+    this.from = { userText: this.userText.length, botText: this.botText.length, recording: this.recording.length, dataRecording: this.dataRecording.length };
   }
 
   record(event: NewEvent): void {
@@ -300,22 +385,25 @@ class TurnState {
     return new Promise((r) => setTimeout(r, Math.max(0, at - sharedNow())));
   }
 
-  finish(firstAudio: number, inputStart: number, inputEnd: number, recoveryFrom: number | null): RoomTurnFigures {
+  finish(turn: number, firstAudio: number, inputStart: number, inputEnd: number, recoveryFrom: number | null): TurnMeasurement {
     const events = this.manager.events(this.sessionId, 0, 1_000_000).events;
     const setup = events.map((e) => e.data as MetricData | undefined).find((d) => d?.name === STANDARD_METRICS.setup);
     const span = this.meter.spanAfter(firstAudio);
     const ms = (v: number) => Math.round(v * 10) / 10;
     const why: Record<string, string> = {};
-    const figures: RoomTurnFigures = {
+    const first = turn === 1;
+    const figures: TurnMeasurement = {
+      turn,
       transport: 'livekit',
-      setupMs: setup?.value ?? null,
-      firstServerEventMs: this.firstDataAt === null ? null : ms(this.firstDataAt - this.sessionStart),
+      setupMs: first ? (setup?.value ?? null) : null,
+      firstServerEventMs: this.firstDataAt === null || !first ? null : ms(this.firstDataAt - this.sessionStart),
       firstAudioMs: ms(firstAudio - inputStart),
       responseLatencyMs: ms(firstAudio - inputEnd),
       botAudioS: span ? Math.round(span.end - span.start) / 1000 : null,
       interruptionRecoveryMs: null,
-      recognisedText: this.userText.join(' ') || null,
-      botText: this.botText.join(' ') || null,
+      recognisedText: this.userText.slice(this.from.userText).join(' ') || null,
+      botText: this.botText.slice(this.from.botText).join(' ') || null,
+      vendorFigures: {},
       why,
     };
     if (recoveryFrom === null) why.interruptionRecoveryMs = 'the run did not interrupt the bot';
@@ -324,25 +412,26 @@ class TurnState {
       if (last && last.end >= recoveryFrom) figures.interruptionRecoveryMs = ms(last.end - recoveryFrom);
       else why.interruptionRecoveryMs = 'the bot was not audible when it was interrupted';
     }
-    if (figures.setupMs === null) why.setupMs = 'no setup_ms from the /connect call';
-    if (figures.firstServerEventMs === null) why.firstServerEventMs = 'no data-channel message came';
+    if (!first) why.setupMs = why.firstServerEventMs = 'measured on the first turn of the session only';
+    else if (figures.setupMs === null) why.setupMs = 'no setup_ms from the /connect call';
+    if (first && figures.firstServerEventMs === null) why.firstServerEventMs = 'no data-channel message came';
     if (figures.recognisedText === null) why.recognisedText = 'no final user-transcription came';
     if (figures.botText === null) why.botText = 'no bot-transcription came';
     const metric = (name: string, value: number | null, unit: MetricData['unit'], summary: string) => {
-      if (value !== null) this.record({ kind: 'metric', dir: 'local', summary, data: { name, value, unit, turn: 1, source: 'measured' } satisfies MetricData });
+      if (value !== null) this.record({ kind: 'metric', dir: 'local', summary, data: { name, value, unit, turn, source: 'measured' } satisfies MetricData });
     };
     metric(STANDARD_METRICS.firstServerEvent, figures.firstServerEventMs, 'ms', `first data-channel message ${figures.firstServerEventMs} ms after the start`);
     metric(STANDARD_METRICS.firstAudio, figures.firstAudioMs, 'ms', `first audible bot audio ${figures.firstAudioMs} ms after the turn started`);
     metric(STANDARD_METRICS.turnLatency, figures.responseLatencyMs, 'ms', `response latency ${figures.responseLatencyMs} ms (end of speech → audible answer)`);
     metric(STANDARD_METRICS.botAudio, figures.botAudioS, 's', `bot audio ${figures.botAudioS} s`);
     metric(INTERRUPTION_RECOVERY_METRIC, figures.interruptionRecoveryMs, 'ms', `interruption recovery ${figures.interruptionRecoveryMs} ms`);
-    this.record({ kind: 'turn.figures', dir: 'local', summary: `room turn over livekit: response ${figures.responseLatencyMs} ms, bot audio ${figures.botAudioS} s`, data: figures });
-    const audio = this.recording.length ? this.recording : this.dataRecording;
-    if (audio.length) this.writeAudio(audio);
+    const audio = this.recording.length > this.from.recording ? this.recording.slice(this.from.recording) : this.dataRecording.slice(this.from.dataRecording);
+    if (audio.length) figures.botAudioFile = this.writeAudio(audio, turn === 1 ? BOT_AUDIO_FILE : `bot-audio-${turn}.wav`);
+    this.record({ kind: 'turn.figures', dir: 'local', summary: `room turn ${turn} over livekit: response ${figures.responseLatencyMs} ms, bot audio ${figures.botAudioS} s`, data: figures });
     return figures;
   }
 
-  private writeAudio(parts: Int16Array[]): void {
+  private writeAudio(parts: Int16Array[], name: string): string {
     const pcm = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
     let o = 0;
     for (const p of parts) {
@@ -350,7 +439,9 @@ class TurnState {
       o += p.length;
     }
     this.manager.directory.artifactsDir(this.sessionId);
-    writeFileSync(this.manager.directory.artifactFile(this.sessionId, BOT_AUDIO_FILE), encodeWav(pcm, CLIENT_AUDIO_RATE, 1));
-    this.record({ kind: 'audio.recording', dir: 'local', summary: `bot audio recorded: ${BOT_AUDIO_FILE} (${(pcm.length / CLIENT_AUDIO_RATE).toFixed(1)} s)`, data: { file: BOT_AUDIO_FILE, seconds: pcm.length / CLIENT_AUDIO_RATE } });
+    const file = this.manager.directory.artifactFile(this.sessionId, name);
+    writeFileSync(file, encodeWav(pcm, CLIENT_AUDIO_RATE, 1));
+    this.record({ kind: 'audio.recording', dir: 'local', summary: `bot audio recorded: ${name} (${(pcm.length / CLIENT_AUDIO_RATE).toFixed(1)} s)`, data: { file: name, seconds: pcm.length / CLIENT_AUDIO_RATE, turn: this.turn } });
+    return file;
   }
 }

@@ -103,7 +103,7 @@ export async function handleConnect(req: SandboxRequest, connect: OperationDescr
   const available = rooms?.availability();
   if (rooms && available?.found) {
     try {
-      const opened = await rooms.open(roomName, identity, roomOptionsOf(payload));
+      const opened = await rooms.open(roomName, identity, roomOptionsOf(payload), host?.fault('convai')?.kind === 'mishear' ? { mishear: true } : {});
       room = { room_url: opened.url, token: opened.token };
     } catch (err) {
       const message = `[sandbox] the sandbox room could not be started: ${(err as Error).message}`;

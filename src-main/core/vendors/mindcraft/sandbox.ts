@@ -9,6 +9,7 @@ import { isWav, parseWav } from '../../audio/wav.ts';
 import { dbfs, pcm16FromBytes, rms } from '../../audio/pcm.ts';
 import { chatBotV3Schema, validateChatBotV3 } from './schema.ts';
 import { sampleUtterances } from './samples.ts';
+import { mishearText } from '../../voice/recognise.ts';
 
 /**
  * The Mindcraft sandbox: a loopback `socket-v1` speaking chat_bot_v3, plus the mp3 files its tts segments point to.
@@ -275,7 +276,8 @@ class SandboxConversation {
     } catch (err) {
       return this.error(4001, `sandbox media missing: ${(err as Error).message}`, id, INFERRED);
     }
-    const text = known?.text ?? `(speech ${seconds.toFixed(1)} s)`;
+    // The mishear fault: the speech is recognised (and answered) but its transcript comes back half wrong.
+    const text = known ? (this.host.fault('mindcraft')?.kind === 'mishear' ? mishearText(known.text, known.language) : known.text) : `(speech ${seconds.toFixed(1)} s)`;
     if (this.inferred) {
       const words = text.split(/(?<=[\s,,])/);
       if (words.length > 2) await this.send({ socket_type: 'agent_event', socket_message: 'asr', socket_status: 1004, event_name: 'stream_asr', socket_data: { text: words.slice(0, Math.ceil(words.length / 2)).join(''), is_final: false, audio }, parley_sandbox: INFERRED }, id);

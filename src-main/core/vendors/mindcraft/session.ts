@@ -233,6 +233,8 @@ export class Conversation {
       case 'agent_stop': {
         // After stop_output + a new turn, the forced stop belongs to the interrupted turn, not the new one.
         const target = this.turns.find((t) => t.state === 'interrupted' && !this.ended.has(t.number)) ?? turn;
+        // A turn still uploading has not been heard yet: this agent_stop answers an earlier stop_output.
+        if (target?.state === 'uploading') return;
         if (target && !this.ended.has(target.number)) void this.endTurn(target, target.state === 'interrupted' || m.forced ? 'interrupted' : 'done');
         return;
       }
