@@ -16,6 +16,8 @@ const RENDERER_LAYER = [
   'src-main/core/payload.ts',
   'src-main/core/room-events.ts',
   'src-main/core/room-sdks.ts',
+  'src-main/core/sandbox/rooms/tencent-persona.ts',
+  'src-main/core/sandbox/rooms/wire.ts',
   'src-main/core/schema.ts',
   'src-main/core/secrets/redact.ts',
   'src-main/core/vendors/convai/audio-data.ts',

@@ -1,6 +1,7 @@
 import { sandboxCommand } from './cli/commands/sandbox.ts';
 import { sandboxFaultCommand } from './cli/commands/sandbox-fault.ts';
 import { runCommand } from './cli/commands/run.ts';
+import { compareCommand } from './cli/commands/compare.ts';
 import { historyCommand } from './cli/commands/history.ts';
 import { CliUsageError, type CliCommand, type CliIO } from './core/cli/command.ts';
 import { credentialEnvName, VENDORS } from './core/vendors/registry.ts';
@@ -8,7 +9,7 @@ import { credentialEnvName, VENDORS } from './core/vendors/registry.ts';
 /** The commands: Parley's own, then each registered vendor's (its descriptor's `cli`), in registry order. */
 export async function commands(): Promise<CliCommand[]> {
   const vendorCommands = await Promise.all(VENDORS.map((v) => v.cli?.() ?? []));
-  return [sandboxCommand, sandboxFaultCommand, ...vendorCommands.flat(), runCommand, historyCommand];
+  return [sandboxCommand, sandboxFaultCommand, ...vendorCommands.flat(), runCommand, compareCommand, historyCommand];
 }
 
 function help(all: CliCommand[]): string {

@@ -34,6 +34,8 @@ export interface CliEnvironment {
   manager: SessionManager;
   runner: SessionRunner;
   sessionsDir: string;
+  /** Where the run's credentials come from (keychain, PARLEY_<VENDOR>_<NAME>, sandbox demo values). */
+  credentials: CredentialSource;
   /** Whether a profile of this name is stored on this machine. */
   hasProfile(name: string): boolean;
   /** Stop the in-process sandbox, if one was started. */
@@ -98,6 +100,7 @@ export function cliEnvironment(io: CliIO, opts: { target: CliTarget; outDir?: st
     manager,
     runner: createSessionRunner({ sessions: manager, resolveProfile, sandboxUrlFor }),
     sessionsDir,
+    credentials,
     hasProfile: (name) => !!store.find(name),
     async close() {
       if (host) await (await host).close();

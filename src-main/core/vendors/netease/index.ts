@@ -216,6 +216,8 @@ export interface NeteaseJoinParams {
   taskId?: string;
   botUid: string;
   captionLanguage: string;
+  /** A sandbox profile's room: the loopback sandbox room service (the room frame then uses the sandbox SDK). */
+  sandboxRoom?: string;
 }
 
 /** NERTC join parameters: appkey, the task's room, the console's uid and the room token from the keychain. */
@@ -238,6 +240,8 @@ export async function neteaseRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInf
       taskId: result?.taskId,
       botUid: settingString(settings, 'botUid'),
       captionLanguage: settingString(settings, 'captionLanguage', 'AUTO'),
+      // A sandbox profile's room is the sandbox room service; the room frame then uses the sandbox NERTC.
+      ...(ctx.sandboxUrl ? { sandboxRoom: ctx.sandboxUrl } : {}),
     },
     sensitive: token ? [token] : [],
   };

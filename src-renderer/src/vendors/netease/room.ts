@@ -64,7 +64,7 @@ export class NeteaseRoom {
     const session = await this.open({ vendor: 'netease', sdk: 'nertc' });
     this.session = session;
     session.on((e) => this.onEvent(e));
-    await session.join({ appkey: p.appkey, channelName: p.channelName, uid: p.uid, ...(p.token ? { token: p.token } : {}), captionLanguage: p.captionLanguage || 'AUTO' });
+    await session.join({ appkey: p.appkey, channelName: p.channelName, uid: p.uid, ...(p.token ? { token: p.token } : {}), captionLanguage: p.captionLanguage || 'AUTO', ...(p.sandboxRoom ? { sandboxRoom: p.sandboxRoom } : {}) });
     const m = this.metrics.joined(this.hooks.now());
     this.record(roomEvents.joined(`joined ${p.channelName}`, { channelName: p.channelName, uid: p.uid }), ...(m ? [{ kind: 'metric', dir: 'local' as const, summary: metricSummary(m), data: m }] : []));
   }

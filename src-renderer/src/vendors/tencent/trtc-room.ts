@@ -91,7 +91,7 @@ export class TencentRoom {
     session.on((e) => this.onEvent(e, params));
     const room = params.strRoomId !== undefined ? { strRoomId: params.strRoomId } : { roomId: params.roomId };
     try {
-      await session.join({ sdkAppId: params.sdkAppId, userId: params.userId, userSig: params.userSig, botUserId: params.botUserId, ...room });
+      await session.join({ sdkAppId: params.sdkAppId, userId: params.userId, userSig: params.userSig, botUserId: params.botUserId, ...room, ...(params.sandboxRoom ? { sandboxRoom: params.sandboxRoom } : {}) });
     } catch (err) {
       this.session = null;
       await session.close().catch(() => undefined);
