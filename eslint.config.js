@@ -78,7 +78,9 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'electron', message: 'src-main/core and the CLI must not import electron' }],
-          patterns: [{ group: NODE_MODULES, message: 'this module is in the renderer layer (RENDERER_LAYER in eslint.config.js): it runs in the renderer too' }],
+          patterns: [
+            { group: NODE_MODULES, message: 'this module is in the renderer layer (RENDERER_LAYER in eslint.config.js): it runs in the renderer too' },
+          ],
         },
       ],
     },
@@ -96,7 +98,8 @@ export default tseslint.config(
             {
               group: ['**/src-main/**/*.ts', ...RENDERER_LAYER.map((f) => `!**/${f}`)],
               allowTypeImports: true,
-              message: 'a Node-only module of src-main: import its types only, or move what the renderer needs into the renderer layer (RENDERER_LAYER in eslint.config.js)',
+              message:
+                'a Node-only module of src-main: import its types only, or move what the renderer needs into the renderer layer (RENDERER_LAYER in eslint.config.js)',
             },
           ],
         },

@@ -13,9 +13,7 @@ export async function commands(): Promise<CliCommand[]> {
 }
 
 function help(all: CliCommand[]): string {
-  const rows = all
-    .map((c) => `  ${c.usage}\n      ${c.summary}`)
-    .join('\n');
+  const rows = all.map((c) => `  ${c.usage}\n      ${c.summary}`).join('\n');
   const variables = VENDORS.map((v) => `  ${v.id.padEnd(10)} ${v.credentials.map((c) => credentialEnvName(v.id, c.name)).join(' ')}`).join('\n');
   return `parley: test realtime AI voice-conversation APIs from the command line.
 
@@ -48,7 +46,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return await command.run(rest, io);
   } catch (err) {
     const e = err as Error & { code?: string };
-    if (err instanceof CliUsageError || e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    if (
+      err instanceof CliUsageError ||
+      e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ||
+      e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ||
+      e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
+    ) {
       io.stderr(`parley ${command.words.join(' ')}: ${e.message}\nusage: ${command.usage}\n`);
       return 2;
     }

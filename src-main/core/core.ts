@@ -66,7 +66,6 @@ const MAX_ARTIFACT_BYTES = 64 * MiB;
 const MAX_ERROR_CHARS = 2000;
 const ROOM_OPS = new Set<OpName>(['room.join', 'room.credential']);
 
-
 /**
  * The error a caller sees: secrets redacted, file-system errors in words (naming the file, not the folder around
  * it), programming errors marked INTERNAL, and nothing longer than MAX_ERROR_CHARS.
@@ -141,7 +140,12 @@ export function createCore(options: CoreOptions): Core {
     const check = new Redactor();
     for (const v of stored.values()) if (!own.has(v)) check.add(v);
     if (check.contains(JSON.stringify(result)))
-      throw Object.assign(new Error(`${op}: the room credential would carry a stored secret (a {{secret:NAME}} reference in a field the vendor copies into it, such as end_user_id or a user id): refusing to hand it over; put an ordinary value in that field`), { code: 'SECRET_FOUND' });
+      throw Object.assign(
+        new Error(
+          `${op}: the room credential would carry a stored secret (a {{secret:NAME}} reference in a field the vendor copies into it, such as end_user_id or a user id): refusing to hand it over; put an ordinary value in that field`,
+        ),
+        { code: 'SECRET_FOUND' },
+      );
   }
   /** What room.join needs of a session started here, kept while it runs (and no longer: no slow growth). */
   const sessionPayloads = new Map<string, { profile: Profile; vendor: VendorDescriptor; payload: Record<string, unknown> }>();
@@ -214,7 +218,10 @@ export function createCore(options: CoreOptions): Core {
    * Build and sign a request without sending it, secrets masked. With keepReferences the payload's {{secret:NAME}}
    * references stay in the body (copy as code turns them into environment variables) instead of being resolved.
    */
-  async function inspect({ profileId, operation: opId, payload }: { profileId: string; operation: string; payload: Record<string, unknown> }, options: { keepReferences: boolean }): Promise<RequestInspection> {
+  async function inspect(
+    { profileId, operation: opId, payload }: { profileId: string; operation: string; payload: Record<string, unknown> },
+    options: { keepReferences: boolean },
+  ): Promise<RequestInspection> {
     const profile = profiles.get(profileId);
     const vendor = vendorById(profile.vendor);
     const op = operation(vendor, opId);
@@ -231,7 +238,11 @@ export function createCore(options: CoreOptions): Core {
     return sessions.redactor.value(inspection);
   }
 
-  const runner = createSessionRunner({ sessions, sandboxUrlFor, resolveProfile: (vendor, wanted, target) => pickProfile(profiles.list(), vendor, wanted, target) });
+  const runner = createSessionRunner({
+    sessions,
+    sandboxUrlFor,
+    resolveProfile: (vendor, wanted, target) => pickProfile(profiles.list(), vendor, wanted, target),
+  });
 
   const locale = options.locale ?? 'en';
   const workflowDeps = {
@@ -257,7 +268,8 @@ export function createCore(options: CoreOptions): Core {
       return { ok: true };
     },
     'dialog.open': async ({ purpose }) => {
-      if (!options.dialog) throw Object.assign(new Error('dialog.open: this process has no file dialog (the CLI takes paths as arguments)'), { code: 'NO_DIALOG' });
+      if (!options.dialog)
+        throw Object.assign(new Error('dialog.open: this process has no file dialog (the CLI takes paths as arguments)'), { code: 'NO_DIALOG' });
       const chosen = await options.dialog.open({ purpose, locale });
       if (chosen === null) return { path: null };
       const path = grants.grant(purpose, chosen);
@@ -265,7 +277,8 @@ export function createCore(options: CoreOptions): Core {
       return { path };
     },
     'dialog.save': async ({ purpose, defaultName }) => {
-      if (!options.dialog) throw Object.assign(new Error('dialog.save: this process has no file dialog (the CLI takes paths as arguments)'), { code: 'NO_DIALOG' });
+      if (!options.dialog)
+        throw Object.assign(new Error('dialog.save: this process has no file dialog (the CLI takes paths as arguments)'), { code: 'NO_DIALOG' });
       const chosen = await options.dialog.save({ purpose, locale, defaultName: defaultName || 'repro.parley-bundle.json' });
       return { path: chosen === null ? null : grants.grant(purpose, chosen) };
     },
@@ -318,7 +331,8 @@ export function createCore(options: CoreOptions): Core {
       // gets its checked bytes, never the path.
       if (data && typeof data === 'object' && 'path' in data) {
         const { path, ...rest } = data as Record<string, unknown>;
-        if (typeof path !== 'string') throw Object.assign(new Error('session.send: data.path: expected the path of a WAV file chosen with "Choose…"'), { code: 'BAD_ARGUMENTS' });
+        if (typeof path !== 'string')
+          throw Object.assign(new Error('session.send: data.path: expected the path of a WAV file chosen with "Choose…"'), { code: 'BAD_ARGUMENTS' });
         const bytes = readSpeechFile(grants.resolve('speechWav', path, 'data.path'), 'data.path');
         return sessions.send(sessionId, action, { ...rest, base64: bytes.toString('base64') });
       }

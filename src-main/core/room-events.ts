@@ -68,6 +68,16 @@ export const roomEvents = {
   publish: (summary: string, data: PublishData): NewEvent => ({ kind: ROOM_EVENT_KINDS.publish, dir: 'out', summary, data }),
   unpublish: (summary: string): NewEvent => ({ kind: ROOM_EVENT_KINDS.unpublish, dir: 'out', summary }),
   left: (summary: string): NewEvent => ({ kind: ROOM_EVENT_KINDS.left, dir: 'out', summary }),
-  disconnected: (summary: string, reason?: unknown): NewEvent => ({ kind: ROOM_EVENT_KINDS.disconnected, dir: 'in', summary, ...(reason === undefined ? {} : { data: { reason } }) }),
-  transcript: (role: 'user' | 'bot', text: string): NewEvent => ({ kind: ROOM_EVENT_KINDS.transcript, dir: 'in', summary: `${role}: ${text}`, data: { role, text } }),
+  disconnected: (summary: string, reason?: unknown): NewEvent => ({
+    kind: ROOM_EVENT_KINDS.disconnected,
+    dir: 'in',
+    summary,
+    ...(reason === undefined ? {} : { data: { reason } }),
+  }),
+  transcript: (role: 'user' | 'bot', text: string): NewEvent => ({
+    kind: ROOM_EVENT_KINDS.transcript,
+    dir: 'in',
+    summary: `${role}: ${text}`,
+    data: { role, text },
+  }),
 };

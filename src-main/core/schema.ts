@@ -11,7 +11,7 @@ export const SCHEMA_VOCABULARY = {
   'x-order': 'Field order in the form when it differs from property order. Read by the form.',
   'x-hint': 'A computed hint the form knows how to show (`round-nearest-10`: see roundToNearest). Read by the form and vendor panels.',
   'x-hidden': 'A field the form does not show (kept in the schema so old payloads still validate). Read by the form.',
-  'x-allow-custom': "A string field whose `examples` are suggestions; any other value may be typed. Read by the form.",
+  'x-allow-custom': 'A string field whose `examples` are suggestions; any other value may be typed. Read by the form.',
   'x-wire':
     '`"json-string"`: an object in the builder, a JSON string on the wire (Tencent LLMConfig, TTSConfig). Read by toWire / fromWire (payload.ts) and the form.',
   'x-local': "Parley's own choice, never sent (NetEase's per-call variant): toWire leaves it out of the wire form.",
@@ -21,8 +21,9 @@ export const SCHEMA_VOCABULARY = {
     "Where the node's constraints come from, `{ kind: documented | inferred, ref }`, ref an entry of docs/vendors/<vendor>.md: documented constraints are errors, inferred ones warnings. Read by payload.ts.",
   'x-constraint-sources': '`{ keyword: source }`: x-source per keyword (`minLength: …`). Read by payload.ts.',
   'x-required-source': 'The source of the property being required, when it differs from its x-source. Read by payload.ts.',
-  'x-open-object': "The object's fields are the user's own (an unknown TTSType's settings): no \"not in the vendor's documentation\" warnings below it. Read by payload.ts.",
-  'x-arg': "Contract arguments only: what the argument is (`id`, `path`, `payload`), for reviewers and the contract-wide hostile-input test.",
+  'x-open-object':
+    "The object's fields are the user's own (an unknown TTSType's settings): no \"not in the vendor's documentation\" warnings below it. Read by payload.ts.",
+  'x-arg': 'Contract arguments only: what the argument is (`id`, `path`, `payload`), for reviewers and the contract-wide hostile-input test.',
 } as const;
 
 export type SchemaKeyword = keyof typeof SCHEMA_VOCABULARY;

@@ -33,7 +33,13 @@ describe('a fifth vendor in the app (E2E)', () => {
     expect(await vendor.locator('.vendor-name').innerText()).toBe('Parrot Voice (test vendor)');
     expect(await vendor.locator('.vendor-mark').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(PARROT_RGB);
     // Sidebar order is registry order: the built-in four, then the fifth.
-    expect(await h.page.$$eval('[data-vendor]', (els) => els.map((el) => el.getAttribute('data-vendor')))).toEqual(['convai', 'netease', 'mindcraft', 'tencent', 'parrot']);
+    expect(await h.page.$$eval('[data-vendor]', (els) => els.map((el) => el.getAttribute('data-vendor')))).toEqual([
+      'convai',
+      'netease',
+      'mindcraft',
+      'tencent',
+      'parrot',
+    ]);
 
     await vendor.locator('[data-test="profile-item"]').first().click();
     await h.page.waitForSelector('[data-test="vendor-panel"]');
@@ -56,14 +62,25 @@ describe('a fifth vendor in the app (E2E)', () => {
       // The generic panel has no action controls: the turn is said through the contract, as the vendor tools would.
       await h.core.handlers['session.send']({ sessionId, action: 'text', data: { text } });
       await h.page.waitForFunction(() => [...document.querySelectorAll('[data-test="scroller"] .row .kind')].some((el) => el.textContent === 'turn.end'));
-      expect(events(sessionId).filter((e) => e.kind === 'parrot.reply').map((e) => (e.data as { text: string }).text)).toEqual([text.toUpperCase(), text.toUpperCase()]);
+      expect(
+        events(sessionId)
+          .filter((e) => e.kind === 'parrot.reply')
+          .map((e) => (e.data as { text: string }).text),
+      ).toEqual([text.toUpperCase(), text.toUpperCase()]);
       expect(await rowKinds()).toEqual(expect.arrayContaining(['parrot.welcome', 'parrot.heard', 'parrot.reply', 'parrot.done']));
 
       const chip = h.page.locator('.chip-btn', { hasText: /^parrot$/ });
       expect(await chip.evaluate((el) => getComputedStyle(el).color)).toBe(PARROT_RGB);
-      expect(await h.page.locator('[data-test="scroller"] .row .kind', { hasText: 'parrot.reply' }).first().evaluate((el) => getComputedStyle(el).color)).toBe(PARROT_RGB);
+      expect(
+        await h.page
+          .locator('[data-test="scroller"] .row .kind', { hasText: 'parrot.reply' })
+          .first()
+          .evaluate((el) => getComputedStyle(el).color),
+      ).toBe(PARROT_RGB);
       await chip.click();
-      await h.page.waitForFunction(() => ![...document.querySelectorAll('[data-test="scroller"] .row .kind')].some((el) => el.textContent?.startsWith('parrot.')));
+      await h.page.waitForFunction(
+        () => ![...document.querySelectorAll('[data-test="scroller"] .row .kind')].some((el) => el.textContent?.startsWith('parrot.')),
+      );
       expect(await rowKinds()).toEqual(expect.arrayContaining(['ws.open', 'turn.end']));
       await chip.click();
       await h.page.waitForFunction(() => [...document.querySelectorAll('[data-test="scroller"] .row .kind')].some((el) => el.textContent === 'parrot.reply'));

@@ -23,7 +23,9 @@ describe('history search (E2E)', () => {
     return h.page.evaluate(async (s) => {
       const profiles = await window.parley.invoke('profiles.list', {});
       const mc = profiles.find((p) => p.vendor === 'mindcraft')!;
-      const { id } = await window.parley.invoke('compare.start', { plan: { input: { sample: s }, entries: [{ profileId: mc.id }], repeat: 1, mode: 'sequential' } });
+      const { id } = await window.parley.invoke('compare.start', {
+        plan: { input: { sample: s }, entries: [{ profileId: mc.id }], repeat: 1, mode: 'sequential' },
+      });
       for (;;) {
         const r = await window.parley.invoke('compare.get', { id });
         if (r.state !== 'running') {
@@ -35,7 +37,6 @@ describe('history search (E2E)', () => {
       }
     }, sample);
   }
-
 
   async function search(text: string): Promise<void> {
     await h.page.getByTestId('history-search').fill(text);

@@ -84,9 +84,24 @@ describe('real RTC SDKs in the room frame, under its CSP', () => {
   }
 
   async function startJoin(vendor: Vendor): Promise<{ ok: boolean; error?: { code: string; message: string } }> {
-    await h.page.evaluate(({ vendor, params }) => (window as unknown as { rooms: Record<string, { port: MessagePort }> }).rooms[vendor]!.port.postMessage({ id: 1, op: 'join', args: { vendor, params } }), { vendor, params: JOINS[vendor] });
-    await expect.poll(() => h.page.evaluate((v) => (window as unknown as { rooms: Record<string, { replies: unknown[] }> }).rooms[v]!.replies.length, vendor), { timeout: 30_000 }).toBe(1);
-    return h.page.evaluate((v) => (window as unknown as { rooms: Record<string, { replies: { ok: boolean; error?: { code: string; message: string } }[] }> }).rooms[v]!.replies[0]!, vendor);
+    await h.page.evaluate(
+      ({ vendor, params }) =>
+        (window as unknown as { rooms: Record<string, { port: MessagePort }> }).rooms[vendor]!.port.postMessage({
+          id: 1,
+          op: 'join',
+          args: { vendor, params },
+        }),
+      { vendor, params: JOINS[vendor] },
+    );
+    await expect
+      .poll(() => h.page.evaluate((v) => (window as unknown as { rooms: Record<string, { replies: unknown[] }> }).rooms[v]!.replies.length, vendor), {
+        timeout: 30_000,
+      })
+      .toBe(1);
+    return h.page.evaluate(
+      (v) => (window as unknown as { rooms: Record<string, { replies: { ok: boolean; error?: { code: string; message: string } }[] }> }).rooms[v]!.replies[0]!,
+      vendor,
+    );
   }
 
   /** The SDK chunk the frame loads (file names are hashed by the build). */
@@ -96,18 +111,21 @@ describe('real RTC SDKs in the room frame, under its CSP', () => {
     return `/assets/${file}`;
   }
 
-  it.each(['convai', 'tencent', 'netease'] as const)('%s: the SDK loads, creates its client and starts a join that fails only on the refused connection', async (vendor) => {
-    await openFrame(vendor);
-    const before = refused.length;
-    const reply = await startJoin(vendor);
-    expect(reply.ok).toBe(false);
-    expect(reply.error!.message).toMatch(NETWORK_ERROR[vendor]);
-    expect(reply.error!.message).not.toMatch(/Content Security Policy|unsafe-eval|EvalError|localStorage/);
-    // The refusal came from the network, on the vendor's own hosts.
-    expect(refused.length).toBeGreaterThan(before);
-    expect(h.takeViolations()).toEqual([]);
-    expect(h.pageErrors.filter((e) => /EvalError|Content Security Policy/.test(e))).toEqual([]);
-  });
+  it.each(['convai', 'tencent', 'netease'] as const)(
+    '%s: the SDK loads, creates its client and starts a join that fails only on the refused connection',
+    async (vendor) => {
+      await openFrame(vendor);
+      const before = refused.length;
+      const reply = await startJoin(vendor);
+      expect(reply.ok).toBe(false);
+      expect(reply.error!.message).toMatch(NETWORK_ERROR[vendor]);
+      expect(reply.error!.message).not.toMatch(/Content Security Policy|unsafe-eval|EvalError|localStorage/);
+      // The refusal came from the network, on the vendor's own hosts.
+      expect(refused.length).toBeGreaterThan(before);
+      expect(h.takeViolations()).toEqual([]);
+      expect(h.pageErrors.filter((e) => /EvalError|Content Security Policy/.test(e))).toEqual([]);
+    },
+  );
 
   // Evaluated as text: the module import must run in the frame, not be rewritten by the test runner's transform.
   it('tencent: the volume meter (an AudioWorklet from a blob: URL) runs on the microphone', async () => {

@@ -32,7 +32,11 @@ describe('SegmentPlayer', () => {
     const rate = player.context.sampleRate;
     const mp3 = await (await fetch(mp3Url)).arrayBuffer();
     const arrivals = [2, 0, 3, 1];
-    await Promise.all(arrivals.map((order) => player!.enqueue({ id: `s${order}`, order, bytes: order === 3 ? mp3 : tone(0.25 + order * 0.05, rate), text: `sentence ${order}` })));
+    await Promise.all(
+      arrivals.map((order) =>
+        player!.enqueue({ id: `s${order}`, order, bytes: order === 3 ? mp3 : tone(0.25 + order * 0.05, rate), text: `sentence ${order}` }),
+      ),
+    );
     const played = player.timings.filter((t) => t.scheduledStart !== null).sort((a, b) => a.scheduledStart! - b.scheduledStart!);
     expect(played.map((t) => t.order)).toEqual([0, 1, 2, 3]);
     for (let i = 1; i < played.length; i++) {

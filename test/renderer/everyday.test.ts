@@ -37,7 +37,10 @@ const VENDOR: VendorView = {
     { name: 'SECRET_KEY', label: { en: 'SecretKey', zh: 'SecretKey' }, secret: true },
     { name: 'SDK_APP_ID', label: { en: 'TRTC SDKAppID', zh: 'TRTC SDKAppID' }, secret: false },
   ],
-  settingsSchema: { type: 'object', properties: { region: { type: 'string', title: 'Region', default: 'ap-guangzhou' }, nested: { type: 'object', properties: { a: { type: 'string' } } } } },
+  settingsSchema: {
+    type: 'object',
+    properties: { region: { type: 'string', title: 'Region', default: 'ap-guangzhou' }, nested: { type: 'object', properties: { a: { type: 'string' } } } },
+  },
   defaultSettings: { sandbox: { region: 'ap-guangzhou' }, live: { region: 'ap-guangzhou' } },
   operations: [],
   hasRoom: true,
@@ -67,7 +70,17 @@ describe('profile dialog', () => {
     const pinia = createPinia();
     useVendorsStore(pinia).setVendors([VENDOR]);
     // The store's list is reactive: its nested settings are proxies (structuredClone refuses them).
-    useProfilesStore(pinia).list = [{ id: 'p1', name: 'Tencent TRTC AI Conversation sandbox', vendor: 'tencent', target: 'sandbox', settings: { region: 'ap-guangzhou', nested: { a: 'x' } }, createdAt: '', updatedAt: '' } as never];
+    useProfilesStore(pinia).list = [
+      {
+        id: 'p1',
+        name: 'Tencent TRTC AI Conversation sandbox',
+        vendor: 'tencent',
+        target: 'sandbox',
+        settings: { region: 'ap-guangzhou', nested: { a: 'x' } },
+        createdAt: '',
+        updatedAt: '',
+      } as never,
+    ];
     mounted = mount(ProfileDialog, { profileId, vendor: 'tencent' }, { pinia });
     return mounted;
   }
@@ -81,8 +94,12 @@ describe('profile dialog', () => {
       setInput(mounted.el.querySelector('[data-test="profile-name"]'), name);
       await nextTick();
       (mounted.el.querySelector('[data-test="profile-save"]') as HTMLButtonElement).click();
-      await until(() => calls.filter((c) => c.op === 'profiles.save').length > 0 && (calls.at(-1)!.op === 'secrets.status'));
-      expect(calls.findLast((c) => c.op === 'profiles.save')!.args.profile).toMatchObject({ id: 'p1', name, settings: { region: 'ap-guangzhou', nested: { a: 'x' } } });
+      await until(() => calls.filter((c) => c.op === 'profiles.save').length > 0 && calls.at(-1)!.op === 'secrets.status');
+      expect(calls.findLast((c) => c.op === 'profiles.save')!.args.profile).toMatchObject({
+        id: 'p1',
+        name,
+        settings: { region: 'ap-guangzhou', nested: { a: 'x' } },
+      });
     }
     expect(useErrorsStore(mounted!.pinia).shown).toEqual([]);
   });
@@ -125,7 +142,10 @@ describe('player state belongs to a session', () => {
       const rate = player.context.sampleRate;
       const timings = await Promise.all([0, 1, 2].map((order) => player.enqueue({ id: `${id}-${order}`, order, bytes: segment(rate) })));
       expect(timings.map((t) => t.status)).not.toContain('late');
-      expect(player.timings.every((t) => t.scheduledStart !== null), id).toBe(true);
+      expect(
+        player.timings.every((t) => t.scheduledStart !== null),
+        id,
+      ).toBe(true);
       expect(player.recordedSeconds()).toBeGreaterThan(0.5);
     }
     expect(playerFor('session-a')).not.toBe(playerFor('session-b'));
@@ -152,7 +172,19 @@ describe('error banner and open tasks', () => {
     const tasks = useTasksStore(mounted.pinia);
     let seq = 0;
     const ev = (kind: string, data: unknown): SessionEvent => ({ seq: ++seq, t: seq, at: new Date().toISOString(), kind, dir: 'in', summary: kind, data });
-    sessions.upsertSummary({ id: 's1', vendor: 'tencent', operation: 'StartAIConversation', profileId: 'p1', target: 'sandbox', startedAt: '', endedAt: null, durationMs: null, state: 'running', outcome: null, eventCount: 0 });
+    sessions.upsertSummary({
+      id: 's1',
+      vendor: 'tencent',
+      operation: 'StartAIConversation',
+      profileId: 'p1',
+      target: 'sandbox',
+      startedAt: '',
+      endedAt: null,
+      durationMs: null,
+      state: 'running',
+      outcome: null,
+      eventCount: 0,
+    });
     sessions.ingest('s1', [ev('session.start', { payload: { RoomId: 'room-1' } }), ev('tencent.StartAIConversation', { TaskId: 't-1' })], true);
     expect(tasks.forProfile('p1')).toMatchObject([{ vendor: 'tencent', taskId: 't-1', room: 'room-1', sessionId: 's1' }]);
     sessions.ingest('s1', [ev('tencent.StopAIConversation', { RequestId: 'r' })], true);

@@ -46,7 +46,9 @@ describe('vendor UI text', () => {
   it('is vue-i18n messages only: no inline bilingual helpers in the vendor panels', async () => {
     const sources = import.meta.glob('../../src-renderer/src/vendors/*/*.vue', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
     expect(Object.keys(sources).length).toBeGreaterThanOrEqual(4);
-    const helpers = Object.entries(sources).filter(([, text]) => /const L = \(/.test(text)).map(([path]) => path);
+    const helpers = Object.entries(sources)
+      .filter(([, text]) => /const L = \(/.test(text))
+      .map(([path]) => path);
     expect(helpers).toEqual([]);
   });
 });

@@ -50,7 +50,13 @@ function runJson(run: CompareRun, vendor: VendorId, target: 'sandbox' | 'live', 
   const value = (name: (typeof FIGURES)[number]): number | null => {
     const fromRun = name === 'responseLatencyMs' ? run.figures.turnLatencyMs : name === 'interruptionRecoveryMs' ? undefined : run.figures[name];
     const v = fromRun?.value ?? (measured ? measured[name] : null) ?? null;
-    if (v === null) why[name] ??= name === 'interruptionRecoveryMs' ? 'the run was not interrupted' : run.ok ? 'not measured in this run' : `the run failed: ${run.error ?? 'no reason given'}`;
+    if (v === null)
+      why[name] ??=
+        name === 'interruptionRecoveryMs'
+          ? 'the run was not interrupted'
+          : run.ok
+            ? 'not measured in this run'
+            : `the run failed: ${run.error ?? 'no reason given'}`;
     else delete why[name];
     return v;
   };
@@ -79,7 +85,8 @@ function runJson(run: CompareRun, vendor: VendorId, target: 'sandbox' | 'live', 
 
 export const compareCommand: CliCommand = {
   words: ['compare'],
-  usage: 'parley compare (--vendors convai,netease,mindcraft,tencent | --profiles NAME,...) --wav FILE [--text TEXT] [--reference TEXT] [--repeat N] [--parallel] [--target sandbox|live] [--out DIR]',
+  usage:
+    'parley compare (--vendors convai,netease,mindcraft,tencent | --profiles NAME,...) --wav FILE [--text TEXT] [--reference TEXT] [--repeat N] [--parallel] [--target sandbox|live] [--out DIR]',
   summary: 'Send the same utterance to several vendors N times each and write DIR/compare.json (figures per vendor and run); exit 1 when a run fails.',
   async run(argv, io) {
     const { values } = parseArgs({
@@ -98,12 +105,17 @@ export const compareCommand: CliCommand = {
     });
     const target = parseTarget(values.target);
     if (!values.wav && !values.text) throw new CliUsageError('give the utterance: --wav FILE (speech) or --text TEXT');
-    if (!!values.vendors === !!values.profiles) throw new CliUsageError('choose the vendors: --vendors convai,netease,mindcraft,tencent or --profiles NAME,... (one of the two)');
+    if (!!values.vendors === !!values.profiles)
+      throw new CliUsageError('choose the vendors: --vendors convai,netease,mindcraft,tencent or --profiles NAME,... (one of the two)');
     const repeat = values.repeat === undefined ? 1 : Number(values.repeat);
     if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) throw new CliUsageError(`--repeat: expected an integer 1-100, got "${values.repeat}"`);
-    const names = (values.vendors ?? values.profiles)!.split(',').map((s) => s.trim()).filter(Boolean);
+    const names = (values.vendors ?? values.profiles)!
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const known = VENDORS.map((v) => v.id as string);
-    if (values.vendors) for (const n of names) if (!known.includes(n)) throw new CliUsageError(`--vendors: "${n}" is not a vendor (expected ${known.join(', ')})`);
+    if (values.vendors)
+      for (const n of names) if (!known.includes(n)) throw new CliUsageError(`--vendors: "${n}" is not a vendor (expected ${known.join(', ')})`);
     // --profiles NAME needs the profile's vendor: the profile store knows it (the run resolves the profile by name).
     const store = new ProfileStore(join(defaultDataDir(io.env), 'profiles.json'));
     const entries: CompareEntry[] = names.map((n) => {
@@ -120,12 +132,31 @@ export const compareCommand: CliCommand = {
     const env = cliRoomTurnEnvironment(io, { target: { target }, outDir: sessionsDir });
     try {
       const runner = env.runner;
-      const plan = { input: { ...(wav ? { wav } : {}), ...(values.text ? { text: values.text } : {}) }, entries, repeat, mode: values.parallel ? ('parallel' as const) : ('sequential' as const) };
+      const plan = {
+        input: { ...(wav ? { wav } : {}), ...(values.text ? { text: values.text } : {}) },
+        entries,
+        repeat,
+        mode: values.parallel ? ('parallel' as const) : ('sequential' as const),
+      };
       const result = await runComparison(plan, async (req) => runner({ ...req, profile: req.profile || undefined }));
       const vendors: Record<string, unknown> = {};
       for (const [i, e] of entries.entries())
-        vendors[e.label!] = { vendor: e.vendor, operation: e.operation, runs: result.runs.filter((r) => r.entry === i).sort((a, b) => a.repetition - b.repetition).map((r) => runJson(r, e.vendor, target, sessionsDir, values.reference)) };
-      const json = { target, input: { wav: wav ?? null, text: values.text ?? null, reference: values.reference ?? null }, repeat, mode: plan.mode, createdAt: result.createdAt, vendors };
+        vendors[e.label!] = {
+          vendor: e.vendor,
+          operation: e.operation,
+          runs: result.runs
+            .filter((r) => r.entry === i)
+            .sort((a, b) => a.repetition - b.repetition)
+            .map((r) => runJson(r, e.vendor, target, sessionsDir, values.reference)),
+        };
+      const json = {
+        target,
+        input: { wav: wav ?? null, text: values.text ?? null, reference: values.reference ?? null },
+        repeat,
+        mode: plan.mode,
+        createdAt: result.createdAt,
+        vendors,
+      };
       writeFileSync(join(outDir, 'compare.json'), JSON.stringify(json, null, 2) + '\n');
       const failed = result.runs.filter((r) => !r.ok);
       for (const r of failed) io.stderr(`FAIL  ${entries[r.entry]!.label} #${r.repetition}: ${r.error ?? 'failed'}\n`);

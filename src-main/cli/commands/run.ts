@@ -76,21 +76,35 @@ function readInside(outDir: string): (file: string) => Uint8Array | null {
 
 export const runCommand: CliCommand = {
   words: ['run'],
-  usage: 'parley run PATH [--target sandbox|live] [--profile NAME] [--repeat N] [--report junit,json,html,csv] [--report-lang en|zh] [--out DIR] [--vendors convai,mindcraft,...] [--sandbox-fault JSON]',
+  usage:
+    'parley run PATH [--target sandbox|live] [--profile NAME] [--repeat N] [--report junit,json,html,csv] [--report-lang en|zh] [--out DIR] [--vendors convai,mindcraft,...] [--sandbox-fault JSON]',
   summary:
     'Run a case file or a folder of them (single-turn cases and multi-turn scenarios), check their expectations, write junit.xml / report.json / report.html / report.csv into --out; exit 1 when any case or turn fails. --sandbox-fault sets a fault on every vendor of the run\'s own sandbox (e.g. \'{"kind":"mishear"}\').',
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { target: { type: 'string' }, profile: { type: 'string' }, repeat: { type: 'string' }, report: { type: 'string' }, out: { type: 'string' }, 'sandbox-fault': { type: 'string' }, vendors: { type: 'string' }, 'report-lang': { type: 'string' } },
+      options: {
+        target: { type: 'string' },
+        profile: { type: 'string' },
+        repeat: { type: 'string' },
+        report: { type: 'string' },
+        out: { type: 'string' },
+        'sandbox-fault': { type: 'string' },
+        vendors: { type: 'string' },
+        'report-lang': { type: 'string' },
+      },
     });
     if (positionals.length !== 1) throw new CliUsageError(`expected one PATH (a .parley-case.json file or a folder), got ${positionals.length}`);
     const target = parseTarget(values.target);
     const repeat = values.repeat === undefined ? 1 : Number(values.repeat);
     if (!Number.isInteger(repeat) || repeat < 1 || repeat > 1000) throw new CliUsageError(`--repeat: expected an integer 1-1000, got "${values.repeat}"`);
-    const reports = (values.report ?? 'junit,json').split(',').map((s) => s.trim()).filter(Boolean);
-    for (const r of reports) if (!(REPORTS as readonly string[]).includes(r)) throw new CliUsageError(`--report: expected a list of ${REPORTS.join(', ')}, got "${r}"`);
+    const reports = (values.report ?? 'junit,json')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const r of reports)
+      if (!(REPORTS as readonly string[]).includes(r)) throw new CliUsageError(`--report: expected a list of ${REPORTS.join(', ')}, got "${r}"`);
     let fault: Fault | null = null;
     if (values['sandbox-fault'] !== undefined) {
       if (target !== 'sandbox') throw new CliUsageError('--sandbox-fault: only with --target sandbox');
@@ -102,8 +116,12 @@ export const runCommand: CliCommand = {
     }
     const lang = values['report-lang'];
     if (lang !== undefined && lang !== 'en' && lang !== 'zh') throw new CliUsageError(`--report-lang: expected en or zh, got "${lang}"`);
-    const vendors = values.vendors?.split(',').map((v) => v.trim()).filter(Boolean);
-    for (const v of vendors ?? []) if (!VENDORS.some((x) => x.id === v)) throw new CliUsageError(`--vendors: expected a list of ${VENDORS.map((x) => x.id).join(', ')}, got "${v}"`);
+    const vendors = values.vendors
+      ?.split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
+    for (const v of vendors ?? [])
+      if (!VENDORS.some((x) => x.id === v)) throw new CliUsageError(`--vendors: expected a list of ${VENDORS.map((x) => x.id).join(', ')}, got "${v}"`);
     const outDir = resolve(io.cwd, values.out ?? 'parley-results');
     const sessionsDir = join(outDir, 'sessions');
 
@@ -112,22 +130,31 @@ export const runCommand: CliCommand = {
     // scenarios both run through its session runner.
     const env = cliRoomTurnEnvironment(io, { target: { target, profile: values.profile }, outDir: sessionsDir, fault });
     try {
-      const report = await runFolder(resolve(io.cwd, positionals[0]!), { sessions: runnerScenarioSessions(env.runner), openers: CONVERSATION_OPENERS, ttsCacheDir: join(outDir, 'tts') }, {
-        target,
-        repeat,
-        ...(vendors ? { vendors: vendors as VendorId[] } : {}),
-        caseRunner: env.runner,
-        // A case names the profile its author used; on a machine (CI) without that profile the run falls back to
-        // PARLEY_<VENDOR>_<NAME> variables (and sandbox demo credentials). --profile is never ignored.
-        caseOptions: { profile: values.profile, hasProfile: env.hasProfile, sessionFile: (id) => join(sessionsDir, `${id}.ndjson`) },
-        onAny: (r) => io.stderr(`${OUTCOME_LABEL[r.outcome]}  ${r.collection ? `${r.collection}/` : ''}${r.name}  (${r.durationMs} ms)${r.error ? `\n      ${r.error}` : [...r.failures, ...(r.note ? [r.note] : [])].map((f) => `\n      ${f}`).join('')}\n`),
-      });
+      const report = await runFolder(
+        resolve(io.cwd, positionals[0]!),
+        { sessions: runnerScenarioSessions(env.runner), openers: CONVERSATION_OPENERS, ttsCacheDir: join(outDir, 'tts') },
+        {
+          target,
+          repeat,
+          ...(vendors ? { vendors: vendors as VendorId[] } : {}),
+          caseRunner: env.runner,
+          // A case names the profile its author used; on a machine (CI) without that profile the run falls back to
+          // PARLEY_<VENDOR>_<NAME> variables (and sandbox demo credentials). --profile is never ignored.
+          caseOptions: { profile: values.profile, hasProfile: env.hasProfile, sessionFile: (id) => join(sessionsDir, `${id}.ndjson`) },
+          onAny: (r) =>
+            io.stderr(
+              `${OUTCOME_LABEL[r.outcome]}  ${r.collection ? `${r.collection}/` : ''}${r.name}  (${r.durationMs} ms)${r.error ? `\n      ${r.error}` : [...r.failures, ...(r.note ? [r.note] : [])].map((f) => `\n      ${f}`).join('')}\n`,
+            ),
+        },
+      );
       if (reports.includes('junit')) writeFileSync(join(outDir, 'junit.xml'), toJUnit(report));
       if (reports.includes('json')) writeFileSync(join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
       if (reports.includes('csv')) writeFileSync(join(outDir, 'report.csv'), toRunCsv(report));
       if (reports.includes('html')) writeFileSync(join(outDir, 'report.html'), toHtmlReport(report, { lang: lang ?? 'en', readAudio: readInside(outDir) }));
       const t = report.totals;
-      io.stdout(`${t.passed} passed, ${t.failed} failed, ${t.errors} errors${t.noChecks ? `, ${t.noChecks} checking nothing` : ''} · ${t.cases} runs · reports in ${outDir}\n`);
+      io.stdout(
+        `${t.passed} passed, ${t.failed} failed, ${t.errors} errors${t.noChecks ? `, ${t.noChecks} checking nothing` : ''} · ${t.cases} runs · reports in ${outDir}\n`,
+      );
       return report.ok ? 0 : 1;
     } finally {
       await env.close();

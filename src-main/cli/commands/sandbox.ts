@@ -16,9 +16,12 @@ const LAUNCHER_CHECK_MS = 250;
 function stopRequested(env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve) => {
     const parent = process.ppid;
-    const launcherCheck = env.npm_lifecycle_event === undefined ? undefined : setInterval(() => {
-      if (process.ppid !== parent) stop('the npm process that started it exited');
-    }, LAUNCHER_CHECK_MS).unref();
+    const launcherCheck =
+      env.npm_lifecycle_event === undefined
+        ? undefined
+        : setInterval(() => {
+            if (process.ppid !== parent) stop('the npm process that started it exited');
+          }, LAUNCHER_CHECK_MS).unref();
     const onSigint = () => stop('SIGINT');
     const onSigterm = () => stop('SIGTERM');
     process.once('SIGINT', onSigint);
@@ -48,7 +51,9 @@ export const sandboxCommand: CliCommand = {
       host = await startVendorSandboxes(port);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-      io.stderr(`--port ${port}: the port is already in use on 127.0.0.1 (another sandbox?). Stop that process, pick another port, or leave out --port to get a free one.\n`);
+      io.stderr(
+        `--port ${port}: the port is already in use on 127.0.0.1 (another sandbox?). Stop that process, pick another port, or leave out --port to get a free one.\n`,
+      );
       return 2;
     }
     io.stdout(`Parley sandboxes on ${host.baseUrl}\n`);

@@ -93,7 +93,15 @@ export function cliEnvironment(io: CliIO, opts: { target: CliTarget; outDir?: st
     const now = new Date().toISOString();
     const settings = { ...vendor.defaultSettings(target.target), ...target.settings };
     if (target.baseUrl && target.target === 'live') settings.endpoint = target.baseUrl;
-    return { id: `${CLI_PROFILE_PREFIX}${vendorId}`, name: `cli ${vendorId}`, vendor: vendorId, target: target.target, settings, createdAt: now, updatedAt: now };
+    return {
+      id: `${CLI_PROFILE_PREFIX}${vendorId}`,
+      name: `cli ${vendorId}`,
+      vendor: vendorId,
+      target: target.target,
+      settings,
+      createdAt: now,
+      updatedAt: now,
+    };
   };
 
   return {
@@ -156,7 +164,14 @@ export async function runOperation(opts: {
   };
   try {
     const r = await env.runner(req);
-    return { outcome: r.outcomeWithSecrets, sessionId: r.sessionId, sessionFile: env.manager.directory.eventsFile(r.sessionId), artifactsDir: join(env.sessionsDir, r.sessionId), manager: env.manager, driveError: r.driveError };
+    return {
+      outcome: r.outcomeWithSecrets,
+      sessionId: r.sessionId,
+      sessionFile: env.manager.directory.eventsFile(r.sessionId),
+      artifactsDir: join(env.sessionsDir, r.sessionId),
+      manager: env.manager,
+      driveError: r.driveError,
+    };
   } catch (err) {
     if (err instanceof PayloadInvalidError)
       throw new CliUsageError(`payload is invalid (pass --send-anyway to send it as is):\n  ${blockingErrors(err.findings).map(findingLine).join('\n  ')}`);
@@ -171,7 +186,11 @@ export async function runOperation(opts: {
 export function parseBaseUrl(value: string | undefined, opts: { socket?: boolean } = {}): string | undefined {
   if (value === undefined) return undefined;
   if (opts.socket ? /^(wss?|https?):\/\/\S+$/.test(value) : /^https?:\/\/\S+$/.test(value)) return value;
-  throw new CliUsageError(opts.socket ? `--base-url: expected a ws(s):// socket URL (live) or the sandbox http:// base URL, got "${value}"` : `--base-url: expected an http(s) URL, got "${value}"`);
+  throw new CliUsageError(
+    opts.socket
+      ? `--base-url: expected a ws(s):// socket URL (live) or the sandbox http:// base URL, got "${value}"`
+      : `--base-url: expected an http(s) URL, got "${value}"`,
+  );
 }
 
 /** A credential the signing helpers read from PARLEY_<VENDOR>_<NAME> (credentialEnvName: named once, in the registry). */

@@ -18,7 +18,8 @@ import { runnerScenarioSessions } from './sessions.ts';
 import { migrateCase, parseScenario, readCaseOrScenario, serializeScenario, type Scenario } from './scenario-file.ts';
 import { addFolderUtterance, utteranceLibrary } from './utterances.ts';
 
-export type ScenarioOp = 'scenarios.list' | 'scenarios.read' | 'scenarios.save' | 'scenarios.utterances' | 'scenarios.utteranceAudio' | 'scenarios.addUtterance' | 'scenarios.run';
+export type ScenarioOp =
+  'scenarios.list' | 'scenarios.read' | 'scenarios.save' | 'scenarios.utterances' | 'scenarios.utteranceAudio' | 'scenarios.addUtterance' | 'scenarios.run';
 
 /** One entry of a case folder as the scenario editor lists it. */
 export interface ScenarioListEntry {
@@ -50,15 +51,24 @@ export function createScenarioHandlers(deps: WorkflowDeps): Pick<Handlers, Scena
   };
   const file = (path: string) => grants.resolve('caseFile', path, 'path');
   const scanner = async () => new SecretScanner(await storedSecrets(deps.profiles.list(), deps.secrets, vendorById), deps.sessions.redactor);
-  const items = (dir?: string): LibraryItem[] => utteranceLibrary(dir ? folder(dir) : undefined).map(({ id, language, text, tags, origin }) => ({ id, language, text, tags, origin }));
+  const items = (dir?: string): LibraryItem[] =>
+    utteranceLibrary(dir ? folder(dir) : undefined).map(({ id, language, text, tags, origin }) => ({ id, language, text, tags, origin }));
 
   return {
     'scenarios.list': async ({ dir }) =>
       listScenarioFolder(folder(dir)).map((e): ScenarioListEntry => {
         const c = e.case;
         if (!c) return { path: e.path, collection: e.collection, error: e.error };
-        if (c.version === 1) return { path: e.path, collection: e.collection, version: 1, name: c.case.name, vendors: [c.case.vendor], turns: c.case.input ? 1 : 0 };
-        return { path: e.path, collection: e.collection, version: 2, name: c.scenario.name, vendors: Object.keys(c.scenario.vendors), turns: c.scenario.steps.filter((s) => 'say' in s).length };
+        if (c.version === 1)
+          return { path: e.path, collection: e.collection, version: 1, name: c.case.name, vendors: [c.case.vendor], turns: c.case.input ? 1 : 0 };
+        return {
+          path: e.path,
+          collection: e.collection,
+          version: 2,
+          name: c.scenario.name,
+          vendors: Object.keys(c.scenario.vendors),
+          turns: c.scenario.steps.filter((s) => 'say' in s).length,
+        };
       }),
     'scenarios.read': async ({ path }) => {
       const c = readCaseOrScenario(file(path));
@@ -101,7 +111,11 @@ export function createScenarioHandlers(deps: WorkflowDeps): Pick<Handlers, Scena
         '',
         scenario,
         { sessions: runnerScenarioSessions(deps.runner), openers: CONVERSATION_OPENERS, ttsCacheDir: join(deps.dataDir, 'tts') },
-        { target: target ?? 'sandbox', ...(vendors ? { vendors: vendors as VendorId[] } : {}), ...(profiles ? { profiles: profiles as Partial<Record<VendorId, string>> } : {}) },
+        {
+          target: target ?? 'sandbox',
+          ...(vendors ? { vendors: vendors as VendorId[] } : {}),
+          ...(profiles ? { profiles: profiles as Partial<Record<VendorId, string>> } : {}),
+        },
       );
       const report = summarize(rows, target ?? 'sandbox', startedAt, Math.round(performance.now() - t0));
       const html = toHtmlReport(report, {

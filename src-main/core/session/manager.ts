@@ -152,7 +152,12 @@ export class SessionManager {
       // The stored payload keeps {{secret:…}} references but not credentials typed in as literals (a UserSig):
       // "run again" then asks for a fresh one rather than the record holding a 180-day credential in clear.
       this.directory.writeSummary({ ...summary, payload: this.redactor.value(req.payload) });
-      this.emit(session, { kind: 'session.start', dir: 'local', summary: `${req.vendor.id} ${req.operation.id} (${req.profile.target})`, data: { payload: req.payload, profile: req.profile.name } });
+      this.emit(session, {
+        kind: 'session.start',
+        dir: 'local',
+        summary: `${req.vendor.id} ${req.operation.id} (${req.profile.target})`,
+        data: { payload: req.payload, profile: req.profile.name },
+      });
     } catch (err) {
       // Nothing may stay open for a session that could not be recorded (a file handle and a flush timer each).
       session.writer.close();
@@ -286,7 +291,13 @@ export class SessionManager {
       });
       return ex;
     } catch (err) {
-      if (err instanceof TransportError) this.emit(session, { kind: 'http.error', dir: 'local', summary: `${err.code}: ${err.message}`, data: { code: err.code, message: err.message, durationMs: Math.round(err.durationMs) } });
+      if (err instanceof TransportError)
+        this.emit(session, {
+          kind: 'http.error',
+          dir: 'local',
+          summary: `${err.code}: ${err.message}`,
+          data: { code: err.code, message: err.message, durationMs: Math.round(err.durationMs) },
+        });
       throw err;
     }
   }
@@ -337,7 +348,8 @@ export class SessionManager {
   async send(id: string, action: string, data: unknown): Promise<unknown> {
     const session = this.live.get(id);
     if (!session) throw new Error(`session ${id} is not running`);
-    if (!session.operation.actions?.length) throw Object.assign(new Error(`session ${id} (${session.summary.operation}) takes no actions`), { code: 'NO_ACTIONS' });
+    if (!session.operation.actions?.length)
+      throw Object.assign(new Error(`session ${id} (${session.summary.operation}) takes no actions`), { code: 'NO_ACTIONS' });
     // An operation that takes actions registers its handler as it starts (a socket vendor once connected): the action
     // waits for it, or for the end of the session, rather than being refused for arriving early.
     if (!session.action) await Promise.race([session.actionReady, session.done]);
@@ -351,7 +363,12 @@ export class SessionManager {
     // A second stop (a double click, the app closing) waits for the first one rather than deciding again.
     if (session.abort.signal.aborted) return session.done;
     session.closeTaskOnStop = options.closeTask ?? true;
-    const task = session.operation.closeTask && session.controlPlaneResult !== undefined ? (session.closeTaskOnStop ? ' · closing the vendor task' : ' · leaving the vendor task running') : '';
+    const task =
+      session.operation.closeTask && session.controlPlaneResult !== undefined
+        ? session.closeTaskOnStop
+          ? ' · closing the vendor task'
+          : ' · leaving the vendor task running'
+        : '';
     this.emit(session, { kind: 'session.stop', dir: 'local', summary: `stop requested${task}`, data: { closeTask: session.closeTaskOnStop } });
     session.abort.abort();
     return session.done;

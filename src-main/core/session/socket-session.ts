@@ -128,7 +128,12 @@ export class SocketSession {
       return this.fail({ code: 'BAD_ENDPOINT', message: `endpoint: expected a ws:// or wss:// URL, got "${c.url}"` });
     }
     const headers = c.headers ?? {};
-    ctx.emit({ kind: 'ws.connecting', dir: 'out', summary: `connecting ${c.url}${c.authLabel ? ` · auth: ${c.authLabel}` : ''}`, data: { url: c.url, ...c.details, headers } });
+    ctx.emit({
+      kind: 'ws.connecting',
+      dir: 'out',
+      summary: `connecting ${c.url}${c.authLabel ? ` · auth: ${c.authLabel}` : ''}`,
+      data: { url: c.url, ...c.details, headers },
+    });
     const ws = new WebSocket(c.url, { headers, handshakeTimeout: ctx.timeouts.connectMs, maxPayload: MAX_FRAME_BYTES });
     this.ws = ws;
     ws.on('unexpected-response', (_req, res) => {
@@ -136,13 +141,28 @@ export class SocketSession {
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8').slice(0, 2000);
-        this.fail({ code: `HTTP_${res.statusCode}`, message: `WebSocket upgrade refused: HTTP ${res.statusCode} ${res.statusMessage ?? ''}${body ? ` · ${body}` : ''}`.trim(), httpStatus: res.statusCode });
+        this.fail({
+          code: `HTTP_${res.statusCode}`,
+          message: `WebSocket upgrade refused: HTTP ${res.statusCode} ${res.statusMessage ?? ''}${body ? ` · ${body}` : ''}`.trim(),
+          httpStatus: res.statusCode,
+        });
       });
-      res.on('error', () => this.fail({ code: `HTTP_${res.statusCode}`, message: `WebSocket upgrade refused: HTTP ${res.statusCode}`, httpStatus: res.statusCode }));
+      res.on('error', () =>
+        this.fail({ code: `HTTP_${res.statusCode}`, message: `WebSocket upgrade refused: HTTP ${res.statusCode}`, httpStatus: res.statusCode }),
+      );
     });
     ws.on('error', (err: Error & { code?: string }) => {
       if (this.finished) return;
-      const code = err.code === 'ECONNREFUSED' ? 'connection_refused' : err.code === 'ECONNRESET' ? 'connection_reset' : /handshake has timed out/i.test(err.message) ? 'timeout' : err.code === 'ENOTFOUND' ? 'dns' : 'ws_error';
+      const code =
+        err.code === 'ECONNREFUSED'
+          ? 'connection_refused'
+          : err.code === 'ECONNRESET'
+            ? 'connection_reset'
+            : /handshake has timed out/i.test(err.message)
+              ? 'timeout'
+              : err.code === 'ENOTFOUND'
+                ? 'dns'
+                : 'ws_error';
       this.fail({ code, message: err.message || code });
     });
     ws.on('open', () => this.opened(c));
@@ -151,7 +171,11 @@ export class SocketSession {
       const text = reason.toString('utf8');
       ctx.emit({ kind: 'ws.close', dir: 'in', summary: `closed ${code}${text ? ` · ${text}` : ''}`, data: { code, reason: text } });
       if (this.finished) return;
-      const error = this.protocol.closed ? this.protocol.closed(code, text) : code === 1000 ? null : { code: `WS_CLOSED_${code}`, message: `the server closed the socket (${code}${text ? ` ${text}` : ''})` };
+      const error = this.protocol.closed
+        ? this.protocol.closed(code, text)
+        : code === 1000
+          ? null
+          : { code: `WS_CLOSED_${code}`, message: `the server closed the socket (${code}${text ? ` ${text}` : ''})` };
       if (error) this.fail(error);
       else this.finish(null, 'closed by the server');
     });
@@ -175,7 +199,12 @@ export class SocketSession {
     }
     if (!isBinary) return this.protocol.text(bytes.toString('utf8'));
     if (this.protocol.binary) return this.protocol.binary(bytes);
-    this.ctx.emit({ kind: 'ws.binary', dir: 'in', summary: `${bytes.length} B binary (not expected from ${this.ctx.operation})`, data: { bytes: bytes.length } });
+    this.ctx.emit({
+      kind: 'ws.binary',
+      dir: 'in',
+      summary: `${bytes.length} B binary (not expected from ${this.ctx.operation})`,
+      data: { bytes: bytes.length },
+    });
   }
 
   private async action(action: string, data: unknown): Promise<unknown> {

@@ -92,7 +92,8 @@ export function parseCase(text: string, source = 'case'): CaseFile {
   }
   if (!value || typeof value !== 'object' || Array.isArray(value) || !CASE_KEYS.some((k) => Object.hasOwn(value as object, k)))
     throw new CaseFileError(`${source}: not a Parley case file (expected an object with ${CASE_KEYS.join(', ')})`);
-  if ((value as { version?: unknown }).version === 2) throw new CaseFileError(`${source}: a scenario (version 2, several turns): open it in the Scenarios tab or run it with parley run`);
+  if ((value as { version?: unknown }).version === 2)
+    throw new CaseFileError(`${source}: a scenario (version 2, several turns): open it in the Scenarios tab or run it with parley run`);
   const errors = validateSchema(CASE_SCHEMA, value);
   if (errors.length) throw new CaseFileError(`${source}: ${errors.map((e) => e.message).join('; ')}`);
   const c = value as CaseFile;
@@ -103,7 +104,14 @@ export function parseCase(text: string, source = 'case'): CaseFile {
 
 /** Stable, readable serialisation (two-space indent, fixed key order, trailing newline) so diffs in git stay small. */
 export function serializeCase(c: CaseFile): string {
-  const ordered: CaseFile = { version: 1, name: c.name, vendor: c.vendor, operation: c.operation, ...(c.profile ? { profile: c.profile } : {}), payload: c.payload };
+  const ordered: CaseFile = {
+    version: 1,
+    name: c.name,
+    vendor: c.vendor,
+    operation: c.operation,
+    ...(c.profile ? { profile: c.profile } : {}),
+    payload: c.payload,
+  };
   if (c.input && (c.input.wav || c.input.text)) ordered.input = c.input;
   if (c.expectations && Object.keys(c.expectations).length) ordered.expectations = c.expectations;
   return JSON.stringify(ordered, null, 2) + '\n';
@@ -160,7 +168,8 @@ export function listCases<T>(root: string, limits = LIST_LIMITS, readFile: (path
   };
   const walk = (d: string, depth: number) => {
     for (const ent of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (++seen > limits.maxEntries) throw new CaseFileError(`${dir}: more than ${limits.maxEntries.toLocaleString('en')} files and folders; choose the folder that holds your case files`);
+      if (++seen > limits.maxEntries)
+        throw new CaseFileError(`${dir}: more than ${limits.maxEntries.toLocaleString('en')} files and folders; choose the folder that holds your case files`);
       const name = ent.name;
       if (name.startsWith('.') || name === 'node_modules') continue;
       const p = join(d, name);
@@ -169,7 +178,10 @@ export function listCases<T>(root: string, limits = LIST_LIMITS, readFile: (path
       } else if (name.endsWith(CASE_SUFFIX)) {
         if (ent.isFile()) entry(p, d, () => readFile(p));
         else if (ent.isSymbolicLink()) entry(p, d, () => readFile(linkInside(real, p)));
-        else entry(p, d, () => { throw new CaseFileError(`${name}: not a regular file`); });
+        else
+          entry(p, d, () => {
+            throw new CaseFileError(`${name}: not a regular file`);
+          });
       }
     }
   };

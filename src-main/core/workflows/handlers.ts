@@ -70,7 +70,8 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
   const { grants, speech } = deps;
   const caseFolder = (dir: string) => {
     const real = grants.resolve('caseFolder', dir, 'dir');
-    if (!statSync(real, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error('dir: expected a folder (choose the case folder with "Choose…")'), { code: 'BAD_ARGUMENTS' });
+    if (!statSync(real, { throwIfNoEntry: false })?.isDirectory())
+      throw Object.assign(new Error('dir: expected a folder (choose the case folder with "Choose…")'), { code: 'BAD_ARGUMENTS' });
     return real;
   };
   const caseFile = (path: string) => grants.resolve('caseFile', path, 'path');
@@ -85,7 +86,8 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
   const { runner } = deps;
 
   /** A stored comparison still marked running belongs to a process that is gone. */
-  const settled = (r: CompareResult): CompareResult => (r.state === 'running' ? { ...r, state: 'failed', error: 'interrupted: the app stopped during this comparison' } : r);
+  const settled = (r: CompareResult): CompareResult =>
+    r.state === 'running' ? { ...r, state: 'failed', error: 'interrupted: the app stopped during this comparison' } : r;
 
   const scanner = async () => new SecretScanner(await storedSecrets(deps.profiles.list(), deps.secrets, vendorById), deps.sessions.redactor);
 
@@ -97,7 +99,9 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
 
   return {
     'cases.list': async ({ dir }) => listCases(caseFolder(dir)),
-    'cases.save': async ({ dir, case: c, overwrite, fileName }) => ({ path: saveCase(grants.resolve('caseFolder', dir, 'dir'), c as CaseFile, await scanner(), { overwrite, fileName }) }),
+    'cases.save': async ({ dir, case: c, overwrite, fileName }) => ({
+      path: saveCase(grants.resolve('caseFolder', dir, 'dir'), c as CaseFile, await scanner(), { overwrite, fileName }),
+    }),
     'cases.duplicate': async ({ path }) => ({ path: duplicateCase(caseFile(path), await scanner()) }),
     'cases.rename': async ({ path, name }) => ({ path: renameCase(caseFile(path), name, await scanner()) }),
     'cases.delete': async ({ path }) => {
@@ -133,16 +137,30 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
       let input: RunRequest['input'];
       if (typeof recorded?.text === 'string') input = { text: recorded.text };
       else if (typeof recorded?.wav === 'string') {
-        if (!recordedSpeech(recorded.wav)) throw Object.assign(new Error(`history.rerun: the speech input of ${sessionId} is not available any more (moved, changed, or chosen in an earlier run of Parley); run it from the Compare view with the file chosen again`), { code: 'SPEECH_INVALID' });
+        if (!recordedSpeech(recorded.wav))
+          throw Object.assign(
+            new Error(
+              `history.rerun: the speech input of ${sessionId} is not available any more (moved, changed, or chosen in an earlier run of Parley); run it from the Compare view with the file chosen again`,
+            ),
+            { code: 'SPEECH_INVALID' },
+          );
         input = { wav: speech.file(recorded.wav, 'input') };
       }
       // No input given to the run (a console session): what its record holds, the speech it uploaded or the text it
       // typed, or a reason why there is nothing to replay.
       const op = vendorById(s.vendor).operations.find((o) => o.id === s.operation);
       const plan = replayPlan(op, input, payload, deps.sessions.events(sessionId, 0, 1_000_000).events, deps.sessions.directory.artifactsDir(sessionId));
-      if (!input && plan.input?.wav) input = { wav: speech.bytes(readSpeechFile(plan.input.wav, 'the recorded speech'), basename(plan.input.wav), 'the recorded speech') };
+      if (!input && plan.input?.wav)
+        input = { wav: speech.bytes(readSpeechFile(plan.input.wav, 'the recorded speech'), basename(plan.input.wav), 'the recorded speech') };
       else if (!input) input = plan.input;
-      const started = await startRun({ vendor: s.vendor as never, operation: s.operation, payload, profile: profileId ?? s.profileId ?? undefined, input, sendAnyway: true });
+      const started = await startRun({
+        vendor: s.vendor as never,
+        operation: s.operation,
+        payload,
+        profile: profileId ?? s.profileId ?? undefined,
+        input,
+        sendAnyway: true,
+      });
       return { ...started, ...(plan.note ? { note: plan.note } : {}) };
     },
 
@@ -159,7 +177,13 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
           const vendor = vendorById(profile.vendor);
           const op = e.operation ? vendor.operations.find((o) => o.id === e.operation) : defaultCompareOperation(vendor);
           if (!op) throw new Error(`entries: ${vendor.id} has no operation "${e.operation}"`);
-          return { vendor: vendor.id, profile: profile.id, operation: op.id, payload: e.payload ?? structuredClone(op.example), label: e.label ?? profile.name };
+          return {
+            vendor: vendor.id,
+            profile: profile.id,
+            operation: op.id,
+            payload: e.payload ?? structuredClone(op.example),
+            label: e.label ?? profile.name,
+          };
         }),
       };
       const result = newResult(full);
@@ -190,13 +214,19 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
 
     'bundle.export': async ({ sessionIds, path: given, note }) => {
       const path = grants.resolve('bundleWrite', given, 'path');
-      const bundle = buildBundle({ directory: deps.sessions.directory, profiles: deps.profiles.list(), app: deps.app, readInput: recordedSpeech }, sessionIds, note);
+      const bundle = buildBundle(
+        { directory: deps.sessions.directory, profiles: deps.profiles.list(), app: deps.app, readInput: recordedSpeech },
+        sessionIds,
+        note,
+      );
       return { path, bytes: writeBundle(path, bundle, await scanner()) };
     },
     'bundle.import': async ({ path }) => readBundle(grants.resolve('bundleRead', path, 'path')),
     'bundle.rerun': async ({ path, index, profileId }) => {
       const bundle = readBundle(grants.resolve('bundleRead', path, 'path'));
-      const req = rerunRequest(bundle, index, { profile: profileId, target: profileId ? undefined : 'sandbox' }, (bytes, name) => speech.bytes(bytes, name, 'the bundled speech input'));
+      const req = rerunRequest(bundle, index, { profile: profileId, target: profileId ? undefined : 'sandbox' }, (bytes, name) =>
+        speech.bytes(bytes, name, 'the bundled speech input'),
+      );
       return startRun({ ...req, sendAnyway: true });
     },
 
@@ -207,7 +237,12 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
       const resolved = await deps.sessions.credentialsFor(profile, vendor);
       const credentials = vendor.credentials.map((f) => {
         const value = resolved.values.get(f.name);
-        return { env: credentialEnvName(vendor.id, f.name), name: f.name, value: f.secret ? value : undefined, masked: value && f.secret ? mask(value) : undefined };
+        return {
+          env: credentialEnvName(vendor.id, f.name),
+          name: f.name,
+          value: f.secret ? value : undefined,
+          masked: value && f.secret ? mask(value) : undefined,
+        };
       });
       const snippets = buildSnippets(inspection, credentials, credentialEnvPrefix(vendor.id));
       // Last line of defence: the snippets go to the clipboard.

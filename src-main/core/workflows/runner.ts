@@ -52,7 +52,16 @@ export async function runCaseEntry(entry: CaseEntry, k: number, run: RunToEnd, o
     if (given?.wav && !existsSync(given.wav)) return { ...base, error: `input.wav: ${given.wav} does not exist` };
     const input = given && opts.input ? opts.input(given) : given;
     const profile = opts.profile ?? (c.profile && (opts.hasProfile?.(c.profile) ?? true) ? c.profile : undefined);
-    const result = await run({ vendor: c.vendor as VendorId, operation: c.operation, payload: c.payload, profile, target: opts.target, input, sendAnyway: !!c.expectations?.errorCode, ownIds: true });
+    const result = await run({
+      vendor: c.vendor as VendorId,
+      operation: c.operation,
+      payload: c.payload,
+      profile,
+      target: opts.target,
+      input,
+      sendAnyway: !!c.expectations?.errorCode,
+      ownIds: true,
+    });
     const check = checkExpectations(result, c.expectations);
     const f = sessionFigures(result.events);
     return {
@@ -66,7 +75,15 @@ export async function runCaseEntry(entry: CaseEntry, k: number, run: RunToEnd, o
       durationMs: result.durationMs,
       sessionId: result.sessionId,
       sessionFile: opts.sessionFile?.(result.sessionId),
-      figures: { setup_ms: f.setupMs?.value, first_server_event_ms: f.firstServerEventMs?.value, first_audio_ms: f.firstAudioMs?.value, turn_latency_ms: f.turnLatencyMs?.value, bot_audio_s: f.botAudioS?.value, transcript: f.transcript || undefined, bot_text: f.botText || undefined },
+      figures: {
+        setup_ms: f.setupMs?.value,
+        first_server_event_ms: f.firstServerEventMs?.value,
+        first_audio_ms: f.firstAudioMs?.value,
+        turn_latency_ms: f.turnLatencyMs?.value,
+        bot_audio_s: f.botAudioS?.value,
+        transcript: f.transcript || undefined,
+        bot_text: f.botText || undefined,
+      },
     };
   } catch (err) {
     return { ...base, durationMs: Math.round(performance.now() - t0), error: (err as Error).message };

@@ -64,7 +64,15 @@ export interface RunResult {
 /** A started session (it goes on), or the findings that refused it. */
 export type StartOutcome =
   | { started: false; findings: PayloadError[] }
-  | { started: true; findings: PayloadError[]; sessionId: string; done: Promise<OperationOutcome>; vendor: VendorDescriptor; operation: OperationDescriptor; profile: Profile };
+  | {
+      started: true;
+      findings: PayloadError[];
+      sessionId: string;
+      done: Promise<OperationOutcome>;
+      vendor: VendorDescriptor;
+      operation: OperationDescriptor;
+      profile: Profile;
+    };
 
 /** Run to the end: start, settle with the input, report. Throws PAYLOAD_INVALID when the payload is refused. */
 export type RunToEnd = (req: RunRequest) => Promise<RunResult>;
@@ -100,13 +108,23 @@ export function createSessionRunner(deps: RunnerDeps): SessionRunner {
   async function start(req: RunRequest): Promise<StartOutcome> {
     const vendor = vendorOf(req.vendor);
     const op = vendor.operations.find((o) => o.id === req.operation);
-    if (!op) throw Object.assign(new Error(`operation: ${vendor.id} has no operation "${req.operation}" (expected one of ${vendor.operations.map((o) => o.id).join(', ')})`), { code: 'BAD_ARGUMENTS' });
+    if (!op)
+      throw Object.assign(
+        new Error(`operation: ${vendor.id} has no operation "${req.operation}" (expected one of ${vendor.operations.map((o) => o.id).join(', ')})`),
+        { code: 'BAD_ARGUMENTS' },
+      );
     const findings = validatePayload(op, req.payload);
     req.onFindings?.(findings);
     if (blockingErrors(findings).length && !req.sendAnyway) return { started: false, findings };
     const profile = deps.resolveProfile(vendor.id, req.profile, req.target);
     const ids = req.ownIds ? perRunPayload(op, req.payload) : { payload: req.payload, changed: [] };
-    const { sessionId, done } = await deps.sessions.start({ vendor, operation: op, profile, payload: ids.payload, sandboxUrl: await deps.sandboxUrlFor(profile) });
+    const { sessionId, done } = await deps.sessions.start({
+      vendor,
+      operation: op,
+      profile,
+      payload: ids.payload,
+      sandboxUrl: await deps.sandboxUrlFor(profile),
+    });
     recordRunIds(deps.sessions, sessionId, ids.changed);
     recordInput(deps.sessions.directory, sessionId, req.input);
     req.onStarted?.(sessionId);
@@ -119,7 +137,9 @@ export function createSessionRunner(deps: RunnerDeps): SessionRunner {
     if (!s.started) throw new PayloadInvalidError(s.findings);
     const timeoutMs = req.turnTimeoutMs ?? Math.max(TURN_TIMEOUT_MS, s.profile.timeouts?.idleMs ?? 0);
     // A turn that cannot be driven is recorded as an `error` event (code TURN) and the session is stopped.
-    const settled = req.drive ? req.drive(deps.sessions, s.sessionId, s.operation) : settleSession(deps.sessions, s.sessionId, s.vendor.id, s.operation, req.input, { timeoutMs });
+    const settled = req.drive
+      ? req.drive(deps.sessions, s.sessionId, s.operation)
+      : settleSession(deps.sessions, s.sessionId, s.vendor.id, s.operation, req.input, { timeoutMs });
     const driveError = await settled.then(
       () => undefined,
       (err: Error) => deps.sessions.redactor.text(err.message),
@@ -129,7 +149,17 @@ export function createSessionRunner(deps: RunnerDeps): SessionRunner {
     const outcomeWithSecrets = await s.done;
     const outcome = deps.sessions.redactor.value(outcomeWithSecrets);
     const events = deps.sessions.events(s.sessionId, 0, 1_000_000).events;
-    return { sessionId: s.sessionId, profileName: s.profile.name, target: s.profile.target, outcome, outcomeWithSecrets, driveError, events, durationMs: Math.round(performance.now() - began), sessionFile: deps.sessions.directory.eventsFile(s.sessionId) };
+    return {
+      sessionId: s.sessionId,
+      profileName: s.profile.name,
+      target: s.profile.target,
+      outcome,
+      outcomeWithSecrets,
+      driveError,
+      events,
+      durationMs: Math.round(performance.now() - began),
+      sessionFile: deps.sessions.directory.eventsFile(s.sessionId),
+    };
   }
 
   return Object.assign(run, { start });
@@ -158,5 +188,12 @@ function perRunPayload(op: OperationDescriptor, payload: Record<string, unknown>
 /** Say in the record which ids this run used instead of the payload's. */
 function recordRunIds(manager: SessionManager, sessionId: string, changed: IdChange[]): void {
   if (!changed.length || !manager.isLive(sessionId)) return;
-  manager.record(sessionId, [{ kind: 'run.ids', dir: 'local', summary: `ids of this run: ${changed.map((c) => `${c.path} ${String(c.from)} → ${String(c.to)}`).join(', ')}`, data: { changed } }]);
+  manager.record(sessionId, [
+    {
+      kind: 'run.ids',
+      dir: 'local',
+      summary: `ids of this run: ${changed.map((c) => `${c.path} ${String(c.from)} → ${String(c.to)}`).join(', ')}`,
+      data: { changed },
+    },
+  ]);
 }

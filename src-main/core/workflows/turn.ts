@@ -56,17 +56,28 @@ async function agentOpener(manager: SessionManager): Promise<ConversationOpener 
  * session end.
  */
 export function isTurnEnd(e: SessionEvent): boolean {
-  return e.kind === 'turn.end' || /(^|\.)agent[_-]?stop/i.test(e.kind) || e.kind === 'error' || e.kind === 'session.end' || e.kind === 'session.control-plane-done';
+  return (
+    e.kind === 'turn.end' || /(^|\.)agent[_-]?stop/i.test(e.kind) || e.kind === 'error' || e.kind === 'session.end' || e.kind === 'session.control-plane-done'
+  );
 }
 
-export async function settleSession(manager: SessionManager, sessionId: string, vendor: VendorId, op: OperationDescriptor, input: TurnInput | undefined, options: TurnOptions): Promise<void> {
+export async function settleSession(
+  manager: SessionManager,
+  sessionId: string,
+  vendor: VendorId,
+  op: OperationDescriptor,
+  input: TurnInput | undefined,
+  options: TurnOptions,
+): Promise<void> {
   if (op.transport === 'http' || !manager.isLive(sessionId)) return;
   try {
     const speaks = op.transport === 'room' && !!(input?.wav || input?.text);
     const roomTurn = speaks ? TURN_DRIVERS[vendor] : undefined;
     const opener = speaks && !roomTurn ? await CONVERSATION_OPENERS[vendor]?.(manager) : undefined;
     if (speaks && !roomTurn && opener === null)
-      manager.record(sessionId, [{ kind: 'agent.none', dir: 'local', summary: 'no turn agent here (Parley\'s window runs room turns): measured up to the control plane' }]);
+      manager.record(sessionId, [
+        { kind: 'agent.none', dir: 'local', summary: "no turn agent here (Parley's window runs room turns): measured up to the control plane" },
+      ]);
     if (roomTurn) await roomTurn(manager, sessionId, input!, options);
     else if (opener) {
       const conversation = await opener(manager, sessionId, vendor, op);
@@ -75,8 +86,7 @@ export async function settleSession(manager: SessionManager, sessionId: string, 
       } finally {
         await conversation.close();
       }
-    }
-    else if (op.transport === 'room') await controlPlane(manager, sessionId, options.timeoutMs);
+    } else if (op.transport === 'room') await controlPlane(manager, sessionId, options.timeoutMs);
     else {
       const driver = TURN_DRIVERS[vendor] ?? genericTurn(op);
       await driver(manager, sessionId, input ?? {}, options);
@@ -113,9 +123,16 @@ function genericTurn(op: OperationDescriptor): TurnDriver {
  * `room.awaiting-join`; nobody joins headless, so it is told to go on.
  */
 async function controlPlane(manager: SessionManager, sessionId: string, timeoutMs: number): Promise<void> {
-  const first = await waitForEvent(manager, sessionId, (e) => e.kind === 'room.awaiting-join' || e.kind === 'session.control-plane-done' || e.kind === 'session.end', timeoutMs);
+  const first = await waitForEvent(
+    manager,
+    sessionId,
+    (e) => e.kind === 'room.awaiting-join' || e.kind === 'session.control-plane-done' || e.kind === 'session.end',
+    timeoutMs,
+  );
   if (first.kind !== 'room.awaiting-join') return;
-  manager.record(sessionId, [{ kind: 'room.join-skipped', dir: 'local', summary: 'no room is joined in a headless run: the call goes out without it', data: { by: 'headless' } }]);
+  manager.record(sessionId, [
+    { kind: 'room.join-skipped', dir: 'local', summary: 'no room is joined in a headless run: the call goes out without it', data: { by: 'headless' } },
+  ]);
   await manager.send(sessionId, 'joined', { by: 'headless' });
   await waitForEvent(manager, sessionId, (e) => e.kind === 'session.control-plane-done' || e.kind === 'session.end', timeoutMs);
 }

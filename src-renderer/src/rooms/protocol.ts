@@ -110,8 +110,10 @@ export function parseRoomRequest(raw: unknown): { ok: true; request: RoomRequest
       break;
     case 'publish': {
       const s = args.source;
-      if (!isRecord(s) || (s.kind !== 'microphone' && s.kind !== 'file')) return bad('publish.source: expected {kind: "microphone"} or {kind: "file", name, bytes}');
-      if (s.kind === 'file' && (!(s.bytes instanceof ArrayBuffer) || !text(s.name, 1024))) return bad('publish.source: a file needs its name and bytes (ArrayBuffer)');
+      if (!isRecord(s) || (s.kind !== 'microphone' && s.kind !== 'file'))
+        return bad('publish.source: expected {kind: "microphone"} or {kind: "file", name, bytes}');
+      if (s.kind === 'file' && (!(s.bytes instanceof ArrayBuffer) || !text(s.name, 1024)))
+        return bad('publish.source: a file needs its name and bytes (ArrayBuffer)');
       break;
     }
     case 'send':
@@ -145,25 +147,49 @@ export function parseFrameMessage(raw: unknown): FrameMessage | null {
 function parseRoomEvent(e: Record<string, unknown>): RoomEvent | null {
   switch (e.type) {
     case 'connection':
-      return text(e.state, 200) && optionalText(e.reason) ? { type: 'connection', state: e.state, ...(e.reason !== undefined ? { reason: e.reason as string } : {}) } : null;
+      return text(e.state, 200) && optionalText(e.reason)
+        ? { type: 'connection', state: e.state, ...(e.reason !== undefined ? { reason: e.reason as string } : {}) }
+        : null;
     case 'participant':
       if ((e.change !== 'joined' && e.change !== 'left') || !text(e.id, 512) || !optionalText(e.sid) || !optionalText(e.reason)) return null;
-      return { type: 'participant', change: e.change, id: e.id, ...(e.sid !== undefined ? { sid: e.sid as string } : {}), ...(e.reason !== undefined ? { reason: e.reason as string } : {}) };
+      return {
+        type: 'participant',
+        change: e.change,
+        id: e.id,
+        ...(e.sid !== undefined ? { sid: e.sid as string } : {}),
+        ...(e.reason !== undefined ? { reason: e.reason as string } : {}),
+      };
     case 'track':
       if ((e.change !== 'subscribed' && e.change !== 'unsubscribed') || !text(e.trackId, 512) || !text(e.participant, 512) || !text(e.label, 512)) return null;
       return { type: 'track', change: e.change, trackId: e.trackId, participant: e.participant, label: e.label };
     case 'audio':
-      if (!text(e.trackId, 512) || !(e.samples instanceof Float32Array) || typeof e.sampleRate !== 'number' || !(e.sampleRate >= 8000 && e.sampleRate <= 192000)) return null;
+      if (
+        !text(e.trackId, 512) ||
+        !(e.samples instanceof Float32Array) ||
+        typeof e.sampleRate !== 'number' ||
+        !(e.sampleRate >= 8000 && e.sampleRate <= 192000)
+      )
+        return null;
       return { type: 'audio', trackId: e.trackId, sampleRate: e.sampleRate, samples: e.samples };
     case 'level':
-      return text(e.participant, 512) && typeof e.level === 'number' && Number.isFinite(e.level) ? { type: 'level', participant: e.participant, level: e.level } : null;
+      return text(e.participant, 512) && typeof e.level === 'number' && Number.isFinite(e.level)
+        ? { type: 'level', participant: e.participant, level: e.level }
+        : null;
     case 'message':
       if (!text(e.name, 200) || !optionalText(e.from) || !optionalText(e.topic)) return null;
-      return { type: 'message', name: e.name, ...(e.from !== undefined ? { from: e.from as string } : {}), ...(e.topic !== undefined ? { topic: e.topic as string } : {}), data: e.data };
+      return {
+        type: 'message',
+        name: e.name,
+        ...(e.from !== undefined ? { from: e.from as string } : {}),
+        ...(e.topic !== undefined ? { topic: e.topic as string } : {}),
+        data: e.data,
+      };
     case 'publish-ended':
       return { type: 'publish-ended' };
     case 'error':
-      return text(e.code, 200) && text(e.message) ? { type: 'error', code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) } : null;
+      return text(e.code, 200) && text(e.message)
+        ? { type: 'error', code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) }
+        : null;
   }
   return null;
 }

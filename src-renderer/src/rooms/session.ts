@@ -7,7 +7,17 @@
 import { roomOriginFor, roomPageUrl } from '../../../src-main/app/app-origin.ts';
 import { sharedPlayer } from '../audio/index.ts';
 import type { SegmentPlayer } from '../audio/segment-player.ts';
-import { CONNECT_MESSAGE, parseFrameMessage, roomError, type RoomError, type RoomEvent, type RoomKind, type RoomOp, type RoomRequests, type SpeechSource } from './protocol.ts';
+import {
+  CONNECT_MESSAGE,
+  parseFrameMessage,
+  roomError,
+  type RoomError,
+  type RoomEvent,
+  type RoomKind,
+  type RoomOp,
+  type RoomRequests,
+  type SpeechSource,
+} from './protocol.ts';
 
 export type RoomListener = (event: RoomEvent) => void;
 /** How a vendor panel gets a session: the room frame in the app, an in-page channel in component tests. */
@@ -31,7 +41,14 @@ class RemoteAudio {
   }
 
   push(samples: Float32Array<ArrayBuffer>, sampleRate: number): void {
-    const frame = new AudioData({ format: 'f32-planar', sampleRate, numberOfFrames: samples.length, numberOfChannels: 1, timestamp: this.timestampUs, data: samples });
+    const frame = new AudioData({
+      format: 'f32-planar',
+      sampleRate,
+      numberOfFrames: samples.length,
+      numberOfChannels: 1,
+      timestamp: this.timestampUs,
+      data: samples,
+    });
     this.timestampUs += Math.round((samples.length / sampleRate) * 1e6);
     this.writer.write(frame).catch(() => frame.close());
   }
@@ -164,7 +181,8 @@ export const FRAME_READY_MS = 15_000;
 /** A room frame for one vendor's room: hidden, sandboxed to scripts on its own origin, allowed the microphone only. */
 export const openRoomFrame: RoomOpener = (room, options) => {
   const roomOrigin = roomOriginFor(location.origin);
-  if (!roomOrigin) return Promise.reject(roomError('ROOM_FRAME', `rooms need Parley's own page (app://parley or a loopback dev server), not ${location.origin}`));
+  if (!roomOrigin)
+    return Promise.reject(roomError('ROOM_FRAME', `rooms need Parley's own page (app://parley or a loopback dev server), not ${location.origin}`));
   const frame = document.createElement('iframe');
   frame.className = 'room-frame';
   frame.title = 'room';

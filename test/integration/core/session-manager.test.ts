@@ -20,7 +20,12 @@ const echo: OperationDescriptor = {
   example: {},
   async run(ctx) {
     const key = await ctx.credential('API_KEY');
-    const ex = await ctx.http({ method: 'POST', url: `${ctx.sandboxUrl}/echo`, headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(ctx.resolvedPayloadWithSecrets) });
+    const ex = await ctx.http({
+      method: 'POST',
+      url: `${ctx.sandboxUrl}/echo`,
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify(ctx.resolvedPayloadWithSecrets),
+    });
     if (ex.status !== 200) {
       const error = { code: String(ex.status), message: ex.bodyText, requestId: ex.headers['x-request-id'] };
       ctx.fail(error);
@@ -63,7 +68,13 @@ describe('SessionManager', () => {
   it('records every step in order and never writes a resolved secret to the record or the pushed batches', async () => {
     const pushed: SessionEvent[] = [];
     const off = manager.onEvents((_id, events) => pushed.push(...events));
-    const { sessionId, done } = await manager.start({ vendor, operation: echo, profile, payload: { text: 'hi', key: '{{secret:API_KEY}}' }, sandboxUrl: host.vendorUrl('convai') });
+    const { sessionId, done } = await manager.start({
+      vendor,
+      operation: echo,
+      profile,
+      payload: { text: 'hi', key: '{{secret:API_KEY}}' },
+      sandboxUrl: host.vendorUrl('convai'),
+    });
     const outcome = await done;
     await new Promise((r) => setTimeout(r, 50));
     off();
@@ -72,7 +83,10 @@ describe('SessionManager', () => {
     expect(file).not.toContain(SECRET);
     expect(JSON.stringify(pushed)).not.toContain(SECRET);
     expect(JSON.stringify(outcome.result)).toContain(SECRET); // the vendor answered with it: only storage is redacted
-    const kinds = file.trim().split('\n').map((l) => JSON.parse(l).kind);
+    const kinds = file
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).kind);
     expect(kinds).toEqual(['session.start', 'http.request', 'http.response', 'session.end']);
     const seqs = pushed.map((e) => e.seq);
     expect(seqs).toEqual([1, 2, 3, 4]);
@@ -91,7 +105,13 @@ describe('SessionManager', () => {
   });
 
   it('reports an unresolvable secret reference as a payload error naming the field', async () => {
-    const { done, sessionId } = await manager.start({ vendor, operation: echo, profile, payload: { a: { b: '{{secret:NOPE}}' } }, sandboxUrl: host.vendorUrl('convai') });
+    const { done, sessionId } = await manager.start({
+      vendor,
+      operation: echo,
+      profile,
+      payload: { a: { b: '{{secret:NOPE}}' } },
+      sandboxUrl: host.vendorUrl('convai'),
+    });
     const outcome = await done;
     expect(outcome.error?.message).toBe('/a/b: secret "NOPE" is not set in this profile');
     expect(manager.events(sessionId).events.at(-1)!.kind).toBe('session.end');
@@ -117,7 +137,13 @@ describe('session summary', () => {
     await host.start();
     try {
       const manager = new SessionManager(new SessionDirectory(dir), async () => SECRET);
-      const { sessionId, done } = await manager.start({ vendor, operation: echo, profile, payload: { AgentConfig: { UserSig: 'eJyrVgrxCdZRslIyUjJQ0gEA-literal-sig' }, key: '{{secret:API_KEY}}' }, sandboxUrl: host.vendorUrl('convai') });
+      const { sessionId, done } = await manager.start({
+        vendor,
+        operation: echo,
+        profile,
+        payload: { AgentConfig: { UserSig: 'eJyrVgrxCdZRslIyUjJQ0gEA-literal-sig' }, key: '{{secret:API_KEY}}' },
+        sandboxUrl: host.vendorUrl('convai'),
+      });
       await done;
       const stored = JSON.parse(readFileSync(join(dir, `${sessionId}.json`), 'utf8'));
       expect(stored.payload.key).toBe('{{secret:API_KEY}}');
@@ -177,14 +203,26 @@ describe('SessionManager: actions and credentials', () => {
 
   it('an action waiting for a session that ends before taking actions fails with SESSION_ENDED; one that takes none, NO_ACTIONS', async () => {
     const manager = new SessionManager(new SessionDirectory(mkdtempSync(join(tmpdir(), 'parley-sm-ended-'))), async () => SECRET);
-    const { sessionId, done } = await manager.start({ vendor: lateVendor, operation: late, profile, payload: { failBeforeActions: true }, sandboxUrl: undefined });
+    const { sessionId, done } = await manager.start({
+      vendor: lateVendor,
+      operation: late,
+      profile,
+      payload: { failBeforeActions: true },
+      sandboxUrl: undefined,
+    });
     const early = manager.send(sessionId, 'say', {});
     connect();
     await expect(early).rejects.toMatchObject({ code: 'SESSION_ENDED' });
     await done;
 
     const silent: OperationDescriptor = { ...late, id: 'silent', actions: undefined };
-    const quiet = await manager.start({ vendor: { ...lateVendor, operations: [silent] }, operation: silent, profile, payload: { failBeforeActions: true }, sandboxUrl: undefined });
+    const quiet = await manager.start({
+      vendor: { ...lateVendor, operations: [silent] },
+      operation: silent,
+      profile,
+      payload: { failBeforeActions: true },
+      sandboxUrl: undefined,
+    });
     expect(manager.isLive(quiet.sessionId)).toBe(true);
     await expect(manager.send(quiet.sessionId, 'say', {})).rejects.toMatchObject({ code: 'NO_ACTIONS', message: expect.stringContaining('takes no actions') });
     connect();

@@ -72,28 +72,58 @@ describe('a fifth vendor registered by its folders and one registry line', () =>
     expect(profile).toMatchObject({ vendor: 'parrot', target: 'sandbox' });
     expect(await core.handlers['secrets.status']({ profileId: profile.id })).toEqual([expect.objectContaining({ name: 'API_KEY', set: true, demo: true })]);
 
-    const saved = (await dispatch(core.handlers, 'profiles.save', { profile: { name: 'Parrot live', vendor: 'parrot', target: 'live', settings: { endpoint: 'wss://parrot.example/v1/talk' } } })) as Profile;
+    const saved = (await dispatch(core.handlers, 'profiles.save', {
+      profile: { name: 'Parrot live', vendor: 'parrot', target: 'live', settings: { endpoint: 'wss://parrot.example/v1/talk' } },
+    })) as Profile;
     expect(saved).toMatchObject({ vendor: 'parrot', settings: { endpoint: 'wss://parrot.example/v1/talk' } });
-    await expect(dispatch(core.handlers, 'profiles.save', { profile: { name: 'x', vendor: 'zebra', target: 'live' } })).rejects.toMatchObject({ code: 'BAD_ARGUMENTS', message: expect.stringContaining('expected one of convai, netease, mindcraft, tencent, parrot, got "zebra"') });
+    await expect(dispatch(core.handlers, 'profiles.save', { profile: { name: 'x', vendor: 'zebra', target: 'live' } })).rejects.toMatchObject({
+      code: 'BAD_ARGUMENTS',
+      message: expect.stringContaining('expected one of convai, netease, mindcraft, tencent, parrot, got "zebra"'),
+    });
 
-    const findings = (await dispatch(core.handlers, 'payload.validate', { vendor: 'parrot', operation: 'talk', payload: { voice: 'mid', style: 'whisper', colour: 'red' } })) as { path: string; severity: string }[];
+    const findings = (await dispatch(core.handlers, 'payload.validate', {
+      vendor: 'parrot',
+      operation: 'talk',
+      payload: { voice: 'mid', style: 'whisper', colour: 'red' },
+    })) as { path: string; severity: string }[];
     expect(findings.map((f) => [f.path, f.severity])).toEqual([
       ['/voice', 'error'],
       ['/style', 'warning'],
       ['/colour', 'warning'],
     ]);
-    expect(await core.handlers['session.start']({ profileId: profile.id, operation: 'talk', payload: { voice: 'mid' } })).toEqual({ errors: expect.arrayContaining([expect.objectContaining({ path: '/voice', severity: 'error' })]) });
+    expect(await core.handlers['session.start']({ profileId: profile.id, operation: 'talk', payload: { voice: 'mid' } })).toEqual({
+      errors: expect.arrayContaining([expect.objectContaining({ path: '/voice', severity: 'error' })]),
+    });
   });
 
   it('runs a session against its sandbox, twice, with its own event kinds, turns and figures', async () => {
     for (const text of ['Hello there', 'Second time']) {
       const { sessionId } = await core.handlers['session.start']({ profileId: profile.id, operation: 'talk', payload: { voice: 'high', repeat: 2 } });
       await core.handlers['session.send']({ sessionId: sessionId!, action: 'text', data: { text } });
-      await until(() => events(sessionId!), (es) => es.some((e) => e.kind === 'turn.end'));
+      await until(
+        () => events(sessionId!),
+        (es) => es.some((e) => e.kind === 'turn.end'),
+      );
       expect(await core.handlers['session.stop']({ sessionId: sessionId! })).toMatchObject({ ok: true, summary: '1 turn · stopped' });
       const kinds = events(sessionId!).map((e) => e.kind);
-      expect(kinds).toEqual(expect.arrayContaining(['ws.connecting', 'ws.open', 'parrot.welcome', 'parrot.heard', 'parrot.reply', 'parrot.done', 'turn.end', 'metric', 'session.end']));
-      expect(events(sessionId!).filter((e) => e.kind === 'parrot.reply').map((e) => (e.data as { text: string }).text)).toEqual([text.toUpperCase(), text.toUpperCase()]);
+      expect(kinds).toEqual(
+        expect.arrayContaining([
+          'ws.connecting',
+          'ws.open',
+          'parrot.welcome',
+          'parrot.heard',
+          'parrot.reply',
+          'parrot.done',
+          'turn.end',
+          'metric',
+          'session.end',
+        ]),
+      );
+      expect(
+        events(sessionId!)
+          .filter((e) => e.kind === 'parrot.reply')
+          .map((e) => (e.data as { text: string }).text),
+      ).toEqual([text.toUpperCase(), text.toUpperCase()]);
       // The API key went out in the hello message, and is in no event.
       expect(JSON.stringify(events(sessionId!))).not.toContain(parrot.sandboxCredentials.API_KEY);
     }
@@ -103,14 +133,23 @@ describe('a fifth vendor registered by its folders and one registry line', () =>
     await dispatch(core.handlers, 'sandbox.fault', { vendor: 'parrot', fault: { kind: 'vendor-error', code: 'RATE_LIMITED' } });
     const { sessionId } = await core.handlers['session.start']({ profileId: profile.id, operation: 'talk', payload: {} });
     await core.handlers['session.send']({ sessionId: sessionId!, action: 'text', data: { text: 'hi' } });
-    await until(() => events(sessionId!), (es) => es.some((e) => e.kind === 'turn.end'));
+    await until(
+      () => events(sessionId!),
+      (es) => es.some((e) => e.kind === 'turn.end'),
+    );
     expect(events(sessionId!).find((e) => e.kind === 'error')?.data).toMatchObject({ code: 'RATE_LIMITED', message: 'slow down' });
     await core.handlers['session.stop']({ sessionId: sessionId! });
 
     await dispatch(core.handlers, 'sandbox.fault', { vendor: 'parrot', fault: { kind: 'vendor-error', code: 'UNAUTHORIZED' } });
     const refused = await core.handlers['session.start']({ profileId: profile.id, operation: 'talk', payload: {} });
-    await until(() => core.sessions.isLive(refused.sessionId!), (live) => !live);
-    expect(events(refused.sessionId!).find((e) => e.kind === 'session.end')?.data).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED', message: 'unauthorized' } });
+    await until(
+      () => core.sessions.isLive(refused.sessionId!),
+      (live) => !live,
+    );
+    expect(events(refused.sessionId!).find((e) => e.kind === 'session.end')?.data).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHORIZED', message: 'unauthorized' },
+    });
     await dispatch(core.handlers, 'sandbox.fault', { vendor: 'parrot', fault: null });
   });
 
@@ -119,7 +158,18 @@ describe('a fifth vendor registered by its folders and one registry line', () =>
     mkdirSync(cases);
     dialog.answer(cases);
     await core.handlers['dialog.open']({ purpose: 'caseFolder' });
-    const { path } = await core.handlers['cases.save']({ dir: cases, case: { version: 1, name: 'parrot says', vendor: 'parrot', operation: 'talk', payload: { voice: 'low' }, input: { text: 'Quiet Please' }, expectations: { eventKinds: ['parrot.reply', 'turn.end'] } } });
+    const { path } = await core.handlers['cases.save']({
+      dir: cases,
+      case: {
+        version: 1,
+        name: 'parrot says',
+        vendor: 'parrot',
+        operation: 'talk',
+        payload: { voice: 'low' },
+        input: { text: 'Quiet Please' },
+        expectations: { eventKinds: ['parrot.reply', 'turn.end'] },
+      },
+    });
     expect((await core.handlers['cases.list']({ dir: cases })).map((c) => c.case?.vendor)).toEqual(['parrot']);
     for (let i = 0; i < 2; i++) {
       const report = await core.handlers['cases.run']({ path });
@@ -127,8 +177,13 @@ describe('a fifth vendor registered by its folders and one registry line', () =>
       expect(events(report.sessionId!).find((e) => e.kind === 'parrot.reply')?.data).toMatchObject({ text: 'quiet please' });
     }
 
-    const { id } = await core.handlers['compare.start']({ plan: { input: { text: 'compare me' }, entries: [{ profileId: profile.id }], repeat: 2, mode: 'sequential' } });
-    const compared: CompareResult = await until(() => core.handlers['compare.get']({ id }), (r) => r.state !== 'running');
+    const { id } = await core.handlers['compare.start']({
+      plan: { input: { text: 'compare me' }, entries: [{ profileId: profile.id }], repeat: 2, mode: 'sequential' },
+    });
+    const compared: CompareResult = await until(
+      () => core.handlers['compare.get']({ id }),
+      (r) => r.state !== 'running',
+    );
     expect(compared.runs.map((r) => r.ok)).toEqual([true, true]);
     expect(compared.columns[0]).toMatchObject({ vendor: 'parrot', ok: 2 });
 
@@ -141,7 +196,10 @@ describe('a fifth vendor registered by its folders and one registry line', () =>
     const bundle = await core.handlers['bundle.import']({ path: target });
     expect(bundle.sessions[0]).toMatchObject({ vendor: 'parrot', operation: 'talk', input: { text: 'compare me' } });
     const rerun = await core.handlers['bundle.rerun']({ path: target, index: 0 });
-    await until(() => core.sessions.isLive(rerun.sessionId), (live) => !live);
+    await until(
+      () => core.sessions.isLive(rerun.sessionId),
+      (live) => !live,
+    );
     // The comparison used the operation's example payload (voice high), and so does its re-run.
     expect(events(rerun.sessionId).find((e) => e.kind === 'parrot.reply')?.data).toMatchObject({ text: 'COMPARE ME' });
   });

@@ -44,11 +44,18 @@ describe('NeteaseRoom through the room channel (nertc-web-sdk replaced at its bo
     await room.join();
     sdk.fire('stream-added', { stream: sdk.remote(99) });
     await until(() => recorded.some((e) => e.kind === 'netease.captions-started'));
-    expect(sdk.calls.filter((c) => ['subscribe', 'startAsrCaptions'].includes(c.name)).map((c) => c.args)).toEqual([[99, { audio: true, video: false }], ['AUTO', '']]);
+    expect(sdk.calls.filter((c) => ['subscribe', 'startAsrCaptions'].includes(c.name)).map((c) => c.args)).toEqual([
+      [99, { audio: true, video: false }],
+      ['AUTO', ''],
+    ]);
     // No stream handed out: the SDK plays it itself, and the record says so.
     sdk.fire('stream-subscribed', { stream: sdk.remote(99), mediaType: 'audio' });
     await until(() => recorded.some((e) => e.kind === 'room.track' && (e.data as { change: string }).change === 'subscribed'));
-    expect(recorded.find((e) => e.kind === 'room.track' && (e.data as { change: string }).change === 'subscribed')!.data).toEqual({ participant: '99', change: 'subscribed', playback: 'sdk' });
+    expect(recorded.find((e) => e.kind === 'room.track' && (e.data as { change: string }).change === 'subscribed')!.data).toEqual({
+      participant: '99',
+      change: 'subscribed',
+      playback: 'sdk',
+    });
     expect(names(sdk.calls)).toContain('play');
     setClock(1000);
     sdk.fire('asr-captions', [{ srcUid: 10001, timestamp: 1, language: 'zh', text: '你好', isFinal: true }]);

@@ -14,7 +14,15 @@ import { mount, until, type Mounted } from '../support/mount.ts';
 
 registerVendorUi(parrotUi);
 
-const turnEnd = (seq: number, turn: number, heard: string, replies: string[]): SessionEvent => ({ seq, t: seq, at: new Date(0).toISOString(), kind: 'turn.end', dir: 'local', summary: `turn ${turn}`, data: { turn, heard, replies, done: true } });
+const turnEnd = (seq: number, turn: number, heard: string, replies: string[]): SessionEvent => ({
+  seq,
+  t: seq,
+  at: new Date(0).toISOString(),
+  kind: 'turn.end',
+  dir: 'local',
+  summary: `turn ${turn}`,
+  data: { turn, heard, replies, done: true },
+});
 
 let mounted: Mounted<Record<string, unknown>> | null = null;
 afterEach(() => {

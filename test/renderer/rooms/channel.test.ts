@@ -76,11 +76,17 @@ describe('the room frame refuses what it does not understand, with the reason', 
   });
 
   it('checks the join parameters in the driver, naming the field', async () => {
-    const open = localRoom({ livekit: (await import('../../../src-renderer/src/rooms/frame/drivers/livekit.ts')).livekitDriver(async () => {
-      throw new Error('the SDK must not be loaded for bad parameters');
-    }) });
+    const open = localRoom({
+      livekit: (await import('../../../src-renderer/src/rooms/frame/drivers/livekit.ts')).livekitDriver(async () => {
+        throw new Error('the SDK must not be loaded for bad parameters');
+      }),
+    });
     const session = await open({ vendor: 'convai', sdk: 'livekit' });
-    await expect(session.join({ url: '', token: 't' })).rejects.toEqual({ name: 'RoomError', code: 'BAD_ARGUMENTS', message: 'join.params.url: expected a non-empty string, got ""' });
+    await expect(session.join({ url: '', token: 't' })).rejects.toEqual({
+      name: 'RoomError',
+      code: 'BAD_ARGUMENTS',
+      message: 'join.params.url: expected a non-empty string, got ""',
+    });
     await expect(session.join({ url: 'wss://x', token: 7 })).rejects.toMatchObject({ message: 'join.params.token: expected a non-empty string, got 7' });
     await session.close();
   });
@@ -113,7 +119,9 @@ describe('room visits', () => {
         (e: { code: string; message: string }) => e,
       );
       expect(err).toMatchObject({ code: 'MICROPHONE_DENIED' });
-      expect(err!.message).toMatch(/^Microphone access is denied, so nothing was sent\. Allow Parley to use the microphone \(macOS: System Settings → Privacy & Security → Microphone/);
+      expect(err!.message).toMatch(
+        /^Microphone access is denied, so nothing was sent\. Allow Parley to use the microphone \(macOS: System Settings → Privacy & Security → Microphone/,
+      );
     }
     expect(denied).toHaveBeenCalledTimes(2);
     expect(driver.calls.map((c) => c.op)).toEqual(['join']);
@@ -124,7 +132,10 @@ describe('room visits', () => {
     vi.spyOn(navigator.mediaDevices, 'getUserMedia').mockRejectedValue(new DOMException('Requested device not found', 'NotFoundError'));
     const session = await localRoom({ livekit: recordingDriver().factory })({ vendor: 'convai', sdk: 'livekit' });
     await session.join({});
-    await expect(session.publish({ kind: 'microphone' })).rejects.toMatchObject({ code: 'MICROPHONE_MISSING', message: expect.stringContaining('No microphone was found') });
+    await expect(session.publish({ kind: 'microphone' })).rejects.toMatchObject({
+      code: 'MICROPHONE_MISSING',
+      message: expect.stringContaining('No microphone was found'),
+    });
     await session.close();
   });
 
@@ -140,7 +151,10 @@ describe('room visits', () => {
     const published = await session.publish({ kind: 'file', name: 'tone.wav', bytes: wav });
     expect(published.durationS).toBeCloseTo(0.1, 2);
     await until(() => events.some((e) => e.type === 'publish-ended'));
-    await expect(session.publish({ kind: 'file', name: 'notes.txt', bytes: new TextEncoder().encode('hello').buffer })).rejects.toMatchObject({ code: 'BAD_AUDIO_FILE', message: expect.stringMatching(/^notes\.txt: the file is not audio Chromium can decode/) });
+    await expect(session.publish({ kind: 'file', name: 'notes.txt', bytes: new TextEncoder().encode('hello').buffer })).rejects.toMatchObject({
+      code: 'BAD_AUDIO_FILE',
+      message: expect.stringMatching(/^notes\.txt: the file is not audio Chromium can decode/),
+    });
     expect(driver.calls.map((c) => c.args)).toEqual([[{}], ['audio', 'microphone'], ['audio', 'file']]);
     await session.close();
   });
@@ -160,7 +174,9 @@ describe('room visits', () => {
       driver.context().remoteAudio('TR_9', 'bot', 'LiveKit bot', dest.stream.getAudioTracks()[0]!);
       const player = (await import('../../../src-renderer/src/audio/index.ts')).sharedPlayer();
       await until(() => player.liveSources().some((s) => s.id === 'convai:TR_9' && s.level > 0.05), 4000);
-      expect(events.filter((e) => e.type === 'track')).toEqual([{ type: 'track', change: 'subscribed', trackId: 'TR_9', participant: 'bot', label: 'LiveKit bot' }]);
+      expect(events.filter((e) => e.type === 'track')).toEqual([
+        { type: 'track', change: 'subscribed', trackId: 'TR_9', participant: 'bot', label: 'LiveKit bot' },
+      ]);
       // PCM stays inside the session: listeners see the track events, not the audio frames.
       expect(events.some((e) => e.type === 'audio')).toBe(false);
       driver.context().remoteAudioGone('TR_9');
@@ -213,7 +229,10 @@ describe('the page checks what the frame sends (it runs closed-source code)', ()
 describe('openRoomFrame', () => {
   it('refuses to open outside a Parley page, saying why', async () => {
     // The component-test page is served by vitest on http://localhost:<port>, which pairs with no room origin.
-    await expect(openRoomFrame({ vendor: 'tencent', sdk: 'trtc' })).rejects.toMatchObject({ code: 'ROOM_FRAME', message: expect.stringMatching(/^rooms need Parley's own page \(app:\/\/parley or a loopback dev server\), not http:\/\/localhost:/) });
+    await expect(openRoomFrame({ vendor: 'tencent', sdk: 'trtc' })).rejects.toMatchObject({
+      code: 'ROOM_FRAME',
+      message: expect.stringMatching(/^rooms need Parley's own page \(app:\/\/parley or a loopback dev server\), not http:\/\/localhost:/),
+    });
     expect(document.querySelector('iframe.room-frame')).toBeNull();
   });
 });

@@ -11,7 +11,12 @@ const hostsOf = (vendor: string) => roomSpecOf(vendor)!.connectSources;
 import { pagePolicy, serveRendererFile } from '../../../src-main/app/renderer-files.ts';
 
 function directives(policy: string): Map<string, string[]> {
-  return new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+  return new Map(
+    policy
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name!, values]),
+  );
 }
 
 describe("the main page's Content-Security-Policy (the page holding window.parley)", () => {
@@ -60,7 +65,8 @@ describe("the room frame's Content-Security-Policy, per vendor", () => {
   it("connects each SDK to its own vendor's hosts and the loopback sandbox, never to another vendor's", () => {
     for (const vendor of ROOM_VENDORS) {
       expect(room(vendor).get('connect-src')).toEqual(["'self'", ...hostsOf(vendor), ...SANDBOX_ROOM_SOURCES]);
-      for (const other of ROOM_VENDORS.filter((v) => v !== vendor)) for (const host of hostsOf(other)) expect(room(vendor).get('connect-src')).not.toContain(host);
+      for (const other of ROOM_VENDORS.filter((v) => v !== vendor))
+        for (const host of hostsOf(other)) expect(room(vendor).get('connect-src')).not.toContain(host);
     }
     expect(room().get('connect-src')).toEqual(["'self'", ...rtcConnectSources()]);
   });
@@ -92,7 +98,8 @@ describe('origins of the page and the room frame', () => {
   it('pairs app://parley with app://room, and a 127.0.0.1 server with localhost on the same port', () => {
     expect(roomOriginFor('app://parley')).toBe('app://room');
     expect(roomOriginFor('http://127.0.0.1:5173')).toBe('http://localhost:5173');
-    for (const other of ['http://localhost:5173', 'https://127.0.0.1:5173', 'http://127.0.0.1', 'app://room', 'https://evil.example', 'null']) expect(roomOriginFor(other)).toBeNull();
+    for (const other of ['http://localhost:5173', 'https://127.0.0.1:5173', 'http://127.0.0.1', 'app://room', 'https://evil.example', 'null'])
+      expect(roomOriginFor(other)).toBeNull();
   });
 
   it('knows the room frame apart from the page: never an IPC caller, only ever embedded', () => {
@@ -149,7 +156,14 @@ describe('app:// renderer files', () => {
   });
 
   it('keeps the two pages apart: no app page on the room origin, no room page on the app origin', async () => {
-    for (const url of ['app://room/index.html', 'app://room/', 'app://room/room.html', 'app://room/room.html?vendor=evil', 'app://parley/room.html?vendor=netease', 'app://room/assets/%2e%2e/index.html'])
+    for (const url of [
+      'app://room/index.html',
+      'app://room/',
+      'app://room/room.html',
+      'app://room/room.html?vendor=evil',
+      'app://parley/room.html?vendor=netease',
+      'app://room/assets/%2e%2e/index.html',
+    ])
       expect((await serveRendererFile(renderer, { url })).status, url).toBe(404);
   });
 

@@ -28,7 +28,10 @@ function xKeys(node: unknown, at: string, out: [string, string][] = []): [string
 function vendorSchemas(): [string, JsonSchema][] {
   return VENDORS.flatMap((v) => [
     [`${v.id} settings`, v.settingsSchema] as [string, JsonSchema],
-    ...v.operations.flatMap((op) => [[`${v.id} ${op.id}`, op.schema] as [string, JsonSchema], ...(op.actions ?? []).filter((a) => a.schema).map((a) => [`${v.id} ${op.id} action ${a.id}`, a.schema!] as [string, JsonSchema])]),
+    ...v.operations.flatMap((op) => [
+      [`${v.id} ${op.id}`, op.schema] as [string, JsonSchema],
+      ...(op.actions ?? []).filter((a) => a.schema).map((a) => [`${v.id} ${op.id} action ${a.id}`, a.schema!] as [string, JsonSchema]),
+    ]),
   ]);
 }
 
@@ -36,14 +39,23 @@ describe('schema vocabulary', () => {
   const known = new Set(Object.keys(SCHEMA_VOCABULARY));
 
   it('every x- key in every vendor schema and the contract is defined in SCHEMA_VOCABULARY', () => {
-    const all = [...vendorSchemas(), ...Object.entries(contract).flatMap(([name, spec]) => [[`contract ${name} args`, spec.args] as [string, JsonSchema], ...('result' in spec && spec.result ? [[`contract ${name} result`, spec.result] as [string, JsonSchema]] : [])])];
+    const all = [
+      ...vendorSchemas(),
+      ...Object.entries(contract).flatMap(([name, spec]) => [
+        [`contract ${name} args`, spec.args] as [string, JsonSchema],
+        ...('result' in spec && spec.result ? [[`contract ${name} result`, spec.result] as [string, JsonSchema]] : []),
+      ]),
+    ];
     expect(all.length).toBeGreaterThan(20);
     const unknown = all.flatMap(([where, schema]) => xKeys(schema, where)).filter(([k]) => !known.has(k));
     expect(unknown).toEqual([]);
   });
 
   it('is read: every defined key is read by code (a key nothing reads is decoration that drifts)', () => {
-    const code = [join(ROOT, 'src-main'), join(ROOT, 'src-renderer/src'), join(ROOT, 'test/fuzz')].flatMap(files).map((f) => readFileSync(f, 'utf8')).join('\n');
+    const code = [join(ROOT, 'src-main'), join(ROOT, 'src-renderer/src'), join(ROOT, 'test/fuzz')]
+      .flatMap(files)
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
     expect([...known].filter((k) => !code.includes(`['${k}']`))).toEqual([]);
   });
 

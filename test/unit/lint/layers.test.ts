@@ -23,7 +23,9 @@ describe('layers', () => {
   });
 
   it('allows its types, and values from the renderer layer', async () => {
-    expect(await restricted("import type { Tc3Signed } from '../../../../src-main/core/vendors/tencent/tc3.ts';\nexport type S = Tc3Signed;\n", panel)).toEqual([]);
+    expect(await restricted("import type { Tc3Signed } from '../../../../src-main/core/vendors/tencent/tc3.ts';\nexport type S = Tc3Signed;\n", panel)).toEqual(
+      [],
+    );
     expect(await restricted("import { roomEvents } from '../../../../src-main/core/room-events.ts';\nexport const r = roomEvents;\n", panel)).toEqual([]);
   });
 

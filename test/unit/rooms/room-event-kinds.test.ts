@@ -24,8 +24,17 @@ describe('room event kinds', () => {
   });
 
   it('builds each fact with one shape', () => {
-    expect(roomEvents.participant('bot joined', { id: 'bot_7', change: 'joined', bot: true })).toEqual({ kind: 'room.participant', dir: 'in', summary: 'bot joined', data: { id: 'bot_7', change: 'joined', bot: true } });
-    expect(roomEvents.publish('publishing a.wav', { source: 'file', name: 'a.wav' })).toMatchObject({ kind: 'room.publish', dir: 'out', data: { source: 'file', name: 'a.wav' } });
+    expect(roomEvents.participant('bot joined', { id: 'bot_7', change: 'joined', bot: true })).toEqual({
+      kind: 'room.participant',
+      dir: 'in',
+      summary: 'bot joined',
+      data: { id: 'bot_7', change: 'joined', bot: true },
+    });
+    expect(roomEvents.publish('publishing a.wav', { source: 'file', name: 'a.wav' })).toMatchObject({
+      kind: 'room.publish',
+      dir: 'out',
+      data: { source: 'file', name: 'a.wav' },
+    });
     expect(roomEvents.unpublish('stopped publishing')).toEqual({ kind: 'room.unpublish', dir: 'out', summary: 'stopped publishing' });
     expect(roomEvents.disconnected('gone')).toEqual({ kind: 'room.disconnected', dir: 'in', summary: 'gone' });
   });

@@ -58,7 +58,8 @@ export const convaiConnectCommand: CliCommand = {
       sendAnyway: values['send-anyway'],
     });
     const { events } = run.manager.events(run.sessionId, 0, 1_000_000);
-    const response = events.filter((e) => e.kind === 'http.response').at(-1)?.data as { status: number; headers?: Record<string, string>; body: unknown } | undefined;
+    const response = events.filter((e) => e.kind === 'http.response').at(-1)?.data as
+      { status: number; headers?: Record<string, string>; body: unknown } | undefined;
     const outcome = run.outcome;
     for (const w of sandboxRoomWarnings(response?.headers)) io.stderr(`warning: ${w}\n`);
 
@@ -124,14 +125,16 @@ export const convaiTurnCommand: CliCommand = {
     if (wav && !existsSync(wav)) throw new CliUsageError(`--wav: no such file ${wav}`);
     const target = parseTarget(values.target);
     const baseUrl = parseBaseUrl(values['base-url']);
-    if (!values.body && target === 'live') throw new CliUsageError('--body FILE is required with --target live (the /connect request body, with your character_id)');
+    if (!values.body && target === 'live')
+      throw new CliUsageError('--body FILE is required with --target live (the /connect request body, with your character_id)');
     const payload = values.body ? readJsonBody(values.body, io) : { character_id: SANDBOX_CHARACTER_ID };
     const interruptAfter = values['interrupt-after'] === undefined ? undefined : Number(values['interrupt-after']);
     if (interruptAfter !== undefined && !(Number.isFinite(interruptAfter) && interruptAfter >= 0 && interruptAfter <= 60_000))
       throw new CliUsageError(`--interrupt-after: expected milliseconds 0-60000, got "${values['interrupt-after']}"`);
     const by = values['interrupt-by'] ?? 'speech';
     if (by !== 'speech' && by !== 'message') throw new CliUsageError(`--interrupt-by: expected speech or message, got "${by}"`);
-    if (by === 'speech' && interruptAfter !== undefined && !wav) throw new CliUsageError('--interrupt-by speech needs --wav (the speech spoken over the answer)');
+    if (by === 'speech' && interruptAfter !== undefined && !wav)
+      throw new CliUsageError('--interrupt-by speech needs --wav (the speech spoken over the answer)');
     const timeoutS = values.timeout === undefined ? 60 : Number(values.timeout);
     if (!(Number.isFinite(timeoutS) && timeoutS > 0 && timeoutS <= 600)) throw new CliUsageError(`--timeout: expected seconds 1-600, got "${values.timeout}"`);
 
@@ -146,17 +149,26 @@ export const convaiTurnCommand: CliCommand = {
       outDir: values.out,
       drive: async (manager, sessionId) => {
         try {
-          figures = await convaiLiveKitTurn(manager, sessionId, { wav, text: values.text }, { timeoutMs: timeoutS * 1000, interrupt: interruptAfter === undefined ? undefined : { afterMs: interruptAfter, by } });
+          figures = await convaiLiveKitTurn(
+            manager,
+            sessionId,
+            { wav, text: values.text },
+            { timeoutMs: timeoutS * 1000, interrupt: interruptAfter === undefined ? undefined : { afterMs: interruptAfter, by } },
+          );
         } catch (err) {
           failure = manager.redactor.text((err as Error).message);
-          if (manager.isLive(sessionId)) manager.record(sessionId, [{ kind: 'error', dir: 'local', summary: `TURN: ${failure}`, data: { code: 'TURN', message: failure } }]);
+          if (manager.isLive(sessionId))
+            manager.record(sessionId, [{ kind: 'error', dir: 'local', summary: `TURN: ${failure}`, data: { code: 'TURN', message: failure } }]);
         } finally {
           if (manager.isLive(sessionId)) await manager.stop(sessionId);
         }
       },
     });
     const outcome = run.outcome;
-    const response = run.manager.events(run.sessionId, 0, 1_000_000).events.filter((e) => e.kind === 'http.response').at(-1)?.data as { headers?: Record<string, string> } | undefined;
+    const response = run.manager
+      .events(run.sessionId, 0, 1_000_000)
+      .events.filter((e) => e.kind === 'http.response')
+      .at(-1)?.data as { headers?: Record<string, string> } | undefined;
     for (const w of sandboxRoomWarnings(response?.headers)) io.stderr(`warning: ${w}\n`);
     if (figures) io.stdout(JSON.stringify(figures, null, 2) + '\n');
     io.stderr(`record: ${run.sessionFile}\n`);

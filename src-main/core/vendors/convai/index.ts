@@ -1,4 +1,13 @@
-import type { InspectContext, OperationDescriptor, OperationOutcome, RequestInspection, RoomJoinContext, RoomJoinInfo, SessionContext, VendorDescriptor } from '../types.ts';
+import type {
+  InspectContext,
+  OperationDescriptor,
+  OperationOutcome,
+  RequestInspection,
+  RoomJoinContext,
+  RoomJoinInfo,
+  SessionContext,
+  VendorDescriptor,
+} from '../types.ts';
 import type { MetricData } from '../../events.ts';
 import { STANDARD_METRICS } from '../../events.ts';
 import { connectExample, connectSchema, defaultSettings, roundChunkDuration, settingsSchema, validateConnect } from './schema.ts';
@@ -44,9 +53,13 @@ const connect: OperationDescriptor = {
     const chunk = (ctx.payload.audio_config as { output?: { max_chunk_duration_ms?: unknown } } | undefined)?.output?.max_chunk_duration_ms;
     if (typeof chunk === 'number') {
       const rounded = roundChunkDuration(chunk);
-      steps.push({ label: 'max_chunk_duration_ms', value: rounded === chunk ? `${chunk} ms` : `${chunk} ms, Convai rounds it to the nearest 10 ms: ${rounded} ms` });
+      steps.push({
+        label: 'max_chunk_duration_ms',
+        value: rounded === chunk ? `${chunk} ms` : `${chunk} ms, Convai rounds it to the nearest 10 ms: ${rounded} ms`,
+      });
     }
-    if (ctx.payload.character_session_id) steps.push({ label: 'Conversation', value: `continues character session ${String(ctx.payload.character_session_id)}` });
+    if (ctx.payload.character_session_id)
+      steps.push({ label: 'Conversation', value: `continues character session ${String(ctx.payload.character_session_id)}` });
     else steps.push({ label: 'Conversation', value: 'new (no character_session_id): no previous context' });
     return { method: spec.method, url: spec.url, headers, body: spec.body as string, steps, warnings };
   },
@@ -72,7 +85,14 @@ export async function convaiRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInfo
   const policy = ctx.profile.target === 'sandbox' || ctx.profile.settings.ice_transport_policy === 'all' ? 'all' : 'relay';
   return {
     vendor: 'convai',
-    params: { url: r.room_url, token: r.token, roomName: r.room_name, sessionId: r.session_id, characterSessionId: r.character_session_id, iceTransportPolicy: policy },
+    params: {
+      url: r.room_url,
+      token: r.token,
+      roomName: r.room_name,
+      sessionId: r.session_id,
+      characterSessionId: r.character_session_id,
+      iceTransportPolicy: policy,
+    },
     sensitive: [r.token],
   };
 }

@@ -41,7 +41,8 @@ function defaultPayload(): Record<string, unknown> {
 
 export const mindcraftCommand: CliCommand = {
   words: ['mindcraft'],
-  usage: 'parley mindcraft [--wav FILE | --text TEXT] [--body FILE] [--realtime] [--target sandbox|live] [--profile NAME] [--base-url URL] [--send-anyway] --out DIR',
+  usage:
+    'parley mindcraft [--wav FILE | --text TEXT] [--body FILE] [--realtime] [--target sandbox|live] [--profile NAME] [--base-url URL] [--send-anyway] --out DIR',
   summary:
     'Run one chat_bot_v3 turn (speech from a WAV file, or text) and write the session NDJSON, the bot audio and DIR/report.json {ok, sessionFile, metrics (ms), audioFiles}; exit 1 when the turn fails. Credentials: PARLEY_MINDCRAFT_API_KEY / _DEVICE_TOKEN or --profile.',
   async run(argv, io) {

@@ -100,7 +100,10 @@ export class Conversation {
       closed: (code, reason) => {
         const turn = this.current();
         if (code === 1000 && !turn?.active) return null;
-        return { code: `WS_CLOSED_${code}`, message: `the server closed the socket (${code}${reason ? ` ${reason}` : ''})${turn?.active ? ` during turn ${turn.number}` : ''}` };
+        return {
+          code: `WS_CLOSED_${code}`,
+          message: `the server closed the socket (${code}${reason ? ` ${reason}` : ''})${turn?.active ? ` during turn ${turn.number}` : ''}`,
+        };
       },
       actions: {
         audio: (d) => this.audioFrame(d),
@@ -176,7 +179,12 @@ export class Conversation {
         if (!turn) return;
         this.socket.metric(turn.observe('tts', now));
         if (turn.state === 'interrupted') {
-          this.ctx.emit({ kind: 'mindcraft.tts_ignored', dir: 'local', summary: `tts #${m.zIndex} arrived after stop_output: not fetched`, data: { turn: turn.number, z_index: m.zIndex } });
+          this.ctx.emit({
+            kind: 'mindcraft.tts_ignored',
+            dir: 'local',
+            summary: `tts #${m.zIndex} arrived after stop_output: not fetched`,
+            data: { turn: turn.number, z_index: m.zIndex },
+          });
           return;
         }
         const seg = turn.segment(m.zIndex);
@@ -214,7 +222,12 @@ export class Conversation {
     const fail = (code: string, message: string) => {
       seg.error = `${code}: ${message}`;
       this.ctx.fail({ code, message: `tts #${zIndex} (turn ${turn.number}): ${message}` });
-      this.ctx.emit({ kind: 'audio.segment', dir: 'in', summary: `turn ${turn.number} · segment #${zIndex} missing (${code})`, data: { turn: turn.number, z_index: zIndex, missing: true, error: seg.error, url } });
+      this.ctx.emit({
+        kind: 'audio.segment',
+        dir: 'in',
+        summary: `turn ${turn.number} · segment #${zIndex} missing (${code})`,
+        data: { turn: turn.number, z_index: zIndex, missing: true, error: seg.error, url },
+      });
     };
     if (!/^https?:\/\//i.test(url)) return fail('TTS_URL', `expected an http(s) URL, got "${url.slice(0, 200)}"`);
     try {
@@ -236,7 +249,17 @@ export class Conversation {
         kind: 'audio.segment',
         dir: 'in',
         summary: `turn ${turn.number} · segment #${zIndex} · ${seg.audioSeconds ?? '?'} s · ${file}${seg.text ? ` · ${seg.text}` : ''}`,
-        data: { turn: turn.number, z_index: zIndex, text: seg.text, file, audio_seconds: seg.audioSeconds, mime: ex.headers['content-type'] ?? 'audio/mpeg', bytes: ex.bodyBytes.length, url, fetchMs: Math.round(ex.durationMs) },
+        data: {
+          turn: turn.number,
+          z_index: zIndex,
+          text: seg.text,
+          file,
+          audio_seconds: seg.audioSeconds,
+          mime: ex.headers['content-type'] ?? 'audio/mpeg',
+          bytes: ex.bodyBytes.length,
+          url,
+          fetchMs: Math.round(ex.durationMs),
+        },
       });
     } catch (err) {
       if (this.socket.ended && err instanceof TransportError && err.code === 'aborted') return;
@@ -276,13 +299,17 @@ export class Conversation {
   private uploadTurn(): Turn {
     const fmt = this.ctx.resolvedPayloadWithSecrets.upload_format ?? 'pcm';
     if (fmt !== 'pcm' && fmt !== 'wav')
-      throw new ActionError('UNSUPPORTED_FORMAT', `upload_format "${String(fmt)}": Parley uploads pcm or wav; choose one of them to send speech (text turns work with any)`);
+      throw new ActionError(
+        'UNSUPPORTED_FORMAT',
+        `upload_format "${String(fmt)}": Parley uploads pcm or wav; choose one of them to send speech (text turns work with any)`,
+      );
     const turn = this.current();
     return turn?.state === 'uploading' ? turn : this.startTurn('voice');
   }
 
   private async audioFrame(d: Record<string, unknown>): Promise<unknown> {
-    if (typeof d.pcm !== 'string') throw new ActionError('BAD_ACTION', 'audio: expected {"pcm": "<base64 PCM16 little-endian>", "sampleRate": 48000, "channels": 1}');
+    if (typeof d.pcm !== 'string')
+      throw new ActionError('BAD_ACTION', 'audio: expected {"pcm": "<base64 PCM16 little-endian>", "sampleRate": 48000, "channels": 1}');
     const rate = typeof d.sampleRate === 'number' ? d.sampleRate : this.uploadRate();
     const channels = d.channels === 2 ? 2 : 1;
     const turn = this.uploadTurn();
@@ -335,7 +362,10 @@ export class Conversation {
       this.resampler = null;
     }
     const variant = this.settings.stopUploadMessage;
-    this.socket.sendJson(clientMessages.stopUpload(variant), `stop upload (intervent_event ${variant}${variant === 'stream_asr' ? ', V3 demo form' : ', V2 firmware form'}) · turn ${turn.number}`);
+    this.socket.sendJson(
+      clientMessages.stopUpload(variant),
+      `stop upload (intervent_event ${variant}${variant === 'stream_asr' ? ', V3 demo form' : ', V2 firmware form'}) · turn ${turn.number}`,
+    );
     turn.reference = performance.now();
     turn.state = 'waiting';
     this.armWatchdog();
@@ -348,7 +378,12 @@ export class Conversation {
     turn.upload.length = 0;
     const file = await this.ctx.writeFile(`turn-${turn.number}-user.wav`, encodeWav(all, turn.uploadRate));
     turn.userAudioFile = file;
-    this.ctx.emit({ kind: 'audio.upload', dir: 'local', summary: `turn ${turn.number} · your speech ${(all.length / turn.uploadRate).toFixed(2)} s saved as ${file}`, data: { turn: turn.number, file, seconds: all.length / turn.uploadRate, sampleRate: turn.uploadRate } });
+    this.ctx.emit({
+      kind: 'audio.upload',
+      dir: 'local',
+      summary: `turn ${turn.number} · your speech ${(all.length / turn.uploadRate).toFixed(2)} s saved as ${file}`,
+      data: { turn: turn.number, file, seconds: all.length / turn.uploadRate, sampleRate: turn.uploadRate },
+    });
     return { turn: turn.number, variant, seconds: all.length / turn.uploadRate };
   }
 
@@ -437,14 +472,17 @@ export class Conversation {
       turns: this.turns.map((t) => t.report()),
     };
     const n = this.turns.length;
-    return end.error ? { ok: false, summary: `${end.error.code}: ${end.error.message}`, error: end.error, result } : { ok: true, summary: `${n} turn${n === 1 ? '' : 's'} · ${end.why}`, result };
+    return end.error
+      ? { ok: false, summary: `${end.error.code}: ${end.error.message}`, error: end.error, result }
+      : { ok: true, summary: `${n} turn${n === 1 ? '' : 's'} · ${end.why}`, result };
   }
 }
 
 function readWavInput(o: SendWavOptions): Uint8Array {
   if (typeof o.base64 === 'string') return Buffer.from(o.base64, 'base64');
   if (typeof o.sample === 'string') {
-    if (!/^[A-Za-z0-9._-]+\.wav$/.test(o.sample)) throw new ActionError('BAD_ACTION', `send_wav.sample: expected a file name from resources/utterances, got "${o.sample}"`);
+    if (!/^[A-Za-z0-9._-]+\.wav$/.test(o.sample))
+      throw new ActionError('BAD_ACTION', `send_wav.sample: expected a file name from resources/utterances, got "${o.sample}"`);
     return readFile(resourcePath('utterances', basename(o.sample)), 'send_wav.sample');
   }
   if (typeof o.path === 'string') {

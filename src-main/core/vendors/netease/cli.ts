@@ -31,10 +31,19 @@ function taskCommand(call: 'create' | 'close'): CliCommand {
       const { values } = parseArgs({
         args: argv,
         allowPositionals: false,
-        options: { body: { type: 'string' }, variant: { type: 'string' }, target: { type: 'string' }, profile: { type: 'string' }, 'base-url': { type: 'string' }, 'send-anyway': { type: 'boolean' }, out: { type: 'string' } },
+        options: {
+          body: { type: 'string' },
+          variant: { type: 'string' },
+          target: { type: 'string' },
+          profile: { type: 'string' },
+          'base-url': { type: 'string' },
+          'send-anyway': { type: 'boolean' },
+          out: { type: 'string' },
+        },
       });
       if (!values.body) throw new CliUsageError(`--body FILE is required (the task/${call} request body as JSON)`);
-      if (values.variant !== undefined && values.variant !== 'server' && values.variant !== 'client') throw new CliUsageError(`--variant: expected server or client, got "${values.variant}"`);
+      if (values.variant !== undefined && values.variant !== 'server' && values.variant !== 'client')
+        throw new CliUsageError(`--variant: expected server or client, got "${values.variant}"`);
       const baseUrl = parseBaseUrl(values['base-url']);
       const payload = readJsonBody(values.body, io);
       if (values.variant) payload.variant = values.variant;
@@ -49,7 +58,8 @@ function taskCommand(call: 'create' | 'close'): CliCommand {
         sendAnyway: values['send-anyway'],
       });
       // Client API: the session waited for a room join the CLI cannot make, and was told to go on (turn.ts).
-      if (run.manager.events(run.sessionId, 0, 1_000_000).events.some((e) => e.kind === 'room.join-skipped')) io.stderr('client API: the CLI joins no NERTC room; create was sent without it\n');
+      if (run.manager.events(run.sessionId, 0, 1_000_000).events.some((e) => e.kind === 'room.join-skipped'))
+        io.stderr('client API: the CLI joins no NERTC room; create was sent without it\n');
       return report(run.outcome, io);
     },
   };

@@ -9,7 +9,8 @@ import { fromWire } from '../../payload.ts';
 
 function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) <= 0 || !Number.isSafeInteger(Number(value))) throw new CliUsageError(`${flag}: expected a positive integer, got "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) <= 0 || !Number.isSafeInteger(Number(value)))
+    throw new CliUsageError(`${flag}: expected a positive integer, got "${value}"`);
   return Number(value);
 }
 
@@ -31,13 +32,21 @@ export const tencentSignCommand: CliCommand = {
     const { values } = parseArgs({
       args: argv,
       allowPositionals: false,
-      options: { action: { type: 'string' }, timestamp: { type: 'string' }, region: { type: 'string' }, host: { type: 'string' }, version: { type: 'string' }, body: { type: 'string' } },
+      options: {
+        action: { type: 'string' },
+        timestamp: { type: 'string' },
+        region: { type: 'string' },
+        host: { type: 'string' },
+        version: { type: 'string' },
+        body: { type: 'string' },
+      },
     });
     for (const flag of ['action', 'timestamp', 'region', 'body'] as const) if (!values[flag]) throw new CliUsageError(`--${flag} is required`);
     const timestamp = positiveInt('--timestamp', values.timestamp)!;
     const host = values.host ?? 'trtc.tencentcloudapi.com';
     if (!/^[a-z0-9.-]+(:\d+)?$/i.test(host)) throw new CliUsageError(`--host: expected a host name like trtc.tencentcloudapi.com, got "${host}"`);
-    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(values.action!)) throw new CliUsageError(`--action: expected an API action name like StartAIConversation, got "${values.action}"`);
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(values.action!))
+      throw new CliUsageError(`--action: expected an API action name like StartAIConversation, got "${values.action}"`);
     const body = readBodyBytes(values.body!, io);
     // Any region is signed as given (the signer is not TRTC-only); the service is the host's first label.
     const signed = signTc3({
@@ -52,7 +61,19 @@ export const tencentSignCommand: CliCommand = {
       body,
     });
     const headers = { Host: host, ...signed.headers };
-    io.stdout(JSON.stringify({ canonicalRequest: signed.canonicalRequest, stringToSign: signed.stringToSign, signature: signed.signature, authorization: signed.authorization, headers }, null, 2) + '\n');
+    io.stdout(
+      JSON.stringify(
+        {
+          canonicalRequest: signed.canonicalRequest,
+          stringToSign: signed.stringToSign,
+          signature: signed.signature,
+          authorization: signed.authorization,
+          headers,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
     return 0;
   },
 };
@@ -62,11 +83,16 @@ export const usersigCommand: CliCommand = {
   usage: 'parley usersig --sdk-app-id N --user-id U [--expire SECONDS]',
   summary: `Print a TRTC UserSig (TLS sig v2) for a user, signed with PARLEY_TENCENT_SDK_SECRET_KEY (default lifetime ${DEFAULT_USERSIG_EXPIRE_S} s = 180 days).`,
   async run(argv, io) {
-    const { values } = parseArgs({ args: argv, allowPositionals: false, options: { 'sdk-app-id': { type: 'string' }, 'user-id': { type: 'string' }, expire: { type: 'string' } } });
+    const { values } = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      options: { 'sdk-app-id': { type: 'string' }, 'user-id': { type: 'string' }, expire: { type: 'string' } },
+    });
     const sdkAppId = positiveInt('--sdk-app-id', values['sdk-app-id']);
     if (sdkAppId === undefined) throw new CliUsageError('--sdk-app-id is required');
     if (!values['user-id']) throw new CliUsageError('--user-id is required');
-    if (!/^[A-Za-z0-9_-]{1,32}$/.test(values['user-id'])) throw new CliUsageError(`--user-id: expected 1-32 characters of [A-Za-z0-9_-], got "${values['user-id']}"`);
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(values['user-id']))
+      throw new CliUsageError(`--user-id: expected 1-32 characters of [A-Za-z0-9_-], got "${values['user-id']}"`);
     const expireSeconds = positiveInt('--expire', values.expire);
     io.stdout(genUserSig({ sdkAppId, userId: values['user-id'], secretKey: envCredential(io, 'tencent', 'SDK_SECRET_KEY'), expireSeconds }) + '\n');
     return 0;
@@ -81,7 +107,15 @@ export const tencentCallCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { body: { type: 'string' }, target: { type: 'string' }, region: { type: 'string' }, profile: { type: 'string' }, 'base-url': { type: 'string' }, 'send-anyway': { type: 'boolean' }, out: { type: 'string' } },
+      options: {
+        body: { type: 'string' },
+        target: { type: 'string' },
+        region: { type: 'string' },
+        profile: { type: 'string' },
+        'base-url': { type: 'string' },
+        'send-anyway': { type: 'boolean' },
+        out: { type: 'string' },
+      },
     });
     const action = positionals[0];
     if (positionals.length !== 1 || !action) throw new CliUsageError(`expected one ACTION (${ACTIONS.join(', ')})`);

@@ -1,4 +1,15 @@
-import type { CredentialField, OperationDescriptor, OperationOutcome, RoomCredential, RoomCredentialContext, RoomCredentialRequest, RoomJoinContext, RoomJoinInfo, SessionContext, VendorDescriptor } from '../types.ts';
+import type {
+  CredentialField,
+  OperationDescriptor,
+  OperationOutcome,
+  RoomCredential,
+  RoomCredentialContext,
+  RoomCredentialRequest,
+  RoomJoinContext,
+  RoomJoinInfo,
+  SessionContext,
+  VendorDescriptor,
+} from '../types.ts';
 import type { JsonSchema, Localized } from '../../schema.ts';
 import { ACTIONS, EXAMPLES, HOSTS, REGIONS, REGION_LABELS, SCHEMAS, extraRules, type TencentAction } from './schemas.ts';
 import { ENDPOINTS, inspectAction, runAction } from './client.ts';
@@ -16,10 +27,22 @@ const CREDENTIALS: CredentialField[] = [
   cred('SECRET_ID', 'SecretId', 'SecretId', true, { en: 'Tencent Cloud API key id (signs every API call).', zh: '腾讯云 API 密钥 ID（用于签名）。' }),
   cred('SECRET_KEY', 'SecretKey', 'SecretKey', true, { en: 'Tencent Cloud API secret key.', zh: '腾讯云 API 密钥 Key。' }),
   cred('SDK_APP_ID', 'TRTC SDKAppID', 'TRTC SDKAppID', false, { en: 'TRTC application id, for UserSig.', zh: 'TRTC 应用 ID，用于生成 UserSig。' }),
-  cred('SDK_SECRET_KEY', 'TRTC SDK secret key', 'TRTC SDK 密钥', true, { en: 'TRTC application secret key: mints UserSig for the bot and the console user.', zh: 'TRTC 应用密钥，用于为机器人和控制台用户生成 UserSig。' }),
-  cred('LLM_API_KEY', 'LLM API key', 'LLM API Key', true, { en: 'Referenced as {{secret:LLM_API_KEY}} in LLMConfig.APIKey.', zh: '在 LLMConfig.APIKey 中以 {{secret:LLM_API_KEY}} 引用。' }),
-  cred('TTS_SECRET_ID', 'TTS SecretId', 'TTS SecretId', true, { en: 'Tencent Cloud TTS SecretId, referenced in TTSConfig.', zh: '腾讯云 TTS SecretId，在 TTSConfig 中引用。' }),
-  cred('TTS_SECRET_KEY', 'TTS SecretKey', 'TTS SecretKey', true, { en: 'Tencent Cloud TTS SecretKey, referenced in TTSConfig.', zh: '腾讯云 TTS SecretKey，在 TTSConfig 中引用。' }),
+  cred('SDK_SECRET_KEY', 'TRTC SDK secret key', 'TRTC SDK 密钥', true, {
+    en: 'TRTC application secret key: mints UserSig for the bot and the console user.',
+    zh: 'TRTC 应用密钥，用于为机器人和控制台用户生成 UserSig。',
+  }),
+  cred('LLM_API_KEY', 'LLM API key', 'LLM API Key', true, {
+    en: 'Referenced as {{secret:LLM_API_KEY}} in LLMConfig.APIKey.',
+    zh: '在 LLMConfig.APIKey 中以 {{secret:LLM_API_KEY}} 引用。',
+  }),
+  cred('TTS_SECRET_ID', 'TTS SecretId', 'TTS SecretId', true, {
+    en: 'Tencent Cloud TTS SecretId, referenced in TTSConfig.',
+    zh: '腾讯云 TTS SecretId，在 TTSConfig 中引用。',
+  }),
+  cred('TTS_SECRET_KEY', 'TTS SecretKey', 'TTS SecretKey', true, {
+    en: 'Tencent Cloud TTS SecretKey, referenced in TTSConfig.',
+    zh: '腾讯云 TTS SecretKey，在 TTSConfig 中引用。',
+  }),
 ];
 
 const settingsSchema: JsonSchema = {
@@ -39,7 +62,14 @@ const settingsSchema: JsonSchema = {
       description: 'API endpoint for live mode.',
       'x-description-zh': '真实模式下的 API 地址。',
     },
-    customEndpoint: { title: 'Custom endpoint URL', 'x-title-zh': '自定义地址', type: 'string', description: 'Endpoint URL when "Custom URL" is chosen.', 'x-description-zh': '选择“自定义地址”时使用的 URL。', examples: ['https://trtc.ap-guangzhou.tencentcloudapi.com'] },
+    customEndpoint: {
+      title: 'Custom endpoint URL',
+      'x-title-zh': '自定义地址',
+      type: 'string',
+      description: 'Endpoint URL when "Custom URL" is chosen.',
+      'x-description-zh': '选择“自定义地址”时使用的 URL。',
+      examples: ['https://trtc.ap-guangzhou.tencentcloudapi.com'],
+    },
     region: {
       title: 'Region',
       'x-title-zh': '地域',
@@ -93,12 +123,27 @@ const settingsSchema: JsonSchema = {
 const TITLES: Record<TencentAction, [Localized, Localized]> = {
   StartAIConversation: [
     { en: 'Start AI conversation', zh: '启动 AI 对话' },
-    { en: 'The bot joins the TRTC room and talks with TargetUserId. Then join the room from the Tencent panel.', zh: '机器人进入 TRTC 房间与 TargetUserId 对话，随后可在面板中进房。' },
+    {
+      en: 'The bot joins the TRTC room and talks with TargetUserId. Then join the room from the Tencent panel.',
+      zh: '机器人进入 TRTC 房间与 TargetUserId 对话，随后可在面板中进房。',
+    },
   ],
-  StopAIConversation: [{ en: 'Stop AI conversation', zh: '停止 AI 对话' }, { en: 'End a task by TaskId.', zh: '按 TaskId 结束任务。' }],
-  DescribeAIConversation: [{ en: 'Describe AI conversation', zh: '查询 AI 对话' }, { en: 'Task status: Idle, Preparing, InProgress or Stopped.', zh: '任务状态：Idle、Preparing、InProgress 或 Stopped。' }],
-  UpdateAIConversation: [{ en: 'Update AI conversation', zh: '更新 AI 对话' }, { en: 'Change a running task; omitted fields are kept.', zh: '更新运行中的任务，未填写的字段不变。' }],
-  ControlAIConversation: [{ en: 'Control AI conversation', zh: '控制 AI 对话' }, { en: 'Push text for the bot to speak, or send content to the LLM.', zh: '推送文本让机器人播报，或向 LLM 发送内容。' }],
+  StopAIConversation: [
+    { en: 'Stop AI conversation', zh: '停止 AI 对话' },
+    { en: 'End a task by TaskId.', zh: '按 TaskId 结束任务。' },
+  ],
+  DescribeAIConversation: [
+    { en: 'Describe AI conversation', zh: '查询 AI 对话' },
+    { en: 'Task status: Idle, Preparing, InProgress or Stopped.', zh: '任务状态：Idle、Preparing、InProgress 或 Stopped。' },
+  ],
+  UpdateAIConversation: [
+    { en: 'Update AI conversation', zh: '更新 AI 对话' },
+    { en: 'Change a running task; omitted fields are kept.', zh: '更新运行中的任务，未填写的字段不变。' },
+  ],
+  ControlAIConversation: [
+    { en: 'Control AI conversation', zh: '控制 AI 对话' },
+    { en: 'Push text for the bot to speak, or send content to the LLM.', zh: '推送文本让机器人播报，或向 LLM 发送内容。' },
+  ],
 };
 
 const operation = (action: TencentAction): OperationDescriptor => ({
@@ -160,8 +205,14 @@ export interface TencentJoinParams {
 
 /** Join parameters for the console user (AgentConfig.TargetUserId, the user the bot listens to), minted per join. */
 export async function tencentRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInfo<'tencent', TencentJoinParams>> {
-  const p = ctx.payload as { SdkAppId?: number; RoomId?: string; RoomIdType?: number; AgentConfig?: { UserId?: string; TargetUserId?: string; SubtitleMode?: number } };
-  if (!p.SdkAppId || !p.RoomId || !p.AgentConfig?.TargetUserId) throw new Error('room.join: the StartAIConversation payload has no SdkAppId, RoomId or AgentConfig.TargetUserId');
+  const p = ctx.payload as {
+    SdkAppId?: number;
+    RoomId?: string;
+    RoomIdType?: number;
+    AgentConfig?: { UserId?: string; TargetUserId?: string; SubtitleMode?: number };
+  };
+  if (!p.SdkAppId || !p.RoomId || !p.AgentConfig?.TargetUserId)
+    throw new Error('room.join: the StartAIConversation payload has no SdkAppId, RoomId or AgentConfig.TargetUserId');
   const userId = p.AgentConfig.TargetUserId;
   const userSig = genUserSig({ sdkAppId: p.SdkAppId, userId, secretKey: await ctx.credential('SDK_SECRET_KEY'), expireSeconds: JOIN_USERSIG_EXPIRE_S });
   const stringRoom = p.RoomIdType === 1;
@@ -229,7 +280,13 @@ export const tencent = {
   docsHosts: ['cloud.tencent.com', 'console.cloud.tencent.com', 'www.tencentcloud.com', 'trtc.io'],
   credentials: CREDENTIALS,
   settingsSchema,
-  defaultSettings: () => ({ endpoint: ENDPOINTS[0], region: 'ap-guangzhou', language: '', signedHeaders: 'content-type;host;x-tc-action', timestampOverride: 0 }),
+  defaultSettings: () => ({
+    endpoint: ENDPOINTS[0],
+    region: 'ap-guangzhou',
+    language: '',
+    signedHeaders: 'content-type;host;x-tc-action',
+    timestampOverride: 0,
+  }),
   operations: ACTIONS.map(operation),
   mountSandbox: (host) => new TencentSandbox().mount(host),
   sandboxCredentials: { ...SANDBOX_CREDENTIALS },

@@ -145,7 +145,12 @@ export function formatWall(iso: string): string {
 /** Bytes an event carries: base64 audio/binary payloads when present, else the event's JSON as UTF-8. */
 export function eventBytes(e: SessionEvent): Uint8Array {
   const data = e.data as Record<string, unknown> | undefined;
-  const b64 = data && typeof data === 'object' ? (['base64', 'bytes', 'audio', 'payload'] as const).map((k) => data[k]).find((v) => typeof v === 'string' && /^[A-Za-z0-9+/=\s]+$/.test(v) && v.length >= 4) : undefined;
+  const b64 =
+    data && typeof data === 'object'
+      ? (['base64', 'bytes', 'audio', 'payload'] as const)
+          .map((k) => data[k])
+          .find((v) => typeof v === 'string' && /^[A-Za-z0-9+/=\s]+$/.test(v) && v.length >= 4)
+      : undefined;
   if (typeof b64 === 'string') {
     try {
       return Uint8Array.from(atob(b64.replace(/\s/g, '')), (c) => c.charCodeAt(0));

@@ -183,7 +183,7 @@ export async function runAgentTurn(sessionId: string, claim: AgentTurnInput): Pr
     return {
       firstAudioMs: first ? round(first.at - turnStart) : null,
       responseLatencyMs: answer ? round(answer.at - speechEnd) : null,
-      botAudioS: first && last ? Math.round((last.at + last.seconds * 1000 - first.at)) / 1000 : null,
+      botAudioS: first && last ? Math.round(last.at + last.seconds * 1000 - first.at) / 1000 : null,
       interruptionRecoveryMs: recovery === null ? null : round(recovery),
       recognisedText: said.user,
       botText: said.bot,

@@ -21,11 +21,19 @@ export interface RoomDriver {
 export type DriverFactory = (context: DriverContext) => RoomDriver;
 
 /** A join parameter, checked: the field named when it is missing or of the wrong type. */
-export function param<T extends 'string' | 'number'>(params: Record<string, unknown>, name: string, type: T, optional = false): (T extends 'string' ? string : number) | undefined {
+export function param<T extends 'string' | 'number'>(
+  params: Record<string, unknown>,
+  name: string,
+  type: T,
+  optional = false,
+): (T extends 'string' ? string : number) | undefined {
   const v = params[name];
   if (v === undefined && optional) return undefined;
   if (typeof v !== type || (type === 'number' && !Number.isFinite(v)) || (type === 'string' && v === '' && !optional))
-    throw roomError('BAD_ARGUMENTS', `join.params.${name}: expected ${type === 'string' ? 'a non-empty string' : 'a number'}, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
+    throw roomError(
+      'BAD_ARGUMENTS',
+      `join.params.${name}: expected ${type === 'string' ? 'a non-empty string' : 'a number'}, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`,
+    );
   return v as never;
 }
 

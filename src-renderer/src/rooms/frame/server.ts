@@ -25,7 +25,10 @@ export function serveRoom(port: MessagePort, factory: DriverFactory): { close():
     try {
       post({ type: 'event', event });
     } catch (err) {
-      post({ type: 'event', event: { type: 'error', code: 'ROOM_EVENT', message: `a ${event.type} event from the SDK could not be passed on: ${(err as Error).message}` } });
+      post({
+        type: 'event',
+        event: { type: 'error', code: 'ROOM_EVENT', message: `a ${event.type} event from the SDK could not be passed on: ${(err as Error).message}` },
+      });
     }
   };
 
@@ -33,7 +36,9 @@ export function serveRoom(port: MessagePort, factory: DriverFactory): { close():
     event: emit,
     remoteAudio(trackId, participant, label, track) {
       stopRemote(trackId, false);
-      const stop = readRemoteAudio(track, (samples, sampleRate) => post({ type: 'event', event: { type: 'audio', trackId, sampleRate, samples } }, [samples.buffer]));
+      const stop = readRemoteAudio(track, (samples, sampleRate) =>
+        post({ type: 'event', event: { type: 'audio', trackId, sampleRate, samples } }, [samples.buffer]),
+      );
       remote.set(trackId, { participant, label, stop });
       emit({ type: 'track', change: 'subscribed', trackId, participant, label });
     },

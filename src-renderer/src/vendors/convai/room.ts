@@ -52,8 +52,7 @@ export async function joinRoom(open: RoomOpener = openRoomFrame, params: JoinPar
     else if (e.type === 'connection' && e.state === 'disconnected') {
       handlers.onDisconnected(e.reason);
       void session.close().catch(() => undefined);
-    }
-    else if (e.type === 'connection') handlers.onState(e.state);
+    } else if (e.type === 'connection') handlers.onState(e.state);
     else if (e.type === 'participant' && e.change === 'joined') handlers.onParticipant({ identity: e.id, sid: e.sid });
   });
   let joined: { localId: string; localSid?: string };

@@ -45,13 +45,36 @@ export class NeteaseRoom {
         const metrics = parsed.captions.flatMap((c) => this.metrics.caption(c, t));
         this.record(...parsed.events, ...metrics.map((m) => ({ kind: 'metric', dir: 'local' as const, summary: metricSummary(m), data: m })));
       } else if (e.name === 'ai-data') this.record(parseAiData(e.data));
-      else if (e.name === 'stream-added') this.record(roomEvents.track(`uid ${e.from} publishes (the bot)`, { participant: e.from ?? '', change: 'published' }));
-      else if (e.name === 'captions-started') this.record({ kind: 'netease.captions-started', dir: 'out', summary: `captions on (source ${(e.data as { source?: string } | undefined)?.source ?? 'AUTO'})` });
-      else if (e.name === 'sdk-playback') this.record(roomEvents.track(`uid ${e.from}'s audio plays in the SDK (not in the audio panel)`, { participant: e.from ?? '', change: 'subscribed', playback: 'sdk' }));
-    } else if (e.type === 'track' && e.change === 'subscribed') this.record(roomEvents.track(`playing uid ${e.participant}'s audio`, { participant: e.participant, change: 'subscribed', trackId: e.trackId, playback: 'player' }));
+      else if (e.name === 'stream-added')
+        this.record(roomEvents.track(`uid ${e.from} publishes (the bot)`, { participant: e.from ?? '', change: 'published' }));
+      else if (e.name === 'captions-started')
+        this.record({
+          kind: 'netease.captions-started',
+          dir: 'out',
+          summary: `captions on (source ${(e.data as { source?: string } | undefined)?.source ?? 'AUTO'})`,
+        });
+      else if (e.name === 'sdk-playback')
+        this.record(
+          roomEvents.track(`uid ${e.from}'s audio plays in the SDK (not in the audio panel)`, {
+            participant: e.from ?? '',
+            change: 'subscribed',
+            playback: 'sdk',
+          }),
+        );
+    } else if (e.type === 'track' && e.change === 'subscribed')
+      this.record(
+        roomEvents.track(`playing uid ${e.participant}'s audio`, { participant: e.participant, change: 'subscribed', trackId: e.trackId, playback: 'player' }),
+      );
     else if (e.type === 'participant') {
       const bot = p.botUid ? e.id === p.botUid : undefined;
-      this.record(roomEvents.participant(`uid ${e.id} ${e.change === 'joined' ? 'joined' : 'left'} the room${bot ? ' (bot)' : ''}`, { id: e.id, change: e.change, ...(bot === undefined ? {} : { bot }), ...(e.change === 'left' && e.reason !== undefined ? { reason: e.reason } : {}) }));
+      this.record(
+        roomEvents.participant(`uid ${e.id} ${e.change === 'joined' ? 'joined' : 'left'} the room${bot ? ' (bot)' : ''}`, {
+          id: e.id,
+          change: e.change,
+          ...(bot === undefined ? {} : { bot }),
+          ...(e.change === 'left' && e.reason !== undefined ? { reason: e.reason } : {}),
+        }),
+      );
     } else if (e.type === 'connection' && e.state === 'disconnected') this.record(roomEvents.disconnected('disconnected from the NERTC room'));
     else if (e.type === 'error') this.record({ kind: 'error', dir: 'local', summary: e.message, data: { code: e.code, message: e.message } });
   }
@@ -64,9 +87,19 @@ export class NeteaseRoom {
     const session = await this.open({ vendor: 'netease', sdk: 'nertc' });
     this.session = session;
     session.on((e) => this.onEvent(e));
-    await session.join({ appkey: p.appkey, channelName: p.channelName, uid: p.uid, ...(p.token ? { token: p.token } : {}), captionLanguage: p.captionLanguage || 'AUTO', ...(p.sandboxRoom ? { sandboxRoom: p.sandboxRoom } : {}) });
+    await session.join({
+      appkey: p.appkey,
+      channelName: p.channelName,
+      uid: p.uid,
+      ...(p.token ? { token: p.token } : {}),
+      captionLanguage: p.captionLanguage || 'AUTO',
+      ...(p.sandboxRoom ? { sandboxRoom: p.sandboxRoom } : {}),
+    });
     const m = this.metrics.joined(this.hooks.now());
-    this.record(roomEvents.joined(`joined ${p.channelName}`, { channelName: p.channelName, uid: p.uid }), ...(m ? [{ kind: 'metric', dir: 'local' as const, summary: metricSummary(m), data: m }] : []));
+    this.record(
+      roomEvents.joined(`joined ${p.channelName}`, { channelName: p.channelName, uid: p.uid }),
+      ...(m ? [{ kind: 'metric', dir: 'local' as const, summary: metricSummary(m), data: m }] : []),
+    );
   }
 
   /** Publish the speech; `none` listens only. Resolves with a file's duration once it plays. */
@@ -74,7 +107,12 @@ export class NeteaseRoom {
     if (!this.session || source.kind === 'none') return;
     const label = source.kind === 'file' ? source.name : '';
     await this.session.publish(source);
-    this.record(roomEvents.publish(source.kind === 'microphone' ? 'publishing the microphone' : `publishing ${label}`, source.kind === 'microphone' ? { source: 'microphone' } : { source: 'file', name: label }));
+    this.record(
+      roomEvents.publish(
+        source.kind === 'microphone' ? 'publishing the microphone' : `publishing ${label}`,
+        source.kind === 'microphone' ? { source: 'microphone' } : { source: 'file', name: label },
+      ),
+    );
   }
 
   /** aiManualInterrupt(botUid); without a bot uid the first remote stream's uid. */

@@ -5,7 +5,13 @@
  */
 import type { MetricData, NewEvent } from '../../../../src-main/core/events.ts';
 import { roomEvents } from '../../../../src-main/core/room-events.ts';
-import { DOWNLINK_CMD_ID, decodeCustomMessage, messageEvent, SubtitleJoiner, type SubtitleLine } from '../../../../src-main/core/vendors/tencent/room-messages.ts';
+import {
+  DOWNLINK_CMD_ID,
+  decodeCustomMessage,
+  messageEvent,
+  SubtitleJoiner,
+  type SubtitleLine,
+} from '../../../../src-main/core/vendors/tencent/room-messages.ts';
 import { metricSummary, TurnMetrics, type TurnRow } from '../../../../src-main/core/vendors/tencent/turn-metrics.ts';
 import type { RoomEvent, SpeechSource } from '../../rooms/protocol.ts';
 import { openRoomFrame, type RoomOpener, type RoomSession } from '../../rooms/session.ts';
@@ -64,14 +70,22 @@ export class TencentRoom {
   }
 
   private onEvent(e: RoomEvent, params: JoinParams): void {
-    if (e.type === 'message' && e.name === 'custom-message') this.customMessage({ userId: e.from ?? '', ...(e.data as { cmdId: number; seq?: number; data: ArrayBuffer }) });
-    else if (e.type === 'message' && e.name === 'remote-audio-available') this.record([roomEvents.track(`audio from ${e.from} available`, { participant: e.from ?? '', change: 'published' })]);
+    if (e.type === 'message' && e.name === 'custom-message')
+      this.customMessage({ userId: e.from ?? '', ...(e.data as { cmdId: number; seq?: number; data: ArrayBuffer }) });
+    else if (e.type === 'message' && e.name === 'remote-audio-available')
+      this.record([roomEvents.track(`audio from ${e.from} available`, { participant: e.from ?? '', change: 'published' })]);
     else if (e.type === 'level') this.volume(e.participant, e.level);
     else if (e.type === 'participant') {
       const bot = e.id === params.botUserId;
-      this.record([roomEvents.participant(`${e.id} ${e.change === 'joined' ? 'entered' : 'left'}${bot ? ' (bot)' : ''}`, { id: e.id, change: e.change, bot, ...(e.change === 'left' && e.reason !== undefined ? { reason: e.reason } : {}) })]);
-    }
-    else if (e.type === 'publish-ended') void this.unpublish();
+      this.record([
+        roomEvents.participant(`${e.id} ${e.change === 'joined' ? 'entered' : 'left'}${bot ? ' (bot)' : ''}`, {
+          id: e.id,
+          change: e.change,
+          bot,
+          ...(e.change === 'left' && e.reason !== undefined ? { reason: e.reason } : {}),
+        }),
+      ]);
+    } else if (e.type === 'publish-ended') void this.unpublish();
     else if (e.type === 'error') this.fail(e.message, e.data);
   }
 
@@ -91,7 +105,14 @@ export class TencentRoom {
     session.on((e) => this.onEvent(e, params));
     const room = params.strRoomId !== undefined ? { strRoomId: params.strRoomId } : { roomId: params.roomId };
     try {
-      await session.join({ sdkAppId: params.sdkAppId, userId: params.userId, userSig: params.userSig, botUserId: params.botUserId, ...room, ...(params.sandboxRoom ? { sandboxRoom: params.sandboxRoom } : {}) });
+      await session.join({
+        sdkAppId: params.sdkAppId,
+        userId: params.userId,
+        userSig: params.userSig,
+        botUserId: params.botUserId,
+        ...room,
+        ...(params.sandboxRoom ? { sandboxRoom: params.sandboxRoom } : {}),
+      });
     } catch (err) {
       this.session = null;
       await session.close().catch(() => undefined);
@@ -100,8 +121,17 @@ export class TencentRoom {
     this.view.joined = true;
     const joinMs = Math.round((this.now() - started) * 10) / 10;
     this.record([
-      roomEvents.joined(`joined ${'strRoomId' in room ? `strRoomId ${room.strRoomId}` : `roomId ${room.roomId}`} as ${params.userId} (bot ${params.botUserId})`, { sdkAppId: params.sdkAppId, userId: params.userId, ...room, botUserId: params.botUserId, taskId: params.taskId }, 'local'),
-      { kind: 'metric', dir: 'local', summary: `join ${joinMs} ms (measured)`, data: { name: 'tencent.join_ms', value: joinMs, unit: 'ms', source: 'measured' } satisfies MetricData },
+      roomEvents.joined(
+        `joined ${'strRoomId' in room ? `strRoomId ${room.strRoomId}` : `roomId ${room.roomId}`} as ${params.userId} (bot ${params.botUserId})`,
+        { sdkAppId: params.sdkAppId, userId: params.userId, ...room, botUserId: params.botUserId, taskId: params.taskId },
+        'local',
+      ),
+      {
+        kind: 'metric',
+        dir: 'local',
+        summary: `join ${joinMs} ms (measured)`,
+        data: { name: 'tencent.join_ms', value: joinMs, unit: 'ms', source: 'measured' } satisfies MetricData,
+      },
     ]);
     this.changed();
   }
@@ -116,7 +146,12 @@ export class TencentRoom {
       return this.fail(`could not publish ${source.kind === 'file' ? source.name : 'the microphone'}: ${(err as Error).message}`);
     }
     this.view.publishing = kind;
-    this.record([roomEvents.publish(`publishing ${kind === 'file' ? 'a WAV file' : 'the microphone'}`, source.kind === 'file' ? { source: 'file', name: source.name } : { source: 'microphone' })]);
+    this.record([
+      roomEvents.publish(
+        `publishing ${kind === 'file' ? 'a WAV file' : 'the microphone'}`,
+        source.kind === 'file' ? { source: 'file', name: source.name } : { source: 'microphone' },
+      ),
+    ]);
     this.changed();
   }
 
@@ -154,9 +189,17 @@ export class TencentRoom {
   }
 
   private customMessage(e: { userId: string; cmdId: number; seq?: number; data: ArrayBuffer }): void {
-    if (!(e.data instanceof ArrayBuffer) || typeof e.cmdId !== 'number') return this.record([{ kind: 'error', dir: 'in', summary: 'tencent custom message: expected {cmdId, data} from the room', data: { code: 'ROOM' } }]);
+    if (!(e.data instanceof ArrayBuffer) || typeof e.cmdId !== 'number')
+      return this.record([{ kind: 'error', dir: 'in', summary: 'tencent custom message: expected {cmdId, data} from the room', data: { code: 'ROOM' } }]);
     if (e.cmdId !== DOWNLINK_CMD_ID) {
-      this.record([{ kind: 'tencent.custom', dir: 'in', summary: `custom message on cmdId ${e.cmdId} from ${e.userId} (${e.data.byteLength} B)`, data: { cmdId: e.cmdId, userId: e.userId, seq: e.seq } }]);
+      this.record([
+        {
+          kind: 'tencent.custom',
+          dir: 'in',
+          summary: `custom message on cmdId ${e.cmdId} from ${e.userId} (${e.data.byteLength} B)`,
+          data: { cmdId: e.cmdId, userId: e.userId, seq: e.seq },
+        },
+      ]);
       return;
     }
     const decoded = decodeCustomMessage(e);

@@ -9,7 +9,11 @@ export const parrotCommand: CliCommand = {
   usage: 'parley parrot --text TEXT [--voice low|high] [--target sandbox|live] [--profile NAME] [--out DIR]',
   summary: 'One Parrot Voice turn (the test-only vendor): prints each reply; exit 1 when the turn fails.',
   async run(argv, io) {
-    const { values } = parseArgs({ args: argv, allowPositionals: false, options: { text: { type: 'string' }, voice: { type: 'string' }, target: { type: 'string' }, profile: { type: 'string' }, out: { type: 'string' } } });
+    const { values } = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      options: { text: { type: 'string' }, voice: { type: 'string' }, target: { type: 'string' }, profile: { type: 'string' }, out: { type: 'string' } },
+    });
     if (!values.text) throw new CliUsageError('--text TEXT is required (what the user says)');
     const run = await runOperation({
       vendorId: 'parrot',

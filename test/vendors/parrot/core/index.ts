@@ -9,7 +9,9 @@ export const parrot: VendorDescriptor<'parrot'> = {
   title: { en: 'Parrot Voice (test vendor)', zh: 'Parrot 语音(测试厂商)' },
   color: '#5fd3c4',
   docsHosts: ['parrot.invalid'],
-  credentials: [{ name: 'API_KEY', label: { en: 'API key', zh: 'API 密钥' }, secret: true, description: { en: 'Sent in the hello message.', zh: '在 hello 消息中发送。' } }],
+  credentials: [
+    { name: 'API_KEY', label: { en: 'API key', zh: 'API 密钥' }, secret: true, description: { en: 'Sent in the hello message.', zh: '在 hello 消息中发送。' } },
+  ],
   settingsSchema,
   defaultSettings: () => ({ endpoint: 'wss://parrot.invalid/v1/talk' }),
   operations: [
@@ -19,7 +21,9 @@ export const parrot: VendorDescriptor<'parrot'> = {
       transport: 'socket',
       schema: talkSchema,
       example: TALK_EXAMPLE,
-      actions: [{ id: 'text', title: { en: 'Say', zh: '说' }, schema: { type: 'object', required: ['text'], properties: { text: { type: 'string', minLength: 1 } } } }],
+      actions: [
+        { id: 'text', title: { en: 'Say', zh: '说' }, schema: { type: 'object', required: ['text'], properties: { text: { type: 'string', minLength: 1 } } } },
+      ],
       run: runParrotTalk,
     },
   ],

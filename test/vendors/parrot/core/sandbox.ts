@@ -29,7 +29,8 @@ export function mountParrotSandbox(host: SandboxHost): void {
       const fault = host.fault('parrot');
       if (!config) {
         clearTimeout(hello);
-        if (m.type !== 'hello' || m.key !== SANDBOX_API_KEY || (fault?.kind === 'vendor-error' && fault.code === 'UNAUTHORIZED')) return socket.close(4001, 'unauthorized');
+        if (m.type !== 'hello' || m.key !== SANDBOX_API_KEY || (fault?.kind === 'vendor-error' && fault.code === 'UNAUTHORIZED'))
+          return socket.close(4001, 'unauthorized');
         const given = m.config && typeof m.config === 'object' ? (m.config as Record<string, unknown>) : {};
         const findings = validatePayload({ schema: talkSchema }, given);
         for (const w of warningsOf(findings)) host.note('parrot', `hello.config: ${findingLine(w)}`);

@@ -70,6 +70,9 @@ export function runParrotTalk(ctx: SessionContext): Promise<OperationOutcome> {
   return socket.run(protocol, async () => ({
     url,
     authLabel: 'API key in the hello message',
-    firstMessage: { data: { type: 'hello', key: await ctx.credential('API_KEY'), config: ctx.resolvedPayloadWithSecrets }, summary: 'hello (API key and config)' },
+    firstMessage: {
+      data: { type: 'hello', key: await ctx.credential('API_KEY'), config: ctx.resolvedPayloadWithSecrets },
+      summary: 'hello (API key and config)',
+    },
   }));
 }

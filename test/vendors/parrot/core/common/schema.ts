@@ -6,8 +6,23 @@ const { documented, inferred } = sourceMarks('parrot', 'test/vendors/parrot/PROT
 export const talkSchema: JsonSchema = {
   type: 'object',
   properties: {
-    voice: { type: 'string', enum: ['low', 'high'], default: 'low', ...documented('voice'), description: 'Reply voice: high answers in upper case, low in lower case.', 'x-description-zh': '回复音色:high 以大写回复,low 以小写回复。' },
-    repeat: { type: 'integer', minimum: 1, maximum: 3, default: 1, ...documented('repeat'), description: 'Reply frames per turn.', 'x-description-zh': '每轮回复帧数。' },
+    voice: {
+      type: 'string',
+      enum: ['low', 'high'],
+      default: 'low',
+      ...documented('voice'),
+      description: 'Reply voice: high answers in upper case, low in lower case.',
+      'x-description-zh': '回复音色:high 以大写回复,low 以小写回复。',
+    },
+    repeat: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 3,
+      default: 1,
+      ...documented('repeat'),
+      description: 'Reply frames per turn.',
+      'x-description-zh': '每轮回复帧数。',
+    },
     greeting: { type: 'string', maxLength: 200, ...documented('greeting') },
     style: { type: 'string', enum: ['plain', 'shout'], ...inferred('style') },
   },
