@@ -35,8 +35,15 @@ export default defineConfig({
     server: { host: '127.0.0.1' },
     build: {
       minify: true,
-      // Two pages: the app (index.html) and the room frame that runs the vendors' RTC SDKs (room.html, another origin).
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src-renderer/index.html'), room: resolve(import.meta.dirname, 'src-renderer/room.html') } },
+      // The app (index.html), the room frame that runs the vendors' RTC SDKs (room.html, another origin) and the turn agent's page.
+      rollupOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src-renderer/index.html'),
+          room: resolve(import.meta.dirname, 'src-renderer/room.html'),
+          // The turn agent alone, for the CLI's headless Chromium (src-main/cli/agent-browser.ts).
+          agent: resolve(import.meta.dirname, 'src-renderer/agent.html'),
+        },
+      },
     },
   },
 });

@@ -5,10 +5,11 @@ import { neteaseCommands } from './cli/commands/netease.ts';
 import { mindcraftCommands } from './cli/commands/mindcraft.ts';
 import { tencentCommands } from './cli/commands/tencent.ts';
 import { runCommand } from './cli/commands/run.ts';
+import { compareCommand } from './cli/commands/compare.ts';
 import { historyCommand } from './cli/commands/history.ts';
 import { CliUsageError, type CliCommand, type CliIO } from './cli/types.ts';
 
-export const COMMANDS: CliCommand[] = [sandboxCommand, sandboxFaultCommand, ...convaiCommands, ...neteaseCommands, ...mindcraftCommands, ...tencentCommands, runCommand, historyCommand];
+export const COMMANDS: CliCommand[] = [sandboxCommand, sandboxFaultCommand, ...convaiCommands, ...neteaseCommands, ...mindcraftCommands, ...tencentCommands, runCommand, compareCommand, historyCommand];
 
 function help(): string {
   const rows = COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`).join('\n');

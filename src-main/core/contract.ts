@@ -17,6 +17,7 @@ import type { HistoryEntry, HistoryQuery, SessionDetail } from './workflows/hist
 import { FIGURE_NAMES, SORT_KEYS, type IndexStatus } from './history/types.ts';
 import type { ComparePlanInput, CompareResult, CompareSummary } from './workflows/compare.ts';
 import type { Bundle } from './workflows/bundle.ts';
+import type { AgentTurnInput, AgentTurnResult } from './workflows/turn-agent.ts';
 import type { Snippets } from './workflows/snippets.ts';
 import type { CaseRunReport, RunReport } from './workflows/report.ts';
 import type { Scenario } from './scenarios/scenario-file.ts';
@@ -86,6 +87,8 @@ const inputSpec: JsonSchema = obj({
   wavName: { type: 'string', maxLength: 200 },
 });
 const MiB = 1024 * 1024;
+/** A figure the client measured, or null when it could not be. */
+const measured: JsonSchema = { type: ['number', 'null'], minimum: 0, maximum: 3_600_000 };
 
 export interface AppInfo {
   name: string;
@@ -235,6 +238,34 @@ export const contract = {
     'An artifact of a session (audio), as base64.',
   ),
   'room.join': op<{ sessionId: string }, RoomJoinInfo>(obj({ sessionId: id }, ['sessionId']), 'Join parameters for the console user in the session room, minted per join.'),
+  'agent.ready': op<Record<string, never>, { ok: true }>(none, 'A page that runs room turns (the turn agent) is listening for them.'),
+  'agent.claim': op<{ sessionId: string; turnId: string }, AgentTurnInput>(
+    obj({ sessionId: id, turnId: { type: 'string', pattern: '^[0-9a-f-]{36}$' } }, ['sessionId', 'turnId']),
+    'The turn agent takes a room turn core asked for (an agent.turn event): its speech and settings. The first page to claim it gets it.',
+  ),
+  'agent.finish': op<{ sessionId: string; turnId: string; result?: AgentTurnResult; error?: string }, { ok: true }>(
+    obj(
+      {
+        sessionId: id,
+        turnId: { type: 'string', pattern: '^[0-9a-f-]{36}$' },
+        result: obj(
+          {
+            firstAudioMs: measured,
+            responseLatencyMs: measured,
+            botAudioS: measured,
+            interruptionRecoveryMs: measured,
+            recognisedText: { type: ['string', 'null'], maxLength: 4000 },
+            botText: { type: ['string', 'null'], maxLength: 4000 },
+            why: { type: 'object', additionalProperties: { type: 'string', maxLength: 500 } },
+          },
+          ['firstAudioMs', 'responseLatencyMs', 'botAudioS', 'interruptionRecoveryMs', 'recognisedText', 'botText', 'why'],
+        ),
+        error: { type: 'string', maxLength: 4000 },
+      },
+      ['sessionId', 'turnId'],
+    ),
+    'The turn agent reports what it measured in a room turn (client clock), or why the turn failed.',
+  ),
   'room.credential': op<{ profileId: string; userId: string; expireSeconds?: number }, RoomCredential>(
     obj({ profileId: id, userId: { type: 'string', minLength: 1, maxLength: 64 }, expireSeconds: { type: 'integer', minimum: 60, maximum: 15552000 } }, ['profileId', 'userId']),
     'Mint a short-lived room credential (TRTC UserSig) for a user id of this profile, e.g. the bot UserSig of a payload.',

@@ -21,6 +21,7 @@ import { Notices } from './notices.ts';
 import { fsErrorText, MiB, readRegularFile } from './paths.ts';
 import { resourcePath } from './resources.ts';
 import { readSpeechFile, speechStore } from './workflows/input.ts';
+import { turnAgents } from './workflows/turn-agent.ts';
 import type { RoomCredential, RoomJoinInfo } from './vendors/types.ts';
 
 export interface CoreOptions {
@@ -345,8 +346,18 @@ export function createCore(options: CoreOptions): Core {
       const bytes = readRegularFile(file, MAX_ARTIFACT_BYTES, name);
       return { base64: bytes.toString('base64'), mime: MIME[extname(name)] ?? 'application/octet-stream', bytes: bytes.length };
     },
+    'agent.ready': async () => {
+      turnAgents(sessions).markReady();
+      return { ok: true as const };
+    },
+    'agent.claim': async ({ sessionId, turnId }) => turnAgents(sessions).claim(sessionId, turnId),
+    'agent.finish': async ({ sessionId, turnId, result, error }) => {
+      turnAgents(sessions).finish(sessionId, turnId, { result, error });
+      return { ok: true as const };
+    },
     'room.join': async ({ sessionId }) => {
-      const entry = sessionPayloads.get(sessionId);
+      // Sessions the panels started, and those a runner started (compare, cases: the turn agent joins those).
+      const entry = sessionPayloads.get(sessionId) ?? sessions.startRequest(sessionId);
       if (!entry || !sessions.isLive(sessionId)) throw Object.assign(new Error(`room.join: session ${sessionId} is not running`), { code: 'NOT_RUNNING' });
       if (!entry.vendor.roomJoin) throw new Error(`room.join: ${entry.vendor.id} has no room`);
       const summary = directory.readSummary(sessionId);
@@ -356,6 +367,7 @@ export function createCore(options: CoreOptions): Core {
         payload: entry.payload,
         result,
         credential: profileCredential(entry.profile),
+        sandboxUrl: await sandboxUrlFor(entry.profile),
       });
       checkRoomResult('room.join', info);
       return info;

@@ -3,6 +3,7 @@ import { createPinia } from 'pinia';
 import App from './App.vue';
 import { i18n } from './i18n/index.ts';
 import { useErrorsStore } from './stores/errors.ts';
+import { startTurnAgent } from './rooms/agent/turn-agent.ts';
 import './styles/theme.css';
 
 const app = createApp(App);
@@ -19,3 +20,5 @@ window.addEventListener('error', (e) => errors.report(e.error ?? e.message, 'win
 window.addEventListener('unhandledrejection', (e) => errors.report(e.reason, 'promise'));
 
 app.mount('#app');
+// Room turns that compare, case runs and re-runs ask for run here, in hidden room frames (rooms/agent/).
+if (window.parley) startTurnAgent();

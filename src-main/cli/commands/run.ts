@@ -13,7 +13,9 @@ import { parseFault, type Fault } from '../../core/sandbox/faults.ts';
 import { recordInput } from '../../core/workflows/history.ts';
 import { settleSession } from '../../core/workflows/turn.ts';
 import { TURN_TIMEOUT_MS, perRunPayload, recordRunIds, type SessionRunner } from '../../core/workflows/session-runner.ts';
-import { parseTarget, runOperation } from '../runner.ts';
+import { cliCredentials, parseTarget, runOperation } from '../runner.ts';
+import { HeadlessAgent } from '../agent-browser.ts';
+import { CONVERSATION_OPENERS as ROOM_TURN_OPENERS } from '../../core/workflows/turn.ts';
 import { ProfileStore } from '../../core/profiles/store.ts';
 import { defaultDataDir } from '../../core/data-dir.ts';
 import { CliUsageError, type CliCommand, type CliIO } from '../types.ts';
@@ -26,7 +28,11 @@ const REPORTS = ['junit', 'json', 'html', 'csv'] as const;
  */
 const OUTCOME_LABEL: Record<CaseOutcome, string> = { pass: 'PASS', fail: 'FAIL', error: 'ERROR', 'no-checks': 'NO CHECKS' };
 
-function cliSessionRunner(io: CliIO, target: 'sandbox' | 'live', sessionsDir: string, sandboxBase: () => Promise<string>, explicitProfile: string | undefined): SessionRunner {
+/**
+ * `agent`: the headless turn agent (agent-browser.ts), started on the first Tencent or NetEase voice turn and shared by
+ * the rest of the run; those turns need it, every other run goes without a browser.
+ */
+export function cliSessionRunner(io: CliIO, target: 'sandbox' | 'live', sessionsDir: string, sandboxBase: () => Promise<string>, explicitProfile: string | undefined, agent: () => Promise<HeadlessAgent>): SessionRunner {
   const store = new ProfileStore(join(defaultDataDir(io.env), 'profiles.json'));
   return async (req) => {
     const vendor = vendorById(req.vendor);
@@ -49,9 +55,20 @@ function cliSessionRunner(io: CliIO, target: 'sandbox' | 'live', sessionsDir: st
         if (!op) return;
         recordRunIds(manager, sessionId, ids.changed);
         recordInput(manager.directory, sessionId, req.input);
+        let detach: (() => void) | undefined;
+        if (op.transport === 'room' && ROOM_TURN_OPENERS[vendor.id] && req.input?.wav) {
+          try {
+            const cliTarget = { target, profile };
+            detach = (await agent()).attach(manager, (p, name) => cliCredentials(vendor, io, cliTarget, profile ? p : undefined)(p, name));
+          } catch (err) {
+            driveError = (err as Error).message;
+            return;
+          }
+        }
         await settleSession(manager, sessionId, vendor.id, op, req.input, { timeoutMs: TURN_TIMEOUT_MS }).catch((err: Error) => {
           driveError = err.message;
         });
+        detach?.();
       },
     });
     return {
@@ -143,22 +160,13 @@ export const runCommand: CliCommand = {
     const sessionsDir = join(outDir, 'sessions');
     mkdirSync(sessionsDir, { recursive: true });
 
-    let host: SandboxHost | undefined;
-    const sandboxBase = async () => {
-      if (!host) {
-        host = new SandboxHost();
-        for (const v of VENDORS) v.mountSandbox(host);
-        await host.start();
-        if (fault) for (const v of VENDORS) host.setFault(v.id, fault);
-      }
-      return host.baseUrl;
-    };
+    const { sandboxBase, agent, close } = runResources(io, fault);
     try {
       const report = await runFolder(resolve(io.cwd, positionals[0]!), { sessions: cliScenarioSessions(io, target, sessionsDir, sandboxBase, values.profile), openers: CONVERSATION_OPENERS, ttsCacheDir: join(outDir, 'tts') }, {
         target,
         repeat,
         ...(vendors ? { vendors: vendors as VendorId[] } : {}),
-        caseRunner: cliSessionRunner(io, target, sessionsDir, sandboxBase, values.profile),
+        caseRunner: cliSessionRunner(io, target, sessionsDir, sandboxBase, values.profile, agent),
         caseOptions: { profile: values.profile, sessionFile: (id) => join(sessionsDir, `${id}.ndjson`) },
         onAny: (r) => io.stderr(`${OUTCOME_LABEL[r.outcome]}  ${r.collection ? `${r.collection}/` : ''}${r.name}  (${r.durationMs} ms)${r.error ? `\n      ${r.error}` : [...r.failures, ...(r.note ? [r.note] : [])].map((f) => `\n      ${f}`).join('')}\n`),
       });
@@ -170,7 +178,31 @@ export const runCommand: CliCommand = {
       io.stdout(`${t.passed} passed, ${t.failed} failed, ${t.errors} errors${t.noChecks ? `, ${t.noChecks} checking nothing` : ''} · ${t.cases} runs · reports in ${outDir}\n`);
       return report.ok ? 0 : 1;
     } finally {
-      await host?.close();
+      await close();
     }
   },
 };
+
+/** What a run of many sessions shares, started when first needed: one sandbox host, one headless turn agent. */
+export function runResources(io: CliIO, fault: Fault | null = null): { sandboxBase: () => Promise<string>; agent: () => Promise<HeadlessAgent>; close(): Promise<void> } {
+  let headless: Promise<HeadlessAgent> | undefined;
+  let host: Promise<SandboxHost> | undefined;
+  return {
+    agent: () => (headless ??= HeadlessAgent.start(io.env)),
+    // One start, however many runs ask for it at once (a parallel comparison).
+    sandboxBase: async () =>
+      (
+        await (host ??= (async () => {
+          const h = new SandboxHost();
+          for (const v of VENDORS) v.mountSandbox(h);
+          await h.start();
+          if (fault) for (const v of VENDORS) h.setFault(v.id, fault);
+          return h;
+        })())
+      ).baseUrl,
+    async close() {
+      await (await headless?.catch(() => undefined))?.close();
+      await (await host?.catch(() => undefined))?.close();
+    },
+  };
+}

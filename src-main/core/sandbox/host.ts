@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import type { BotSettings } from '../voice/bot.ts';
 import { parseFault, type Fault, type SandboxScenario, type VendorErrorEntry } from './faults.ts';
 
 export interface SandboxRequest {
@@ -68,7 +69,9 @@ export const SANDBOX_MAX_FRAME_BYTES = 16 * 1024 * 1024;
  * - `POST /_sandbox/faults/<vendor>` (body: a Fault or null) sets fault injection at run time;
  * - `POST /_sandbox/scenario/<vendor>` (body: `{"name": …}` or null) turns a named, inferred behaviour on or off;
  * - `GET /_sandbox/catalogue` lists every vendor's injectable error codes and scenarios;
- * - `GET /_sandbox/notes/<vendor>` the sandbox's recent warnings (undocumented fields it let through).
+ * - `GET /_sandbox/notes/<vendor>` the sandbox's recent warnings (undocumented fields it let through);
+ * - `POST /_sandbox/bot/<vendor>` (body: partial bot settings, e.g. `{"thinkMs": 400}`, or null) the sandbox bot's
+ *   settings for the rooms and sockets it joins from then on (think time, mishear, barge-in).
  */
 export class SandboxHost {
   private server: Server | null = null;
@@ -81,6 +84,7 @@ export class SandboxHost {
   private readonly scenarioCatalogues = new Map<string, SandboxScenario[]>();
   private readonly scenarios = new Map<string, string>();
   private readonly notes: SandboxNote[] = [];
+  private readonly bots = new Map<string, Partial<BotSettings>>();
   private readonly noteListeners = new Set<(note: SandboxNote) => void>();
   private connections = new Set<Socket>();
   private readonly closers: (() => Promise<void> | void)[] = [];
@@ -182,6 +186,16 @@ export class SandboxHost {
     this.closers.push(stop);
   }
 
+  /** Sandbox bot settings for a vendor's next conversations (a sandbox setting: think time, mishear, barge-in). */
+  setBotSettings(vendor: string, settings: Partial<BotSettings> | null): void {
+    if (settings) this.bots.set(vendor, { ...settings });
+    else this.bots.delete(vendor);
+  }
+
+  botSettings(vendor: string): Partial<BotSettings> {
+    return { ...this.bots.get(vendor) };
+  }
+
   fault(vendor: string): Fault | undefined {
     return this.faults.get(vendor);
   }
@@ -256,9 +270,9 @@ export class SandboxHost {
     if (method === 'GET' && path === '/catalogue') return send(res, { status: 200, body: this.catalogue() });
     const notes = /^\/notes\/([a-z]+)$/.exec(path);
     if (method === 'GET' && notes) return send(res, { status: 200, body: this.recentNotes(notes[1]) });
-    const m = /^\/(faults|scenario)\/([a-z]+)$/.exec(path);
+    const m = /^\/(faults|scenario|bot)\/([a-z]+)$/.exec(path);
     if (method !== 'POST' || !m)
-      return send(res, { status: 404, body: { error: 'sandbox control: POST /_sandbox/faults/<vendor>, POST /_sandbox/scenario/<vendor>, GET /_sandbox/catalogue, GET /_sandbox/notes/<vendor>' } });
+      return send(res, { status: 404, body: { error: 'sandbox control: POST /_sandbox/faults/<vendor>, POST /_sandbox/scenario/<vendor>, POST /_sandbox/bot/<vendor>, GET /_sandbox/catalogue, GET /_sandbox/notes/<vendor>' } });
     const vendor = m[2]!;
     try {
       const text = body.toString('utf8').trim();
@@ -266,6 +280,10 @@ export class SandboxHost {
       if (m[1] === 'faults') {
         this.setFault(vendor, parseFault(value));
         return send(res, { status: 200, body: { vendor, fault: this.faults.get(vendor) ?? null } });
+      }
+      if (m[1] === 'bot') {
+        this.setBotSettings(vendor, parseBotSettings(value));
+        return send(res, { status: 200, body: { vendor, bot: this.bots.get(vendor) ?? null } });
       }
       const name = value && typeof value === 'object' ? (value as { name?: unknown }).name : value;
       if (name !== null && typeof name !== 'string') throw new Error('scenario: expected {"name": "<scenario>"} or null');
@@ -331,6 +349,23 @@ export class SandboxHost {
       },
     };
   }
+}
+
+/** Bot settings from a control request: only the known keys, each checked (the bot checks the ranges). */
+function parseBotSettings(value: unknown): Partial<BotSettings> | null {
+  if (value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) throw new Error('bot: expected an object such as {"thinkMs": 400} or null');
+  const out: Partial<BotSettings> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (key === 'thinkMs' || key === 'silenceMs') {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 60_000) throw new Error(`bot.${key}: expected 0-60000 ms, got ${JSON.stringify(v)}`);
+      out[key] = v;
+    } else if (key === 'mishear' || key === 'bargeIn') {
+      if (typeof v !== 'boolean') throw new Error(`bot.${key}: expected true or false, got ${JSON.stringify(v)}`);
+      out[key] = v;
+    } else throw new Error(`bot.${key}: unknown setting (expected thinkMs, silenceMs, mishear or bargeIn)`);
+  }
+  return out;
 }
 
 function toBuffer(data: RawData): Buffer {

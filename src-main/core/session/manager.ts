@@ -32,6 +32,8 @@ interface LiveSession {
   action?: ActionHandler;
   /** Result of a room operation's control-plane call, kept while the renderer is in the room. */
   controlPlaneResult?: unknown;
+  /** What started it: room.join mints join parameters from it (sessions the runner started included). */
+  request: StartRequest;
   operation: OperationDescriptor;
   /** Whether stopping this session ends the vendor task it started (the operation's closeTask); the stop call decides. */
   closeTaskOnStop: boolean;
@@ -102,6 +104,11 @@ export class SessionManager {
     return this.live.get(id)?.controlPlaneResult;
   }
 
+  /** What started a running session (vendor, operation, profile, payload, sandbox URL). */
+  startRequest(id: string): StartRequest | undefined {
+    return this.live.get(id)?.request;
+  }
+
   /** Start an operation; resolves with the session id once the session is recorded (the run goes on). */
   async start(req: StartRequest): Promise<{ sessionId: string; done: Promise<OperationOutcome> }> {
     const id = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${req.vendor.id}-${randomUUID().slice(0, 8)}`;
@@ -122,6 +129,7 @@ export class SessionManager {
     // into an ordinary field of the payload is redacted from the summary and the start event too.
     const resolved = await this.learnCredentials(req);
     const session: LiveSession = {
+      request: req,
       summary,
       writer: new EventWriter(this.directory.eventsFile(id)),
       redactor: this.redactor,

@@ -198,4 +198,6 @@ export interface RoomJoinContext {
   result: unknown;
   payload: Record<string, unknown>;
   credential(name: string): Promise<string>;
+  /** Sandbox profiles: the vendor's sandbox base URL, whose room service the sandbox SDK in the room frame joins. */
+  sandboxUrl?: string;
 }

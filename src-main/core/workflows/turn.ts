@@ -2,12 +2,14 @@
  * Takes one session of any transport to its end the same way in the app, the CLI runner and comparisons:
  * - http: the operation ends by itself;
  * - socket: one full turn with the given input (WAV file or text), then the session is stopped;
- * - room: with a turn driver (Convai: its LiveKit room joined headless, vendors/convai/livekit-turn.ts) one full turn;
- *   the other room vendors the control plane only; then the session is stopped.
+ * - room: with a turn driver (Convai: its LiveKit room joined headless, vendors/convai/livekit-turn.ts) or a
+ *   conversation opener (Tencent, NetEase: the turn agent in the renderer, turn-agent.ts) one full turn; without
+ *   either, the control plane only; then the session is stopped.
  */
 import type { SessionEvent } from '../events.ts';
 import type { SessionManager } from '../session/manager.ts';
 import type { OperationDescriptor, VendorId } from '../vendors/types.ts';
+import type { ConversationOpener } from './conversation.ts';
 
 export interface TurnInput {
   /** Absolute path of a WAV file. */
@@ -31,6 +33,18 @@ export const TURN_DRIVERS: Partial<Record<VendorId, TurnDriver>> = {
   },
 };
 
+/** Room vendors whose turns go through a VoiceConversation (loaded when used); null when it cannot run here. */
+export const CONVERSATION_OPENERS: Partial<Record<VendorId, (manager: SessionManager) => Promise<ConversationOpener | null>>> = {
+  tencent: async (manager) => agentOpener(manager),
+  netease: async (manager) => agentOpener(manager),
+};
+
+/** The turn agent's conversation, when a page that runs room turns is listening (the app's window). */
+async function agentOpener(manager: SessionManager): Promise<ConversationOpener | null> {
+  const { agentConversation, turnAgents } = await import('./turn-agent.ts');
+  return turnAgents(manager).available ? agentConversation : null;
+}
+
 /**
  * The generic convention (the Mindcraft actions): `send_wav` {path} uploads a whole WAV file and ends the upload
  * itself; `text` {text} is a text turn; `wait_turn` {timeoutMs} resolves when the vendor's turn is over. Without
@@ -44,8 +58,20 @@ export function isTurnEnd(e: SessionEvent): boolean {
 export async function settleSession(manager: SessionManager, sessionId: string, vendor: VendorId, op: OperationDescriptor, input: TurnInput | undefined, options: TurnOptions): Promise<void> {
   if (op.transport === 'http' || !manager.isLive(sessionId)) return;
   try {
-    const roomTurn = op.transport === 'room' && (input?.wav || input?.text) ? TURN_DRIVERS[vendor] : undefined;
+    const speaks = op.transport === 'room' && !!(input?.wav || input?.text);
+    const roomTurn = speaks ? TURN_DRIVERS[vendor] : undefined;
+    const opener = speaks && !roomTurn ? await CONVERSATION_OPENERS[vendor]?.(manager) : undefined;
+    if (speaks && !roomTurn && opener === null)
+      manager.record(sessionId, [{ kind: 'agent.none', dir: 'local', summary: 'no turn agent here (Parley\'s window runs room turns): measured up to the control plane' }]);
     if (roomTurn) await roomTurn(manager, sessionId, input!, options);
+    else if (opener) {
+      const conversation = await opener(manager, sessionId, vendor, op);
+      try {
+        await conversation.turn({ input: input!, timeoutMs: options.timeoutMs });
+      } finally {
+        await conversation.close();
+      }
+    }
     else if (op.transport === 'room') await waitForEvent(manager, sessionId, (e) => e.kind === 'session.control-plane-done' || e.kind === 'session.end', options.timeoutMs);
     else {
       const driver = TURN_DRIVERS[vendor] ?? genericTurn(op);

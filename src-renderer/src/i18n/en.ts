@@ -223,6 +223,8 @@ export default {
     title: 'Sandbox: what works here',
     works: '{vendor}\'s control plane works in the sandbox: requests are signed and checked, answers and errors come in the vendor\'s own shapes, tasks are listed and closed, and every event is logged.',
     noRoom: 'No RTC room runs behind the sandbox yet, so joining a room and hearing the bot there needs a live profile.',
+    roomTitle: 'Sandbox room',
+    room: "This room is Parley's loopback sandbox room, not {vendor}'s servers: the sandbox bot listens to what you publish and answers with real audio, in {vendor}'s own message formats (subtitles or captions, state, interrupt), through the same code as a live room.",
   },
   wf: {
     nav: { console: 'Console', workflows: 'QA & support', label: 'View' },

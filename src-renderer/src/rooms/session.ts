@@ -11,7 +11,7 @@ import { CONNECT_MESSAGE, parseFrameMessage, roomError, type RoomError, type Roo
 
 export type RoomListener = (event: RoomEvent) => void;
 /** How a vendor panel gets a session: the room frame in the app, an in-page channel in component tests. */
-export type RoomOpener = (vendor: RoomVendor) => Promise<RoomSession>;
+export type RoomOpener = (vendor: RoomVendor, options?: RoomSessionOptions) => Promise<RoomSession>;
 
 /** Minimal types of Chromium's MediaStreamTrackGenerator (mediacapture-transform), not in TypeScript's DOM lib. */
 interface TrackGenerator extends MediaStreamTrack {
@@ -26,7 +26,7 @@ class RemoteAudio {
   private readonly detach: () => void;
   private timestampUs = 0;
 
-  constructor(player: SegmentPlayer, id: string, label: string) {
+  constructor(player: Pick<SegmentPlayer, 'attachStream'>, id: string, label: string) {
     this.detach = player.attachStream(new MediaStream([this.generator]), { id, label });
   }
 
@@ -47,14 +47,15 @@ class RemoteAudio {
 export const LEAVE_MS = 5000;
 
 export interface RoomSessionOptions {
-  player?: () => SegmentPlayer;
+  /** Where remote audio plays: the app's shared player, or a turn agent's own listener (only attachStream is used). */
+  player?: () => Pick<SegmentPlayer, 'attachStream'>;
   leaveTimeoutMs?: number;
 }
 
 export class RoomSession {
   private readonly port: MessagePort;
   private readonly dispose: () => void;
-  private readonly player: () => SegmentPlayer;
+  private readonly player: () => Pick<SegmentPlayer, 'attachStream'>;
   private readonly leaveTimeoutMs: number;
   private readonly listeners = new Set<RoomListener>();
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: RoomError): void }>();
@@ -159,7 +160,7 @@ export class RoomSession {
 export const FRAME_READY_MS = 15_000;
 
 /** A room frame for `vendor`: hidden, sandboxed to scripts on its own origin, allowed the microphone only. */
-export const openRoomFrame: RoomOpener = (vendor) => {
+export const openRoomFrame: RoomOpener = (vendor, options) => {
   const roomOrigin = roomOriginFor(location.origin);
   if (!roomOrigin) return Promise.reject(roomError('ROOM_FRAME', `rooms need Parley's own page (app://parley or a loopback dev server), not ${location.origin}`));
   const frame = document.createElement('iframe');
@@ -182,7 +183,7 @@ export const openRoomFrame: RoomOpener = (vendor) => {
       if (parseFrameMessage(e.data)?.type !== 'ready') return;
       clearTimeout(timer);
       channel.port1.onmessage = null;
-      resolve(new RoomSession(channel.port1, () => frame.remove()));
+      resolve(new RoomSession(channel.port1, () => frame.remove(), options));
     };
     frame.addEventListener('load', () => frame.contentWindow?.postMessage({ type: CONNECT_MESSAGE }, roomOrigin, [channel.port2]), { once: true });
     frame.addEventListener('error', () => fail(`the room frame (${frame.src}) could not be loaded`), { once: true });

@@ -222,6 +222,8 @@ export async function neteaseRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInf
       taskId: result?.taskId,
       botUid: settingString(settings, 'botUid'),
       captionLanguage: settingString(settings, 'captionLanguage', 'AUTO'),
+      // A sandbox profile's room is the sandbox room service; the room frame then uses the sandbox NERTC.
+      ...(ctx.sandboxUrl ? { sandboxRoom: ctx.sandboxUrl } : {}),
     },
     sensitive: token ? [token] : [],
   };

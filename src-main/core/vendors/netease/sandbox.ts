@@ -21,6 +21,8 @@ import type { PayloadError } from '../types.ts';
 import { CHECKSUM_VALIDITY_S, checkSum } from './checksum.ts';
 import { PATHS, type TaskCall, type Variant } from './client.ts';
 import { closeBodyFindings, createBodyFindings } from './rules.ts';
+import { SandboxRooms } from '../../sandbox/rooms/service.ts';
+import { neteaseBotSpec } from '../../sandbox/rooms/netease-persona.ts';
 
 export const SANDBOX_APP_KEY = 'sandbox-netease-key-0001';
 export const SANDBOX_APP_SECRET = 'sandbox-netease-secret-0001';
@@ -31,6 +33,8 @@ interface Task {
   cname: string;
   createdAt: number;
   variant: Variant;
+  /** Takes the task's bot out of its sandbox room. */
+  leaveRoom?: () => void;
 }
 
 const ref = 'docs/vendors/netease.md#error-codes';
@@ -55,6 +59,8 @@ export function classifyValidation(errors: PayloadError[]): 400 | 601 {
 export class NeteaseSandboxState {
   /** Running tasks by taskId. */
   readonly tasks = new Map<string, Task>();
+  /** The sandbox NERTC rooms (by `<appkey>/<cname>`): a created task's bot joins cname (sandbox/rooms/). */
+  rooms: SandboxRooms | null = null;
   private readonly cids = new Map<string, number>();
 
   cidOf(cname: string): number {
@@ -70,6 +76,13 @@ export class NeteaseSandboxState {
 
 export function mountNeteaseSandbox(host: SandboxHost, nowMs: () => number = Date.now): NeteaseSandboxState {
   const state = new NeteaseSandboxState();
+  // join checks the appkey, and the token when one is given (an app in debug mode joins without one).
+  state.rooms = new SandboxRooms(host, 'netease', (room, _user, token) => {
+    const appkey = room.slice(0, room.indexOf('/'));
+    if (appkey !== SANDBOX_APP_KEY) return { code: '414', message: `join: appkey ${appkey} is not registered` };
+    if (token && token !== SANDBOX_TOKEN) return { code: '401', message: 'join: the token is not valid for this uid and channel' };
+    return null;
+  });
   host.declareErrors('netease', NETEASE_ERRORS, (entry, req) => answer(Number(entry.code), `${entry.meaning} (injected fault)`, requestIdOf(parseBody(req))));
   for (const variant of ['server', 'client'] as const)
     for (const call of ['create', 'close'] as const) host.http('netease', 'POST', PATHS[variant][call], (req) => handle(host, state, variant, call, req, nowMs()));
@@ -104,12 +117,14 @@ function handle(host: SandboxHost, state: NeteaseSandboxState, variant: Variant,
   if (call === 'create') {
     const task: Task = { taskId: randomBytes(16).toString('hex'), cname, createdAt: nowMs, variant };
     state.tasks.set(task.taskId, task);
+    task.leaveRoom = state.rooms?.startBot(`${SANDBOX_APP_KEY}/${cname}`, neteaseBotSpec(b));
     return { status: 200, headers: warningHeaders(warnings), body: { code: 200, requestId, cid: state.cidOf(cname), result: { taskId: task.taskId } } };
   }
   const task = state.tasks.get(String(b.taskId));
   if (!task || task.cname !== cname)
     return answer(400, `task ${String(b.taskId)} not found in room ${cname} (never created, or already closed) [sandbox, inferred: the close page's error codes were not captured]`, requestId, {}, warnings);
   state.tasks.delete(task.taskId);
+  task.leaveRoom?.();
   return { status: 200, headers: warningHeaders(warnings), body: { code: 200, requestId, cid: state.cidOf(cname), result: { taskId: task.taskId } } };
 }
 

@@ -163,6 +163,8 @@ export async function tencentRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInf
       subtitleMode: p.AgentConfig.SubtitleMode ?? 0,
       taskId: (ctx.result as { TaskId?: string } | undefined)?.TaskId ?? '',
       expiresAt: new Date(Date.now() + JOIN_USERSIG_EXPIRE_S * 1000).toISOString(),
+      // A sandbox profile's room is the sandbox room service; the room frame then uses the sandbox TRTC.
+      ...(ctx.sandboxUrl ? { sandboxRoom: ctx.sandboxUrl } : {}),
     },
     sensitive: ['userSig'],
   };

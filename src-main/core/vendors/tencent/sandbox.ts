@@ -12,6 +12,8 @@ import { blockingErrors, findingLine, fromWire, validatePayload, warningsOf } fr
 import { ACTIONS, API_VERSION, REGIONS, SCHEMAS, extraRules, type TencentAction } from './schemas.ts';
 import { MAX_CLOCK_SKEW_S, expectedSignature, parseAuthorization, sameHex, utcDate } from './tc3.ts';
 import { verifyUserSig } from './usersig.ts';
+import { SandboxRooms } from '../../sandbox/rooms/service.ts';
+import { tencentBotSpec, tencentRoomKey } from '../../sandbox/rooms/tencent-persona.ts';
 
 export const SANDBOX_CREDENTIALS = {
   SECRET_ID: 'AKIDsandbox-tencent-id-0001',
@@ -33,6 +35,8 @@ interface Task {
   startedAt: number;
   stoppedAt: number | null;
   payload: Record<string, unknown>;
+  /** Takes the task's bot out of its sandbox room. */
+  leaveRoom?: () => void;
 }
 
 export interface TencentSandboxOptions {
@@ -140,9 +144,17 @@ export class TencentSandbox {
   }
 
   private host: SandboxHost | null = null;
+  /** The sandbox TRTC rooms: a started task's bot joins its RoomId as AgentConfig.UserId (sandbox/rooms/). */
+  rooms: SandboxRooms | null = null;
 
   mount(host: SandboxHost, vendor = 'tencent'): void {
     this.host = host;
+    // enterRoom checks the UserSig of the user who enters, for the room's SdkAppId (the key starts with it).
+    this.rooms = new SandboxRooms(host, vendor, (room, user, sig) => {
+      const sdkAppId = Number(room.split('/')[0]);
+      const check = verifyUserSig({ userSig: sig, sdkAppId, userId: user, secretKey: this.sdkKeys[sdkAppId] ?? SANDBOX_CREDENTIALS.SDK_SECRET_KEY, now: this.now() });
+      return check.ok ? null : { code: 'USERSIG_INVALID', message: `enterRoom: UserSig is expired or wrong for ${user} (${check.reason})` };
+    });
     host.declareErrors(vendor, TENCENT_ERRORS, (entry) => errorResponse(entry.code, `${entry.meaning} (injected fault)`));
     host.http(vendor, 'POST', '/', (req) => this.handle(req));
   }
@@ -254,6 +266,7 @@ export class TencentSandbox {
       case 'StopAIConversation': {
         const task = this.live(String(p.TaskId));
         task.stoppedAt = this.now();
+        task.leaveRoom?.();
         return {};
       }
       case 'DescribeAIConversation': {
@@ -280,6 +293,10 @@ export class TencentSandbox {
       throw new ApiError('FailedOperation.TaskExist', `Task already exists: SessionId \`${sessionId}\` is used by another task.`);
     const task: Task = { taskId: randomBytes(24).toString('base64url'), sessionId, sdkAppId, roomId: String(p.RoomId), startedAt: this.now(), stoppedAt: null, payload: p };
     this.tasks.set(task.taskId, task);
+    const idle = () => {
+      if (task.stoppedAt === null) task.stoppedAt = this.now();
+    };
+    task.leaveRoom = this.rooms?.startBot(tencentRoomKey(sdkAppId, task.roomId, p.RoomIdType === 1), tencentBotSpec(task, idle));
     return { TaskId: task.taskId };
   }
 

@@ -33,6 +33,13 @@ export async function fileTrack(bytes: ArrayBuffer): Promise<FileTrack> {
   const source = context.createBufferSource();
   source.buffer = buffer;
   source.connect(destination);
+  // A microphone's track never goes quiet in the data sense: it carries silence. Without an active source Chromium
+  // delivers no frames at all once the file has played (or before it starts), and a room's voice activity detection
+  // would never hear the end of the speech; a silent constant source keeps the track running.
+  const silence = context.createConstantSource();
+  silence.offset.value = 0;
+  silence.connect(destination);
+  silence.start();
   let started = false;
   const ended = new Promise<void>((resolve) => (source.onended = () => (started ? resolve() : undefined)));
   const track = destination.stream.getAudioTracks()[0]!;
@@ -52,6 +59,7 @@ export async function fileTrack(bytes: ArrayBuffer): Promise<FileTrack> {
       } catch {
         // never started
       }
+      silence.stop();
       track.stop();
       void context.close();
     },

@@ -16,6 +16,8 @@ export interface JoinParams {
   token?: string;
   botUid?: string;
   captionLanguage?: string;
+  /** A sandbox profile's room: the loopback sandbox room service (the room frame then uses the sandbox NERTC). */
+  sandboxRoom?: string;
 }
 
 export interface RoomHooks {
@@ -67,7 +69,7 @@ export class NeteaseRoom {
     const session = await this.open('netease');
     this.session = session;
     session.on((e) => this.onEvent(e));
-    await session.join('netease', { appkey: p.appkey, channelName: p.channelName, uid: p.uid, ...(p.token ? { token: p.token } : {}), captionLanguage: p.captionLanguage || 'AUTO' });
+    await session.join('netease', { appkey: p.appkey, channelName: p.channelName, uid: p.uid, ...(p.token ? { token: p.token } : {}), captionLanguage: p.captionLanguage || 'AUTO', ...(p.sandboxRoom ? { sandboxRoom: p.sandboxRoom } : {}) });
     const m = this.metrics.joined(this.hooks.now());
     this.record({ kind: 'room.joined', dir: 'in', summary: `joined ${p.channelName}`, data: { channelName: p.channelName, uid: p.uid } }, ...(m ? [{ kind: 'metric', dir: 'local' as const, summary: metricSummary(m), data: m }] : []));
   }

@@ -18,6 +18,8 @@ export interface JoinParams {
   botUserId: string;
   subtitleMode: number;
   taskId?: string;
+  /** A sandbox profile's room: the loopback sandbox room service (the room frame then uses the sandbox TRTC). */
+  sandboxRoom?: string;
 }
 
 /** Bot volume (0-100) above which its audio counts as audible; an onset needs a quiet sample before it. */
@@ -95,7 +97,7 @@ export class TencentRoom {
     session.on((e) => this.onEvent(e, params));
     const room = params.strRoomId !== undefined ? { strRoomId: params.strRoomId } : { roomId: params.roomId };
     try {
-      await session.join('tencent', { sdkAppId: params.sdkAppId, userId: params.userId, userSig: params.userSig, botUserId: params.botUserId, ...room });
+      await session.join('tencent', { sdkAppId: params.sdkAppId, userId: params.userId, userSig: params.userSig, botUserId: params.botUserId, ...room, ...(params.sandboxRoom ? { sandboxRoom: params.sandboxRoom } : {}) });
     } catch (err) {
       this.session = null;
       await session.close().catch(() => undefined);

@@ -6,6 +6,8 @@
  */
 import { roomError } from '../../protocol.ts';
 import { param, plain, type DriverContext, type DriverFactory } from '../driver.ts';
+import { sandboxRoomUrl } from '../../sandbox/room-socket.ts';
+import { sandboxNertc } from '../../sandbox/nertc.ts';
 
 export interface NertcStreamLike {
   getId?(): number | string;
@@ -41,15 +43,18 @@ declare global {
   }
 }
 
-export const loadNertc = async (): Promise<NertcLike> => {
+/** nertc-web-sdk, or its sandbox implementation when the join parameters name a sandbox room (a sandbox profile). */
+export const loadNertc = async (params: Record<string, unknown> = {}): Promise<NertcLike> => {
   if (window.__PARLEY_TEST_NERTC__) return window.__PARLEY_TEST_NERTC__;
+  const sandbox = sandboxRoomUrl(params, 'netease');
+  if (sandbox) return sandboxNertc(sandbox);
   const mod = (await import('nertc-web-sdk')) as unknown as { default?: NertcLike } & NertcLike;
   return mod.default ?? mod;
 };
 
 const uidOf = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 
-export function nertcDriver(load: () => Promise<NertcLike> = loadNertc): DriverFactory {
+export function nertcDriver(load: (params: Record<string, unknown>) => Promise<NertcLike> = loadNertc): DriverFactory {
   return (ctx: DriverContext) => {
     let sdk: NertcLike | null = null;
     let client: NertcClientLike | null = null;
@@ -98,7 +103,7 @@ export function nertcDriver(load: () => Promise<NertcLike> = loadNertc): DriverF
         uid = param(params, 'uid', 'string')!;
         const token = param(params, 'token', 'string', true);
         captionLanguage = param(params, 'captionLanguage', 'string', true) || 'AUTO';
-        sdk = await load();
+        sdk = await load(params);
         const c = sdk.createClient({ appkey, debug: false });
         client = c;
         const on = <E>(event: string, handler: (e: E) => void) => c.on(event, handler as (e: never) => void);

@@ -7,6 +7,8 @@
 import { interruptMessage } from '../../../../../src-main/core/vendors/tencent/room-messages.ts';
 import { roomError } from '../../protocol.ts';
 import { param, type DriverContext, type DriverFactory } from '../driver.ts';
+import { sandboxRoomUrl } from '../../sandbox/room-socket.ts';
+import { createSandboxTrtc } from '../../sandbox/trtc.ts';
 
 /** The part of trtc-sdk-v5's TRTC instance Parley uses. */
 export interface TrtcLike {
@@ -23,7 +25,10 @@ export interface TrtcLike {
   destroy(): void;
 }
 
-export const loadTrtc = async (): Promise<TrtcLike> => {
+/** trtc-sdk-v5, or its sandbox implementation when the join parameters name a sandbox room (a sandbox profile). */
+export const loadTrtc = async (params: Record<string, unknown> = {}): Promise<TrtcLike> => {
+  const sandbox = sandboxRoomUrl(params, 'tencent');
+  if (sandbox) return createSandboxTrtc(sandbox);
   const mod = await import('trtc-sdk-v5');
   return mod.default.create() as unknown as TrtcLike;
 };
@@ -31,7 +36,7 @@ export const loadTrtc = async (): Promise<TrtcLike> => {
 /** How long to wait for a remote track after remote-audio-available (the SDK may still be subscribing). */
 export const TRACK_WAIT_MS = 3000;
 
-export function trtcDriver(create: () => Promise<TrtcLike> = loadTrtc): DriverFactory {
+export function trtcDriver(create: (params: Record<string, unknown>) => Promise<TrtcLike> = loadTrtc): DriverFactory {
   return (ctx: DriverContext) => {
     let trtc: TrtcLike | null = null;
     let userId = '';
@@ -65,7 +70,7 @@ export function trtcDriver(create: () => Promise<TrtcLike> = loadTrtc): DriverFa
         botUserId = param(params, 'botUserId', 'string', true);
         const strRoomId = param(params, 'strRoomId', 'string', true);
         const roomId = strRoomId === undefined ? param(params, 'roomId', 'number') : undefined;
-        const t = await create();
+        const t = await create(params);
         trtc = t;
         on<{ userId: string; cmdId: number; seq?: number; data: ArrayBuffer }>(t, 'custom-message', (e) =>
           ctx.event({ type: 'message', name: 'custom-message', from: e.userId, data: { cmdId: e.cmdId, seq: e.seq, data: e.data } }),
