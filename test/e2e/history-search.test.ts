@@ -47,7 +47,7 @@ describe('history search (E2E)', () => {
     const { page } = h;
     await page.getByTestId('history-row').first().click();
     await page.getByTestId('history-match-list').waitFor();
-    const chips = await page.getByTestId('history-match-seq').allTextContents();
+    const chips = (await page.getByTestId('history-match-seq').allTextContents()).map((t) => t.trim());
     expect(chips.length).toBeGreaterThan(0);
     const marked = page.locator('[data-test=history-detail] .row.mark');
     await expect.poll(() => marked.count()).toBeGreaterThan(0);
