@@ -2,6 +2,43 @@
 import tseslint from 'typescript-eslint';
 import vue from 'eslint-plugin-vue';
 
+/**
+ * The renderer's layer of src-main: the modules the renderer may import values from (schemas, parsers, metric math,
+ * plain data), plain TypeScript that also runs in a browser. Everything else under src-main is Node-only (clients,
+ * signing, sandboxes, sessions, the CLI): the renderer imports only its types. The rules below hold both sides: the
+ * renderer imports nothing else, and these import no Node module. A file joins this list by a decision, here.
+ */
+const RENDERER_LAYER = [
+  'src-main/app/app-origin.ts',
+  'src-main/core/audio/pcm.ts',
+  'src-main/core/audio/wav.ts',
+  'src-main/core/events.ts',
+  'src-main/core/payload.ts',
+  'src-main/core/room-events.ts',
+  'src-main/core/room-sdks.ts',
+  'src-main/core/sandbox/rooms/tencent-persona.ts',
+  'src-main/core/sandbox/rooms/wire.ts',
+  'src-main/core/schema.ts',
+  'src-main/core/secrets/redact.ts',
+  'src-main/core/vendors/convai/audio-data.ts',
+  'src-main/core/vendors/convai/client-messages.ts',
+  'src-main/core/vendors/convai/conversations.ts',
+  'src-main/core/vendors/convai/metrics.ts',
+  'src-main/core/vendors/convai/recording.ts',
+  'src-main/core/vendors/convai/rtvi.ts',
+  'src-main/core/vendors/convai/schema.ts',
+  'src-main/core/vendors/netease/prompt.ts',
+  'src-main/core/vendors/netease/room-events.ts',
+  'src-main/core/vendors/netease/room-metrics.ts',
+  'src-main/core/vendors/netease/schema.ts',
+  'src-main/core/vendors/tencent/room-messages.ts',
+  'src-main/core/vendors/tencent/turn-metrics.ts',
+  'src-main/core/workflows/diff.ts',
+  // The voice building blocks outside voice/node/.
+  'src-main/core/voice/*.ts',
+];
+const NODE_MODULES = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'ws', 'http', 'https', 'net', 'worker_threads', 'electron'];
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'bench/**', '.vitest/**', 'build/**', 'scripts/lint-security-offline.cjs'] },
   ...tseslint.configs.recommended,
@@ -24,8 +61,8 @@ export default tseslint.config(
     },
   },
   {
-    // Each vendor folder holds one Extras.vue, loaded by path (src-renderer/src/vendors/index.ts).
-    files: ['src-renderer/src/vendors/*/Extras.vue'],
+    // Each vendor folder holds one Extras.vue, loaded by its renderer registry entry (src-renderer/src/vendors/registry.ts).
+    files: ['src-renderer/src/vendors/*/Extras.vue', 'test/vendors/*/renderer/Extras.vue'],
     rules: { 'vue/multi-word-component-names': 'off' },
   },
   {
@@ -34,23 +71,39 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'src-main/core and the CLI must not import electron' }] }] },
   },
   {
-    // The voice building blocks outside node/ are imported by the renderer too: plain TypeScript, no Node modules.
-    files: ['src-main/core/voice/*.ts'],
+    // The renderer's layer of src-main (RENDERER_LAYER) runs in the renderer too: plain TypeScript, no Node modules.
+    files: RENDERER_LAYER,
     rules: {
       'no-restricted-imports': [
         'error',
         {
           paths: [{ name: 'electron', message: 'src-main/core and the CLI must not import electron' }],
-          patterns: [{ group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'ws'], message: 'voice code outside voice/node/ runs in the renderer too' }],
+          patterns: [
+            { group: NODE_MODULES, message: 'this module is in the renderer layer (RENDERER_LAYER in eslint.config.js): it runs in the renderer too' },
+          ],
         },
       ],
     },
   },
   {
-    // The renderer reaches the world only through window.parley.
+    // The renderer reaches the world only through window.parley, and takes from src-main only its renderer layer's
+    // values (types from anywhere).
     files: ['src-renderer/**/*.{ts,vue}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'child_process', 'ws', 'electron'], message: 'the renderer talks to main only through window.parley' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'child_process', 'ws', 'electron'], message: 'the renderer talks to main only through window.parley' },
+            {
+              group: ['**/src-main/**/*.ts', ...RENDERER_LAYER.map((f) => `!**/${f}`)],
+              allowTypeImports: true,
+              message:
+                'a Node-only module of src-main: import its types only, or move what the renderer needs into the renderer layer (RENDERER_LAYER in eslint.config.js)',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -46,15 +46,27 @@ function explainFailure(output, version) {
   const proxyHint = 'Behind a proxy: set HTTPS_PROXY (e.g. HTTPS_PROXY=http://proxy.example:8080) and ELECTRON_GET_USE_PROXY=1, then retry.';
   const mirrorHint = 'Where GitHub is blocked or slow, download from a mirror: ELECTRON_MIRROR=https://npmmirror.com/mirrors/electron/ npm start';
   let cause;
-  if (/ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|getaddrinfo/i.test(output)) cause = 'the download host could not be reached (no network, or DNS cannot resolve it). If you are offline, connect and run the command again.';
+  if (/ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|getaddrinfo/i.test(output))
+    cause = 'the download host could not be reached (no network, or DNS cannot resolve it). If you are offline, connect and run the command again.';
   else if (/ETIMEDOUT|ESOCKETTIMEDOUT|timed? ?out/i.test(output)) cause = 'the download timed out (a slow network, or a firewall dropping the connection).';
   else if (/ECONNREFUSED|ECONNRESET|socket hang up/i.test(output)) cause = 'the connection was refused or reset (a proxy or firewall in the way?).';
-  else if (/\b407\b|Proxy Authentication/i.test(output)) cause = 'the proxy wants credentials: put them in HTTPS_PROXY (http://user:password@proxy.example:8080).';
-  else if (/\b404\b|Not Found/i.test(output)) cause = `Electron ${version} was not found at the download address (a mirror without this version?). Check ELECTRON_MIRROR, or unset it to use GitHub.`;
-  else if (/checksum|sha256|integrity/i.test(output)) cause = 'the downloaded file did not match its checksum (a broken download or an intercepting proxy). Delete the Electron cache (~/.cache/electron, ~/Library/Caches/electron or %LOCALAPPDATA%\\electron\\Cache) and retry.';
-  else if (/EACCES|EPERM|permission denied/i.test(output)) cause = 'a file could not be written (permissions on node_modules/electron or the Electron cache folder).';
+  else if (/\b407\b|Proxy Authentication/i.test(output))
+    cause = 'the proxy wants credentials: put them in HTTPS_PROXY (http://user:password@proxy.example:8080).';
+  else if (/\b404\b|Not Found/i.test(output))
+    cause = `Electron ${version} was not found at the download address (a mirror without this version?). Check ELECTRON_MIRROR, or unset it to use GitHub.`;
+  else if (/checksum|sha256|integrity/i.test(output))
+    cause =
+      'the downloaded file did not match its checksum (a broken download or an intercepting proxy). Delete the Electron cache (~/.cache/electron, ~/Library/Caches/electron or %LOCALAPPDATA%\\electron\\Cache) and retry.';
+  else if (/EACCES|EPERM|permission denied/i.test(output))
+    cause = 'a file could not be written (permissions on node_modules/electron or the Electron cache folder).';
   else cause = 'the installer failed (its output is below).';
-  return [`parley: could not install the Electron ${version} binary (downloaded once, about 100 MB): ${cause}`, proxyHint, mirrorHint, 'Electron installer said:', tail || '(nothing)'].join('\n');
+  return [
+    `parley: could not install the Electron ${version} binary (downloaded once, about 100 MB): ${cause}`,
+    proxyHint,
+    mirrorHint,
+    'Electron installer said:',
+    tail || '(nothing)',
+  ].join('\n');
 }
 
 /** Electron is in place; on Linux, say how to fix a sandbox that would not start (not when only packaging). */
@@ -89,7 +101,9 @@ function main() {
   }
   const binary = installedBinary(dir);
   if (!binary) {
-    console.error(`parley: the Electron installer finished but ${join(dir, 'path.txt')} names no binary. Delete node_modules/electron, run \`npm install\`, then retry.`);
+    console.error(
+      `parley: the Electron installer finished but ${join(dir, 'path.txt')} names no binary. Delete node_modules/electron, run \`npm install\`, then retry.`,
+    );
     return 1;
   }
   return ready(binary);

@@ -11,6 +11,16 @@ const require = createRequire(import.meta.url);
 const root = join(dirname(new URL(import.meta.url).pathname), '..');
 const cli = require.resolve('@doyensec/electronegativity/dist/index.js');
 const electronVersion = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')).version;
-const args = ['--require', join(root, 'scripts', 'lint-security-offline.cjs'), cli, '-i', join(root, 'src-main'), '-r', '-e', electronVersion, ...process.argv.slice(2)];
+const args = [
+  '--require',
+  join(root, 'scripts', 'lint-security-offline.cjs'),
+  cli,
+  '-i',
+  join(root, 'src-main'),
+  '-r',
+  '-e',
+  electronVersion,
+  ...process.argv.slice(2),
+];
 const result = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root });
 process.exit(result.status ?? 1);

@@ -23,7 +23,9 @@ function fail(message) {
 async function main() {
   const binary = installedBinary(electronDir());
   if (!binary) {
-    fail('no Electron binary is installed (node_modules/electron/path.txt is missing). Run `node scripts/ensure-electron.mjs` on a machine that can download Electron, then `npm run smoke` again.');
+    fail(
+      'no Electron binary is installed (node_modules/electron/path.txt is missing). Run `node scripts/ensure-electron.mjs` on a machine that can download Electron, then `npm run smoke` again.',
+    );
     return;
   }
   const { _electron } = await import('playwright-core');
@@ -43,7 +45,9 @@ async function main() {
     if (info?.name !== 'Parley' || info.dataDir !== dataDir) problems.push(`app.info answered ${JSON.stringify(info)}, expected Parley on ${dataDir}`);
     else console.log(`smoke: ok app.info (Parley ${info.version}, ${info.platform})`);
 
-    const profiles = await page.evaluate(() => window.parley.invoke('profiles.list', {})).catch((e) => problems.push(`profiles.list failed: ${e.code}: ${e.message}`));
+    const profiles = await page
+      .evaluate(() => window.parley.invoke('profiles.list', {}))
+      .catch((e) => problems.push(`profiles.list failed: ${e.code}: ${e.message}`));
     if (Array.isArray(profiles)) {
       const vendors = [...new Set(profiles.map((p) => p.vendor))].sort();
       if (vendors.join() !== VENDORS.join()) problems.push(`profiles.list answered vendors ${vendors.join(', ')}, expected one sandbox profile per vendor`);

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 # Static gates first: types (vue-tsc covers .ts and .vue) and lint (incl. the electron / renderer import boundaries).
 npx vue-tsc --noEmit -p tsconfig.json
 npx eslint .
+# Formatting: Prettier's (.prettierrc.json); `npm run format` rewrites what this refuses.
+npx prettier --check --log-level warn "src-main/**/*.ts" "src-renderer/**/*.{ts,vue}" "test/**/*.{ts,vue}" "scripts/**/*.{ts,mjs}" "*.{ts,js}"
 npx electron-vite build >/dev/null
 # The Convai sandbox room tests need livekit-server: found, or built once (scripts/livekit-server.sh says why not).
 PARLEY_LIVEKIT_SERVER="$(bash scripts/livekit-server.sh)"

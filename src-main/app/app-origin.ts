@@ -17,14 +17,13 @@ export const ROOM_ORIGIN = `${APP_SCHEME}://${ROOM_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 /** The room frame's page, below either origin's root; `?vendor=` names the one SDK it runs (and its CSP). */
 export const ROOM_PAGE = 'room.html';
-/** The vendors whose rooms run in the room frame (their RTC SDK in the browser). */
-export const ROOM_VENDORS = ['convai', 'tencent', 'netease'] as const;
-export type RoomVendor = (typeof ROOM_VENDORS)[number];
-
-export function roomPageUrl(roomOrigin: string, vendor: RoomVendor): string {
-  return `${roomOrigin}/${ROOM_PAGE}?vendor=${vendor}`;
+/**
+ * The room frame for one vendor's room: main serves it with that vendor's policy (`vendor`); the frame runs the
+ * driver of that vendor's RTC SDK (`sdk`, its descriptor's room.sdk).
+ */
+export function roomPageUrl(roomOrigin: string, room: { vendor: string; sdk: string }): string {
+  return `${roomOrigin}/${ROOM_PAGE}?vendor=${encodeURIComponent(room.vendor)}&sdk=${encodeURIComponent(room.sdk)}`;
 }
-
 
 /** A URL's origin as the browser sees it (Node's URL says "null" for custom schemes registered as standard). */
 export function originOf(url: string): string | null {

@@ -1,5 +1,4 @@
-import type { RoomVendor } from './app-origin.ts';
-import { RTC_CONNECT_SOURCES, rtcConnectSources } from './rtc-hosts.ts';
+import { roomSpecOf, rtcConnectSources, SANDBOX_ROOM_SOURCES } from './rtc-hosts.ts';
 
 /**
  * The Content-Security-Policies of Parley's two pages, each sent as the only policy of its page, as a response header
@@ -36,31 +35,31 @@ export function appPageDirectives(roomOrigin: string): Record<string, string[]> 
 }
 
 /**
- * The room frame, one vendor's RTC SDK (livekit-client, trtc-sdk-v5 or nertc-web-sdk; `vendor`, from the page's
- * ?vendor=) and nothing of Parley's but the room channel. Each source is what that SDK needs to join a room, found by
- * loading it under this policy and starting a join (test/e2e/room-sdks.test.ts):
+ * The room frame, one vendor's RTC SDK (livekit-client, trtc-sdk-v5, nertc-web-sdk …; `vendor`, from the page's
+ * ?vendor=) and nothing of Parley's but the room channel. What an SDK needs beyond this is in its vendor's descriptor
+ * (`room`), each need found by loading the SDK under this policy and starting a join (test/e2e/room-sdks.test.ts):
  *
- * - script-src 'unsafe-eval', NetEase only: nertc-web-sdk evaluates strings (its bundled regenerator and protobuf
- *   runtimes build functions with Function(), and it probes for require() with eval); without it the join throws
- *   EvalError. The frame holds no bridge and no Parley data, which is why eval may run there and nowhere else.
- * - script-src blob:, Tencent and NetEase: their volume meters (TRTC's audio-volume event, NERTC's getAudioLevel) are
- *   AudioWorklets whose code the SDK puts in a blob: URL; a worklet module is a script (script-src, not worker-src),
- *   and a refused one fails with a bare AbortError, without a securitypolicyviolation event.
- * - no 'wasm-unsafe-eval': no SDK compiles WebAssembly to join and talk (TRTC's wasm serves its optional denoiser
- *   and video-decoder plugins, NERTC's its optional AI audio and beauty plugins, none of which Parley loads).
- * - connect-src: that vendor's signalling and reporting hosts (rtc-hosts.ts) and loopback for the sandboxes.
- * - worker-src 'self' blob:: TRTC and NERTC start their timer and signal-probe workers from blob: URLs.
+ * - script-src 'unsafe-eval' (`evalScripts`): an SDK that evaluates strings; without it the join throws EvalError.
+ *   The frame holds no bridge and no Parley data, which is why eval may run there and nowhere else.
+ * - script-src blob: (`blobScripts`): an SDK whose volume meter is an AudioWorklet loaded from a blob: URL; a worklet
+ *   module is a script (script-src, not worker-src), and a refused one fails with a bare AbortError, without a
+ *   securitypolicyviolation event.
+ * - no 'wasm-unsafe-eval': no SDK compiles WebAssembly to join and talk (their wasm serves optional denoiser, decoder,
+ *   AI-audio and beauty plugins, none of which Parley loads).
+ * - connect-src: that vendor's signalling and reporting hosts (`connectSources`) and loopback for the sandboxes.
+ * - worker-src 'self' blob:: SDKs start their timer and signal-probe workers from blob: URLs.
  * - frame-ancestors: only Parley's page may embed the frame.
  * Without `vendor` (the frame's script and asset files) the policy is the union of the vendors' hosts, without eval.
  */
-export function roomFrameDirectives(appOrigin: string, vendor?: RoomVendor): Record<string, string[]> {
+export function roomFrameDirectives(appOrigin: string, vendor?: string): Record<string, string[]> {
+  const room = vendor === undefined ? undefined : roomSpecOf(vendor);
   return {
     'default-src': ["'none'"],
-    'script-src': ["'self'", ...(vendor === 'netease' ? ["'unsafe-eval'"] : []), ...(vendor === 'tencent' || vendor === 'netease' ? ['blob:'] : [])],
+    'script-src': ["'self'", ...(room?.evalScripts ? ["'unsafe-eval'"] : []), ...(room?.blobScripts ? ['blob:'] : [])],
     'style-src': ["'self'", "'unsafe-inline'"],
     'img-src': ["'self'", 'data:', 'blob:'],
     'media-src': ["'self'", 'blob:', 'data:'],
-    'connect-src': ["'self'", ...(vendor ? [...RTC_CONNECT_SOURCES[vendor], ...RTC_CONNECT_SOURCES.sandbox] : rtcConnectSources())],
+    'connect-src': ["'self'", ...(room ? [...room.connectSources, ...SANDBOX_ROOM_SOURCES] : rtcConnectSources())],
     'worker-src': ["'self'", 'blob:'],
     'frame-src': ["'none'"],
     'object-src': ["'none'"],

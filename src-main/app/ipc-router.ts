@@ -23,7 +23,11 @@ export class ForbiddenSenderError extends Error {
 }
 
 /** Why a call is refused, or null when it comes from the main frame of one of our windows showing one of our pages. */
-export function senderRefusal(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>, trusted: ReadonlySet<WebContents>, isAppUrl: (url: string) => boolean): string | null {
+export function senderRefusal(
+  event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>,
+  trusted: ReadonlySet<WebContents>,
+  isAppUrl: (url: string) => boolean,
+): string | null {
   if (!trusted.has(event.sender)) return 'the sender is not a Parley window';
   const frame = event.senderFrame;
   if (!frame) return 'the sending frame is gone (navigated or destroyed)';

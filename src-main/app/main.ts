@@ -18,7 +18,9 @@ import { utilityProcessSpawner } from './livekit-worker.ts';
 import { useWorkerSpawner } from '../core/livekit/worker-host.ts';
 
 // Must run before `ready`: app:// behaves like https (standard, secure origin, fetch, CORS for module scripts).
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true } },
+]);
 
 // PARLEY_DATA_DIR moves the data folder, as it does for the CLI (core/data-dir.ts); Chromium's profile goes with it.
 if (process.env.PARLEY_DATA_DIR) app.setPath('userData', process.env.PARLEY_DATA_DIR);
@@ -54,8 +56,17 @@ async function start(): Promise<void> {
   protocol.handle(APP_SCHEME, (request) => serveRendererFile(rendererDir, request));
   // The dev server's pages get the same CSPs as app:// pages (app:// responses carry theirs already).
   ses.webRequest.onHeadersReceived((details, callback) => {
-    const page = details.resourceType === 'mainFrame' && origins.isAppUrl(details.url) ? 'app' : details.resourceType === 'subFrame' && origins.isRoomUrl(details.url) ? 'room' : null;
-    callback(page && !details.url.startsWith(`${APP_SCHEME}:`) ? { responseHeaders: withCspHeader(details.responseHeaders, pagePolicy(page, site, roomVendorOf(details.url))) } : {});
+    const page =
+      details.resourceType === 'mainFrame' && origins.isAppUrl(details.url)
+        ? 'app'
+        : details.resourceType === 'subFrame' && origins.isRoomUrl(details.url)
+          ? 'room'
+          : null;
+    callback(
+      page && !details.url.startsWith(`${APP_SCHEME}:`)
+        ? { responseHeaders: withCspHeader(details.responseHeaders, pagePolicy(page, site, roomVendorOf(details.url))) }
+        : {},
+    );
   });
   installPermissionHandlers(ses, origins, { platform: process.platform, systemPreferences });
 
@@ -71,7 +82,13 @@ async function start(): Promise<void> {
     seedSandboxProfiles: true,
     dialog: electronFileDialog(() => mainWindow),
   });
-  router = createIpcRouter({ ipcMain, handlers: core.handlers, sessions: core.sessions, isAppUrl: origins.isAppUrl, redact: (t) => core!.sessions.redactor.text(t) });
+  router = createIpcRouter({
+    ipcMain,
+    handlers: core.handlers,
+    sessions: core.sessions,
+    isAppUrl: origins.isAppUrl,
+    redact: (t) => core!.sessions.redactor.text(t),
+  });
   Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate({ isPackaged: app.isPackaged, platform: process.platform })));
   openMainWindow();
 }

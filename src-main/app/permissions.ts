@@ -68,7 +68,8 @@ export function installPermissionHandlers(session: Session, origins: PermissionO
   session.setPermissionCheckHandler((_webContents, permission, requestingOrigin, details) => {
     if (!grantPermissionCheck(permission, requestingOrigin, details.mediaType, origins)) return false;
     // A check must answer at once: on macOS only an access the user already granted counts.
-    if (permission === 'media' && env.platform === 'darwin' && env.systemPreferences) return env.systemPreferences.getMediaAccessStatus('microphone') === 'granted';
+    if (permission === 'media' && env.platform === 'darwin' && env.systemPreferences)
+      return env.systemPreferences.getMediaAccessStatus('microphone') === 'granted';
     return true;
   });
   session.setDevicePermissionHandler(() => false);

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
-import { APP_ORIGIN, ROOM_ORIGIN, ROOM_PAGE, ROOM_VENDORS, originOf, type RoomVendor } from './app-origin.ts';
+import { APP_ORIGIN, ROOM_ORIGIN, ROOM_PAGE, originOf } from './app-origin.ts';
+import { roomVendorIds } from './rtc-hosts.ts';
 import { appPageDirectives, contentSecurityPolicy, roomFrameDirectives } from './csp.ts';
 
 const MIME: Record<string, string> = {
@@ -32,15 +33,15 @@ export interface RendererSite {
 export const APP_SITE: RendererSite = { appOrigin: APP_ORIGIN, roomOrigin: ROOM_ORIGIN };
 
 /** The Content-Security-Policy a page of `site` is served with (the room page's depends on its vendor). */
-export function pagePolicy(page: 'app' | 'room', site: RendererSite = APP_SITE, vendor?: RoomVendor): string {
+export function pagePolicy(page: 'app' | 'room', site: RendererSite = APP_SITE, vendor?: string): string {
   return contentSecurityPolicy(page === 'app' ? appPageDirectives(site.roomOrigin) : roomFrameDirectives(site.appOrigin, vendor));
 }
 
 /** The vendor a room page URL names (`?vendor=`), undefined for no or an unknown vendor. */
-export function roomVendorOf(url: string): RoomVendor | undefined {
+export function roomVendorOf(url: string): string | undefined {
   try {
     const v = new URL(url).searchParams.get('vendor');
-    return ROOM_VENDORS.find((known) => known === v);
+    return roomVendorIds().find((known) => known === v);
   } catch {
     return undefined;
   }

@@ -20,6 +20,7 @@ import { dispatch, type Handlers } from '../core/contract.ts';
 import type { SessionManager } from '../core/session/manager.ts';
 import type { Profile } from '../core/profiles/types.ts';
 import { turnAgents } from '../core/workflows/turn-agent.ts';
+import type { BuiltInRoomJoinInfo } from '../core/vendors/registry.ts';
 
 const CANDIDATES: Record<string, string[]> = {
   linux: ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/snap/bin/chromium'],
@@ -44,7 +45,8 @@ export function findChromium(env: Record<string, string | undefined>, platform: 
 /** The built renderer (npm run build / electron-vite build), whose agent.html the browser opens. */
 export function rendererDir(): string {
   const dir = resolve(import.meta.dirname, '../../out/renderer');
-  if (!existsSync(join(dir, 'agent.html'))) throw new Error(`the turn agent's page is not built (${dir}/agent.html is missing): run \`npx electron-vite build\` first`);
+  if (!existsSync(join(dir, 'agent.html')))
+    throw new Error(`the turn agent's page is not built (${dir}/agent.html is missing): run \`npx electron-vite build\` first`);
   return dir;
 }
 
@@ -111,15 +113,30 @@ export class HeadlessAgent {
       this.server!.listen(0, '127.0.0.1', () => ok());
     });
     this.profileDir = mkdtempSync(join(tmpdir(), 'parley-agent-'));
-    const args = ['--headless=new', '--no-first-run', '--disable-gpu', '--disable-background-networking', '--disable-sync', '--autoplay-policy=no-user-gesture-required', `--user-data-dir=${this.profileDir}`];
+    const args = [
+      '--headless=new',
+      '--no-first-run',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-sync',
+      '--autoplay-policy=no-user-gesture-required',
+      `--user-data-dir=${this.profileDir}`,
+    ];
     // Chromium refuses to run as root with its sandbox (CI containers); a user's run keeps it.
     if (process.getuid?.() === 0) args.push('--no-sandbox');
     this.browser = spawn(chromium, [...args, `${this.site.appOrigin}/agent.html`], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.browser.stderr?.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-2000)));
-    const exited = new Promise<never>((_ok, fail) => this.browser!.once('exit', (code) => fail(new Error(`${chromium} exited (code ${code}) before the turn agent started: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}`))));
+    const exited = new Promise<never>((_ok, fail) =>
+      this.browser!.once('exit', (code) =>
+        fail(new Error(`${chromium} exited (code ${code}) before the turn agent started: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}`)),
+      ),
+    );
     const started = new Promise<void>((ok) => (this.ready ? ok() : this.readyWaiters.push(ok)));
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_ok, fail) => (timer = setTimeout(() => fail(new Error(`the turn agent did not start in ${chromium} within ${AGENT_START_MS / 1000} s`)), AGENT_START_MS)));
+    const late = new Promise<never>(
+      (_ok, fail) =>
+        (timer = setTimeout(() => fail(new Error(`the turn agent did not start in ${chromium} within ${AGENT_START_MS / 1000} s`)), AGENT_START_MS)),
+    );
     try {
       await Promise.race([started, exited, late]);
     } finally {
@@ -151,7 +168,7 @@ export class HeadlessAgent {
         const req = manager.startRequest(sessionId)!;
         if (!req.vendor.roomJoin) throw new Error(`room.join: ${req.vendor.id} has no room`);
         const { credential } = this.managers.get(manager)!;
-        return req.vendor.roomJoin({
+        const info = await req.vendor.roomJoin({
           profile: req.profile,
           payload: req.payload,
           result: manager.controlPlaneResult(sessionId),
@@ -162,6 +179,8 @@ export class HeadlessAgent {
             return v;
           },
         });
+        // The descriptor registered under this id is the one whose join type the contract lists (registry.ts: one per id).
+        return info as BuiltInRoomJoinInfo;
       },
     };
   }
@@ -175,7 +194,8 @@ export class HeadlessAgent {
     }
     const handlers = this.handlers();
     try {
-      if (typeof msg.op !== 'string' || !(msg.op in handlers)) throw Object.assign(new Error(`${String(msg.op)}: not available to the turn agent`), { code: 'UNSUPPORTED' });
+      if (typeof msg.op !== 'string' || !(msg.op in handlers))
+        throw Object.assign(new Error(`${String(msg.op)}: not available to the turn agent`), { code: 'UNSUPPORTED' });
       const result = await dispatch(handlers as Handlers, msg.op, msg.args);
       ws.send(JSON.stringify({ id: msg.id, ok: true, result: result ?? null }));
     } catch (err) {

@@ -5,7 +5,8 @@
 import type { JsonSchema, Localized } from './schema.ts';
 import type { SessionEvent, SessionSummary, NewEvent } from './events.ts';
 import type { Profile } from './profiles/types.ts';
-import type { CredentialField, PayloadError, RequestInspection, RoomCredential, RoomJoinInfo, VendorId } from './vendors/types.ts';
+import { VENDOR_ID_PATTERN, type CredentialField, type PayloadError, type RequestInspection, type RoomCredential, type VendorId } from './vendors/types.ts';
+import type { BuiltInRoomJoinInfo } from './vendors/registry.ts';
 import type { Fault } from './sandbox/faults.ts';
 import { validateSchema } from './payload.ts';
 import { ID_PATTERN } from './paths.ts';
@@ -48,7 +49,8 @@ const obj = (properties: Record<string, JsonSchema>, required: string[] = []): J
   additionalProperties: false,
 });
 const str: JsonSchema = { type: 'string', minLength: 1, maxLength: 512 };
-const vendorId: JsonSchema = { type: 'string', enum: ['convai', 'netease', 'mindcraft', 'tencent'] };
+/** A vendor's id; the handlers refuse one that is not registered (vendors/registry.ts), naming the registered ones. */
+const vendorId: JsonSchema = { type: 'string', pattern: VENDOR_ID_PATTERN };
 // `x-arg` says what an argument is (ajv ignores x- keywords): an id, a path the user chose, or payload data. Reviewers
 // read it, and the contract-wide hostile-input test (test/fuzz/contract-hostile.test.ts) finds every such field by it.
 /** Session, comparison and profile ids: one pattern, so an id is never a path. */
@@ -62,7 +64,17 @@ const localized: JsonSchema = obj({ en: { type: 'string' }, zh: { type: 'string'
  * A credential as the renderer may see it: a secret one as set / not set and at most its last four characters; a
  * non-secret one (an app id) with its `publicValue`. `demo`: it still holds the sandbox's public demo value.
  */
-const secretStatus: JsonSchema = obj({ name: str, label: localized, set: { type: 'boolean' }, last4: { type: 'string', maxLength: 4 }, publicValue: { type: 'string', maxLength: 512 }, demo: { type: 'boolean' } }, ['name', 'label', 'set', 'last4', 'demo']);
+const secretStatus: JsonSchema = obj(
+  {
+    name: str,
+    label: localized,
+    set: { type: 'boolean' },
+    last4: { type: 'string', maxLength: 4 },
+    publicValue: { type: 'string', maxLength: 512 },
+    demo: { type: 'boolean' },
+  },
+  ['name', 'label', 'set', 'last4', 'demo'],
+);
 const profileShape: JsonSchema = {
   type: 'object',
   required: ['id', 'name', 'vendor', 'target', 'settings'],
@@ -76,7 +88,11 @@ const bundleFile: JsonSchema = { ...path, pattern: '\\.parley-bundle\\.json$' };
 /** A session id as the session engine makes it (start time, vendor, random part), stricter than `id`: never a path. */
 const historySessionId: JsonSchema = { type: 'string', pattern: '^[0-9]{8}T[0-9]{6}-[a-z]+-[0-9a-f]{8}$', maxLength: 64, 'x-arg': 'id' };
 /** An ISO 8601 date or date-time (startedAt bounds). */
-const isoTime: JsonSchema = { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$', maxLength: 40 };
+const isoTime: JsonSchema = {
+  type: 'string',
+  pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$',
+  maxLength: 40,
+};
 /** Base64 of the largest speech file Parley reads (MAX_SPEECH_BYTES, 32 MiB). */
 const WAV_BASE64_MAX = Math.ceil((32 * 1024 * 1024) / 3) * 4;
 const inputSpec: JsonSchema = obj({
@@ -101,6 +117,8 @@ export interface AppInfo {
 export interface VendorView {
   id: VendorId;
   title: Localized;
+  /** #rrggbb: the vendor's mark in the sidebar and the panel, its family chip in the log. */
+  color: string;
   credentials: CredentialField[];
   settingsSchema: JsonSchema;
   /** Settings a new profile starts with, per target (shown in the profile dialog). */
@@ -142,9 +160,18 @@ export const contract = {
   'app.info': op<Record<string, never>, AppInfo>(
     none,
     'Version, platform and data folder.',
-    obj({ name: str, version: str, platform: str, dataDir: { type: 'string' }, locale: { type: 'string' } }, ['name', 'version', 'platform', 'dataDir', 'locale']),
+    obj({ name: str, version: str, platform: str, dataDir: { type: 'string' }, locale: { type: 'string' } }, [
+      'name',
+      'version',
+      'platform',
+      'dataDir',
+      'locale',
+    ]),
   ),
-  'app.notices': op<Record<string, never>, Notice[]>(none, 'What the user must be told that no call reported: a file that could not be read and was set aside under a new name.'),
+  'app.notices': op<Record<string, never>, Notice[]>(
+    none,
+    'What the user must be told that no call reported: a file that could not be read and was set aside under a new name.',
+  ),
   'app.dismissNotice': op<{ id: string }, { ok: true }>(obj({ id }, ['id']), 'Dismiss a notice.'),
   'dialog.open': op<{ purpose: OpenPurpose }, { path: string | null }>(
     obj({ purpose: { type: 'string', enum: [...OPEN_PURPOSES] } }, ['purpose']),
@@ -171,7 +198,11 @@ export const contract = {
             vendor: vendorId,
             target: { type: 'string', enum: ['sandbox', 'live'] },
             settings: anyObject,
-            timeouts: obj({ connectMs: { type: 'integer', minimum: 100, maximum: 600000 }, responseMs: { type: 'integer', minimum: 100, maximum: 600000 }, idleMs: { type: 'integer', minimum: 100, maximum: 3600000 } }),
+            timeouts: obj({
+              connectMs: { type: 'integer', minimum: 100, maximum: 600000 },
+              responseMs: { type: 'integer', minimum: 100, maximum: 600000 },
+              idleMs: { type: 'integer', minimum: 100, maximum: 3600000 },
+            }),
           },
         },
       },
@@ -181,13 +212,21 @@ export const contract = {
   ),
   'profiles.delete': op<{ id: string }, { ok: true }>(obj({ id }, ['id']), 'Delete a profile and its keychain secrets.'),
 
-  'secrets.status': op<{ profileId: string }, SecretStatus[]>(obj({ profileId: id }, ['profileId']), 'Set / not set and last four characters of each credential.', { type: 'array', items: secretStatus }),
+  'secrets.status': op<{ profileId: string }, SecretStatus[]>(
+    obj({ profileId: id }, ['profileId']),
+    'Set / not set and last four characters of each credential.',
+    { type: 'array', items: secretStatus },
+  ),
   'secrets.set': op<{ profileId: string; name: string; value: string }, SecretStatus>(
     obj({ profileId: id, name: str, value: { type: 'string', minLength: 1, maxLength: 16384 } }, ['profileId', 'name', 'value']),
     'Store a credential in the OS keychain. The value never comes back.',
     secretStatus,
   ),
-  'secrets.delete': op<{ profileId: string; name: string }, SecretStatus>(obj({ profileId: id, name: str }, ['profileId', 'name']), 'Remove a credential from the keychain.', secretStatus),
+  'secrets.delete': op<{ profileId: string; name: string }, SecretStatus>(
+    obj({ profileId: id, name: str }, ['profileId', 'name']),
+    'Remove a credential from the keychain.',
+    secretStatus,
+  ),
 
   'payload.validate': op<{ vendor: VendorId; operation: string; payload: Record<string, unknown> }, PayloadError[]>(
     obj({ vendor: vendorId, operation: str, payload: anyObject }, ['vendor', 'operation', 'payload']),
@@ -224,7 +263,15 @@ export const contract = {
         events: {
           type: 'array',
           maxItems: 5000,
-          items: obj({ kind: { type: 'string', minLength: 1, maxLength: 80 }, dir: { type: 'string', enum: ['in', 'out', 'local'] }, summary: { type: 'string', maxLength: 4000 }, data: anyData }, ['kind', 'dir', 'summary']),
+          items: obj(
+            {
+              kind: { type: 'string', minLength: 1, maxLength: 80 },
+              dir: { type: 'string', enum: ['in', 'out', 'local'] },
+              summary: { type: 'string', maxLength: 4000 },
+              data: anyData,
+            },
+            ['kind', 'dir', 'summary'],
+          ),
         },
       },
       ['sessionId', 'events'],
@@ -237,7 +284,10 @@ export const contract = {
     obj({ sessionId: id, name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$' } }, ['sessionId', 'name']),
     'An artifact of a session (audio), as base64.',
   ),
-  'room.join': op<{ sessionId: string }, RoomJoinInfo>(obj({ sessionId: id }, ['sessionId']), 'Join parameters for the console user in the session room, minted per join.'),
+  'room.join': op<{ sessionId: string }, BuiltInRoomJoinInfo>(
+    obj({ sessionId: id }, ['sessionId']),
+    'Join parameters for the console user in the session room, minted per join.',
+  ),
   'agent.ready': op<Record<string, never>, { ok: true }>(none, 'A page that runs room turns (the turn agent) is listening for them.'),
   'agent.claim': op<{ sessionId: string; turnId: string }, AgentTurnInput>(
     obj({ sessionId: id, turnId: { type: 'string', pattern: '^[0-9a-f-]{36}$' } }, ['sessionId', 'turnId']),
@@ -267,37 +317,66 @@ export const contract = {
     'The turn agent reports what it measured in a room turn (client clock), or why the turn failed.',
   ),
   'room.credential': op<{ profileId: string; userId: string; expireSeconds?: number }, RoomCredential>(
-    obj({ profileId: id, userId: { type: 'string', minLength: 1, maxLength: 64 }, expireSeconds: { type: 'integer', minimum: 60, maximum: 15552000 } }, ['profileId', 'userId']),
+    obj({ profileId: id, userId: { type: 'string', minLength: 1, maxLength: 64 }, expireSeconds: { type: 'integer', minimum: 60, maximum: 15552000 } }, [
+      'profileId',
+      'userId',
+    ]),
     'Mint a short-lived room credential (TRTC UserSig) for a user id of this profile, e.g. the bot UserSig of a payload.',
   ),
 
-  'sandbox.info': op<Record<string, never>, { baseUrl: string; vendors: Record<string, string> }>(none, 'Start the sandboxes if needed and return their base URLs.'),
-  'sandbox.fault': op<{ vendor: VendorId; fault: Fault | null }, { ok: true }>(obj({ vendor: vendorId, fault: { type: ['object', 'null'], 'x-arg': 'payload' } }, ['vendor', 'fault']), 'Inject a fault into a vendor sandbox.'),
+  'sandbox.info': op<Record<string, never>, { baseUrl: string; vendors: Record<string, string> }>(
+    none,
+    'Start the sandboxes if needed and return their base URLs.',
+  ),
+  'sandbox.fault': op<{ vendor: VendorId; fault: Fault | null }, { ok: true }>(
+    obj({ vendor: vendorId, fault: { type: ['object', 'null'], 'x-arg': 'payload' } }, ['vendor', 'fault']),
+    'Inject a fault into a vendor sandbox.',
+  ),
 
   // QA and support workflows (issue 7): case files, history, comparisons, bundles, copy as code, pins.
   'cases.list': op<{ dir: string }, CaseEntry[]>(obj({ dir: path }, ['dir']), 'Case files under a folder (sub-folders are collections).'),
   'cases.save': op<{ dir: string; case: CaseFile; overwrite?: boolean; fileName?: string }, { path: string }>(
-    obj({ dir: path, case: anyObject, overwrite: { type: 'boolean' }, fileName: { type: 'string', pattern: '^[^/\\\\]+\\.parley-case\\.json$', maxLength: 200 } }, ['dir', 'case']),
+    obj(
+      { dir: path, case: anyObject, overwrite: { type: 'boolean' }, fileName: { type: 'string', pattern: '^[^/\\\\]+\\.parley-case\\.json$', maxLength: 200 } },
+      ['dir', 'case'],
+    ),
     'Write a case file; refused when the payload holds a stored secret value.',
   ),
   'cases.duplicate': op<{ path: string }, { path: string }>(obj({ path: caseFile }, ['path']), 'Copy a case file next to itself under a new name.'),
-  'cases.rename': op<{ path: string; name: string }, { path: string }>(obj({ path: caseFile, name: { type: 'string', minLength: 1, maxLength: 200 } }, ['path', 'name']), 'Rename a case (its name and its file).'),
+  'cases.rename': op<{ path: string; name: string }, { path: string }>(
+    obj({ path: caseFile, name: { type: 'string', minLength: 1, maxLength: 200 } }, ['path', 'name']),
+    'Rename a case (its name and its file).',
+  ),
   'cases.delete': op<{ path: string }, { ok: true }>(obj({ path: caseFile }, ['path']), 'Delete a case file.'),
   'cases.run': op<{ path: string; profileId?: string; target?: 'sandbox' | 'live' }, CaseRunReport>(
     obj({ path: caseFile, profileId: id, target: { type: 'string', enum: ['sandbox', 'live'] } }, ['path']),
     'Run one case to its end and check its expectations.',
   ),
   // Scenarios (issue 19): multi-turn case files (version 2), their utterance library, runs with reports.
-  'scenarios.list': op<{ dir: string }, ScenarioListEntry[]>(obj({ dir: path }, ['dir']), 'Case files of both versions under a folder, as the scenario editor lists them.'),
-  'scenarios.read': op<{ path: string }, { scenario: Scenario; migrated: boolean; legacyChecks?: { status?: number; latencyBudgetsMs?: Record<string, number> } }>(
-    obj({ path: caseFile }, ['path']),
-    'A scenario; a version 1 case comes migrated to a one-turn scenario (in memory: the file is not changed).',
+  'scenarios.list': op<{ dir: string }, ScenarioListEntry[]>(
+    obj({ dir: path }, ['dir']),
+    'Case files of both versions under a folder, as the scenario editor lists them.',
   ),
+  'scenarios.read': op<
+    { path: string },
+    { scenario: Scenario; migrated: boolean; legacyChecks?: { status?: number; latencyBudgetsMs?: Record<string, number> } }
+  >(obj({ path: caseFile }, ['path']), 'A scenario; a version 1 case comes migrated to a one-turn scenario (in memory: the file is not changed).'),
   'scenarios.save': op<{ dir: string; scenario: Scenario; overwrite?: boolean; fileName?: string }, { path: string }>(
-    obj({ dir: path, scenario: anyObject, overwrite: { type: 'boolean' }, fileName: { type: 'string', pattern: '^[^/\\\\]+\\.parley-case\\.json$', maxLength: 200 } }, ['dir', 'scenario']),
+    obj(
+      {
+        dir: path,
+        scenario: anyObject,
+        overwrite: { type: 'boolean' },
+        fileName: { type: 'string', pattern: '^[^/\\\\]+\\.parley-case\\.json$', maxLength: 200 },
+      },
+      ['dir', 'scenario'],
+    ),
     'Write a scenario (version 2); an existing file only with overwrite; refused when a payload holds a stored secret value.',
   ),
-  'scenarios.utterances': op<{ dir?: string }, LibraryItem[]>(obj({ dir: path }), 'The utterances a scenario can say: the case folder\'s own library first, then the shipped one.'),
+  'scenarios.utterances': op<{ dir?: string }, LibraryItem[]>(
+    obj({ dir: path }),
+    "The utterances a scenario can say: the case folder's own library first, then the shipped one.",
+  ),
   'scenarios.utteranceAudio': op<{ dir?: string; id: string }, { base64: string; mime: string; bytes: number }>(
     obj({ dir: path, id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$' } }, ['id']),
     'The WAV of a library utterance, as base64 (to listen to it in the editor).',
@@ -314,11 +393,14 @@ export const contract = {
       },
       ['dir', 'id', 'language', 'text', 'base64'],
     ),
-    'Add a WAV with its reference text to the case folder\'s utterance library (utterances/).',
+    "Add a WAV with its reference text to the case folder's utterance library (utterances/).",
     undefined,
     12 * MiB,
   ),
-  'scenarios.run': op<{ path: string; vendors?: VendorId[]; profiles?: Partial<Record<VendorId, string>>; target?: 'sandbox' | 'live'; lang?: 'en' | 'zh' }, { report: RunReport; html: string }>(
+  'scenarios.run': op<
+    { path: string; vendors?: VendorId[]; profiles?: Partial<Record<VendorId, string>>; target?: 'sandbox' | 'live'; lang?: 'en' | 'zh' },
+    { report: RunReport; html: string }
+  >(
     obj(
       {
         path: caseFile,
@@ -343,7 +425,13 @@ export const contract = {
         from: isoTime,
         to: isoTime,
         errorCode: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,120}$' },
-        figures: { type: 'array', maxItems: FIGURE_NAMES.length * 2, items: obj({ name: { type: 'string', enum: [...FIGURE_NAMES] }, over: { type: 'number', minimum: 0 }, under: { type: 'number', minimum: 0 } }, ['name']) },
+        figures: {
+          type: 'array',
+          maxItems: FIGURE_NAMES.length * 2,
+          items: obj({ name: { type: 'string', enum: [...FIGURE_NAMES] }, over: { type: 'number', minimum: 0 }, under: { type: 'number', minimum: 0 } }, [
+            'name',
+          ]),
+        },
         sort: obj({ by: { type: 'string', enum: [...SORT_KEYS] }, dir: { type: 'string', enum: ['asc', 'desc'] } }, ['by']),
         limit: { type: 'integer', minimum: 1, maximum: 5000 },
         offset: { type: 'integer', minimum: 0, maximum: 100000 },
@@ -351,7 +439,10 @@ export const contract = {
     }),
     'Recorded sessions matching a full-text search (what was said, events, error codes, request ids) and filters (vendor, operation, profile, target, state, time, error code, figure thresholds), sorted; each with the seq numbers of its matching events.',
   ),
-  'history.detail': op<{ sessionId: string }, SessionDetail>(obj({ sessionId: historySessionId }, ['sessionId']), 'A session with its payload (references only), figures and files.'),
+  'history.detail': op<{ sessionId: string }, SessionDetail>(
+    obj({ sessionId: historySessionId }, ['sessionId']),
+    'A session with its payload (references only), figures and files.',
+  ),
   'history.rerun': op<{ sessionId: string; profileId?: string }, { sessionId: string; note?: string }>(
     obj({ sessionId: historySessionId, profileId: id }, ['sessionId']),
     'Run a recorded session again with the same payload and its recorded input; `note` says what is not repeated.',
@@ -379,7 +470,12 @@ export const contract = {
           {
             name: { type: 'string', maxLength: 200 },
             input: inputSpec,
-            entries: { type: 'array', minItems: 1, maxItems: 12, items: obj({ profileId: id, operation: str, payload: anyObject, label: { type: 'string', maxLength: 120 } }, ['profileId']) },
+            entries: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 12,
+              items: obj({ profileId: id, operation: str, payload: anyObject, label: { type: 'string', maxLength: 120 } }, ['profileId']),
+            },
             repeat: { type: 'integer', minimum: 1, maximum: 100 },
             mode: { type: 'string', enum: ['sequential', 'parallel'] },
           },
@@ -394,9 +490,15 @@ export const contract = {
   ),
   'compare.get': op<{ id: string }, CompareResult>(obj({ id }, ['id']), 'A comparison, running or finished.'),
   'compare.list': op<Record<string, never>, CompareSummary[]>(none, 'Saved comparisons, newest first.'),
-  'compare.csv': op<{ id: string; kind: 'summary' | 'runs' }, { csv: string; fileName: string }>(obj({ id, kind: { type: 'string', enum: ['summary', 'runs'] } }, ['id', 'kind']), 'A comparison as CSV.'),
+  'compare.csv': op<{ id: string; kind: 'summary' | 'runs' }, { csv: string; fileName: string }>(
+    obj({ id, kind: { type: 'string', enum: ['summary', 'runs'] } }, ['id', 'kind']),
+    'A comparison as CSV.',
+  ),
   'bundle.export': op<{ sessionIds: string[]; path: string; note?: string }, { path: string; bytes: number }>(
-    obj({ sessionIds: { type: 'array', minItems: 1, maxItems: 50, items: id }, path: bundleFile, note: { type: 'string', maxLength: 4000 } }, ['sessionIds', 'path']),
+    obj({ sessionIds: { type: 'array', minItems: 1, maxItems: 50, items: id }, path: bundleFile, note: { type: 'string', maxLength: 4000 } }, [
+      'sessionIds',
+      'path',
+    ]),
     'Write a reproduction bundle; refused when it would contain any stored secret value.',
   ),
   'bundle.import': op<{ path: string }, Bundle>(obj({ path: bundleFile }, ['path']), 'Read a bundle to inspect it offline.'),
@@ -409,7 +511,10 @@ export const contract = {
     'curl / Node / Python for the exact signed request, with environment placeholders instead of secrets.',
   ),
   'pins.get': op<{ sessionId: string }, number[]>(obj({ sessionId: id }, ['sessionId']), 'Pinned event numbers of a session.'),
-  'pins.set': op<{ sessionId: string; seqs: number[] }, number[]>(obj({ sessionId: id, seqs: { type: 'array', maxItems: 10000, items: { type: 'integer', minimum: 1 } } }, ['sessionId', 'seqs']), 'Replace the pinned events of a session.'),
+  'pins.set': op<{ sessionId: string; seqs: number[] }, number[]>(
+    obj({ sessionId: id, seqs: { type: 'array', maxItems: 10000, items: { type: 'integer', minimum: 1 } } }, ['sessionId', 'seqs']),
+    'Replace the pinned events of a session.',
+  ),
 } as const;
 
 export type Contract = typeof contract;

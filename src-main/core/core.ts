@@ -7,13 +7,15 @@ import { SessionManager } from './session/manager.ts';
 import { SessionDirectory } from './session/event-store.ts';
 import type { SecretStore } from './secrets/store.ts';
 import { lastFour, mask, Redactor } from './secrets/redact.ts';
-import { SandboxHost } from './sandbox/host.ts';
+import type { SandboxHost } from './sandbox/host.ts';
+import { startVendorSandboxes } from './sandbox/vendors.ts';
 import { parseFault } from './sandbox/faults.ts';
-import { blockingErrors, validatePayload, validateSchema } from './payload.ts';
+import { validatePayload, validateSchema } from './payload.ts';
 import { VENDORS, vendorById } from './vendors/registry.ts';
 import type { OperationDescriptor, RequestInspection, VendorDescriptor } from './vendors/types.ts';
 import { resolveSecretRefs } from './secrets/references.ts';
 import { createWorkflowHandlers } from './workflows/handlers.ts';
+import { createSessionRunner, pickProfile } from './workflows/session-runner.ts';
 import { createScenarioHandlers } from './scenarios/handlers.ts';
 import { HistoryIndex } from './history/client.ts';
 import { Grants, type FileDialog } from './grants.ts';
@@ -23,6 +25,7 @@ import { resourcePath } from './resources.ts';
 import { readSpeechFile, speechStore } from './workflows/input.ts';
 import { turnAgents } from './workflows/turn-agent.ts';
 import type { RoomCredential, RoomJoinInfo } from './vendors/types.ts';
+import type { BuiltInRoomJoinInfo } from './vendors/registry.ts';
 
 export interface CoreOptions {
   dataDir: string;
@@ -62,7 +65,6 @@ const MAX_ARTIFACT_BYTES = 64 * MiB;
 /** An error message longer than this is cut: it goes to a status line, and may echo a huge argument. */
 const MAX_ERROR_CHARS = 2000;
 const ROOM_OPS = new Set<OpName>(['room.join', 'room.credential']);
-
 
 /**
  * The error a caller sees: secrets redacted, file-system errors in words (naming the file, not the folder around
@@ -133,12 +135,17 @@ export function createCore(options: CoreOptions): Core {
    * stored secret other than themselves: a LiveKit token minted with end_user_id = {{secret:API_KEY}} holds the key in
    * its base64 claims, and is refused rather than handed over.
    */
-  function checkRoomResult(op: string, result: RoomJoinInfo | RoomCredential): void {
+  function checkRoomResult(op: string, result: RoomJoinInfo<string, object> | RoomCredential): void {
     const own = new Set('sensitive' in result ? result.sensitive : [result.credential]);
     const check = new Redactor();
     for (const v of stored.values()) if (!own.has(v)) check.add(v);
     if (check.contains(JSON.stringify(result)))
-      throw Object.assign(new Error(`${op}: the room credential would carry a stored secret (a {{secret:NAME}} reference in a field the vendor copies into it, such as end_user_id or a user id): refusing to hand it over; put an ordinary value in that field`), { code: 'SECRET_FOUND' });
+      throw Object.assign(
+        new Error(
+          `${op}: the room credential would carry a stored secret (a {{secret:NAME}} reference in a field the vendor copies into it, such as end_user_id or a user id): refusing to hand it over; put an ordinary value in that field`,
+        ),
+        { code: 'SECRET_FOUND' },
+      );
   }
   /** What room.join needs of a session started here, kept while it runs (and no longer: no slow growth). */
   const sessionPayloads = new Map<string, { profile: Profile; vendor: VendorDescriptor; payload: Record<string, unknown> }>();
@@ -147,9 +154,7 @@ export function createCore(options: CoreOptions): Core {
   const sandboxUrls: Record<string, string> = {};
   function sandbox(): Promise<SandboxHost> {
     host ??= (async () => {
-      const h = new SandboxHost();
-      for (const v of VENDORS) v.mountSandbox(h);
-      await h.start(options.sandboxPort ?? 0);
+      const h = await startVendorSandboxes(options.sandboxPort ?? 0);
       for (const v of VENDORS) sandboxUrls[v.id] = h.vendorUrl(v.id);
       return h;
     })();
@@ -180,13 +185,10 @@ export function createCore(options: CoreOptions): Core {
     return out;
   }
 
-  /** A profile's credential from the keychain; a missing one is an error naming it. */
-  function profileCredential(profile: Profile): (name: string) => Promise<string> {
-    return async (name) => {
-      const v = await secrets.get(profile.id, name);
-      if (v === null) throw new Error(`credential ${name} is not set for profile "${profile.name}"`);
-      return v;
-    };
+  /** A profile's credentials from the keychain, read once the way the session engine reads them for a session. */
+  async function profileCredential(profile: Profile): Promise<(name: string) => Promise<string>> {
+    const resolved = await sessions.credentialsFor(profile, vendorById(profile.vendor));
+    return async (name) => resolved.get(name);
   }
 
   function operation(vendor: VendorDescriptor, id: string): OperationDescriptor {
@@ -216,27 +218,31 @@ export function createCore(options: CoreOptions): Core {
    * Build and sign a request without sending it, secrets masked. With keepReferences the payload's {{secret:NAME}}
    * references stay in the body (copy as code turns them into environment variables) instead of being resolved.
    */
-  async function inspect({ profileId, operation: opId, payload }: { profileId: string; operation: string; payload: Record<string, unknown> }, options: { keepReferences: boolean }): Promise<RequestInspection> {
+  async function inspect(
+    { profileId, operation: opId, payload }: { profileId: string; operation: string; payload: Record<string, unknown> },
+    options: { keepReferences: boolean },
+  ): Promise<RequestInspection> {
     const profile = profiles.get(profileId);
     const vendor = vendorById(profile.vendor);
     const op = operation(vendor, opId);
     if (!op.inspect) throw new Error(`payload.inspect: ${vendor.id} ${opId} has no signed request to inspect`);
-    const credential = profileCredential(profile);
-    const resolved = new Map<string, string>();
-    for (const f of vendor.credentials) {
-      const v = await secrets.get(profile.id, f.name);
-      if (v !== null) resolved.set(f.name, v);
-    }
+    const resolved = await sessions.credentialsFor(profile, vendor);
     const inspection = await op.inspect({
       profile,
       sandboxUrl: await sandboxUrlFor(profile),
-      payload: options.keepReferences ? payload : resolveSecretRefs(payload, (n) => resolved.get(n)),
-      credential,
+      payload: options.keepReferences ? payload : resolveSecretRefs(payload, (n) => resolved.values.get(n)),
+      credential: async (name) => resolved.get(name),
       mask,
       now: () => Date.now(),
     });
     return sessions.redactor.value(inspection);
   }
+
+  const runner = createSessionRunner({
+    sessions,
+    sandboxUrlFor,
+    resolveProfile: (vendor, wanted, target) => pickProfile(profiles.list(), vendor, wanted, target),
+  });
 
   const locale = options.locale ?? 'en';
   const workflowDeps = {
@@ -245,7 +251,7 @@ export function createCore(options: CoreOptions): Core {
     secrets,
     sessions,
     history,
-    sandboxUrlFor,
+    runner,
     app: { name: 'Parley', version: options.version ?? '0.0.0' },
     inspect: (args: { profileId: string; operation: string; payload: Record<string, unknown> }) => inspect(args, { keepReferences: true }),
     grants,
@@ -262,7 +268,8 @@ export function createCore(options: CoreOptions): Core {
       return { ok: true };
     },
     'dialog.open': async ({ purpose }) => {
-      if (!options.dialog) throw Object.assign(new Error('dialog.open: this process has no file dialog (the CLI takes paths as arguments)'), { code: 'NO_DIALOG' });
+      if (!options.dialog)
+        throw Object.assign(new Error('dialog.open: this process has no file dialog (the CLI takes paths as arguments)'), { code: 'NO_DIALOG' });
       const chosen = await options.dialog.open({ purpose, locale });
       if (chosen === null) return { path: null };
       const path = grants.grant(purpose, chosen);
@@ -270,7 +277,8 @@ export function createCore(options: CoreOptions): Core {
       return { path };
     },
     'dialog.save': async ({ purpose, defaultName }) => {
-      if (!options.dialog) throw Object.assign(new Error('dialog.save: this process has no file dialog (the CLI takes paths as arguments)'), { code: 'NO_DIALOG' });
+      if (!options.dialog)
+        throw Object.assign(new Error('dialog.save: this process has no file dialog (the CLI takes paths as arguments)'), { code: 'NO_DIALOG' });
       const chosen = await options.dialog.save({ purpose, locale, defaultName: defaultName || 'repro.parley-bundle.json' });
       return { path: chosen === null ? null : grants.grant(purpose, chosen) };
     },
@@ -311,22 +319,20 @@ export function createCore(options: CoreOptions): Core {
     'payload.inspect': (args) => inspect(args, { keepReferences: false }),
     'session.start': async ({ profileId, operation: opId, payload, sendAnyway }) => {
       const profile = profiles.get(profileId);
-      const vendor = vendorById(profile.vendor);
-      const op = operation(vendor, opId);
       // Refused only for documented constraints (errors); the findings come back whole, warnings included.
-      const findings = validatePayload(op, payload);
-      if (blockingErrors(findings).length && !sendAnyway) return { errors: findings };
-      const { sessionId, done } = await sessions.start({ vendor, operation: op, profile, payload, sandboxUrl: await sandboxUrlFor(profile) });
-      sessionPayloads.set(sessionId, { profile, vendor, payload });
-      void done.finally(() => sessionPayloads.delete(sessionId)).catch(() => undefined);
-      return { sessionId };
+      const s = await runner.start({ vendor: profile.vendor, operation: opId, payload, profile: profile.id, sendAnyway });
+      if (!s.started) return { errors: s.findings };
+      sessionPayloads.set(s.sessionId, { profile, vendor: s.vendor, payload });
+      void s.done.finally(() => sessionPayloads.delete(s.sessionId)).catch(() => undefined);
+      return { sessionId: s.sessionId };
     },
     'session.send': async ({ sessionId, action, data }) => {
       // A path in action data names a speech WAV (Mindcraft send_wav): it must be one the user chose, and the vendor
       // gets its checked bytes, never the path.
       if (data && typeof data === 'object' && 'path' in data) {
         const { path, ...rest } = data as Record<string, unknown>;
-        if (typeof path !== 'string') throw Object.assign(new Error('session.send: data.path: expected the path of a WAV file chosen with "Choose…"'), { code: 'BAD_ARGUMENTS' });
+        if (typeof path !== 'string')
+          throw Object.assign(new Error('session.send: data.path: expected the path of a WAV file chosen with "Choose…"'), { code: 'BAD_ARGUMENTS' });
         const bytes = readSpeechFile(grants.resolve('speechWav', path, 'data.path'), 'data.path');
         return sessions.send(sessionId, action, { ...rest, base64: bytes.toString('base64') });
       }
@@ -366,17 +372,18 @@ export function createCore(options: CoreOptions): Core {
         profile: entry.profile,
         payload: entry.payload,
         result,
-        credential: profileCredential(entry.profile),
+        credential: await profileCredential(entry.profile),
         sandboxUrl: await sandboxUrlFor(entry.profile),
       });
       checkRoomResult('room.join', info);
-      return info;
+      // The descriptor registered under this id is the one whose join type the contract lists (registry.ts: one per id).
+      return info as BuiltInRoomJoinInfo;
     },
     'room.credential': async ({ profileId, userId, expireSeconds }) => {
       const profile = profiles.get(profileId);
       const vendor = vendorById(profile.vendor);
       if (!vendor.mintRoomCredential) throw new Error(`room.credential: ${vendor.id} has no room credential to mint`);
-      const minted = await vendor.mintRoomCredential({ profile, credential: profileCredential(profile) }, { userId, expireSeconds });
+      const minted = await vendor.mintRoomCredential({ profile, credential: await profileCredential(profile) }, { userId, expireSeconds });
       checkRoomResult('room.credential', minted);
       return minted;
     },
@@ -385,6 +392,7 @@ export function createCore(options: CoreOptions): Core {
       return { baseUrl: h.baseUrl, vendors: { ...sandboxUrls } };
     },
     'sandbox.fault': async ({ vendor, fault }) => {
+      vendorById(vendor);
       (await sandbox()).setFault(vendor, parseFault(fault));
       return { ok: true };
     },
@@ -428,6 +436,7 @@ export function viewOf(v: VendorDescriptor): VendorView {
   return {
     id: v.id,
     title: v.title,
+    color: v.color,
     credentials: v.credentials,
     settingsSchema: v.settingsSchema,
     defaultSettings: { sandbox: v.defaultSettings('sandbox'), live: v.defaultSettings('live') },

@@ -66,3 +66,8 @@ export const STANDARD_METRICS = {
   /** Total seconds of bot audio in the session. */
   botAudio: 'bot_audio_s',
 } as const;
+
+/** A vendor error in one line, as the log and the CLI show it: `code · message · request <id>`. */
+export function vendorErrorLine(error: { code: string; message: string; requestId?: string }): string {
+  return [error.code, error.message, error.requestId && `request ${error.requestId}`].filter(Boolean).join(' · ');
+}

@@ -39,7 +39,8 @@ const MAX_PERSISTED = 20;
 function grantsShape(value: unknown): StoreShape<Grant[]> | null {
   if (!value || typeof value !== 'object' || !Array.isArray((value as { grants?: unknown }).grants)) return null;
   const all = (value as { grants: unknown[] }).grants;
-  const ok = (g: unknown): g is Grant => !!g && typeof g === 'object' && PERSISTED.includes((g as Grant).purpose) && typeof (g as Grant).path === 'string' && isAbsolute((g as Grant).path);
+  const ok = (g: unknown): g is Grant =>
+    !!g && typeof g === 'object' && PERSISTED.includes((g as Grant).purpose) && typeof (g as Grant).path === 'string' && isAbsolute((g as Grant).path);
   return { value: all.filter(ok), rejected: all.filter((g) => !ok(g)) };
 }
 
@@ -112,7 +113,14 @@ export class Grants {
     if (use === 'caseFolder' || use === 'caseFile' || use === 'speechWav') roots.push(...this.folders('caseFolder'));
     const inside = insideAny(roots, path);
     if (inside) return inside;
-    const files = use === 'bundleRead' ? this.files('bundleOpen', 'bundleSave') : use === 'bundleWrite' ? this.files('bundleSave') : use === 'speechWav' ? this.files('speechWav') : new Set<string>();
+    const files =
+      use === 'bundleRead'
+        ? this.files('bundleOpen', 'bundleSave')
+        : use === 'bundleWrite'
+          ? this.files('bundleSave')
+          : use === 'speechWav'
+            ? this.files('speechWav')
+            : new Set<string>();
     const target = resolve(path);
     if (files.has(target)) return confined(dirname(target), basename(target));
     throw new PathRefusedError(`${field}: ${basename(target) || target} was not chosen with "Choose…" and is not in Parley's data folder; choose it again`);

@@ -86,7 +86,12 @@ export async function sendHttp(spec: HttpRequestSpec, signal?: AbortSignal): Pro
 
   const text = new TextDecoder('utf-8', { fatal: false }).decode(answer.bytes);
   return {
-    request: { method: spec.method, url: spec.url, headers: spec.headers ?? {}, body: typeof spec.body === 'string' ? spec.body : body ? `<${body.length} bytes>` : '' },
+    request: {
+      method: spec.method,
+      url: spec.url,
+      headers: spec.headers ?? {},
+      body: typeof spec.body === 'string' ? spec.body : body ? `<${body.length} bytes>` : '',
+    },
     status: answer.status,
     headers: answer.headers,
     bodyText: text,

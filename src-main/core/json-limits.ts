@@ -38,8 +38,8 @@ export function jsonProblem(value: unknown, limits: JsonLimits = DEFAULT_JSON_LI
     if (bytes > limits.maxBytes) throw new TooBig();
   };
   const visit = (v: unknown, depth: number): string | null => {
-    if (v === null || v === undefined || typeof v === 'boolean') return add(4), null;
-    if (typeof v === 'string') return add(v.length + 2), null;
+    if (v === null || v === undefined || typeof v === 'boolean') return (add(4), null);
+    if (typeof v === 'string') return (add(v.length + 2), null);
     if (typeof v === 'number') return Number.isFinite(v) ? (add(8), null) : `${pointer(path)}: ${describeType(v)}`;
     if (typeof v !== 'object') return `${pointer(path)}: ${describeType(v)}`;
     const proto = Object.getPrototypeOf(v);

@@ -68,7 +68,8 @@ export function findingLine(f: PayloadError): string {
 
 /** Failed `const` or `not` marks a branch written for another shape (Tencent TTSType, NetEase llm.enableAgent). */
 const BRANCH_MISMATCH_WEIGHT = 100;
-const branchScore = (list: ErrorObject[]) => list.reduce((n, x) => n + (x.keyword === 'if' ? 0 : x.keyword === 'const' || x.keyword === 'not' ? BRANCH_MISMATCH_WEIGHT : 1), 0);
+const branchScore = (list: ErrorObject[]) =>
+  list.reduce((n, x) => n + (x.keyword === 'if' ? 0 : x.keyword === 'const' || x.keyword === 'not' ? BRANCH_MISMATCH_WEIGHT : 1), 0);
 
 /**
  * The branch of a oneOf a value is written for. A branch may say so itself with `x-selects` (a schema the value
@@ -164,7 +165,12 @@ function describe(e: ErrorObject): PayloadError {
   const finding = (path: string, message: string): PayloadError => (source ? { path, message, severity, source } : { path, message, severity });
   const p = e.params as Record<string, unknown>;
   // Property names come from the payload (additionalProperties) or the schema: escaped so the path stays a JSON pointer.
-  const path = e.keyword === 'required' ? `${e.instancePath}/${escapePointer(String(p.missingProperty))}` : e.keyword === 'additionalProperties' ? `${e.instancePath}/${escapePointer(String(p.additionalProperty))}` : e.instancePath;
+  const path =
+    e.keyword === 'required'
+      ? `${e.instancePath}/${escapePointer(String(p.missingProperty))}`
+      : e.keyword === 'additionalProperties'
+        ? `${e.instancePath}/${escapePointer(String(p.additionalProperty))}`
+        : e.instancePath;
   const field = path || '/';
   const own = (e.parentSchema as JsonSchema | undefined)?.['x-error-messages'] as Record<string, string> | undefined;
   if (own?.[e.keyword]) return finding(path, own[e.keyword]!);
@@ -183,7 +189,10 @@ function describe(e: ErrorObject): PayloadError {
     case 'additionalProperties':
       return finding(path, `${field}: unknown field`);
     case 'discriminator':
-      return finding(`${e.instancePath}/${escapePointer(String(p.tag))}`, `${e.instancePath}/${p.tag}: ${p.error === 'mapping' ? `unsupported value ${JSON.stringify(p.tagValue)}` : 'expected a string naming the type'}`);
+      return finding(
+        `${e.instancePath}/${escapePointer(String(p.tag))}`,
+        `${e.instancePath}/${p.tag}: ${p.error === 'mapping' ? `unsupported value ${JSON.stringify(p.tagValue)}` : 'expected a string naming the type'}`,
+      );
     default:
       return finding(path, `${field}: ${e.message}`);
   }
@@ -238,7 +247,12 @@ interface Shape {
 
 /** The properties that apply to `value`: the node's own, its allOf members' and those of the oneOf branch it is in. */
 function effectiveShape(schema: JsonSchema, value: unknown): Shape {
-  const shape: Shape = { properties: schema.properties, items: schema.items, additionalProperties: schema.additionalProperties, open: schema['x-open-object'] === true };
+  const shape: Shape = {
+    properties: schema.properties,
+    items: schema.items,
+    additionalProperties: schema.additionalProperties,
+    open: schema['x-open-object'] === true,
+  };
   const parts = [...(schema.allOf ?? [])];
   const branches = schema.oneOf ?? schema.anyOf;
   if (branches?.length) parts.push(closestBranch(branches, value));
@@ -266,7 +280,8 @@ function closestBranch(branches: JsonSchema[], value: unknown): JsonSchema {
 }
 
 /**
- * Turn the builder's value into the wire value: fields marked `x-wire: json-string` are serialised.
+ * The builder's value as the vendor receives it, the one wire-form mechanism: fields marked `x-wire: json-string` are
+ * serialised, fields marked `x-local` (Parley's own choices, such as NetEase's per-call variant) are left out.
  * Walks the schema alongside the value, so nested and array fields are handled the same way.
  */
 export function toWire(schema: JsonSchema, value: unknown): unknown {
@@ -274,7 +289,11 @@ export function toWire(schema: JsonSchema, value: unknown): unknown {
   if (Array.isArray(value)) return schema.items ? value.map((v) => toWire(schema.items!, v)) : value;
   if (value && typeof value === 'object' && schema.properties) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = schema.properties[k] ? toWire(schema.properties[k]!, v) : v;
+    for (const [k, v] of Object.entries(value)) {
+      const child = schema.properties[k];
+      if (child?.['x-local']) continue;
+      out[k] = child ? toWire(child, v) : v;
+    }
     return out;
   }
   return value;

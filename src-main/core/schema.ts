@@ -1,24 +1,34 @@
 /**
- * JSON Schema as Parley uses it: plain draft-07 plus a few `x-` annotations that the form builder reads.
- *
- * - `x-description-zh`: Chinese field doc (the plain `description` is English).
- * - `x-title-zh`: Chinese label.
- * - `x-enum-labels`: `{ "<value>": { en, zh } }` labels for enum values.
- * - `x-secret`: the field normally holds a `{{secret:NAME}}` reference; the form offers the profile's secrets.
- * - `x-wire`: `"json-string"` means the value is an object in the builder but a JSON string on the wire
- *   (Tencent `LLMConfig`, `TTSConfig`); `toWire` in `payload.ts` does the conversion.
- * - `x-unit`: a unit shown next to the field (`ms`, `s`).
- * - `x-hint`: a computed hint id the renderer knows how to show (e.g. `round-nearest-10`, see `roundToNearest`).
- * - `x-order`: field order in the form when it differs from property order.
- * - `x-source`: where the node's constraints come from, `{ kind: 'documented' | 'inferred', ref }` with `ref` an
- *   entry of docs/vendors/<vendor>.md. Documented constraints are errors, inferred ones warnings (payload.ts).
- *   `x-constraint-sources` overrides it per keyword (`{ minLength: … }`), `x-required-source` for whether the
- *   property must be present. Every constraint of a vendor payload schema carries one (test/unit/core/sources.test.ts).
- * - `x-open-object`: the object's fields are the user's own (an unknown TTSType's settings): no "not in the
- *   vendor's documentation" warnings below it.
- * - `x-note`: `{ en, zh }` shown under the field as information (never blocks anything).
- * - `x-allow-custom`: a string field whose `examples` are suggestions; any other value may be typed.
+ * JSON Schema as Parley uses it: plain draft-07 plus the `x-` annotations of SCHEMA_VOCABULARY below, the one place
+ * they are defined (ajv ignores them; test/unit/core/schema-vocabulary.test.ts fails on a key that is not listed).
  */
+export const SCHEMA_VOCABULARY = {
+  'x-title-zh': 'Chinese label (`title` is English). Read by the form.',
+  'x-description-zh': 'Chinese field doc (`description` is English). Read by the form.',
+  'x-enum-labels': '`{ "<value>": { en, zh } }` labels for enum values. Read by the form and the Mindcraft sample list.',
+  'x-note': '`{ en, zh }` shown under the field as information; never blocks anything. Read by the form.',
+  'x-unit': 'A unit shown next to the field (`ms`, `s`, `%`). Read by the form.',
+  'x-order': 'Field order in the form when it differs from property order. Read by the form.',
+  'x-hint': 'A computed hint the form knows how to show (`round-nearest-10`: see roundToNearest). Read by the form and vendor panels.',
+  'x-hidden': 'A field the form does not show (kept in the schema so old payloads still validate). Read by the form.',
+  'x-allow-custom': 'A string field whose `examples` are suggestions; any other value may be typed. Read by the form.',
+  'x-wire':
+    '`"json-string"`: an object in the builder, a JSON string on the wire (Tencent LLMConfig, TTSConfig). Read by toWire / fromWire (payload.ts) and the form.',
+  'x-local': "Parley's own choice, never sent (NetEase's per-call variant): toWire leaves it out of the wire form.",
+  'x-selects': 'On a oneOf branch: a schema the value must match for this branch to be the one it is written for. Read by payload.ts.',
+  'x-error-messages': '`{ keyword: text }`: the schema words its own error for that keyword. Read by payload.ts.',
+  'x-source':
+    "Where the node's constraints come from, `{ kind: documented | inferred, ref }`, ref an entry of docs/vendors/<vendor>.md: documented constraints are errors, inferred ones warnings. Read by payload.ts.",
+  'x-constraint-sources': '`{ keyword: source }`: x-source per keyword (`minLength: …`). Read by payload.ts.',
+  'x-required-source': 'The source of the property being required, when it differs from its x-source. Read by payload.ts.',
+  'x-open-object':
+    "The object's fields are the user's own (an unknown TTSType's settings): no \"not in the vendor's documentation\" warnings below it. Read by payload.ts.",
+  'x-arg': 'Contract arguments only: what the argument is (`id`, `path`, `payload`), for reviewers and the contract-wide hostile-input test.',
+} as const;
+
+export type SchemaKeyword = keyof typeof SCHEMA_VOCABULARY;
+
+/** Secret fields are not marked in schemas: a field is secret when its name is a credential key (secrets/redact.ts). */
 export interface JsonSchema {
   $id?: string;
   type?: string | string[];
@@ -54,7 +64,6 @@ export interface JsonSchema {
   'x-title-zh'?: string;
   'x-description-zh'?: string;
   'x-enum-labels'?: Record<string, Localized>;
-  'x-secret'?: boolean;
   'x-wire'?: 'json-string';
   'x-unit'?: string;
   'x-hint'?: string;
@@ -69,11 +78,11 @@ export function roundToNearest(value: number, step: number): number {
 
 /**
  * `x-source` marks for one vendor's schemas: `documented('max-chunk-duration-ms')` points at
- * docs/vendors/<vendor>.md#max-chunk-duration-ms.
+ * docs/vendors/<vendor>.md#max-chunk-duration-ms (or at `doc`, the page that states the vendor's facts).
  */
-export function sourceMarks(vendorDoc: 'convai' | 'netease' | 'mindcraft' | 'tencent') {
-  const mark = (kind: 'documented' | 'inferred') => (anchor: string) => ({ 'x-source': { kind, ref: `docs/vendors/${vendorDoc}.md#${anchor}` } }) as const;
-  const source = (kind: 'documented' | 'inferred', anchor: string) => ({ kind, ref: `docs/vendors/${vendorDoc}.md#${anchor}` });
+export function sourceMarks(vendor: string, doc = `docs/vendors/${vendor}.md`) {
+  const mark = (kind: 'documented' | 'inferred') => (anchor: string) => ({ 'x-source': { kind, ref: `${doc}#${anchor}` } }) as const;
+  const source = (kind: 'documented' | 'inferred', anchor: string) => ({ kind, ref: `${doc}#${anchor}` });
   return { documented: mark('documented'), inferred: mark('inferred'), source };
 }
 

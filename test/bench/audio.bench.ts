@@ -29,7 +29,10 @@ export async function run(): Promise<Figure[]> {
     for (let turn = 1; turn <= TURNS; turn++) {
       await h.page.locator('[data-test="text"]').fill(`Benchmark turn ${turn}: tell me something short.`);
       await h.page.click('[data-test="send-text"]');
-      await waitFor(`turn ${turn} to play`, () => events().filter((e) => e.kind === 'audio.playback' && (e.data as { turn: number }).turn === turn).length >= 3);
+      await waitFor(
+        `turn ${turn} to play`,
+        () => events().filter((e) => e.kind === 'audio.playback' && (e.data as { turn: number }).turn === turn).length >= 3,
+      );
       await waitFor(`turn ${turn} to end`, () => events().some((e) => e.kind === 'mindcraft.turn' && (e.data as { turn?: number })?.turn === turn));
     }
     const all = events();
@@ -43,18 +46,24 @@ export async function run(): Promise<Figure[]> {
         .sort((a, b) => a.z_index - b.z_index);
       for (let i = 1; i < plays.length; i++) gaps.push((plays[i]!.scheduledStart - plays[i - 1]!.scheduledEnd) * 1000);
       // The tts frame announcing this turn's segment #0: the last one before main stored that segment.
-      const segment = all.find((e) => e.kind === 'audio.segment' && (e.data as { turn: number; z_index: number }).turn === turn && (e.data as { z_index: number }).z_index === 0);
+      const segment = all.find(
+        (e) => e.kind === 'audio.segment' && (e.data as { turn: number; z_index: number }).turn === turn && (e.data as { z_index: number }).z_index === 0,
+      );
       const tts = all.filter((e) => e.kind === 'mindcraft.tts' && (e.data as { z_index: number }).z_index === 0 && segment && e.seq < segment.seq).at(-1);
       const first = plays[0];
       if (tts && first) latencies.push(Date.parse(first.audibleAt) - Date.parse(tts.at));
       if (tts && segment) fetches.push(Date.parse(segment.at) - Date.parse(tts.at));
     }
     return [
-      atMost('audio.segment_gap_max', Math.max(...gaps), 'ms', 5, { note: `${gaps.length} segment boundaries over ${TURNS} turns; p50 ${percentile(gaps, 50).toFixed(3)} ms` }),
+      atMost('audio.segment_gap_max', Math.max(...gaps), 'ms', 5, {
+        note: `${gaps.length} segment boundaries over ${TURNS} turns; p50 ${percentile(gaps, 50).toFixed(3)} ms`,
+      }),
       atMost('audio.tts_event_to_audible_p50', percentile(latencies, 50), 'ms', 150, {
         note: `per turn: ${latencies.join(', ')} ms (wall clock, ms resolution); of which mp3 fetched and stored by main: ${fetches.join(', ')} ms`,
       }),
-      atMost('audio.tts_event_to_audible_p90', percentile(latencies, 90), 'ms', 150, { note: `max ${Math.max(...latencies)} ms (the first turn pays for decoder warm-up)` }),
+      atMost('audio.tts_event_to_audible_p90', percentile(latencies, 90), 'ms', 150, {
+        note: `max ${Math.max(...latencies)} ms (the first turn pays for decoder warm-up)`,
+      }),
     ];
   } finally {
     delete process.env.PARLEY_MINDCRAFT_SANDBOX_SLOW_FIRST_MS;

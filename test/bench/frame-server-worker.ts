@@ -14,7 +14,10 @@ wss.on('connection', async (ws) => {
       socket_status: 1003,
       event_name: 'agent_action',
       agent_name: 'chat_bot_v3',
-      agent_output: i % 2 ? { output_type: 'llm', llm_response: `segment ${i} of the answer, said politely`, z_index: i } : { output_type: 'tts', tts_audio: `http://127.0.0.1/audio/${i}.mp3`, audio_seconds: 1.2, z_index: i },
+      agent_output:
+        i % 2
+          ? { output_type: 'llm', llm_response: `segment ${i} of the answer, said politely`, z_index: i }
+          : { output_type: 'tts', tts_audio: `http://127.0.0.1/audio/${i}.mp3`, audio_seconds: 1.2, z_index: i },
     });
     if (ws.bufferedAmount > 4 * 1024 * 1024) await new Promise((r) => setTimeout(r, 1));
     ws.send(frame);

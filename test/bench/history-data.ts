@@ -10,7 +10,16 @@ import type { SessionEvent, SessionSummary } from '../../src-main/core/events.ts
 import { sessionDocument } from '../../src-main/core/history/document.ts';
 import type { HistoryIndexDb } from '../../src-main/core/history/index-db.ts';
 
-const EN_USER = ['Hello, what is the weather like today?', 'Tell me a short joke, please.', 'When does the next train to Shanghai leave?', 'Can you book a table for two tonight?', 'What is the status of my order?', 'Play some relaxing music.', 'How far is the airport from here?', 'Remind me to call my mother at six.'];
+const EN_USER = [
+  'Hello, what is the weather like today?',
+  'Tell me a short joke, please.',
+  'When does the next train to Shanghai leave?',
+  'Can you book a table for two tonight?',
+  'What is the status of my order?',
+  'Play some relaxing music.',
+  'How far is the airport from here?',
+  'Remind me to call my mother at six.',
+];
 const EN_BOT = [
   'Hi! This is the Parley sandbox speaking.',
   "I cannot see the sky from here, so let's say it is sunny and twenty degrees.",
@@ -23,7 +32,16 @@ const EN_BOT = [
   'Sorry, I did not catch that. Could you say it again?',
   'I will remind you at six o’clock this evening.',
 ];
-const ZH_USER = ['你好,今天天气怎么样?', '给我讲个笑话吧。', '去上海的下一班火车几点出发?', '帮我订今晚两个人的位子。', '我的订单到哪儿了?', '放点轻松的音乐。', '这里离机场有多远?', '六点提醒我给妈妈打电话。'];
+const ZH_USER = [
+  '你好,今天天气怎么样?',
+  '给我讲个笑话吧。',
+  '去上海的下一班火车几点出发?',
+  '帮我订今晚两个人的位子。',
+  '我的订单到哪儿了?',
+  '放点轻松的音乐。',
+  '这里离机场有多远?',
+  '六点提醒我给妈妈打电话。',
+];
 const ZH_BOT = [
   '你好!我是 Parley 沙盒。',
   '我看不到天空,就当今天是晴天,二十度吧。',
@@ -98,7 +116,17 @@ export function generateHistory(o: GenerateOptions): GeneratedHistory {
   mkdirSync(dir, { recursive: true });
   const newest = o.newest ?? Date.now() - 60_000;
   const spacing = o.spacingMs ?? 78_000;
-  const out: GeneratedHistory = { count: o.count, events: 0, recordBytes: 0, uniqueRequestId: '', uniqueRequestSession: '', rarePhrase: RARE_PHRASE, rarePhraseSessions: 0, newestStartedAt: '', oldestStartedAt: '' };
+  const out: GeneratedHistory = {
+    count: o.count,
+    events: 0,
+    recordBytes: 0,
+    uniqueRequestId: '',
+    uniqueRequestSession: '',
+    rarePhrase: RARE_PHRASE,
+    rarePhraseSessions: 0,
+    newestStartedAt: '',
+    oldestStartedAt: '',
+  };
   const uniqueAt = Math.floor(o.count / 3);
   let batch: { summary: SessionSummary & Record<string, unknown>; events: SessionEvent[] }[] = [];
   const flush = () => {
@@ -131,16 +159,29 @@ export function generateHistory(o: GenerateOptions): GeneratedHistory {
       add('ws.frame', 'out', 'auth_token (API key, first message)');
     } else {
       add('http.request', 'out', `POST https://${vendor}.example.com/${OPERATION[vendor]}`, { method: 'POST' });
-      add('http.response', 'in', `200 · ${Math.round(50 + rand() * 300)} ms · ${Math.round(200 + rand() * 600)} B`, { status: 200, headers: { 'x-request-id': requestId }, body: vendor === 'tencent' ? { Response: { RequestId: requestId, TaskId: hex(16) } } : { code: 200, requestId } });
+      add('http.response', 'in', `200 · ${Math.round(50 + rand() * 300)} ms · ${Math.round(200 + rand() * 600)} B`, {
+        status: 200,
+        headers: { 'x-request-id': requestId },
+        body: vendor === 'tencent' ? { Response: { RequestId: requestId, TaskId: hex(16) } } : { code: 200, requestId },
+      });
     }
     add('metric', 'local', `setup_ms = ${Math.round(rand() * 400)} ms`, { name: 'setup_ms', value: Math.round(rand() * 400), unit: 'ms', source: 'measured' });
     if (failed) {
       const err = ERRORS[vendor];
-      add('error', 'in', `${err.code} · ${err.message} · request ${requestId}`, { code: err.code, message: err.message, requestId, httpStatus: err.httpStatus });
+      add('error', 'in', `${err.code} · ${err.message} · request ${requestId}`, {
+        code: err.code,
+        message: err.message,
+        requestId,
+        httpStatus: err.httpStatus,
+      });
     }
     const user = zh ? pick(ZH_USER) : pick(EN_USER);
     const frames = Math.max(0, perSession - 24);
-    for (let f = 0; f < frames; f++) add(vendor === 'mindcraft' ? 'ws.binary' : 'audio.chunk', f < frames / 2 ? 'out' : 'in', `${f < frames / 2 ? 640 : 3200} B PCM · turn 1`, { bytes: f < frames / 2 ? 640 : 3200, turn: 1 });
+    for (let f = 0; f < frames; f++)
+      add(vendor === 'mindcraft' ? 'ws.binary' : 'audio.chunk', f < frames / 2 ? 'out' : 'in', `${f < frames / 2 ? 640 : 3200} B PCM · turn 1`, {
+        bytes: f < frames / 2 ? 640 : 3200,
+        turn: 1,
+      });
     add(`${vendor}.asr`, 'in', `ASR: ${user}`, { role: 'user', text: user, final: true });
     add('metric', 'local', `turn 1 · turn_latency_ms = ${latency} ms`, { name: 'turn_latency_ms', value: latency, unit: 'ms', turn: 1, source: 'measured' });
     let answer = '';
@@ -152,15 +193,25 @@ export function generateHistory(o: GenerateOptions): GeneratedHistory {
       }
       answer += phrase;
       add(`${vendor}.llm`, 'in', `llm #${k}: ${phrase}`, { role: 'bot', text: phrase });
-      add('audio.segment', 'in', `turn 1 · segment #${k} · ${(2 + rand() * 3).toFixed(2)} s · turn-1-bot-00${k}.mp3`, { audio_seconds: Math.round((2 + rand() * 3) * 100) / 100 });
+      add('audio.segment', 'in', `turn 1 · segment #${k} · ${(2 + rand() * 3).toFixed(2)} s · turn-1-bot-00${k}.mp3`, {
+        audio_seconds: Math.round((2 + rand() * 3) * 100) / 100,
+      });
     }
-    add('metric', 'local', `first_audio_ms = ${Math.round(latency + 200)} ms`, { name: 'first_audio_ms', value: Math.round(latency + 200), unit: 'ms', source: 'measured' });
+    add('metric', 'local', `first_audio_ms = ${Math.round(latency + 200)} ms`, {
+      name: 'first_audio_ms',
+      value: Math.round(latency + 200),
+      unit: 'ms',
+      source: 'measured',
+    });
     if (i === uniqueAt) {
       out.uniqueRequestId = `${hex(8)}-beef-${hex(4)}-${hex(4)}-${hex(12)}`;
       out.uniqueRequestSession = id;
       add('http.response', 'in', `200 · 41 ms · 88 B`, { status: 200, headers: { 'x-request-id': out.uniqueRequestId } });
     }
-    while (events.length < perSession - 1) add(`${vendor}.status`, 'in', `state ${10000 + (events.length % 7)} · ${pick(['listening', 'thinking', 'speaking', 'idle'])}`, { state: events.length % 7 });
+    while (events.length < perSession - 1)
+      add(`${vendor}.status`, 'in', `state ${10000 + (events.length % 7)} · ${pick(['listening', 'thinking', 'speaking', 'idle'])}`, {
+        state: events.length % 7,
+      });
     const ok = !failed;
     add('session.end', 'local', ok ? `ok · 1 turn · ${answer.length} chars answered` : `failed · ${ERRORS[vendor].code}: ${ERRORS[vendor].message}`, { ok });
     const summary: SessionSummary & Record<string, unknown> = {

@@ -115,13 +115,20 @@ export async function run(): Promise<Figure[]> {
       await new Promise((r) => setTimeout(r, 500));
       await client.request('client.send', { pid: 'bench', data: encodeClientMessage(interrupt.message) });
       const mine = () => botEvents.slice(seen) as Extract<WorkerEvent, { type: 'bot.event' }>[];
-      const ended = await until('the bot\'s end of speech', () => mine().find((e) => e.event === 'userSpeechEnded'));
-      const first = await until('the bot\'s first frame', () => mine().find((e) => e.event === 'botAudio'));
+      const ended = await until("the bot's end of speech", () => mine().find((e) => e.event === 'userSpeechEnded'));
+      const first = await until("the bot's first frame", () => mine().find((e) => e.event === 'botAudio'));
       await until('the interrupted answer to end', () => mine().find((e) => e.event === 'botAudioEnded'));
       // The answer's first sample at the client: after the bot's first frame left it (nothing of it can come earlier).
       const arrived = received.firstSoundAfter(first.at);
       if (arrived === null) throw new Error('livekit bench: no sound of the answer reached the client');
-      live.push({ thinkMs, responseMs: audible - clientEnd, trueResponseMs: arrived - clientEnd, botMs: first.at - ended.at, uplinkMs: ended.at - clientEnd, downlinkMs: audible - first.at });
+      live.push({
+        thinkMs,
+        responseMs: audible - clientEnd,
+        trueResponseMs: arrived - clientEnd,
+        botMs: first.at - ended.at,
+        uplinkMs: ended.at - clientEnd,
+        downlinkMs: audible - first.at,
+      });
       await new Promise((r) => setTimeout(r, 700));
     }
 
@@ -139,9 +146,26 @@ export async function run(): Promise<Figure[]> {
       }),
       atMost('livekit.webrtc_extra_p50', extra, 'ms', 250, {
         baseline: { name: 'same bot fed directly, no transport: R - (silence + think), p50', value: round(percentile(directOver, 50)), unit: 'ms' },
-        note: `R - (silence + think) per turn ${per(overInjected)} ms; R - B (WebRTC, from the bot's own timestamps) per turn ${per(transport)} ms, uplink p50 ${round(percentile(live.map((t) => t.uplinkMs), 50))} ms, downlink p50 ${round(percentile(live.map((t) => t.downlinkMs), 50))} ms; B - (silence + think) p50 ${round(percentile(live.map((t) => t.botMs - t.thinkMs - BOT_DEFAULTS.silenceMs), 50))} ms (recognition)`,
+        note: `R - (silence + think) per turn ${per(overInjected)} ms; R - B (WebRTC, from the bot's own timestamps) per turn ${per(transport)} ms, uplink p50 ${round(
+          percentile(
+            live.map((t) => t.uplinkMs),
+            50,
+          ),
+        )} ms, downlink p50 ${round(
+          percentile(
+            live.map((t) => t.downlinkMs),
+            50,
+          ),
+        )} ms; B - (silence + think) p50 ${round(
+          percentile(
+            live.map((t) => t.botMs - t.thinkMs - BOT_DEFAULTS.silenceMs),
+            50,
+          ),
+        )} ms (recognition)`,
       }),
-      atMost('livekit.webrtc_delay_spread', spread, 'ms', 400, { note: 'max - min of R - B over the run: WebRTC\'s adaptive jitter buffer, not a measurement error (R follows R_true above)' }),
+      atMost('livekit.webrtc_delay_spread', spread, 'ms', 400, {
+        note: "max - min of R - B over the run: WebRTC's adaptive jitter buffer, not a measurement error (R follows R_true above)",
+      }),
     ];
   } finally {
     await client.close();
@@ -167,10 +191,13 @@ async function directTurns(samples: Int16Array, speechEnd: number): Promise<Turn
   let n = 0;
   const push = (pcm: Int16Array) =>
     new Promise<void>((resolve) => {
-      setTimeout(() => {
-        bot.pushUserAudio(pcm, 16000);
-        resolve();
-      }, Math.max(0, start + ++n * 10 - performance.now()));
+      setTimeout(
+        () => {
+          bot.pushUserAudio(pcm, 16000);
+          resolve();
+        },
+        Math.max(0, start + ++n * 10 - performance.now()),
+      );
     });
   for (let i = 0; i < THINK_MS.length * REPEATS; i++) {
     const thinkMs = THINK_MS[i % THINK_MS.length]!;
@@ -181,7 +208,14 @@ async function directTurns(samples: Int16Array, speechEnd: number): Promise<Turn
       if (o + frame >= speechEnd && o < speechEnd) lastChunk = sharedNow();
     }
     while (firstFrame === null) await push(new Int16Array(frame));
-    turns.push({ thinkMs, responseMs: firstFrame - lastChunk, trueResponseMs: firstFrame - lastChunk, botMs: firstFrame - lastChunk, uplinkMs: 0, downlinkMs: 0 });
+    turns.push({
+      thinkMs,
+      responseMs: firstFrame - lastChunk,
+      trueResponseMs: firstFrame - lastChunk,
+      botMs: firstFrame - lastChunk,
+      uplinkMs: 0,
+      downlinkMs: 0,
+    });
     for (let k = 0; k < 70; k++) await push(new Int16Array(frame));
   }
   bot.close();

@@ -29,7 +29,6 @@ import type { NewEvent, SessionEvent } from '../../src-main/core/events.ts';
 import type { SandboxSocket } from '../../src-main/core/sandbox/host.ts';
 import { MemorySecretStore } from '../unit/app/memory-secrets.ts';
 
-
 const MINUTES = Number(process.env.PARLEY_LOAD_MINUTES ?? 10);
 const RATE = Number(process.env.PARLEY_LOAD_RATE ?? 500);
 const TICK_MS = 20;
@@ -73,9 +72,20 @@ async function startRoom(vendor: string, operation: string, payload: Record<stri
   throw new Error(`${vendor}: no control-plane answer`);
 }
 
-const convaiEvent = (i: number): NewEvent => parseDataMessage(new TextEncoder().encode(JSON.stringify({ label: 'rtvi-ai', type: i % 2 ? 'bot-transcription' : 'user-transcription', data: { text: `load message ${i}`, final: true } }))).event;
-const neteaseEvent = (i: number): NewEvent => parseAsrCaptions([{ srcUid: i % 2 ? '99' : '10001', text: `字幕 ${i}`, isFinal: i % 3 === 0, timestamp: i }], { localUid: '10001', botUid: '99' }).events[0]!;
-const tencentEvent = (i: number): NewEvent => ({ kind: 'tencent.subtitle', dir: 'in', summary: `bot: subtitle ${i}`, data: { type: 10000, sender: 'bot_1', receiver: [], payload: { text: `subtitle ${i}`, end: i % 5 === 0, roundid: `r${Math.floor(i / 5)}` } } });
+const convaiEvent = (i: number): NewEvent =>
+  parseDataMessage(
+    new TextEncoder().encode(
+      JSON.stringify({ label: 'rtvi-ai', type: i % 2 ? 'bot-transcription' : 'user-transcription', data: { text: `load message ${i}`, final: true } }),
+    ),
+  ).event;
+const neteaseEvent = (i: number): NewEvent =>
+  parseAsrCaptions([{ srcUid: i % 2 ? '99' : '10001', text: `字幕 ${i}`, isFinal: i % 3 === 0, timestamp: i }], { localUid: '10001', botUid: '99' }).events[0]!;
+const tencentEvent = (i: number): NewEvent => ({
+  kind: 'tencent.subtitle',
+  dir: 'in',
+  summary: `bot: subtitle ${i}`,
+  data: { type: 10000, sender: 'bot_1', receiver: [], payload: { text: `subtitle ${i}`, end: i % 5 === 0, roundid: `r${Math.floor(i / 5)}` } },
+});
 
 async function driveRoom(id: string, make: (i: number) => NewEvent, startedAt: number): Promise<number> {
   let sent = 0;
@@ -122,7 +132,14 @@ host.ws('mindcraft', '/load/', (socket: SandboxSocket) => {
 
 async function startMindcraft(): Promise<string> {
   const p = profileOf('mindcraft');
-  const live = await core.handlers['profiles.save']({ profile: { name: 'mindcraft load', vendor: 'mindcraft', target: 'live', settings: { ...p.settings, endpoint: `${host.vendorUrl('mindcraft').replace(/^http/, 'ws')}/load/` } } });
+  const live = await core.handlers['profiles.save']({
+    profile: {
+      name: 'mindcraft load',
+      vendor: 'mindcraft',
+      target: 'live',
+      settings: { ...p.settings, endpoint: `${host.vendorUrl('mindcraft').replace(/^http/, 'ws')}/load/` },
+    },
+  });
   await core.handlers['secrets.set']({ profileId: live.id, name: 'API_KEY', value: vendorById('mindcraft').sandboxCredentials.API_KEY! });
   const op = vendorById('mindcraft').operations[0]!;
   const res = await core.handlers['session.start']({ profileId: live.id, operation: op.id, payload: { ...op.example } });
@@ -139,7 +156,12 @@ const tencentPayload = {
   SdkAppId: app,
   RoomId: 'load_room',
   RoomIdType: 1,
-  AgentConfig: { UserId: 'bot_1', UserSig: genUserSig({ sdkAppId: app, userId: 'bot_1', secretKey: SANDBOX_CREDENTIALS.SDK_SECRET_KEY }), TargetUserId: 'user_1', SubtitleMode: 1 },
+  AgentConfig: {
+    UserId: 'bot_1',
+    UserSig: genUserSig({ sdkAppId: app, userId: 'bot_1', secretKey: SANDBOX_CREDENTIALS.SDK_SECRET_KEY }),
+    TargetUserId: 'user_1',
+    SubtitleMode: 1,
+  },
   LLMConfig: { LLMType: 'openai', Model: 'gpt-4o-mini', APIKey: '{{secret:LLM_API_KEY}}', APIUrl: 'https://llm.example/v1/chat/completions', Streaming: true },
   TTSConfig: { TTSType: 'tencent', AppId: 1300000000, SecretId: '{{secret:TTS_SECRET_ID}}', SecretKey: '{{secret:TTS_SECRET_KEY}}', VoiceType: 1008 },
 };
@@ -160,13 +182,26 @@ const sampler = setInterval(() => {
   const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
   // Committed V8 heap and its young generation, to tell a leak from V8 growing its semi-spaces under load.
   const newSpace = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
-  const sample = { minute: Math.round((performance.now() - startedAt) / 60_000 * 10) / 10, rssMb: mb(m.rss), heapMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), newSpaceMb: mb(newSpace), externalMb: mb(m.external + m.arrayBuffers) };
+  const sample = {
+    minute: Math.round(((performance.now() - startedAt) / 60_000) * 10) / 10,
+    rssMb: mb(m.rss),
+    heapMb: mb(m.heapUsed),
+    heapTotalMb: mb(m.heapTotal),
+    newSpaceMb: mb(newSpace),
+    externalMb: mb(m.external + m.arrayBuffers),
+  };
   samples.push(sample);
-  process.stderr.write(`bench:load: ${sample.minute} min · rss ${sample.rssMb} MB · heap ${sample.heapMb} MB used / ${sample.heapTotalMb} MB committed (new space ${sample.newSpaceMb} MB) · external+buffers ${sample.externalMb} MB\n`);
+  process.stderr.write(
+    `bench:load: ${sample.minute} min · rss ${sample.rssMb} MB · heap ${sample.heapMb} MB used / ${sample.heapTotalMb} MB committed (new space ${sample.newSpaceMb} MB) · external+buffers ${sample.externalMb} MB\n`,
+  );
 }, SAMPLE_MS);
 
 const sent = { convai: 0, netease: 0, tencent: 0, mindcraft: 0 };
-[sent.convai, sent.netease, sent.tencent] = await Promise.all([driveRoom(ids.convai, convaiEvent, startedAt), driveRoom(ids.netease, neteaseEvent, startedAt), driveRoom(ids.tencent, tencentEvent, startedAt)]);
+[sent.convai, sent.netease, sent.tencent] = await Promise.all([
+  driveRoom(ids.convai, convaiEvent, startedAt),
+  driveRoom(ids.netease, neteaseEvent, startedAt),
+  driveRoom(ids.tencent, tencentEvent, startedAt),
+]);
 while (mindcraftSent < due(mindcraftStartedAt) || performance.now() - mindcraftStartedAt < DURATION_MS) await sleep(50);
 await sleep(500);
 sent.mindcraft = mindcraftSent;
@@ -186,23 +221,32 @@ const lines: string[] = [];
 let lost = false;
 for (const [vendor, id] of Object.entries(ids) as [keyof typeof ids, string][]) {
   const text = readFileSync(core.sessions.directory.eventsFile(id), 'utf8');
-  const events = text.trimEnd().split('\n').map((l) => JSON.parse(l) as SessionEvent);
+  const events = text
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as SessionEvent);
   const contiguous = events.every((e, i) => e.seq === i + 1);
   const generated = events.filter(kindsOf[vendor]).length;
   const push = pushed.get(id) ?? { count: 0, gaps: 0 };
   const ok = contiguous && generated === sent[vendor] && push.count === events.length && push.gaps === 0 && events.at(-1)?.kind === 'session.end';
   if (!ok) lost = true;
-  lines.push(`${ok ? 'PASS' : 'FAIL'}  ${vendor.padEnd(9)} sent ${sent[vendor]} (${Math.round(sent[vendor] / (DURATION_MS / 1000))}/s) · recorded ${generated} · record ${events.length} events, seqs ${contiguous ? 'contiguous' : 'NOT contiguous'} · pushed ${push.count}${push.gaps ? ` with ${push.gaps} gaps` : ''}`);
+  lines.push(
+    `${ok ? 'PASS' : 'FAIL'}  ${vendor.padEnd(9)} sent ${sent[vendor]} (${Math.round(sent[vendor] / (DURATION_MS / 1000))}/s) · recorded ${generated} · record ${events.length} events, seqs ${contiguous ? 'contiguous' : 'NOT contiguous'} · pushed ${push.count}${push.gaps ? ` with ${push.gaps} gaps` : ''}`,
+  );
 }
 const baseline = samples[0];
 const worst = samples.slice(1).reduce((w, s) => Math.max(w, Math.abs(s.rssMb - baseline!.rssMb) / baseline!.rssMb), 0);
 const memoryOk = !!baseline && (samples.length < 2 || worst <= 0.1);
-lines.push(`${memoryOk ? 'PASS' : 'FAIL'}  core rss after minute 1: ${baseline?.rssMb} MB; samples ${samples.map((s) => `${s.minute}m ${s.rssMb}`).join(', ')} MB; worst drift ${(worst * 100).toFixed(1)} % (budget 10 %)`);
+lines.push(
+  `${memoryOk ? 'PASS' : 'FAIL'}  core rss after minute 1: ${baseline?.rssMb} MB; samples ${samples.map((s) => `${s.minute}m ${s.rssMb}`).join(', ')} MB; worst drift ${(worst * 100).toFixed(1)} % (budget 10 %)`,
+);
 lines.push(`      heap used: ${samples.map((s) => s.heapMb).join(', ')} MB; external + array buffers: ${samples.map((s) => s.externalMb).join(', ')} MB`);
 // V8 may grow its young generation once under sustained allocation (its semi-spaces double, bounded by
 // --max-semi-space-size): committed, reusable space rather than a leak. Shown so a real leak (heap used, buffers)
 // can be told apart from that step.
-lines.push(`      V8 new space (committed): ${samples.map((s) => s.newSpaceMb).join(', ')} MB; heap committed: ${samples.map((s) => s.heapTotalMb).join(', ')} MB`);
+lines.push(
+  `      V8 new space (committed): ${samples.map((s) => s.newSpaceMb).join(', ')} MB; heap committed: ${samples.map((s) => s.heapTotalMb).join(', ')} MB`,
+);
 console.log(lines.join('\n'));
 await core.close();
 if (!process.env.PARLEY_LOAD_KEEP) rmSync(dataDir, { recursive: true, force: true });

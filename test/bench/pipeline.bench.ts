@@ -54,7 +54,18 @@ async function throughCore(url: string): Promise<{ perSecond: number; delivered:
         ws.on('close', () => resolve({ ok: true, summary: 'stream closed' }));
       }),
   };
-  const vendor = { id: 'mindcraft', title: op.title, credentials: [], settingsSchema: {}, defaultSettings: () => ({}), operations: [op], mountSandbox: () => undefined, sandboxCredentials: {} } satisfies VendorDescriptor;
+  const vendor = {
+    id: 'mindcraft',
+    title: op.title,
+    color: '#7fd36b',
+    docsHosts: [],
+    credentials: [],
+    settingsSchema: {},
+    defaultSettings: () => ({}),
+    operations: [op],
+    mountSandbox: () => undefined,
+    sandboxCredentials: {},
+  } satisfies VendorDescriptor;
   const profile: Profile = { id: 'bench', name: 'bench', vendor: 'mindcraft', target: 'sandbox', settings: {}, createdAt: '', updatedAt: '' };
   const manager = new SessionManager(new SessionDirectory(dir), async () => undefined);
   manager.redactor.add('a-registered-secret-value-to-scan-for');
@@ -88,8 +99,17 @@ export async function run(): Promise<Figure[]> {
     const core = await throughCore(server.url);
     return [
       atLeast('pipeline.core_events_per_s', core.perSecond, 'events/s', 50_000, { note: 'parse + normalise + redact + NDJSON append + batch serialisation' }),
-      atLeast('pipeline.core_vs_bare_ratio', core.perSecond / bare.perSecond, 'ratio', 0.5, { baseline: { name: 'bare ws client, JSON.parse only', value: Math.round(bare.perSecond), unit: 'events/s' } }),
-      { name: 'pipeline.events_lost', value: core.lost, unit: 'events', budget: '== 0', pass: core.lost === 0 && core.recorded === core.delivered, note: `${core.delivered} delivered, ${core.recorded} lines in the NDJSON record` },
+      atLeast('pipeline.core_vs_bare_ratio', core.perSecond / bare.perSecond, 'ratio', 0.5, {
+        baseline: { name: 'bare ws client, JSON.parse only', value: Math.round(bare.perSecond), unit: 'events/s' },
+      }),
+      {
+        name: 'pipeline.events_lost',
+        value: core.lost,
+        unit: 'events',
+        budget: '== 0',
+        pass: core.lost === 0 && core.recorded === core.delivered,
+        note: `${core.delivered} delivered, ${core.recorded} lines in the NDJSON record`,
+      },
     ];
   } finally {
     await server.close();

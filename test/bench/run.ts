@@ -25,9 +25,21 @@ for (const file of files) {
   }
 }
 
-const rows = figures.map((f) => [f.pass ? 'PASS' : 'FAIL', f.name, `${f.value} ${f.unit}`, f.budget, f.baseline ? `${f.baseline.value} ${f.baseline.unit} (${f.baseline.name})` : '']);
+const rows = figures.map((f) => [
+  f.pass ? 'PASS' : 'FAIL',
+  f.name,
+  `${f.value} ${f.unit}`,
+  f.budget,
+  f.baseline ? `${f.baseline.value} ${f.baseline.unit} (${f.baseline.name})` : '',
+]);
 const widths = [4, 0, 0, 0].map((w, i) => Math.max(w, ...rows.map((r) => r[i]!.length)));
-for (const r of rows) console.log(r.slice(0, 4).map((c, i) => c.padEnd(widths[i]!)).join('  ') + (r[4] ? `  vs ${r[4]}` : ''));
+for (const r of rows)
+  console.log(
+    r
+      .slice(0, 4)
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ') + (r[4] ? `  vs ${r[4]}` : ''),
+  );
 const out = resolve(here, '../../bench/results.json');
 mkdirSync(resolve(out, '..'), { recursive: true });
 writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, figures }, null, 2) + '\n');

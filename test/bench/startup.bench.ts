@@ -7,7 +7,9 @@ import { atMost, percentile, type Figure } from './figure.ts';
 /** JavaScript the renderer loads before its first paint: the entry script and its modulepreloads, not lazy chunks. */
 export function initialScripts(rendererDir: string): string[] {
   const html = readFileSync(join(rendererDir, 'index.html'), 'utf8');
-  const srcs = [...html.matchAll(/<script[^>]+src="([^"]+\.js)"/g), ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+\.js)"/g)].map((m) => m[1]!);
+  const srcs = [...html.matchAll(/<script[^>]+src="([^"]+\.js)"/g), ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+\.js)"/g)].map(
+    (m) => m[1]!,
+  );
   return [...new Set(srcs)].map((s) => join(rendererDir, s.replace(/^\.?\//, '')));
 }
 
@@ -29,6 +31,8 @@ export async function run(): Promise<Figure[]> {
   }
   return [
     atMost('startup.initial_js_gzip', gz / 1024, 'KB', 400, { note: `${files.length} file(s): ${files.map((f) => f.split('/').pop()).join(', ')}` }),
-    atMost('startup.first_interactive_paint_p50', percentile(samples, 50), 'ms', 800, { note: `5 cold page loads: ${samples.map((s) => Math.round(s)).join(', ')} ms` }),
+    atMost('startup.first_interactive_paint_p50', percentile(samples, 50), 'ms', 800, {
+      note: `5 cold page loads: ${samples.map((s) => Math.round(s)).join(', ')} ms`,
+    }),
   ];
 }

@@ -62,11 +62,33 @@ async function deliveryLatency(): Promise<Figure[]> {
     // The history index is fed the same batches (issue 21): every caption must be searchable in the running session.
     const indexed = (await h.core.history.query({ text: '"room.caption caption"', limit: 5 })).find((r) => r.id === id)?.matches?.total ?? 0;
     return [
-      atMost('delivery.p50', percentile(lat.map((l) => l.ms), 50), 'ms', 100, { note }),
+      atMost(
+        'delivery.p50',
+        percentile(
+          lat.map((l) => l.ms),
+          50,
+        ),
+        'ms',
+        100,
+        { note },
+      ),
       atMost('delivery.p99_log_visible', percentile(visible, 99), 'ms', 100),
       atMost('delivery.p99_log_hidden', percentile(hidden, 99), 'ms', 100),
-      { name: 'delivery.events_lost', value: n - received.size, unit: 'events', budget: '== 0', pass: n === received.size && hidden.length > 0 && visible.length > 0 },
-      { name: 'delivery.history_index_lost', value: n - indexed, unit: 'events', budget: '== 0', pass: indexed === n, note: `${indexed} of ${n} captions searchable in the running session` },
+      {
+        name: 'delivery.events_lost',
+        value: n - received.size,
+        unit: 'events',
+        budget: '== 0',
+        pass: n === received.size && hidden.length > 0 && visible.length > 0,
+      },
+      {
+        name: 'delivery.history_index_lost',
+        value: n - indexed,
+        unit: 'events',
+        budget: '== 0',
+        pass: indexed === n,
+        note: `${indexed} of ${n} captions searchable in the running session`,
+      },
     ];
   } finally {
     await h.close();
@@ -82,11 +104,21 @@ async function eventLog(): Promise<Figure[]> {
     const total = 100_000;
     const t0 = now();
     for (let i = 0; i < total; i += 5000) {
-      h.core.sessions.record(id, Array.from({ length: 5000 }, (_, k) => ({ kind: k % 10 ? 'room.caption' : 'room.state', dir: (k % 3 ? 'in' : 'out') as 'in' | 'out', summary: `event ${i + k + 1}`, data: { n: i + k + 1, text: 'a caption of ordinary length for a voice turn' } })));
+      h.core.sessions.record(
+        id,
+        Array.from({ length: 5000 }, (_, k) => ({
+          kind: k % 10 ? 'room.caption' : 'room.state',
+          dir: (k % 3 ? 'in' : 'out') as 'in' | 'out',
+          summary: `event ${i + k + 1}`,
+          data: { n: i + k + 1, text: 'a caption of ordinary length for a voice turn' },
+        })),
+      );
       await new Promise((r) => setImmediate(r));
     }
     const lastSummary = `event ${total}`;
-    await h.page.waitForFunction((s) => [...document.querySelectorAll('[data-test="scroller"] .summary')].some((el) => el.textContent === s), lastSummary, { timeout: 60_000 });
+    await h.page.waitForFunction((s) => [...document.querySelectorAll('[data-test="scroller"] .summary')].some((el) => el.textContent === s), lastSummary, {
+      timeout: 60_000,
+    });
     const drawnMs = (await h.page.evaluate(() => performance.timeOrigin + performance.now())) - t0;
 
     const filterMs = await h.page.evaluate(async () => {
@@ -147,9 +179,13 @@ async function eventLog(): Promise<Figure[]> {
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
     return [
-      atMost('log.load_100k_until_last_page_drawn', drawnMs, 'ms', 10_000, { note: `${total} events recorded in core in batches of 5,000, until the last row is drawn (following); budget is ours, the issue sets none` }),
+      atMost('log.load_100k_until_last_page_drawn', drawnMs, 'ms', 10_000, {
+        note: `${total} events recorded in core in batches of 5,000, until the last row is drawn (following); budget is ours, the issue sets none`,
+      }),
       atMost('log.regex_filter_100k', filterMs, 'ms', 150, { note: `^event 9\\d{4}$ → ${shown}` }),
-      atMost('log.scroll_frame_work_p95', percentile(scroll.work, 95), 'ms', 16.7, { note: `300 frames, 700 px a frame (32 new rows each): scroll event → rows re-rendered → style + layout; ${base} events before the load` }),
+      atMost('log.scroll_frame_work_p95', percentile(scroll.work, 95), 'ms', 16.7, {
+        note: `300 frames, 700 px a frame (32 new rows each): scroll event → rows re-rendered → style + layout; ${base} events before the load`,
+      }),
       atMost('log.scroll_frame_interval_p95', percentile(scroll.intervals, 95), 'ms', Math.round(percentile(idle, 95) * 1.1 * 10) / 10, {
         baseline: { name: 'idle page, same run (rAF interval p95)', value: Math.round(percentile(idle, 95) * 100) / 100, unit: 'ms' },
         note: `budget: within 10 % of the idle page's frame interval (no dropped frames beyond vsync jitter); max ${Math.max(...scroll.intervals).toFixed(1)} ms, ${scroll.intervals.filter((d) => d > 25).length} of 300 frames over 25 ms`,

@@ -30,12 +30,16 @@ describe('compare: Tencent and NetEase sandbox rooms through the turn agent (E2E
     const profiles = await h.core.handlers['profiles.list']({});
     const pick = (vendor: string) => profiles.find((p) => p.vendor === vendor && p.target === 'sandbox')!.id;
     const { id } = await h.core.handlers['compare.start']({
-      plan: { name: 'rooms', input: { sample: 'hello-weather-en.wav' }, repeat: 2, mode: 'parallel', entries: [{ profileId: pick('tencent') }, { profileId: pick('netease') }, { profileId: pick('mindcraft') }] },
+      plan: {
+        name: 'rooms',
+        input: { sample: 'hello-weather-en.wav' },
+        repeat: 2,
+        mode: 'parallel',
+        entries: [{ profileId: pick('tencent') }, { profileId: pick('netease') }, { profileId: pick('mindcraft') }],
+      },
     });
     let result: CompareResult | undefined;
-    await expect
-      .poll(async () => (result = await h.core.handlers['compare.get']({ id })).state, { timeout: 90_000, interval: 250 })
-      .toBe('done');
+    await expect.poll(async () => (result = await h.core.handlers['compare.get']({ id })).state, { timeout: 90_000, interval: 250 }).toBe('done');
     const heard = voice.utterances.find((u) => u.id === 'hello-weather-en')!.text;
     const answer = voice.replies.find((r) => r.id === 'weather-en')!.text;
     for (const vendor of ['tencent', 'netease'] as const) {
@@ -63,8 +67,22 @@ describe('compare: Tencent and NetEase sandbox rooms through the turn agent (E2E
     const profiles = await h.core.handlers['profiles.list']({});
     const story = voice.replies.find((r) => r.replyTo === 'robot-story-en')!;
     const cases = [
-      { vendor: tencent, operation: 'StartAIConversation', payload: () => ({ ...structuredClone(tencent.operations.find((o) => o.id === 'StartAIConversation')!.example), SessionId: `int-${Date.now()}`, RoomId: `int-${Date.now()}` }), by: 'message' as const },
-      { vendor: netease, operation: 'create', payload: () => ({ ...structuredClone(netease.operations.find((o) => o.id === 'create')!.example), cname: `int-${Date.now()}` }), by: 'speech' as const },
+      {
+        vendor: tencent,
+        operation: 'StartAIConversation',
+        payload: () => ({
+          ...structuredClone(tencent.operations.find((o) => o.id === 'StartAIConversation')!.example),
+          SessionId: `int-${Date.now()}`,
+          RoomId: `int-${Date.now()}`,
+        }),
+        by: 'message' as const,
+      },
+      {
+        vendor: netease,
+        operation: 'create',
+        payload: () => ({ ...structuredClone(netease.operations.find((o) => o.id === 'create')!.example), cname: `int-${Date.now()}` }),
+        by: 'speech' as const,
+      },
     ];
     for (const c of cases)
       for (const round of [1, 2]) {

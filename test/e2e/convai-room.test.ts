@@ -17,7 +17,6 @@ const voice = shippedVoice();
 const reply = (id: string) => voice.replies.find((r) => r.id === id)!;
 const WAV = (name: string) => join(ROOT, 'resources', 'utterances', name);
 
-
 describe('Convai panel in a real LiveKit room (E2E)', () => {
   let h: Harness;
   const field = (path: string) => `.field[data-path="${path}"]`;
@@ -56,7 +55,16 @@ describe('Convai panel in a real LiveKit room (E2E)', () => {
   }
 
   const botSpeaking = () => h.page.locator('.convai-extras .status-line span.on', { hasText: 'bot speaking' }).count();
-  const liveLevel = async () => Number((await h.page.locator('[data-test="live-level"]').first().innerText().catch(() => '0%')).replace('%', ''));
+  const liveLevel = async () =>
+    Number(
+      (
+        await h.page
+          .locator('[data-test="live-level"]')
+          .first()
+          .innerText()
+          .catch(() => '0%')
+      ).replace('%', ''),
+    );
 
   it('joins the room, is heard, hears the character (level, WAV export), gets the transcriptions and data-channel chunks; interrupts it', async () => {
     // The doc's example payload: audio_routing "both" (track and data channel), 100 ms chunks, debug metrics.
@@ -80,7 +88,7 @@ describe('Convai panel in a real LiveKit room (E2E)', () => {
     // What played is exported: the answers, audible for about as long as they are.
     const download = h.page.waitForEvent('download');
     await h.page.click('[data-test="save-wav"]');
-    const wav = parseWav(readFileSync((await (await download as Download).path())!));
+    const wav = parseWav(readFileSync((await ((await download) as Download).path())!));
     const heard = speechBounds(wav.samples)!;
     expect((heard.end - heard.start) / wav.sampleRate).toBeGreaterThan(reply('weather-en').audio.samples.length / 16000);
 
@@ -100,7 +108,18 @@ describe('Convai panel in a real LiveKit room (E2E)', () => {
 
     const { events } = h.core.sessions.events(sessionId, 0, 100_000);
     const kinds = events.map((e) => e.kind);
-    expect(kinds).toEqual(expect.arrayContaining(['room.joined', 'room.track', 'convai.bot-ready', 'convai.user-transcription', 'convai.bot-transcription', 'convai.audio-data', 'convai.metrics', 'convai.server-response']));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'room.joined',
+        'room.track',
+        'convai.bot-ready',
+        'convai.user-transcription',
+        'convai.bot-transcription',
+        'convai.audio-data',
+        'convai.metrics',
+        'convai.server-response',
+      ]),
+    );
     expect(events.filter((e) => e.kind === 'convai.user-transcription').map((e) => (e.data as { data: { text: string } }).data.text)).toEqual([
       'Hello, what is the weather like today?',
       'Hello, what is the weather like today?',
@@ -109,7 +128,10 @@ describe('Convai panel in a real LiveKit room (E2E)', () => {
     // How it looks: English and Chinese, at both window sizes.
     for (const locale of ['en', 'zh-CN'] as const) {
       await h.page.locator('[data-test="locale"]').selectOption(locale);
-      for (const [width, height] of [[1440, 900], [1024, 640]] as const) {
+      for (const [width, height] of [
+        [1440, 900],
+        [1024, 640],
+      ] as const) {
         await h.page.setViewportSize({ width, height });
         await h.screenshot(`convai-livekit-room-${locale === 'en' ? 'en' : 'zh'}-${width}`);
       }

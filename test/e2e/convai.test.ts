@@ -75,7 +75,10 @@ describe('Convai panel (E2E)', () => {
     await h.page.waitForSelector(entry);
     expect(await h.page.textContent(entry)).toContain('Input should be greater than or equal to 10');
     expect(await h.page.textContent(entry)).toContain('greater_than_equal');
-    await h.page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('422'), `${field('/audio_config/output/max_chunk_duration_ms')} .findings`);
+    await h.page.waitForFunction(
+      (sel) => document.querySelector(sel)?.textContent?.includes('422'),
+      `${field('/audio_config/output/max_chunk_duration_ms')} .findings`,
+    );
     // After "send anyway" the form still shows its own finding on that field, next to the vendor's.
     expect(await h.page.textContent(`${field('/audio_config/output/max_chunk_duration_ms')} .findings`)).toContain('expected a number >= 10');
   });
@@ -89,7 +92,9 @@ describe('Convai panel (E2E)', () => {
     await h.page.selectOption('[data-test="convai-sequence"]', 'greeting-data-only.json');
     await h.page.selectOption('[data-test="convai-speed"]', '10');
     await h.page.click('[data-test="convai-replay"]');
-    await h.page.waitForFunction(() => document.querySelector('[data-test="convai-replay-status"]')?.textContent?.startsWith('■'), undefined, { timeout: 20_000 });
+    await h.page.waitForFunction(() => document.querySelector('[data-test="convai-replay-status"]')?.textContent?.startsWith('■'), undefined, {
+      timeout: 20_000,
+    });
     await h.page.waitForSelector('[data-test="convai-data-audio-player"]');
     const stats = await h.page.textContent('[data-test="convai-data-audio-stats"]');
     expect(stats).toMatch(/5[0-9] chunks · 5\.\d\d s · 24000 Hz · mono/);
@@ -100,8 +105,19 @@ describe('Convai panel (E2E)', () => {
     const { events } = h.core.sessions.events(sessionId, 0, 100_000);
     const kinds = events.map((e) => e.kind);
     expect(kinds.filter((k) => k === 'convai.audio-data').length).toBeGreaterThan(50);
-    expect(kinds).toEqual(expect.arrayContaining(['convai.connected', 'convai.bot-ready', 'convai.user-transcription', 'convai.metrics', 'convai.bot-emotion', 'convai.bot-started-speaking']));
-    expect(events.filter((e) => e.kind === 'metric').map((e) => (e.data as { name: string }).name)).toEqual(expect.arrayContaining(['setup_ms', 'turn_latency_ms', 'convai.server_ttfb_s']));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'convai.connected',
+        'convai.bot-ready',
+        'convai.user-transcription',
+        'convai.metrics',
+        'convai.bot-emotion',
+        'convai.bot-started-speaking',
+      ]),
+    );
+    expect(events.filter((e) => e.kind === 'metric').map((e) => (e.data as { name: string }).name)).toEqual(
+      expect.arrayContaining(['setup_ms', 'turn_latency_ms', 'convai.server_ttfb_s']),
+    );
     const played = await h.page.evaluate(() => (document.querySelector('[data-test="convai-data-audio-player"]') as HTMLAudioElement).src.startsWith('blob:'));
     expect(played).toBe(true);
 

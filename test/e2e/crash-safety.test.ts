@@ -34,7 +34,10 @@ describe('crash safety', () => {
       void (async () => {
         for (let n = 1; !w.stop; n++) {
           try {
-            await window.parley.invoke('session.record', { sessionId: id, events: [{ kind: 'room.caption', dir: 'in', summary: `caption ${n}`, data: { n } }] });
+            await window.parley.invoke('session.record', {
+              sessionId: id,
+              events: [{ kind: 'room.caption', dir: 'in', summary: `caption ${n}`, data: { n } }],
+            });
             w.acks.push({ n, at: Date.now() });
           } catch {
             return;
@@ -44,7 +47,9 @@ describe('crash safety', () => {
       })();
     }, sessionId);
     // Kill mid-stream once more than 20 events have been acknowledged for over 250 ms (however slow the machine is).
-    await h.page.waitForFunction(() => (window as unknown as { acks: { at: number }[] }).acks.filter((a) => a.at < Date.now() - 250).length > 20, undefined, { polling: 50 });
+    await h.page.waitForFunction(() => (window as unknown as { acks: { at: number }[] }).acks.filter((a) => a.at < Date.now() - 250).length > 20, undefined, {
+      polling: 50,
+    });
     const killedAt = Date.now();
     h.coreChild!.kill('SIGKILL');
     await new Promise((r) => h!.coreChild!.once('exit', r));

@@ -10,7 +10,13 @@ import { SANDBOX_CHARACTER_ID } from '../../src-main/core/vendors/convai/schema.
  */
 
 // The Connect page's cURL example, with the sandbox's character for "<你的角色 id>".
-const CONVAI_DOC = { character_id: SANDBOX_CHARACTER_ID, connection_type: 'audio', character_session_id: 'string', dynamic_info: { text: 'string' }, scene_description: [{ name: 'string', description: 'string' }] };
+const CONVAI_DOC = {
+  character_id: SANDBOX_CHARACTER_ID,
+  connection_type: 'audio',
+  character_session_id: 'string',
+  dynamic_info: { text: 'string' },
+  scene_description: [{ name: 'string', description: 'string' }],
+};
 // The 开启实时对话 page's three request examples (the third with the comma the page misses after enableWebSearch).
 const NETEASE_PARAMS = {
   cname: 'meeting_name111',
@@ -19,12 +25,31 @@ const NETEASE_PARAMS = {
   data: {
     asr: { asrVendor: 6, srcLan: 'AUTO', maxSentenceSilence: 500, enableSemanticVad: false, vocabularyId: 'yourVocabularyId' },
     llm: { llmVendor: 1, role: 1, temperature: 0.8, contextSize: 10, enableVision: true, enableWebSearch: true },
-    tts: { ttsVendor: 6, voice: 'zh_female_qingxinnvsheng_mars_bigtts', language: 'Chinese', gender: 'Female', speed: 1.2, volume: 1.0, ignoreBracketTextSet: [1, 2] },
+    tts: {
+      ttsVendor: 6,
+      voice: 'zh_female_qingxinnvsheng_mars_bigtts',
+      language: 'Chinese',
+      gender: 'Female',
+      speed: 1.2,
+      volume: 1.0,
+      ignoreBracketTextSet: [1, 2],
+    },
     pipeline: { interruptMode: 4, interruptWords: ['停止', '打断'], enableWelcomeMessage: true, welcomeMessage: '您好,我是 AI 助手,很高兴为您服务' },
   },
 };
-const NETEASE_AGENT = { cname: 'meeting_name111', requestId: 'f8f274c1-0e9f-4583-a243-c61c06a19475', taskType: 7, data: { agent: { agentId: 'a261501186xxxxxxcba', userId: '9527' } } };
-const NETEASE_AGENT_PARAMS = { ...NETEASE_PARAMS, data: { ...NETEASE_PARAMS.data, llm: { ...NETEASE_PARAMS.data.llm, enableAgent: true, agentParam: { agentVendor: 1, agentId: 'a261501186xxxxxxcba', userId: '9527' } } } };
+const NETEASE_AGENT = {
+  cname: 'meeting_name111',
+  requestId: 'f8f274c1-0e9f-4583-a243-c61c06a19475',
+  taskType: 7,
+  data: { agent: { agentId: 'a261501186xxxxxxcba', userId: '9527' } },
+};
+const NETEASE_AGENT_PARAMS = {
+  ...NETEASE_PARAMS,
+  data: {
+    ...NETEASE_PARAMS.data,
+    llm: { ...NETEASE_PARAMS.data.llm, enableAgent: true, agentParam: { agentVendor: 1, agentId: 'a261501186xxxxxxcba', userId: '9527' } },
+  },
+};
 // The StartAIConversation page's example, LLMConfig and TTSConfig as the JSON strings it shows; the UserSig is the
 // form's {{usersig}} (minted at send time) in place of the page's "user_signature_example".
 const TENCENT_DOC = {
@@ -144,7 +169,10 @@ describe('documented examples through the panel (E2E)', () => {
     await page().locator('[data-test=warning-count]').waitFor();
     await page().locator('.field[data-path="/max_tokens"] [data-test=finding-error]').waitFor();
     await page().locator('[data-test=stray-findings] [data-test=finding-warning]').waitFor();
-    for (const [w, hgt] of [[1440, 900], [1024, 640]] as const) {
+    for (const [w, hgt] of [
+      [1440, 900],
+      [1024, 640],
+    ] as const) {
       await page().setViewportSize({ width: w, height: hgt });
       await h.screenshot(`fidelity-form-en-${w}x${hgt}`);
     }
@@ -152,7 +180,10 @@ describe('documented examples through the panel (E2E)', () => {
     await h.screenshot('fidelity-fields-en-1024x640');
     await page().locator('[data-test=locale]').selectOption('zh-CN');
     await expect.poll(() => page().locator('[data-test=warning-count]').innerText()).toMatch(/个警告/);
-    for (const [w, hgt] of [[1440, 900], [1024, 640]] as const) {
+    for (const [w, hgt] of [
+      [1440, 900],
+      [1024, 640],
+    ] as const) {
       await page().setViewportSize({ width: w, height: hgt });
       await h.screenshot(`fidelity-form-zh-${w}x${hgt}`);
     }

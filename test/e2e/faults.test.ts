@@ -8,7 +8,10 @@ import { FAULT_TIMEOUTS, faultFor, VENDOR_FAULTS, type FaultName } from '../inte
  * the integration matrix's (test/integration/faults/fault-table.ts): a 4xx in the vendor's own error shape for
  * each vendor, and a server that never answers (the per-profile timeout) for one.
  */
-const CASES: { vendor: string; fault: FaultName }[] = [...VENDOR_FAULTS.map((r) => ({ vendor: r.vendor, fault: '4xx' as FaultName })), { vendor: 'tencent', fault: 'no answer' }];
+const CASES: { vendor: string; fault: FaultName }[] = [
+  ...VENDOR_FAULTS.map((r) => ({ vendor: r.vendor, fault: '4xx' as FaultName })),
+  { vendor: 'tencent', fault: 'no answer' },
+];
 
 describe('faults in the UI', () => {
   let h: Harness;
@@ -37,7 +40,7 @@ describe('faults in the UI', () => {
       await page.locator('[data-test=operation]').waitFor();
       await page.locator('[data-test=operation]').selectOption(row.operation);
       const anyway = page.locator('[data-test=send-anyway]');
-      await (await anyway.isVisible() ? anyway : page.locator('[data-test=send]')).click();
+      await ((await anyway.isVisible()) ? anyway : page.locator('[data-test=send]')).click();
       const status = page.locator('[data-test=result-status]');
       await status.and(page.locator('.failed')).waitFor({ timeout: 15_000 });
       const error = page.locator('[data-test=vendor-error]');

@@ -35,7 +35,13 @@ describe('E2E harness', () => {
         (e: unknown) => ({ isError: e instanceof Error, keys: Object.keys(e as object).sort(), ...(e as object) }),
       ),
     );
-    expect(error).toEqual({ isError: false, keys: ['code', 'message', 'name'], name: 'ParleyError', code: 'BAD_ARGUMENTS', message: expect.stringContaining('/profileId: expected string') });
+    expect(error).toEqual({
+      isError: false,
+      keys: ['code', 'message', 'name'],
+      name: 'ParleyError',
+      code: 'BAD_ARGUMENTS',
+      message: expect.stringContaining('/profileId: expected string'),
+    });
   });
 
   it('refuses what IPC cannot carry or the preload does not know, before anything reaches the core', async () => {

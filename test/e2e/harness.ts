@@ -50,7 +50,9 @@ export interface CspViolation {
 export const openHarnesses = new Set<Harness>();
 
 export function describeViolations(violations: readonly CspViolation[]): string {
-  return violations.map((v) => `${v.directive} blocked ${v.blocked || '(inline)'} in ${v.document} at ${v.source}${v.sample ? ` ("${v.sample}")` : ''}`).join('\n');
+  return violations
+    .map((v) => `${v.directive} blocked ${v.blocked || '(inline)'} in ${v.document} at ${v.source}${v.sample ? ` ("${v.sample}")` : ''}`)
+    .join('\n');
 }
 
 /**
@@ -82,8 +84,14 @@ export interface HarnessOptions {
 }
 
 /** Start core + bridge in a child process; resolves with its bridge URL once it listens. */
-export async function startCoreProcess(dataDir: string, keychainService: string, rendererDir: string): Promise<{ child: ChildProcess; url: string; bridgeUrl: string }> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'support', 'core-process.ts'), dataDir, keychainService, rendererDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startCoreProcess(
+  dataDir: string,
+  keychainService: string,
+  rendererDir: string,
+): Promise<{ child: ChildProcess; url: string; bridgeUrl: string }> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'support', 'core-process.ts'), dataDir, keychainService, rendererDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! });
   const started = await new Promise<{ url: string; bridgeUrl: string }>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`core process exited with ${code} before listening`)));
@@ -132,7 +140,8 @@ export function fakeMicrophoneArgs(wavFile: string): string[] {
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const rendererDir = join(ROOT, 'out', 'renderer');
-  if (!existsSync(join(rendererDir, 'index.html')) || !existsSync(join(rendererDir, 'room.html'))) throw new Error('out/renderer is missing or old: run `npx electron-vite build` first');
+  if (!existsSync(join(rendererDir, 'index.html')) || !existsSync(join(rendererDir, 'room.html')))
+    throw new Error('out/renderer is missing or old: run `npx electron-vite build` first');
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-e2e-'));
   const keychainService = options.keychainService ?? `parley-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   let core: Core;
@@ -146,10 +155,21 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     coreChild = started.child;
     bridgeUrl = started.bridgeUrl;
     pageUrl = started.url;
-    core = new Proxy({} as Core, { get: () => { throw new Error('harness: core runs in a child process (coreProcess: true)'); } });
+    core = new Proxy({} as Core, {
+      get: () => {
+        throw new Error('harness: core runs in a child process (coreProcess: true)');
+      },
+    });
     bridge = { traffic: [], close: async () => undefined } as unknown as BridgeServer;
   } else {
-    core = createCore({ dataDir, secrets: new KeychainSecretStore(keychainService), version: 'e2e', locale: options.locale ?? 'en', seedSandboxProfiles: true, dialog });
+    core = createCore({
+      dataDir,
+      secrets: new KeychainSecretStore(keychainService),
+      version: 'e2e',
+      locale: options.locale ?? 'en',
+      seedSandboxProfiles: true,
+      dialog,
+    });
     await seeded(core);
     bridge = new BridgeServer(core, rendererDir);
     await bridge.start();

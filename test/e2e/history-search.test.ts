@@ -23,7 +23,9 @@ describe('history search (E2E)', () => {
     return h.page.evaluate(async (s) => {
       const profiles = await window.parley.invoke('profiles.list', {});
       const mc = profiles.find((p) => p.vendor === 'mindcraft')!;
-      const { id } = await window.parley.invoke('compare.start', { plan: { input: { sample: s }, entries: [{ profileId: mc.id }], repeat: 1, mode: 'sequential' } });
+      const { id } = await window.parley.invoke('compare.start', {
+        plan: { input: { sample: s }, entries: [{ profileId: mc.id }], repeat: 1, mode: 'sequential' },
+      });
       for (;;) {
         const r = await window.parley.invoke('compare.get', { id });
         if (r.state !== 'running') {
@@ -36,7 +38,6 @@ describe('history search (E2E)', () => {
     }, sample);
   }
 
-
   async function search(text: string): Promise<void> {
     await h.page.getByTestId('history-search').fill(text);
   }
@@ -46,7 +47,7 @@ describe('history search (E2E)', () => {
     const { page } = h;
     await page.getByTestId('history-row').first().click();
     await page.getByTestId('history-match-list').waitFor();
-    const chips = await page.getByTestId('history-match-seq').allTextContents();
+    const chips = (await page.getByTestId('history-match-seq').allTextContents()).map((t) => t.trim());
     expect(chips.length).toBeGreaterThan(0);
     const marked = page.locator('[data-test=history-detail] .row.mark');
     await expect.poll(() => marked.count()).toBeGreaterThan(0);

@@ -43,7 +43,8 @@ for (const locale of ['en', 'zh-CN'] as const) {
     async function looksRight(): Promise<void> {
       const problems = await h.page.evaluate((zh) => {
         const out: string[] = [];
-        if (document.documentElement.scrollWidth > window.innerWidth) out.push(`page scrolls sideways (${document.documentElement.scrollWidth} > ${window.innerWidth})`);
+        if (document.documentElement.scrollWidth > window.innerWidth)
+          out.push(`page scrolls sideways (${document.documentElement.scrollWidth} > ${window.innerWidth})`);
         for (const sel of ['.header .brand', '.header .lang', '[data-test="panel-profile"]', '[data-test="send"]']) {
           const el = document.querySelector<HTMLElement>(sel);
           if (el && el.offsetParent && el.scrollWidth > el.clientWidth + 1) out.push(`${sel} is cut off`);
@@ -53,8 +54,16 @@ for (const locale of ['en', 'zh-CN'] as const) {
           }
         }
         if (zh) {
-          const chrome = [...document.querySelectorAll<HTMLElement>('button, .tab, .section-title, label, th, h3, h4, summary')].filter((el) => el.offsetParent && !el.closest('.mono, .cm-editor, .chip-btn, [data-test="conversation"], .field'));
-          const english = chrome.map((el) => el.innerText.trim()).filter((text) => /^[A-Za-z][A-Za-z ]{5,}$/.test(text) && !/^(Parley|WebSocket|JSON|Convai|NetEase|Mindcraft|Tencent|UserSig|TaskId|Node|Python|curl|OK)/i.test(text));
+          const chrome = [...document.querySelectorAll<HTMLElement>('button, .tab, .section-title, label, th, h3, h4, summary')].filter(
+            (el) => el.offsetParent && !el.closest('.mono, .cm-editor, .chip-btn, [data-test="conversation"], .field'),
+          );
+          const english = chrome
+            .map((el) => el.innerText.trim())
+            .filter(
+              (text) =>
+                /^[A-Za-z][A-Za-z ]{5,}$/.test(text) &&
+                !/^(Parley|WebSocket|JSON|Convai|NetEase|Mindcraft|Tencent|UserSig|TaskId|Node|Python|curl|OK)/i.test(text),
+            );
           if (english.length) out.push(`English left in the Chinese UI: ${[...new Set(english)].slice(0, 8).join(' | ')}`);
         }
         return out;

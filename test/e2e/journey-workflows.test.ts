@@ -19,7 +19,9 @@ describe('journey: QA & support flows, twice (E2E)', () => {
   async function runComparison(): Promise<void> {
     const before = await page().evaluate(() => document.querySelector('[data-test="compare-results"] .row strong')?.textContent ?? '');
     await page().locator('[data-test="compare-run"]').click();
-    await expect.poll(() => page().evaluate(() => document.querySelector('[data-test="compare-results"] .row strong')?.textContent ?? ''), { timeout: 20_000 }).not.toBe(before);
+    await expect
+      .poll(() => page().evaluate(() => document.querySelector('[data-test="compare-results"] .row strong')?.textContent ?? ''), { timeout: 20_000 })
+      .not.toBe(before);
     await page().locator('[data-test="compare-state"]').getByText(/^done/).waitFor({ timeout: 60_000 });
   }
 

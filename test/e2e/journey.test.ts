@@ -132,7 +132,9 @@ describe('journey: the everyday flows work the second time too (E2E)', () => {
       await page().locator('[data-test="secret-input-API_KEY"]').fill(secret);
       await page().locator('[data-test="profile-save"]').click();
       await dialog.waitFor({ state: 'detached' });
-      const created = await until('the new profile', async () => (await h.core.handlers['profiles.list']({})).find((p) => p.name === `Convai journey ${round}`));
+      const created = await until('the new profile', async () =>
+        (await h.core.handlers['profiles.list']({})).find((p) => p.name === `Convai journey ${round}`),
+      );
       const status = await h.core.handlers['secrets.status']({ profileId: created.id });
       expect(status.find((s) => s.name === 'API_KEY')).toMatchObject({ set: true, last4: `Wx${round}Q` });
       // Only the renderer's own secrets.set request carried it.
@@ -194,7 +196,9 @@ describe('journey: the everyday flows work the second time too (E2E)', () => {
       await until('three segments played', async () => (await page().locator('[data-test="audio-player"] tr[data-status="done"]').count()) >= 3, 20_000);
       // Nothing is late or skipped: the player's segment order belongs to this session.
       expect(await page().locator('[data-test="audio-player"] tr[data-status="late"], [data-test="audio-player"] tr[data-status="skipped"]').count()).toBe(0);
-      const orders = events(id).filter((e) => e.kind === 'audio.playback').map((e) => (e.data as { z_index: number }).z_index);
+      const orders = events(id)
+        .filter((e) => e.kind === 'audio.playback')
+        .map((e) => (e.data as { z_index: number }).z_index);
       expect(orders.slice(0, 3)).toEqual([0, 1, 2]);
       const wav = await exportedWav();
       expect(wav.seconds, `round ${round}: seconds exported`).toBeGreaterThan(1);
@@ -323,7 +327,9 @@ describe('journey: the everyday flows work the second time too (E2E)', () => {
     await expect.poll(() => page().locator('[data-test="tab-extras"]').getAttribute('aria-selected')).toBe('true');
     await page().keyboard.press('Home');
     await expect.poll(() => tab.getAttribute('aria-selected')).toBe('true');
-    await page().locator('body').click({ position: { x: 700, y: 20 } });
+    await page()
+      .locator('body')
+      .click({ position: { x: 700, y: 20 } });
     await page().keyboard.press('/');
     await expect.poll(() => page().evaluate(() => document.activeElement?.getAttribute('data-test'))).toBe('search');
     await page().keyboard.press('Escape');
@@ -346,7 +352,9 @@ describe('journey: the everyday flows work the second time too (E2E)', () => {
       await page().locator('[data-test="send"]').click();
       await page().locator('[data-test="result-status"].failed').waitFor();
       await expect.poll(() => page().locator('[data-test="error-code"]').textContent()).toBe('InvalidParameter.UserSig');
-      await expect.poll(() => page().locator('.field[data-path="/AgentConfig/UserSig"]').first().textContent()).toContain('InvalidParameter.UserSig: UserSig is expired or wrong');
+      await expect
+        .poll(() => page().locator('.field[data-path="/AgentConfig/UserSig"]').first().textContent())
+        .toContain('InvalidParameter.UserSig: UserSig is expired or wrong');
       await page().locator('[data-test="error-fix"]').waitFor();
     }
   });

@@ -69,8 +69,13 @@ describe('Mindcraft panel (E2E)', () => {
     }
     // The player reports playing the first segment (its AudioContext clock advances).
     await h.page.waitForFunction(() => [...document.querySelectorAll('.audio-player .timings tr')].some((tr) => /playing|done/.test(tr.textContent ?? '')));
-    const metrics = Object.fromEntries(events().filter((e) => e.kind === 'metric' && (e.data as { turn?: number }).turn === 1).map((e) => [(e.data as { name: string }).name, (e.data as { value: number }).value]));
-    for (const name of ['mindcraft.first_asr_ms', 'mindcraft.first_llm_ms', 'mindcraft.first_tts_ms', 'mindcraft.first_audio_ready_ms', 'turn_latency_ms']) expect(metrics[name], name).toBeGreaterThan(0);
+    const metrics = Object.fromEntries(
+      events()
+        .filter((e) => e.kind === 'metric' && (e.data as { turn?: number }).turn === 1)
+        .map((e) => [(e.data as { name: string }).name, (e.data as { value: number }).value]),
+    );
+    for (const name of ['mindcraft.first_asr_ms', 'mindcraft.first_llm_ms', 'mindcraft.first_tts_ms', 'mindcraft.first_audio_ready_ms', 'turn_latency_ms'])
+      expect(metrics[name], name).toBeGreaterThan(0);
     expect(metrics.turn_latency_ms).toBeGreaterThanOrEqual(metrics['mindcraft.first_audio_ready_ms']!);
     await h.page.waitForFunction(() => !document.querySelector('[data-test="turn-1"] [data-metric="turn_latency_ms"]')?.textContent?.includes('—'));
     // Mid-conversation: the conversation, the log and the player together.
@@ -82,7 +87,13 @@ describe('Mindcraft panel (E2E)', () => {
   it('stop output interrupts the next answer mid-way', async () => {
     await h.page.fill('[data-test="text"]', 'Tell me a long story');
     await h.page.click('[data-test="send-text"]');
-    await until('turn 2 first llm', () => events().some((e) => e.kind === 'mindcraft.llm' && e.seq > events().findLast((x) => x.kind === 'ws.frame' && (x.data as { event_params?: { asr_text?: string } }).event_params?.asr_text)!.seq));
+    await until('turn 2 first llm', () =>
+      events().some(
+        (e) =>
+          e.kind === 'mindcraft.llm' &&
+          e.seq > events().findLast((x) => x.kind === 'ws.frame' && (x.data as { event_params?: { asr_text?: string } }).event_params?.asr_text)!.seq,
+      ),
+    );
     await h.page.click('[data-test="stop-output"]');
     await h.page.waitForSelector('[data-test="turn-2"].st-interrupted');
     const turn2 = await until('turn 2 end', () => events().find((e) => e.kind === 'mindcraft.turn' && (e.data as { turn: number }).turn === 2));
@@ -92,7 +103,9 @@ describe('Mindcraft panel (E2E)', () => {
     expect(events().filter((e) => e.kind === 'mindcraft.agent_stop').length).toBeGreaterThan(1);
     expect(events().some((e) => e.kind === 'ws.frame' && (e.data as { event_name?: string }).event_name === 'stream_output')).toBe(true);
     // Nothing of turn 2 is still scheduled to play.
-    const live = await h.page.evaluate(() => [...document.querySelectorAll('.audio-player .timings tr')].filter((tr) => /scheduled|waiting/.test(tr.textContent ?? '')).length);
+    const live = await h.page.evaluate(
+      () => [...document.querySelectorAll('.audio-player .timings tr')].filter((tr) => /scheduled|waiting/.test(tr.textContent ?? '')).length,
+    );
     expect(live).toBe(0);
     expect(await h.rendererExposure()).not.toContain(SANDBOX_API_KEY);
   });

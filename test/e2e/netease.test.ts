@@ -117,8 +117,12 @@ describe('NetEase panel end to end (Chromium, real core, sandbox)', () => {
     expect(metrics).toMatch(/turn 1: user caption end → bot caption \d+ ms/);
     await extras.locator('[data-test=netease-interrupt]').click();
     // The SDK (here its stand-in) runs in the room frame, on the room's own origin.
-    const roomFrame = page().frames().find((f) => f.url().includes('/room.html?vendor=netease'))!;
-    await expect.poll(() => roomFrame.evaluate(() => (window as unknown as { __nertcCalls: string[] }).__nertcCalls)).toEqual(expect.arrayContaining(['join:e2e-room-params:10001:token', 'captions:AUTO', 'interrupt:99']));
+    const roomFrame = page()
+      .frames()
+      .find((f) => f.url().includes('/room.html?vendor=netease'))!;
+    await expect
+      .poll(() => roomFrame.evaluate(() => (window as unknown as { __nertcCalls: string[] }).__nertcCalls))
+      .toEqual(expect.arrayContaining(['join:e2e-room-params:10001:token', 'captions:AUTO', 'interrupt:99']));
   });
 
   it('close is one click from the created task, recorded in the same session', async () => {

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from 'playwright-core';
 import { ROOT, fakeMicrophoneArgs, startHarness, type Harness } from './harness.ts';
+import { roomPageUrl } from '../../src-main/app/app-origin.ts';
+import { vendorById } from '../../src-main/core/vendors/registry.ts';
 
 /**
  * The real room SDKs (livekit-client, trtc-sdk-v5, nertc-web-sdk; nothing replaced) in the room frame, served as
@@ -50,13 +52,13 @@ describe('real RTC SDKs in the room frame, under its CSP', () => {
   /** Adds a room frame for `vendor` to the page, as openRoomFrame does, and connects a port to it. */
   async function openFrame(vendor: Vendor): Promise<Frame> {
     await h.page.evaluate(
-      async ({ vendor, roomOrigin }) => {
+      async ({ vendor, roomOrigin, src }) => {
         const frame = document.createElement('iframe');
         frame.setAttribute('sandbox', 'allow-scripts allow-same-origin');
         frame.allow = 'microphone; autoplay';
         frame.hidden = true;
         frame.dataset.vendor = vendor;
-        frame.src = `${roomOrigin}/room.html?vendor=${vendor}`;
+        frame.src = src;
         await new Promise((r) => {
           frame.onload = r;
           document.body.appendChild(frame);
@@ -75,15 +77,31 @@ describe('real RTC SDKs in the room frame, under its CSP', () => {
           frame.contentWindow!.postMessage({ type: 'parley-room/connect' }, roomOrigin, [channel.port2]);
         });
       },
-      { vendor, roomOrigin: h.bridge.site.roomOrigin },
+      // The frame's URL as openRoomFrame makes it: the vendor (its CSP) and the SDK its descriptor names (its driver).
+      { vendor, roomOrigin: h.bridge.site.roomOrigin, src: roomPageUrl(h.bridge.site.roomOrigin, { vendor, sdk: vendorById(vendor).room!.sdk }) },
     );
     return h.page.frames().find((f) => f.url().includes(`room.html?vendor=${vendor}`))!;
   }
 
   async function startJoin(vendor: Vendor): Promise<{ ok: boolean; error?: { code: string; message: string } }> {
-    await h.page.evaluate(({ vendor, params }) => (window as unknown as { rooms: Record<string, { port: MessagePort }> }).rooms[vendor]!.port.postMessage({ id: 1, op: 'join', args: { vendor, params } }), { vendor, params: JOINS[vendor] });
-    await expect.poll(() => h.page.evaluate((v) => (window as unknown as { rooms: Record<string, { replies: unknown[] }> }).rooms[v]!.replies.length, vendor), { timeout: 30_000 }).toBe(1);
-    return h.page.evaluate((v) => (window as unknown as { rooms: Record<string, { replies: { ok: boolean; error?: { code: string; message: string } }[] }> }).rooms[v]!.replies[0]!, vendor);
+    await h.page.evaluate(
+      ({ vendor, params }) =>
+        (window as unknown as { rooms: Record<string, { port: MessagePort }> }).rooms[vendor]!.port.postMessage({
+          id: 1,
+          op: 'join',
+          args: { vendor, params },
+        }),
+      { vendor, params: JOINS[vendor] },
+    );
+    await expect
+      .poll(() => h.page.evaluate((v) => (window as unknown as { rooms: Record<string, { replies: unknown[] }> }).rooms[v]!.replies.length, vendor), {
+        timeout: 30_000,
+      })
+      .toBe(1);
+    return h.page.evaluate(
+      (v) => (window as unknown as { rooms: Record<string, { replies: { ok: boolean; error?: { code: string; message: string } }[] }> }).rooms[v]!.replies[0]!,
+      vendor,
+    );
   }
 
   /** The SDK chunk the frame loads (file names are hashed by the build). */
@@ -93,18 +111,21 @@ describe('real RTC SDKs in the room frame, under its CSP', () => {
     return `/assets/${file}`;
   }
 
-  it.each(['convai', 'tencent', 'netease'] as const)('%s: the SDK loads, creates its client and starts a join that fails only on the refused connection', async (vendor) => {
-    await openFrame(vendor);
-    const before = refused.length;
-    const reply = await startJoin(vendor);
-    expect(reply.ok).toBe(false);
-    expect(reply.error!.message).toMatch(NETWORK_ERROR[vendor]);
-    expect(reply.error!.message).not.toMatch(/Content Security Policy|unsafe-eval|EvalError|localStorage/);
-    // The refusal came from the network, on the vendor's own hosts.
-    expect(refused.length).toBeGreaterThan(before);
-    expect(h.takeViolations()).toEqual([]);
-    expect(h.pageErrors.filter((e) => /EvalError|Content Security Policy/.test(e))).toEqual([]);
-  });
+  it.each(['convai', 'tencent', 'netease'] as const)(
+    '%s: the SDK loads, creates its client and starts a join that fails only on the refused connection',
+    async (vendor) => {
+      await openFrame(vendor);
+      const before = refused.length;
+      const reply = await startJoin(vendor);
+      expect(reply.ok).toBe(false);
+      expect(reply.error!.message).toMatch(NETWORK_ERROR[vendor]);
+      expect(reply.error!.message).not.toMatch(/Content Security Policy|unsafe-eval|EvalError|localStorage/);
+      // The refusal came from the network, on the vendor's own hosts.
+      expect(refused.length).toBeGreaterThan(before);
+      expect(h.takeViolations()).toEqual([]);
+      expect(h.pageErrors.filter((e) => /EvalError|Content Security Policy/.test(e))).toEqual([]);
+    },
+  );
 
   // Evaluated as text: the module import must run in the frame, not be rewritten by the test runner's transform.
   it('tencent: the volume meter (an AudioWorklet from a blob: URL) runs on the microphone', async () => {

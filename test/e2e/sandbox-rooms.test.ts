@@ -21,7 +21,16 @@ const reply = (id: string) => voice.replies.find((r) => r.id === id)!;
 const utterance = (id: string) => voice.utterances.find((u) => u.id === id)!;
 
 const poll = (fn: () => Promise<unknown>, timeout = 20_000) => expect.poll(fn, { timeout, interval: 100 });
-const liveLevel = async (page: Page) => Number((await page.locator('[data-test="live-level"]').first().innerText().catch(() => '0%')).replace('%', ''));
+const liveLevel = async (page: Page) =>
+  Number(
+    (
+      await page
+        .locator('[data-test="live-level"]')
+        .first()
+        .innerText()
+        .catch(() => '0%')
+    ).replace('%', ''),
+  );
 
 async function exportedSpeechSeconds(page: Page): Promise<number> {
   const download = page.waitForEvent('download');
@@ -34,7 +43,11 @@ async function exportedSpeechSeconds(page: Page): Promise<number> {
 describe('Tencent and NetEase sandbox rooms in their panels (E2E)', () => {
   let h: Harness;
   const field = (path: string) => h.page.locator(`.field[data-path="${path}"] input`).first();
-  const text = (sel: string) => h.page.locator(sel).innerText().catch(() => '');
+  const text = (sel: string) =>
+    h.page
+      .locator(sel)
+      .innerText()
+      .catch(() => '');
   const vendorTools = () => h.page.click('.tab:has-text("Vendor tools")');
 
   beforeAll(async () => {
@@ -65,7 +78,10 @@ describe('Tencent and NetEase sandbox rooms in their panels (E2E)', () => {
       if (visit === 1) {
         for (const locale of ['en', 'zh-CN'] as const) {
           await page.locator('[data-test="locale"]').selectOption(locale);
-          for (const [width, height] of [[1440, 900], [1024, 640]] as const) {
+          for (const [width, height] of [
+            [1440, 900],
+            [1024, 640],
+          ] as const) {
             await page.setViewportSize({ width, height });
             await page.locator('[data-test="tencent-room-wrap"]').scrollIntoViewIfNeeded();
             await h.screenshot(`tencent-sandbox-room-${locale === 'en' ? 'en' : 'zh'}-${width}`);
@@ -119,7 +135,10 @@ describe('Tencent and NetEase sandbox rooms in their panels (E2E)', () => {
       if (visit === 1) {
         for (const locale of ['en', 'zh-CN'] as const) {
           await page.locator('[data-test="locale"]').selectOption(locale);
-          for (const [width, height] of [[1440, 900], [1024, 640]] as const) {
+          for (const [width, height] of [
+            [1440, 900],
+            [1024, 640],
+          ] as const) {
             await page.setViewportSize({ width, height });
             await page.locator('[data-test="netease-room"]').scrollIntoViewIfNeeded();
             await h.screenshot(`netease-sandbox-room-${locale === 'en' ? 'en' : 'zh'}-${width}`);

@@ -41,10 +41,19 @@ describe('scenario editor (E2E)', () => {
     await steps.nth(1).locator('input[type="number"]').first().fill('1000');
     await steps.nth(1).getByTestId('scen-limit').fill('10');
     await page.getByTestId('scen-save').click();
-    await expect.poll(() => page.locator('[data-test="wf-message"], [data-test="wf-error"]').first().textContent()).toContain('Weather-then-a-joke.parley-case.json');
+    await expect
+      .poll(() => page.locator('[data-test="wf-message"], [data-test="wf-error"]').first().textContent())
+      .toContain('Weather-then-a-joke.parley-case.json');
     const file = join(work, 'cases', 'Weather-then-a-joke.parley-case.json');
     const saved = JSON.parse(readFileSync(file, 'utf8'));
-    expect(saved).toMatchObject({ version: 2, name: 'Weather then a joke', steps: [{ say: { utterance: 'hello-weather-en' }, expect: { maxWer: 0.1 } }, { say: { utterance: 'tell-joke-en' }, interrupt: { by: 'message', afterMs: 1000 }, expect: { maxWer: 0.1 } }] });
+    expect(saved).toMatchObject({
+      version: 2,
+      name: 'Weather then a joke',
+      steps: [
+        { say: { utterance: 'hello-weather-en' }, expect: { maxWer: 0.1 } },
+        { say: { utterance: 'tell-joke-en' }, interrupt: { by: 'message', afterMs: 1000 }, expect: { maxWer: 0.1 } },
+      ],
+    });
     expect(Object.keys(saved.vendors)).toEqual(['convai', 'mindcraft']);
 
     await page.getByTestId('scen-run').click();
@@ -54,7 +63,10 @@ describe('scenario editor (E2E)', () => {
     const report = page.getByTestId('scen-report');
     await expect.poll(() => report.evaluate((el) => el.shadowRoot?.textContent ?? '')).toContain('Per vendor');
     expect(await report.evaluate((el) => el.shadowRoot!.querySelectorAll('svg circle').length)).toBe(4);
-    for (const [width, height] of [[1440, 900], [1024, 640]] as const) {
+    for (const [width, height] of [
+      [1440, 900],
+      [1024, 640],
+    ] as const) {
       await page.setViewportSize({ width, height });
       await h.screenshot(`scenario-editor-en-${width}`);
     }
@@ -65,17 +77,25 @@ describe('scenario editor (E2E)', () => {
     });
     await page.locator('[data-test="locale"]').selectOption('zh-CN');
     await page.getByTestId('scen-run').click();
-    await expect.poll(async () => (await page.getByTestId('scen-result').allTextContents()).filter((r) => r.includes('失败')).length, { timeout: 180_000 }).toBe(4);
+    await expect
+      .poll(async () => (await page.getByTestId('scen-result').allTextContents()).filter((r) => r.includes('失败')).length, { timeout: 180_000 })
+      .toBe(4);
     const failed = await page.getByTestId('scen-failures').first().textContent();
     expect(failed).toMatch(/recognition: WER \d+\.\d % over the limit of 10\.0 %/);
     expect(failed).toContain('reference:  Hello, what is the weather like today?');
     await page.evaluate(async () => {
       for (const vendor of ['mindcraft', 'convai'] as const) await window.parley.invoke('sandbox.fault', { vendor, fault: null });
     });
-    for (const [width, height] of [[1440, 900], [1024, 640]] as const) {
+    for (const [width, height] of [
+      [1440, 900],
+      [1024, 640],
+    ] as const) {
       await page.setViewportSize({ width, height });
       // The failed turns, with reference and recognised text side by side, in view.
-      await page.getByTestId('scen-result').first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await page
+        .getByTestId('scen-result')
+        .first()
+        .evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await h.screenshot(`scenario-editor-zh-${width}`);
     }
     // The HTML report on its own, as a browser shows the file (the same HTML the app shows).
@@ -85,7 +105,7 @@ describe('scenario editor (E2E)', () => {
     await page.locator('[data-test="locale"]').selectOption('en');
   }, 420_000);
 
-  it('adds an utterance of the user\'s own (WAV plus text) to the case folder\'s library', async () => {
+  it("adds an utterance of the user's own (WAV plus text) to the case folder's library", async () => {
     const { page } = h;
     const wav = join(work, 'my-weather.wav');
     copyFileSync(join(ROOT, 'resources', 'utterances', 'kitchen-lights-noisy-en.wav'), wav);
@@ -94,7 +114,9 @@ describe('scenario editor (E2E)', () => {
     await page.getByRole('button', { name: 'Add to the case folder' }).click();
     await expect.poll(() => page.getByTestId('wf-message').textContent()).toContain('Added "my-weather"');
     expect(existsSync(join(work, 'cases', 'utterances', 'my-weather.wav'))).toBe(true);
-    expect(JSON.parse(readFileSync(join(work, 'cases', 'utterances', 'utterances.json'), 'utf8'))).toEqual([{ id: 'my-weather', file: 'my-weather.wav', language: 'en', text: 'Please turn on the lights in the kitchen.', tags: [] }]);
+    expect(JSON.parse(readFileSync(join(work, 'cases', 'utterances', 'utterances.json'), 'utf8'))).toEqual([
+      { id: 'my-weather', file: 'my-weather.wav', language: 'en', text: 'Please turn on the lights in the kitchen.', tags: [] },
+    ]);
     await expect.poll(() => page.getByTestId('scen-utterance').first().locator('option').first().textContent()).toContain('my-weather');
     // A second time with the same id: refused, nothing overwritten.
     await page.getByTestId('scen-add-file').setInputFiles(wav);
@@ -122,7 +144,10 @@ describe('scenario editor (E2E)', () => {
       );
       if (lang === 'zh') expect(html.match(/<audio controls/g)).toHaveLength(2);
       await page2.setContent(html);
-      for (const [width, height] of [[1440, 900], [1024, 640]] as const) {
+      for (const [width, height] of [
+        [1440, 900],
+        [1024, 640],
+      ] as const) {
         await page2.setViewportSize({ width, height });
         await page2.screenshot({ path: join(SCREENSHOTS, `scenario-report-${lang}-${width}.png`) });
       }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startHarness, type Harness } from './harness.ts';
-import { VENDORS } from '../../src-main/core/vendors/registry.ts';
+import { credentialEnvName, VENDORS } from '../../src-main/core/vendors/registry.ts';
 import type { OperationDescriptor, VendorDescriptor } from '../../src-main/core/vendors/types.ts';
 
 /**
@@ -16,7 +16,7 @@ import type { OperationDescriptor, VendorDescriptor } from '../../src-main/core/
  *
  * What is deliberately outside: the value the user types goes renderer → main once (secrets.set), so the canary
  * profiles are filled from main here; room.join hands the renderer the short-lived room credential (for NetEase
- * that is the TOKEN credential itself, DESIGN §2's documented exception), so no room is joined in this scan.
+ * that is the TOKEN credential itself, the documented exception in README, Security), so no room is joined in this scan.
  */
 const canary = (vendor: string, field: string) => `LEAK-CANARY-${vendor}-${field}-9f3a`;
 
@@ -65,7 +65,10 @@ function filesUnder(dir: string): Source[] {
 
 function runCli(args: string[], env: Record<string, string>): Promise<Source[]> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'parley.mjs'), ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'parley.mjs'), ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -103,13 +106,21 @@ describe('secret-leak scan', () => {
     const seeded = await h.core.handlers['profiles.list']({});
     for (const v of VENDORS) {
       const demo = seeded.find((p) => p.vendor === v.id)!;
-      const leaky = await h.core.handlers['profiles.save']({ profile: { name: `${v.id} canary`, vendor: v.id, target: 'sandbox', timeouts: { connectMs: 2000, responseMs: 2000, idleMs: 3000 } } });
-      for (const c of v.credentials) await h.core.handlers['secrets.set']({ profileId: leaky.id, name: c.name, value: c.secret ? canary(v.id, c.name) : v.sandboxCredentials[c.name] ?? '1400000000' });
+      const leaky = await h.core.handlers['profiles.save']({
+        profile: { name: `${v.id} canary`, vendor: v.id, target: 'sandbox', timeouts: { connectMs: 2000, responseMs: 2000, idleMs: 3000 } },
+      });
+      for (const c of v.credentials)
+        await h.core.handlers['secrets.set']({
+          profileId: leaky.id,
+          name: c.name,
+          value: c.secret ? canary(v.id, c.name) : (v.sandboxCredentials[c.name] ?? '1400000000'),
+        });
       for (const profileId of [demo.id, leaky.id]) {
         for (const op of v.operations) {
           const payload = payloadFor(v, op);
           // The inspector (signed request view) and the session, both through window.parley as the UI calls them.
-          if (op.inspect) await h.page.evaluate((a) => window.parley.invoke('payload.inspect', a).catch((e: Error) => e.message), { profileId, operation: op.id, payload });
+          if (op.inspect)
+            await h.page.evaluate((a) => window.parley.invoke('payload.inspect', a).catch((e: Error) => e.message), { profileId, operation: op.id, payload });
           await h.page.evaluate((a) => window.parley.invoke('secrets.status', a), { profileId });
           const started = await h.page.evaluate((a) => window.parley.invoke('session.start', a), { profileId, operation: op.id, payload, sendAnyway: true });
           const sessionId = started.sessionId;
@@ -133,7 +144,14 @@ describe('secret-leak scan', () => {
     if (handlers['bundle.export']) {
       const path = join(h.dataDir, 'exports', 'leak-scan.parley-bundle.json');
       mkdirSync(join(h.dataDir, 'exports'), { recursive: true });
-      const result = await h.page.evaluate((a) => window.parley.invoke('bundle.export' as never, a as never).then((r) => JSON.stringify(r), (e: Error) => `refused: ${e.message}`), { sessionIds: sessionIds.slice(0, 50), path });
+      const result = await h.page.evaluate(
+        (a) =>
+          window.parley.invoke('bundle.export' as never, a as never).then(
+            (r) => JSON.stringify(r),
+            (e: Error) => `refused: ${e.message}`,
+          ),
+        { sessionIds: sessionIds.slice(0, 50), path },
+      );
       extra.push({ where: 'bundle.export result', text: String(result) });
       // Either written (then its file is scanned with the data folder) or refused because it would hold a secret.
       expect(String(result)).toMatch(/"bytes":\d+|refused: .*secret/i);
@@ -142,7 +160,14 @@ describe('secret-leak scan', () => {
       for (const p of await h.core.handlers['profiles.list']({})) {
         const v = VENDORS.find((x) => x.id === p.vendor)!;
         for (const op of v.operations.filter((o) => o.inspect)) {
-          const text = await h.page.evaluate((a) => window.parley.invoke('code.snippets' as never, a as never).then((r) => JSON.stringify(r), (e: Error) => `refused: ${e.message}`), { profileId: p.id, operation: op.id, payload: payloadFor(v, op) });
+          const text = await h.page.evaluate(
+            (a) =>
+              window.parley.invoke('code.snippets' as never, a as never).then(
+                (r) => JSON.stringify(r),
+                (e: Error) => `refused: ${e.message}`,
+              ),
+            { profileId: p.id, operation: op.id, payload: payloadFor(v, op) },
+          );
           extra.push({ where: `copy-as-code snippets ${p.name} ${op.id}`, text: String(text) });
           expect(String(text)).toMatch(/"curl":/);
         }
@@ -157,7 +182,15 @@ describe('secret-leak scan', () => {
     mkdirSync(bodies);
     const body = (name: string, v: VendorDescriptor, op: string) => {
       const file = join(bodies, `${name}.json`);
-      writeFileSync(file, JSON.stringify(payloadFor(v, v.operations.find((o) => o.id === op)!)));
+      writeFileSync(
+        file,
+        JSON.stringify(
+          payloadFor(
+            v,
+            v.operations.find((o) => o.id === op)!,
+          ),
+        ),
+      );
       return file;
     };
     const byId = (id: string) => VENDORS.find((v) => v.id === id)!;
@@ -168,8 +201,11 @@ describe('secret-leak scan', () => {
       ['tencent', 'StartAIConversation', '--body', body('tencent', byId('tencent'), 'StartAIConversation'), '--out', join(out, 'tencent')],
     ];
     const canaryEnv: Record<string, string> = {};
-    for (const v of VENDORS) for (const c of secretFields(v)) canaryEnv[c.env] = canary(v.id, c.name);
-    for (const [label, env] of [['canary', canaryEnv], ['demo', {}]] as const) {
+    for (const v of VENDORS) for (const c of secretFields(v)) canaryEnv[credentialEnvName(v.id, c.name)] = canary(v.id, c.name);
+    for (const [label, env] of [
+      ['canary', canaryEnv],
+      ['demo', {}],
+    ] as const) {
       const out = join(cliData, label);
       for (const args of commands(out)) extra.push(...(await runCli(args, { ...env, PARLEY_DATA_DIR: join(cliData, 'data') })));
     }
@@ -182,11 +218,7 @@ describe('secret-leak scan', () => {
     // Show what a user would look at: the session list and the latest session's log.
     await h.page.reload();
     await h.page.waitForTimeout(500);
-    const sources: Source[] = [
-      { where: 'renderer (DOM, web storage, bridge traffic)', text: await h.rendererExposure() },
-      ...filesUnder(h.dataDir),
-      ...extra,
-    ];
+    const sources: Source[] = [{ where: 'renderer (DOM, web storage, bridge traffic)', text: await h.rendererExposure() }, ...filesUnder(h.dataDir), ...extra];
     // The scan must be able to fail: the needles are in the keychain, and searching a source that has one finds it.
     expect(findLeaks([{ where: 'self-check', text: `x${NEEDLES[0]!.value}x` }])).toHaveLength(1);
     expect(sources.some((s) => s.where.startsWith('file ') && s.where.includes('.ndjson'))).toBe(true);

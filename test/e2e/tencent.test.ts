@@ -79,7 +79,14 @@ describe('Tencent panel end to end (sandbox)', () => {
     await expect.poll(() => inspector.innerText(), { timeout: 15_000 }).toContain('x-tc-action:describeaiconversation');
 
     const exposure = await h.rendererExposure();
-    for (const secret of ['wrong-secret-key-e2e', SANDBOX_CREDENTIALS.SECRET_KEY, SANDBOX_CREDENTIALS.LLM_API_KEY, SANDBOX_CREDENTIALS.TTS_SECRET_KEY, SANDBOX_CREDENTIALS.SDK_SECRET_KEY]) expect(exposure).not.toContain(secret);
+    for (const secret of [
+      'wrong-secret-key-e2e',
+      SANDBOX_CREDENTIALS.SECRET_KEY,
+      SANDBOX_CREDENTIALS.LLM_API_KEY,
+      SANDBOX_CREDENTIALS.TTS_SECRET_KEY,
+      SANDBOX_CREDENTIALS.SDK_SECRET_KEY,
+    ])
+      expect(exposure).not.toContain(secret);
 
     await h.screenshot('tencent');
     expect(join(SCREENSHOTS, 'tencent.png')).toMatch(/tencent\.png$/);

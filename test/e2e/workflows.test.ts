@@ -51,7 +51,12 @@ describe('QA and support workflows (E2E)', () => {
       const profiles = await window.parley.invoke('profiles.list', {});
       const tc = profiles.find((p) => p.vendor === 'tencent')!;
       const minted = await window.parley.invoke('room.credential', { profileId: tc.id, userId: 'bot_e2e' });
-      const payload = { SdkAppId: minted.params.sdkAppId, RoomId: '7001', AgentConfig: { UserId: 'bot_e2e', UserSig: '{{usersig}}', TargetUserId: 'console_1' }, LLMConfig: { LLMType: 'openai', Model: 'm', APIKey: '{{secret:LLM_API_KEY}}', APIUrl: 'https://x' } };
+      const payload = {
+        SdkAppId: minted.params.sdkAppId,
+        RoomId: '7001',
+        AgentConfig: { UserId: 'bot_e2e', UserSig: '{{usersig}}', TargetUserId: 'console_1' },
+        LLMConfig: { LLMType: 'openai', Model: 'm', APIKey: '{{secret:LLM_API_KEY}}', APIUrl: 'https://x' },
+      };
       const { sessionId } = await window.parley.invoke('session.start', { profileId: tc.id, operation: 'StartAIConversation', payload });
       for (let i = 0; i < 200; i++) {
         const { events } = await window.parley.invoke('session.events', { sessionId: sessionId! });
@@ -94,7 +99,10 @@ describe('QA and support workflows (E2E)', () => {
     await page.getByTestId('wf-tab-history').click();
     await page.getByTestId('history-search').fill('mindcraft');
     // The date filter: a range ending yesterday hides today's sessions, today shows them again.
-    const day = (offset: number) => { const d = new Date(Date.now() + offset * 86_400_000); return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`; };
+    const day = (offset: number) => {
+      const d = new Date(Date.now() + offset * 86_400_000);
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    };
     await page.getByTestId('history-to').fill(day(-1));
     await expect.poll(() => page.getByTestId('history-row').count()).toBe(0);
     await page.getByTestId('history-to').fill(day(0));
@@ -164,7 +172,9 @@ describe('QA and support workflows (E2E)', () => {
     expect(await page.getByTestId('bundle-body').textContent()).toContain('mindcraft');
     expect(await page.getByTestId('bundle-events').locator('.ev').count()).toBeGreaterThan(10);
     const imported = JSON.parse(text) as { sessions: { files: { name: string; role: string }[] }[] };
-    expect(imported.sessions[0]!.files.filter((f) => f.role === 'input').map((f) => f.name)).toEqual(expect.arrayContaining(['turn-1-user.wav', 'input-hello-weather-en.wav']));
+    expect(imported.sessions[0]!.files.filter((f) => f.role === 'input').map((f) => f.name)).toEqual(
+      expect.arrayContaining(['turn-1-user.wav', 'input-hello-weather-en.wav']),
+    );
     await page.getByTestId('bundle-rerun').click();
     await expect.poll(() => page.getByTestId('wf-bundle').textContent()).toContain('Started session');
     await h.screenshot('bundle-en');

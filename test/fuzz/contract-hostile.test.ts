@@ -44,9 +44,19 @@ function markedFields(schema: JsonSchema, at: (string | number)[] = []): Field[]
   return [...here, ...props, ...items];
 }
 
-const CODES_FOR_REFUSED_PATHS = new Set(['BAD_ARGUMENTS', 'PATH_REFUSED', 'FILE_REFUSED', 'NOT_FOUND', 'CASE_INVALID', 'BUNDLE_INVALID', 'SPEECH_INVALID', 'SECRET_FOUND']);
+const CODES_FOR_REFUSED_PATHS = new Set([
+  'BAD_ARGUMENTS',
+  'PATH_REFUSED',
+  'FILE_REFUSED',
+  'NOT_FOUND',
+  'CASE_INVALID',
+  'BUNDLE_INVALID',
+  'SPEECH_INVALID',
+  'SECRET_FOUND',
+]);
 /** What a refusal must never read like: a JavaScript or file-system error leaking through instead of a reason. */
-const GENERIC = /Maximum call stack|Cannot read propert|is not iterable|serialize a BigInt|is not a function|Converting circular|^E[A-Z]+:|\bE(ISDIR|NOENT|NOTDIR|ACCES)\b|undefined|\[object Object\]|Unexpected token/;
+const GENERIC =
+  /Maximum call stack|Cannot read propert|is not iterable|serialize a BigInt|is not a function|Converting circular|^E[A-Z]+:|\bE(ISDIR|NOENT|NOTDIR|ACCES)\b|undefined|\[object Object\]|Unexpected token/;
 
 describe('the whole contract against hostile arguments', () => {
   const root = mkdtempSync(join(tmpdir(), 'parley-hostile-'));
@@ -75,7 +85,8 @@ describe('the whole contract against hostile arguments', () => {
     return out;
   }
 
-  const caseText = (name: string) => JSON.stringify({ version: 1, name, vendor: 'mindcraft', operation: 'chat_bot_v3', payload: { not_a_field: CANARY.length } });
+  const caseText = (name: string) =>
+    JSON.stringify({ version: 1, name, vendor: 'mindcraft', operation: 'chat_bot_v3', payload: { not_a_field: CANARY.length } });
   const wav = Buffer.from(encodeWav(new Int16Array(1600), 16000));
   function ensureBaseFiles(): void {
     if (!existsSync(paths.caseFile)) writeFileSync(paths.caseFile, caseText('base'));
@@ -87,8 +98,22 @@ describe('the whole contract against hostile arguments', () => {
     // The canary: files outside everything the renderer may reach, of every kind a handler reads.
     writeFileSync(join(outside, 'canary.txt'), CANARY);
     writeFileSync(join(outside, 'canary.parley-case.json'), caseText(CANARY));
-    writeFileSync(join(outside, 'canary.parley-bundle.json'), JSON.stringify({ format: 'parley-bundle', version: 1, createdAt: CANARY, app: { name: CANARY, version: '1' }, os: { platform: 'x' }, note: CANARY, sessions: [] }));
-    writeFileSync(join(outside, 'canary.json'), JSON.stringify({ id: 'link-json', vendor: 'mindcraft', operation: 'chat_bot_v3', startedAt: CANARY, state: 'ended', target: 'sandbox' }));
+    writeFileSync(
+      join(outside, 'canary.parley-bundle.json'),
+      JSON.stringify({
+        format: 'parley-bundle',
+        version: 1,
+        createdAt: CANARY,
+        app: { name: CANARY, version: '1' },
+        os: { platform: 'x' },
+        note: CANARY,
+        sessions: [],
+      }),
+    );
+    writeFileSync(
+      join(outside, 'canary.json'),
+      JSON.stringify({ id: 'link-json', vendor: 'mindcraft', operation: 'chat_bot_v3', startedAt: CANARY, state: 'ended', target: 'sandbox' }),
+    );
     writeFileSync(join(outside, 'canary.ndjson'), JSON.stringify({ seq: 1, t: 0, at: CANARY, kind: 'x', dir: 'in', summary: CANARY }) + '\n');
     writeFileSync(join(outside, 'canary.wav'), Buffer.concat([wav, Buffer.from(CANARY)]));
     writeFileSync(join(outside, 'private.key'), CANARY);
@@ -98,7 +123,10 @@ describe('the whole contract against hostile arguments', () => {
     const profiles = await dispatch(core.handlers, 'profiles.list', {});
     const tencent = (profiles as { id: string; vendor: string }[]).find((p) => p.vendor === 'tencent')!;
     ids.profile = tencent.id;
-    for (const [name, value] of [['SECRET_KEY', `sk live!'(x)*~ +/=?&"é-${CANARY.slice(-6)}`], ['LLM_API_KEY', 'llm-key-with spaces and !quotes\'']]) {
+    for (const [name, value] of [
+      ['SECRET_KEY', `sk live!'(x)*~ +/=?&"é-${CANARY.slice(-6)}`],
+      ['LLM_API_KEY', "llm-key-with spaces and !quotes'"],
+    ]) {
       await dispatch(core.handlers, 'secrets.set', { profileId: tencent.id, name, value });
     }
     for (const p of profiles as { id: string; vendor: string }[])
@@ -109,8 +137,27 @@ describe('the whole contract against hostile arguments', () => {
 
     // A recorded session and a comparison below the data folder, and links planted where ids resolve.
     const sessions = join(dataDir, 'sessions');
-    writeFileSync(join(sessions, `${ids.session}.json`), JSON.stringify({ id: ids.session, vendor: 'mindcraft', operation: 'no_such_operation', profileId: null, target: 'sandbox', startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:01.000Z', durationMs: 1000, state: 'ended', outcome: 'ok', eventCount: 1, payload: {} }));
-    writeFileSync(join(sessions, `${ids.session}.ndjson`), JSON.stringify({ seq: 1, t: 0, at: '2026-01-01T00:00:00.000Z', kind: 'session.start', dir: 'local', summary: 'start' }) + '\n');
+    writeFileSync(
+      join(sessions, `${ids.session}.json`),
+      JSON.stringify({
+        id: ids.session,
+        vendor: 'mindcraft',
+        operation: 'no_such_operation',
+        profileId: null,
+        target: 'sandbox',
+        startedAt: '2026-01-01T00:00:00.000Z',
+        endedAt: '2026-01-01T00:00:01.000Z',
+        durationMs: 1000,
+        state: 'ended',
+        outcome: 'ok',
+        eventCount: 1,
+        payload: {},
+      }),
+    );
+    writeFileSync(
+      join(sessions, `${ids.session}.ndjson`),
+      JSON.stringify({ seq: 1, t: 0, at: '2026-01-01T00:00:00.000Z', kind: 'session.start', dir: 'local', summary: 'start' }) + '\n',
+    );
     mkdirSync(join(sessions, ids.session));
     writeFileSync(join(sessions, ids.session, 'turn-1-user.wav'), wav);
     symlinkSync(join(outside, 'private.key'), join(sessions, ids.session, 'private.key'));
@@ -133,7 +180,26 @@ describe('the whole contract against hostile arguments', () => {
     execFileSync('mkfifo', [join(cases, 'fifo.wav')]);
     // A bundle the user opened and one they chose to save.
     paths.bundle = join(cases, 'base.parley-bundle.json');
-    writeFileSync(paths.bundle, JSON.stringify({ format: 'parley-bundle', version: 1, createdAt: '2026-01-01T00:00:00Z', app: { name: 'Parley', version: '1' }, os: { platform: 'linux' }, sessions: [{ summary: { id: 'x', startedAt: '2026-01-01T00:00:00Z', state: 'ended', target: 'sandbox' }, vendor: 'mindcraft', operation: 'no_such_operation', payload: {}, events: '', files: [] }] }));
+    writeFileSync(
+      paths.bundle,
+      JSON.stringify({
+        format: 'parley-bundle',
+        version: 1,
+        createdAt: '2026-01-01T00:00:00Z',
+        app: { name: 'Parley', version: '1' },
+        os: { platform: 'linux' },
+        sessions: [
+          {
+            summary: { id: 'x', startedAt: '2026-01-01T00:00:00Z', state: 'ended', target: 'sandbox' },
+            vendor: 'mindcraft',
+            operation: 'no_such_operation',
+            payload: {},
+            events: '',
+            files: [],
+          },
+        ],
+      }),
+    );
     dialog.answer(paths.bundle);
     await dispatch(core.handlers, 'dialog.open', { purpose: 'bundleOpen' });
     dialog.answer(join(cases, 'export'));
@@ -174,7 +240,9 @@ describe('the whole contract against hostile arguments', () => {
       'history.query': { query: { profileId: ids.profile } },
       'history.detail': { sessionId: ids.session },
       'history.rerun': { sessionId: ids.session, profileId: ids.profile },
-      'compare.start': { plan: { input: { text: 'hello' }, entries: [{ profileId: ids.profile, operation: 'no_such_operation', payload: {} }], repeat: 1, mode: 'sequential' } },
+      'compare.start': {
+        plan: { input: { text: 'hello' }, entries: [{ profileId: ids.profile, operation: 'no_such_operation', payload: {} }], repeat: 1, mode: 'sequential' },
+      },
       'compare.get': { id: ids.comparison },
       'compare.csv': { id: ids.comparison, kind: 'summary' },
       'bundle.export': { sessionIds: [ids.session], path: paths.bundleSave },
@@ -205,24 +273,86 @@ describe('the whole contract against hostile arguments', () => {
   }
 
   const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
-  const badIds = fc.oneof(
-    fc.constantFrom('..', '.', '../../..', '../../../../etc/passwd', '/etc/passwd', '..\\..\\windows\\win.ini', 'C:\\Windows', '%2e%2e%2f%2e%2e', '..%2F..', '....//....//', 'a/../../b', 'a\u0000b', '\u0000', '', ' ', '-x', '_x', 'a b', '~', '$HOME', '`id`', '\u202e', 'ｘ', '..%c0%af', 'x'.repeat(129), 'file:///etc/passwd', '\\\\server\\share'),
-    fc.array(fc.constantFrom('..', '.', 'etc', 'passwd', '%2e', '%2f', '\\', 'x'), { minLength: 1, maxLength: 8 }).map((p) => p.join('/')),
-    fc.string({ minLength: 1, maxLength: 40 }),
-  ).filter((s) => !ID.test(s));
+  const badIds = fc
+    .oneof(
+      fc.constantFrom(
+        '..',
+        '.',
+        '../../..',
+        '../../../../etc/passwd',
+        '/etc/passwd',
+        '..\\..\\windows\\win.ini',
+        'C:\\Windows',
+        '%2e%2e%2f%2e%2e',
+        '..%2F..',
+        '....//....//',
+        'a/../../b',
+        'a\u0000b',
+        '\u0000',
+        '',
+        ' ',
+        '-x',
+        '_x',
+        'a b',
+        '~',
+        '$HOME',
+        '`id`',
+        '\u202e',
+        'ｘ',
+        '..%c0%af',
+        'x'.repeat(129),
+        'file:///etc/passwd',
+        '\\\\server\\share',
+      ),
+      fc.array(fc.constantFrom('..', '.', 'etc', 'passwd', '%2e', '%2f', '\\', 'x'), { minLength: 1, maxLength: 8 }).map((p) => p.join('/')),
+      fc.string({ minLength: 1, maxLength: 40 }),
+    )
+    .filter((s) => !ID.test(s));
   const hostilePaths = (): fc.Arbitrary<string> => {
     const suffixes = ['', '.parley-case.json', '.parley-bundle.json', '.wav', '/canary.parley-case.json', '/x.parley-bundle.json'];
     const named = [
-      join(outside, 'canary.txt'), join(outside, 'canary.parley-case.json'), join(outside, 'canary.parley-bundle.json'), join(outside, 'canary.wav'), join(outside, 'private.key'), outside, join(outside, 'nope'),
-      '/etc/passwd', '/etc/passwd.parley-bundle.json', '/dev/zero', '/dev/zero.wav', '/proc/self/environ', '/', '/usr',
-      `${cases}/../outside/canary.parley-case.json`, `${cases}/out/canary.parley-case.json`, `${cases}/out`, `${cases}/leak.parley-case.json`, `${cases}/dangling.parley-case.json`,
-      `${cases}/fifo.parley-case.json`, `${cases}/fifo.wav`, `${cases}/loop/loop/loop`, `${dataDir}/sessions/link-out/canary.wav`, `${dataDir}/sessions/link-out`, `${dataDir}/../outside/canary.parley-bundle.json`,
-      '../outside/canary.txt', 'canary.parley-case.json', '%2Fetc%2Fpasswd', `file://${outside}/canary.wav`, `${outside}\u0000.wav`, `${outside}/canary.txt/../canary.wav`,
+      join(outside, 'canary.txt'),
+      join(outside, 'canary.parley-case.json'),
+      join(outside, 'canary.parley-bundle.json'),
+      join(outside, 'canary.wav'),
+      join(outside, 'private.key'),
+      outside,
+      join(outside, 'nope'),
+      '/etc/passwd',
+      '/etc/passwd.parley-bundle.json',
+      '/dev/zero',
+      '/dev/zero.wav',
+      '/proc/self/environ',
+      '/',
+      '/usr',
+      `${cases}/../outside/canary.parley-case.json`,
+      `${cases}/out/canary.parley-case.json`,
+      `${cases}/out`,
+      `${cases}/leak.parley-case.json`,
+      `${cases}/dangling.parley-case.json`,
+      `${cases}/fifo.parley-case.json`,
+      `${cases}/fifo.wav`,
+      `${cases}/loop/loop/loop`,
+      `${dataDir}/sessions/link-out/canary.wav`,
+      `${dataDir}/sessions/link-out`,
+      `${dataDir}/../outside/canary.parley-bundle.json`,
+      '../outside/canary.txt',
+      'canary.parley-case.json',
+      '%2Fetc%2Fpasswd',
+      `file://${outside}/canary.wav`,
+      `${outside}\u0000.wav`,
+      `${outside}/canary.txt/../canary.wav`,
     ];
     return fc.oneof(
       fc.constantFrom(...named),
       fc.tuple(fc.constantFrom(...named), fc.constantFrom(...suffixes)).map(([p, s]) => p + s),
-      fc.tuple(fc.constantFrom(cases, dataDir, outside, '/'), fc.array(fc.constantFrom('..', '.', 'out', 'loop', 'outside', 'sessions', 'link-out', '%2e%2e', 'canary.wav'), { minLength: 1, maxLength: 6 }), fc.constantFrom(...suffixes)).map(([base, segs, s]) => [base, ...segs].join('/') + s),
+      fc
+        .tuple(
+          fc.constantFrom(cases, dataDir, outside, '/'),
+          fc.array(fc.constantFrom('..', '.', 'out', 'loop', 'outside', 'sessions', 'link-out', '%2e%2e', 'canary.wav'), { minLength: 1, maxLength: 6 }),
+          fc.constantFrom(...suffixes),
+        )
+        .map(([base, segs, s]) => [base, ...segs].join('/') + s),
     );
   };
 
@@ -240,7 +370,20 @@ describe('the whole contract against hostile arguments', () => {
       fc.constant(null).map(() => ({ big: 'x'.repeat(maxBytes + 1024) })),
       fc.integer({ min: 1, max: 200 }).map((n) => ({ list: Array.from({ length: n }, () => 1), at: { deep: { value: 10n ** BigInt(n) } } })),
       fc.constant(null).map(cyclic),
-      fc.constantFrom<unknown>({ when: new Date() }, { map: new Map([[1, 2]]) }, { set: new Set([1]) }, { n: NaN }, { n: Infinity }, { f: () => 1 }, { s: Symbol('x') }, { bytes: new Uint8Array(4) }, { c: new Custom() }, [1n], new Date(), 10n),
+      fc.constantFrom<unknown>(
+        { when: new Date() },
+        { map: new Map([[1, 2]]) },
+        { set: new Set([1]) },
+        { n: NaN },
+        { n: Infinity },
+        { f: () => 1 },
+        { s: Symbol('x') },
+        { bytes: new Uint8Array(4) },
+        { c: new Custom() },
+        [1n],
+        new Date(),
+        10n,
+      ),
     );
 
   /**
@@ -273,7 +416,11 @@ describe('the whole contract against hostile arguments', () => {
     for (const text of strings(answer)) {
       expect(text.includes(CANARY), `${where}: holds the canary from outside the data folder`).toBe(false);
       for (const decoded of decodings(text))
-        for (const v of storedValues) expect(decoded.includes(v) || decoded.includes(JSON.stringify(v).slice(1, -1)), `${where}: holds a stored secret (in ${JSON.stringify(text.slice(0, 200))})`).toBe(false);
+        for (const v of storedValues)
+          expect(
+            decoded.includes(v) || decoded.includes(JSON.stringify(v).slice(1, -1)),
+            `${where}: holds a stored secret (in ${JSON.stringify(text.slice(0, 200))})`,
+          ).toBe(false);
     }
   }
 
@@ -290,19 +437,45 @@ describe('the whole contract against hostile arguments', () => {
     const where = `${name} with ${kind} ${typeof value === 'string' ? JSON.stringify(value).slice(0, 120) : kind}`;
     expectClean(outcome.ok ? outcome.result : outcome.message, where);
     if (!outcome.ok) expect(outcome.message, `${where}: unclear error`).not.toMatch(GENERIC);
-    if (kind === 'id' || kind === 'payload') expect(outcome.ok ? 'accepted' : outcome.code, `${where}: ${outcome.ok ? '' : outcome.message}`).toBe('BAD_ARGUMENTS');
+    if (kind === 'id' || kind === 'payload')
+      expect(outcome.ok ? 'accepted' : outcome.code, `${where}: ${outcome.ok ? '' : outcome.message}`).toBe('BAD_ARGUMENTS');
     else if (!outcome.ok) expect(CODES_FOR_REFUSED_PATHS.has(outcome.code), `${where}: refused with ${outcome.code} (${outcome.message})`).toBe(true);
     expect(snapshot(outside), `${where}: changed something outside the data folder`).toEqual(before);
     // What was written where the user allowed it (a bundle, a case) holds nothing from outside either.
-    for (const n of readdirSync(cases)) if (lstatSync(join(cases, n)).isFile()) expect(readFileSync(join(cases, n), 'latin1').includes(CANARY), `${where}: wrote the canary into ${n}`).toBe(false);
+    for (const n of readdirSync(cases))
+      if (lstatSync(join(cases, n)).isFile())
+        expect(readFileSync(join(cases, n), 'latin1').includes(CANARY), `${where}: wrote the canary into ${n}`).toBe(false);
   }
 
   const byKind = (kind: Kind) => targets.filter((t) => t.kind === kind);
 
   it('finds ids, paths and payloads in the contract (the test covers what the contract marks)', () => {
     expect(byKind('id').length).toBeGreaterThanOrEqual(20);
-    expect(byKind('path').map((t) => t.name)).toEqual(expect.arrayContaining(['cases.list', 'cases.save', 'cases.delete', 'cases.run', 'bundle.export', 'bundle.import', 'bundle.rerun', 'compare.start', 'session.send']));
-    expect(byKind('payload').map((t) => t.name)).toEqual(expect.arrayContaining(['payload.inspect', 'session.start', 'session.send', 'session.record', 'compare.start', 'cases.save', 'code.snippets', 'profiles.save']));
+    expect(byKind('path').map((t) => t.name)).toEqual(
+      expect.arrayContaining([
+        'cases.list',
+        'cases.save',
+        'cases.delete',
+        'cases.run',
+        'bundle.export',
+        'bundle.import',
+        'bundle.rerun',
+        'compare.start',
+        'session.send',
+      ]),
+    );
+    expect(byKind('payload').map((t) => t.name)).toEqual(
+      expect.arrayContaining([
+        'payload.inspect',
+        'session.start',
+        'session.send',
+        'session.record',
+        'compare.start',
+        'cases.save',
+        'code.snippets',
+        'profiles.save',
+      ]),
+    );
   });
 
   it('refuses every hostile id with BAD_ARGUMENTS', async () => {
@@ -376,7 +549,9 @@ describe('the whole contract against hostile arguments', () => {
     ];
     const ops: OpName[] = ['payload.inspect', 'payload.validate', 'code.snippets', 'cases.save'];
     const argsFor = (name: OpName, payload: Record<string, unknown>) =>
-      name === 'cases.save' ? { dir: cases, case: { version: 1, name: 'leak', vendor: 'tencent', operation: 'StartAIConversation', payload }, overwrite: true } : withValue(baseArgs(name), ['payload'], payload);
+      name === 'cases.save'
+        ? { dir: cases, case: { version: 1, name: 'leak', vendor: 'tencent', operation: 'StartAIConversation', payload }, overwrite: true }
+        : withValue(baseArgs(name), ['payload'], payload);
 
     it('answers no stored secret a payload holds, in any encoding; a case file holding one is refused', async () => {
       // Every encoding of the secrets whose characters need encoding (space, !, ', +, /, ", é), in an ordinary field.
@@ -392,7 +567,11 @@ describe('the whole contract against hostile arguments', () => {
     }, 60_000);
 
     it('answers no stored secret a payload references, wherever the reference is', async () => {
-      const leaf = fc.oneof(fc.constantFrom(...refs), fc.tuple(fc.constantFrom(...refs), fc.string({ maxLength: 8 })).map(([r, x]) => `${x}${r}${x}`), fc.string({ maxLength: 8 }));
+      const leaf = fc.oneof(
+        fc.constantFrom(...refs),
+        fc.tuple(fc.constantFrom(...refs), fc.string({ maxLength: 8 })).map(([r, x]) => `${x}${r}${x}`),
+        fc.string({ maxLength: 8 }),
+      );
       const payload = fc.dictionary(fc.constantFrom('SessionId', 'RoomId', 'note', 'UserId', 'Welcome', 'x'), leaf, { minKeys: 1, maxKeys: 4 });
       await fc.assert(
         fc.asyncProperty(fc.constantFrom(...ops), payload, async (name, p) => {
@@ -401,7 +580,9 @@ describe('the whole contract against hostile arguments', () => {
         }),
         { numRuns: 150 },
       );
-      const saved = readdirSync(cases).filter((n) => n.startsWith('leak') && lstatSync(join(cases, n)).isFile()).map((n) => readFileSync(join(cases, n), 'utf8'));
+      const saved = readdirSync(cases)
+        .filter((n) => n.startsWith('leak') && lstatSync(join(cases, n)).isFile())
+        .map((n) => readFileSync(join(cases, n), 'utf8'));
       for (const text of saved) expectClean(text, 'a saved case file');
     }, 60_000);
   });

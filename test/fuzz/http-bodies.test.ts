@@ -119,11 +119,7 @@ describe.each(CLIENTS)('HTTP answers to the $vendor client', (client) => {
 
   it('a 10 MB body (JSON string, garbage, or a valid answer padded with a huge field)', async () => {
     const huge = 'y'.repeat(TEN_MB);
-    const cases = fc.constantFrom(
-      encode(JSON.stringify(huge)),
-      encode(huge),
-      encode(JSON.stringify({ ...(client.success as object), padding: huge })),
-    );
+    const cases = fc.constantFrom(encode(JSON.stringify(huge)), encode(huge), encode(JSON.stringify({ ...(client.success as object), padding: huge })));
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(200, 500), cases, async (s, body) => {
         const p = { status: s, body };

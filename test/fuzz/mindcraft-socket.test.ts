@@ -22,7 +22,10 @@ type Frame = { text: string } | { bytes: Uint8Array; asText: boolean };
 
 const TIMEOUTS = { connectMs: 1000, responseMs: 600, idleMs: 2000 };
 // Valid frames that keep the turn open (agent_stop would end it, and a finished turn has no watchdog to run).
-const VALID = [JSON.stringify({ socket_status: 1004, socket_data: { text: 'hi', is_final: true } }), JSON.stringify({ socket_status: 1003, agent_output: { output_type: 'emotion', emotion_output: 'happy' } })];
+const VALID = [
+  JSON.stringify({ socket_status: 1004, socket_data: { text: 'hi', is_final: true } }),
+  JSON.stringify({ socket_status: 1003, agent_output: { output_type: 'emotion', emotion_output: 'happy' } }),
+];
 
 let wss: WebSocketServer;
 let next: Frame = { text: '{}' };
@@ -52,10 +55,25 @@ afterAll(async () => {
 async function run(frame: Frame): Promise<{ elapsed: number; kinds: string[]; errors: VendorError[]; contiguous: boolean; ended: boolean }> {
   next = frame;
   const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
-  const profile: Profile = { id: 'mc', name: 'mc', vendor: 'mindcraft', target: 'live', timeouts: TIMEOUTS, settings: { ...mindcraft.defaultSettings('live'), endpoint: url }, createdAt: '', updatedAt: '' };
+  const profile: Profile = {
+    id: 'mc',
+    name: 'mc',
+    vendor: 'mindcraft',
+    target: 'live',
+    timeouts: TIMEOUTS,
+    settings: { ...mindcraft.defaultSettings('live'), endpoint: url },
+    createdAt: '',
+    updatedAt: '',
+  };
   const op = mindcraft.operations[0]!;
   const started = performance.now();
-  const { sessionId, done } = await manager.start({ vendor: mindcraft, operation: op, profile, payload: { ...op.example, asr_text: 'fuzz' }, sandboxUrl: undefined });
+  const { sessionId, done } = await manager.start({
+    vendor: mindcraft,
+    operation: op,
+    profile,
+    payload: { ...op.example, asr_text: 'fuzz' },
+    sandboxUrl: undefined,
+  });
   const timer = setTimeout(() => void manager.stop(sessionId), TIMEOUTS.connectMs + TIMEOUTS.responseMs + 5000);
   await done;
   clearTimeout(timer);
@@ -92,19 +110,32 @@ describe('Mindcraft socket: hostile frames through the real client', () => {
 
   it('binary where text is expected, and text frames that are not UTF-8', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(binary.map((bytes) => ({ bytes, asText: false })), invalidUtf8.map((bytes) => ({ bytes, asText: true }))), async (frame) => {
-        const r = await run(frame);
-        expectSettled(r);
-        if (!frame.asText) expect(r.kinds).toContain('ws.binary');
-        else expect(r.errors.length).toBeGreaterThan(0);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          binary.map((bytes) => ({ bytes, asText: false })),
+          invalidUtf8.map((bytes) => ({ bytes, asText: true })),
+        ),
+        async (frame) => {
+          const r = await run(frame);
+          expectSettled(r);
+          if (!frame.asText) expect(r.kinds).toContain('ws.binary');
+          else expect(r.errors.length).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: 20 },
     );
   });
 
   it('10 MB frames (text garbage, a JSON frame with a huge field, binary)', async () => {
     const big = hugeString(TEN_MB);
-    const frames: Frame[] = [{ text: big }, { text: JSON.stringify({ socket_status: 1004, socket_data: { text: big } }) }, { bytes: new Uint8Array(TEN_MB), asText: false }];
-    await fc.assert(fc.asyncProperty(fc.constantFrom(...frames), async (frame) => expectSettled(await run(frame))), { numRuns: BIG_RUNS });
+    const frames: Frame[] = [
+      { text: big },
+      { text: JSON.stringify({ socket_status: 1004, socket_data: { text: big } }) },
+      { bytes: new Uint8Array(TEN_MB), asText: false },
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...frames), async (frame) => expectSettled(await run(frame))),
+      { numRuns: BIG_RUNS },
+    );
   });
 });

@@ -4,7 +4,21 @@ import { validatePayload, validateSchema } from '../../src-main/core/payload.ts'
 import { ContractError, dispatch, OP_NAMES, type Handlers } from '../../src-main/core/contract.ts';
 import { VENDORS } from '../../src-main/core/vendors/registry.ts';
 import type { PayloadError } from '../../src-main/core/vendors/types.ts';
-import { anyValue, BIG_RUNS, deepNest, hugeString, isJsonPointer, jsonValue, MISSING, mutatedJson, pointersOf, resolvePointer, RUNS, TEN_MB, wrongType } from './support/arbitraries.ts';
+import {
+  anyValue,
+  BIG_RUNS,
+  deepNest,
+  hugeString,
+  isJsonPointer,
+  jsonValue,
+  MISSING,
+  mutatedJson,
+  pointersOf,
+  resolvePointer,
+  RUNS,
+  TEN_MB,
+  wrongType,
+} from './support/arbitraries.ts';
 
 /**
  * Every payload validator (validatePayload over each operation of each vendor, the settings schemas, the contract's
@@ -80,7 +94,10 @@ describe.each(operations)('validatePayload: $name', ({ op }) => {
 });
 
 function setAt(root: Record<string, unknown>, pointer: string, value: unknown): void {
-  const segments = pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   let cur: Record<string, unknown> = root;
   for (const s of segments.slice(0, -1)) cur = cur[s] as Record<string, unknown>;
   cur[segments[segments.length - 1]!] = value;
@@ -104,18 +121,22 @@ describe('contract argument check (the IPC and bridge boundary)', () => {
 
   it('random operation names and arguments: either BAD_ARGUMENTS naming the field, or the handler gets schema-valid arguments', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.constantFrom(...OP_NAMES), fc.string({ maxLength: 30 }), fc.constantFrom('__proto__', 'constructor', 'toString')), fc.oneof(anyValue, jsonValue, wrongType), async (name, args) => {
-        try {
-          expect(await dispatch(handlers, name, args)).toBe('reached');
-        } catch (err) {
-          // The stand-in handlers answer 'reached', which breaks the result contract of the operations that have
-          // one: that means the arguments passed and the handler ran.
-          if ((err as { code?: string }).code === 'BAD_RESULT') return;
-          expect(err).toBeInstanceOf(ContractError);
-          expect((err as ContractError).code).toBe('BAD_ARGUMENTS');
-          expect((err as Error).message).toMatch(/unknown operation|: /);
-        }
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.constantFrom(...OP_NAMES), fc.string({ maxLength: 30 }), fc.constantFrom('__proto__', 'constructor', 'toString')),
+        fc.oneof(anyValue, jsonValue, wrongType),
+        async (name, args) => {
+          try {
+            expect(await dispatch(handlers, name, args)).toBe('reached');
+          } catch (err) {
+            // The stand-in handlers answer 'reached', which breaks the result contract of the operations that have
+            // one: that means the arguments passed and the handler ran.
+            if ((err as { code?: string }).code === 'BAD_RESULT') return;
+            expect(err).toBeInstanceOf(ContractError);
+            expect((err as ContractError).code).toBe('BAD_ARGUMENTS');
+            expect((err as Error).message).toMatch(/unknown operation|: /);
+          }
+        },
+      ),
       { numRuns: RUNS * 2 },
     );
   });

@@ -33,7 +33,9 @@ const hold: OperationDescriptor = {
 const vendor = {
   id: 'convai',
   title: { en: 'Fuzz', zh: '模糊' },
-  credentials: [{ name: 'API_KEY', label: { en: 'key', zh: '密钥' }, env: 'PARLEY_CONVAI_API_KEY', secret: true }],
+  color: '#f08ad0',
+  docsHosts: [],
+  credentials: [{ name: 'API_KEY', label: { en: 'key', zh: '密钥' }, secret: true }],
   settingsSchema: {},
   defaultSettings: () => ({}),
   operations: [hold],

@@ -79,10 +79,13 @@ describe('Mindcraft socket frames (parseServerFrame + toEvent)', () => {
   it('a 10 MB frame: garbage, a JSON string, or a valid frame with a huge field; the bad-frame event keeps a bounded excerpt', () => {
     const big = hugeString(TEN_MB);
     fc.assert(
-      fc.property(fc.constantFrom(big, JSON.stringify(big), JSON.stringify({ socket_status: 1004, socket_data: { text: big } }), `{"socket_status":1004,"x":"${big}`), (text) => {
-        const { event } = parse(text);
-        if (event.kind === 'mindcraft.bad_frame') expect(JSON.stringify(event.data).length).toBeLessThan(10_000);
-      }),
+      fc.property(
+        fc.constantFrom(big, JSON.stringify(big), JSON.stringify({ socket_status: 1004, socket_data: { text: big } }), `{"socket_status":1004,"x":"${big}`),
+        (text) => {
+          const { event } = parse(text);
+          if (event.kind === 'mindcraft.bad_frame') expect(JSON.stringify(event.data).length).toBeLessThan(10_000);
+        },
+      ),
       { numRuns: BIG_RUNS + 1 },
     );
   });
@@ -129,7 +132,10 @@ describe('Convai data-channel messages (parseDataMessage)', () => {
       }),
       { numRuns: RUNS },
     );
-    fc.assert(fc.property(binary, (bytes) => void check(bytes)), { numRuns: RUNS });
+    fc.assert(
+      fc.property(binary, (bytes) => void check(bytes)),
+      { numRuns: RUNS },
+    );
   });
 
   it('already-decoded values of any type (recorded sequences): parseMessageObject', () => {
@@ -145,20 +151,38 @@ describe('Convai data-channel messages (parseDataMessage)', () => {
   it('10 MB messages: base64 audio, text, garbage', () => {
     const big = hugeString(TEN_MB);
     const cases = [
-      JSON.stringify({ label: 'rtvi-ai', type: 'server-message', data: { type: 'audio-data', sample_rate: 16000, channels: 1, audio: 'AAAA'.repeat(TEN_MB / 4) } }),
+      JSON.stringify({
+        label: 'rtvi-ai',
+        type: 'server-message',
+        data: { type: 'audio-data', sample_rate: 16000, channels: 1, audio: 'AAAA'.repeat(TEN_MB / 4) },
+      }),
       JSON.stringify({ label: 'rtvi-ai', type: 'bot-transcription', data: { text: big } }),
       big,
     ];
-    fc.assert(fc.property(fc.constantFrom(...cases), fc.boolean(), (text, asBytes) => void check(asBytes ? encode(text) : text)), { numRuns: BIG_RUNS + 1 });
+    fc.assert(
+      fc.property(fc.constantFrom(...cases), fc.boolean(), (text, asBytes) => void check(asBytes ? encode(text) : text)),
+      { numRuns: BIG_RUNS + 1 },
+    );
   });
 });
 
 describe('Convai recorded sequences (parseRecording: a file the user picks)', () => {
   const sequence = JSON.stringify({ format: SEQUENCE_FORMAT, version: 1, title: 't', messages: [{ t: 0, message: JSON.parse(CONVAI_MESSAGES[0]!) }] });
-  const record = CONVAI_MESSAGES.map((m, i) => JSON.stringify({ seq: i + 1, t: i * 10, kind: 'convai.x', dir: 'in', summary: '', data: JSON.parse(m) })).join('\n');
+  const record = CONVAI_MESSAGES.map((m, i) => JSON.stringify({ seq: i + 1, t: i * 10, kind: 'convai.x', dir: 'in', summary: '', data: JSON.parse(m) })).join(
+    '\n',
+  );
 
   it('random text, mutated sequences, NDJSON with bad lines (null, numbers, arrays): ok or a message naming the file', () => {
-    const lines = fc.array(fc.oneof(jsonValue.map((v) => JSON.stringify(v) ?? ''), fc.constantFrom(...record.split('\n')), truncated(record.split('\n')[1]!)), { maxLength: 8 }).map((ls) => ls.join('\n'));
+    const lines = fc
+      .array(
+        fc.oneof(
+          jsonValue.map((v) => JSON.stringify(v) ?? ''),
+          fc.constantFrom(...record.split('\n')),
+          truncated(record.split('\n')[1]!),
+        ),
+        { maxLength: 8 },
+      )
+      .map((ls) => ls.join('\n'));
     fc.assert(
       fc.property(fc.oneof(textFrames([sequence]), lines, fc.constant(`${record}\nnull\n42\n[]`)), (text) => {
         const r = parseRecording(text, 'file.json');
@@ -199,7 +223,13 @@ describe('NetEase room callbacks (asr-captions, ai-data)', () => {
       }),
       { numRuns: RUNS },
     );
-    fc.assert(fc.property(fc.constantFrom(hugeString(TEN_MB), JSON.stringify({ t: hugeString(TEN_MB) })), (big) => void expectEvent(parseAiData({ type: 'x', uid: 1, data: big }))), { numRuns: BIG_RUNS - 1 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(hugeString(TEN_MB), JSON.stringify({ t: hugeString(TEN_MB) })),
+        (big) => void expectEvent(parseAiData({ type: 'x', uid: 1, data: big })),
+      ),
+      { numRuns: BIG_RUNS - 1 },
+    );
   });
 });
 
@@ -212,16 +242,20 @@ describe('session record reader (readEvents)', () => {
   it('torn, garbage and non-UTF-8 lines are counted as bad, never thrown', () => {
     let n = 0;
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constantFrom(...good), truncated(good[0]!), fc.string({ unit: 'binary', maxLength: 50 })), { maxLength: 10 }), invalidUtf8, (lines, bytes) => {
-        const file = join(dir, `r${n++}.ndjson`);
-        const content = Buffer.concat([Buffer.from(lines.join('\n') + '\n'), Buffer.from(bytes)]);
-        writeFileSync(file, content);
-        const { events, badLines } = readEvents(file);
-        // Binary strings and the invalid bytes may hold newlines of their own: the bound is the file's own line count.
-        const lineCount = content.toString('latin1').split('\n').length;
-        expect(events.length + badLines).toBeLessThanOrEqual(lineCount);
-        expect(events.length).toBeLessThanOrEqual(lines.filter((l) => good.includes(l)).length);
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(...good), truncated(good[0]!), fc.string({ unit: 'binary', maxLength: 50 })), { maxLength: 10 }),
+        invalidUtf8,
+        (lines, bytes) => {
+          const file = join(dir, `r${n++}.ndjson`);
+          const content = Buffer.concat([Buffer.from(lines.join('\n') + '\n'), Buffer.from(bytes)]);
+          writeFileSync(file, content);
+          const { events, badLines } = readEvents(file);
+          // Binary strings and the invalid bytes may hold newlines of their own: the bound is the file's own line count.
+          const lineCount = content.toString('latin1').split('\n').length;
+          expect(events.length + badLines).toBeLessThanOrEqual(lineCount);
+          expect(events.length).toBeLessThanOrEqual(lines.filter((l) => good.includes(l)).length);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -250,12 +284,21 @@ describe('TRTC custom messages (decodeCustomMessage + SubtitleJoiner)', () => {
 
   it('random, mutated, truncated and deeply nested messages: an event or an error event, never a throw', () => {
     const joiner = new SubtitleJoiner(0, 'bot_1');
-    fc.assert(fc.property(textFrames(TRTC_MESSAGES), (text) => decodeAll(encode(text), joiner)), { numRuns: RUNS });
-    fc.assert(fc.property(jsonValue, (v) => decodeAll(encode(JSON.stringify(v)), new SubtitleJoiner(1, 'bot_1'))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(textFrames(TRTC_MESSAGES), (text) => decodeAll(encode(text), joiner)),
+      { numRuns: RUNS },
+    );
+    fc.assert(
+      fc.property(jsonValue, (v) => decodeAll(encode(JSON.stringify(v)), new SubtitleJoiner(1, 'bot_1'))),
+      { numRuns: RUNS },
+    );
   });
 
   it('invalid UTF-8 and binary bytes become an error event naming what was expected', () => {
-    fc.assert(fc.property(fc.oneof(invalidUtf8, binary), (bytes) => decodeAll(bytes, new SubtitleJoiner(0, 'bot_1'))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.oneof(invalidUtf8, binary), (bytes) => decodeAll(bytes, new SubtitleJoiner(0, 'bot_1'))),
+      { numRuns: RUNS },
+    );
     const d = decodeCustomMessage({ userId: 'x', cmdId: 1, data: new Uint8Array([0xff, 0xfe, 0x00]) });
     expect(d.ok).toBe(false);
   });

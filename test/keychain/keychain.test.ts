@@ -12,7 +12,9 @@ const service = testKeychainService(import.meta.url);
 const store = new KeychainSecretStore(service);
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name));
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name));
 }
 
 describe('KeychainSecretStore (real OS keychain)', () => {

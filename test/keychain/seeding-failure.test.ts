@@ -9,7 +9,11 @@ import { describe, expect, it } from 'vitest';
 // session bus leads nowhere: a real, unavailable Secret Service.
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const noKeychain = () => ({ PATH: process.env.PATH ?? '', HOME: mkdtempSync(join(tmpdir(), 'parley-nokeychain-')), DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' });
+const noKeychain = () => ({
+  PATH: process.env.PATH ?? '',
+  HOME: mkdtempSync(join(tmpdir(), 'parley-nokeychain-')),
+  DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus',
+});
 
 function node(args: string[]): Promise<{ code: number; stdout: string }> {
   return new Promise((done) => {
@@ -35,7 +39,12 @@ describe('seeding the sandbox profiles when the keychain is unavailable', () => 
   it('the crash-test core process prints the cause instead of a bridge URL and exits 1', async () => {
     // The renderer folder is never served: seeding fails before the bridge starts.
     const rendererDir = mkdtempSync(join(tmpdir(), 'parley-no-renderer-'));
-    const { code, stdout } = await node([join('test', 'e2e', 'support', 'core-process.ts'), mkdtempSync(join(tmpdir(), 'parley-seed-')), 'parley-test-seeding', rendererDir]);
+    const { code, stdout } = await node([
+      join('test', 'e2e', 'support', 'core-process.ts'),
+      mkdtempSync(join(tmpdir(), 'parley-seed-')),
+      'parley-test-seeding',
+      rendererDir,
+    ]);
     expect(code).toBe(1);
     const line = JSON.parse(stdout.trim());
     expect(line).not.toHaveProperty('bridgeUrl');

@@ -17,7 +17,10 @@ const execFileAsync = promisify(execFile);
 async function withKeyring(command: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string; home: string }> {
   const home = mkdtempSync(join(tmpdir(), 'parley-with-keyring-home-'));
   try {
-    const r = await execFileAsync('bash', [join(ROOT, 'scripts', 'with-keyring.sh'), ...command], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: home, ...env } });
+    const r = await execFileAsync('bash', [join(ROOT, 'scripts', 'with-keyring.sh'), ...command], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: home, ...env },
+    });
     return { code: 0, ...r, home };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -52,7 +55,7 @@ describe('the session this suite runs in (scripts/with-keyring.sh)', () => {
     expect(await busCall('org.freedesktop.DBus.ListActivatableNames')).toMatch(/^array \[\s*org\.freedesktop\.DBus\s*\]$/);
   });
 
-  it('accepts more connections than the bus\'s built-in limit of 256 per user', async () => {
+  it("accepts more connections than the bus's built-in limit of 256 per user", async () => {
     // Every live Entry holds a D-Bus connection of its own, and a busy suite (seeding, canaries, several processes)
     // has hundreds at a time. Opening them is the costly part, so only the last one, and one more client, are used.
     const service = testKeychainService(import.meta.url);
@@ -67,24 +70,36 @@ describe('the session this suite runs in (scripts/with-keyring.sh)', () => {
   it('has org.freedesktop.secrets owned by a gnome-keyring-daemon whose HOME is a temporary folder, not ours', async () => {
     const pid = Number((await busCall('org.freedesktop.DBus.GetConnectionUnixProcessID', 'string:org.freedesktop.secrets')).replace(/^uint32 /, ''));
     expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]).toMatch(/gnome-keyring-daemon$/);
-    const daemonHome = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((v) => v.startsWith('HOME='))!.slice(5);
+    const daemonHome = readFileSync(`/proc/${pid}/environ`, 'utf8')
+      .split('\0')
+      .find((v) => v.startsWith('HOME='))!
+      .slice(5);
     expect(daemonHome).not.toBe(homedir());
     expect(daemonHome.startsWith(tmpdir())).toBe(true);
   });
 });
 
 describe('scripts/with-keyring.sh', () => {
-  it.each([1, 2])("run %i: the default collection answers the command's very first call, then four processes writing at once; the caller's HOME stays empty", async () => {
-    // dbus-send is the quickest possible first call: it reaches the bus within milliseconds of the command starting.
-    const readAlias = 'dbus-send --session --print-reply=literal --dest=org.freedesktop.secrets /org/freedesktop/secrets org.freedesktop.Secret.Service.ReadAlias string:default';
-    const four = Array.from({ length: 4 }, () => 'node --input-type=module -e "$PROBE" &').join(' ');
-    const r = await withKeyring(['bash', '-c', `${readAlias} && echo && ${four} wait`], { PROBE: probe(`parley-test-with-keyring-${process.pid}`) });
-    expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(r.stdout.trim().split('\n').map((l) => l.trim())).toEqual(['/org/freedesktop/secrets/collection/login', 'ok', 'ok', 'ok', 'ok']);
-    expect(readdirSync(r.home)).toEqual([]); // the daemon keeps its keyring in a temporary HOME of its own
-  });
+  it.each([1, 2])(
+    "run %i: the default collection answers the command's very first call, then four processes writing at once; the caller's HOME stays empty",
+    async () => {
+      // dbus-send is the quickest possible first call: it reaches the bus within milliseconds of the command starting.
+      const readAlias =
+        'dbus-send --session --print-reply=literal --dest=org.freedesktop.secrets /org/freedesktop/secrets org.freedesktop.Secret.Service.ReadAlias string:default';
+      const four = Array.from({ length: 4 }, () => 'node --input-type=module -e "$PROBE" &').join(' ');
+      const r = await withKeyring(['bash', '-c', `${readAlias} && echo && ${four} wait`], { PROBE: probe(`parley-test-with-keyring-${process.pid}`) });
+      expect(r).toMatchObject({ code: 0, stderr: '' });
+      expect(
+        r.stdout
+          .trim()
+          .split('\n')
+          .map((l) => l.trim()),
+      ).toEqual(['/org/freedesktop/secrets/collection/login', 'ok', 'ok', 'ok', 'ok']);
+      expect(readdirSync(r.home)).toEqual([]); // the daemon keeps its keyring in a temporary HOME of its own
+    },
+  );
 
-  it('passes the command\'s exit status through', async () => {
+  it("passes the command's exit status through", async () => {
     expect((await withKeyring(['bash', '-c', 'exit 7'])).code).toBe(7);
   });
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SegmentPlayer, type SegmentTiming } from '../../src-renderer/src/audio/segment-player.ts';
-import { encodeWav, readWavHeader } from '../../src-renderer/src/audio/wav.ts';
-import { PcmFramer, StreamResampler, floatToPcm16, resample } from '../../src-renderer/src/audio/pcm.ts';
+import { encodeFloatWav, readWavHeader } from '../../src-renderer/src/audio/wav.ts';
+import { PcmFramer, StreamResampler, floatArrayToPcm16, resample } from '../../src-renderer/src/audio/pcm.ts';
 import { decodeToMono, streamAudioFile } from '../../src-renderer/src/audio/speech-input.ts';
 import mp3Url from '../../resources/mindcraft/answer-en-0.mp3?url';
 import { mount, until } from './support/mount.ts';
@@ -18,11 +18,11 @@ function tone(seconds: number, rate: number, freq = 440, channels = 1): ArrayBuf
   const n = Math.round(seconds * rate);
   const data = Array.from({ length: channels }, () => new Float32Array(n));
   for (let i = 0; i < n; i++) for (const ch of data) ch[i] = 0.3 * Math.sin((2 * Math.PI * freq * i) / rate);
-  return encodeWav(data, rate);
+  return encodeFloatWav(data, rate);
 }
 function pcmChunk(frames: number, channels: number): Uint8Array {
   const s = new Float32Array(frames * channels).map((_, i) => 0.2 * Math.sin(i / 8));
-  return new Uint8Array(floatToPcm16(s).buffer);
+  return new Uint8Array(floatArrayToPcm16(s).buffer);
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -32,7 +32,11 @@ describe('SegmentPlayer', () => {
     const rate = player.context.sampleRate;
     const mp3 = await (await fetch(mp3Url)).arrayBuffer();
     const arrivals = [2, 0, 3, 1];
-    await Promise.all(arrivals.map((order) => player!.enqueue({ id: `s${order}`, order, bytes: order === 3 ? mp3 : tone(0.25 + order * 0.05, rate), text: `sentence ${order}` })));
+    await Promise.all(
+      arrivals.map((order) =>
+        player!.enqueue({ id: `s${order}`, order, bytes: order === 3 ? mp3 : tone(0.25 + order * 0.05, rate), text: `sentence ${order}` }),
+      ),
+    );
     const played = player.timings.filter((t) => t.scheduledStart !== null).sort((a, b) => a.scheduledStart! - b.scheduledStart!);
     expect(played.map((t) => t.order)).toEqual([0, 1, 2, 3]);
     for (let i = 1; i < played.length; i++) {

@@ -18,7 +18,15 @@ function makeEvents(from: number, n: number, kind?: string): SessionEvent[] {
   for (let i = 0; i < n; i++) {
     const seq = from + i;
     const k = kind ?? KINDS[seq % KINDS.length]!;
-    out.push({ seq, t: seq * 1.5, at: new Date(1_700_000_000_000 + seq).toISOString(), kind: k, dir: k.endsWith('request') ? 'out' : seq % 5 === 0 ? 'local' : 'in', summary: `${k} number ${seq}`, data: { n: seq } });
+    out.push({
+      seq,
+      t: seq * 1.5,
+      at: new Date(1_700_000_000_000 + seq).toISOString(),
+      kind: k,
+      dir: k.endsWith('request') ? 'out' : seq % 5 === 0 ? 'local' : 'in',
+      summary: `${k} number ${seq}`,
+      data: { n: seq },
+    });
   }
   return out;
 }
@@ -134,7 +142,10 @@ describe('event log', () => {
 
   it('shows event detail with pretty, raw and hex views, and both time formats', async () => {
     const store = mountLog();
-    store.ingest('s1', [{ seq: 1, t: 1234.5, at: '2024-05-01T10:20:30.456Z', kind: 'ws.binary', dir: 'in', summary: 'pcm', data: { base64: btoa('RIFF1234') } }, ...makeEvents(2, 3, 'ws.frame')]);
+    store.ingest('s1', [
+      { seq: 1, t: 1234.5, at: '2024-05-01T10:20:30.456Z', kind: 'ws.binary', dir: 'in', summary: 'pcm', data: { base64: btoa('RIFF1234') } },
+      ...makeEvents(2, 3, 'ws.frame'),
+    ]);
     await frame();
     rowEls()[0]!.click();
     await frame();
@@ -145,7 +156,9 @@ describe('event log', () => {
     expect(JSON.parse(content()).seq).toBe(2);
     (m!.el.querySelector('[data-test="noisy"]') as HTMLInputElement).click();
     await frame();
-    rowEls().find((r) => r.dataset.seq === '1')!.click();
+    rowEls()
+      .find((r) => r.dataset.seq === '1')!
+      .click();
     (m!.el.querySelector('[data-test="view-hex"]') as HTMLButtonElement).click();
     await frame();
     expect(content()).toContain('52 49 46 46 31 32 33 34');
@@ -159,7 +172,12 @@ describe('event log', () => {
   it('keeps recording while the log is hidden (v-show) and shows everything when shown again', async () => {
     const pinia = createPinia();
     const visible = ref(true);
-    const Host = defineComponent(() => () => h('div', { style: 'height: 400px; display: flex; flex-direction: column' }, [withDirectives(h('div', { style: 'flex:1; min-height:0' }, [h(EventLog, { sessionId: 's1' })]), [[vShow, visible.value]])]));
+    const Host = defineComponent(
+      () => () =>
+        h('div', { style: 'height: 400px; display: flex; flex-direction: column' }, [
+          withDirectives(h('div', { style: 'flex:1; min-height:0' }, [h(EventLog, { sessionId: 's1' })]), [[vShow, visible.value]]),
+        ]),
+    );
     m = mount(Host, {}, { pinia, style: 'display:block; height: 400px; width: 900px' });
     const store = useSessionsStore(pinia);
     store.ingest('s1', makeEvents(1, 100, 'ws.frame'));

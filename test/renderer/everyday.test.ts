@@ -4,7 +4,7 @@ import { createPinia } from 'pinia';
 import ProfileDialog from '../../src-renderer/src/components/ProfileDialog.vue';
 import ErrorBanner from '../../src-renderer/src/components/ui/ErrorBanner.vue';
 import { existingPlayer, playerFor, resetPlayers } from '../../src-renderer/src/audio/index.ts';
-import { encodeWav } from '../../src-renderer/src/audio/wav.ts';
+import { encodeFloatWav } from '../../src-renderer/src/audio/wav.ts';
 import { useErrorsStore } from '../../src-renderer/src/stores/errors.ts';
 import { useProfilesStore } from '../../src-renderer/src/stores/profiles.ts';
 import { useSessionsStore } from '../../src-renderer/src/stores/sessions.ts';
@@ -32,11 +32,15 @@ function stubBridge(answers: Record<string, (args: Record<string, unknown>) => u
 const VENDOR: VendorView = {
   id: 'tencent',
   title: { en: 'Tencent TRTC AI Conversation', zh: '腾讯云 TRTC AI 对话' },
+  color: '#4f8ff7',
   credentials: [
-    { name: 'SECRET_KEY', label: { en: 'SecretKey', zh: 'SecretKey' }, env: 'PARLEY_TENCENT_SECRET_KEY', secret: true },
-    { name: 'SDK_APP_ID', label: { en: 'TRTC SDKAppID', zh: 'TRTC SDKAppID' }, env: 'PARLEY_TENCENT_SDK_APP_ID', secret: false },
+    { name: 'SECRET_KEY', label: { en: 'SecretKey', zh: 'SecretKey' }, secret: true },
+    { name: 'SDK_APP_ID', label: { en: 'TRTC SDKAppID', zh: 'TRTC SDKAppID' }, secret: false },
   ],
-  settingsSchema: { type: 'object', properties: { region: { type: 'string', title: 'Region', default: 'ap-guangzhou' }, nested: { type: 'object', properties: { a: { type: 'string' } } } } },
+  settingsSchema: {
+    type: 'object',
+    properties: { region: { type: 'string', title: 'Region', default: 'ap-guangzhou' }, nested: { type: 'object', properties: { a: { type: 'string' } } } },
+  },
   defaultSettings: { sandbox: { region: 'ap-guangzhou' }, live: { region: 'ap-guangzhou' } },
   operations: [],
   hasRoom: true,
@@ -66,7 +70,17 @@ describe('profile dialog', () => {
     const pinia = createPinia();
     useVendorsStore(pinia).setVendors([VENDOR]);
     // The store's list is reactive: its nested settings are proxies (structuredClone refuses them).
-    useProfilesStore(pinia).list = [{ id: 'p1', name: 'Tencent TRTC AI Conversation sandbox', vendor: 'tencent', target: 'sandbox', settings: { region: 'ap-guangzhou', nested: { a: 'x' } }, createdAt: '', updatedAt: '' } as never];
+    useProfilesStore(pinia).list = [
+      {
+        id: 'p1',
+        name: 'Tencent TRTC AI Conversation sandbox',
+        vendor: 'tencent',
+        target: 'sandbox',
+        settings: { region: 'ap-guangzhou', nested: { a: 'x' } },
+        createdAt: '',
+        updatedAt: '',
+      } as never,
+    ];
     mounted = mount(ProfileDialog, { profileId, vendor: 'tencent' }, { pinia });
     return mounted;
   }
@@ -80,8 +94,12 @@ describe('profile dialog', () => {
       setInput(mounted.el.querySelector('[data-test="profile-name"]'), name);
       await nextTick();
       (mounted.el.querySelector('[data-test="profile-save"]') as HTMLButtonElement).click();
-      await until(() => calls.filter((c) => c.op === 'profiles.save').length > 0 && (calls.at(-1)!.op === 'secrets.status'));
-      expect(calls.findLast((c) => c.op === 'profiles.save')!.args.profile).toMatchObject({ id: 'p1', name, settings: { region: 'ap-guangzhou', nested: { a: 'x' } } });
+      await until(() => calls.filter((c) => c.op === 'profiles.save').length > 0 && calls.at(-1)!.op === 'secrets.status');
+      expect(calls.findLast((c) => c.op === 'profiles.save')!.args.profile).toMatchObject({
+        id: 'p1',
+        name,
+        settings: { region: 'ap-guangzhou', nested: { a: 'x' } },
+      });
     }
     expect(useErrorsStore(mounted!.pinia).shown).toEqual([]);
   });
@@ -116,7 +134,7 @@ describe('profile dialog', () => {
 });
 
 describe('player state belongs to a session', () => {
-  const segment = (rate: number) => encodeWav([Float32Array.from({ length: Math.round(rate * 0.2) }, (_, i) => 0.3 * Math.sin(i / 5))], rate);
+  const segment = (rate: number) => encodeFloatWav([Float32Array.from({ length: Math.round(rate * 0.2) }, (_, i) => 0.3 * Math.sin(i / 5))], rate);
 
   it('each session has its own player: the second one starts from order 0, nothing late, both recorded', async () => {
     for (const id of ['session-a', 'session-b']) {
@@ -124,7 +142,10 @@ describe('player state belongs to a session', () => {
       const rate = player.context.sampleRate;
       const timings = await Promise.all([0, 1, 2].map((order) => player.enqueue({ id: `${id}-${order}`, order, bytes: segment(rate) })));
       expect(timings.map((t) => t.status)).not.toContain('late');
-      expect(player.timings.every((t) => t.scheduledStart !== null), id).toBe(true);
+      expect(
+        player.timings.every((t) => t.scheduledStart !== null),
+        id,
+      ).toBe(true);
       expect(player.recordedSeconds()).toBeGreaterThan(0.5);
     }
     expect(playerFor('session-a')).not.toBe(playerFor('session-b'));
@@ -151,7 +172,19 @@ describe('error banner and open tasks', () => {
     const tasks = useTasksStore(mounted.pinia);
     let seq = 0;
     const ev = (kind: string, data: unknown): SessionEvent => ({ seq: ++seq, t: seq, at: new Date().toISOString(), kind, dir: 'in', summary: kind, data });
-    sessions.upsertSummary({ id: 's1', vendor: 'tencent', operation: 'StartAIConversation', profileId: 'p1', target: 'sandbox', startedAt: '', endedAt: null, durationMs: null, state: 'running', outcome: null, eventCount: 0 });
+    sessions.upsertSummary({
+      id: 's1',
+      vendor: 'tencent',
+      operation: 'StartAIConversation',
+      profileId: 'p1',
+      target: 'sandbox',
+      startedAt: '',
+      endedAt: null,
+      durationMs: null,
+      state: 'running',
+      outcome: null,
+      eventCount: 0,
+    });
     sessions.ingest('s1', [ev('session.start', { payload: { RoomId: 'room-1' } }), ev('tencent.StartAIConversation', { TaskId: 't-1' })], true);
     expect(tasks.forProfile('p1')).toMatchObject([{ vendor: 'tencent', taskId: 't-1', room: 'room-1', sessionId: 's1' }]);
     sessions.ingest('s1', [ev('tencent.StopAIConversation', { RequestId: 'r' })], true);

@@ -13,18 +13,36 @@ import { mount, setInput, tick, type Mounted } from './support/mount.ts';
  * its "documented" tag, an inferred one an amber warning tagged "inferred · sent anyway", a field the vendor does not
  * document an amber warning on its parent; findings from main or the vendor's answer land on their field.
  */
-type Props = { schema: JsonSchema; modelValue: Record<string, unknown>; errors: PayloadError[]; secretNames: string[]; 'onUpdate:modelValue': (v: Record<string, unknown>) => void };
+type Props = {
+  schema: JsonSchema;
+  modelValue: Record<string, unknown>;
+  errors: PayloadError[];
+  secretNames: string[];
+  'onUpdate:modelValue': (v: Record<string, unknown>) => void;
+};
 let m: Mounted<Props>;
 afterEach(() => m?.unmount());
 
 function builder(schema: JsonSchema, value: Record<string, unknown>, errors: PayloadError[] = []) {
-  m = mount(PayloadBuilder, { schema, modelValue: structuredClone(value), errors, secretNames: [], 'onUpdate:modelValue': (v: Record<string, unknown>) => (m.props.modelValue = v) } as Props, {
-    style: 'height: 900px; width: 1300px; display: block',
-  });
+  m = mount(
+    PayloadBuilder,
+    {
+      schema,
+      modelValue: structuredClone(value),
+      errors,
+      secretNames: [],
+      'onUpdate:modelValue': (v: Record<string, unknown>) => (m.props.modelValue = v),
+    } as Props,
+    {
+      style: 'height: 900px; width: 1300px; display: block',
+    },
+  );
 }
 const field = (path: string) => m.el.querySelector<HTMLElement>(`.field[data-path="${path}"]`)!;
-const findings = (el: Element, kind: 'error' | 'warning') => [...el.querySelectorAll(`:scope > .findings [data-test=finding-${kind}]`)].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
-const stray = (kind: 'error' | 'warning') => [...m.el.querySelectorAll(`[data-test=stray-findings] [data-test=finding-${kind}]`)].map((li) => li.getAttribute('data-path'));
+const findings = (el: Element, kind: 'error' | 'warning') =>
+  [...el.querySelectorAll(`:scope > .findings [data-test=finding-${kind}]`)].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
+const stray = (kind: 'error' | 'warning') =>
+  [...m.el.querySelectorAll(`[data-test=stray-findings] [data-test=finding-${kind}]`)].map((li) => li.getAttribute('data-path'));
 const counts = () => [m.el.querySelector('[data-test=error-count]')?.textContent ?? '', m.el.querySelector('[data-test=warning-count]')?.textContent ?? ''];
 
 describe('errors and warnings, per vendor', () => {
@@ -48,7 +66,14 @@ describe('errors and warnings, per vendor', () => {
 
   it('Convai: add_wav_header with audio_only stays editable with a note; the "no effect" warning from main is amber', async () => {
     const payload = { ...connectExample, audio_config: { output: { audio_routing: 'audio_only', add_wav_header: true } }, dynamic_info: { mood: 'calm' } };
-    builder(connectSchema, payload, [{ path: '/audio_config/output/add_wav_header', message: ADD_WAV_HEADER_NO_EFFECT, severity: 'warning', source: { kind: 'documented', ref: 'docs/vendors/convai.md#add-wav-header' } }]);
+    builder(connectSchema, payload, [
+      {
+        path: '/audio_config/output/add_wav_header',
+        message: ADD_WAV_HEADER_NO_EFFECT,
+        severity: 'warning',
+        source: { kind: 'documented', ref: 'docs/vendors/convai.md#add-wav-header' },
+      },
+    ]);
     await tick();
     const header = field('/audio_config/output/add_wav_header');
     expect(header.querySelector<HTMLInputElement>('input[type=checkbox]')!.disabled).toBe(false);
@@ -76,7 +101,9 @@ describe('errors and warnings, per vendor', () => {
 
   it('Tencent: an unknown TTSType gets the "Other TTSType" sub-form; a vendor field error lands on its field', async () => {
     const payload = { ...EXAMPLES.StartAIConversation, BotMood: 'calm', TTSConfig: { TTSType: 'azure', SubscriptionKey: 'k' } };
-    builder(SCHEMAS.StartAIConversation, payload, [{ path: '/RoomId', message: 'InvalidParameter.RoomId: The value of the parameter `RoomId` is invalid', severity: 'error' }]);
+    builder(SCHEMAS.StartAIConversation, payload, [
+      { path: '/RoomId', message: 'InvalidParameter.RoomId: The value of the parameter `RoomId` is invalid', severity: 'error' },
+    ]);
     await tick();
     const branch = field('/TTSConfig').querySelector<HTMLSelectElement>('[data-test=branch]')!;
     expect(branch.options[branch.selectedIndex]!.textContent).toBe('Other TTSType');

@@ -6,19 +6,29 @@ import type { PayloadError } from '../../src-main/core/vendors/types.ts';
 import { kitchenSink, sinkExample } from './support/schemas.ts';
 import { mount, setInput, tick, until, type Mounted } from './support/mount.ts';
 
-type Props = { schema: typeof kitchenSink; modelValue: Record<string, unknown>; errors: PayloadError[]; secretNames: string[]; 'onUpdate:modelValue': (v: Record<string, unknown>) => void };
+type Props = {
+  schema: typeof kitchenSink;
+  modelValue: Record<string, unknown>;
+  errors: PayloadError[];
+  secretNames: string[];
+  'onUpdate:modelValue': (v: Record<string, unknown>) => void;
+};
 let m: Mounted<Props>;
 
 function builder(value: Record<string, unknown> = structuredClone(sinkExample), errors: PayloadError[] = []) {
-  m = mount(PayloadBuilder, {
-    schema: kitchenSink,
-    modelValue: value,
-    errors,
-    secretNames: ['API_KEY', 'SECRET_KEY'],
-    'onUpdate:modelValue': (v: Record<string, unknown>) => {
-      m.props.modelValue = v;
-    },
-  } as Props, { style: 'height: 700px; width: 1200px; display: block' });
+  m = mount(
+    PayloadBuilder,
+    {
+      schema: kitchenSink,
+      modelValue: value,
+      errors,
+      secretNames: ['API_KEY', 'SECRET_KEY'],
+      'onUpdate:modelValue': (v: Record<string, unknown>) => {
+        m.props.modelValue = v;
+      },
+    } as Props,
+    { style: 'height: 700px; width: 1200px; display: block' },
+  );
   return m;
 }
 const field = (path: string) => m.el.querySelector<HTMLElement>(`.field[data-path="${path}"]`);
@@ -55,7 +65,9 @@ describe('payload builder form', () => {
   });
 
   it('marks a missing required field and shows server errors keyed by JSON pointer', async () => {
-    builder({ ...structuredClone(sinkExample), RoomId: undefined } as Record<string, unknown>, [{ path: '/LLMConfig/Model', message: 'vendor 422: model not available', severity: 'error' }]);
+    builder({ ...structuredClone(sinkExample), RoomId: undefined } as Record<string, unknown>, [
+      { path: '/LLMConfig/Model', message: 'vendor 422: model not available', severity: 'error' },
+    ]);
     await tick();
     expect(field('/RoomId')!.querySelector('.findings')!.textContent).toContain('/RoomId: required');
     expect(field('/LLMConfig/Model')!.querySelector('.findings')!.textContent).toContain('model not available');
@@ -124,9 +136,11 @@ describe('payload builder form', () => {
     expect(field('/Debug')).not.toBeNull();
   });
 
-  it('offers the profile credentials as secret references in x-secret fields', async () => {
+  it('offers the profile credentials as secret references in credential-named fields (as the redactor defines them), nowhere else', async () => {
     builder();
     await tick();
+    expect(control('/RoomId', 'select')).toBeNull();
+    expect((control('/ApiKey', 'input') as unknown as HTMLInputElement).type).toBe('password');
     const select = control('/ApiKey', 'select') as unknown as HTMLSelectElement;
     expect([...select.options].map((o) => o.value)).toEqual(['', '{{secret:API_KEY}}', '{{secret:SECRET_KEY}}']);
     select.value = '{{secret:API_KEY}}';
@@ -184,7 +198,17 @@ describe('schema hints', () => {
         remembered: { type: 'object', 'x-hidden': true, properties: { id: { type: 'string' } } },
       },
     };
-    m = mount(PayloadBuilder, { schema, modelValue: { chunk: 95, remembered: { id: 'x' } }, errors: [], secretNames: [], 'onUpdate:modelValue': (v: Record<string, unknown>) => (m.props.modelValue = v) } as unknown as Props, { style: 'height: 500px; width: 900px; display: block' });
+    m = mount(
+      PayloadBuilder,
+      {
+        schema,
+        modelValue: { chunk: 95, remembered: { id: 'x' } },
+        errors: [],
+        secretNames: [],
+        'onUpdate:modelValue': (v: Record<string, unknown>) => (m.props.modelValue = v),
+      } as unknown as Props,
+      { style: 'height: 500px; width: 900px; display: block' },
+    );
     await tick();
     expect(field('/chunk')!.querySelector('[data-test="rounded"]')!.textContent).toContain('uses 100 (rounded to the nearest 10)');
     expect(field('/remembered')).toBeNull();
@@ -197,8 +221,28 @@ describe('schema hints', () => {
   });
 
   it('offers x-allow-custom examples as suggestions and keeps any typed value', async () => {
-    const schema = { type: 'object', properties: { region: { type: 'string', examples: ['ap-guangzhou', 'ap-tokyo'], 'x-allow-custom': true, 'x-enum-labels': { 'ap-tokyo': { en: 'Tokyo', zh: '东京' } } } } };
-    m = mount(PayloadBuilder, { schema, modelValue: { region: 'ap-guangzhou' }, errors: [], secretNames: [], 'onUpdate:modelValue': (v: Record<string, unknown>) => (m.props.modelValue = v) } as unknown as Props, { style: 'height: 500px; width: 900px; display: block' });
+    const schema = {
+      type: 'object',
+      properties: {
+        region: {
+          type: 'string',
+          examples: ['ap-guangzhou', 'ap-tokyo'],
+          'x-allow-custom': true,
+          'x-enum-labels': { 'ap-tokyo': { en: 'Tokyo', zh: '东京' } },
+        },
+      },
+    };
+    m = mount(
+      PayloadBuilder,
+      {
+        schema,
+        modelValue: { region: 'ap-guangzhou' },
+        errors: [],
+        secretNames: [],
+        'onUpdate:modelValue': (v: Record<string, unknown>) => (m.props.modelValue = v),
+      } as unknown as Props,
+      { style: 'height: 500px; width: 900px; display: block' },
+    );
     await tick();
     const input = control('/region')!;
     const list = document.getElementById(input.getAttribute('list')!) as HTMLDataListElement;
@@ -223,7 +267,17 @@ describe('conditional annotations (if/then)', () => {
       if: { properties: { routing: { const: 'audio_only' } } },
       then: { properties: { header: { 'x-note': { en: 'No effect with audio_only', zh: 'audio_only 时无效' } } } },
     };
-    m = mount(PayloadBuilder, { schema, modelValue: { routing: 'audio_only', header: false }, errors: [], secretNames: [], 'onUpdate:modelValue': (v: Record<string, unknown>) => (m.props.modelValue = v) } as unknown as Props, { style: 'height: 500px; width: 900px; display: block' });
+    m = mount(
+      PayloadBuilder,
+      {
+        schema,
+        modelValue: { routing: 'audio_only', header: false },
+        errors: [],
+        secretNames: [],
+        'onUpdate:modelValue': (v: Record<string, unknown>) => (m.props.modelValue = v),
+      } as unknown as Props,
+      { style: 'height: 500px; width: 900px; display: block' },
+    );
     await tick();
     expect(control('/header')!.disabled).toBe(false);
     expect(field('/header')!.querySelector('[data-test="note"]')!.textContent).toContain('No effect with audio_only');

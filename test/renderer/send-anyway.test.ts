@@ -40,9 +40,19 @@ window.parley = {
 const view: VendorView = {
   id: 'mindcraft',
   title: { en: 'Mindcraft', zh: 'Mindcraft' },
+  color: '#7fd36b',
   credentials: [],
   settingsSchema: { type: 'object' },
-  operations: [{ id: 'chat_bot_v3', title: { en: 'ChatBot V3', zh: 'ChatBot V3' }, transport: 'socket', schema: chatBotV3Schema, example: CHAT_BOT_V3_EXAMPLE, inspectable: false }],
+  operations: [
+    {
+      id: 'chat_bot_v3',
+      title: { en: 'ChatBot V3', zh: 'ChatBot V3' },
+      transport: 'socket',
+      schema: chatBotV3Schema,
+      example: CHAT_BOT_V3_EXAMPLE,
+      inspectable: false,
+    },
+  ],
   hasRoom: false,
 };
 

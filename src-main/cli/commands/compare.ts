@@ -11,21 +11,25 @@ import { VENDORS, vendorById } from '../../core/vendors/registry.ts';
 import type { VendorId } from '../../core/vendors/types.ts';
 import { defaultCompareOperation, runComparison, type CompareEntry, type CompareRun } from '../../core/workflows/compare.ts';
 import type { TurnMeasurement } from '../../core/workflows/conversation.ts';
+import { ROOM_EVENT_KINDS } from '../../core/room-events.ts';
 import { scoreRecognition } from '../../core/voice/accuracy.ts';
-import { parseTarget } from '../runner.ts';
+import { cliRoomTurnEnvironment } from './run.ts';
+import { parseTarget } from '../../core/cli/run.ts';
 import { ProfileStore } from '../../core/profiles/store.ts';
 import { defaultDataDir } from '../../core/data-dir.ts';
-import { CliUsageError, type CliCommand } from '../types.ts';
-import { cliSessionRunner, runResources } from './run.ts';
+import { CliUsageError, type CliCommand } from '../../core/cli/command.ts';
 
 const FIGURES = ['setupMs', 'firstServerEventMs', 'firstAudioMs', 'responseLatencyMs', 'botAudioS', 'interruptionRecoveryMs'] as const;
 
-/** How a vendor's turn travelled in this run. */
-function transportOf(vendor: VendorId, target: 'sandbox' | 'live', events: Record<string, unknown>[]): string {
-  if (vendor === 'mindcraft') return 'socket';
-  if (vendor === 'convai') return events.some((e) => e.kind === 'room.joined') ? 'livekit' : 'sandbox-room';
-  if (target === 'sandbox') return 'sandbox-room';
-  return vendor === 'tencent' ? 'trtc' : 'nertc';
+/** How a vendor's turn travelled in this run: its compare operation's transport; a room's by the SDK its descriptor names. */
+function transportOf(vendorId: VendorId, target: 'sandbox' | 'live', events: Record<string, unknown>[]): string {
+  const vendor = vendorById(vendorId);
+  const transport = defaultCompareOperation(vendor).transport;
+  const sdk = vendor.room?.sdk;
+  if (transport !== 'room' || !sdk) return transport;
+  // A LiveKit sandbox room is livekit-server when this machine has one (the run joined it), else the loopback room.
+  if (sdk === 'livekit') return events.some((e) => e.kind === ROOM_EVENT_KINDS.joined) ? 'livekit' : 'sandbox-room';
+  return target === 'sandbox' ? 'sandbox-room' : sdk;
 }
 
 function readEvents(file: string): Record<string, unknown>[] {
@@ -46,7 +50,13 @@ function runJson(run: CompareRun, vendor: VendorId, target: 'sandbox' | 'live', 
   const value = (name: (typeof FIGURES)[number]): number | null => {
     const fromRun = name === 'responseLatencyMs' ? run.figures.turnLatencyMs : name === 'interruptionRecoveryMs' ? undefined : run.figures[name];
     const v = fromRun?.value ?? (measured ? measured[name] : null) ?? null;
-    if (v === null) why[name] ??= name === 'interruptionRecoveryMs' ? 'the run was not interrupted' : run.ok ? 'not measured in this run' : `the run failed: ${run.error ?? 'no reason given'}`;
+    if (v === null)
+      why[name] ??=
+        name === 'interruptionRecoveryMs'
+          ? 'the run was not interrupted'
+          : run.ok
+            ? 'not measured in this run'
+            : `the run failed: ${run.error ?? 'no reason given'}`;
     else delete why[name];
     return v;
   };
@@ -75,7 +85,8 @@ function runJson(run: CompareRun, vendor: VendorId, target: 'sandbox' | 'live', 
 
 export const compareCommand: CliCommand = {
   words: ['compare'],
-  usage: 'parley compare (--vendors convai,netease,mindcraft,tencent | --profiles NAME,...) --wav FILE [--text TEXT] [--reference TEXT] [--repeat N] [--parallel] [--target sandbox|live] [--out DIR]',
+  usage:
+    'parley compare (--vendors convai,netease,mindcraft,tencent | --profiles NAME,...) --wav FILE [--text TEXT] [--reference TEXT] [--repeat N] [--parallel] [--target sandbox|live] [--out DIR]',
   summary: 'Send the same utterance to several vendors N times each and write DIR/compare.json (figures per vendor and run); exit 1 when a run fails.',
   async run(argv, io) {
     const { values } = parseArgs({
@@ -94,12 +105,17 @@ export const compareCommand: CliCommand = {
     });
     const target = parseTarget(values.target);
     if (!values.wav && !values.text) throw new CliUsageError('give the utterance: --wav FILE (speech) or --text TEXT');
-    if (!!values.vendors === !!values.profiles) throw new CliUsageError('choose the vendors: --vendors convai,netease,mindcraft,tencent or --profiles NAME,... (one of the two)');
+    if (!!values.vendors === !!values.profiles)
+      throw new CliUsageError('choose the vendors: --vendors convai,netease,mindcraft,tencent or --profiles NAME,... (one of the two)');
     const repeat = values.repeat === undefined ? 1 : Number(values.repeat);
     if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) throw new CliUsageError(`--repeat: expected an integer 1-100, got "${values.repeat}"`);
-    const names = (values.vendors ?? values.profiles)!.split(',').map((s) => s.trim()).filter(Boolean);
+    const names = (values.vendors ?? values.profiles)!
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const known = VENDORS.map((v) => v.id as string);
-    if (values.vendors) for (const n of names) if (!known.includes(n)) throw new CliUsageError(`--vendors: "${n}" is not a vendor (expected ${known.join(', ')})`);
+    if (values.vendors)
+      for (const n of names) if (!known.includes(n)) throw new CliUsageError(`--vendors: "${n}" is not a vendor (expected ${known.join(', ')})`);
     // --profiles NAME needs the profile's vendor: the profile store knows it (the run resolves the profile by name).
     const store = new ProfileStore(join(defaultDataDir(io.env), 'profiles.json'));
     const entries: CompareEntry[] = names.map((n) => {
@@ -113,22 +129,41 @@ export const compareCommand: CliCommand = {
     const outDir = resolve(io.cwd, values.out ?? 'parley-compare');
     const sessionsDir = join(outDir, 'sessions');
     mkdirSync(sessionsDir, { recursive: true });
-    const resources = runResources(io);
+    const env = cliRoomTurnEnvironment(io, { target: { target }, outDir: sessionsDir });
     try {
-      const runner = cliSessionRunner(io, target, sessionsDir, resources.sandboxBase, undefined, resources.agent);
-      const plan = { input: { ...(wav ? { wav } : {}), ...(values.text ? { text: values.text } : {}) }, entries, repeat, mode: values.parallel ? ('parallel' as const) : ('sequential' as const) };
+      const runner = env.runner;
+      const plan = {
+        input: { ...(wav ? { wav } : {}), ...(values.text ? { text: values.text } : {}) },
+        entries,
+        repeat,
+        mode: values.parallel ? ('parallel' as const) : ('sequential' as const),
+      };
       const result = await runComparison(plan, async (req) => runner({ ...req, profile: req.profile || undefined }));
       const vendors: Record<string, unknown> = {};
       for (const [i, e] of entries.entries())
-        vendors[e.label!] = { vendor: e.vendor, operation: e.operation, runs: result.runs.filter((r) => r.entry === i).sort((a, b) => a.repetition - b.repetition).map((r) => runJson(r, e.vendor, target, sessionsDir, values.reference)) };
-      const json = { target, input: { wav: wav ?? null, text: values.text ?? null, reference: values.reference ?? null }, repeat, mode: plan.mode, createdAt: result.createdAt, vendors };
+        vendors[e.label!] = {
+          vendor: e.vendor,
+          operation: e.operation,
+          runs: result.runs
+            .filter((r) => r.entry === i)
+            .sort((a, b) => a.repetition - b.repetition)
+            .map((r) => runJson(r, e.vendor, target, sessionsDir, values.reference)),
+        };
+      const json = {
+        target,
+        input: { wav: wav ?? null, text: values.text ?? null, reference: values.reference ?? null },
+        repeat,
+        mode: plan.mode,
+        createdAt: result.createdAt,
+        vendors,
+      };
       writeFileSync(join(outDir, 'compare.json'), JSON.stringify(json, null, 2) + '\n');
       const failed = result.runs.filter((r) => !r.ok);
       for (const r of failed) io.stderr(`FAIL  ${entries[r.entry]!.label} #${r.repetition}: ${r.error ?? 'failed'}\n`);
       io.stdout(`${result.runs.length - failed.length} of ${result.runs.length} runs ok · ${join(outDir, 'compare.json')}\n`);
       return failed.length ? 1 : 0;
     } finally {
-      await resources.close();
+      await env.close();
     }
   },
 };

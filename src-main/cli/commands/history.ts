@@ -2,16 +2,16 @@ import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../../core/data-dir.ts';
 import { HistoryService } from '../../core/history/service.ts';
 import type { HistoryEntry, HistoryQuery } from '../../core/history/types.ts';
-import { VENDORS } from '../../core/vendors/registry.ts';
-import { CliUsageError, type CliCommand } from '../types.ts';
+import { isVendorId, vendorIdList } from '../../core/vendors/registry.ts';
+import { CliUsageError, type CliCommand } from '../../core/cli/command.ts';
 
-const VENDOR_IDS = VENDORS.map((v) => v.id) as string[];
 /** Matching seq numbers shown per row of the table (JSON lists them all). */
 const TABLE_SEQS = 12;
 
 function since(value: string): string {
   const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || !Number.isFinite(ms)) throw new CliUsageError(`--since: expected an ISO date or date-time such as 2026-03-01 or 2026-03-01T09:00:00Z, got "${value}"`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || !Number.isFinite(ms))
+    throw new CliUsageError(`--since: expected an ISO date or date-time such as 2026-03-01 or 2026-03-01T09:00:00Z, got "${value}"`);
   return new Date(ms).toISOString();
 }
 
@@ -23,19 +23,35 @@ function table(rows: HistoryEntry[]): string {
   });
   const head = ['STARTED', 'VENDOR', 'OPERATION', 'STATE', 'OUTCOME', 'ID', 'MATCHING EVENTS'];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  return [head, ...cells].map((c) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    [head, ...cells]
+      .map((c) =>
+        c
+          .map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!)))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 export const historyCommand: CliCommand = {
   words: ['history'],
   usage: 'parley history [--text T] [--vendor V] [--error CODE] [--since ISO] [--limit N] [--json]',
   summary:
-    'Search the recorded sessions of the data folder (the app\'s history index: what was said, events, error codes, request ids) and print them newest first as a table, or with --json one object per session: id, vendor, operation, startedAt, state, outcome, matchingSeqs.',
+    "Search the recorded sessions of the data folder (the app's history index: what was said, events, error codes, request ids) and print them newest first as a table, or with --json one object per session: id, vendor, operation, startedAt, state, outcome, matchingSeqs.",
   async run(argv, io) {
     const { values } = parseArgs({
       args: argv,
       allowPositionals: false,
-      options: { text: { type: 'string' }, vendor: { type: 'string' }, error: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+      options: {
+        text: { type: 'string' },
+        vendor: { type: 'string' },
+        error: { type: 'string' },
+        since: { type: 'string' },
+        limit: { type: 'string' },
+        json: { type: 'boolean' },
+      },
     });
     const query: HistoryQuery = {};
     if (values.text !== undefined) {
@@ -43,11 +59,12 @@ export const historyCommand: CliCommand = {
       query.text = values.text;
     }
     if (values.vendor !== undefined) {
-      if (!VENDOR_IDS.includes(values.vendor)) throw new CliUsageError(`--vendor: expected one of ${VENDOR_IDS.join(', ')}, got "${values.vendor}"`);
+      if (!isVendorId(values.vendor)) throw new CliUsageError(`--vendor: expected one of ${vendorIdList()}, got "${values.vendor}"`);
       query.vendor = values.vendor;
     }
     if (values.error !== undefined) {
-      if (!/^[A-Za-z0-9._:-]{1,120}$/.test(values.error)) throw new CliUsageError(`--error: expected an error code such as 414 or FailedOperation.TaskExist, got "${values.error}"`);
+      if (!/^[A-Za-z0-9._:-]{1,120}$/.test(values.error))
+        throw new CliUsageError(`--error: expected an error code such as 414 or FailedOperation.TaskExist, got "${values.error}"`);
       query.errorCode = values.error;
     }
     if (values.since !== undefined) query.from = since(values.since);
@@ -73,7 +90,15 @@ export const historyCommand: CliCommand = {
       }
       const rows = service.query(query);
       if (values.json) {
-        const out = rows.map((r) => ({ id: r.id, vendor: r.vendor, operation: r.operation, startedAt: r.startedAt, state: r.state, outcome: r.outcome, matchingSeqs: r.matches?.seqs ?? [] }));
+        const out = rows.map((r) => ({
+          id: r.id,
+          vendor: r.vendor,
+          operation: r.operation,
+          startedAt: r.startedAt,
+          state: r.state,
+          outcome: r.outcome,
+          matchingSeqs: r.matches?.seqs ?? [],
+        }));
         io.stdout(JSON.stringify(out, null, 2) + '\n');
       } else if (rows.length) io.stdout(table(rows));
       else io.stderr(`no sessions match (${service.status().sessions} sessions in ${dataDir})\n`);

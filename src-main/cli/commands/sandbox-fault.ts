@@ -1,14 +1,13 @@
 import { parseArgs } from 'node:util';
-import { SandboxHost } from '../../core/sandbox/host.ts';
+import type { SandboxHost } from '../../core/sandbox/host.ts';
+import { vendorSandboxHost } from '../../core/sandbox/vendors.ts';
 import { parseFault } from '../../core/sandbox/faults.ts';
-import { VENDORS, vendorById } from '../../core/vendors/registry.ts';
-import { CliUsageError, type CliCommand, type CliIO } from '../types.ts';
+import { vendorById, vendorIdList } from '../../core/vendors/registry.ts';
+import { CliUsageError, type CliCommand, type CliIO } from '../../core/cli/command.ts';
 
 /** Every vendor's error catalogue and scenarios, from the sandboxes' own declarations (no server needed). */
 function catalogue(): ReturnType<SandboxHost['catalogue']> {
-  const host = new SandboxHost();
-  for (const v of VENDORS) v.mountSandbox(host);
-  return host.catalogue();
+  return vendorSandboxHost().catalogue();
 }
 
 function listing(vendor: string | undefined): string {
@@ -40,14 +39,22 @@ async function post(io: CliIO, url: string, body: unknown): Promise<number> {
  */
 export const sandboxFaultCommand: CliCommand = {
   words: ['sandbox', 'fault'],
-  usage: 'parley sandbox fault VENDOR [CODE | --fault JSON | --clear] [--scenario NAME | --no-scenario] --base-url URL   |   parley sandbox fault --list [VENDOR]',
+  usage:
+    'parley sandbox fault VENDOR [CODE | --fault JSON | --clear] [--scenario NAME | --no-scenario] --base-url URL   |   parley sandbox fault --list [VENDOR]',
   summary:
     'Make a running `parley sandbox` answer with one of the vendor\'s own error codes (body shape and content type as the vendor documents them), any other fault (--fault \'{"kind":"delay","ms":3000}\'), or a named inferred scenario; --clear ends it, --list shows every code. --base-url is the URL `parley sandbox` printed (or PARLEY_SANDBOX_URL).',
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { list: { type: 'boolean' }, clear: { type: 'boolean' }, fault: { type: 'string' }, scenario: { type: 'string' }, 'no-scenario': { type: 'boolean' }, 'base-url': { type: 'string' } },
+      options: {
+        list: { type: 'boolean' },
+        clear: { type: 'boolean' },
+        fault: { type: 'string' },
+        scenario: { type: 'string' },
+        'no-scenario': { type: 'boolean' },
+        'base-url': { type: 'string' },
+      },
     });
     const [vendorArg, code, ...extra] = positionals;
     if (extra.length) throw new CliUsageError(`unexpected argument "${extra[0]}"`);
@@ -56,7 +63,7 @@ export const sandboxFaultCommand: CliCommand = {
       io.stdout(listing(vendorArg));
       return 0;
     }
-    if (!vendorArg) throw new CliUsageError('VENDOR is required (convai, netease, mindcraft, tencent), or --list');
+    if (!vendorArg) throw new CliUsageError(`VENDOR is required (${vendorIdList()}), or --list`);
     const actions = [code !== undefined, values.fault !== undefined, values.clear === true].filter(Boolean).length;
     const scenario = values['no-scenario'] ? null : values.scenario;
     if (actions > 1) throw new CliUsageError('give one of CODE, --fault JSON or --clear');
@@ -68,7 +75,9 @@ export const sandboxFaultCommand: CliCommand = {
     let fault: unknown;
     if (code !== undefined) {
       if (!vendorCatalogue?.errors.some((e) => e.code === code))
-        throw new CliUsageError(`${vendorArg} has no error code "${code}" (expected one of ${vendorCatalogue?.errors.map((e) => e.code).join(', ')}; see --list)`);
+        throw new CliUsageError(
+          `${vendorArg} has no error code "${code}" (expected one of ${vendorCatalogue?.errors.map((e) => e.code).join(', ')}; see --list)`,
+        );
       fault = { kind: 'vendor-error', code };
     } else if (values.fault !== undefined) {
       try {
@@ -80,7 +89,8 @@ export const sandboxFaultCommand: CliCommand = {
 
     let status = 0;
     if (fault !== undefined) status = await post(io, `${base}/_sandbox/faults/${vendorArg}`, fault);
-    if (status === 0 && scenario !== undefined) status = await post(io, `${base}/_sandbox/scenario/${vendorArg}`, scenario === null ? null : { name: scenario });
+    if (status === 0 && scenario !== undefined)
+      status = await post(io, `${base}/_sandbox/scenario/${vendorArg}`, scenario === null ? null : { name: scenario });
     return status;
   },
 };

@@ -1,7 +1,8 @@
-import { SandboxHost } from '../../core/sandbox/host.ts';
+import type { SandboxHost } from '../../core/sandbox/host.ts';
+import { startVendorSandboxes } from '../../core/sandbox/vendors.ts';
 import { VENDORS } from '../../core/vendors/registry.ts';
 import { parseArgs } from 'node:util';
-import type { CliCommand } from '../types.ts';
+import type { CliCommand } from '../../core/cli/command.ts';
 
 /** How often, under npm, the process checks that the npm process that started it is still there. */
 const LAUNCHER_CHECK_MS = 250;
@@ -15,9 +16,12 @@ const LAUNCHER_CHECK_MS = 250;
 function stopRequested(env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve) => {
     const parent = process.ppid;
-    const launcherCheck = env.npm_lifecycle_event === undefined ? undefined : setInterval(() => {
-      if (process.ppid !== parent) stop('the npm process that started it exited');
-    }, LAUNCHER_CHECK_MS).unref();
+    const launcherCheck =
+      env.npm_lifecycle_event === undefined
+        ? undefined
+        : setInterval(() => {
+            if (process.ppid !== parent) stop('the npm process that started it exited');
+          }, LAUNCHER_CHECK_MS).unref();
     const onSigint = () => stop('SIGINT');
     const onSigterm = () => stop('SIGTERM');
     process.once('SIGINT', onSigint);
@@ -42,13 +46,14 @@ export const sandboxCommand: CliCommand = {
       io.stderr(`--port: expected an integer 0-65535, got "${values.port}"\n`);
       return 2;
     }
-    const host = new SandboxHost();
-    for (const v of VENDORS) v.mountSandbox(host);
+    let host: SandboxHost;
     try {
-      await host.start(port);
+      host = await startVendorSandboxes(port);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-      io.stderr(`--port ${port}: the port is already in use on 127.0.0.1 (another sandbox?). Stop that process, pick another port, or leave out --port to get a free one.\n`);
+      io.stderr(
+        `--port ${port}: the port is already in use on 127.0.0.1 (another sandbox?). Stop that process, pick another port, or leave out --port to get a free one.\n`,
+      );
       return 2;
     }
     io.stdout(`Parley sandboxes on ${host.baseUrl}\n`);

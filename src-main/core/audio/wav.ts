@@ -80,7 +80,7 @@ function toPcm16(data: Uint8Array, format: number, bits: number): Int16Array {
     for (let i = 0, o = 0; i < n; i++, o += width) {
       if (width === 1) out[i] = (data[o]! - 128) << 8;
       else if (width === 2) out[i] = view.getInt16(o, true);
-      else if (width === 3) out[i] = (data[o + 2]! << 24) >> 16 | data[o + 1]!;
+      else if (width === 3) out[i] = ((data[o + 2]! << 24) >> 16) | data[o + 1]!;
       else out[i] = view.getInt32(o, true) >> 16;
     }
     return out;

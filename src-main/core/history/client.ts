@@ -23,10 +23,7 @@ export interface WorkerData {
 
 type CallOp = 'query' | 'recent' | 'detail' | 'status';
 export type ToWorker =
-  | { t: 'call'; id: number; op: CallOp; args: unknown }
-  | { t: 'events'; batches: [string, string][] }
-  | { t: 'ended'; id: string }
-  | { t: 'close' };
+  { t: 'call'; id: number; op: CallOp; args: unknown } | { t: 'events'; batches: [string, string][] } | { t: 'ended'; id: string } | { t: 'close' };
 export type FromWorker =
   | { t: 'reply'; id: number; ok: true; value: unknown }
   | { t: 'reply'; id: number; ok: false; error: { message: string; code?: string } }

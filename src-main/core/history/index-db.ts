@@ -147,7 +147,8 @@ export class HistoryIndexDb {
   /** Every indexed session id with its state and whether its text is indexed. */
   indexed(): Map<string, { state: string; hasDoc: boolean }> {
     const out = new Map<string, { state: string; hasDoc: boolean }>();
-    for (const r of this.stmt('SELECT s.id, s.state, d.n IS NOT NULL AS has_doc FROM sessions s LEFT JOIN docs d ON d.n = s.n').all() as Row[]) out.set(String(r.id), { state: String(r.state), hasDoc: !!r.has_doc });
+    for (const r of this.stmt('SELECT s.id, s.state, d.n IS NOT NULL AS has_doc FROM sessions s LEFT JOIN docs d ON d.n = s.n').all() as Row[])
+      out.set(String(r.id), { state: String(r.state), hasDoc: !!r.has_doc });
     return out;
   }
 
@@ -278,7 +279,11 @@ export class HistoryIndexDb {
       const { sql, params } = buildQuery(q, terms, limit + offset, 0);
       const keys = (this.stmt(sql).all(...params) as Row[]).map((r) => Number(r.n));
       const docs = terms.all.length ? ' LEFT JOIN docs d ON d.n = s.n' : '';
-      const byKey = new Map(keys.length ? (this.db.prepare(`SELECT ${columns} FROM sessions s${docs} WHERE s.n IN (${keys.join(',')})`).all() as Row[]).map((r) => [Number(r.n), r]) : []);
+      const byKey = new Map(
+        keys.length
+          ? (this.db.prepare(`SELECT ${columns} FROM sessions s${docs} WHERE s.n IN (${keys.join(',')})`).all() as Row[]).map((r) => [Number(r.n), r])
+          : [],
+      );
       rows = keys.map((n) => byKey.get(n)).filter((r): r is Row => !!r);
     }
     const liveHits = new Map<number, LiveText>();
@@ -307,7 +312,12 @@ export class HistoryIndexDb {
     for (const r of rows.slice(offset, offset + limit)) {
       const e = entryOf(r);
       const live = liveHits.get(Number(r.n));
-      const m = typeof r.doc_text === 'string' ? docMatches(r.doc_text, Number(r.doc_header_lines), String(r.doc_seqs), terms) : live ? liveMatches(live, terms) : undefined;
+      const m =
+        typeof r.doc_text === 'string'
+          ? docMatches(r.doc_text, Number(r.doc_header_lines), String(r.doc_seqs), terms)
+          : live
+            ? liveMatches(live, terms)
+            : undefined;
       if (m) e.matches = m;
       out.push(e);
     }
@@ -393,7 +403,12 @@ function docMatches(text: string, headerLines: number, seqsJson: string, terms: 
 function liveMatches(l: LiveText, terms: Terms): Matches | undefined {
   const lines = [...l.lines.lines.keys()];
   const ranges = [...l.lines.lines.values()];
-  return matchingLines(lines, lines.map((x) => x.toLowerCase()), (i) => ranges[i]!.toString(), terms);
+  return matchingLines(
+    lines,
+    lines.map((x) => x.toLowerCase()),
+    (i) => ranges[i]!.toString(),
+    terms,
+  );
 }
 
 function entryOf(r: Row): HistoryEntry {

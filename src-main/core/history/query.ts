@@ -122,7 +122,8 @@ export function buildQuery(q: HistoryQuery, terms: Terms, limit: number, offset:
     params.push(code, code);
   }
   for (const f of q.figures ?? []) {
-    if (!(FIGURE_NAMES as readonly string[]).includes(f.name)) throw new QueryError(`figures: unknown figure "${f.name}" (expected one of ${FIGURE_NAMES.join(', ')})`);
+    if (!(FIGURE_NAMES as readonly string[]).includes(f.name))
+      throw new QueryError(`figures: unknown figure "${f.name}" (expected one of ${FIGURE_NAMES.join(', ')})`);
     const col = SORT_COLUMNS[f.name as FigureName];
     if (f.over === undefined && f.under === undefined) throw new QueryError(`figures: ${f.name} needs a bound (over or under)`);
     if (f.over !== undefined) {
@@ -142,7 +143,11 @@ export function buildQuery(q: HistoryQuery, terms: Terms, limit: number, offset:
   // SQLite sorts NULL lowest: descending, sessions without the figure come last by themselves (and the column's
   // index serves the order); ascending needs them moved to the end explicitly.
   const order =
-    by === 'startedAt' ? `${terms.trigram.length ? 'f.rowid' : terms.cjk.length ? 'c.rowid' : 's.n'} ${dir}` : dir === 'DESC' ? `${col} DESC, s.n DESC` : `${col} IS NULL, ${col} ASC, s.n DESC`;
+    by === 'startedAt'
+      ? `${terms.trigram.length ? 'f.rowid' : terms.cjk.length ? 'c.rowid' : 's.n'} ${dir}`
+      : dir === 'DESC'
+        ? `${col} DESC, s.n DESC`
+        : `${col} IS NULL, ${col} ASC, s.n DESC`;
   const docs = columns.includes('d.') ? ' LEFT JOIN docs d ON d.n = s.n' : '';
   const sql = `SELECT ${columns} FROM ${from}${docs}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`;
   params.push(limit, offset);

@@ -105,7 +105,12 @@ export class HistoryService {
       const names = readdirSync(this.directory.dir);
       this.lastScan = Date.now();
       this.lastDirMtime = statSync(this.directory.dir).mtimeMs;
-      const onDisk = new Set(names.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5)).filter((id) => SESSION_ID.test(id)));
+      const onDisk = new Set(
+        names
+          .filter((n) => n.endsWith('.json'))
+          .map((n) => n.slice(0, -5))
+          .filter((id) => SESSION_ID.test(id)),
+      );
       const indexed = db.indexed();
       const queued = new Set(this.queue);
       for (const id of onDisk) {
@@ -198,7 +203,12 @@ export class HistoryService {
             const profile = (events.find((e) => e.kind === 'session.start')?.data as { profile?: unknown } | undefined)?.profile;
             const profileName = typeof profile === 'string' ? profile : null;
             this.seenLive.add(id);
-            l = { id, n: db.putRunning(summary, profileName), header: [id, summary.vendor, summary.operation, profileName ?? '', summary.target, 'running'].join(' '), lines: new EventLines(MAX_LIVE_LINES) };
+            l = {
+              id,
+              n: db.putRunning(summary, profileName),
+              header: [id, summary.vendor, summary.operation, profileName ?? '', summary.target, 'running'].join(' '),
+              lines: new EventLines(MAX_LIVE_LINES),
+            };
             this.live.set(id, l);
           }
           for (const e of events) l.lines.add(e);
@@ -255,7 +265,14 @@ export class HistoryService {
     if (!this.db) return { state: 'unavailable', sessions: 0, pending: 0, total: 0, reason: this.unavailable, bytes: 0 };
     const sessions = this.use((db) => db.count(), 0);
     const bytes = this.db.bytes();
-    return { state: this.queue.length ? 'indexing' : 'ready', sessions, pending: this.queue.length, total: this.total, ...(this.rebuilt ? { rebuilt: this.rebuilt } : {}), bytes };
+    return {
+      state: this.queue.length ? 'indexing' : 'ready',
+      sessions,
+      pending: this.queue.length,
+      total: this.total,
+      ...(this.rebuilt ? { rebuilt: this.rebuilt } : {}),
+      bytes,
+    };
   }
 
   /** Sessions another process recorded while this one runs (a CLI run into the same data folder). */

@@ -18,7 +18,13 @@ class ForwardedNotices extends Notices {
     return super.add(n);
   }
 }
-const service = new HistoryService({ dataDir: data.dataDir, live: data.live, markStale: true, notices: new ForwardedNotices(), onStale: (session) => send({ t: 'stale', session }) });
+const service = new HistoryService({
+  dataDir: data.dataDir,
+  live: data.live,
+  markStale: true,
+  notices: new ForwardedNotices(),
+  onStale: (session) => send({ t: 'stale', session }),
+});
 
 let scheduled = false;
 function schedule(): void {

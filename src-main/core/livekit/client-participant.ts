@@ -3,7 +3,20 @@
  * that plays PCM at real-time pace (and silence in between, as a live microphone keeps sending), hands every remote audio
  * track out as 16 kHz mono PCM the moment the SDK decodes it, and every data message as it arrives.
  */
-import { AudioFrame, AudioSource, AudioStream, ContinualGatheringPolicy, IceTransportType, LocalAudioTrack, Room, RoomEvent, TrackKind, TrackPublishOptions, TrackSource, type RemoteTrack } from '@livekit/rtc-node';
+import {
+  AudioFrame,
+  AudioSource,
+  AudioStream,
+  ContinualGatheringPolicy,
+  IceTransportType,
+  LocalAudioTrack,
+  Room,
+  RoomEvent,
+  TrackKind,
+  TrackPublishOptions,
+  TrackSource,
+  type RemoteTrack,
+} from '@livekit/rtc-node';
 import { CLIENT_AUDIO_RATE, sharedNow, type ClientJoin, type WorkerEvent } from './protocol.ts';
 const FRAME_MS = 10;
 
@@ -45,16 +58,30 @@ export class ClientParticipant {
     });
     room.on(RoomEvent.TrackUnsubscribed, (track, publication, participant) => {
       const sid = publication.sid ?? track.sid ?? participant.identity;
-      void p.readers.get(sid)?.cancel().catch(() => undefined);
+      void p.readers
+        .get(sid)
+        ?.cancel()
+        .catch(() => undefined);
       p.readers.delete(sid);
       emit({ type: 'client.track', pid: args.pid, change: 'unsubscribed', trackSid: sid, participant: participant.identity, at: sharedNow() });
     });
     room.on(RoomEvent.DataReceived, (payload, participant, _kind, topic) =>
-      emit({ type: 'client.data', pid: args.pid, payload: Uint8Array.from(payload), ...(participant ? { from: participant.identity } : {}), ...(topic ? { topic } : {}), at: sharedNow() }),
+      emit({
+        type: 'client.data',
+        pid: args.pid,
+        payload: Uint8Array.from(payload),
+        ...(participant ? { from: participant.identity } : {}),
+        ...(topic ? { topic } : {}),
+        at: sharedNow(),
+      }),
     );
     room.on(RoomEvent.LocalTrackSubscribed, () => emit({ type: 'client.subscribed', pid: args.pid, at: sharedNow() }));
-    room.on(RoomEvent.ParticipantConnected, (participant) => emit({ type: 'client.participant', pid: args.pid, change: 'joined', identity: participant.identity, at: sharedNow() }));
-    room.on(RoomEvent.ParticipantDisconnected, (participant) => emit({ type: 'client.participant', pid: args.pid, change: 'left', identity: participant.identity, at: sharedNow() }));
+    room.on(RoomEvent.ParticipantConnected, (participant) =>
+      emit({ type: 'client.participant', pid: args.pid, change: 'joined', identity: participant.identity, at: sharedNow() }),
+    );
+    room.on(RoomEvent.ParticipantDisconnected, (participant) =>
+      emit({ type: 'client.participant', pid: args.pid, change: 'left', identity: participant.identity, at: sharedNow() }),
+    );
     room.on(RoomEvent.Disconnected, (reason) => {
       if (!p.left) emit({ type: 'client.connection', pid: args.pid, state: 'disconnected', reason: String(reason), at: sharedNow() });
     });
@@ -65,7 +92,8 @@ export class ClientParticipant {
     };
     await room.connect(args.url, args.token, { autoSubscribe: true, dynacast: false, rtcConfig });
     emit({ type: 'client.connection', pid: args.pid, state: 'connected', at: sharedNow() });
-    for (const participant of room.remoteParticipants.values()) emit({ type: 'client.participant', pid: args.pid, change: 'joined', identity: participant.identity, at: sharedNow() });
+    for (const participant of room.remoteParticipants.values())
+      emit({ type: 'client.participant', pid: args.pid, change: 'joined', identity: participant.identity, at: sharedNow() });
     return { participant: p, identity: room.localParticipant!.identity, sid: room.localParticipant!.sid ?? '' };
   }
 
@@ -159,7 +187,10 @@ export class ClientParticipant {
   }
 
   private read(track: RemoteTrack, trackSid: string, participant: string): void {
-    void this.readers.get(trackSid)?.cancel().catch(() => undefined);
+    void this.readers
+      .get(trackSid)
+      ?.cancel()
+      .catch(() => undefined);
     const reader = new AudioStream(track, { sampleRate: CLIENT_AUDIO_RATE, numChannels: 1 }).getReader();
     this.readers.set(trackSid, reader);
     this.emit({ type: 'client.track', pid: this.pid, change: 'subscribed', trackSid, participant, at: sharedNow() });

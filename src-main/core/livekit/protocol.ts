@@ -74,7 +74,8 @@ export type WorkerEvent =
   | { type: 'server.exit'; code: number | null; signal: string | null; log: string };
 
 export type ToWorker = { id: number; op: WorkerOp; args: unknown };
-export type FromWorker = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { code: string; message: string } } | { event: WorkerEvent };
+export type FromWorker =
+  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { code: string; message: string } } | { event: WorkerEvent };
 
 /** Rate of the PCM a client participant hands out (the rate of the utterance library and the bot). */
 export const CLIENT_AUDIO_RATE = 16000;

@@ -100,7 +100,8 @@ export class LiveKitWorker {
   }
 
   request<O extends WorkerOp>(op: O, args: WorkerRequests[O]['args']): Promise<WorkerRequests[O]['result']> {
-    if (this.exited) return Promise.reject(new WorkerError('LIVEKIT_WORKER', `the LiveKit worker process has ended (${this.exited.signal ?? `code ${this.exited.code}`})`));
+    if (this.exited)
+      return Promise.reject(new WorkerError('LIVEKIT_WORKER', `the LiveKit worker process has ended (${this.exited.signal ?? `code ${this.exited.code}`})`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });

@@ -126,7 +126,8 @@ channel.onMessage((message) => {
       // the parent is gone
     }
   };
-  if (!handler) return reply({ id: message.id, ok: false, error: { code: 'BAD_ARGUMENTS', message: `livekit worker: unknown operation "${String(message.op)}"` } });
+  if (!handler)
+    return reply({ id: message.id, ok: false, error: { code: 'BAD_ARGUMENTS', message: `livekit worker: unknown operation "${String(message.op)}"` } });
   handler(message.args).then(
     (result) => reply({ id: message.id, ok: true, result: result ?? null }),
     (err: Error & { code?: string }) => reply({ id: message.id, ok: false, error: { code: err.code ?? 'LIVEKIT', message: err.message } }),
@@ -139,7 +140,9 @@ async function shutdown(): Promise<void> {
   shuttingDown = true;
   setTimeout(() => process.exit(0), 2000).unref();
   // The server first and without waiting on the SDK: it must not outlive Parley whatever happens below.
-  const serversGone = [...servers].map((s) => new Promise((resolve) => (s.process.exitCode !== null || s.process.signalCode !== null ? resolve(null) : s.process.once('exit', resolve))));
+  const serversGone = [...servers].map(
+    (s) => new Promise((resolve) => (s.process.exitCode !== null || s.process.signalCode !== null ? resolve(null) : s.process.once('exit', resolve))),
+  );
   for (const s of servers) s.process.kill('SIGKILL');
   await Promise.allSettled([...bots.values()].map((b) => b.stop('Parley closed the sandbox')));
   await Promise.allSettled([...clients.values()].map((c) => c.leave()));

@@ -4,18 +4,18 @@ import { dirname } from 'node:path';
 import { loadJsonStore, type Notices, type StoreShape } from '../notices.ts';
 import { isId } from '../paths.ts';
 import type { Profile } from './types.ts';
+import { isVendorId } from '../vendors/registry.ts';
 
-const VENDOR_IDS = new Set(['convai', 'netease', 'mindcraft', 'tencent']);
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
-/** A stored profile Parley can use: an id, a name, a known vendor and target, settings as an object. */
+/** A stored profile Parley can use: an id, a name, a registered vendor and a target, settings as an object. */
 export function isUsableProfile(p: unknown): p is Profile {
   return (
     isObject(p) &&
     isId(p.id) &&
     typeof p.name === 'string' &&
     typeof p.vendor === 'string' &&
-    VENDOR_IDS.has(p.vendor) &&
+    isVendorId(p.vendor) &&
     (p.target === 'sandbox' || p.target === 'live') &&
     isObject(p.settings) &&
     (p.timeouts === undefined || isObject(p.timeouts))

@@ -48,8 +48,7 @@ export function parseFault(value: unknown): Fault | null {
       if (typeof f.ms !== 'number' || f.ms < 0) throw new Error('fault.ms: expected a number of milliseconds ≥ 0');
       return { kind: 'delay', ms: f.ms };
     case 'status':
-      if (typeof f.status !== 'number' || f.status < 100 || f.status > 599)
-        throw new Error('fault.status: expected an HTTP status 100-599');
+      if (typeof f.status !== 'number' || f.status < 100 || f.status > 599) throw new Error('fault.status: expected an HTTP status 100-599');
       return { kind: 'status', status: f.status, body: typeof f.body === 'string' ? f.body : undefined };
     case 'malformed':
     case 'drop':
@@ -59,7 +58,8 @@ export function parseFault(value: unknown): Fault | null {
     case 'mishear':
       return { kind: f.kind };
     case 'vendor-error':
-      if (typeof f.code !== 'string' && typeof f.code !== 'number') throw new Error('fault.code: expected one of the vendor\'s error codes, e.g. {"kind":"vendor-error","code":"FailedOperation.NotAbility"}');
+      if (typeof f.code !== 'string' && typeof f.code !== 'number')
+        throw new Error('fault.code: expected one of the vendor\'s error codes, e.g. {"kind":"vendor-error","code":"FailedOperation.NotAbility"}');
       return { kind: 'vendor-error', code: String(f.code) };
     default:
       throw new Error(`fault.kind: expected one of ${FAULT_KINDS.join(', ')}`);

@@ -139,14 +139,20 @@ export class SandboxHost {
     const entry = catalogue?.errors.find((e) => e.code === code);
     if (!entry) {
       const known = catalogue?.errors.map((e) => e.code).join(', ');
-      throw new Error(known ? `fault.code: ${vendor} has no error code "${code}" (expected one of ${known})` : `fault.code: the ${vendor} sandbox declares no error codes`);
+      throw new Error(
+        known ? `fault.code: ${vendor} has no error code "${code}" (expected one of ${known})` : `fault.code: the ${vendor} sandbox declares no error codes`,
+      );
     }
     return entry;
   }
 
   catalogue(): { vendor: string; errors: VendorErrorEntry[]; scenarios: SandboxScenario[] }[] {
     const vendors = new Set([...this.errorCatalogues.keys(), ...this.scenarioCatalogues.keys()]);
-    return [...vendors].map((vendor) => ({ vendor, errors: this.errorCatalogues.get(vendor)?.errors ?? [], scenarios: this.scenarioCatalogues.get(vendor) ?? [] }));
+    return [...vendors].map((vendor) => ({
+      vendor,
+      errors: this.errorCatalogues.get(vendor)?.errors ?? [],
+      scenarios: this.scenarioCatalogues.get(vendor) ?? [],
+    }));
   }
 
   declareScenarios(vendor: string, scenarios: SandboxScenario[]): void {
@@ -156,7 +162,8 @@ export class SandboxHost {
   setScenario(vendor: string, name: string | null): void {
     if (name === null) return void this.scenarios.delete(vendor);
     const known = this.scenarioCatalogues.get(vendor) ?? [];
-    if (!known.some((s) => s.name === name)) throw new Error(`scenario: ${vendor} has no scenario "${name}"${known.length ? ` (expected one of ${known.map((s) => s.name).join(', ')})` : ''}`);
+    if (!known.some((s) => s.name === name))
+      throw new Error(`scenario: ${vendor} has no scenario "${name}"${known.length ? ` (expected one of ${known.map((s) => s.name).join(', ')})` : ''}`);
     this.scenarios.set(vendor, name);
   }
 
@@ -268,11 +275,17 @@ export class SandboxHost {
 
   private control(method: string, path: string, body: Buffer, res: ServerResponse): void {
     if (method === 'GET' && path === '/catalogue') return send(res, { status: 200, body: this.catalogue() });
-    const notes = /^\/notes\/([a-z]+)$/.exec(path);
+    const notes = /^\/notes\/([a-z][a-z0-9-]*)$/.exec(path);
     if (method === 'GET' && notes) return send(res, { status: 200, body: this.recentNotes(notes[1]) });
-    const m = /^\/(faults|scenario|bot)\/([a-z]+)$/.exec(path);
+    const m = /^\/(faults|scenario|bot)\/([a-z][a-z0-9-]*)$/.exec(path);
     if (method !== 'POST' || !m)
-      return send(res, { status: 404, body: { error: 'sandbox control: POST /_sandbox/faults/<vendor>, POST /_sandbox/scenario/<vendor>, POST /_sandbox/bot/<vendor>, GET /_sandbox/catalogue, GET /_sandbox/notes/<vendor>' } });
+      return send(res, {
+        status: 404,
+        body: {
+          error:
+            'sandbox control: POST /_sandbox/faults/<vendor>, POST /_sandbox/scenario/<vendor>, POST /_sandbox/bot/<vendor>, GET /_sandbox/catalogue, GET /_sandbox/notes/<vendor>',
+        },
+      });
     const vendor = m[2]!;
     try {
       const text = body.toString('utf8').trim();

@@ -15,7 +15,8 @@ export interface TurnCheck {
   checksNothing: boolean;
 }
 
-export const TURN_CHECKS_NOTHING = 'this turn has no expectations, so it checks nothing: add a budget, a CER/WER limit, a bot text pattern, event kinds or an error code';
+export const TURN_CHECKS_NOTHING =
+  'this turn has no expectations, so it checks nothing: add a budget, a CER/WER limit, a bot text pattern, event kinds or an error code';
 
 const BUDGETS = [
   ['responseLatencyMs', 'response latency'],
@@ -31,7 +32,13 @@ export function errorCodesIn(events: readonly SessionEvent[]): string[] {
 
 const pct = (rate: number) => `${(rate * 100).toFixed(1)} %`;
 
-export function checkTurn(say: ResolvedSay, m: TurnMeasurement | null, turnError: string | null, events: readonly SessionEvent[], exp: TurnExpectations = {}): TurnCheck {
+export function checkTurn(
+  say: ResolvedSay,
+  m: TurnMeasurement | null,
+  turnError: string | null,
+  events: readonly SessionEvent[],
+  exp: TurnExpectations = {},
+): TurnCheck {
   const failures: string[] = [];
   const codes = errorCodesIn(events);
   if (exp.errorCode) {
@@ -42,7 +49,10 @@ export function checkTurn(say: ResolvedSay, m: TurnMeasurement | null, turnError
   }
   const spoken = say.wav !== undefined;
   const recognised = m?.recognisedText ?? '';
-  const recognition = m && spoken && say.reference ? { ...scoreRecognition(say.reference, recognised, { language: say.language }), reference: say.reference, recognised, language: say.language } : null;
+  const recognition =
+    m && spoken && say.reference
+      ? { ...scoreRecognition(say.reference, recognised, { language: say.language }), reference: say.reference, recognised, language: say.language }
+      : null;
   if (m && !exp.errorCode) {
     for (const [key, label] of BUDGETS) {
       const budget = exp[key];
@@ -54,15 +64,22 @@ export function checkTurn(say: ResolvedSay, m: TurnMeasurement | null, turnError
     const limit = exp.maxCer ?? exp.maxWer;
     if (limit !== undefined && recognition) {
       const want = exp.maxCer !== undefined ? 'cer' : 'wer';
-      if (want !== metricForLanguage(say.language)) failures.push(`recognition: ${want.toUpperCase()} limit on a turn in "${say.language}", which is scored by ${recognition.metric.toUpperCase()}`);
+      if (want !== metricForLanguage(say.language))
+        failures.push(`recognition: ${want.toUpperCase()} limit on a turn in "${say.language}", which is scored by ${recognition.metric.toUpperCase()}`);
       else if (recognition.rate > limit)
         failures.push(
           `recognition: ${recognition.metric.toUpperCase()} ${pct(recognition.rate)} over the limit of ${pct(limit)} · ${describeScore(recognition)}\n` +
             `  reference:  ${say.reference}\n  recognised: ${m.recognisedText ?? '(nothing)'}\n` +
-            formatAlignment(recognition).split('\n').map((l) => `  ${l}`).join('\n'),
+            formatAlignment(recognition)
+              .split('\n')
+              .map((l) => `  ${l}`)
+              .join('\n'),
         );
     }
-    if (exp.botText !== undefined && !new RegExp(exp.botText, 'iu').test(m.botText ?? '')) failures.push(`bot text: expected to match /${exp.botText}/i, got ${m.botText === null ? `nothing (${m.why.botText ?? 'no text'})` : JSON.stringify(m.botText)}`);
+    if (exp.botText !== undefined && !new RegExp(exp.botText, 'iu').test(m.botText ?? ''))
+      failures.push(
+        `bot text: expected to match /${exp.botText}/i, got ${m.botText === null ? `nothing (${m.why.botText ?? 'no text'})` : JSON.stringify(m.botText)}`,
+      );
   }
   if (exp.eventKinds?.length) {
     const seen = new Set(events.map((e) => e.kind));

@@ -2,12 +2,10 @@
 import { basename, dirname, join } from 'node:path';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import type { Handlers } from '../contract.ts';
-import { blockingErrors, validatePayload } from '../payload.ts';
 import { vendorById } from '../vendors/registry.ts';
 import type { VendorId } from '../vendors/types.ts';
 import { confined, writeFileAtomic } from '../paths.ts';
 import { decodeLibraryWav } from '../voice/library.ts';
-import { pickProfile, perRunPayload, recordRunIds } from '../workflows/session-runner.ts';
 import { SecretScanner, storedSecrets } from '../workflows/secret-scan.ts';
 import { caseFileName, CaseFileError } from '../workflows/case-file.ts';
 import { summarize } from '../workflows/report.ts';
@@ -15,11 +13,13 @@ import type { WorkflowDeps } from '../workflows/handlers.ts';
 import { listScenarioFolder } from './folder.ts';
 import { toHtmlReport } from './html-report.ts';
 import { CONVERSATION_OPENERS } from './openers.ts';
-import { runScenario, type ScenarioSessions } from './runner.ts';
+import { runScenario } from './runner.ts';
+import { runnerScenarioSessions } from './sessions.ts';
 import { migrateCase, parseScenario, readCaseOrScenario, serializeScenario, type Scenario } from './scenario-file.ts';
 import { addFolderUtterance, utteranceLibrary } from './utterances.ts';
 
-export type ScenarioOp = 'scenarios.list' | 'scenarios.read' | 'scenarios.save' | 'scenarios.utterances' | 'scenarios.utteranceAudio' | 'scenarios.addUtterance' | 'scenarios.run';
+export type ScenarioOp =
+  'scenarios.list' | 'scenarios.read' | 'scenarios.save' | 'scenarios.utterances' | 'scenarios.utteranceAudio' | 'scenarios.addUtterance' | 'scenarios.run';
 
 /** One entry of a case folder as the scenario editor lists it. */
 export interface ScenarioListEntry {
@@ -42,27 +42,6 @@ export interface LibraryItem {
 
 const badArgs = (message: string) => Object.assign(new Error(message), { code: 'BAD_ARGUMENTS' });
 
-/** Sessions over the app's core: profile lookup, per-run ids, the sandbox URL, then `use` while the session runs. */
-export function coreScenarioSessions(deps: Pick<WorkflowDeps, 'sessions' | 'profiles' | 'sandboxUrlFor'>): ScenarioSessions {
-  return async (req, use) => {
-    const vendor = vendorById(req.vendor);
-    const op = vendor.operations.find((o) => o.id === req.operation);
-    if (!op) throw new Error(`operation: ${vendor.id} has no operation "${req.operation}" (expected one of ${vendor.operations.map((o) => o.id).join(', ')})`);
-    const errors = blockingErrors(validatePayload(op, req.payload));
-    if (errors.length) throw new Error(`payload is invalid: ${errors.map((e) => e.message).join('; ')}`);
-    const profile = pickProfile(deps.profiles.list(), vendor.id, req.profile, req.target);
-    const ids = perRunPayload(op, req.payload);
-    const { sessionId, done } = await deps.sessions.start({ vendor, operation: op, profile, payload: ids.payload, sandboxUrl: await deps.sandboxUrlFor(profile) });
-    recordRunIds(deps.sessions, sessionId, ids.changed);
-    try {
-      await use(deps.sessions, sessionId, op);
-    } finally {
-      if (deps.sessions.isLive(sessionId)) await deps.sessions.stop(sessionId);
-    }
-    return { sessionId, profileName: profile.name, outcome: deps.sessions.redactor.value(await done), sessionFile: deps.sessions.directory.eventsFile(sessionId) };
-  };
-}
-
 export function createScenarioHandlers(deps: WorkflowDeps): Pick<Handlers, ScenarioOp> {
   const { grants } = deps;
   const folder = (dir: string) => {
@@ -72,15 +51,24 @@ export function createScenarioHandlers(deps: WorkflowDeps): Pick<Handlers, Scena
   };
   const file = (path: string) => grants.resolve('caseFile', path, 'path');
   const scanner = async () => new SecretScanner(await storedSecrets(deps.profiles.list(), deps.secrets, vendorById), deps.sessions.redactor);
-  const items = (dir?: string): LibraryItem[] => utteranceLibrary(dir ? folder(dir) : undefined).map(({ id, language, text, tags, origin }) => ({ id, language, text, tags, origin }));
+  const items = (dir?: string): LibraryItem[] =>
+    utteranceLibrary(dir ? folder(dir) : undefined).map(({ id, language, text, tags, origin }) => ({ id, language, text, tags, origin }));
 
   return {
     'scenarios.list': async ({ dir }) =>
       listScenarioFolder(folder(dir)).map((e): ScenarioListEntry => {
         const c = e.case;
         if (!c) return { path: e.path, collection: e.collection, error: e.error };
-        if (c.version === 1) return { path: e.path, collection: e.collection, version: 1, name: c.case.name, vendors: [c.case.vendor], turns: c.case.input ? 1 : 0 };
-        return { path: e.path, collection: e.collection, version: 2, name: c.scenario.name, vendors: Object.keys(c.scenario.vendors), turns: c.scenario.steps.filter((s) => 'say' in s).length };
+        if (c.version === 1)
+          return { path: e.path, collection: e.collection, version: 1, name: c.case.name, vendors: [c.case.vendor], turns: c.case.input ? 1 : 0 };
+        return {
+          path: e.path,
+          collection: e.collection,
+          version: 2,
+          name: c.scenario.name,
+          vendors: Object.keys(c.scenario.vendors),
+          turns: c.scenario.steps.filter((s) => 'say' in s).length,
+        };
       }),
     'scenarios.read': async ({ path }) => {
       const c = readCaseOrScenario(file(path));
@@ -122,8 +110,12 @@ export function createScenarioHandlers(deps: WorkflowDeps): Pick<Handlers, Scena
         real,
         '',
         scenario,
-        { sessions: coreScenarioSessions(deps), openers: CONVERSATION_OPENERS, ttsCacheDir: join(deps.dataDir, 'tts') },
-        { target: target ?? 'sandbox', ...(vendors ? { vendors: vendors as VendorId[] } : {}), ...(profiles ? { profiles: profiles as Partial<Record<VendorId, string>> } : {}) },
+        { sessions: runnerScenarioSessions(deps.runner), openers: CONVERSATION_OPENERS, ttsCacheDir: join(deps.dataDir, 'tts') },
+        {
+          target: target ?? 'sandbox',
+          ...(vendors ? { vendors: vendors as VendorId[] } : {}),
+          ...(profiles ? { profiles: profiles as Partial<Record<VendorId, string>> } : {}),
+        },
       );
       const report = summarize(rows, target ?? 'sandbox', startedAt, Math.round(performance.now() - t0));
       const html = toHtmlReport(report, {

@@ -17,7 +17,8 @@ export type ReportLanguage = 'en' | 'zh';
 const TEXT = {
   en: {
     title: 'Parley run report',
-    summary: (t: RunReport['totals']) => `${t.passed} passed, ${t.failed} failed, ${t.errors} errors${t.noChecks ? `, ${t.noChecks} checking nothing` : ''} · ${t.cases} rows`,
+    summary: (t: RunReport['totals']) =>
+      `${t.passed} passed, ${t.failed} failed, ${t.errors} errors${t.noChecks ? `, ${t.noChecks} checking nothing` : ''} · ${t.cases} rows`,
     target: 'Target',
     started: 'Started',
     duration: 'Duration',
@@ -108,7 +109,12 @@ function fmt(name: string, v: number | undefined): string {
 const VENDOR_COLOURS: Record<string, string> = { convai: '#2563eb', netease: '#16a34a', mindcraft: '#d97706', tencent: '#9333ea' };
 
 function latencyChart(rows: CaseRunReport[], vendors: string[], t: (typeof TEXT)[ReportLanguage]): string {
-  const values = vendors.map((v) => rows.filter((r) => r.vendor === v).map((r) => num(r.figures?.response_latency_ms ?? r.figures?.turn_latency_ms)).filter((x): x is number => x !== undefined));
+  const values = vendors.map((v) =>
+    rows
+      .filter((r) => r.vendor === v)
+      .map((r) => num(r.figures?.response_latency_ms ?? r.figures?.turn_latency_ms))
+      .filter((x): x is number => x !== undefined),
+  );
   const all = values.flat();
   if (!all.length) return `<p class="muted">${t.chart}: ${t.none}</p>`;
   // Ticks at a round step (1, 2 or 5 × 10^n), four or five of them.
@@ -123,14 +129,23 @@ function latencyChart(rows: CaseRunReport[], vendors: string[], t: (typeof TEXT)
   const x = (v: number) => left + (v / max) * (width - left - 20);
   const ticks = Array.from({ length: Math.round(max / step) + 1 }, (_, i) => i * step);
   const parts: string[] = [];
-  for (const tick of ticks) parts.push(`<line x1="${x(tick)}" y1="10" x2="${x(tick)}" y2="${height - 20}" class="grid"/><text x="${x(tick)}" y="${height - 6}" text-anchor="middle" class="tick">${tick}</text>`);
+  for (const tick of ticks)
+    parts.push(
+      `<line x1="${x(tick)}" y1="10" x2="${x(tick)}" y2="${height - 20}" class="grid"/><text x="${x(tick)}" y="${height - 6}" text-anchor="middle" class="tick">${tick}</text>`,
+    );
   vendors.forEach((v, i) => {
     const y = 10 + i * rowH + rowH / 2;
     const colour = VENDOR_COLOURS[v] ?? '#475569';
     parts.push(`<text x="${left - 10}" y="${y + 4}" text-anchor="end" class="label">${escapeXml(v)}</text>`);
-    for (const value of values[i]!) parts.push(`<circle cx="${x(value).toFixed(1)}" cy="${y}" r="5" fill="${colour}" fill-opacity="0.55"><title>${escapeXml(v)}: ${Math.round(value)} ms</title></circle>`);
+    for (const value of values[i]!)
+      parts.push(
+        `<circle cx="${x(value).toFixed(1)}" cy="${y}" r="5" fill="${colour}" fill-opacity="0.55"><title>${escapeXml(v)}: ${Math.round(value)} ms</title></circle>`,
+      );
     const m = median(values[i]!);
-    if (m !== undefined) parts.push(`<rect x="${(x(m) - 1.5).toFixed(1)}" y="${y - 12}" width="3" height="24" fill="${colour}"><title>${escapeXml(v)} ${t.median}: ${Math.round(m)} ms</title></rect>`);
+    if (m !== undefined)
+      parts.push(
+        `<rect x="${(x(m) - 1.5).toFixed(1)}" y="${y - 12}" width="3" height="24" fill="${colour}"><title>${escapeXml(v)} ${t.median}: ${Math.round(m)} ms</title></rect>`,
+      );
   });
   return `<figure><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeXml(t.chart)}">${parts.join('')}</svg><figcaption>${escapeXml(t.chart)}</figcaption></figure>`;
 }
@@ -156,13 +171,17 @@ function rowHtml(r: CaseRunReport, t: (typeof TEXT)[ReportLanguage], o: HtmlRepo
     .join(' ');
   const turn = isTurnRow(r) ? (r as TurnRunReport) : null;
   const texts: string[] = [];
-  if (turn?.recognition) texts.push(`<div class="texts"><div><span class="muted">${t.reference}</span> ${escapeXml(turn.recognition.reference)}</div><div><span class="muted">${t.recognised}</span> ${escapeXml(turn.recognition.recognised || '—')}</div></div>`);
+  if (turn?.recognition)
+    texts.push(
+      `<div class="texts"><div><span class="muted">${t.reference}</span> ${escapeXml(turn.recognition.reference)}</div><div><span class="muted">${t.recognised}</span> ${escapeXml(turn.recognition.recognised || '—')}</div></div>`,
+    );
   if (turn?.measurement?.botText) texts.push(`<div class="muted">${t.bot}: ${escapeXml(turn.measurement.botText)}</div>`);
   const notes = [...(r.error ? [r.error] : []), ...r.failures, ...(r.note ? [r.note] : [])];
   let audio = '';
   if (turn?.botAudioFile && (r.outcome === 'fail' || r.outcome === 'error') && o.readAudio) {
     const bytes = o.readAudio(turn.botAudioFile);
-    if (bytes && bytes.length <= MAX_EMBEDDED_AUDIO_BYTES) audio = `<div class="audio">${t.audio}<br><audio controls preload="none" src="data:${/\.mp3$/i.test(turn.botAudioFile) ? 'audio/mpeg' : 'audio/wav'};base64,${Buffer.from(bytes).toString('base64')}"></audio></div>`;
+    if (bytes && bytes.length <= MAX_EMBEDDED_AUDIO_BYTES)
+      audio = `<div class="audio">${t.audio}<br><audio controls preload="none" src="data:${/\.mp3$/i.test(turn.botAudioFile) ? 'audio/mpeg' : 'audio/wav'};base64,${Buffer.from(bytes).toString('base64')}"></audio></div>`;
     else if (bytes) audio = `<div class="muted">${t.audioTooLarge}</div>`;
   }
   return `<tr class="${r.outcome}"><td><div class="name">${escapeXml(r.name)}</div><div class="muted">${escapeXml([r.collection, r.vendor, r.operation, r.profile].filter(Boolean).join(' · '))}</div>${texts.join('')}</td><td><span class="badge ${r.outcome}">${t.outcomes[r.outcome]}</span></td><td>${figures}</td><td>${notes.map((n) => `<pre>${escapeXml(n)}</pre>`).join('')}${audio}</td></tr>`;
@@ -210,6 +229,16 @@ ${latencyChart(report.results, vendors, t)}
 export function toRunCsv(report: RunReport): string {
   const keys = [...new Set(report.results.flatMap((r) => Object.keys(r.figures ?? {})))];
   const head = ['name', 'collection', 'vendor', 'operation', 'profile', 'turn', 'outcome', ...keys, 'failures'];
-  const rows = report.results.map((r) => [r.name, r.collection, r.vendor, r.operation, r.profile, isTurnRow(r) ? r.turn : '', r.outcome, ...keys.map((k) => r.figures?.[k] ?? ''), [...(r.error ? [r.error] : []), ...r.failures].join(' | ')]);
+  const rows = report.results.map((r) => [
+    r.name,
+    r.collection,
+    r.vendor,
+    r.operation,
+    r.profile,
+    isTurnRow(r) ? r.turn : '',
+    r.outcome,
+    ...keys.map((k) => r.figures?.[k] ?? ''),
+    [...(r.error ? [r.error] : []), ...r.failures].join(' | '),
+  ]);
   return [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -31,7 +31,15 @@ export interface TurnRunReport extends CaseRunReport {
   /** What was said: the utterance id, the WAV or the text. */
   say: string;
   measurement?: TurnMeasurement;
-  recognition?: { metric: 'cer' | 'wer'; rate: number; reference: string; recognised: string; normalisedReference: string; normalisedRecognised: string; language: string };
+  recognition?: {
+    metric: 'cer' | 'wer';
+    rate: number;
+    reference: string;
+    recognised: string;
+    normalisedReference: string;
+    normalisedRecognised: string;
+    language: string;
+  };
   /** The bot's audio of the turn (absolute path), kept so a report can play a failed turn. */
   botAudioFile?: string;
 }
@@ -56,7 +64,10 @@ export interface SessionResult {
 }
 
 /** Start the vendor's session, call `use` while it runs, then stop it (the app over its core, the CLI over runOperation). */
-export type ScenarioSessions = (req: SessionRequest, use: (manager: SessionManager, sessionId: string, op: OperationDescriptor) => Promise<void>) => Promise<SessionResult>;
+export type ScenarioSessions = (
+  req: SessionRequest,
+  use: (manager: SessionManager, sessionId: string, op: OperationDescriptor) => Promise<void>,
+) => Promise<SessionResult>;
 
 export interface ScenarioRunDeps {
   sessions: ScenarioSessions;
@@ -78,7 +89,13 @@ export interface ScenarioRunOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function runScenario(file: string | undefined, collection: string, scenario: Scenario, deps: ScenarioRunDeps, opts: ScenarioRunOptions): Promise<TurnRunReport[]> {
+export async function runScenario(
+  file: string | undefined,
+  collection: string,
+  scenario: Scenario,
+  deps: ScenarioRunDeps,
+  opts: ScenarioRunOptions,
+): Promise<TurnRunReport[]> {
   const library = utteranceLibrary(file ? dirname(file) : undefined);
   const rows: TurnRunReport[] = [];
   const vendors = (Object.keys(scenario.vendors) as VendorId[]).filter((v) => !opts.vendors || opts.vendors.includes(v));
@@ -91,7 +108,15 @@ export async function runScenario(file: string | undefined, collection: string, 
   return rows;
 }
 
-async function runVendor(file: string | undefined, collection: string, scenario: Scenario, vendor: VendorId, library: ReturnType<typeof utteranceLibrary>, deps: ScenarioRunDeps, opts: ScenarioRunOptions): Promise<TurnRunReport[]> {
+async function runVendor(
+  file: string | undefined,
+  collection: string,
+  scenario: Scenario,
+  vendor: VendorId,
+  library: ReturnType<typeof utteranceLibrary>,
+  deps: ScenarioRunDeps,
+  opts: ScenarioRunOptions,
+): Promise<TurnRunReport[]> {
   const target = scenario.vendors[vendor]!;
   const profile = opts.profiles?.[vendor] ?? target.profile;
   const k = opts.repetition ?? 1;
@@ -121,7 +146,9 @@ async function runVendor(file: string | undefined, collection: string, scenario:
   const said: ResolvedSay[] = [];
   try {
     for (const [step, i] of turns) said.push(await resolveSay(step.say, `/steps/${i}/say`, { scenarioFile: file, library, ttsCacheDir: deps.ttsCacheDir }));
-    for (const [step, i] of turns) if (step.interrupt?.utterance) await resolveSay({ utterance: step.interrupt.utterance }, `/steps/${i}/interrupt`, { scenarioFile: file, library, ttsCacheDir: deps.ttsCacheDir });
+    for (const [step, i] of turns)
+      if (step.interrupt?.utterance)
+        await resolveSay({ utterance: step.interrupt.utterance }, `/steps/${i}/interrupt`, { scenarioFile: file, library, ttsCacheDir: deps.ttsCacheDir });
   } catch (err) {
     return rows.map((r) => ({ ...r, error: (err as Error).message }));
   }
@@ -129,67 +156,84 @@ async function runVendor(file: string | undefined, collection: string, scenario:
   let ran = 0;
   let session: SessionResult;
   try {
-    session = await deps.sessions({ vendor, operation: target.operation, payload: target.payload, profile, target: opts.target }, async (manager, sessionId, op) => {
-      let conversation: VoiceConversation;
-      try {
-        conversation = await opener(manager, sessionId, vendor, op);
-      } catch (err) {
-        const message = manager.redactor.text((err as Error).message);
-        for (const r of rows) r.error = `could not open the conversation: ${message}`;
-        return;
-      }
-      const pending: string[] = [];
-      try {
-        let n = 0;
-        for (const step of scenario.steps) {
-          if (isPauseStep(step)) await sleep(step.pauseMs);
-          else if (isActionStep(step)) {
-            const action = step.action[vendor];
-            if (!action) continue;
-            await conversation.action(action.id, action.args ?? {}).catch((err: Error) => pending.push(`action ${action.id} before this turn failed: ${manager.redactor.text(err.message)}`));
-          } else {
-            const r = rows[n]!;
-            const say = said[n]!;
-            n++;
-            const interruptWav = step.interrupt?.utterance ? library.find((u) => u.id === step.interrupt!.utterance)?.path : undefined;
-            const request: TurnRequest = {
-              input: say.wav ? { wav: say.wav } : { text: say.text },
-              ...(step.interrupt ? { interrupt: { afterMs: step.interrupt.afterMs, by: step.interrupt.by, ...(interruptWav ? { wav: interruptWav } : {}) } } : {}),
-              timeoutMs: step.timeoutMs ?? DEFAULT_TURN_TIMEOUT_MS,
-            };
-            const before = manager.events(sessionId, 0, 0).total;
-            const t0 = performance.now();
-            let m: TurnMeasurement | null = null;
-            let turnError: string | null = null;
-            try {
-              m = manager.redactor.value(await conversation.turn(request));
-            } catch (err) {
-              turnError = manager.redactor.text((err as Error).message);
-            }
-            const events: SessionEvent[] = manager.events(sessionId, before, 1_000_000).events;
-            const check = checkTurn(say, m, turnError, events, step.expect);
-            const failures = [...pending.splice(0), ...check.failures];
-            Object.assign(r, {
-              ok: failures.length === 0 && !check.checksNothing,
-              outcome: caseOutcome({ ok: failures.length === 0, checksNothing: failures.length === 0 && check.checksNothing }),
-              failures,
-              ...(failures.length === 0 && check.checksNothing ? { note: TURN_CHECKS_NOTHING } : {}),
-              durationMs: Math.round(performance.now() - t0),
-              sessionId,
-              ...(m ? { measurement: m } : {}),
-              ...(m?.botAudioFile ? { botAudioFile: m.botAudioFile } : {}),
-              ...(check.recognition
-                ? { recognition: { metric: check.recognition.metric, rate: check.recognition.rate, reference: check.recognition.reference, recognised: check.recognition.recognised, normalisedReference: check.recognition.normalisedReference, normalisedRecognised: check.recognition.normalisedRecognised, language: check.recognition.language } }
-                : {}),
-              figures: figuresOf(m, check.recognition),
-            } satisfies Partial<TurnRunReport>);
-            ran = n;
-          }
+    session = await deps.sessions(
+      { vendor, operation: target.operation, payload: target.payload, profile, target: opts.target },
+      async (manager, sessionId, op) => {
+        let conversation: VoiceConversation;
+        try {
+          conversation = await opener(manager, sessionId, vendor, op);
+        } catch (err) {
+          const message = manager.redactor.text((err as Error).message);
+          for (const r of rows) r.error = `could not open the conversation: ${message}`;
+          return;
         }
-      } finally {
-        await conversation.close().catch(() => undefined);
-      }
-    });
+        const pending: string[] = [];
+        try {
+          let n = 0;
+          for (const step of scenario.steps) {
+            if (isPauseStep(step)) await sleep(step.pauseMs);
+            else if (isActionStep(step)) {
+              const action = step.action[vendor];
+              if (!action) continue;
+              await conversation
+                .action(action.id, action.args ?? {})
+                .catch((err: Error) => pending.push(`action ${action.id} before this turn failed: ${manager.redactor.text(err.message)}`));
+            } else {
+              const r = rows[n]!;
+              const say = said[n]!;
+              n++;
+              const interruptWav = step.interrupt?.utterance ? library.find((u) => u.id === step.interrupt!.utterance)?.path : undefined;
+              const request: TurnRequest = {
+                input: say.wav ? { wav: say.wav } : { text: say.text },
+                ...(step.interrupt
+                  ? { interrupt: { afterMs: step.interrupt.afterMs, by: step.interrupt.by, ...(interruptWav ? { wav: interruptWav } : {}) } }
+                  : {}),
+                timeoutMs: step.timeoutMs ?? DEFAULT_TURN_TIMEOUT_MS,
+              };
+              const before = manager.events(sessionId, 0, 0).total;
+              const t0 = performance.now();
+              let m: TurnMeasurement | null = null;
+              let turnError: string | null = null;
+              try {
+                m = manager.redactor.value(await conversation.turn(request));
+              } catch (err) {
+                turnError = manager.redactor.text((err as Error).message);
+              }
+              const events: SessionEvent[] = manager.events(sessionId, before, 1_000_000).events;
+              const check = checkTurn(say, m, turnError, events, step.expect);
+              const failures = [...pending.splice(0), ...check.failures];
+              Object.assign(r, {
+                ok: failures.length === 0 && !check.checksNothing,
+                outcome: caseOutcome({ ok: failures.length === 0, checksNothing: failures.length === 0 && check.checksNothing }),
+                failures,
+                ...(failures.length === 0 && check.checksNothing ? { note: TURN_CHECKS_NOTHING } : {}),
+                durationMs: Math.round(performance.now() - t0),
+                sessionId,
+                ...(m ? { measurement: m } : {}),
+                ...(m?.botAudioFile ? { botAudioFile: m.botAudioFile } : {}),
+                ...(check.recognition
+                  ? {
+                      recognition: {
+                        metric: check.recognition.metric,
+                        rate: check.recognition.rate,
+                        reference: check.recognition.reference,
+                        recognised: check.recognition.recognised,
+                        normalisedReference: check.recognition.normalisedReference,
+                        normalisedRecognised: check.recognition.normalisedRecognised,
+                        language: check.recognition.language,
+                      },
+                    }
+                  : {}),
+                figures: figuresOf(m, check.recognition),
+              } satisfies Partial<TurnRunReport>);
+              ran = n;
+            }
+          }
+        } finally {
+          await conversation.close().catch(() => undefined);
+        }
+      },
+    );
   } catch (err) {
     return rows.map((r) => (r.outcome === 'error' && !r.failures.length ? { ...r, error: r.error ?? (err as Error).message } : r));
   }
@@ -245,7 +289,12 @@ export async function runFolder(path: string, deps: ScenarioRunDeps, opts: RunFo
       if (c?.version === 2) {
         for (const r of await runScenario(entry.path, entry.collection, c.scenario, deps, { ...opts, repetition: k, onResult: undefined })) add(r);
       } else {
-        const v1: CaseEntry<CaseFile> = { path: entry.path, collection: entry.collection, ...(c ? { case: c.case } : {}), ...(entry.error ? { error: entry.error } : {}) };
+        const v1: CaseEntry<CaseFile> = {
+          path: entry.path,
+          collection: entry.collection,
+          ...(c ? { case: c.case } : {}),
+          ...(entry.error ? { error: entry.error } : {}),
+        };
         add(await runCaseEntry(v1, k, opts.caseRunner, { ...opts.caseOptions, target: opts.target, repeat: opts.repeat }));
       }
     }

@@ -123,7 +123,11 @@ const TARGET_SCHEMA: JsonSchema = {
   type: 'object',
   required: ['operation', 'payload'],
   additionalProperties: false,
-  properties: { operation: { type: 'string', minLength: 1, maxLength: 120 }, payload: { type: 'object' }, profile: { type: 'string', minLength: 1, maxLength: 120 } },
+  properties: {
+    operation: { type: 'string', minLength: 1, maxLength: 120 },
+    payload: { type: 'object' },
+    profile: { type: 'string', minLength: 1, maxLength: 120 },
+  },
 };
 
 export const SCENARIO_SCHEMA: JsonSchema = {
@@ -170,7 +174,15 @@ export const SCENARIO_SCHEMA: JsonSchema = {
             type: 'object',
             additionalProperties: false,
             properties: Object.fromEntries(
-              VENDOR_IDS.map((v) => [v, { type: 'object', required: ['id'], additionalProperties: false, properties: { id: { type: 'string', minLength: 1, maxLength: 120 }, args: { type: 'object' } } }]),
+              VENDOR_IDS.map((v) => [
+                v,
+                {
+                  type: 'object',
+                  required: ['id'],
+                  additionalProperties: false,
+                  properties: { id: { type: 'string', minLength: 1, maxLength: 120 }, args: { type: 'object' } },
+                },
+              ]),
             ),
           },
         },
@@ -198,7 +210,10 @@ export function isActionStep(step: ScenarioStep): step is ActionStep {
 /** The rules JSON Schema cannot say: one kind per step, one input per turn, the metric matching the language. */
 function checkStep(step: Record<string, unknown>, at: string, source: string): void {
   const kinds = ['say', 'pauseMs', 'action'].filter((k) => k in step);
-  if (kinds.length !== 1) throw new ScenarioFileError(`${source}: ${at}: a step is exactly one of "say" (a turn), "pauseMs" or "action", got ${kinds.length ? kinds.join(' and ') : 'none'}`);
+  if (kinds.length !== 1)
+    throw new ScenarioFileError(
+      `${source}: ${at}: a step is exactly one of "say" (a turn), "pauseMs" or "action", got ${kinds.length ? kinds.join(' and ') : 'none'}`,
+    );
   if (!('say' in step)) {
     const extra = ['interrupt', 'expect', 'timeoutMs', 'name'].filter((k) => k in step);
     if (extra.length) throw new ScenarioFileError(`${source}: ${at}/${extra[0]}: only a "say" turn takes ${extra.join(', ')}`);
@@ -206,15 +221,21 @@ function checkStep(step: Record<string, unknown>, at: string, source: string): v
   }
   const say = step.say as ScenarioSay;
   const given = (['utterance', 'wav', 'text'] as const).filter((k) => say[k] !== undefined);
-  if (given.length !== 1) throw new ScenarioFileError(`${source}: ${at}/say: give exactly one of utterance, wav or text, got ${given.length ? given.join(' and ') : 'none'}`);
-  if (say.wav !== undefined && say.reference === undefined) throw new ScenarioFileError(`${source}: ${at}/say/reference: a WAV turn needs the reference text of what is said in it (recognition is scored against it)`);
+  if (given.length !== 1)
+    throw new ScenarioFileError(`${source}: ${at}/say: give exactly one of utterance, wav or text, got ${given.length ? given.join(' and ') : 'none'}`);
+  if (say.wav !== undefined && say.reference === undefined)
+    throw new ScenarioFileError(`${source}: ${at}/say/reference: a WAV turn needs the reference text of what is said in it (recognition is scored against it)`);
   if (say.wav !== undefined && !/\.wav$/i.test(say.wav)) throw new ScenarioFileError(`${source}: ${at}/say/wav: expected a .wav file, got "${say.wav}"`);
   if (say.speak !== undefined && say.text === undefined) throw new ScenarioFileError(`${source}: ${at}/say/speak: only a text turn can be spoken by the TTS`);
-  if (say.reference !== undefined && say.utterance !== undefined) throw new ScenarioFileError(`${source}: ${at}/say/reference: a library utterance has its own reference text; remove this field`);
+  if (say.reference !== undefined && say.utterance !== undefined)
+    throw new ScenarioFileError(`${source}: ${at}/say/reference: a library utterance has its own reference text; remove this field`);
   const exp = (step.expect ?? {}) as TurnExpectations;
   if (say.text !== undefined && !say.speak && (exp.maxCer !== undefined || exp.maxWer !== undefined))
-    throw new ScenarioFileError(`${source}: ${at}/expect/${exp.maxCer !== undefined ? 'maxCer' : 'maxWer'}: a text sent as a message is not recognised; speak it ("speak": true) or remove the limit`);
-  if (exp.maxCer !== undefined && exp.maxWer !== undefined) throw new ScenarioFileError(`${source}: ${at}/expect: give maxCer (Chinese, Japanese) or maxWer (other languages), not both`);
+    throw new ScenarioFileError(
+      `${source}: ${at}/expect/${exp.maxCer !== undefined ? 'maxCer' : 'maxWer'}: a text sent as a message is not recognised; speak it ("speak": true) or remove the limit`,
+    );
+  if (exp.maxCer !== undefined && exp.maxWer !== undefined)
+    throw new ScenarioFileError(`${source}: ${at}/expect: give maxCer (Chinese, Japanese) or maxWer (other languages), not both`);
   if (exp.botText !== undefined) {
     try {
       new RegExp(exp.botText, 'iu');
@@ -222,14 +243,18 @@ function checkStep(step: Record<string, unknown>, at: string, source: string): v
       throw new ScenarioFileError(`${source}: ${at}/expect/botText: not a regular expression (${(err as Error).message})`);
     }
   }
-  if (exp.interruptionRecoveryMs !== undefined && !step.interrupt) throw new ScenarioFileError(`${source}: ${at}/expect/interruptionRecoveryMs: this turn does not interrupt the bot; add "interrupt" or remove the budget`);
-  if (say.language && (exp.maxCer !== undefined || exp.maxWer !== undefined)) checkMetric(metricForLanguage(say.language), exp, `${source}: ${at}/expect`, say.language);
+  if (exp.interruptionRecoveryMs !== undefined && !step.interrupt)
+    throw new ScenarioFileError(`${source}: ${at}/expect/interruptionRecoveryMs: this turn does not interrupt the bot; add "interrupt" or remove the budget`);
+  if (say.language && (exp.maxCer !== undefined || exp.maxWer !== undefined))
+    checkMetric(metricForLanguage(say.language), exp, `${source}: ${at}/expect`, say.language);
 }
 
 /** The turn's rate limit must be the metric its language is scored by. */
 export function checkMetric(metric: ScoringMetric, exp: TurnExpectations, where: string, language: string): void {
-  if (metric === 'cer' && exp.maxWer !== undefined) throw new ScenarioFileError(`${where}/maxWer: this turn is in "${language}", scored by CER (characters); write maxCer instead`);
-  if (metric === 'wer' && exp.maxCer !== undefined) throw new ScenarioFileError(`${where}/maxCer: this turn is in "${language}", scored by WER (words); write maxWer instead`);
+  if (metric === 'cer' && exp.maxWer !== undefined)
+    throw new ScenarioFileError(`${where}/maxWer: this turn is in "${language}", scored by CER (characters); write maxCer instead`);
+  if (metric === 'wer' && exp.maxCer !== undefined)
+    throw new ScenarioFileError(`${where}/maxCer: this turn is in "${language}", scored by WER (words); write maxWer instead`);
 }
 
 /**
@@ -238,16 +263,23 @@ export function checkMetric(metric: ScoringMetric, exp: TurnExpectations, where:
  */
 export function parseScenario(text: string, source = 'scenario'): Scenario {
   const value = parseJsonObject(text, source);
-  if (value.version !== SCENARIO_VERSION) throw new ScenarioFileError(`${source}: /version: expected ${SCENARIO_VERSION} for a scenario (version 1 files are single-turn cases)`);
+  if (value.version !== SCENARIO_VERSION)
+    throw new ScenarioFileError(`${source}: /version: expected ${SCENARIO_VERSION} for a scenario (version 1 files are single-turn cases)`);
   const errors = validateSchema(SCENARIO_SCHEMA, value);
   if (errors.length) throw new ScenarioFileError(`${source}: ${errors.map((e) => e.message).join('; ')}`);
   const s = value as unknown as Scenario;
-  if (!Object.keys(s.vendors).length) throw new ScenarioFileError(`${source}: /vendors: name at least one vendor to run against (${VENDOR_IDS.join(', ')}), each with its operation and payload`);
-  for (const [i, step] of s.steps.entries()) if (isActionStep(step) && !Object.keys(step.action).length) throw new ScenarioFileError(`${source}: /steps/${i}/action: name the action for at least one vendor, e.g. {"mindcraft": {"id": "stop_output"}}`);
+  if (!Object.keys(s.vendors).length)
+    throw new ScenarioFileError(`${source}: /vendors: name at least one vendor to run against (${VENDOR_IDS.join(', ')}), each with its operation and payload`);
+  for (const [i, step] of s.steps.entries())
+    if (isActionStep(step) && !Object.keys(step.action).length)
+      throw new ScenarioFileError(`${source}: /steps/${i}/action: name the action for at least one vendor, e.g. {"mindcraft": {"id": "stop_output"}}`);
   s.steps.forEach((step, i) => checkStep(step as unknown as Record<string, unknown>, `/steps/${i}`, source));
   if (!s.steps.some(isSayStep)) throw new ScenarioFileError(`${source}: /steps: a scenario needs at least one "say" turn`);
   for (const [i, step] of s.steps.entries())
-    if (isActionStep(step)) for (const v of Object.keys(step.action)) if (!(v in s.vendors)) throw new ScenarioFileError(`${source}: /steps/${i}/action/${v}: ${v} is not one of this scenario's vendors (${Object.keys(s.vendors).join(', ')})`);
+    if (isActionStep(step))
+      for (const v of Object.keys(step.action))
+        if (!(v in s.vendors))
+          throw new ScenarioFileError(`${source}: /steps/${i}/action/${v}: ${v} is not one of this scenario's vendors (${Object.keys(s.vendors).join(', ')})`);
   return s;
 }
 
@@ -258,7 +290,8 @@ function parseJsonObject(text: string, source: string): Record<string, unknown> 
   } catch {
     throw new ScenarioFileError(`${source}: not JSON, so not a Parley case file (is it damaged?)`);
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ScenarioFileError(`${source}: not a Parley case file (expected a JSON object with version, name, ...)`);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new ScenarioFileError(`${source}: not a Parley case file (expected a JSON object with version, name, ...)`);
   return value as Record<string, unknown>;
 }
 
@@ -295,7 +328,10 @@ export function migrateCase(c: CaseFile): Scenario & { legacyChecks: { status?: 
     vendors: { [c.vendor]: { operation: c.operation, payload: c.payload, ...(c.profile ? { profile: c.profile } : {}) } },
     steps: c.input?.wav || c.input?.text ? [{ say, ...(Object.keys(expect).length ? { expect } : {}) }] : [],
     migratedFrom: 1,
-    legacyChecks: { ...(c.expectations?.status !== undefined ? { status: c.expectations.status } : {}), ...(Object.keys(budgets).length ? { latencyBudgetsMs: budgets } : {}) },
+    legacyChecks: {
+      ...(c.expectations?.status !== undefined ? { status: c.expectations.status } : {}),
+      ...(Object.keys(budgets).length ? { latencyBudgetsMs: budgets } : {}),
+    },
   };
 }
 
@@ -309,7 +345,9 @@ export function serializeScenario(s: Scenario): string {
   const steps = s.steps.map((step): ScenarioStep => {
     if (isPauseStep(step)) return { pauseMs: step.pauseMs };
     if (isActionStep(step)) return { action: step.action };
-    const say = Object.fromEntries((['utterance', 'wav', 'reference', 'text', 'speak', 'language'] as const).filter((k) => step.say[k] !== undefined).map((k) => [k, step.say[k]]));
+    const say = Object.fromEntries(
+      (['utterance', 'wav', 'reference', 'text', 'speak', 'language'] as const).filter((k) => step.say[k] !== undefined).map((k) => [k, step.say[k]]),
+    );
     return {
       ...(step.name ? { name: step.name } : {}),
       say,

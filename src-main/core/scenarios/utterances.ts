@@ -62,7 +62,13 @@ export interface ResolveOptions {
 export async function resolveSay(say: ScenarioSay, where: string, o: ResolveOptions): Promise<ResolvedSay> {
   if (say.utterance !== undefined) {
     const u = o.library.find((x) => x.id === say.utterance);
-    if (!u) throw new ScenarioFileError(`${where}/utterance: no utterance "${say.utterance}" in the folder's ${FOLDER_LIBRARY}/${LIBRARY_FILE} or the shipped library (e.g. ${o.library.slice(0, 3).map((x) => x.id).join(', ')})`);
+    if (!u)
+      throw new ScenarioFileError(
+        `${where}/utterance: no utterance "${say.utterance}" in the folder's ${FOLDER_LIBRARY}/${LIBRARY_FILE} or the shipped library (e.g. ${o.library
+          .slice(0, 3)
+          .map((x) => x.id)
+          .join(', ')})`,
+      );
     if (!existsSync(u.path)) throw new ScenarioFileError(`${where}/utterance: "${u.id}" lists ${u.file}, which does not exist`);
     return { wav: u.path, reference: u.text, language: say.language ?? u.language, label: u.id };
   }
@@ -85,7 +91,12 @@ export async function resolveSay(say: ScenarioSay, where: string, o: ResolveOpti
  * Add a user's utterance (WAV bytes plus its reference text) to a scenario folder's library. The WAV is checked by
  * decoding it; an id or file name that exists is refused unless `overwrite`.
  */
-export function addFolderUtterance(folder: string, u: { id: string; language: string; text: string; tags?: string[] }, wav: Uint8Array, opts: { overwrite?: boolean } = {}): LibraryEntry {
+export function addFolderUtterance(
+  folder: string,
+  u: { id: string; language: string; text: string; tags?: string[] },
+  wav: Uint8Array,
+  opts: { overwrite?: boolean } = {},
+): LibraryEntry {
   const dir = join(folder, FOLDER_LIBRARY);
   const file = `${u.id}.wav`;
   const entry = parseUtteranceLibrary([{ id: u.id, file, language: u.language, text: u.text, tags: u.tags ?? [] }], 'utterance')[0]!;
@@ -98,7 +109,13 @@ export function addFolderUtterance(folder: string, u: { id: string; language: st
   const path = confined(dir, file);
   writeFileAtomic(path, wav);
   const list = [...existing.filter((x) => x.id !== entry.id), { ...entry, path, origin: 'folder' as const }];
-  writeFileAtomic(join(dir, LIBRARY_FILE), JSON.stringify(list.map(({ id, file: f, language, text, tags }) => ({ id, file: f, language, text, tags })), null, 2) + '\n');
+  writeFileAtomic(
+    join(dir, LIBRARY_FILE),
+    JSON.stringify(
+      list.map(({ id, file: f, language, text, tags }) => ({ id, file: f, language, text, tags })),
+      null,
+      2,
+    ) + '\n',
+  );
   return { ...entry, path, origin: 'folder' };
 }
-

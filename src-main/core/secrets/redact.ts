@@ -7,7 +7,10 @@
  */
 export const REDACTED = '«redacted»';
 
-/** Keys whose values are credentials wherever they appear (compared case-insensitively, ignoring - and _). */
+/**
+ * Keys whose values are credentials wherever they appear (compared case-insensitively, ignoring - and _): the one
+ * definition of a secret field, read by redaction and by the payload form (masked input, secret references).
+ */
 export const CREDENTIAL_KEYS = [
   'authorization',
   'xapikey',

@@ -37,8 +37,14 @@ export function explainKeychainError(err: unknown, platform: NodeJS.Platform = p
     );
   }
   if (platform === 'darwin')
-    return new KeychainUnavailableError(`macOS Keychain refused the request (${raw})`, 'Unlock the login keychain in Keychain Access and allow Parley access, then retry.');
-  return new KeychainUnavailableError(`Windows Credential Manager refused the request (${raw})`, 'Check that Credential Manager is available for your user, then retry.');
+    return new KeychainUnavailableError(
+      `macOS Keychain refused the request (${raw})`,
+      'Unlock the login keychain in Keychain Access and allow Parley access, then retry.',
+    );
+  return new KeychainUnavailableError(
+    `Windows Credential Manager refused the request (${raw})`,
+    'Check that Credential Manager is available for your user, then retry.',
+  );
 }
 
 /**

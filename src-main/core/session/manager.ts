@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { NewEvent, SessionEvent, SessionSummary } from '../events.ts';
+import { vendorErrorLine, type NewEvent, type SessionEvent, type SessionSummary } from '../events.ts';
 import { Redactor } from '../secrets/redact.ts';
 import { resolveSecretRefs } from '../secrets/references.ts';
-import { sendHttp, TransportError, type HttpRequestSpec } from '../http.ts';
+import { ProfileCredentials, type CredentialSource } from '../secrets/credentials.ts';
+import { sendHttp, TransportError, type HttpExchange, type HttpRequestSpec } from '../http.ts';
 import { DEFAULT_TIMEOUTS, type Profile } from '../profiles/types.ts';
 import type { OperationDescriptor, OperationOutcome, SessionContext, VendorDescriptor, VendorError } from '../vendors/types.ts';
 import { EventWriter, SessionDirectory, readEvents } from './event-store.ts';
 
-/** Where credential values come from: the keychain for a profile, or PARLEY_<VENDOR>_<FIELD> in the CLI. */
-export type CredentialSource = (profile: Profile, name: string) => Promise<string | undefined>;
+export type { CredentialSource };
 
 export interface StartRequest {
   vendor: VendorDescriptor;
@@ -30,6 +30,9 @@ interface LiveSession {
   seq: number;
   abort: AbortController;
   action?: ActionHandler;
+  /** Resolves once the operation has registered its action handler (a socket vendor does so as it connects). */
+  actionReady: Promise<void>;
+  setActionReady: () => void;
   /** Result of a room operation's control-plane call, kept while the renderer is in the room. */
   controlPlaneResult?: unknown;
   /** What started it: room.join mints join parameters from it (sessions the runner started included). */
@@ -127,7 +130,7 @@ export class SessionManager {
     };
     // Every credential of the profile is known to the redactor before the first line is written: a key pasted
     // into an ordinary field of the payload is redacted from the summary and the start event too.
-    const resolved = await this.learnCredentials(req);
+    const resolved = await this.credentialsFor(req.profile, req.vendor);
     const session: LiveSession = {
       request: req,
       summary,
@@ -140,13 +143,21 @@ export class SessionManager {
       closeTaskOnStop: true,
       closing: null,
       done: Promise.resolve({ ok: false, summary: '' }),
+      actionReady: Promise.resolve(),
+      setActionReady: () => undefined,
     };
+    session.actionReady = new Promise<void>((resolve) => (session.setActionReady = resolve));
     this.live.set(id, session);
     try {
       // The stored payload keeps {{secret:…}} references but not credentials typed in as literals (a UserSig):
       // "run again" then asks for a fresh one rather than the record holding a 180-day credential in clear.
       this.directory.writeSummary({ ...summary, payload: this.redactor.value(req.payload) });
-      this.emit(session, { kind: 'session.start', dir: 'local', summary: `${req.vendor.id} ${req.operation.id} (${req.profile.target})`, data: { payload: req.payload, profile: req.profile.name } });
+      this.emit(session, {
+        kind: 'session.start',
+        dir: 'local',
+        summary: `${req.vendor.id} ${req.operation.id} (${req.profile.target})`,
+        data: { payload: req.payload, profile: req.profile.name },
+      });
     } catch (err) {
       // Nothing may stay open for a session that could not be recorded (a file handle and a flush timer each).
       session.writer.close();
@@ -214,22 +225,19 @@ export class SessionManager {
     return { ...outcome, summary: `${outcome.summary} · ${closed.ok ? 'task closed' : `task not closed (${closed.summary})`}` };
   }
 
-  /** The profile's credentials by name; the secret ones are registered with the redactor. */
-  private async learnCredentials(req: StartRequest): Promise<Map<string, string>> {
-    const resolved = new Map<string, string>();
-    for (const field of req.vendor.credentials) {
-      const value = await this.credentials(req.profile, field.name);
-      if (value !== undefined) {
-        resolved.set(field.name, value);
-        if (field.secret) this.redactor.add(value);
-      }
-    }
+  /**
+   * A profile's credentials, read once (for a session: before its first line is written), their secret values
+   * registered with the redactor. Inspections and room joins read them here too.
+   */
+  async credentialsFor(profile: Profile, vendor: VendorDescriptor): Promise<ProfileCredentials> {
+    const resolved = await ProfileCredentials.resolve(this.credentials, profile, vendor);
+    for (const v of resolved.secrets()) this.redactor.add(v);
     return resolved;
   }
 
-  private context(session: LiveSession, req: StartRequest, resolved: Map<string, string>): SessionContext {
+  private context(session: LiveSession, req: StartRequest, resolved: ProfileCredentials): SessionContext {
     const { profile } = req;
-    const payload = resolveSecretRefs(req.payload, (name) => resolved.get(name));
+    const resolvedPayloadWithSecrets = resolveSecretRefs(req.payload, (name) => resolved.values.get(name));
     const timeouts = { ...DEFAULT_TIMEOUTS, ...profile.timeouts };
     return {
       sessionId: session.summary.id,
@@ -237,7 +245,7 @@ export class SessionManager {
       operation: req.operation.id,
       profile,
       sandboxUrl: req.sandboxUrl,
-      payload,
+      resolvedPayloadWithSecrets,
       payloadWithRefs: req.payload,
       signal: session.abort.signal,
       timeouts,
@@ -246,14 +254,10 @@ export class SessionManager {
         this.emit(session, {
           kind: 'error',
           dir: 'in',
-          summary: [error.code, error.message, error.requestId && `request ${error.requestId}`].filter(Boolean).join(' · '),
+          summary: vendorErrorLine(error),
           data: error,
         }),
-      credential: async (name) => {
-        const value = resolved.get(name) ?? (await this.credentials(profile, name));
-        if (value === undefined) throw Object.assign(new Error(`credential ${name} is not set for profile "${profile.name}"`), { code: 'CREDENTIAL_MISSING' });
-        return value;
-      },
+      credential: async (name) => resolved.get(name),
       addSecret: (value) => this.redactor.add(value),
       http: (spec: HttpRequestSpec) => this.http(session, spec, timeouts.responseMs),
       writeFile: async (name, bytes) => {
@@ -264,6 +268,7 @@ export class SessionManager {
       },
       onAction: (handler) => {
         session.action = handler;
+        session.setActionReady();
       },
     };
   }
@@ -282,11 +287,17 @@ export class SessionManager {
         kind: 'http.response',
         dir: 'in',
         summary: `${ex.status} · ${Math.round(ex.durationMs)} ms · ${ex.bodyBytes.length} B`,
-        data: { status: ex.status, headers: ex.headers, body: ex.json ?? ex.bodyText, durationMs: Math.round(ex.durationMs * 10) / 10 },
+        data: { status: ex.status, headers: ex.headers, body: ex.json ?? recordedBody(ex), durationMs: Math.round(ex.durationMs * 10) / 10 },
       });
       return ex;
     } catch (err) {
-      if (err instanceof TransportError) this.emit(session, { kind: 'http.error', dir: 'local', summary: `${err.code}: ${err.message}`, data: { code: err.code, message: err.message, durationMs: Math.round(err.durationMs) } });
+      if (err instanceof TransportError)
+        this.emit(session, {
+          kind: 'http.error',
+          dir: 'local',
+          summary: `${err.code}: ${err.message}`,
+          data: { code: err.code, message: err.message, durationMs: Math.round(err.durationMs) },
+        });
       throw err;
     }
   }
@@ -337,7 +348,12 @@ export class SessionManager {
   async send(id: string, action: string, data: unknown): Promise<unknown> {
     const session = this.live.get(id);
     if (!session) throw new Error(`session ${id} is not running`);
-    if (!session.action) throw new Error(`session ${id} (${session.summary.operation}) takes no actions`);
+    if (!session.operation.actions?.length)
+      throw Object.assign(new Error(`session ${id} (${session.summary.operation}) takes no actions`), { code: 'NO_ACTIONS' });
+    // An operation that takes actions registers its handler as it starts (a socket vendor once connected): the action
+    // waits for it, or for the end of the session, rather than being refused for arriving early.
+    if (!session.action) await Promise.race([session.actionReady, session.done]);
+    if (!session.action) throw Object.assign(new Error(`session ${id} ended before it took actions`), { code: 'SESSION_ENDED' });
     return session.action(action, data);
   }
 
@@ -347,7 +363,12 @@ export class SessionManager {
     // A second stop (a double click, the app closing) waits for the first one rather than deciding again.
     if (session.abort.signal.aborted) return session.done;
     session.closeTaskOnStop = options.closeTask ?? true;
-    const task = session.operation.closeTask && session.controlPlaneResult !== undefined ? (session.closeTaskOnStop ? ' · closing the vendor task' : ' · leaving the vendor task running') : '';
+    const task =
+      session.operation.closeTask && session.controlPlaneResult !== undefined
+        ? session.closeTaskOnStop
+          ? ' · closing the vendor task'
+          : ' · leaving the vendor task running'
+        : '';
     this.emit(session, { kind: 'session.stop', dir: 'local', summary: `stop requested${task}`, data: { closeTask: session.closeTaskOnStop } });
     session.abort.abort();
     return session.done;
@@ -413,4 +434,10 @@ export function toVendorError(err: unknown): VendorError {
   if (e && typeof e === 'object' && typeof e.code === 'string' && typeof e.message === 'string')
     return { code: e.code, message: e.message, requestId: e.requestId, httpStatus: e.httpStatus, field: e.field };
   return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(err) };
+}
+
+/** A response body as the record keeps it: text as text, media (a TTS mp3) by its size and type, not as mangled text. */
+function recordedBody(ex: HttpExchange): string {
+  const type = ex.headers['content-type'] ?? '';
+  return /^(audio|video|image)\/|octet-stream/i.test(type) ? `<${ex.bodyBytes.length} B ${type.split(';')[0]}>` : ex.bodyText;
 }

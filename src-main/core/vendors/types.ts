@@ -3,16 +3,19 @@ import type { NewEvent, SessionEvent } from '../events.ts';
 import type { Profile } from '../profiles/types.ts';
 import type { SandboxHost } from '../sandbox/host.ts';
 import type { HttpExchange, HttpRequestSpec } from '../http.ts';
+import type { CliCommand } from '../cli/command.ts';
+import type { RoomSdk } from '../room-sdks.ts';
 
-export type VendorId = 'convai' | 'netease' | 'mindcraft' | 'tencent';
+/** The id of a registered vendor (vendors/registry.ts). */
+export type VendorId = string;
+/** A vendor id is also a URL path segment (sandbox routes), a file-name part (session ids) and an event-kind prefix. */
+export const VENDOR_ID_PATTERN = '^[a-z][a-z0-9-]{1,31}$';
 
 /** A credential a vendor needs. Secret ones live in the OS keychain, the others in the profile JSON. */
 export interface CredentialField {
   /** Name used in `{{secret:NAME}}` and in the keychain account (`<profileId>/<name>`). */
   name: string;
   label: Localized;
-  /** `PARLEY_<VENDOR>_<FIELD>` variable the CLI reads when no profile is given. */
-  env: string;
   secret: boolean;
   description?: Localized;
 }
@@ -25,8 +28,11 @@ export interface SessionContext {
   readonly profile: Profile;
   /** Base URL of this vendor's sandbox when `profile.target` is `sandbox` (else undefined). */
   readonly sandboxUrl: string | undefined;
-  /** The payload as the user built it, with `{{secret:…}}` references resolved and JSON-string fields still objects. */
-  readonly payload: Record<string, unknown>;
+  /**
+   * The payload as the user built it with its `{{secret:…}}` references resolved: it holds secrets in clear. What is
+   * sent is built from it; what is recorded or shown is built from payloadWithRefs. JSON-string fields are still objects.
+   */
+  readonly resolvedPayloadWithSecrets: Record<string, unknown>;
   /** The payload with references left in place: safe to show and store. */
   readonly payloadWithRefs: Record<string, unknown>;
   readonly signal: AbortSignal;
@@ -141,9 +147,20 @@ export interface ConstraintSource {
   ref: string;
 }
 
-export interface VendorDescriptor {
-  id: VendorId;
+/**
+ * Everything shared code knows about a vendor. A vendor is its folders (here and under src-renderer/src/vendors) plus
+ * one line in registry.ts; every list of vendors (contract, profiles, case files, bundles, sidebar, log filter, CLI,
+ * external links, room-frame CSP) is derived from the registered descriptors. `Id` keeps the literal id, so the
+ * renderer's registry is checked against the built-in ones by the type checker.
+ */
+export interface VendorDescriptor<Id extends string = string> {
+  id: Id;
   title: Localized;
+  /** The vendor's hue in the sidebar, the panel and the log's kind chips (a #rrggbb colour readable on the dark background). */
+  color: string;
+  /** Hosts of the vendor's documentation and console that links may open (https, exact host match). */
+  docsHosts: string[];
+  /** The secret and non-secret values a profile needs; the CLI reads each from PARLEY_<VENDOR>_<NAME> (credentialEnvName). */
   credentials: CredentialField[];
   /** Non-secret profile settings (endpoint, region, variant, auth method ...). */
   settingsSchema: JsonSchema;
@@ -157,20 +174,43 @@ export interface VendorDescriptor {
    * (keychain, redaction) so the sandbox exercises the same paths as live mode.
    */
   sandboxCredentials: Record<string, string>;
+  /** Room vendors: the RTC SDK's network needs, for the room frame's Content-Security-Policy (src-main/app/csp.ts). */
+  room?: RoomFrameSpec;
   /** Room vendors: the parameters for the console's own user to join the room of a running session. */
-  roomJoin?(ctx: RoomJoinContext): Promise<RoomJoinInfo>;
+  roomJoin?(ctx: RoomJoinContext): Promise<RoomJoinInfo<Id, object>>;
   /**
    * Room vendors: a short-lived room credential for any user id of this profile (TRTC UserSig for the bot's
    * AgentConfig.UserSig), minted in main from a keychain secret. Like roomJoin's, it is handed to the renderer.
    */
   mintRoomCredential?(ctx: RoomCredentialContext, request: RoomCredentialRequest): Promise<RoomCredential>;
+  /**
+   * `parley …` commands of this vendor's own (signing helpers, a command shaped for its protocol). Loaded when the CLI
+   * runs, not with the descriptor: they are built on the CLI's session runner, which reads this registry.
+   */
+  cli?: () => Promise<CliCommand[]>;
+}
+
+/** What the room frame running a vendor's RTC SDK may do beyond Parley's defaults (each need found by joining under the policy). */
+export interface RoomFrameSpec {
+  /** The RTC SDK its rooms run on (the room frame's driver). */
+  sdk: RoomSdk;
+  /** Every origin the SDK connects to (CSP connect-src), with why, next to the list. Loopback is always allowed for the sandbox rooms. */
+  connectSources: readonly string[];
+  /** The SDK evaluates strings (Function(), eval): script-src 'unsafe-eval' in its frame only. */
+  evalScripts?: boolean;
+  /** The SDK loads AudioWorklet code from blob: URLs: script-src blob:. */
+  blobScripts?: boolean;
 }
 
 /** Parameters the renderer needs to join a vendor's RTC room for a running session (minted in main, per join). */
-export interface RoomJoinInfo {
-  vendor: VendorId;
+/**
+ * A room vendor's join information. Each vendor declares its own `params` (ConvaiJoinParams, …); what room.join answers
+ * is the union of the built-in vendors' (BuiltInRoomJoinInfo in registry.ts), which the renderer tells apart by `vendor`.
+ */
+export interface RoomJoinInfo<Id extends string = VendorId, Params extends object = Record<string, unknown>> {
+  vendor: Id;
   /** SDK-specific join parameters (LiveKit url+token, TRTC sdkAppId/userId/userSig/roomId, NERTC appkey/channel/uid/token). */
-  params: Record<string, unknown>;
+  params: Params;
   /** Credential values inside `params` that the renderer must not store or log. */
   sensitive: string[];
 }

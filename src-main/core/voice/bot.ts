@@ -43,7 +43,13 @@ export interface BotSettings {
   language: string | null;
 }
 
-export const BOT_DEFAULTS: Readonly<BotSettings> = Object.freeze({ thinkMs: 800, silenceMs: ENDPOINT_DEFAULTS.silenceMs, mishear: false, bargeIn: true, language: null });
+export const BOT_DEFAULTS: Readonly<BotSettings> = Object.freeze({
+  thinkMs: 800,
+  silenceMs: ENDPOINT_DEFAULTS.silenceMs,
+  mishear: false,
+  bargeIn: true,
+  language: null,
+});
 
 /** Settings for the next turn only (a benchmark scripting 400, 800, 1600 ms, a scenario planting one mishear). */
 export type TurnOverride = Partial<Pick<BotSettings, 'thinkMs' | 'mishear'>>;
@@ -123,7 +129,8 @@ export class SandboxBot {
     this.clock = options.clock ?? realClock;
     this.outputRate = options.outputRate ?? 16000;
     this.frameMs = options.frameMs ?? 20;
-    if (!Number.isInteger(this.outputRate) || this.outputRate < 8000 || this.outputRate > 96000) throw new RangeError(`bot: outputRate must be 8000-96000 Hz, got ${this.outputRate}`);
+    if (!Number.isInteger(this.outputRate) || this.outputRate < 8000 || this.outputRate > 96000)
+      throw new RangeError(`bot: outputRate must be 8000-96000 Hz, got ${this.outputRate}`);
     if (!(this.frameMs >= 10 && this.frameMs <= 100)) throw new RangeError(`bot: frameMs must be 10-100 ms, got ${this.frameMs}`);
     this.onListenerError = options.onListenerError ?? ((error, event) => console.error(`sandbox bot: a listener of "${event.type}" failed:`, error));
     this.current = { ...BOT_DEFAULTS };
@@ -161,8 +168,10 @@ export class SandboxBot {
     const next = { ...this.current, ...settings };
     checkMs('thinkMs', next.thinkMs);
     checkMs('silenceMs', next.silenceMs);
-    for (const key of ['mishear', 'bargeIn'] as const) if (typeof next[key] !== 'boolean') throw new TypeError(`bot: ${key} must be true or false, got ${String(next[key])}`);
-    if (next.language !== null && (typeof next.language !== 'string' || !next.language.trim())) throw new TypeError(`bot: language must be a language code such as "en" or "zh", or null`);
+    for (const key of ['mishear', 'bargeIn'] as const)
+      if (typeof next[key] !== 'boolean') throw new TypeError(`bot: ${key} must be true or false, got ${String(next[key])}`);
+    if (next.language !== null && (typeof next.language !== 'string' || !next.language.trim()))
+      throw new TypeError(`bot: language must be a language code such as "en" or "zh", or null`);
     this.current = next;
     this.detector?.update({ silenceMs: next.silenceMs });
   }
@@ -170,7 +179,8 @@ export class SandboxBot {
   /** Settings for the next turn that is answered (queued: call it once per scripted turn). */
   overrideNextTurn(override: TurnOverride): void {
     if (override.thinkMs !== undefined) checkMs('thinkMs', override.thinkMs);
-    if (override.mishear !== undefined && typeof override.mishear !== 'boolean') throw new TypeError(`bot: mishear must be true or false, got ${String(override.mishear)}`);
+    if (override.mishear !== undefined && typeof override.mishear !== 'boolean')
+      throw new TypeError(`bot: mishear must be true or false, got ${String(override.mishear)}`);
     this.overrides.push({ ...override });
   }
 
@@ -213,10 +223,20 @@ export class SandboxBot {
       return;
     }
     const turn = ++this.turnCount;
-    this.emit({ type: 'userSpeechEnded', turn, startSample: event.startSample, atSample: event.atSample, atMs: this.timeOfSample(event.atSample), detectedAtMs: this.clock.now() });
+    this.emit({
+      type: 'userSpeechEnded',
+      turn,
+      startSample: event.startSample,
+      atSample: event.atSample,
+      atMs: this.timeOfSample(event.atSample),
+      detectedAtMs: this.clock.now(),
+    });
     const busy = this.phase === 'thinking' || this.phase === 'speaking';
     const override = busy ? {} : (this.overrides.shift() ?? {});
-    const heard = this.recogniser.recognise({ samples: this.utteranceAudio(event.startSample, event.atSample), sampleRate: this.detector!.sampleRate }, { mishear: override.mishear ?? this.current.mishear });
+    const heard = this.recogniser.recognise(
+      { samples: this.utteranceAudio(event.startSample, event.atSample), sampleRate: this.detector!.sampleRate },
+      { mishear: override.mishear ?? this.current.mishear },
+    );
     this.utteranceStart = null;
     this.answer(turn, heard, override, busy);
   }
@@ -247,11 +267,25 @@ export class SandboxBot {
     this.answer(++this.turnCount, heard, override, stillBusy);
   }
 
-  private answer(turn: number, heard: Pick<Recognition, 'utterance' | 'text' | 'language' | 'speechSeconds' | 'misheard'>, override: TurnOverride, busy: boolean): void {
+  private answer(
+    turn: number,
+    heard: Pick<Recognition, 'utterance' | 'text' | 'language' | 'speechSeconds' | 'misheard'>,
+    override: TurnOverride,
+    busy: boolean,
+  ): void {
     const thinkMs = override.thinkMs ?? this.current.thinkMs;
     const language = heard.language ?? this.current.language ?? this.lastLanguage ?? 'en';
     if (heard.language) this.lastLanguage = heard.language;
-    this.emit({ type: 'recognised', turn, text: heard.text, language, utteranceId: heard.utterance?.id ?? null, misheard: heard.misheard, speechSeconds: heard.speechSeconds, atMs: this.clock.now() });
+    this.emit({
+      type: 'recognised',
+      turn,
+      text: heard.text,
+      language,
+      utteranceId: heard.utterance?.id ?? null,
+      misheard: heard.misheard,
+      speechSeconds: heard.speechSeconds,
+      atMs: this.clock.now(),
+    });
     if (busy || this.phase === 'closed') return;
     const reply = this.replies.replyTo(heard.utterance?.id ?? null, language);
     this.phase = 'thinking';
@@ -266,7 +300,15 @@ export class SandboxBot {
     const playback: Playback = { turn, frames, index: 0, startedAt: this.clock.now(), timer: null };
     this.phase = 'speaking';
     this.playback = playback;
-    this.emit({ type: 'reply', turn, text: reply.text, language: reply.language, replyId: reply.id, audioSeconds: (frames.length * this.frameMs) / 1000, atMs: this.clock.now() });
+    this.emit({
+      type: 'reply',
+      turn,
+      text: reply.text,
+      language: reply.language,
+      replyId: reply.id,
+      audioSeconds: (frames.length * this.frameMs) / 1000,
+      atMs: this.clock.now(),
+    });
     this.nextFrame(playback);
   }
 
@@ -355,11 +397,14 @@ export class SandboxBot {
     const pushed = this.detector!.samplesPushed;
     const preroll = pushed - Math.round((PREROLL_MS * rate) / 1000);
     const keepFrom =
-      this.utteranceStart === null ? preroll : Math.min(preroll, Math.max(this.utteranceStart, pushed - Math.round(((MAX_UTTERANCE_MS + PREROLL_MS) * rate) / 1000)));
+      this.utteranceStart === null
+        ? preroll
+        : Math.min(preroll, Math.max(this.utteranceStart, pushed - Math.round(((MAX_UTTERANCE_MS + PREROLL_MS) * rate) / 1000)));
     while (this.input.length > 1 && this.input[0]!.start + this.input[0]!.samples.length <= keepFrom) this.input.shift();
   }
 }
 
 function checkMs(name: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 60_000) throw new RangeError(`bot: ${name} must be 0-60000 ms, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 60_000)
+    throw new RangeError(`bot: ${name} must be 0-60000 ms, got ${String(value)}`);
 }

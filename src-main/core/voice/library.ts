@@ -81,7 +81,8 @@ export function parseUtteranceLibrary(json: unknown, source = 'utterances.json')
     entries(json, source).map((entry, i) => {
       const where = `${source} entry ${i + 1}`;
       const tags = entry.tags ?? [];
-      if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) throw new LibraryError(`${where}: "tags" must be a list of words, got ${JSON.stringify(tags)}`);
+      if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string'))
+        throw new LibraryError(`${where}: "tags" must be a list of words, got ${JSON.stringify(tags)}`);
       return {
         id: field(entry, 'id', ID, where, ID_RULE),
         file: field(entry, 'file', WAV_FILE, where, FILE_RULE),
@@ -100,7 +101,9 @@ export function parseReplyTable(json: unknown, source = 'replies.json'): BotRepl
     entries(json, source).map((entry, i) => {
       const where = `${source} entry ${i + 1}`;
       if (entry.replyTo !== null && (typeof entry.replyTo !== 'string' || !ID.test(entry.replyTo)))
-        throw new LibraryError(`${where}: "replyTo" must be the id of a library utterance, or null for the answer to unrecognised speech, got ${JSON.stringify(entry.replyTo) ?? 'nothing'}`);
+        throw new LibraryError(
+          `${where}: "replyTo" must be the id of a library utterance, or null for the answer to unrecognised speech, got ${JSON.stringify(entry.replyTo) ?? 'nothing'}`,
+        );
       return {
         id: field(entry, 'id', ID, where, ID_RULE),
         file: field(entry, 'file', WAV_FILE, where, FILE_RULE),
@@ -132,7 +135,10 @@ export function decodeLibraryWav(bytes: Uint8Array, file: string): VoiceAudio {
 }
 
 /** Each entry with its decoded audio; `read` returns a file's bytes (fs in Node, fetch in the renderer). */
-export async function withAudio<T extends { file: string }>(list: readonly T[], read: (file: string) => Uint8Array | Promise<Uint8Array>): Promise<WithAudio<T>[]> {
+export async function withAudio<T extends { file: string }>(
+  list: readonly T[],
+  read: (file: string) => Uint8Array | Promise<Uint8Array>,
+): Promise<WithAudio<T>[]> {
   return Promise.all(list.map(async (entry) => ({ ...entry, audio: decodeLibraryWav(await read(entry.file), entry.file) })));
 }
 

@@ -114,7 +114,10 @@ export class UtteranceRecogniser {
 
   constructor(entries: readonly WithAudio<LibraryUtterance>[], settings: RecogniserSettings = {}) {
     this.minScore = settings.minScore ?? THRESHOLD_SCORE;
-    this.library = entries.map(({ audio, ...utterance }) => ({ utterance, template: templateOf(audio) ?? { bands: new Float64Array(0), background: new Float64Array(MEL_BANDS), frames: 0, seconds: 0 } }));
+    this.library = entries.map(({ audio, ...utterance }) => ({
+      utterance,
+      template: templateOf(audio) ?? { bands: new Float64Array(0), background: new Float64Array(MEL_BANDS), frames: 0, seconds: 0 },
+    }));
   }
 
   get utterances(): LibraryUtterance[] {
@@ -321,7 +324,10 @@ const HAMMING = Float64Array.from({ length: MFCC_WINDOW }, (_, i) => 0.54 - 0.46
 const MEL_FILTERS = (() => {
   const mel = (hz: number) => 2595 * Math.log10(1 + hz / 700);
   const hzOf = (m: number) => 700 * (10 ** (m / 2595) - 1);
-  const edges = Array.from({ length: MEL_BANDS + 2 }, (_, k) => (hzOf(mel(MEL_LOW_HZ) + ((mel(MEL_HIGH_HZ) - mel(MEL_LOW_HZ)) * k) / (MEL_BANDS + 1)) * FFT_SIZE) / ANALYSIS_RATE);
+  const edges = Array.from(
+    { length: MEL_BANDS + 2 },
+    (_, k) => (hzOf(mel(MEL_LOW_HZ) + ((mel(MEL_HIGH_HZ) - mel(MEL_LOW_HZ)) * k) / (MEL_BANDS + 1)) * FFT_SIZE) / ANALYSIS_RATE,
+  );
   return Array.from({ length: MEL_BANDS }, (_, b) => {
     const [lo, mid, hi] = [edges[b]!, edges[b + 1]!, edges[b + 2]!];
     const from = Math.ceil(lo);

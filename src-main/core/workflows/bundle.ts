@@ -15,8 +15,8 @@ import type { JsonSchema } from '../schema.ts';
 import { sessionFigures, type SessionFigures } from './metrics.ts';
 import { MIME_BY_EXT, sessionFiles } from './history.ts';
 import type { SecretScanner } from './secret-scan.ts';
-import type { RunRequest, RunResult, SessionRunner } from './session-runner.ts';
-import type { VendorId } from '../vendors/types.ts';
+import type { RunRequest } from './session-runner.ts';
+import { VENDOR_ID_PATTERN, type VendorId } from '../vendors/types.ts';
 import { isCredentialKey, REDACTED } from '../secrets/redact.ts';
 import { findSecretRefs } from '../secrets/references.ts';
 
@@ -81,18 +81,38 @@ const BUNDLE_SCHEMA: JsonSchema = {
           summary: {
             type: 'object',
             required: ['id', 'startedAt', 'state', 'target'],
-            properties: { id: { type: 'string' }, startedAt: { type: 'string' }, state: { enum: ['running', 'ended', 'failed', 'interrupted'] }, target: { enum: ['sandbox', 'live'] }, outcome: { type: ['string', 'null'] }, durationMs: { type: ['number', 'null'] } },
+            properties: {
+              id: { type: 'string' },
+              startedAt: { type: 'string' },
+              state: { enum: ['running', 'ended', 'failed', 'interrupted'] },
+              target: { enum: ['sandbox', 'live'] },
+              outcome: { type: ['string', 'null'] },
+              durationMs: { type: ['number', 'null'] },
+            },
           },
           profile: { type: ['object', 'null'], properties: { name: { type: 'string' }, settings: { type: 'object' } } },
           endpoint: { type: 'string' },
           input: { type: 'object', properties: { text: { type: 'string' }, wav: { type: 'string' } } },
           figures: { type: 'object' },
           redactedFields: { type: 'array', items: { type: 'string' } },
-          vendor: { type: 'string', enum: ['convai', 'netease', 'mindcraft', 'tencent'] },
+          // Any vendor id: a bundle is read to inspect it offline, also from a vendor this build does not have (a re-run names it).
+          vendor: { type: 'string', pattern: VENDOR_ID_PATTERN },
           operation: { type: 'string' },
           payload: { type: 'object' },
           events: { type: 'string' },
-          files: { type: 'array', items: { type: 'object', required: ['name', 'mime', 'role', 'base64'], properties: { name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }, mime: { type: 'string' }, role: { enum: ['input', 'output'] }, base64: { type: 'string' } } } },
+          files: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['name', 'mime', 'role', 'base64'],
+              properties: {
+                name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' },
+                mime: { type: 'string' },
+                role: { enum: ['input', 'output'] },
+                base64: { type: 'string' },
+              },
+            },
+          },
         },
       },
     },
@@ -145,7 +165,12 @@ export function buildBundle(src: BundleSource, sessionIds: string[], note?: stri
     const files: BundleFile[] = sessionFiles(src.directory, id).map((f) => {
       total += f.bytes;
       if (total > MAX_BUNDLE_BYTES) throw tooLarge();
-      return { name: f.name, mime: f.mime, role: INPUT_NAME.test(f.name) ? 'input' : 'output', base64: readRegularFile(src.directory.artifactFile(id, f.name), MAX_BUNDLE_BYTES, f.name).toString('base64') };
+      return {
+        name: f.name,
+        mime: f.mime,
+        role: INPUT_NAME.test(f.name) ? 'input' : 'output',
+        base64: readRegularFile(src.directory.artifactFile(id, f.name), MAX_BUNDLE_BYTES, f.name).toString('base64'),
+      };
     });
     const input = s.input as { wav?: string; text?: string } | undefined;
     let bundledInput: BundleSession['input'];
@@ -162,7 +187,9 @@ export function buildBundle(src: BundleSource, sessionIds: string[], note?: stri
       summary: { id: _id, vendor, operation, profileId, target, startedAt, endedAt, durationMs, state, outcome, eventCount },
       vendor: s.vendor as VendorId,
       operation: s.operation,
-      profile: profile ? { name: profile.name, target: profile.target, settings: profile.settings, ...(profile.timeouts ? { timeouts: profile.timeouts } : {}) } : null,
+      profile: profile
+        ? { name: profile.name, target: profile.target, settings: profile.settings, ...(profile.timeouts ? { timeouts: profile.timeouts } : {}) }
+        : null,
       endpoint: s.target === 'sandbox' ? 'sandbox (loopback)' : String(profile?.settings.endpoint ?? profile?.settings.baseUrl ?? 'live (profile default)'),
       payload: payload.value as Record<string, unknown>,
       ...(payload.redacted.length ? { redactedFields: payload.redacted } : {}),
@@ -172,7 +199,15 @@ export function buildBundle(src: BundleSource, sessionIds: string[], note?: stri
       figures: sessionFigures(parseEventLines(eventsText).events),
     };
   });
-  return { format: 'parley-bundle', version: 1, createdAt: new Date().toISOString(), app: src.app, os: { platform: process.platform, release: release(), arch: arch() }, ...(note ? { note } : {}), sessions };
+  return {
+    format: 'parley-bundle',
+    version: 1,
+    createdAt: new Date().toISOString(),
+    app: src.app,
+    os: { platform: process.platform, release: release(), arch: arch() },
+    ...(note ? { note } : {}),
+    sessions,
+  };
 }
 
 const tooLarge = () => new Error(`the bundle would be larger than ${MAX_BUNDLE_BYTES / MiB} MB, more than Parley reads back: export fewer sessions`);
@@ -198,9 +233,16 @@ export function parseBundle(text: string, source = 'bundle'): Bundle {
     throw new Error(`${source}: not a Parley bundle (not JSON)`);
   }
   // Field errors only for what claims to be a bundle: any other JSON file's key names are not repeated either.
-  if (!value || typeof value !== 'object' || (value as { format?: unknown }).format !== 'parley-bundle') throw new Error(`${source}: not a Parley bundle (no "format": "parley-bundle")`);
+  if (!value || typeof value !== 'object' || (value as { format?: unknown }).format !== 'parley-bundle')
+    throw new Error(`${source}: not a Parley bundle (no "format": "parley-bundle")`);
   const errors = validateSchema(BUNDLE_SCHEMA, value);
-  if (errors.length) throw new Error(`${source}: not a Parley bundle: ${errors.slice(0, 5).map((e) => e.message).join('; ')}`);
+  if (errors.length)
+    throw new Error(
+      `${source}: not a Parley bundle: ${errors
+        .slice(0, 5)
+        .map((e) => e.message)
+        .join('; ')}`,
+    );
   return value as Bundle;
 }
 
@@ -218,7 +260,12 @@ export function bundleEvents(s: BundleSession) {
  * Run a bundled session again (same vendor, operation, payload with references, same input) on a profile. The
  * bundled speech is checked and kept by `keepSpeech` (the data folder's inputs), which returns its path.
  */
-export function rerunRequest(bundle: Bundle, index: number, target: { profile?: string; target?: 'sandbox' | 'live' }, keepSpeech: (bytes: Buffer, name: string) => string): RunRequest {
+export function rerunRequest(
+  bundle: Bundle,
+  index: number,
+  target: { profile?: string; target?: 'sandbox' | 'live' },
+  keepSpeech: (bytes: Buffer, name: string) => string,
+): RunRequest {
   const s = bundle.sessions[index];
   if (!s) throw new Error(`session: the bundle has ${bundle.sessions.length} session(s), no #${index}`);
   let input: RunRequest['input'];
@@ -229,8 +276,4 @@ export function rerunRequest(bundle: Bundle, index: number, target: { profile?: 
     input = { wav: keepSpeech(Buffer.from(f.base64, 'base64'), f.name) };
   }
   return { vendor: s.vendor, operation: s.operation, payload: s.payload, profile: target.profile, target: target.target ?? 'sandbox', input };
-}
-
-export async function rerunBundleSession(bundle: Bundle, index: number, run: SessionRunner, target: { profile?: string; target?: 'sandbox' | 'live' }, keepSpeech: (bytes: Buffer, name: string) => string): Promise<RunResult> {
-  return run(rerunRequest(bundle, index, target, keepSpeech));
 }

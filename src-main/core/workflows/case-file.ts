@@ -6,6 +6,8 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync, 
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { JsonSchema } from '../schema.ts';
 import { validateSchema } from '../payload.ts';
+import { VENDOR_ID_PATTERN } from '../vendors/types.ts';
+import { isVendorId, vendorIdList } from '../vendors/registry.ts';
 import { confined, isInside, MiB, readRegularFile, writeFileAtomic } from '../paths.ts';
 import type { SecretScanner } from './secret-scan.ts';
 
@@ -39,8 +41,6 @@ export interface CaseFile {
   expectations?: CaseExpectations;
 }
 
-const VENDOR_IDS = ['convai', 'netease', 'mindcraft', 'tencent'];
-
 export const CASE_SCHEMA: JsonSchema = {
   type: 'object',
   required: ['version', 'name', 'vendor', 'operation', 'payload'],
@@ -48,7 +48,8 @@ export const CASE_SCHEMA: JsonSchema = {
   properties: {
     version: { const: 1 },
     name: { type: 'string', minLength: 1, maxLength: 200 },
-    vendor: { type: 'string', enum: VENDOR_IDS },
+    // A registered vendor: checked after the schema (parseCase), so a vendor added to the registry needs nothing here.
+    vendor: { type: 'string', pattern: VENDOR_ID_PATTERN },
     operation: { type: 'string', minLength: 1, maxLength: 120 },
     profile: { type: 'string', minLength: 1, maxLength: 120 },
     payload: { type: 'object' },
@@ -91,17 +92,26 @@ export function parseCase(text: string, source = 'case'): CaseFile {
   }
   if (!value || typeof value !== 'object' || Array.isArray(value) || !CASE_KEYS.some((k) => Object.hasOwn(value as object, k)))
     throw new CaseFileError(`${source}: not a Parley case file (expected an object with ${CASE_KEYS.join(', ')})`);
-  if ((value as { version?: unknown }).version === 2) throw new CaseFileError(`${source}: a scenario (version 2, several turns): open it in the Scenarios tab or run it with parley run`);
+  if ((value as { version?: unknown }).version === 2)
+    throw new CaseFileError(`${source}: a scenario (version 2, several turns): open it in the Scenarios tab or run it with parley run`);
   const errors = validateSchema(CASE_SCHEMA, value);
   if (errors.length) throw new CaseFileError(`${source}: ${errors.map((e) => e.message).join('; ')}`);
   const c = value as CaseFile;
+  if (!isVendorId(c.vendor)) throw new CaseFileError(`${source}: /vendor: expected one of ${vendorIdList()}, got "${c.vendor}"`);
   if (c.input && c.input.wav && c.input.text) throw new CaseFileError(`${source}: /input: give either wav or text, not both`);
   return c;
 }
 
 /** Stable, readable serialisation (two-space indent, fixed key order, trailing newline) so diffs in git stay small. */
 export function serializeCase(c: CaseFile): string {
-  const ordered: CaseFile = { version: 1, name: c.name, vendor: c.vendor, operation: c.operation, ...(c.profile ? { profile: c.profile } : {}), payload: c.payload };
+  const ordered: CaseFile = {
+    version: 1,
+    name: c.name,
+    vendor: c.vendor,
+    operation: c.operation,
+    ...(c.profile ? { profile: c.profile } : {}),
+    payload: c.payload,
+  };
   if (c.input && (c.input.wav || c.input.text)) ordered.input = c.input;
   if (c.expectations && Object.keys(c.expectations).length) ordered.expectations = c.expectations;
   return JSON.stringify(ordered, null, 2) + '\n';
@@ -158,7 +168,8 @@ export function listCases<T>(root: string, limits = LIST_LIMITS, readFile: (path
   };
   const walk = (d: string, depth: number) => {
     for (const ent of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (++seen > limits.maxEntries) throw new CaseFileError(`${dir}: more than ${limits.maxEntries.toLocaleString('en')} files and folders; choose the folder that holds your case files`);
+      if (++seen > limits.maxEntries)
+        throw new CaseFileError(`${dir}: more than ${limits.maxEntries.toLocaleString('en')} files and folders; choose the folder that holds your case files`);
       const name = ent.name;
       if (name.startsWith('.') || name === 'node_modules') continue;
       const p = join(d, name);
@@ -167,7 +178,10 @@ export function listCases<T>(root: string, limits = LIST_LIMITS, readFile: (path
       } else if (name.endsWith(CASE_SUFFIX)) {
         if (ent.isFile()) entry(p, d, () => readFile(p));
         else if (ent.isSymbolicLink()) entry(p, d, () => readFile(linkInside(real, p)));
-        else entry(p, d, () => { throw new CaseFileError(`${name}: not a regular file`); });
+        else
+          entry(p, d, () => {
+            throw new CaseFileError(`${name}: not a regular file`);
+          });
       }
     }
   };

@@ -9,7 +9,7 @@ import { setAside, type Notices } from '../notices.ts';
 import { assertId, confined, isId, MiB, readRegularFile } from '../paths.ts';
 import { sessionFigures, type Figure } from './metrics.ts';
 import { median, percentile } from './stats.ts';
-import type { RunRequest, SessionRunner } from './session-runner.ts';
+import type { RunRequest, RunToEnd } from './session-runner.ts';
 import type { TurnInput } from './turn.ts';
 import type { OperationDescriptor, VendorDescriptor, VendorId } from '../vendors/types.ts';
 import type { InputSpec } from './input.ts';
@@ -65,7 +65,10 @@ export interface CompareSummary {
  */
 export function defaultCompareOperation(vendor: VendorDescriptor): OperationDescriptor {
   const ops = vendor.operations;
-  const op = ops.find((o) => o.transport === 'socket' && o.actions?.some((a) => a.id === 'send_wav' || a.id === 'text')) ?? ops.find((o) => /start|connect|create/i.test(o.id)) ?? ops[0];
+  const op =
+    ops.find((o) => o.transport === 'socket' && o.actions?.some((a) => a.id === 'send_wav' || a.id === 'text')) ??
+    ops.find((o) => /start|connect|create/i.test(o.id)) ??
+    ops[0];
   if (!op) throw new Error(`${vendor.id}: has no operations`);
   return op;
 }
@@ -123,18 +126,32 @@ export function validatePlan(plan: ComparePlan): void {
  * Sequential mode interleaves vendors per repetition (A1 B1 A2 B2 ...) so a network or machine hiccup lands
  * on every vendor rather than on one. Parallel mode starts all vendors of a repetition together.
  */
-export async function runComparison(plan: ComparePlan, run: SessionRunner, onProgress?: (r: CompareResult) => void, result = newResult(plan)): Promise<CompareResult> {
+export async function runComparison(
+  plan: ComparePlan,
+  run: RunToEnd,
+  onProgress?: (r: CompareResult) => void,
+  result = newResult(plan),
+): Promise<CompareResult> {
   validatePlan(plan);
   const once = async (entry: number, repetition: number): Promise<void> => {
     const e = plan.entries[entry]!;
-    const req: RunRequest = { vendor: e.vendor, operation: e.operation, payload: e.payload, profile: e.profile, input: plan.input };
+    const req: RunRequest = { vendor: e.vendor, operation: e.operation, payload: e.payload, profile: e.profile, input: plan.input, ownIds: true };
     let r: CompareRun;
     try {
       const res = await run(req);
       const f = sessionFigures(res.events);
       const figures: Partial<Record<FigureKey, Figure>> = {};
       for (const k of FIGURES) if (f[k]) figures[k] = f[k];
-      r = { entry, repetition, sessionId: res.sessionId, ok: res.outcome.ok && !res.driveError, error: res.driveError ?? (res.outcome.ok ? undefined : res.outcome.summary), figures, transcript: f.transcript, botText: f.botText };
+      r = {
+        entry,
+        repetition,
+        sessionId: res.sessionId,
+        ok: res.outcome.ok && !res.driveError,
+        error: res.driveError ?? (res.outcome.ok ? undefined : res.outcome.summary),
+        figures,
+        transcript: f.transcript,
+        botText: f.botText,
+      };
     } catch (err) {
       r = { entry, repetition, ok: false, error: (err as Error).message, figures: {}, transcript: '', botText: '' };
     }
@@ -153,7 +170,15 @@ export async function runComparison(plan: ComparePlan, run: SessionRunner, onPro
 }
 
 export function newResult(plan: ComparePlan): CompareResult {
-  return { id: `cmp-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomUUID().slice(0, 6)}`, name: plan.name ?? '', createdAt: new Date().toISOString(), state: 'running', plan, runs: [], columns: aggregate(plan, []) };
+  return {
+    id: `cmp-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomUUID().slice(0, 6)}`,
+    name: plan.name ?? '',
+    createdAt: new Date().toISOString(),
+    state: 'running',
+    plan,
+    runs: [],
+    columns: aggregate(plan, []),
+  };
 }
 
 /** Median and p90 per figure over the successful runs of each entry. */
@@ -168,7 +193,17 @@ export function aggregate(plan: ComparePlan, runs: CompareRun[]): CompareColumn[
       stats[k] = { median: median(values), p90: percentile(values, 90), n: values.length, sources: [...new Set(figs.map((f) => f.source))] };
     }
     const first = ok.find((r) => r.transcript || r.botText);
-    return { entry, label: e.label ?? e.profile, vendor: e.vendor, operation: e.operation, runs: mine.length, ok: ok.length, stats, transcript: first?.transcript ?? '', botText: first?.botText ?? '' };
+    return {
+      entry,
+      label: e.label ?? e.profile,
+      vendor: e.vendor,
+      operation: e.operation,
+      runs: mine.length,
+      ok: ok.length,
+      stats,
+      transcript: first?.transcript ?? '',
+      botText: first?.botText ?? '',
+    };
   });
 }
 
@@ -181,8 +216,26 @@ export function csvCell(v: unknown): string {
 
 /** One row per vendor profile: median and p90 of every figure, success count, transcript and bot text. */
 export function summaryCsv(result: CompareResult): string {
-  const head = ['label', 'vendor', 'operation', 'runs', 'ok', ...FIGURES.flatMap((k) => [`${FIGURE_COLUMNS[k]}_median`, `${FIGURE_COLUMNS[k]}_p90`]), 'transcript', 'bot_text'];
-  const rows = result.columns.map((c) => [c.label, c.vendor, c.operation, c.runs, c.ok, ...FIGURES.flatMap((k) => [c.stats[k].median, c.stats[k].p90]), c.transcript, c.botText]);
+  const head = [
+    'label',
+    'vendor',
+    'operation',
+    'runs',
+    'ok',
+    ...FIGURES.flatMap((k) => [`${FIGURE_COLUMNS[k]}_median`, `${FIGURE_COLUMNS[k]}_p90`]),
+    'transcript',
+    'bot_text',
+  ];
+  const rows = result.columns.map((c) => [
+    c.label,
+    c.vendor,
+    c.operation,
+    c.runs,
+    c.ok,
+    ...FIGURES.flatMap((k) => [c.stats[k].median, c.stats[k].p90]),
+    c.transcript,
+    c.botText,
+  ]);
   return [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
@@ -200,7 +253,17 @@ export function runsCsv(result: CompareResult): string {
 function isStoredResult(v: unknown, id: string): v is CompareResult {
   if (!v || typeof v !== 'object') return false;
   const r = v as Partial<CompareResult>;
-  return r.id === id && typeof r.createdAt === 'string' && typeof r.name === 'string' && Array.isArray(r.runs) && Array.isArray(r.columns) && !!r.plan && typeof r.plan === 'object' && Array.isArray(r.plan.entries) && typeof r.plan.repeat === 'number';
+  return (
+    r.id === id &&
+    typeof r.createdAt === 'string' &&
+    typeof r.name === 'string' &&
+    Array.isArray(r.runs) &&
+    Array.isArray(r.columns) &&
+    !!r.plan &&
+    typeof r.plan === 'object' &&
+    Array.isArray(r.plan.entries) &&
+    typeof r.plan.repeat === 'number'
+  );
 }
 
 /**

@@ -22,7 +22,9 @@ export function diffValues(a: unknown, b: unknown, path = '', out: ValueChange[]
   }
   const ao = a as Record<string, unknown>;
   const bo = b as Record<string, unknown>;
-  const keys = Array.isArray(a) ? [...Array(Math.max((a as unknown[]).length, (b as unknown[]).length)).keys()].map(String) : [...new Set([...Object.keys(ao), ...Object.keys(bo)])];
+  const keys = Array.isArray(a)
+    ? [...Array(Math.max((a as unknown[]).length, (b as unknown[]).length)).keys()].map(String)
+    : [...new Set([...Object.keys(ao), ...Object.keys(bo)])];
   for (const k of keys) diffValues(ao[k], bo[k], `${path}/${escapePointer(k)}`, out);
   return out;
 }
@@ -79,12 +81,16 @@ export function diffKindSequences(a: SessionEvent[], b: SessionEvent[]): Sequenc
   const my = y.slice(start, endY);
   let middle: SequenceOp[];
   if (mx.length * my.length > MAX_LCS_CELLS) {
-    middle = [...mx.map((r) => ({ op: 'removed' as const, kind: r.kind, countA: r.count })), ...my.map((r) => ({ op: 'added' as const, kind: r.kind, countB: r.count }))];
+    middle = [
+      ...mx.map((r) => ({ op: 'removed' as const, kind: r.kind, countA: r.count })),
+      ...my.map((r) => ({ op: 'added' as const, kind: r.kind, countB: r.count })),
+    ];
   } else {
     const n = mx.length;
     const m = my.length;
     const L = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-    for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) L[i]![j] = mx[i]!.kind === my[j]!.kind ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
+    for (let i = n - 1; i >= 0; i--)
+      for (let j = m - 1; j >= 0; j--) L[i]![j] = mx[i]!.kind === my[j]!.kind ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
     middle = [];
     let i = 0;
     let j = 0;

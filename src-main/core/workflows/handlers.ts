@@ -9,22 +9,20 @@ import type { Profile } from '../profiles/types.ts';
 import type { SecretStore } from '../secrets/store.ts';
 import { mask } from '../secrets/redact.ts';
 import type { SessionManager } from '../session/manager.ts';
-import { credentialEnvName, vendorById } from '../vendors/registry.ts';
+import { credentialEnvName, credentialEnvPrefix, vendorById } from '../vendors/registry.ts';
 import type { RequestInspection } from '../vendors/types.ts';
-import { deleteCase, duplicateCase, listCases, readCase, renameCase, resolveCaseInput, saveCase, type CaseFile } from './case-file.ts';
+import { deleteCase, duplicateCase, listCases, readCase, renameCase, saveCase, type CaseFile } from './case-file.ts';
 import { ComparisonStore, defaultCompareOperation, newResult, runComparison, runsCsv, summaryCsv, type ComparePlan, type CompareResult } from './compare.ts';
 import { buildBundle, readBundle, rerunRequest, writeBundle } from './bundle.ts';
-import { CHECKS_NOTHING, checkExpectations } from './expectations.ts';
 import type { HistoryIndex } from '../history/client.ts';
 import type { HistoryEntry } from '../history/types.ts';
 import { readSpeechFile, type SpeechStore } from './input.ts';
-import { sessionFigures } from './metrics.ts';
 import { PinStore } from './pins.ts';
 import { SecretScanner, storedSecrets } from './secret-scan.ts';
-import { createSessionRunner, pickProfile, type RunRequest, type SessionRunner } from './session-runner.ts';
+import type { RunRequest, SessionRunner } from './session-runner.ts';
 import { buildSnippets } from './snippets.ts';
 import { replayPlan } from './replay.ts';
-import { caseOutcome, type CaseRunReport } from './report.ts';
+import { runCaseEntry } from './runner.ts';
 
 export type WorkflowOp =
   | 'cases.list'
@@ -54,7 +52,8 @@ export interface WorkflowDeps {
   secrets: SecretStore;
   sessions: SessionManager;
   history: HistoryIndex;
-  sandboxUrlFor(profile: Profile): Promise<string | undefined>;
+  /** The core's session runner (every run below goes through it). */
+  runner: SessionRunner;
   app: { name: string; version: string };
   /** The request as inspect() builds it, with the payload's {{secret:NAME}} references left in place. */
   inspect(args: { profileId: string; operation: string; payload: Record<string, unknown> }): Promise<RequestInspection>;
@@ -71,7 +70,8 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
   const { grants, speech } = deps;
   const caseFolder = (dir: string) => {
     const real = grants.resolve('caseFolder', dir, 'dir');
-    if (!statSync(real, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error('dir: expected a folder (choose the case folder with "Choose…")'), { code: 'BAD_ARGUMENTS' });
+    if (!statSync(real, { throwIfNoEntry: false })?.isDirectory())
+      throw Object.assign(new Error('dir: expected a folder (choose the case folder with "Choose…")'), { code: 'BAD_ARGUMENTS' });
     return real;
   };
   const caseFile = (path: string) => grants.resolve('caseFile', path, 'path');
@@ -83,26 +83,25 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
       return null;
     }
   };
-  const runner: SessionRunner = createSessionRunner({
-    sessions: deps.sessions,
-    sandboxUrlFor: deps.sandboxUrlFor,
-    resolveProfile: (vendor, wanted, target) => pickProfile(deps.profiles.list(), vendor, wanted, target),
-  });
+  const { runner } = deps;
 
   /** A stored comparison still marked running belongs to a process that is gone. */
-  const settled = (r: CompareResult): CompareResult => (r.state === 'running' ? { ...r, state: 'failed', error: 'interrupted: the app stopped during this comparison' } : r);
+  const settled = (r: CompareResult): CompareResult =>
+    r.state === 'running' ? { ...r, state: 'failed', error: 'interrupted: the app stopped during this comparison' } : r;
 
   const scanner = async () => new SecretScanner(await storedSecrets(deps.profiles.list(), deps.secrets, vendorById), deps.sessions.redactor);
 
-  /** Start a run and answer with its session id as soon as it exists; the run goes on (events are pushed). */
+  /** Start a run to its end and answer with its session id as soon as it exists; the run goes on (events are pushed). */
   const startRun = (req: RunRequest) =>
     new Promise<{ sessionId: string }>((resolve, reject) => {
-      runner({ ...req, onStarted: (sessionId) => resolve({ sessionId }) }).catch(reject);
+      runner({ ...req, ownIds: true, onStarted: (sessionId) => resolve({ sessionId }) }).catch(reject);
     });
 
   return {
     'cases.list': async ({ dir }) => listCases(caseFolder(dir)),
-    'cases.save': async ({ dir, case: c, overwrite, fileName }) => ({ path: saveCase(grants.resolve('caseFolder', dir, 'dir'), c as CaseFile, await scanner(), { overwrite, fileName }) }),
+    'cases.save': async ({ dir, case: c, overwrite, fileName }) => ({
+      path: saveCase(grants.resolve('caseFolder', dir, 'dir'), c as CaseFile, await scanner(), { overwrite, fileName }),
+    }),
     'cases.duplicate': async ({ path }) => ({ path: duplicateCase(caseFile(path), await scanner()) }),
     'cases.rename': async ({ path, name }) => ({ path: renameCase(caseFile(path), name, await scanner()) }),
     'cases.delete': async ({ path }) => {
@@ -111,24 +110,20 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
     },
     'cases.run': async ({ path: given, profileId, target }) => {
       const path = caseFile(given);
-      const c = readCase(path);
-      const caseInput = resolveCaseInput(c, path);
-      // The case's WAV must be one the renderer could name itself: in the case folder, the data folder, or chosen.
-      const input = caseInput?.wav ? { wav: speech.file(caseInput.wav, 'input.wav') } : caseInput;
-      const base: CaseRunReport = { name: c.name, collection: '', file: path, vendor: c.vendor, operation: c.operation, profile: profileId ?? c.profile ?? '', target: target ?? 'sandbox', repetition: 1, ok: false, outcome: 'error', failures: [], durationMs: 0 };
-      try {
-        // The case's own profile name is used when this machine has it; else the vendor's profile for the target.
-        const wanted = profileId ?? (c.profile && deps.profiles.find(c.profile) ? c.profile : undefined);
-        const r = await runner({ vendor: c.vendor as never, operation: c.operation, payload: c.payload, profile: wanted, target, input, sendAnyway: !!c.expectations?.errorCode });
-        const check = checkExpectations(r, c.expectations);
-        const f = sessionFigures(r.events);
-        return { ...base, profile: r.profileName, target: r.target, ok: check.ok, outcome: caseOutcome(check), ...(check.checksNothing ? { note: CHECKS_NOTHING } : {}), failures: check.failures, durationMs: r.durationMs, sessionId: r.sessionId, figures: { setup_ms: f.setupMs?.value, first_server_event_ms: f.firstServerEventMs?.value, first_audio_ms: f.firstAudioMs?.value, turn_latency_ms: f.turnLatencyMs?.value, bot_audio_s: f.botAudioS?.value } };
-      } catch (err) {
-        return { ...base, error: (err as Error).message };
-      }
+      return runCaseEntry({ path, collection: '', case: readCase(path) }, 1, runner, {
+        target: target ?? 'sandbox',
+        profile: profileId,
+        hasProfile: (name) => !!deps.profiles.find(name),
+        // The case's WAV must be one the renderer could name itself: in the case folder, the data folder, or chosen.
+        input: (input) => (input.wav ? { wav: speech.file(input.wav, 'input.wav') } : input),
+        repeat: 1,
+      });
     },
 
-    'history.query': async ({ query }) => withProfileNames(await deps.history.query(query ?? {}), deps.profiles.list()),
+    'history.query': async ({ query }) => {
+      if (query?.vendor !== undefined) vendorById(query.vendor); // the contract checks the id's form, the registry its vendor
+      return withProfileNames(await deps.history.query(query ?? {}), deps.profiles.list());
+    },
     'history.detail': async ({ sessionId }) => {
       const detail = await deps.history.detail(sessionId);
       return { ...detail, entry: withProfileNames([detail.entry], deps.profiles.list())[0]! };
@@ -142,16 +137,30 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
       let input: RunRequest['input'];
       if (typeof recorded?.text === 'string') input = { text: recorded.text };
       else if (typeof recorded?.wav === 'string') {
-        if (!recordedSpeech(recorded.wav)) throw Object.assign(new Error(`history.rerun: the speech input of ${sessionId} is not available any more (moved, changed, or chosen in an earlier run of Parley); run it from the Compare view with the file chosen again`), { code: 'SPEECH_INVALID' });
+        if (!recordedSpeech(recorded.wav))
+          throw Object.assign(
+            new Error(
+              `history.rerun: the speech input of ${sessionId} is not available any more (moved, changed, or chosen in an earlier run of Parley); run it from the Compare view with the file chosen again`,
+            ),
+            { code: 'SPEECH_INVALID' },
+          );
         input = { wav: speech.file(recorded.wav, 'input') };
       }
       // No input given to the run (a console session): what its record holds, the speech it uploaded or the text it
       // typed, or a reason why there is nothing to replay.
       const op = vendorById(s.vendor).operations.find((o) => o.id === s.operation);
       const plan = replayPlan(op, input, payload, deps.sessions.events(sessionId, 0, 1_000_000).events, deps.sessions.directory.artifactsDir(sessionId));
-      if (!input && plan.input?.wav) input = { wav: speech.bytes(readSpeechFile(plan.input.wav, 'the recorded speech'), basename(plan.input.wav), 'the recorded speech') };
+      if (!input && plan.input?.wav)
+        input = { wav: speech.bytes(readSpeechFile(plan.input.wav, 'the recorded speech'), basename(plan.input.wav), 'the recorded speech') };
       else if (!input) input = plan.input;
-      const started = await startRun({ vendor: s.vendor as never, operation: s.operation, payload, profile: profileId ?? s.profileId ?? undefined, input, sendAnyway: true });
+      const started = await startRun({
+        vendor: s.vendor as never,
+        operation: s.operation,
+        payload,
+        profile: profileId ?? s.profileId ?? undefined,
+        input,
+        sendAnyway: true,
+      });
       return { ...started, ...(plan.note ? { note: plan.note } : {}) };
     },
 
@@ -168,7 +177,13 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
           const vendor = vendorById(profile.vendor);
           const op = e.operation ? vendor.operations.find((o) => o.id === e.operation) : defaultCompareOperation(vendor);
           if (!op) throw new Error(`entries: ${vendor.id} has no operation "${e.operation}"`);
-          return { vendor: vendor.id, profile: profile.id, operation: op.id, payload: e.payload ?? structuredClone(op.example), label: e.label ?? profile.name };
+          return {
+            vendor: vendor.id,
+            profile: profile.id,
+            operation: op.id,
+            payload: e.payload ?? structuredClone(op.example),
+            label: e.label ?? profile.name,
+          };
         }),
       };
       const result = newResult(full);
@@ -199,13 +214,19 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
 
     'bundle.export': async ({ sessionIds, path: given, note }) => {
       const path = grants.resolve('bundleWrite', given, 'path');
-      const bundle = buildBundle({ directory: deps.sessions.directory, profiles: deps.profiles.list(), app: deps.app, readInput: recordedSpeech }, sessionIds, note);
+      const bundle = buildBundle(
+        { directory: deps.sessions.directory, profiles: deps.profiles.list(), app: deps.app, readInput: recordedSpeech },
+        sessionIds,
+        note,
+      );
       return { path, bytes: writeBundle(path, bundle, await scanner()) };
     },
     'bundle.import': async ({ path }) => readBundle(grants.resolve('bundleRead', path, 'path')),
     'bundle.rerun': async ({ path, index, profileId }) => {
       const bundle = readBundle(grants.resolve('bundleRead', path, 'path'));
-      const req = rerunRequest(bundle, index, { profile: profileId, target: profileId ? undefined : 'sandbox' }, (bytes, name) => speech.bytes(bytes, name, 'the bundled speech input'));
+      const req = rerunRequest(bundle, index, { profile: profileId, target: profileId ? undefined : 'sandbox' }, (bytes, name) =>
+        speech.bytes(bytes, name, 'the bundled speech input'),
+      );
       return startRun({ ...req, sendAnyway: true });
     },
 
@@ -213,12 +234,17 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
       const profile = deps.profiles.get(profileId);
       const vendor = vendorById(profile.vendor);
       const inspection = await deps.inspect({ profileId, operation, payload });
-      const credentials = [];
-      for (const f of vendor.credentials) {
-        const value = (await deps.secrets.get(profile.id, f.name)) ?? undefined;
-        credentials.push({ env: credentialEnvName(vendor.id, f.name), name: f.name, value: f.secret ? value : undefined, masked: value && f.secret ? mask(value) : undefined });
-      }
-      const snippets = buildSnippets(inspection, credentials, `PARLEY_${vendor.id.toUpperCase()}`);
+      const resolved = await deps.sessions.credentialsFor(profile, vendor);
+      const credentials = vendor.credentials.map((f) => {
+        const value = resolved.values.get(f.name);
+        return {
+          env: credentialEnvName(vendor.id, f.name),
+          name: f.name,
+          value: f.secret ? value : undefined,
+          masked: value && f.secret ? mask(value) : undefined,
+        };
+      });
+      const snippets = buildSnippets(inspection, credentials, credentialEnvPrefix(vendor.id));
       // Last line of defence: the snippets go to the clipboard.
       (await scanner()).assertClean(JSON.stringify(snippets), 'the generated code');
       return snippets;

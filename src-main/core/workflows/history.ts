@@ -25,7 +25,13 @@ export interface SessionDetail {
   files: SessionFile[];
 }
 
-export const MIME_BY_EXT: Record<string, string> = { '.mp3': 'audio/mpeg', '.wav': 'audio/wav', '.pcm': 'application/octet-stream', '.json': 'application/json', '.ogg': 'audio/ogg' };
+export const MIME_BY_EXT: Record<string, string> = {
+  '.mp3': 'audio/mpeg',
+  '.wav': 'audio/wav',
+  '.pcm': 'application/octet-stream',
+  '.json': 'application/json',
+  '.ogg': 'audio/ogg',
+};
 
 /** A session's artifacts: regular files only (a link, a pipe or a folder placed there is not one of them). */
 export function sessionFiles(directory: SessionDirectory, id: string): SessionFile[] {

@@ -72,7 +72,10 @@ export function speechStore(options: SpeechStoreOptions): SpeechStore {
   };
   const keep = (bytes: Uint8Array, name: string): string => {
     const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
-    const safe = basename(name).replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '').replace(/(\.wav)?$/i, '.wav');
+    const safe = basename(name)
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .replace(/^\.+/, '')
+      .replace(/(\.wav)?$/i, '.wav');
     const dir = confined(inputsDir(), hash);
     mkdirSync(dir, { recursive: true });
     const file = confined(dir, safe);
@@ -96,7 +99,8 @@ export function speechStore(options: SpeechStoreOptions): SpeechStore {
     },
     resolve(spec) {
       const given = [spec.text, spec.wav, spec.sample, spec.wavBase64].filter((v) => v !== undefined && v !== '').length;
-      if (given !== 1) throw new SpeechInputError('input: give exactly one of text, wav (a file chosen with "Choose…"), sample (a shipped utterance) or wavBase64');
+      if (given !== 1)
+        throw new SpeechInputError('input: give exactly one of text, wav (a file chosen with "Choose…"), sample (a shipped utterance) or wavBase64');
       if (spec.text) return { text: spec.text };
       if (spec.sample) {
         if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\.wav$/.test(spec.sample)) throw new SpeechInputError(`input.sample: expected the file name of a shipped utterance`);

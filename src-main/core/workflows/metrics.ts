@@ -60,7 +60,8 @@ function reported(events: SessionEvent[], name: string): Figure | undefined {
 
 const isBotAudio = (e: SessionEvent) => AUDIO_KINDS.has(e.kind) && e.dir !== 'out';
 /** The user speaking or typing: outgoing audio (socket frames, room tracks, uploads) or a text turn. */
-const isUserInput = (e: SessionEvent) => e.dir === 'out' && (e.kind === 'ws.binary' || e.kind.startsWith('audio.') || /^room\.(microphone|wav|track)/.test(e.kind) || /(^|\.)text$/.test(e.kind));
+const isUserInput = (e: SessionEvent) =>
+  e.dir === 'out' && (e.kind === 'ws.binary' || e.kind.startsWith('audio.') || /^room\.(microphone|wav|track)/.test(e.kind) || /(^|\.)text$/.test(e.kind));
 const round = (n: number) => Math.round(n * 10) / 10;
 
 /**

@@ -30,13 +30,21 @@ function recordedTurns(events: SessionEvent[], artifactsDir: string): TurnInput[
   for (const e of events) {
     const d = (e.data ?? {}) as Record<string, unknown> & Frame;
     if (e.kind === 'audio.upload' && typeof d.file === 'string' && existsSync(join(artifactsDir, d.file))) turns.push({ wav: join(artifactsDir, d.file) });
-    else if (e.kind === 'ws.frame' && e.dir === 'out' && d.event_name === 'agent_action' && typeof d.event_params?.asr_text === 'string') turns.push({ text: d.event_params.asr_text });
+    else if (e.kind === 'ws.frame' && e.dir === 'out' && d.event_name === 'agent_action' && typeof d.event_params?.asr_text === 'string')
+      turns.push({ text: d.event_params.asr_text });
   }
   return turns;
 }
 
-export function replayPlan(op: OperationDescriptor | undefined, recorded: TurnInput | undefined, payload: Record<string, unknown>, events: SessionEvent[], artifactsDir: string): ReplayPlan {
-  const roomNote = op?.transport === 'room' ? 'the control-plane call is repeated; what was said in the room is not (rooms are joined in the app, not by a re-run)' : '';
+export function replayPlan(
+  op: OperationDescriptor | undefined,
+  recorded: TurnInput | undefined,
+  payload: Record<string, unknown>,
+  events: SessionEvent[],
+  artifactsDir: string,
+): ReplayPlan {
+  const roomNote =
+    op?.transport === 'room' ? 'the control-plane call is repeated; what was said in the room is not (rooms are joined in the app, not by a re-run)' : '';
   if (recorded && (recorded.wav || recorded.text)) return { input: recorded, note: roomNote };
   const takesInput = !!op?.actions?.some((a) => a.id === 'send_wav' || a.id === 'text');
   if (op?.transport !== 'socket' || !takesInput) return { note: roomNote };

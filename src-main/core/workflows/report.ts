@@ -51,7 +51,9 @@ export function summarize(results: CaseRunReport[], target: 'sandbox' | 'live', 
 
 export function escapeXml(s: string): string {
   // Control characters other than tab/newline/CR are not allowed in XML 1.0 at all.
-  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return s
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
 /** JUnit XML as Jenkins/GitLab/GitHub read it: testsuites > testsuite per collection > testcase with failure/error. */
@@ -63,13 +65,17 @@ export function toJUnit(report: RunReport): string {
   }
   const secs = (ms: number) => (ms / 1000).toFixed(3);
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  lines.push(`<testsuites name="parley run" tests="${report.totals.cases}" failures="${report.totals.failed}" errors="${report.totals.errors}" time="${secs(report.durationMs)}">`);
+  lines.push(
+    `<testsuites name="parley run" tests="${report.totals.cases}" failures="${report.totals.failed}" errors="${report.totals.errors}" time="${secs(report.durationMs)}">`,
+  );
   for (const [name, cases] of suites) {
     const failures = cases.filter((c) => c.outcome === 'fail').length;
     const errors = cases.filter((c) => c.outcome === 'error').length;
     const skipped = cases.filter((c) => c.outcome === 'no-checks').length;
     const time = cases.reduce((a, c) => a + c.durationMs, 0);
-    lines.push(`  <testsuite name="${escapeXml(name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${secs(time)}" timestamp="${escapeXml(report.startedAt)}">`);
+    lines.push(
+      `  <testsuite name="${escapeXml(name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${secs(time)}" timestamp="${escapeXml(report.startedAt)}">`,
+    );
     for (const c of cases) {
       const attrs = `name="${escapeXml(c.name)}" classname="${escapeXml(`${name}.${c.vendor}.${c.operation}`)}" time="${secs(c.durationMs)}" file="${escapeXml(c.file)}"`;
       // Every figure is a property too (CI dashboards chart them): figure.first_audio_ms, figure.cer, ...
@@ -78,9 +84,22 @@ export function toJUnit(report: RunReport): string {
         .map(([k, v]) => `<property name="figure.${escapeXml(k)}" value="${escapeXml(String(v))}"/>`)
         .join('');
       const props = `      <properties><property name="profile" value="${escapeXml(c.profile)}"/><property name="target" value="${c.target}"/>${c.sessionId ? `<property name="session" value="${escapeXml(c.sessionId)}"/>` : ''}${figures}</properties>`;
-      if (c.error) lines.push(`    <testcase ${attrs}>`, props, `      <error message="${escapeXml(c.error)}" type="error">${escapeXml(c.error)}</error>`, '    </testcase>');
-      else if (c.outcome === 'no-checks') lines.push(`    <testcase ${attrs}>`, props, `      <skipped message="${escapeXml(c.note ?? 'checks nothing')}"/>`, '    </testcase>');
-      else if (!c.ok) lines.push(`    <testcase ${attrs}>`, props, `      <failure message="${escapeXml(c.failures[0] ?? 'failed')}" type="expectation">${escapeXml(c.failures.join('\n'))}</failure>`, '    </testcase>');
+      if (c.error)
+        lines.push(
+          `    <testcase ${attrs}>`,
+          props,
+          `      <error message="${escapeXml(c.error)}" type="error">${escapeXml(c.error)}</error>`,
+          '    </testcase>',
+        );
+      else if (c.outcome === 'no-checks')
+        lines.push(`    <testcase ${attrs}>`, props, `      <skipped message="${escapeXml(c.note ?? 'checks nothing')}"/>`, '    </testcase>');
+      else if (!c.ok)
+        lines.push(
+          `    <testcase ${attrs}>`,
+          props,
+          `      <failure message="${escapeXml(c.failures[0] ?? 'failed')}" type="expectation">${escapeXml(c.failures.join('\n'))}</failure>`,
+          '    </testcase>',
+        );
       else lines.push(`    <testcase ${attrs}>`, props, '    </testcase>');
     }
     lines.push('  </testsuite>');

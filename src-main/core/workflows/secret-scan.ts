@@ -35,7 +35,11 @@ export class SecretScanner {
   /** Throw a clear error naming the secrets (not their values) when any is present. */
   assertClean(text: string, what: string): void {
     const found = this.scan(text);
-    if (found.length) throw new SecretFoundError(`${what} contains a stored secret value (${found.join('; ')}): refusing to write it. Use {{secret:NAME}} references instead.`, found);
+    if (found.length)
+      throw new SecretFoundError(
+        `${what} contains a stored secret value (${found.join('; ')}): refusing to write it. Use {{secret:NAME}} references instead.`,
+        found,
+      );
   }
 }
 

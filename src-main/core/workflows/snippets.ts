@@ -75,7 +75,9 @@ export function buildSnippets(inspection: RequestInspection, credentials: Snippe
   const headers: [string, Value][] = Object.entries(inspection.headers).map(([k, v]) => {
     const parts = split(v);
     // The credential itself, or the credential after an auth scheme ("Bearer <key>"): a variable, nothing to compute.
-    const whole = (parts.length === 1 && 'env' in parts[0]!) || (parts.length === 2 && 'text' in parts[0]! && /^(Bearer|Token|Basic) $/i.test(parts[0].text) && 'env' in parts[1]!);
+    const whole =
+      (parts.length === 1 && 'env' in parts[0]!) ||
+      (parts.length === 2 && 'text' in parts[0]! && /^(Bearer|Token|Basic) $/i.test(parts[0].text) && 'env' in parts[1]!);
     const leftover = parts.some((p) => 'text' in p && p.text.includes(MASK_CHAR));
     if ((isCredentialKey(k) && !whole) || leftover) {
       computed.push(k);
@@ -90,14 +92,22 @@ export function buildSnippets(inspection: RequestInspection, credentials: Snippe
       return `${head}{{secret:${key.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}}}`;
     });
     const parts = split(withComputed).map((p) => ('env' in p ? use(p.env) : p));
-    if (parts.some((p) => 'text' in p && (p.text.includes(MASK_CHAR) || p.text.includes(REDACTED)))) throw new Error('copy as code: the request holds a masked value that matches no credential of this profile');
+    if (parts.some((p) => 'text' in p && (p.text.includes(MASK_CHAR) || p.text.includes(REDACTED))))
+      throw new Error('copy as code: the request holds a masked value that matches no credential of this profile');
     return parts;
   };
 
   if (inspection.method === 'WEBSOCKET') {
     const url = split(inspection.url).map((p) => ('env' in p ? use(p.env) : p));
     const messages = (inspection.messages ?? []).map(content);
-    return { curl: null, node: nodeSocket(url, headers, messages, variables), python: pythonSocket(url, headers, messages, variables), transport: 'websocket', variables, computed };
+    return {
+      curl: null,
+      node: nodeSocket(url, headers, messages, variables),
+      python: pythonSocket(url, headers, messages, variables),
+      transport: 'websocket',
+      variables,
+      computed,
+    };
   }
 
   const body = content(inspection.body);
@@ -106,48 +116,59 @@ export function buildSnippets(inspection: RequestInspection, credentials: Snippe
     ? `Values computed at run time from your keys (${computed.join(', ')}): compute them as the inspector's steps show, or run the request with \`parley\`.`
     : '';
 
-  return { curl: curl(inspection, headers, body, variables, header), node: node(inspection, headers, body, variables, header), python: python(inspection, headers, body, variables, header), transport: 'http', variables, computed };
+  return {
+    curl: curl(inspection, headers, body, variables, header),
+    node: node(inspection, headers, body, variables, header),
+    python: python(inspection, headers, body, variables, header),
+    transport: 'http',
+    variables,
+    computed,
+  };
 }
 
 function nodeSocket(url: Value, headers: [string, Value][], messages: Value[], vars: string[]): string {
   const options = headers.length ? `, { headers: { ${headers.map(([k, v]) => `${JSON.stringify(k)}: ${jsString(v)}`).join(', ')} } }` : '';
-  return [
-    `// npm install ws. Set ${vars.length ? vars.join(', ') : 'nothing'} in your environment first.`,
-    `// Sends the session's first messages, then prints what the server sends until it closes the socket.`,
-    `import WebSocket from 'ws';`,
-    ``,
-    `const socket = new WebSocket(${jsString(url)}${options});`,
-    `const messages = [`,
-    ...messages.map((m) => `  ${jsString(m)},`),
-    `];`,
-    `socket.on('open', () => messages.forEach((m) => socket.send(m)));`,
-    `socket.on('message', (data, isBinary) => console.log(isBinary ? \`<\${data.length} bytes>\` : data.toString()));`,
-    `socket.on('close', (code, reason) => console.log('closed', code, reason.toString()));`,
-    `socket.on('error', (err) => console.error(err.message));`,
-  ].join('\n') + '\n';
+  return (
+    [
+      `// npm install ws. Set ${vars.length ? vars.join(', ') : 'nothing'} in your environment first.`,
+      `// Sends the session's first messages, then prints what the server sends until it closes the socket.`,
+      `import WebSocket from 'ws';`,
+      ``,
+      `const socket = new WebSocket(${jsString(url)}${options});`,
+      `const messages = [`,
+      ...messages.map((m) => `  ${jsString(m)},`),
+      `];`,
+      `socket.on('open', () => messages.forEach((m) => socket.send(m)));`,
+      `socket.on('message', (data, isBinary) => console.log(isBinary ? \`<\${data.length} bytes>\` : data.toString()));`,
+      `socket.on('close', (code, reason) => console.log('closed', code, reason.toString()));`,
+      `socket.on('error', (err) => console.error(err.message));`,
+    ].join('\n') + '\n'
+  );
 }
 
 function pythonSocket(url: Value, headers: [string, Value][], messages: Value[], vars: string[]): string {
   // websockets 14+ names it additional_headers (extra_headers before).
   const extra = headers.length ? `, additional_headers={${headers.map(([k, v]) => `${JSON.stringify(k)}: ${pyString(v)}`).join(', ')}}` : '';
-  return [
-    `# pip install "websockets>=14". Set ${vars.length ? vars.join(', ') : 'nothing'} in your environment first.`,
-    `# Sends the session's first messages, then prints what the server sends until it closes the socket.`,
-    'import asyncio',
-    'import os',
-    '',
-    'import websockets',
-    '',
-    '',
-    'async def main():',
-    `    async with websockets.connect(${pyString(url)}${extra}) as socket:`,
-    ...messages.map((m) => `        await socket.send(${pyString(m)})`),
-    '        async for message in socket:',
-    '            print(message if isinstance(message, str) else f"<{len(message)} bytes>")',
-    '',
-    '',
-    'asyncio.run(main())',
-  ].join('\n') + '\n';
+  return (
+    [
+      `# pip install "websockets>=14". Set ${vars.length ? vars.join(', ') : 'nothing'} in your environment first.`,
+      `# Sends the session's first messages, then prints what the server sends until it closes the socket.`,
+      'import asyncio',
+      'import os',
+      '',
+      'import websockets',
+      '',
+      '',
+      'async def main():',
+      `    async with websockets.connect(${pyString(url)}${extra}) as socket:`,
+      ...messages.map((m) => `        await socket.send(${pyString(m)})`),
+      '        async for message in socket:',
+      '            print(message if isinstance(message, str) else f"<{len(message)} bytes>")',
+      '',
+      '',
+      'asyncio.run(main())',
+    ].join('\n') + '\n'
+  );
 }
 
 function curl(ins: RequestInspection, headers: [string, Value][], body: Value, vars: string[], note: string): string {

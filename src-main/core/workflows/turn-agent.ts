@@ -87,7 +87,14 @@ export class TurnAgentHub {
       turn,
       wav: readSpeechFile(wavPath, 'input.wav').toString('base64'),
       wavName: wavPath.split(/[\\/]/).pop() ?? 'speech.wav',
-      ...(request.interrupt ? { interrupt: { ...request.interrupt, ...(request.interrupt.wav ? { wavBase64: readSpeechFile(request.interrupt.wav, 'interrupt.wav').toString('base64') } : {}) } } : {}),
+      ...(request.interrupt
+        ? {
+            interrupt: {
+              ...request.interrupt,
+              ...(request.interrupt.wav ? { wavBase64: readSpeechFile(request.interrupt.wav, 'interrupt.wav').toString('base64') } : {}),
+            },
+          }
+        : {}),
       timeoutMs: request.timeoutMs,
     };
     const turnId = randomUUID();
@@ -106,7 +113,12 @@ export class TurnAgentHub {
         claimed: false,
         claimTimer: setTimeout(() => {
           if (!settle()) return;
-          reject(fail('NO_TURN_AGENT', `no turn agent took turn ${turn} within ${AGENT_CLAIM_MS / 1000} s: ${vendor} room turns run in Parley's window (keep it open) or, from the CLI, in headless Chromium`));
+          reject(
+            fail(
+              'NO_TURN_AGENT',
+              `no turn agent took turn ${turn} within ${AGENT_CLAIM_MS / 1000} s: ${vendor} room turns run in Parley's window (keep it open) or, from the CLI, in headless Chromium`,
+            ),
+          );
         }, AGENT_CLAIM_MS),
         turnTimer: null,
         resolve: (r) => settle() && resolve(r),
@@ -125,7 +137,10 @@ export class TurnAgentHub {
     p.claimed = true;
     clearTimeout(p.claimTimer);
     // The turn's own deadline, plus the agent's join and leave.
-    p.turnTimer = setTimeout(() => p.reject(fail('TURN_TIMEOUT', `turn ${p.input.turn}: the turn agent did not finish within ${Math.round(p.input.timeoutMs / 1000)} s`)), p.input.timeoutMs + 10_000);
+    p.turnTimer = setTimeout(
+      () => p.reject(fail('TURN_TIMEOUT', `turn ${p.input.turn}: the turn agent did not finish within ${Math.round(p.input.timeoutMs / 1000)} s`)),
+      p.input.timeoutMs + 10_000,
+    );
     this.manager.record(sessionId, [{ kind: 'agent.claimed', dir: 'local', summary: `turn ${p.input.turn}: the turn agent joins the room` }]);
     return p.input;
   }
@@ -176,7 +191,12 @@ export const agentConversation: ConversationOpener = async (manager, sessionId, 
       const turn = ++turns;
       if (turn === 1) {
         // The room exists once the control plane has answered (the bot is put in it then).
-        const e = await waitForEvent(manager, sessionId, (x) => x.kind === 'session.control-plane-done' || x.kind === 'session.end' || x.kind === 'error', request.timeoutMs);
+        const e = await waitForEvent(
+          manager,
+          sessionId,
+          (x) => x.kind === 'session.control-plane-done' || x.kind === 'session.end' || x.kind === 'error',
+          request.timeoutMs,
+        );
         if (e.kind !== 'session.control-plane-done') throw fail('TURN', `${vendor}: the session ended before its room could be joined (${e.summary})`);
       }
       const from = manager.events(sessionId, 0, 1_000_000).total;
@@ -186,8 +206,15 @@ export const agentConversation: ConversationOpener = async (manager, sessionId, 
       if (r.responseLatencyMs !== null) figures.push(metric(STANDARD_METRICS.turnLatency, r.responseLatencyMs, 'ms', turn));
       if (r.botAudioS !== null) figures.push(metric(STANDARD_METRICS.botAudio, r.botAudioS, 's', turn));
       if (r.interruptionRecoveryMs !== null) figures.push(metric('interruption_recovery_ms', r.interruptionRecoveryMs, 'ms', turn));
-      if (r.recognisedText) figures.push({ kind: 'agent.user-text', dir: 'local', summary: `turn ${turn}: recognised "${r.recognisedText}"`, data: { role: 'user', text: r.recognisedText, turn } });
-      if (r.botText) figures.push({ kind: 'agent.bot-text', dir: 'local', summary: `turn ${turn}: bot said "${r.botText}"`, data: { role: 'bot', text: r.botText, turn } });
+      if (r.recognisedText)
+        figures.push({
+          kind: 'agent.user-text',
+          dir: 'local',
+          summary: `turn ${turn}: recognised "${r.recognisedText}"`,
+          data: { role: 'user', text: r.recognisedText, turn },
+        });
+      if (r.botText)
+        figures.push({ kind: 'agent.bot-text', dir: 'local', summary: `turn ${turn}: bot said "${r.botText}"`, data: { role: 'bot', text: r.botText, turn } });
       if (figures.length) manager.record(sessionId, figures);
       const events = manager.events(sessionId, 0, 1_000_000).events;
       const f = sessionFigures(events);

@@ -1,10 +1,12 @@
 /**
- * Takes one session of any transport to its end the same way in the app, the CLI runner and comparisons:
+ * Takes one session of any transport to its end the same way for every run (workflows/session-runner.ts):
  * - http: the operation ends by itself;
  * - socket: one full turn with the given input (WAV file or text), then the session is stopped;
  * - room: with a turn driver (Convai: its LiveKit room joined headless, vendors/convai/livekit-turn.ts) or a
  *   conversation opener (Tencent, NetEase: the turn agent in the renderer, turn-agent.ts) one full turn; without
- *   either, the control plane only; then the session is stopped.
+ *   either, the control plane only (an operation that waits for the console's join before its call,
+ *   `room.awaiting-join`, is told `joined` by `headless`); then the session is stopped.
+ * Every wait is a subscription to the session's events, never a poll.
  */
 import type { SessionEvent } from '../events.ts';
 import type { SessionManager } from '../session/manager.ts';
@@ -15,6 +17,8 @@ export interface TurnInput {
   /** Absolute path of a WAV file. */
   wav?: string;
   text?: string;
+  /** Send the WAV at its own pace (default) or as fast as the socket takes it (false). */
+  realtime?: boolean;
 }
 
 export interface TurnOptions {
@@ -52,17 +56,28 @@ async function agentOpener(manager: SessionManager): Promise<ConversationOpener 
  * session end.
  */
 export function isTurnEnd(e: SessionEvent): boolean {
-  return e.kind === 'turn.end' || /(^|\.)agent[_-]?stop/i.test(e.kind) || e.kind === 'error' || e.kind === 'session.end' || e.kind === 'session.control-plane-done';
+  return (
+    e.kind === 'turn.end' || /(^|\.)agent[_-]?stop/i.test(e.kind) || e.kind === 'error' || e.kind === 'session.end' || e.kind === 'session.control-plane-done'
+  );
 }
 
-export async function settleSession(manager: SessionManager, sessionId: string, vendor: VendorId, op: OperationDescriptor, input: TurnInput | undefined, options: TurnOptions): Promise<void> {
+export async function settleSession(
+  manager: SessionManager,
+  sessionId: string,
+  vendor: VendorId,
+  op: OperationDescriptor,
+  input: TurnInput | undefined,
+  options: TurnOptions,
+): Promise<void> {
   if (op.transport === 'http' || !manager.isLive(sessionId)) return;
   try {
     const speaks = op.transport === 'room' && !!(input?.wav || input?.text);
     const roomTurn = speaks ? TURN_DRIVERS[vendor] : undefined;
     const opener = speaks && !roomTurn ? await CONVERSATION_OPENERS[vendor]?.(manager) : undefined;
     if (speaks && !roomTurn && opener === null)
-      manager.record(sessionId, [{ kind: 'agent.none', dir: 'local', summary: 'no turn agent here (Parley\'s window runs room turns): measured up to the control plane' }]);
+      manager.record(sessionId, [
+        { kind: 'agent.none', dir: 'local', summary: "no turn agent here (Parley's window runs room turns): measured up to the control plane" },
+      ]);
     if (roomTurn) await roomTurn(manager, sessionId, input!, options);
     else if (opener) {
       const conversation = await opener(manager, sessionId, vendor, op);
@@ -71,8 +86,7 @@ export async function settleSession(manager: SessionManager, sessionId: string, 
       } finally {
         await conversation.close();
       }
-    }
-    else if (op.transport === 'room') await waitForEvent(manager, sessionId, (e) => e.kind === 'session.control-plane-done' || e.kind === 'session.end', options.timeoutMs);
+    } else if (op.transport === 'room') await controlPlane(manager, sessionId, options.timeoutMs);
     else {
       const driver = TURN_DRIVERS[vendor] ?? genericTurn(op);
       await driver(manager, sessionId, input ?? {}, options);
@@ -93,27 +107,34 @@ function genericTurn(op: OperationDescriptor): TurnDriver {
     ended?.catch(() => undefined);
     if (input.wav) {
       if (!actions.has('send_wav')) throw new Error(`${op.id}: this operation takes no WAV input (no send_wav action)`);
-      await sendWhenReady(manager, sessionId, 'send_wav', { path: input.wav }, options.timeoutMs);
+      await manager.send(sessionId, 'send_wav', { path: input.wav, ...(input.realtime === undefined ? {} : { realtime: input.realtime }) });
     } else if (input.text) {
       if (!actions.has('text')) throw new Error(`${op.id}: this operation takes no text input (no text action)`);
-      await sendWhenReady(manager, sessionId, 'text', { text: input.text }, options.timeoutMs);
+      await manager.send(sessionId, 'text', { text: input.text });
     } else return;
     if (ended) await ended;
     else await manager.send(sessionId, 'wait_turn', { timeoutMs: options.timeoutMs });
   };
 }
 
-/** A socket vendor registers its action handler once connected; until then the manager says it takes no actions. */
-async function sendWhenReady(manager: SessionManager, sessionId: string, action: string, data: unknown, timeoutMs: number): Promise<unknown> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await manager.send(sessionId, action, data);
-    } catch (err) {
-      if (!/takes no actions/.test((err as Error).message) || Date.now() > deadline || !manager.isLive(sessionId)) throw err;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+/**
+ * A room operation's control plane, without the room: the session's `session.control-plane-done` (or its end). An
+ * operation that makes its call only once the console is in the room (NetEase's client API) says so with
+ * `room.awaiting-join`; nobody joins headless, so it is told to go on.
+ */
+async function controlPlane(manager: SessionManager, sessionId: string, timeoutMs: number): Promise<void> {
+  const first = await waitForEvent(
+    manager,
+    sessionId,
+    (e) => e.kind === 'room.awaiting-join' || e.kind === 'session.control-plane-done' || e.kind === 'session.end',
+    timeoutMs,
+  );
+  if (first.kind !== 'room.awaiting-join') return;
+  manager.record(sessionId, [
+    { kind: 'room.join-skipped', dir: 'local', summary: 'no room is joined in a headless run: the call goes out without it', data: { by: 'headless' } },
+  ]);
+  await manager.send(sessionId, 'joined', { by: 'headless' });
+  await waitForEvent(manager, sessionId, (e) => e.kind === 'session.control-plane-done' || e.kind === 'session.end', timeoutMs);
 }
 
 /** Resolves with the first event (already recorded or still to come) that matches; rejects after timeoutMs. */

@@ -7,8 +7,8 @@ export type { SegmentInput, SegmentTiming, SegmentStatus, PcmFormat, ScheduledCh
 export type { LiveSource, LiveSourceMeta } from './live-stream.ts';
 export { startMicrophone, streamAudioFile, decodeToMono } from './speech-input.ts';
 export type { FrameOptions, FileStreamOptions, MicrophoneCapture } from './speech-input.ts';
-export { encodeWav, readWavHeader } from './wav.ts';
-export { pcm16ToFloat, floatToPcm16, resample, StreamResampler, PcmFramer } from './pcm.ts';
+export { encodeFloatWav, readWavHeader } from './wav.ts';
+export { pcm16ToFloat, floatArrayToPcm16, resample, StreamResampler, PcmFramer } from './pcm.ts';
 
 /**
  * Player state belongs to a session: every session gets its own SegmentPlayer (segment order, timings, the

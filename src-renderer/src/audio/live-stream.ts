@@ -4,7 +4,7 @@
  *                              ↘ PCM tap (AudioWorklet) → recorded for the player's WAV export.
  * Used through SegmentPlayer.attachStream(); vendors never build this graph themselves.
  */
-import { floatToPcm16, pcm16ToFloat } from './pcm.ts';
+import { floatArrayToPcm16, pcm16ToFloat } from './pcm.ts';
 // A real file URL (never a data: URL): the CSP allows worklets only from 'self'. Same worklet as the microphone.
 import workletUrl from './pcm-capture.worklet.js?url&no-inline';
 
@@ -83,7 +83,7 @@ export class LiveStream {
     const rate = this.context.sampleRate;
     tap.port.onmessage = (e: MessageEvent<Float32Array>) => {
       if (this.closed || this.frames >= MAX_RECORD_SECONDS * rate) return;
-      this.chunks.push(floatToPcm16(e.data));
+      this.chunks.push(floatArrayToPcm16(e.data));
       this.frames += e.data.length;
     };
     // The worklet runs only while the graph pulls it: through a muted gain, so the tap adds nothing to the output.

@@ -30,10 +30,16 @@ export function microphoneError(err: unknown): MicrophoneError {
       return new MicrophoneError('MICROPHONE_DENIED', `Microphone access is denied, so nothing was sent. ${HOW_TO_ALLOW}`);
     case 'NotFoundError':
     case 'OverconstrainedError':
-      return new MicrophoneError('MICROPHONE_MISSING', 'No microphone was found, so nothing was sent. Connect one (or publish a WAV file instead) and try again.');
+      return new MicrophoneError(
+        'MICROPHONE_MISSING',
+        'No microphone was found, so nothing was sent. Connect one (or publish a WAV file instead) and try again.',
+      );
     case 'NotReadableError':
     case 'AbortError':
-      return new MicrophoneError('MICROPHONE_BUSY', `The microphone could not be opened${detail}; another application may be using it. Close it and try again.`);
+      return new MicrophoneError(
+        'MICROPHONE_BUSY',
+        `The microphone could not be opened${detail}; another application may be using it. Close it and try again.`,
+      );
   }
   return new MicrophoneError('MICROPHONE_UNAVAILABLE', `The microphone cannot be used here${detail}. ${HOW_TO_ALLOW}`);
 }
@@ -49,7 +55,10 @@ export async function openMicrophone(constraints: MediaTrackConstraints = SPEECH
   const track = stream.getAudioTracks()[0];
   if (!track || track.readyState !== 'live' || track.muted) {
     stream.getTracks().forEach((t) => t.stop());
-    throw new MicrophoneError('MICROPHONE_SILENT', `The microphone delivers no sound (muted or switched off by the system), so nothing was sent. ${HOW_TO_ALLOW}`);
+    throw new MicrophoneError(
+      'MICROPHONE_SILENT',
+      `The microphone delivers no sound (muted or switched off by the system), so nothing was sent. ${HOW_TO_ALLOW}`,
+    );
   }
   return stream;
 }

@@ -1,4 +1,5 @@
 /** PCM16 <-> float conversion and resampling. Pure functions, no Web Audio: shared by playback, capture and tests. */
+import { floatToPcm16 } from '../../../src-main/core/audio/wav.ts';
 
 /** Little-endian signed 16-bit interleaved PCM → one Float32Array per channel. Trailing partial frames are ignored. */
 export function pcm16ToFloat(bytes: Uint8Array, channels: number): Float32Array<ArrayBuffer>[] {
@@ -9,12 +10,10 @@ export function pcm16ToFloat(bytes: Uint8Array, channels: number): Float32Array<
   return out;
 }
 
-export function floatToPcm16(samples: Float32Array): Int16Array {
+/** Float samples (-1..1, clamped) as PCM16, each converted by core's floatToPcm16. */
+export function floatArrayToPcm16(samples: Float32Array): Int16Array {
   const out = new Int16Array(samples.length);
-  for (let i = 0; i < samples.length; i++) {
-    const s = Math.max(-1, Math.min(1, samples[i]!));
-    out[i] = s < 0 ? Math.round(s * 32768) : Math.round(s * 32767);
-  }
+  for (let i = 0; i < samples.length; i++) out[i] = floatToPcm16(samples[i]!);
   return out;
 }
 
@@ -102,7 +101,7 @@ export class PcmFramer {
     all.set(samples, this.pending.length);
     const frames: Int16Array[] = [];
     let off = 0;
-    for (; off + this.frameSamples <= all.length; off += this.frameSamples) frames.push(floatToPcm16(all.subarray(off, off + this.frameSamples)));
+    for (; off + this.frameSamples <= all.length; off += this.frameSamples) frames.push(floatArrayToPcm16(all.subarray(off, off + this.frameSamples)));
     this.pending = all.slice(off);
     return frames;
   }
@@ -112,6 +111,6 @@ export class PcmFramer {
     const padded = new Float32Array(this.frameSamples);
     padded.set(this.pending);
     this.pending = new Float32Array(0);
-    return floatToPcm16(padded);
+    return floatArrayToPcm16(padded);
   }
 }

@@ -17,7 +17,7 @@
  *   player.pushPcm(chunk, { sampleRate: 24000, channels: 1 });
  *   const detach = player.attachStream(remoteStream, { id: 'bot_1', label: 'TRTC bot_1' });
  */
-import { encodeWav } from './wav.ts';
+import { encodeFloatWav } from './wav.ts';
 import { LiveStream, type LiveSource, type LiveSourceMeta } from './live-stream.ts';
 import { pcm16ToFloat, resample } from './pcm.ts';
 
@@ -132,7 +132,16 @@ export class SegmentPlayer {
 
   /** Add a segment; it plays when every earlier `order` has played or been skipped. */
   async enqueue(seg: SegmentInput): Promise<SegmentTiming> {
-    const timing: SegmentTiming = { id: seg.id, order: seg.order, text: seg.text, status: 'decoding', duration: null, scheduledStart: null, scheduledEnd: null, startedAt: null };
+    const timing: SegmentTiming = {
+      id: seg.id,
+      order: seg.order,
+      text: seg.text,
+      status: 'decoding',
+      duration: null,
+      scheduledStart: null,
+      scheduledEnd: null,
+      startedAt: null,
+    };
     this.timings.push(timing);
     this.emit(timing);
     const turn = this.turn;
@@ -244,7 +253,7 @@ export class SegmentPlayer {
   exportWav(): ArrayBuffer {
     const rate = this.context.sampleRate;
     const items = this.takes();
-    if (!items.length) return encodeWav([new Float32Array(0)], rate);
+    if (!items.length) return encodeFloatWav([new Float32Array(0)], rate);
     const origin = Math.min(...items.map((p) => p.start));
     const end = Math.max(...items.map(takeEnd));
     const channels = Math.max(...items.map((p) => p.buffer.numberOfChannels));
@@ -259,7 +268,7 @@ export class SegmentPlayer {
         for (let i = 0; i < n; i++) out[c]![offset + i]! += data[i]!;
       }
     }
-    return encodeWav(out, rate);
+    return encodeFloatWav(out, rate);
   }
 
   /** Seconds of audio recorded (what exportWav would contain). */
@@ -333,7 +342,16 @@ export class SegmentPlayer {
 
   private skipTo(order: number): void {
     for (let o = this.expected; o < order; o++) {
-      const timing: SegmentTiming = { id: `missing-${o}`, order: o, status: 'skipped', duration: null, scheduledStart: null, scheduledEnd: null, startedAt: null, reason: `not received within ${this.lateTimeoutMs} ms` };
+      const timing: SegmentTiming = {
+        id: `missing-${o}`,
+        order: o,
+        status: 'skipped',
+        duration: null,
+        scheduledStart: null,
+        scheduledEnd: null,
+        startedAt: null,
+        reason: `not received within ${this.lateTimeoutMs} ms`,
+      };
       if (!this.timings.some((t) => t.order === o && t.status === 'error')) {
         this.timings.push(timing);
         this.emit(timing);
@@ -353,11 +371,14 @@ export class SegmentPlayer {
     this.playhead = start + buffer.duration;
     this.played.push({ buffer, start, stopAt: null, source });
     if (timing) {
-      setTimeout(() => {
-        if (timing.status !== 'scheduled') return;
-        timing.startedAt = ctx.currentTime;
-        this.mark(timing, 'playing');
-      }, Math.max(0, (start - ctx.currentTime) * 1000));
+      setTimeout(
+        () => {
+          if (timing.status !== 'scheduled') return;
+          timing.startedAt = ctx.currentTime;
+          this.mark(timing, 'playing');
+        },
+        Math.max(0, (start - ctx.currentTime) * 1000),
+      );
       source.onended = () => {
         if (timing.status === 'playing' || timing.status === 'scheduled') this.mark(timing, 'done');
       };

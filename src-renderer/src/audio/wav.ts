@@ -1,35 +1,18 @@
-/** WAV (RIFF, PCM 16-bit) encoding. */
+/**
+ * WAV for the renderer's float audio (Web Audio's Float32 channels), on core's one PCM16 WAV writer
+ * (src-main/core/audio/wav.ts, plain TypeScript that the renderer imports too).
+ */
+import { encodeWav } from '../../../src-main/core/audio/wav.ts';
+import { floatArrayToPcm16 } from './pcm.ts';
 
-/** Interleave channels into a 16-bit PCM WAV file. */
-export function encodeWav(channels: Float32Array[], sampleRate: number): ArrayBuffer {
+/** Float channels (-1..1) as an interleaved 16-bit PCM WAV file. */
+export function encodeFloatWav(channels: Float32Array[], sampleRate: number): ArrayBuffer {
   const frames = channels[0]?.length ?? 0;
   const n = channels.length || 1;
-  const dataBytes = frames * n * 2;
-  const buf = new ArrayBuffer(44 + dataBytes);
-  const v = new DataView(buf);
-  const ascii = (off: number, s: string) => [...s].forEach((c, i) => v.setUint8(off + i, c.charCodeAt(0)));
-  ascii(0, 'RIFF');
-  v.setUint32(4, 36 + dataBytes, true);
-  ascii(8, 'WAVE');
-  ascii(12, 'fmt ');
-  v.setUint32(16, 16, true);
-  v.setUint16(20, 1, true); // PCM
-  v.setUint16(22, n, true);
-  v.setUint32(24, sampleRate, true);
-  v.setUint32(28, sampleRate * n * 2, true);
-  v.setUint16(32, n * 2, true);
-  v.setUint16(34, 16, true);
-  ascii(36, 'data');
-  v.setUint32(40, dataBytes, true);
-  let off = 44;
-  for (let i = 0; i < frames; i++) {
-    for (let c = 0; c < n; c++) {
-      const s = Math.max(-1, Math.min(1, channels[c]?.[i] ?? 0));
-      v.setInt16(off, s < 0 ? s * 32768 : s * 32767, true);
-      off += 2;
-    }
-  }
-  return buf;
+  const pcm = channels.map((c) => floatArrayToPcm16(c));
+  const interleaved = new Int16Array(frames * n);
+  for (let i = 0; i < frames; i++) for (let c = 0; c < n; c++) interleaved[i * n + c] = pcm[c]?.[i] ?? 0;
+  return encodeWav(interleaved, sampleRate, n).buffer as ArrayBuffer;
 }
 
 export interface WavInfo {

@@ -20,7 +20,12 @@ export default {
   notices: {
     setAside: '{file} could not be read ({reason}) and was set aside as {movedTo}. Parley carries on without it; nothing was deleted.',
     badEntries: '{count} entries of {file} could not be read and were set aside in {movedTo}; the others are in use.',
-    reason: { 'not-json': 'it is not valid JSON', 'wrong-shape': 'it is not in the format Parley writes', 'not-a-file': 'it is not a regular file', 'bad-entries': 'some entries are damaged' },
+    reason: {
+      'not-json': 'it is not valid JSON',
+      'wrong-shape': 'it is not in the format Parley writes',
+      'not-a-file': 'it is not a regular file',
+      'bad-entries': 'some entries are damaged',
+    },
     dismiss: 'Dismiss',
   },
   profile: {
@@ -100,7 +105,8 @@ export default {
     warnings: 'Warnings',
     sendHint: 'Send ({keys})',
     closeTask: 'close the vendor task on stop',
-    closeTaskHint: 'Stop also ends the task this session started (StopAIConversation, task/close), so the bot stops running and billing. Untick to leave it running.',
+    closeTaskHint:
+      'Stop also ends the task this session started (StopAIConversation, task/close), so the bot stops running and billing. Untick to leave it running.',
     demoOnLive: 'live profile with the sandbox demo {names}',
     demoOnLiveHint: 'The vendor will refuse the sandbox demo credentials: set your own in the profile.',
     resizeSide: 'Drag to resize the result pane',
@@ -116,7 +122,8 @@ export default {
     parleyCode: 'Parley check',
     whatHappened: 'What happened',
     fix: 'What to do',
-    firstSteps: 'New here? Every profile starts on its built-in sandbox, no account needed. Try Mindcraft: press Send, then "Send sample" in Vendor tools, and listen in the Audio pane.',
+    firstSteps:
+      'New here? Every profile starts on its built-in sandbox, no account needed. Try Mindcraft: press Send, then "Send sample" in Vendor tools, and listen in the Audio pane.',
     invalidBeforeSend: '{n} field error | {n} field errors',
   },
   form: {
@@ -203,8 +210,18 @@ export default {
     realtime: 'Real time',
     fast: 'As fast as possible',
     state: 'State',
-    fromFirstSound: 'Seconds from the session\'s first sound',
-    status: { decoding: 'decoding', waiting: 'waiting', scheduled: 'scheduled', playing: 'playing', done: 'done', skipped: 'skipped', late: 'late', error: 'error', interrupted: 'interrupted' },
+    fromFirstSound: "Seconds from the session's first sound",
+    status: {
+      decoding: 'decoding',
+      waiting: 'waiting',
+      scheduled: 'scheduled',
+      playing: 'playing',
+      done: 'done',
+      skipped: 'skipped',
+      late: 'late',
+      error: 'error',
+      interrupted: 'interrupted',
+    },
     stopInput: 'Stop',
   },
   errors: {
@@ -221,7 +238,8 @@ export default {
   },
   sandboxRoom: {
     title: 'Sandbox: what works here',
-    works: '{vendor}\'s control plane works in the sandbox: requests are signed and checked, answers and errors come in the vendor\'s own shapes, tasks are listed and closed, and every event is logged.',
+    works:
+      "{vendor}'s control plane works in the sandbox: requests are signed and checked, answers and errors come in the vendor's own shapes, tasks are listed and closed, and every event is logged.",
     noRoom: 'No RTC room runs behind the sandbox yet, so joining a room and hearing the bot there needs a live profile.',
     roomTitle: 'Sandbox room',
     room: "This room is Parley's loopback sandbox room, not {vendor}'s servers: the sandbox bot listens to what you publish and answers with real audio, in {vendor}'s own message formats (subtitles or captions, state, interrupt), through the same code as a live room.",
@@ -250,7 +268,7 @@ export default {
       speak: 'Speak it (TTS)',
       then: 'Then',
       waitReply: 'wait for the whole reply',
-      interruptMessage: 'interrupt with the vendor\'s interrupt',
+      interruptMessage: "interrupt with the vendor's interrupt",
       interruptSpeech: 'interrupt by speaking over it',
       after: 'after',
       msOfBotAudio: 'ms of bot audio',
@@ -400,7 +418,8 @@ export default {
       runsOk: 'Successful runs',
       medianP90: 'median / p90',
       na: 'n/a',
-      derivedNote: 'Figures a vendor does not report are derived from the event stream (first incoming event, first audio, end of upload to first audio). Room vendors are measured up to their control plane: their audio plays in the RTC room, not here.',
+      derivedNote:
+        'Figures a vendor does not report are derived from the event stream (first incoming event, first audio, end of upload to first audio). Room vendors are measured up to their control plane: their audio plays in the RTC room, not here.',
       chart: 'Median (bar) and p90 (whisker) per figure and vendor',
       legend: 'bar: median · whisker: p90 · ms',
       runsDone: '{progress} runs',

@@ -115,11 +115,17 @@ const NETWORK: Record<string, { en: Words; zh: Words }> = {
     zh: { what: '无法解析厂商的主机名（DNS）。', fix: '请检查网络连接和配置中的服务地址。' },
   },
   connection_refused: {
-    en: { what: 'Nothing answers at the endpoint (connection refused).', fix: 'Check the endpoint URL and port in the profile settings; for a sandbox profile, restart Parley.' },
+    en: {
+      what: 'Nothing answers at the endpoint (connection refused).',
+      fix: 'Check the endpoint URL and port in the profile settings; for a sandbox profile, restart Parley.',
+    },
     zh: { what: '服务地址没有响应（连接被拒绝）。', fix: '请检查配置中的服务地址和端口；沙箱配置请重启 Parley。' },
   },
   connection_reset: {
-    en: { what: 'The connection was cut before the answer arrived.', fix: 'Send again; if it keeps happening, check a proxy or firewall between you and the vendor.' },
+    en: {
+      what: 'The connection was cut before the answer arrived.',
+      fix: 'Send again; if it keeps happening, check a proxy or firewall between you and the vendor.',
+    },
     zh: { what: '在收到回复前连接被中断。', fix: '请重新发送；若反复出现，请检查代理或防火墙。' },
   },
   timeout: {
@@ -138,11 +144,17 @@ const NETWORK: Record<string, { en: Words; zh: Words }> = {
 
 const OWN: Record<string, { en: Words; zh: Words }> = {
   CREDENTIAL_MISSING: {
-    en: { what: 'A credential this call needs is not set in the profile.', fix: 'Open the profile (gear next to its name) and type the credential, then Save.' },
+    en: {
+      what: 'A credential this call needs is not set in the profile.',
+      fix: 'Open the profile (gear next to its name) and type the credential, then Save.',
+    },
     zh: { what: '此调用所需的凭据未在配置中设置。', fix: '请打开配置（名称旁的齿轮），填写该凭据并保存。' },
   },
   PAYLOAD: {
-    en: { what: 'Parley could not prepare the payload.', fix: 'Check the field the message names; a {{secret:…}} reference needs that credential set in the profile.' },
+    en: {
+      what: 'Parley could not prepare the payload.',
+      fix: 'Check the field the message names; a {{secret:…}} reference needs that credential set in the profile.',
+    },
     zh: { what: 'Parley 无法准备请求内容。', fix: '请检查消息中指出的字段；{{secret:…}} 引用需要在配置中设置对应凭据。' },
   },
   SETTINGS: {
@@ -162,7 +174,10 @@ const OWN: Record<string, { en: Words; zh: Words }> = {
     zh: { what: '系统钥匙串不可用。', fix: '请解锁或启动系统钥匙串（Linux：gnome-keyring 或 KWallet）后重试。' },
   },
 };
-const OWN_DEFAULT = { en: { what: 'A check in Parley stopped this call.', fix: 'The message says which field or setting to correct.' }, zh: { what: 'Parley 的检查阻止了此调用。', fix: '请按消息提示修正字段或设置。' } };
+const OWN_DEFAULT = {
+  en: { what: 'A check in Parley stopped this call.', fix: 'The message says which field or setting to correct.' },
+  zh: { what: 'Parley 的检查阻止了此调用。', fix: '请按消息提示修正字段或设置。' },
+};
 
 /** Our own codes are lower_snake (transport) or UPPER_SNAKE; a vendor's have dots, digits, CamelCase or "HTTP 4xx". */
 export function isOwnCode(code: string): boolean {
@@ -178,13 +193,34 @@ export function adviseError(error: { code: string; httpStatus?: number }, locale
   const cn = l === 'zh';
   const what = cn ? '厂商拒绝了请求。' : 'The vendor refused the request.';
   if (/^AuthFailure|Signature|^414$/.test(code) || status === 401 || status === 403)
-    return { source: 'vendor', what, fix: cn ? '请检查配置中的凭据（签名类错误还需检查本机时钟）。' : "Check the profile's credentials (for a signature error, also this computer's clock)." };
+    return {
+      source: 'vendor',
+      what,
+      fix: cn ? '请检查配置中的凭据（签名类错误还需检查本机时钟）。' : "Check the profile's credentials (for a signature error, also this computer's clock).",
+    };
   if (/^InvalidParameter|^MissingParameter|^UnknownParameter/.test(code) || status === 422 || status === 400)
     return { source: 'vendor', what, fix: cn ? '请修正表单中标出的字段后重新发送。' : 'Correct the field marked in the form and send again.' };
-  if (/TaskExist|already/i.test(code)) return { source: 'vendor', what, fix: cn ? '该房间/会话已有任务在运行：先停止它（"未关闭的任务"），或换一个房间号。' : 'A task already runs for this room or session: stop it (Open tasks) or use another room id.' };
-  if (status === 404) return { source: 'vendor', what, fix: cn ? '请检查服务地址，以及请求中的 ID 是否存在。' : 'Check the endpoint, and that the ids in the request exist.' };
-  if (status >= 500) return { source: 'vendor', what: cn ? '厂商服务出错。' : 'The vendor had an error on its side.', fix: cn ? '稍后重试；若持续出现，请带上请求 ID 联系厂商。' : 'Try again later; if it persists, contact the vendor with the request id.' };
-  return { source: 'vendor', what, fix: cn ? '消息中给出了厂商的原因；请按其修正后重新发送。' : "The message gives the vendor's reason; correct what it names and send again." };
+  if (/TaskExist|already/i.test(code))
+    return {
+      source: 'vendor',
+      what,
+      fix: cn
+        ? '该房间/会话已有任务在运行：先停止它（"未关闭的任务"），或换一个房间号。'
+        : 'A task already runs for this room or session: stop it (Open tasks) or use another room id.',
+    };
+  if (status === 404)
+    return { source: 'vendor', what, fix: cn ? '请检查服务地址，以及请求中的 ID 是否存在。' : 'Check the endpoint, and that the ids in the request exist.' };
+  if (status >= 500)
+    return {
+      source: 'vendor',
+      what: cn ? '厂商服务出错。' : 'The vendor had an error on its side.',
+      fix: cn ? '稍后重试；若持续出现，请带上请求 ID 联系厂商。' : 'Try again later; if it persists, contact the vendor with the request id.',
+    };
+  return {
+    source: 'vendor',
+    what,
+    fix: cn ? '消息中给出了厂商的原因；请按其修正后重新发送。' : "The message gives the vendor's reason; correct what it names and send again.",
+  };
 }
 
 /** Contract refusals ("cases.save: /dir: must NOT have fewer than 1 characters") in words. */

@@ -206,7 +206,17 @@ const zhCN: typeof en = {
     fast: '尽快',
     state: '状态',
     fromFirstSound: '自本会话第一个声音起的秒数',
-    status: { decoding: '解码中', waiting: '等待中', scheduled: '已排队', playing: '播放中', done: '已播完', skipped: '已跳过', late: '迟到', error: '错误', interrupted: '已打断' },
+    status: {
+      decoding: '解码中',
+      waiting: '等待中',
+      scheduled: '已排队',
+      playing: '播放中',
+      done: '已播完',
+      skipped: '已跳过',
+      late: '迟到',
+      error: '错误',
+      interrupted: '已打断',
+    },
     stopInput: '停止',
   },
   errors: {

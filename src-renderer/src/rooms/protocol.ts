@@ -10,9 +10,15 @@
  * every message it gets from it (parseFrameMessage) and the frame checks every request (parseRoomRequest).
  */
 
-import { ROOM_VENDORS, type RoomVendor } from '../../../src-main/app/app-origin.ts';
+import { ROOM_SDKS, isRoomSdk, type RoomSdk } from '../../../src-main/core/room-sdks.ts';
 
-export { ROOM_VENDORS, type RoomVendor };
+export { ROOM_SDKS, isRoomSdk, type RoomSdk };
+
+/** Which room a frame is for: the vendor (its page's CSP) and the RTC SDK its rooms run on (the frame's driver). */
+export interface RoomKind {
+  vendor: string;
+  sdk: RoomSdk;
+}
 
 /** The first message, posted by the page to the frame's window with the port; the frame answers `ready` on it. */
 export const CONNECT_MESSAGE = 'parley-room/connect';
@@ -21,8 +27,8 @@ export const CONNECT_MESSAGE = 'parley-room/connect';
 export type SpeechSource = { kind: 'microphone' } | { kind: 'file'; name: string; bytes: ArrayBuffer };
 
 export interface RoomRequests {
-  /** Join with the vendor's join parameters (room.join's `params`: plain JSON). */
-  join: { args: { vendor: RoomVendor; params: Record<string, unknown> }; result: { localId: string; localSid?: string } };
+  /** Join with the SDK's join parameters (from room.join's `params`: plain JSON). */
+  join: { args: { params: Record<string, unknown> }; result: { localId: string; localSid?: string } };
   /** Publish speech (replacing what is published); a file's duration is known once decoded. */
   publish: { args: { source: SpeechSource }; result: { durationS: number | null } };
   unpublish: { args: Record<string, never>; result: null };
@@ -100,13 +106,14 @@ export function parseRoomRequest(raw: unknown): { ok: true; request: RoomRequest
   if (!isRecord(args)) return bad(`${op}: expected an arguments object`);
   switch (op as RoomOp) {
     case 'join':
-      if (!ROOM_VENDORS.includes(args.vendor as RoomVendor)) return bad(`join.vendor: expected one of ${ROOM_VENDORS.join(', ')}, got "${String(args.vendor)}"`);
       if (!isRecord(args.params)) return bad('join.params: expected an object');
       break;
     case 'publish': {
       const s = args.source;
-      if (!isRecord(s) || (s.kind !== 'microphone' && s.kind !== 'file')) return bad('publish.source: expected {kind: "microphone"} or {kind: "file", name, bytes}');
-      if (s.kind === 'file' && (!(s.bytes instanceof ArrayBuffer) || !text(s.name, 1024))) return bad('publish.source: a file needs its name and bytes (ArrayBuffer)');
+      if (!isRecord(s) || (s.kind !== 'microphone' && s.kind !== 'file'))
+        return bad('publish.source: expected {kind: "microphone"} or {kind: "file", name, bytes}');
+      if (s.kind === 'file' && (!(s.bytes instanceof ArrayBuffer) || !text(s.name, 1024)))
+        return bad('publish.source: a file needs its name and bytes (ArrayBuffer)');
       break;
     }
     case 'send':
@@ -140,25 +147,49 @@ export function parseFrameMessage(raw: unknown): FrameMessage | null {
 function parseRoomEvent(e: Record<string, unknown>): RoomEvent | null {
   switch (e.type) {
     case 'connection':
-      return text(e.state, 200) && optionalText(e.reason) ? { type: 'connection', state: e.state, ...(e.reason !== undefined ? { reason: e.reason as string } : {}) } : null;
+      return text(e.state, 200) && optionalText(e.reason)
+        ? { type: 'connection', state: e.state, ...(e.reason !== undefined ? { reason: e.reason as string } : {}) }
+        : null;
     case 'participant':
       if ((e.change !== 'joined' && e.change !== 'left') || !text(e.id, 512) || !optionalText(e.sid) || !optionalText(e.reason)) return null;
-      return { type: 'participant', change: e.change, id: e.id, ...(e.sid !== undefined ? { sid: e.sid as string } : {}), ...(e.reason !== undefined ? { reason: e.reason as string } : {}) };
+      return {
+        type: 'participant',
+        change: e.change,
+        id: e.id,
+        ...(e.sid !== undefined ? { sid: e.sid as string } : {}),
+        ...(e.reason !== undefined ? { reason: e.reason as string } : {}),
+      };
     case 'track':
       if ((e.change !== 'subscribed' && e.change !== 'unsubscribed') || !text(e.trackId, 512) || !text(e.participant, 512) || !text(e.label, 512)) return null;
       return { type: 'track', change: e.change, trackId: e.trackId, participant: e.participant, label: e.label };
     case 'audio':
-      if (!text(e.trackId, 512) || !(e.samples instanceof Float32Array) || typeof e.sampleRate !== 'number' || !(e.sampleRate >= 8000 && e.sampleRate <= 192000)) return null;
+      if (
+        !text(e.trackId, 512) ||
+        !(e.samples instanceof Float32Array) ||
+        typeof e.sampleRate !== 'number' ||
+        !(e.sampleRate >= 8000 && e.sampleRate <= 192000)
+      )
+        return null;
       return { type: 'audio', trackId: e.trackId, sampleRate: e.sampleRate, samples: e.samples };
     case 'level':
-      return text(e.participant, 512) && typeof e.level === 'number' && Number.isFinite(e.level) ? { type: 'level', participant: e.participant, level: e.level } : null;
+      return text(e.participant, 512) && typeof e.level === 'number' && Number.isFinite(e.level)
+        ? { type: 'level', participant: e.participant, level: e.level }
+        : null;
     case 'message':
       if (!text(e.name, 200) || !optionalText(e.from) || !optionalText(e.topic)) return null;
-      return { type: 'message', name: e.name, ...(e.from !== undefined ? { from: e.from as string } : {}), ...(e.topic !== undefined ? { topic: e.topic as string } : {}), data: e.data };
+      return {
+        type: 'message',
+        name: e.name,
+        ...(e.from !== undefined ? { from: e.from as string } : {}),
+        ...(e.topic !== undefined ? { topic: e.topic as string } : {}),
+        data: e.data,
+      };
     case 'publish-ended':
       return { type: 'publish-ended' };
     case 'error':
-      return text(e.code, 200) && text(e.message) ? { type: 'error', code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) } : null;
+      return text(e.code, 200) && text(e.message)
+        ? { type: 'error', code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) }
+        : null;
   }
   return null;
 }

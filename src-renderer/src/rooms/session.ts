@@ -7,11 +7,21 @@
 import { roomOriginFor, roomPageUrl } from '../../../src-main/app/app-origin.ts';
 import { sharedPlayer } from '../audio/index.ts';
 import type { SegmentPlayer } from '../audio/segment-player.ts';
-import { CONNECT_MESSAGE, parseFrameMessage, roomError, type RoomError, type RoomEvent, type RoomOp, type RoomRequests, type RoomVendor, type SpeechSource } from './protocol.ts';
+import {
+  CONNECT_MESSAGE,
+  parseFrameMessage,
+  roomError,
+  type RoomError,
+  type RoomEvent,
+  type RoomKind,
+  type RoomOp,
+  type RoomRequests,
+  type SpeechSource,
+} from './protocol.ts';
 
 export type RoomListener = (event: RoomEvent) => void;
 /** How a vendor panel gets a session: the room frame in the app, an in-page channel in component tests. */
-export type RoomOpener = (vendor: RoomVendor, options?: RoomSessionOptions) => Promise<RoomSession>;
+export type RoomOpener = (room: RoomKind, options?: RoomSessionOptions) => Promise<RoomSession>;
 
 /** Minimal types of Chromium's MediaStreamTrackGenerator (mediacapture-transform), not in TypeScript's DOM lib. */
 interface TrackGenerator extends MediaStreamTrack {
@@ -31,7 +41,14 @@ class RemoteAudio {
   }
 
   push(samples: Float32Array<ArrayBuffer>, sampleRate: number): void {
-    const frame = new AudioData({ format: 'f32-planar', sampleRate, numberOfFrames: samples.length, numberOfChannels: 1, timestamp: this.timestampUs, data: samples });
+    const frame = new AudioData({
+      format: 'f32-planar',
+      sampleRate,
+      numberOfFrames: samples.length,
+      numberOfChannels: 1,
+      timestamp: this.timestampUs,
+      data: samples,
+    });
     this.timestampUs += Math.round((samples.length / sampleRate) * 1e6);
     this.writer.write(frame).catch(() => frame.close());
   }
@@ -47,6 +64,8 @@ class RemoteAudio {
 export const LEAVE_MS = 5000;
 
 export interface RoomSessionOptions {
+  /** Names the remote audio sources in the player (`<vendor>:<track>`). */
+  vendor?: string;
   /** Where remote audio plays: the app's shared player, or a turn agent's own listener (only attachStream is used). */
   player?: () => Pick<SegmentPlayer, 'attachStream'>;
   leaveTimeoutMs?: number;
@@ -60,7 +79,7 @@ export class RoomSession {
   private readonly listeners = new Set<RoomListener>();
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: RoomError): void }>();
   private readonly audio = new Map<string, RemoteAudio>();
-  private vendor: RoomVendor | null = null;
+  private readonly vendor: string;
   private nextId = 1;
   private closed = false;
 
@@ -70,6 +89,7 @@ export class RoomSession {
     this.dispose = dispose;
     this.player = options.player ?? sharedPlayer;
     this.leaveTimeoutMs = options.leaveTimeoutMs ?? LEAVE_MS;
+    this.vendor = options.vendor ?? 'room';
     port.onmessage = (e) => this.receive(e.data);
     port.start();
   }
@@ -79,9 +99,8 @@ export class RoomSession {
     return () => this.listeners.delete(listener);
   }
 
-  async join(vendor: RoomVendor, params: Record<string, unknown>): Promise<RoomRequests['join']['result']> {
-    this.vendor = vendor;
-    return this.request('join', { vendor, params });
+  async join(params: Record<string, unknown>): Promise<RoomRequests['join']['result']> {
+    return this.request('join', { params });
   }
 
   publish(source: SpeechSource): Promise<RoomRequests['publish']['result']> {
@@ -150,7 +169,7 @@ export class RoomSession {
     if (event.type === 'track') {
       this.audio.get(event.trackId)?.close();
       this.audio.delete(event.trackId);
-      if (event.change === 'subscribed') this.audio.set(event.trackId, new RemoteAudio(this.player(), `${this.vendor ?? 'room'}:${event.trackId}`, event.label));
+      if (event.change === 'subscribed') this.audio.set(event.trackId, new RemoteAudio(this.player(), `${this.vendor}:${event.trackId}`, event.label));
     }
     for (const l of this.listeners) l(event);
   }
@@ -159,17 +178,18 @@ export class RoomSession {
 /** How long the frame may take to load and answer before the join is given up (a missing file, a blocked frame). */
 export const FRAME_READY_MS = 15_000;
 
-/** A room frame for `vendor`: hidden, sandboxed to scripts on its own origin, allowed the microphone only. */
-export const openRoomFrame: RoomOpener = (vendor, options) => {
+/** A room frame for one vendor's room: hidden, sandboxed to scripts on its own origin, allowed the microphone only. */
+export const openRoomFrame: RoomOpener = (room, options) => {
   const roomOrigin = roomOriginFor(location.origin);
-  if (!roomOrigin) return Promise.reject(roomError('ROOM_FRAME', `rooms need Parley's own page (app://parley or a loopback dev server), not ${location.origin}`));
+  if (!roomOrigin)
+    return Promise.reject(roomError('ROOM_FRAME', `rooms need Parley's own page (app://parley or a loopback dev server), not ${location.origin}`));
   const frame = document.createElement('iframe');
   frame.className = 'room-frame';
   frame.title = 'room';
   frame.hidden = true;
   frame.setAttribute('sandbox', 'allow-scripts allow-same-origin');
   frame.allow = 'microphone; autoplay';
-  frame.src = roomPageUrl(roomOrigin, vendor);
+  frame.src = roomPageUrl(roomOrigin, room);
   const channel = new MessageChannel();
   return new Promise<RoomSession>((resolve, reject) => {
     const fail = (message: string) => {
@@ -183,7 +203,7 @@ export const openRoomFrame: RoomOpener = (vendor, options) => {
       if (parseFrameMessage(e.data)?.type !== 'ready') return;
       clearTimeout(timer);
       channel.port1.onmessage = null;
-      resolve(new RoomSession(channel.port1, () => frame.remove(), options));
+      resolve(new RoomSession(channel.port1, () => frame.remove(), { vendor: room.vendor, ...options }));
     };
     frame.addEventListener('load', () => frame.contentWindow?.postMessage({ type: CONNECT_MESSAGE }, roomOrigin, [channel.port2]), { once: true });
     frame.addEventListener('error', () => fail(`the room frame (${frame.src}) could not be loaded`), { once: true });

@@ -21,7 +21,7 @@ export const useErrorsStore = defineStore('errors', () => {
   const shown = ref<ShownError[]>([]);
   let next = 1;
   function report(err: unknown, where: string): void {
-    const message = err instanceof Error ? err.message || err.name : typeof err === 'string' ? err : JSON.stringify(err) ?? String(err);
+    const message = err instanceof Error ? err.message || err.name : typeof err === 'string' ? err : (JSON.stringify(err) ?? String(err));
     // The same error again (a render loop, a repeated handler) bumps the one shown instead of stacking copies.
     const same = shown.value.find((e) => e.message === message && e.where === where);
     if (same) {

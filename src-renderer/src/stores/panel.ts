@@ -40,7 +40,19 @@ export const usePanelStore = defineStore('panel', () => {
     if (!panels[id]) {
       const profile = profiles.list.find((p) => p.id === id);
       const op = vendors.byId(profile?.vendor ?? '')?.operations[0];
-      panels[id] = { operation: op?.id ?? '', payload: structuredClone(op?.example ?? {}), serverErrors: [], vendorErrors: [], localErrors: [], sessionId: null, sending: false, startError: null, inspection: null, inspectError: null, closeTaskOnStop: true };
+      panels[id] = {
+        operation: op?.id ?? '',
+        payload: structuredClone(op?.example ?? {}),
+        serverErrors: [],
+        vendorErrors: [],
+        localErrors: [],
+        sessionId: null,
+        sending: false,
+        startError: null,
+        inspection: null,
+        inspectError: null,
+        closeTaskOnStop: true,
+      };
     }
     return panels[id]!;
   }
@@ -103,7 +115,11 @@ export const usePanelStore = defineStore('panel', () => {
   /** For the panel and vendor Extras: show errors from a vendor response on the fields they point at. */
   function setFieldErrors(errors: Pick<PayloadError, 'path' | 'message'>[]): void {
     if (current.value)
-      current.value.vendorErrors = errors.map((e) => ({ path: e.path.startsWith('/') || e.path === '' ? e.path : `/${e.path.replace(/\./g, '/')}`, message: e.message, severity: 'error' }));
+      current.value.vendorErrors = errors.map((e) => ({
+        path: e.path.startsWith('/') || e.path === '' ? e.path : `/${e.path.replace(/\./g, '/')}`,
+        message: e.message,
+        severity: 'error',
+      }));
   }
 
   async function send(sendAnyway = false): Promise<void> {
@@ -132,7 +148,9 @@ export const usePanelStore = defineStore('panel', () => {
     const s = current.value;
     if (!s?.sessionId) return;
     const closeTask = sessionClosesTask.value ? s.closeTaskOnStop : undefined;
-    await call('session.stop', { sessionId: s.sessionId, ...(closeTask === undefined ? {} : { closeTask }) }).catch((err: Error) => (s.startError = err.message));
+    await call('session.stop', { sessionId: s.sessionId, ...(closeTask === undefined ? {} : { closeTask }) }).catch(
+      (err: Error) => (s.startError = err.message),
+    );
   }
 
   async function inspect(): Promise<void> {
@@ -178,5 +196,26 @@ export const usePanelStore = defineStore('panel', () => {
   });
   const logVisible = ref(true);
 
-  return { panels, current, profile, vendor, operation, fieldErrors, blockingErrors, running, sessionClosesTask, logVisible, selectOperation, setPayload, resetPayload, setLocalErrors, setFieldErrors, send, stop, inspect, openSession, restoreRunning };
+  return {
+    panels,
+    current,
+    profile,
+    vendor,
+    operation,
+    fieldErrors,
+    blockingErrors,
+    running,
+    sessionClosesTask,
+    logVisible,
+    selectOperation,
+    setPayload,
+    resetPayload,
+    setLocalErrors,
+    setFieldErrors,
+    send,
+    stop,
+    inspect,
+    openSession,
+    restoreRunning,
+  };
 });

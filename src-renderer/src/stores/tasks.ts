@@ -28,7 +28,11 @@ const MAX_KEPT = 100;
 function load(): OpenTask[] {
   try {
     const parsed = JSON.parse(safeGet(KEY) ?? '[]') as unknown;
-    return Array.isArray(parsed) ? parsed.filter((t): t is OpenTask => !!t && typeof t.taskId === 'string' && typeof t.profileId === 'string' && (t.vendor === 'tencent' || t.vendor === 'netease')) : [];
+    return Array.isArray(parsed)
+      ? parsed.filter(
+          (t): t is OpenTask => !!t && typeof t.taskId === 'string' && typeof t.profileId === 'string' && (t.vendor === 'tencent' || t.vendor === 'netease'),
+        )
+      : [];
   } catch {
     return [];
   }
@@ -67,10 +71,19 @@ export const useTasksStore = defineStore('tasks', () => {
       opened({ vendor: 'tencent', profileId, taskId: d.TaskId, room: String(payload?.RoomId ?? ''), sessionId, openedAt: e.at });
     else if (e.kind === 'tencent.StopAIConversation') closed(typeof payload?.TaskId === 'string' && payload.TaskId ? payload.TaskId : taskOfSession(sessionId));
     else if (e.kind === 'netease.task-created' && typeof d.taskId === 'string')
-      opened({ vendor: 'netease', profileId, taskId: d.taskId, room: String(d.cname ?? payload?.cname ?? ''), variant: d.variant === 'client' ? 'client' : 'server', sessionId, openedAt: e.at });
+      opened({
+        vendor: 'netease',
+        profileId,
+        taskId: d.taskId,
+        room: String(d.cname ?? payload?.cname ?? ''),
+        variant: d.variant === 'client' ? 'client' : 'server',
+        sessionId,
+        openedAt: e.at,
+      });
     else if (e.kind === 'netease.task-closed') closed(typeof d.taskId === 'string' ? d.taskId : undefined);
     // A vendor that answers "no such task" (stopped elsewhere, expired) has no task to close either.
-    else if (e.kind === 'error' && /TaskNotExist|not found in room/i.test(`${String(d.code)} ${String(d.message)}`)) closed(typeof payload?.TaskId === 'string' ? payload.TaskId : undefined);
+    else if (e.kind === 'error' && /TaskNotExist|not found in room/i.test(`${String(d.code)} ${String(d.message)}`))
+      closed(typeof payload?.TaskId === 'string' ? payload.TaskId : undefined);
   }
   function taskOfSession(sessionId: string): string | undefined {
     return open.value.find((t) => t.sessionId === sessionId)?.taskId;
@@ -95,7 +108,9 @@ export const useTasksStore = defineStore('tasks', () => {
       return outcome && !outcome.ok ? outcome.summary : '';
     }
     const [operation, payload] =
-      task.vendor === 'tencent' ? ['StopAIConversation', { TaskId: task.taskId }] : ['close', { cname: task.room, taskId: task.taskId, taskType: 7, variant: task.variant ?? 'server' }];
+      task.vendor === 'tencent'
+        ? ['StopAIConversation', { TaskId: task.taskId }]
+        : ['close', { cname: task.room, taskId: task.taskId, taskType: 7, variant: task.variant ?? 'server' }];
     const started = await call('session.start', { profileId: task.profileId, operation, payload });
     if (started.errors?.length) return started.errors.map((x) => x.message).join('; ');
     if (started.sessionId) sessions.started({ id: started.sessionId, vendor: task.vendor, operation, profileId: task.profileId, target });

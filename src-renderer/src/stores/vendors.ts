@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { shallowRef } from 'vue';
+import { computed, shallowRef } from 'vue';
 import type { VendorView } from '../../../src-main/core/contract.ts';
 import { call } from '../api.ts';
 
@@ -14,11 +14,13 @@ export const useVendorsStore = defineStore('vendors', () => {
   function setVendors(vendors: VendorView[]): void {
     list.value = vendors;
   }
+  /** id → colour of every vendor (the log's families). */
+  const colors = computed<ReadonlyMap<string, string>>(() => new Map(list.value.map((v) => [v.id, v.color])));
   function byId(id: string): VendorView | undefined {
     return list.value.find((v) => v.id === id);
   }
   function operation(vendorId: string, opId: string): OperationView | undefined {
     return byId(vendorId)?.operations.find((o) => o.id === opId);
   }
-  return { list, load, setVendors, byId, operation };
+  return { list, colors, load, setVendors, byId, operation };
 });

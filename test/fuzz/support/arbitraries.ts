@@ -48,7 +48,9 @@ export const deepJson: fc.Arbitrary<string> = fc.integer({ min: 100, max: 100_00
 export const hugeString = (bytes: number): string => 'x'.repeat(bytes);
 
 /** A long (up to 256 KB) string: big enough to find quadratic or copying bugs, small enough for 200 runs. */
-export const longString: fc.Arbitrary<string> = fc.integer({ min: 10_000, max: 256 * 1024 }).chain((n) => fc.constantFrom('x', '"', '\\', '\u00e9', '\ud83d\ude00').map((c) => c.repeat(Math.ceil(n / c.length))));
+export const longString: fc.Arbitrary<string> = fc
+  .integer({ min: 10_000, max: 256 * 1024 })
+  .chain((n) => fc.constantFrom('x', '"', '\\', '\u00e9', '\ud83d\ude00').map((c) => c.repeat(Math.ceil(n / c.length))));
 
 /** Byte sequences that are not UTF-8: lone continuation bytes, overlong forms, surrogates, truncated multi-byte. */
 export const invalidUtf8: fc.Arbitrary<Uint8Array> = fc
@@ -107,20 +109,29 @@ export function resolvePointer(v: unknown, pointer: string): unknown {
 }
 
 /** `v` (deep-cloned) with the value at a random position replaced, removed, or with a random extra key. */
-export function mutatedJson(v: unknown, replacement: fc.Arbitrary<unknown> = fc.oneof(wrongType, jsonValue, longString.map((s) => s.slice(0, 4096)))): fc.Arbitrary<unknown> {
+export function mutatedJson(
+  v: unknown,
+  replacement: fc.Arbitrary<unknown> = fc.oneof(
+    wrongType,
+    jsonValue,
+    longString.map((s) => s.slice(0, 4096)),
+  ),
+): fc.Arbitrary<unknown> {
   const pointers = pointersOf(v);
-  return fc.tuple(fc.constantFrom(...pointers), fc.constantFrom('replace', 'delete', 'add'), replacement, fc.string({ maxLength: 8 })).map(([pointer, op, value, key]) => {
-    const root = structuredClone(v) as unknown;
-    if (pointer === '') return op === 'replace' ? value : root;
-    const segments = pointer.slice(1).split('/');
-    const last = segments.pop()!.replace(/~1/g, '/').replace(/~0/g, '~');
-    const parent = resolvePointer(root, segments.length ? `/${segments.join('/')}` : '') as Record<string, unknown>;
-    if (op === 'replace') parent[last] = value;
-    else if (op === 'delete') delete parent[last];
-    else if (parent[last] && typeof parent[last] === 'object' && !Array.isArray(parent[last])) (parent[last] as Record<string, unknown>)[key] = value;
-    else parent[last] = value;
-    return root;
-  });
+  return fc
+    .tuple(fc.constantFrom(...pointers), fc.constantFrom('replace', 'delete', 'add'), replacement, fc.string({ maxLength: 8 }))
+    .map(([pointer, op, value, key]) => {
+      const root = structuredClone(v) as unknown;
+      if (pointer === '') return op === 'replace' ? value : root;
+      const segments = pointer.slice(1).split('/');
+      const last = segments.pop()!.replace(/~1/g, '/').replace(/~0/g, '~');
+      const parent = resolvePointer(root, segments.length ? `/${segments.join('/')}` : '') as Record<string, unknown>;
+      if (op === 'replace') parent[last] = value;
+      else if (op === 'delete') delete parent[last];
+      else if (parent[last] && typeof parent[last] === 'object' && !Array.isArray(parent[last])) (parent[last] as Record<string, unknown>)[key] = value;
+      else parent[last] = value;
+      return root;
+    });
 }
 
 /** RFC 6901 syntax: '' or a sequence of '/' segments where '~' only appears as ~0 or ~1. */

@@ -30,7 +30,9 @@ async function startSandbox(command: string, args: string[], options: { detached
   started.push(child.pid!);
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const port = await new Promise<number>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
@@ -58,7 +60,9 @@ function processTree(pid: number): number[] {
 /** A process that has exited (gone, or a zombie nobody reaped yet). */
 function hasExited(pid: number): boolean {
   try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').startsWith('Z');
+    return readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /s, '')
+      .startsWith('Z');
   } catch {
     return true;
   }
@@ -119,24 +123,30 @@ describe('parley sandbox stopped by a signal', () => {
     idle.destroy();
   });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('node bin/parley.mjs sandbox: %s stops it with exit 0, and the same port can be used again at once', async (signal) => {
-    const first = await startSandbox(process.execPath, ['bin/parley.mjs', 'sandbox']);
-    expect(await answers(first.port)).toMatchObject({ status: 404 });
-    first.child.kill(signal);
-    expect(await first.exited).toEqual({ code: 0, signal: null });
-    expect(first.stderr()).toContain(`parley sandbox: stopped (${signal})`);
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'node bin/parley.mjs sandbox: %s stops it with exit 0, and the same port can be used again at once',
+    async (signal) => {
+      const first = await startSandbox(process.execPath, ['bin/parley.mjs', 'sandbox']);
+      expect(await answers(first.port)).toMatchObject({ status: 404 });
+      first.child.kill(signal);
+      expect(await first.exited).toEqual({ code: 0, signal: null });
+      expect(first.stderr()).toContain(`parley sandbox: stopped (${signal})`);
 
-    const second = await startSandbox(process.execPath, ['bin/parley.mjs', 'sandbox', '--port', String(first.port)]);
-    expect(second.port).toBe(first.port);
-    expect(await answers(second.port)).toMatchObject({ status: 404 });
-    second.child.kill(signal);
-    expect(await second.exited).toEqual({ code: 0, signal: null });
-    expect(await portAccepts(second.port)).toBe(false);
-  });
+      const second = await startSandbox(process.execPath, ['bin/parley.mjs', 'sandbox', '--port', String(first.port)]);
+      expect(second.port).toBe(first.port);
+      expect(await answers(second.port)).toMatchObject({ status: 404 });
+      second.child.kill(signal);
+      expect(await second.exited).toEqual({ code: 0, signal: null });
+      expect(await portAccepts(second.port)).toBe(false);
+    },
+  );
 
   it('a port already in use is a clear error, and the process exits instead of lingering', async () => {
     const running = await startSandbox(process.execPath, ['bin/parley.mjs', 'sandbox']);
-    const clash = spawn(process.execPath, ['bin/parley.mjs', 'sandbox', '--port', String(running.port)], { cwd: ROOT, env: { ...cleanEnv, npm_lifecycle_event: 'npx' } });
+    const clash = spawn(process.execPath, ['bin/parley.mjs', 'sandbox', '--port', String(running.port)], {
+      cwd: ROOT,
+      env: { ...cleanEnv, npm_lifecycle_event: 'npx' },
+    });
     started.push(clash.pid!);
     let stderr = '';
     clash.stderr.on('data', (d) => (stderr += d));

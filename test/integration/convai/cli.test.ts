@@ -39,14 +39,23 @@ describe('parley convai connect (child process, in-process sandbox)', () => {
     const r = await parley(['convai', 'connect', '--body', body('ok.json', { character_id: SANDBOX_CHARACTER_ID, end_user_id: 'cli-user' })]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ session_id: expect.any(String), character_session_id: expect.any(String), room_url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+$/), room_name: expect.stringMatching(/^convai-/), token: '«redacted»', end_user_id: 'cli-user' });
+    expect(out).toMatchObject({
+      session_id: expect.any(String),
+      character_session_id: expect.any(String),
+      room_url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+$/),
+      room_name: expect.stringMatching(/^convai-/),
+      token: '«redacted»',
+      end_user_id: 'cli-user',
+    });
     expect(r.stderr).toContain('--show-token');
     const record = readFileSync(r.stderr.match(/record: (\S+)/)![1]!, 'utf8');
     expect(record).not.toContain(SANDBOX_API_KEY);
   });
 
   it('without livekit-server: a room URL nothing serves, and a warning that says why and what to do', async () => {
-    const r = await parley(['convai', 'connect', '--body', body('nolk.json', { character_id: SANDBOX_CHARACTER_ID })], { PARLEY_LIVEKIT_SERVER: join(dir, 'no-such-livekit-server') });
+    const r = await parley(['convai', 'connect', '--body', body('nolk.json', { character_id: SANDBOX_CHARACTER_ID })], {
+      PARLEY_LIVEKIT_SERVER: join(dir, 'no-such-livekit-server'),
+    });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).room_url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/convai\/livekit$/);
     expect(r.stderr).toContain(`no LiveKit server behind room_url: PARLEY_LIVEKIT_SERVER=${join(dir, 'no-such-livekit-server')} is not a file`);
@@ -74,12 +83,24 @@ describe('parley convai connect (child process, in-process sandbox)', () => {
     expect(local.stderr).toContain('/audio_config/output/max_chunk_duration_ms: expected a number >= 10');
     const r = await parley(['convai', 'connect', '--body', f, '--send-anyway']);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout).detail[0]).toEqual({ type: 'greater_than_equal', loc: ['body', 'audio_config', 'output', 'max_chunk_duration_ms'], msg: 'Input should be greater than or equal to 10', input: 5, ctx: { ge: 10 } });
-    expect(r.stderr).toContain('sent anyway: /audio_config/output/max_chunk_duration_ms: expected a number >= 10 [documented: docs/vendors/convai.md#max-chunk-duration-ms]');
+    expect(JSON.parse(r.stdout).detail[0]).toEqual({
+      type: 'greater_than_equal',
+      loc: ['body', 'audio_config', 'output', 'max_chunk_duration_ms'],
+      msg: 'Input should be greater than or equal to 10',
+      input: 5,
+      ctx: { ge: 10 },
+    });
+    expect(r.stderr).toContain(
+      'sent anyway: /audio_config/output/max_chunk_duration_ms: expected a number >= 10 [documented: docs/vendors/convai.md#max-chunk-duration-ms]',
+    );
   });
 
   it('add_wav_header with audio_only and an undocumented field: warnings on stderr, the request goes out (exit 0)', async () => {
-    const f = body('warned.json', { character_id: SANDBOX_CHARACTER_ID, blendshape_provider: 'neurosync', audio_config: { output: { audio_routing: 'audio_only', add_wav_header: true } } });
+    const f = body('warned.json', {
+      character_id: SANDBOX_CHARACTER_ID,
+      blendshape_provider: 'neurosync',
+      audio_config: { output: { audio_routing: 'audio_only', add_wav_header: true } },
+    });
     const r = await parley(['convai', 'connect', '--body', f]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain("warning: /blendshape_provider: not in the vendor's documentation (sent as is)");
@@ -123,7 +144,9 @@ describe('parley convai connect (child process, in-process sandbox)', () => {
         srv.close(() => res(p));
       });
     });
-    const r = await parley(['convai', 'connect', '--body', 'ok.json', '--target', 'live', '--base-url', `http://127.0.0.1:${port}`], { PARLEY_CONVAI_API_KEY: 'live-key-1234' });
+    const r = await parley(['convai', 'connect', '--body', 'ok.json', '--target', 'live', '--base-url', `http://127.0.0.1:${port}`], {
+      PARLEY_CONVAI_API_KEY: 'live-key-1234',
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('connection_refused');
     expect(r.stdout).toBe('');

@@ -16,7 +16,11 @@ const ROOT = resolve(import.meta.dirname, '../../..');
 const connectOp = vendorById('convai').operations[0]!;
 
 async function connect(baseUrl: string, body: Record<string, unknown> = { character_id: SANDBOX_CHARACTER_ID }) {
-  const res = await fetch(`${baseUrl}/convai/connect`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': SANDBOX_API_KEY }, body: JSON.stringify(body) });
+  const res = await fetch(`${baseUrl}/convai/connect`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': SANDBOX_API_KEY },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, string> };
 }
 
@@ -64,7 +68,10 @@ describe('the Convai sandbox livekit-server', () => {
       const res = await fetch(host.baseUrl + '/convai/connect', { method: 'POST', headers: { 'x-api-key': ${JSON.stringify(SANDBOX_API_KEY)} }, body: JSON.stringify({ character_id: ${JSON.stringify(SANDBOX_CHARACTER_ID)} }) });
       console.log(JSON.stringify(await res.json()));
       setInterval(() => undefined, 1000);`;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, PARLEY_LIVEKIT_SERVER: liveKitServer() } });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, PARLEY_LIVEKIT_SERVER: liveKitServer() },
+    });
     const line = await new Promise<string>((r, reject) => {
       createInterface({ input: child.stdout! }).once('line', r);
       child.once('exit', (code) => reject(new Error(`the sandbox process exited (${code}) before answering`)));
@@ -84,8 +91,12 @@ describe('the Convai sandbox livekit-server', () => {
       const r = await connect(host.baseUrl);
       expect(r.status).toBe(200);
       expect(r.body.room_url).toBe(`ws://127.0.0.1:${new URL(host.baseUrl).port}/convai/livekit`);
-      expect(JSON.parse(r.headers.get(WARNINGS_HEADER)!)).toEqual(['[sandbox] no LiveKit server behind room_url: livekit-server is not installed: (test); replay a recorded sequence instead']);
-      expect(host.recentNotes('convai').map((n) => n.message)).toContain('connect: [sandbox] no LiveKit server behind room_url: livekit-server is not installed: (test); replay a recorded sequence instead');
+      expect(JSON.parse(r.headers.get(WARNINGS_HEADER)!)).toEqual([
+        '[sandbox] no LiveKit server behind room_url: livekit-server is not installed: (test); replay a recorded sequence instead',
+      ]);
+      expect(host.recentNotes('convai').map((n) => n.message)).toContain(
+        'connect: [sandbox] no LiveKit server behind room_url: livekit-server is not installed: (test); replay a recorded sequence instead',
+      );
     } finally {
       await host.close();
     }

@@ -27,7 +27,12 @@ describe('Convai voice turns without a browser (LiveKit, real WebRTC)', () => {
     const r = await runParley(cwd, ['convai', 'turn', '--wav', wav, '--out', 'out'], env);
     expect(r.code, r.stderr).toBe(0);
     const f = JSON.parse(r.stdout) as RoomTurnFigures;
-    expect(f).toMatchObject({ transport: 'livekit', recognisedText: 'Hello, what is the weather like today?', botText: reply('weather-en').text, interruptionRecoveryMs: null });
+    expect(f).toMatchObject({
+      transport: 'livekit',
+      recognisedText: 'Hello, what is the weather like today?',
+      botText: reply('weather-en').text,
+      interruptionRecoveryMs: null,
+    });
     for (const k of ['setupMs', 'firstServerEventMs', 'firstAudioMs', 'responseLatencyMs', 'botAudioS'] as const) expect(f[k], k).toBeGreaterThan(0);
     // The bot answers silenceMs (600) + thinkMs (800) after the end of the speech; WebRTC adds its transport delay.
     expect(f.responseLatencyMs!).toBeGreaterThanOrEqual(1400);
@@ -45,12 +50,29 @@ describe('Convai voice turns without a browser (LiveKit, real WebRTC)', () => {
     expect(Math.abs((bounds.end - bounds.start) / 16000 - replySeconds)).toBeLessThan(0.5);
 
     const record = readFileSync(r.stderr.match(/record: (\S+)/)![1]!, 'utf8');
-    const kinds = record.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { kind: string }).kind);
-    expect(kinds).toEqual(expect.arrayContaining(['convai.connected', 'room.joined', 'convai.bot-ready', 'convai.user-transcription', 'convai.bot-started-speaking', 'convai.bot-stopped-speaking', 'turn.figures']));
+    const kinds = record
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { kind: string }).kind);
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'convai.connected',
+        'room.joined',
+        'convai.bot-ready',
+        'convai.user-transcription',
+        'convai.bot-started-speaking',
+        'convai.bot-stopped-speaking',
+        'turn.figures',
+      ]),
+    );
     expect(record).not.toContain(SANDBOX_API_KEY);
 
     for (const by of ['speech', 'message'] as const) {
-      const i = await runParley(cwd, ['convai', 'turn', '--wav', resourcePath('utterances', 'robot-story-en.wav'), '--interrupt-after', '1000', '--interrupt-by', by, '--out', 'out'], env);
+      const i = await runParley(
+        cwd,
+        ['convai', 'turn', '--wav', resourcePath('utterances', 'robot-story-en.wav'), '--interrupt-after', '1000', '--interrupt-by', by, '--out', 'out'],
+        env,
+      );
       expect(i.code, i.stderr).toBe(0);
       const fi = JSON.parse(i.stdout) as RoomTurnFigures;
       // Speech over the answer is found after 100 ms of it, plus both ways through WebRTC; a message is quicker.
@@ -82,7 +104,10 @@ describe('Convai voice turns without a browser (LiveKit, real WebRTC)', () => {
         name: 'weather in Chinese',
         vendor: 'convai',
         operation: 'connect',
-        payload: { character_id: SANDBOX_CHARACTER_ID, audio_config: { output: { audio_routing: 'data_only', max_chunk_duration_ms: 45, add_wav_header: true } } },
+        payload: {
+          character_id: SANDBOX_CHARACTER_ID,
+          audio_config: { output: { audio_routing: 'data_only', max_chunk_duration_ms: 45, add_wav_header: true } },
+        },
         input: { wav: 'weather-zh.wav' },
         expectations: { eventKinds: ['convai.audio-data', 'convai.bot-stopped-speaking'], latencyBudgetsMs: { turn_latency_ms: 5000 } },
       }),
@@ -96,7 +121,10 @@ describe('Convai voice turns without a browser (LiveKit, real WebRTC)', () => {
     expect(run.figures!.first_audio_ms as number).toBeGreaterThan(run.figures!.turn_latency_ms as number);
     expect(run.figures!.transcript).toBe('你好,今天天气怎么样?');
     // data_only: the answer came as 50 ms chunks with WAV headers, and that is what was recorded.
-    const events = readFileSync(run.sessionFile!, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; summary: string });
+    const events = readFileSync(run.sessionFile!, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { kind: string; summary: string });
     const chunks = events.filter((e) => e.kind === 'convai.audio-data');
     expect(chunks.length).toBeGreaterThan(20);
     expect(chunks.slice(0, -1).every((c) => c.summary === 'audio 50 ms · 16000 Hz · mono · WAV header stripped')).toBe(true);

@@ -16,7 +16,14 @@ describe('SandboxHost with fault injection', () => {
   });
   afterAll(() => host.close());
 
-  const post = (timeoutMs = 2000) => sendHttp({ method: 'POST', url: `${host.vendorUrl('demo')}/echo`, headers: { 'content-type': 'application/json', 'x-api-key': 'k' }, body: '{"a":1}', timeoutMs });
+  const post = (timeoutMs = 2000) =>
+    sendHttp({
+      method: 'POST',
+      url: `${host.vendorUrl('demo')}/echo`,
+      headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
+      body: '{"a":1}',
+      timeoutMs,
+    });
 
   it('routes HTTP under the vendor prefix', async () => {
     host.setFault('demo', null);

@@ -20,7 +20,12 @@ const echo: OperationDescriptor = {
   example: {},
   async run(ctx) {
     const key = await ctx.credential('API_KEY');
-    const ex = await ctx.http({ method: 'POST', url: `${ctx.sandboxUrl}/echo`, headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(ctx.payload) });
+    const ex = await ctx.http({
+      method: 'POST',
+      url: `${ctx.sandboxUrl}/echo`,
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify(ctx.resolvedPayloadWithSecrets),
+    });
     if (ex.status !== 200) {
       const error = { code: String(ex.status), message: ex.bodyText, requestId: ex.headers['x-request-id'] };
       ctx.fail(error);
@@ -32,7 +37,9 @@ const echo: OperationDescriptor = {
 const vendor = {
   id: 'convai',
   title: { en: 'Test', zh: '测试' },
-  credentials: [{ name: 'API_KEY', label: { en: 'key', zh: '密钥' }, env: 'PARLEY_CONVAI_API_KEY', secret: true }],
+  color: '#f08ad0',
+  docsHosts: [],
+  credentials: [{ name: 'API_KEY', label: { en: 'key', zh: '密钥' }, secret: true }],
   settingsSchema: {},
   defaultSettings: () => ({}),
   operations: [echo],
@@ -61,7 +68,13 @@ describe('SessionManager', () => {
   it('records every step in order and never writes a resolved secret to the record or the pushed batches', async () => {
     const pushed: SessionEvent[] = [];
     const off = manager.onEvents((_id, events) => pushed.push(...events));
-    const { sessionId, done } = await manager.start({ vendor, operation: echo, profile, payload: { text: 'hi', key: '{{secret:API_KEY}}' }, sandboxUrl: host.vendorUrl('convai') });
+    const { sessionId, done } = await manager.start({
+      vendor,
+      operation: echo,
+      profile,
+      payload: { text: 'hi', key: '{{secret:API_KEY}}' },
+      sandboxUrl: host.vendorUrl('convai'),
+    });
     const outcome = await done;
     await new Promise((r) => setTimeout(r, 50));
     off();
@@ -70,7 +83,10 @@ describe('SessionManager', () => {
     expect(file).not.toContain(SECRET);
     expect(JSON.stringify(pushed)).not.toContain(SECRET);
     expect(JSON.stringify(outcome.result)).toContain(SECRET); // the vendor answered with it: only storage is redacted
-    const kinds = file.trim().split('\n').map((l) => JSON.parse(l).kind);
+    const kinds = file
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).kind);
     expect(kinds).toEqual(['session.start', 'http.request', 'http.response', 'session.end']);
     const seqs = pushed.map((e) => e.seq);
     expect(seqs).toEqual([1, 2, 3, 4]);
@@ -89,7 +105,13 @@ describe('SessionManager', () => {
   });
 
   it('reports an unresolvable secret reference as a payload error naming the field', async () => {
-    const { done, sessionId } = await manager.start({ vendor, operation: echo, profile, payload: { a: { b: '{{secret:NOPE}}' } }, sandboxUrl: host.vendorUrl('convai') });
+    const { done, sessionId } = await manager.start({
+      vendor,
+      operation: echo,
+      profile,
+      payload: { a: { b: '{{secret:NOPE}}' } },
+      sandboxUrl: host.vendorUrl('convai'),
+    });
     const outcome = await done;
     expect(outcome.error?.message).toBe('/a/b: secret "NOPE" is not set in this profile');
     expect(manager.events(sessionId).events.at(-1)!.kind).toBe('session.end');
@@ -115,7 +137,13 @@ describe('session summary', () => {
     await host.start();
     try {
       const manager = new SessionManager(new SessionDirectory(dir), async () => SECRET);
-      const { sessionId, done } = await manager.start({ vendor, operation: echo, profile, payload: { AgentConfig: { UserSig: 'eJyrVgrxCdZRslIyUjJQ0gEA-literal-sig' }, key: '{{secret:API_KEY}}' }, sandboxUrl: host.vendorUrl('convai') });
+      const { sessionId, done } = await manager.start({
+        vendor,
+        operation: echo,
+        profile,
+        payload: { AgentConfig: { UserSig: 'eJyrVgrxCdZRslIyUjJQ0gEA-literal-sig' }, key: '{{secret:API_KEY}}' },
+        sandboxUrl: host.vendorUrl('convai'),
+      });
       await done;
       const stored = JSON.parse(readFileSync(join(dir, `${sessionId}.json`), 'utf8'));
       expect(stored.payload.key).toBe('{{secret:API_KEY}}');
@@ -123,5 +151,81 @@ describe('session summary', () => {
     } finally {
       await host.close();
     }
+  });
+});
+
+describe('SessionManager: actions and credentials', () => {
+  // An operation that registers its action handler only once "connected" (released by the test), like a socket vendor.
+  let connect: () => void = () => undefined;
+  const late: OperationDescriptor = {
+    id: 'late',
+    title: { en: 'Late', zh: '迟' },
+    transport: 'socket',
+    schema: { type: 'object' },
+    example: {},
+    actions: [{ id: 'say', title: { en: 'Say', zh: '说' } }],
+    async run(ctx) {
+      const connected = new Promise<void>((resolve) => (connect = resolve));
+      await ctx.credential('API_KEY');
+      await connected;
+      if (ctx.resolvedPayloadWithSecrets.failBeforeActions) return { ok: false, summary: 'refused before connecting' };
+      let said = 0;
+      await new Promise<void>((resolve) => {
+        ctx.onAction(async (action, data) => {
+          said++;
+          if (said === 2) resolve();
+          return { action, data, said };
+        });
+      });
+      return { ok: true, summary: `${said} said` };
+    },
+  };
+  const lateVendor = { ...vendor, operations: [late] } satisfies VendorDescriptor;
+
+  it('an action sent before the session takes actions waits for it (no refusal, no retry), twice', async () => {
+    const reads: string[] = [];
+    const manager = new SessionManager(new SessionDirectory(mkdtempSync(join(tmpdir(), 'parley-sm-late-'))), async (_p, name) => (reads.push(name), SECRET));
+    for (let round = 1; round <= 2; round++) {
+      const { sessionId, done } = await manager.start({ vendor: lateVendor, operation: late, profile, payload: {}, sandboxUrl: undefined });
+      const early = manager.send(sessionId, 'say', { n: 1 });
+      let answered = false;
+      void early.then(() => (answered = true));
+      await new Promise((r) => setImmediate(r));
+      expect(answered).toBe(false);
+      connect();
+      await expect(early).resolves.toEqual({ action: 'say', data: { n: 1 }, said: 1 });
+      await expect(manager.send(sessionId, 'say', { n: 2 })).resolves.toMatchObject({ said: 2 });
+      await expect(done).resolves.toMatchObject({ ok: true, summary: '2 said' });
+    }
+    // The profile's one credential was read once per session, before it started, whatever the operation asked.
+    expect(reads).toEqual(['API_KEY', 'API_KEY']);
+  });
+
+  it('an action waiting for a session that ends before taking actions fails with SESSION_ENDED; one that takes none, NO_ACTIONS', async () => {
+    const manager = new SessionManager(new SessionDirectory(mkdtempSync(join(tmpdir(), 'parley-sm-ended-'))), async () => SECRET);
+    const { sessionId, done } = await manager.start({
+      vendor: lateVendor,
+      operation: late,
+      profile,
+      payload: { failBeforeActions: true },
+      sandboxUrl: undefined,
+    });
+    const early = manager.send(sessionId, 'say', {});
+    connect();
+    await expect(early).rejects.toMatchObject({ code: 'SESSION_ENDED' });
+    await done;
+
+    const silent: OperationDescriptor = { ...late, id: 'silent', actions: undefined };
+    const quiet = await manager.start({
+      vendor: { ...lateVendor, operations: [silent] },
+      operation: silent,
+      profile,
+      payload: { failBeforeActions: true },
+      sandboxUrl: undefined,
+    });
+    expect(manager.isLive(quiet.sessionId)).toBe(true);
+    await expect(manager.send(quiet.sessionId, 'say', {})).rejects.toMatchObject({ code: 'NO_ACTIONS', message: expect.stringContaining('takes no actions') });
+    connect();
+    await quiet.done;
   });
 });

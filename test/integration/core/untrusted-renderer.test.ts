@@ -21,8 +21,13 @@ import { queuedDialog } from '../../support/queued-dialog.ts';
 
 /** Every form a reader could decode the secret from: as is, URL/form encoded, base64 (any alignment), hex. */
 function leaks(text: string, secret: string): boolean {
-  const candidates = [text, text.replace(/(%[0-9A-Fa-f]{2})+/g, (m) => Buffer.from(m.replace(/%/g, ''), 'hex').toString('utf8')), text.replace(/\+/g, ' ').replace(/(%[0-9A-Fa-f]{2})+/g, (m) => Buffer.from(m.replace(/%/g, ''), 'hex').toString('utf8'))];
-  for (const run of text.match(/[A-Za-z0-9+/_-]{8,}/g) ?? []) for (let k = 0; k < 4; k++) candidates.push(Buffer.from(run.replace(/-/g, '+').replace(/_/g, '/').slice(k), 'base64').toString('latin1'));
+  const candidates = [
+    text,
+    text.replace(/(%[0-9A-Fa-f]{2})+/g, (m) => Buffer.from(m.replace(/%/g, ''), 'hex').toString('utf8')),
+    text.replace(/\+/g, ' ').replace(/(%[0-9A-Fa-f]{2})+/g, (m) => Buffer.from(m.replace(/%/g, ''), 'hex').toString('utf8')),
+  ];
+  for (const run of text.match(/[A-Za-z0-9+/_-]{8,}/g) ?? [])
+    for (let k = 0; k < 4; k++) candidates.push(Buffer.from(run.replace(/-/g, '+').replace(/_/g, '/').slice(k), 'base64').toString('latin1'));
   for (const run of text.match(/[0-9a-fA-F]{8,}/g) ?? []) for (let k = 0; k < 2; k++) candidates.push(Buffer.from(run.slice(k), 'hex').toString('latin1'));
   return candidates.some((c) => c.includes(secret) || c.includes(JSON.stringify(secret).slice(1, -1)));
 }
@@ -67,7 +72,10 @@ describe('what a hostile renderer cannot get out of the core', () => {
       for (const op of vendor.operations.filter((o) => o.inspect)) {
         for (const field of vendor.credentials.filter((c) => c.secret)) {
           const payload = { ...structuredClone(op.example), note: `{{secret:${field.name}}}`, SessionId: `{{secret:${field.name}}}` };
-          const outcome = await dispatch(core.handlers, 'payload.inspect', { profileId: profile.id, operation: op.id, payload }).then(JSON.stringify, (e: Error) => e.message);
+          const outcome = await dispatch(core.handlers, 'payload.inspect', { profileId: profile.id, operation: op.id, payload }).then(
+            JSON.stringify,
+            (e: Error) => e.message,
+          );
           const value = (await secrets.get(profile.id, field.name))!;
           expect(leaks(outcome, value), `${vendor.id} ${op.id} ${field.name}`).toBe(false);
         }
@@ -78,7 +86,12 @@ describe('what a hostile renderer cannot get out of the core', () => {
   it('a key pasted into an ordinary field of the first session after a start is in neither the summary nor the record', async () => {
     const mc = byVendor('mindcraft');
     const key = (await secrets.get(mc.id, 'API_KEY'))!;
-    const { sessionId } = await core.handlers['session.start']({ profileId: mc.id, operation: 'chat_bot_v3', payload: { ...vendorById('mindcraft').operations[0]!.example, user_note: key }, sendAnyway: true });
+    const { sessionId } = await core.handlers['session.start']({
+      profileId: mc.id,
+      operation: 'chat_bot_v3',
+      payload: { ...vendorById('mindcraft').operations[0]!.example, user_note: key },
+      sendAnyway: true,
+    });
     await until(sessionId!, 'ws.open');
     await core.handlers['session.stop']({ sessionId: sessionId! });
     expect(leaks(filesText(join(dataDir, 'sessions')), key)).toBe(false);
@@ -90,11 +103,17 @@ describe('what a hostile renderer cannot get out of the core', () => {
     const payload = { SessionId: '{{secret:SECRET_KEY}}' };
     const { sessionId } = await core.handlers['session.start']({ profileId: tc.id, operation: 'DescribeAIConversation', payload, sendAnyway: true });
     await until(sessionId!, 'session.end');
-    const answers = [await core.handlers['session.events']({ sessionId: sessionId! }), await core.handlers['history.detail']({ sessionId: sessionId! }), await core.handlers['session.list']({})];
+    const answers = [
+      await core.handlers['session.events']({ sessionId: sessionId! }),
+      await core.handlers['history.detail']({ sessionId: sessionId! }),
+      await core.handlers['session.list']({}),
+    ];
     expect(JSON.stringify(answers)).toContain('TaskNotExist');
     expect(leaks(JSON.stringify(answers), secretKey)).toBe(false);
 
-    const { id } = await core.handlers['compare.start']({ plan: { input: { text: 'hello' }, entries: [{ profileId: tc.id, operation: 'DescribeAIConversation', payload }], repeat: 2, mode: 'sequential' } });
+    const { id } = await core.handlers['compare.start']({
+      plan: { input: { text: 'hello' }, entries: [{ profileId: tc.id, operation: 'DescribeAIConversation', payload }], repeat: 2, mode: 'sequential' },
+    });
     let r: CompareResult;
     for (;;) {
       r = await core.handlers['compare.get']({ id });
@@ -110,7 +129,10 @@ describe('what a hostile renderer cannot get out of the core', () => {
     (await import('node:fs')).mkdirSync(cases);
     dialog.answer(cases);
     await core.handlers['dialog.open']({ purpose: 'caseFolder' });
-    const { path } = await core.handlers['cases.save']({ dir: cases, case: { version: 1, name: 'describe unknown', vendor: 'tencent', operation: 'DescribeAIConversation', payload } });
+    const { path } = await core.handlers['cases.save']({
+      dir: cases,
+      case: { version: 1, name: 'describe unknown', vendor: 'tencent', operation: 'DescribeAIConversation', payload },
+    });
     const report = await core.handlers['cases.run']({ path });
     expect(report.ok).toBe(false);
     expect(leaks(JSON.stringify(report), secretKey)).toBe(false);
@@ -120,7 +142,12 @@ describe('what a hostile renderer cannot get out of the core', () => {
     const ne = byVendor('netease');
     const appSecret = (await secrets.get(ne.id, 'APP_SECRET'))!;
     const create = vendorById('netease').operations.find((o) => o.id === 'create')!;
-    const { sessionId } = await core.handlers['session.start']({ profileId: ne.id, operation: 'create', payload: { ...structuredClone(create.example), requestId: '{{secret:APP_SECRET}}' }, sendAnyway: true });
+    const { sessionId } = await core.handlers['session.start']({
+      profileId: ne.id,
+      operation: 'create',
+      payload: { ...structuredClone(create.example), requestId: '{{secret:APP_SECRET}}' },
+      sendAnyway: true,
+    });
     await until(sessionId!, 'session.control-plane-done');
     const stopped = await core.handlers['session.stop']({ sessionId: sessionId! });
     expect(leaks(JSON.stringify(stopped), appSecret)).toBe(false);
@@ -130,10 +157,17 @@ describe('what a hostile renderer cannot get out of the core', () => {
   it('a LiveKit token minted with a key in its claims is refused by room.join, and kept out of the record', async () => {
     const cv = byVendor('convai');
     const key = (await secrets.get(cv.id, 'API_KEY'))!;
-    const { sessionId } = await core.handlers['session.start']({ profileId: cv.id, operation: 'connect', payload: { ...connectExample, end_user_id: '{{secret:API_KEY}}' } });
+    const { sessionId } = await core.handlers['session.start']({
+      profileId: cv.id,
+      operation: 'connect',
+      payload: { ...connectExample, end_user_id: '{{secret:API_KEY}}' },
+    });
     const events = await until(sessionId!, 'session.control-plane-done');
     expect(events.some((e) => e.kind === 'session.control-plane-done')).toBe(true);
-    await expect(dispatch(core.handlers, 'room.join', { sessionId: sessionId! })).rejects.toMatchObject({ code: 'SECRET_FOUND', message: expect.stringMatching(/end_user_id/) });
+    await expect(dispatch(core.handlers, 'room.join', { sessionId: sessionId! })).rejects.toMatchObject({
+      code: 'SECRET_FOUND',
+      message: expect.stringMatching(/end_user_id/),
+    });
     expect(leaks(JSON.stringify(await core.handlers['session.events']({ sessionId: sessionId! })), key)).toBe(false);
     await core.handlers['session.stop']({ sessionId: sessionId! });
     // An ordinary user id joins as before.
@@ -145,9 +179,15 @@ describe('what a hostile renderer cannot get out of the core', () => {
 
   it('a Mindcraft device token with characters a URL encodes is redacted from the socket URL in every encoding', async () => {
     const token = "dev tok!'(x)*-0042";
-    const mc = await core.handlers['profiles.save']({ profile: { name: 'Mindcraft device token', vendor: 'mindcraft', target: 'sandbox', settings: { authMethod: 'device_token' } } });
+    const mc = await core.handlers['profiles.save']({
+      profile: { name: 'Mindcraft device token', vendor: 'mindcraft', target: 'sandbox', settings: { authMethod: 'device_token' } },
+    });
     await core.handlers['secrets.set']({ profileId: mc.id, name: 'DEVICE_TOKEN', value: token });
-    const { sessionId } = await core.handlers['session.start']({ profileId: mc.id, operation: 'chat_bot_v3', payload: vendorById('mindcraft').operations[0]!.example });
+    const { sessionId } = await core.handlers['session.start']({
+      profileId: mc.id,
+      operation: 'chat_bot_v3',
+      payload: vendorById('mindcraft').operations[0]!.example,
+    });
     const events = await until(sessionId!, 'session.end');
     expect(events.find((e) => e.kind === 'ws.connecting')!.summary).toMatch(/token=«redacted»/);
     expect(leaks(readFileSync(core.sessions.directory.eventsFile(sessionId!), 'utf8'), token)).toBe(false);
@@ -156,9 +196,15 @@ describe('what a hostile renderer cannot get out of the core', () => {
   it('background work with an unrecordable payload fails the comparison with a reason; the process goes on', async () => {
     const mc = byVendor('mindcraft');
     // Past the contract (which refuses it with BAD_ARGUMENTS), straight into the handler: what used to end the process.
-    await expect(dispatch(core.handlers, 'compare.start', { plan: { input: { text: 'hi' }, entries: [{ profileId: mc.id, payload: { n: 1n } }], repeat: 1, mode: 'sequential' } })).rejects.toMatchObject({ code: 'BAD_ARGUMENTS' });
+    await expect(
+      dispatch(core.handlers, 'compare.start', {
+        plan: { input: { text: 'hi' }, entries: [{ profileId: mc.id, payload: { n: 1n } }], repeat: 1, mode: 'sequential' },
+      }),
+    ).rejects.toMatchObject({ code: 'BAD_ARGUMENTS' });
     const payload = { ...structuredClone(vendorById('mindcraft').operations[0]!.example), n: 1n } as never;
-    const { id } = await core.handlers['compare.start']({ plan: { input: { text: 'hi' }, entries: [{ profileId: mc.id, payload }], repeat: 1, mode: 'sequential' } });
+    const { id } = await core.handlers['compare.start']({
+      plan: { input: { text: 'hi' }, entries: [{ profileId: mc.id, payload }], repeat: 1, mode: 'sequential' },
+    });
     let r: CompareResult;
     for (;;) {
       r = await core.handlers['compare.get']({ id });
@@ -176,7 +222,7 @@ describe('what a hostile renderer cannot get out of the core', () => {
     const dir = mkdtempSync(join(tmpdir(), 'parley-notice-'));
     writeFileSync(join(dir, 'profiles.json'), '{"version":1,"profiles":[{"id":"p1",}]}');
     const c = createCore({ dataDir: dir, secrets: new MemorySecretStore(), seedSandboxProfiles: true });
-    const [notice] = await dispatch(c.handlers, 'app.notices', {}) as { id: string; file: string; movedTo: string; reason: string }[];
+    const [notice] = (await dispatch(c.handlers, 'app.notices', {})) as { id: string; file: string; movedTo: string; reason: string }[];
     expect(notice).toMatchObject({ file: 'profiles.json', reason: 'not-json', movedTo: expect.stringMatching(/^profiles\.json\.unreadable-/) });
     expect(readFileSync(join(dir, notice!.movedTo), 'utf8')).toBe('{"version":1,"profiles":[{"id":"p1",}]}');
     expect((await c.handlers['profiles.list']({})).length).toBe(4);

@@ -91,7 +91,9 @@ export const VENDOR_FAULTS: VendorFaults[] = [
   {
     vendor: 'tencent',
     operation: 'StartAIConversation',
-    clientErrorBody: JSON.stringify({ Response: { Error: { Code: 'AuthFailure.SignatureFailure', Message: 'signature mismatch (fault matrix)' }, RequestId: 'req-tencent-fault' } }),
+    clientErrorBody: JSON.stringify({
+      Response: { Error: { Code: 'AuthFailure.SignatureFailure', Message: 'signature mismatch (fault matrix)' }, RequestId: 'req-tencent-fault' },
+    }),
     expect: {
       ...transport,
       '4xx': { code: /^AuthFailure\.SignatureFailure$/, message: /signature mismatch \(fault matrix\)/, requestId: 'req-tencent-fault', httpStatus: 401 },

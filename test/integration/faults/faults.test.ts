@@ -36,7 +36,12 @@ describe('fault matrix', () => {
     try {
       const op = vendorById(row.vendor).operations.find((o) => o.id === row.operation)!;
       const started = performance.now();
-      const res = await core.handlers['session.start']({ profileId: profileIds.get(row.vendor)!, operation: row.operation, payload: { ...op.example, ...row.payload }, sendAnyway: true });
+      const res = await core.handlers['session.start']({
+        profileId: profileIds.get(row.vendor)!,
+        operation: row.operation,
+        payload: { ...op.example, ...row.payload },
+        sendAnyway: true,
+      });
       if (!res.sessionId) throw new Error(`session.start refused the payload: ${JSON.stringify(res)}`);
       const id = res.sessionId;
       while (core.sessions.isLive(id) && performance.now() - started < END_WITHIN_MS * 3) await new Promise((r) => setTimeout(r, 20));

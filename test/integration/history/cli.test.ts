@@ -35,7 +35,13 @@ describe('parley history', () => {
     for (const r of rows) {
       const rec = records.find((x) => x.summary.id === r.id)!;
       expect(Object.keys(r)).toEqual(['id', 'vendor', 'operation', 'startedAt', 'state', 'outcome', 'matchingSeqs']);
-      expect(r).toMatchObject({ vendor: rec.summary.vendor, operation: rec.summary.operation, startedAt: rec.summary.startedAt, state: rec.summary.state, outcome: rec.summary.outcome });
+      expect(r).toMatchObject({
+        vendor: rec.summary.vendor,
+        operation: rec.summary.operation,
+        startedAt: rec.summary.startedAt,
+        state: rec.summary.state,
+        outcome: rec.summary.outcome,
+      });
       expect(r.matchingSeqs).toEqual(rec.events.filter((e) => /twenty degrees/i.test(e.summary)).map((e) => e.seq));
     }
     // Second run: the index is there, nothing to catch up.

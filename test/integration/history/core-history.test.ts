@@ -93,7 +93,8 @@ describe('history through the core', () => {
       ['history.query', { query: { vendor: 'acme' } }],
       ['history.indexStatus', { verbose: true }],
     ];
-    for (const [op, args] of bad) await expect(dispatch(core.handlers, op, args), `${op} ${JSON.stringify(args)}`).rejects.toMatchObject({ code: 'BAD_ARGUMENTS' });
+    for (const [op, args] of bad)
+      await expect(dispatch(core.handlers, op, args), `${op} ${JSON.stringify(args)}`).rejects.toMatchObject({ code: 'BAD_ARGUMENTS' });
     // Full-text syntax in the words is taken literally, never as a query of its own.
     for (const text of ['"unbalanced', 'NEAR(a b)', 'text:x', '^start', '* OR *', "' OR 1=1 --", 'a AND b NOT c', '%_\\'])
       await expect(dispatch(core.handlers, 'history.query', { query: { text } }), text).resolves.toEqual([]);

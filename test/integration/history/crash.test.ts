@@ -53,7 +53,9 @@ describe('a crash in the middle of a session', () => {
           expect(answers.length).toBeGreaterThanOrEqual(30);
 
           // Every answer in the record is searchable, including those the index had not seen before the kill.
-          const [hit] = await core.handlers['history.query']({ query: { text: 'lighthouse keeper', vendor: 'mindcraft' } }).then((rows) => rows.filter((r) => r.id === id));
+          const [hit] = await core.handlers['history.query']({ query: { text: 'lighthouse keeper', vendor: 'mindcraft' } }).then((rows) =>
+            rows.filter((r) => r.id === id),
+          );
           expect(hit, `round ${round}: ${id}`).toMatchObject({ state: 'interrupted', eventCount: events.length, matches: { total: answers.length } });
           const last = answers.at(-1)!;
           const found = await core.handlers['history.query']({ query: { text: `"${(last.data as { text: string }).text}"` } });
@@ -62,7 +64,11 @@ describe('a crash in the middle of a session', () => {
           const listed = (await core.handlers['session.list']({})).find((s) => s.id === id);
           expect(listed?.state).toBe('interrupted');
           // The summary file is corrected too (bundles and details read it).
-          await until(() => core.handlers['history.detail']({ sessionId: id }), (d) => d.entry.state === 'interrupted', 'the summary file to say interrupted');
+          await until(
+            () => core.handlers['history.detail']({ sessionId: id }),
+            (d) => d.entry.state === 'interrupted',
+            'the summary file to say interrupted',
+          );
         }
         const status = await core.handlers['history.indexStatus']({});
         // The index file was used again, not rebuilt.

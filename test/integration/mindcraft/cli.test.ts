@@ -3,14 +3,17 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { MindcraftReport } from '../../../src-main/cli/commands/mindcraft.ts';
+import type { MindcraftReport } from '../../../src-main/core/vendors/mindcraft/cli.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
 function parley(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [join(ROOT, 'bin/parley.mjs'), ...args], { cwd: ROOT, env: { ...process.env, PARLEY_DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-cli-data-')), ...env }, timeout: 60_000 }, (err, stdout, stderr) =>
-      done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/parley.mjs'), ...args],
+      { cwd: ROOT, env: { ...process.env, PARLEY_DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-cli-data-')), ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -19,21 +22,27 @@ describe('parley mindcraft', () => {
   it('--wav: one voice turn against the in-process sandbox writes the record, audio and report.json', async () => {
     const out = mkdtempSync(join(tmpdir(), 'parley-mc-cli-'));
     const key = 'sandbox-mindcraft-key-0001';
-    const { code, stdout, stderr } = await parley(['mindcraft', '--wav', 'resources/utterances/hello-weather-en.wav', '--out', out], { PARLEY_MINDCRAFT_API_KEY: key });
+    const { code, stdout, stderr } = await parley(['mindcraft', '--wav', 'resources/utterances/hello-weather-en.wav', '--out', out], {
+      PARLEY_MINDCRAFT_API_KEY: key,
+    });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as MindcraftReport;
     expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))).toEqual(report);
     expect(report.ok).toBe(true);
     expect(report.turn!.asrText).toBe('Hello, what is the weather like today?');
-    for (const k of ['uploadStopToFirstAsrMs', 'uploadStopToFirstLlmMs', 'uploadStopToFirstTtsMs', 'uploadStopToFirstAudioReadyMs'] as const) expect(report.metrics[k]).toBeGreaterThan(0);
+    for (const k of ['uploadStopToFirstAsrMs', 'uploadStopToFirstLlmMs', 'uploadStopToFirstTtsMs', 'uploadStopToFirstAudioReadyMs'] as const)
+      expect(report.metrics[k]).toBeGreaterThan(0);
     expect(report.metrics.botAudioSeconds).toBe(9.8);
     expect(report.audioFiles.map((f) => f.replace(/^.*\//, ''))).toEqual(['turn-1-bot-000.mp3', 'turn-1-bot-001.mp3', 'turn-1-bot-002.mp3']);
     for (const f of report.audioFiles) expect(readFileSync(f).length).toBeGreaterThan(1000);
     expect(existsSync(report.userAudioFile!)).toBe(true);
     const record = readFileSync(report.sessionFile, 'utf8');
     // The recognised text came in the llm outputs' asr_content, as in the document's stream (no separate ASR message).
-    const kinds = record.split('\n').filter(Boolean).map((l) => JSON.parse(l).kind);
+    const kinds = record
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l).kind);
     expect(kinds).toEqual(expect.arrayContaining(['mindcraft.llm', 'mindcraft.tts', 'audio.segment', 'metric', 'session.end']));
     expect(kinds).not.toContain('mindcraft.asr');
     expect(record).not.toContain(key);
@@ -60,8 +69,17 @@ describe('parley mindcraft', () => {
 
   it('usage errors exit 2 and name the option', async () => {
     expect(await parley(['mindcraft', '--text', 'hi'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--out DIR is required') });
-    expect(await parley(['mindcraft', '--out', '/tmp/x', '--wav', 'a.wav', '--text', 'b'])).toMatchObject({ code: 2, stderr: expect.stringContaining('give one of them') });
-    expect(await parley(['mindcraft', '--out', '/tmp/x', '--wav', 'nope.wav'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--wav: no such file') });
-    expect(await parley(['mindcraft', '--out', '/tmp/x', '--text', 'hi', '--target', 'moon'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--target: expected sandbox or live') });
+    expect(await parley(['mindcraft', '--out', '/tmp/x', '--wav', 'a.wav', '--text', 'b'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('give one of them'),
+    });
+    expect(await parley(['mindcraft', '--out', '/tmp/x', '--wav', 'nope.wav'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--wav: no such file'),
+    });
+    expect(await parley(['mindcraft', '--out', '/tmp/x', '--text', 'hi', '--target', 'moon'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--target: expected sandbox or live'),
+    });
   });
 });

@@ -28,7 +28,14 @@ describe('Mindcraft chat_bot_v3 against the sandbox', () => {
     const sent = (await r.manager.send(id, 'send_wav', { sample: 'hello-weather-en.wav', realtime: false })) as { frames: number; seconds: number };
     expect(sent.seconds).toBeCloseTo(2.49, 1);
     const turn = (await r.manager.send(id, 'wait_turn', {})) as TurnReport;
-    expect(turn).toMatchObject({ turn: 1, kind: 'voice', state: 'done', asrText: 'Hello, what is the weather like today?', emotion: 'happy', reference: 'upload_stop' });
+    expect(turn).toMatchObject({
+      turn: 1,
+      kind: 'voice',
+      state: 'done',
+      asrText: 'Hello, what is the weather like today?',
+      emotion: 'happy',
+      reference: 'upload_stop',
+    });
     expect(turn.segments.map((s) => s.zIndex)).toEqual([0, 1, 2]);
     expect(turn.segments.every((s) => s.text && s.file && s.audioSeconds)).toBe(true);
     for (const k of ['firstAsrMs', 'firstLlmMs', 'firstTtsMs', 'firstAudioReadyMs'] as const) expect(turn.metrics[k]).toBeGreaterThan(0);
@@ -46,7 +53,9 @@ describe('Mindcraft chat_bot_v3 against the sandbox', () => {
     const events = r.events(id);
     // The stop-upload message actually sent; the sandbox answers with the document's stream, in its order, only.
     expect(events.find((e) => e.kind === 'ws.frame' && (e.data as { event_name?: string }).event_name === 'stream_asr')).toBeTruthy();
-    const inbound = events.filter((e) => e.dir === 'in' && e.kind.startsWith('mindcraft.')).map((e) => `${e.kind.slice(10)}${typeof (e.data as { z_index?: number }).z_index === 'number' ? (e.data as { z_index: number }).z_index : ''}`);
+    const inbound = events
+      .filter((e) => e.dir === 'in' && e.kind.startsWith('mindcraft.'))
+      .map((e) => `${e.kind.slice(10)}${typeof (e.data as { z_index?: number }).z_index === 'number' ? (e.data as { z_index: number }).z_index : ''}`);
     expect(inbound).toEqual(['emotion', 'llm0', 'llm1', 'llm2', 'tts0', 'tts1', 'tts2', 'agent_stop']);
     // Every segment reached the player with its text and file; the files are real mp3s kept in the session.
     const segs = ofKind(events, 'audio.segment').map((e) => e.data as { z_index: number; file: string; text: string; audio_seconds: number });
@@ -57,6 +66,12 @@ describe('Mindcraft chat_bot_v3 against the sandbox', () => {
       expect(bytes.length).toBeGreaterThan(1000);
       expect(bytes[0] === 0xff || bytes.subarray(0, 3).toString() === 'ID3').toBe(true);
     }
+    // Each mp3 came through the session's HTTP (recorded like every call), its body kept as its size, not as text.
+    const fetched = ofKind(events, 'http.request').map((e) => e.data as { method: string; url: string });
+    expect(fetched.map((f) => f.method)).toEqual(['GET', 'GET', 'GET']);
+    const bodies = ofKind(events, 'http.response').map((e) => (e.data as { body: unknown }).body);
+    expect(bodies).toHaveLength(3);
+    for (const b of bodies) expect(b).toMatch(/^<\d+ B audio\/mpeg>$/);
     // The user's upload is kept as a WAV identical to the sample's PCM.
     const user = parseWav(readFileSync(join(artifacts, 'turn-1-user.wav')));
     expect(user).toMatchObject({ sampleRate: 16000, channels: 1 });
@@ -64,7 +79,16 @@ describe('Mindcraft chat_bot_v3 against the sandbox', () => {
     // Metrics are events in the record, one figure each.
     const metrics = ofKind(events, 'metric').map((e) => e.data as { name: string; value: number; turn?: number });
     expect(metrics.map((m) => m.name)).toEqual(
-      expect.arrayContaining(['setup_ms', 'first_server_event_ms', 'first_audio_ms', 'mindcraft.first_asr_ms', 'mindcraft.first_llm_ms', 'mindcraft.first_tts_ms', 'mindcraft.first_audio_ready_ms', 'bot_audio_s']),
+      expect.arrayContaining([
+        'setup_ms',
+        'first_server_event_ms',
+        'first_audio_ms',
+        'mindcraft.first_asr_ms',
+        'mindcraft.first_llm_ms',
+        'mindcraft.first_tts_ms',
+        'mindcraft.first_audio_ready_ms',
+        'bot_audio_s',
+      ]),
     );
     expect(metrics.find((m) => m.name === 'bot_audio_s')).toMatchObject({ value: 9.8, turn: 1 });
     // The API key went over the wire (the documented Authorization header on the upgrade) but never into the record.
@@ -93,7 +117,9 @@ describe('Mindcraft chat_bot_v3 against the sandbox', () => {
     expect(r.record(id)).not.toContain(r.credentials.DEVICE_TOKEN);
     expect(ofKind(events, 'mindcraft.llm').every((e) => (e.data as { placement: string; status: { code: number } }).placement === 'socket_data')).toBe(true);
     // The 1007 placement is the V3 demo's, not the document's: each such frame says so.
-    expect(ofKind(events, 'mindcraft.llm').every((e) => /^inferred/.test(String((e.data as { raw: { parley_sandbox?: string } }).raw.parley_sandbox)))).toBe(true);
+    expect(ofKind(events, 'mindcraft.llm').every((e) => /^inferred/.test(String((e.data as { raw: { parley_sandbox?: string } }).raw.parley_sandbox)))).toBe(
+      true,
+    );
   });
 
   it('the V2 stop-upload form (agent_action) is sent when chosen, and a 48 kHz stereo WAV is resampled to 16 kHz mono', async () => {
@@ -110,8 +136,12 @@ describe('Mindcraft chat_bot_v3 against the sandbox', () => {
     expect(user).toMatchObject({ sampleRate: 16000, channels: 1 });
     expect(user.samples.length).toBe(16000);
     const events = r.events(id);
-    expect(events.find((e) => e.kind === 'ws.frame' && (e.data as { socket_type?: string; event_name?: string }).socket_type === 'intervent_event')!.data).toEqual({ socket_type: 'intervent_event', event_name: 'agent_action' });
-    expect(ofKind(events, 'mindcraft.status').find((e) => (e.data as { raw: { socket_data?: { variant?: string } } }).raw.socket_data?.variant)!.data).toMatchObject({ raw: { socket_data: { variant: 'agent_action (V2)' } } });
+    expect(
+      events.find((e) => e.kind === 'ws.frame' && (e.data as { socket_type?: string; event_name?: string }).socket_type === 'intervent_event')!.data,
+    ).toEqual({ socket_type: 'intervent_event', event_name: 'agent_action' });
+    expect(
+      ofKind(events, 'mindcraft.status').find((e) => (e.data as { raw: { socket_data?: { variant?: string } } }).raw.socket_data?.variant)!.data,
+    ).toMatchObject({ raw: { socket_data: { variant: 'agent_action (V2)' } } });
     await r.manager.stop(id);
     expect((await done).ok).toBe(true);
   });
@@ -119,7 +149,8 @@ describe('Mindcraft chat_bot_v3 against the sandbox', () => {
   it('microphone frames (base64 PCM16 at 48 kHz) are resampled, then stop_upload ends the question', async () => {
     const { id, done } = await r.start(payload());
     const pcm = sine(48000, 1.2, 1);
-    for (let o = 0; o < pcm.length; o += 480 * 4) await r.manager.send(id, 'audio', { pcm: Buffer.from(pcm16ToBytes(pcm.subarray(o, o + 480 * 4))).toString('base64'), sampleRate: 48000 });
+    for (let o = 0; o < pcm.length; o += 480 * 4)
+      await r.manager.send(id, 'audio', { pcm: Buffer.from(pcm16ToBytes(pcm.subarray(o, o + 480 * 4))).toString('base64'), sampleRate: 48000 });
     const stop = (await r.manager.send(id, 'stop_upload', {})) as { seconds: number; variant: string };
     expect(stop.variant).toBe('stream_asr');
     expect(stop.seconds).toBeCloseTo(1.2, 2);
@@ -156,7 +187,7 @@ describe('Mindcraft chat_bot_v3 against the sandbox', () => {
     expect(ofKind(events, 'mindcraft.agent_stop')[0]!.data).toMatchObject({ forced: false });
     // A next turn works on the same socket.
     await r.manager.send(id, 'text', { text: 'hello again' });
-    expect(((await r.manager.send(id, 'wait_turn', {})) as TurnReport)).toMatchObject({ turn: 2, state: 'done' });
+    expect((await r.manager.send(id, 'wait_turn', {})) as TurnReport).toMatchObject({ turn: 2, state: 'done' });
     await r.manager.stop(id);
     expect((await done).ok).toBe(true);
   });
@@ -185,7 +216,9 @@ describe('Mindcraft: the scenario with the inferred status messages', () => {
       expect(labelled('mindcraft.asr').map((e) => (e.data as { final?: boolean }).final)).toEqual([false, true]);
       expect(labelled('mindcraft.status').map((e) => (e.data as { status: { code: number } }).status.code)).toEqual([1005]);
       expect(labelled('mindcraft.agent_stop').map((e) => (e.data as { forced: boolean }).forced)).toEqual([true]);
-      const ttsOrder = ofKind(events, 'mindcraft.tts').slice(0, 3).map((e) => (e.data as { z_index: number }).z_index);
+      const ttsOrder = ofKind(events, 'mindcraft.tts')
+        .slice(0, 3)
+        .map((e) => (e.data as { z_index: number }).z_index);
       expect(ttsOrder).toEqual([0, 2, 1]);
       // The API key went as the first message, redacted in the record.
       expect(events.find((e) => e.kind === 'ws.frame' && e.summary.startsWith('auth_token'))!.data).toMatchObject({ event_params: { token: '«redacted»' } });
@@ -195,7 +228,9 @@ describe('Mindcraft: the scenario with the inferred status messages', () => {
   });
 
   it('the scenario is named, labelled inferred, and refused under another name', () => {
-    expect(r.host.catalogue().find((c) => c.vendor === 'mindcraft')!.scenarios).toEqual([expect.objectContaining({ name: 'inferred-status-messages', inferred: true })]);
+    expect(r.host.catalogue().find((c) => c.vendor === 'mindcraft')!.scenarios).toEqual([
+      expect.objectContaining({ name: 'inferred-status-messages', inferred: true }),
+    ]);
     expect(() => r.host.setScenario('mindcraft', 'chatty')).toThrow(/no scenario "chatty" \(expected one of inferred-status-messages\)/);
   });
 });
@@ -217,7 +252,11 @@ describe('Mindcraft errors carry the vendor code and message', () => {
     });
 
   it('every status in the catalogue can be injected: auth codes at authentication, the others at the start', async () => {
-    for (const [code, fatal] of [['2001', true], ['3002', true], ['4002', false]] as const) {
+    for (const [code, fatal] of [
+      ['2001', true],
+      ['3002', true],
+      ['4002', false],
+    ] as const) {
       r.host.setFault('mindcraft', { kind: 'vendor-error', code });
       try {
         const { id, done } = await r.start(payload({ asr_text: 'hello' }));
@@ -233,7 +272,9 @@ describe('Mindcraft errors carry the vendor code and message', () => {
         r.host.setFault('mindcraft', null);
       }
     }
-    expect(() => r.host.setFault('mindcraft', { kind: 'vendor-error', code: '9999' })).toThrow(/mindcraft has no error code "9999" \(expected one of 0, 2001, 2003, 2004, 3001/);
+    expect(() => r.host.setFault('mindcraft', { kind: 'vendor-error', code: '9999' })).toThrow(
+      /mindcraft has no error code "9999" \(expected one of 0, 2001, 2003, 2004, 3001/,
+    );
   });
 
   it('bad device token: 2004', async () => {
@@ -294,7 +335,7 @@ describe('Mindcraft errors carry the vendor code and message', () => {
   it('upload_format wav sends a WAV header first, which the sandbox checks', async () => {
     const { id, done } = await r.start(payload({ upload_format: 'wav', language: 'en' }));
     await r.manager.send(id, 'send_wav', { sample: 'tell-joke-en.wav', realtime: false });
-    expect(((await r.manager.send(id, 'wait_turn', {})) as TurnReport)).toMatchObject({ state: 'done', asrText: 'Tell me a short joke, please.' });
+    expect((await r.manager.send(id, 'wait_turn', {})) as TurnReport).toMatchObject({ state: 'done', asrText: 'Tell me a short joke, please.' });
     await r.manager.stop(id);
     await done;
   });

@@ -11,7 +11,7 @@ import type { Profile } from '../../../src-main/core/profiles/types.ts';
 import { mindcraft } from '../../../src-main/core/vendors/mindcraft/index.ts';
 import { CHAT_BOT_V3_EXAMPLE } from '../../../src-main/core/vendors/mindcraft/schema.ts';
 import type { TurnReport } from '../../../src-main/core/vendors/mindcraft/turn.ts';
-import type { MindcraftReport } from '../../../src-main/cli/commands/mindcraft.ts';
+import type { MindcraftReport } from '../../../src-main/core/vendors/mindcraft/cli.ts';
 import { runParley } from '../support/parley-cli.ts';
 
 /**
@@ -77,9 +77,23 @@ describe('Mindcraft: the document example stream through Parley', () => {
   it('a voice turn shows the recognised text from asr_content, every segment in order, every metric, and waits for nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'parley-mc-doc-'));
     const manager = new SessionManager(new SessionDirectory(dir), async () => KEY);
-    const profile: Profile = { id: 'doc', name: 'doc', vendor: 'mindcraft', target: 'live', settings: { ...mindcraft.defaultSettings('live'), endpoint: base.replace(/^http/, 'ws') + '/socket-v1/' }, createdAt: '', updatedAt: '' };
+    const profile: Profile = {
+      id: 'doc',
+      name: 'doc',
+      vendor: 'mindcraft',
+      target: 'live',
+      settings: { ...mindcraft.defaultSettings('live'), endpoint: base.replace(/^http/, 'ws') + '/socket-v1/' },
+      createdAt: '',
+      updatedAt: '',
+    };
     for (const round of [1, 2]) {
-      const { sessionId, done } = await manager.start({ vendor: mindcraft, operation: mindcraft.operations[0]!, profile, payload: docPayload, sandboxUrl: undefined });
+      const { sessionId, done } = await manager.start({
+        vendor: mindcraft,
+        operation: mindcraft.operations[0]!,
+        profile,
+        payload: docPayload,
+        sandboxUrl: undefined,
+      });
       await manager.send(sessionId, 'send_wav', { sample: 'hello-weather-zh.wav', realtime: false });
       const turn = (await manager.send(sessionId, 'wait_turn', {})) as TurnReport;
       expect(turn, `round ${round}`).toMatchObject({ state: 'done', asrText: '你好啊', emotion: 'happy', reference: 'upload_stop' });
@@ -102,7 +116,11 @@ describe('Mindcraft: the document example stream through Parley', () => {
       const open = events.findIndex((e) => e.kind === 'ws.open');
       expect(events.slice(open, open + 3).map((e) => e.kind)).toEqual(['ws.open', 'mindcraft.auth', 'metric']);
       expect(events[open + 1]!.summary).toMatch(/no acknowledgement expected/);
-      expect(events.filter((e) => e.dir === 'in' && e.kind.startsWith('mindcraft.')).every((e) => e.seq > events.find((x) => x.kind === 'ws.frame' && x.dir === 'out')!.seq)).toBe(true);
+      expect(
+        events
+          .filter((e) => e.dir === 'in' && e.kind.startsWith('mindcraft.'))
+          .every((e) => e.seq > events.find((x) => x.kind === 'ws.frame' && x.dir === 'out')!.seq),
+      ).toBe(true);
       expect(upgrades.at(-1)).toEqual({ authorization: `Bearer ${KEY}`, messagesBeforeStart: 0 });
       expect(readFileSync(manager.directory.eventsFile(sessionId), 'utf8')).not.toContain(KEY);
     }
@@ -110,7 +128,21 @@ describe('Mindcraft: the document example stream through Parley', () => {
 
   it('the CLI report has uploadStopToFirstAsrMs and the text', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'parley-mc-doc-cli-'));
-    const r = await runParley(cwd, ['mindcraft', '--wav', join(process.cwd(), 'resources/utterances/hello-weather-zh.wav'), '--target', 'live', '--base-url', base.replace(/^http/, 'ws') + '/socket-v1/', '--out', 'out'], { PARLEY_MINDCRAFT_API_KEY: KEY });
+    const r = await runParley(
+      cwd,
+      [
+        'mindcraft',
+        '--wav',
+        join(process.cwd(), 'resources/utterances/hello-weather-zh.wav'),
+        '--target',
+        'live',
+        '--base-url',
+        base.replace(/^http/, 'ws') + '/socket-v1/',
+        '--out',
+        'out',
+      ],
+      { PARLEY_MINDCRAFT_API_KEY: KEY },
+    );
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as MindcraftReport;
     expect(report.turn).toMatchObject({ asrText: '你好啊', state: 'done' });

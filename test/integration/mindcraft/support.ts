@@ -23,7 +23,11 @@ export interface Rig {
   manager: SessionManager;
   dir: string;
   credentials: Record<string, string>;
-  start(p: Record<string, unknown>, settings?: Record<string, unknown>, timeouts?: Profile['timeouts']): Promise<{ id: string; done: Promise<OperationOutcome> }>;
+  start(
+    p: Record<string, unknown>,
+    settings?: Record<string, unknown>,
+    timeouts?: Profile['timeouts'],
+  ): Promise<{ id: string; done: Promise<OperationOutcome> }>;
   events(id: string): SessionEvent[];
   /** The NDJSON record as written on disk. */
   record(id: string): string;
@@ -63,7 +67,13 @@ export async function rig(credentials: Record<string, string> = { ...mindcraft.s
       for (;;) {
         const hit = self.events(id).find(pred);
         if (hit) return hit;
-        if (Date.now() > until) throw new Error(`timed out waiting for an event; got kinds: ${self.events(id).map((e) => e.kind).join(', ')}`);
+        if (Date.now() > until)
+          throw new Error(
+            `timed out waiting for an event; got kinds: ${self
+              .events(id)
+              .map((e) => e.kind)
+              .join(', ')}`,
+          );
         await new Promise((r) => setTimeout(r, 20));
       }
     },

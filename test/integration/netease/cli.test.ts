@@ -16,9 +16,14 @@ describe('parley CLI: netease', () => {
   });
 
   it('sign netease prints exactly {"headers":{AppKey, Nonce, CurTime, CheckSum}} for fixed inputs', async () => {
-    const r = await parley(['sign', 'netease', '--nonce', 'abc123', '--curtime', '1700000000'], { PARLEY_NETEASE_APP_KEY: 'my-app-key', PARLEY_NETEASE_APP_SECRET: SANDBOX_APP_SECRET });
+    const r = await parley(['sign', 'netease', '--nonce', 'abc123', '--curtime', '1700000000'], {
+      PARLEY_NETEASE_APP_KEY: 'my-app-key',
+      PARLEY_NETEASE_APP_SECRET: SANDBOX_APP_SECRET,
+    });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toBe('{"headers":{"AppKey":"my-app-key","Nonce":"abc123","CurTime":"1700000000","CheckSum":"f5a4079a6dc8e8221070b6d5aafef17017efc6c0"}}\n');
+    expect(r.stdout).toBe(
+      '{"headers":{"AppKey":"my-app-key","Nonce":"abc123","CurTime":"1700000000","CheckSum":"f5a4079a6dc8e8221070b6d5aafef17017efc6c0"}}\n',
+    );
   });
 
   it('sign netease names the missing variable and rejects a CurTime that is not seconds', async () => {
@@ -37,7 +42,11 @@ describe('parley CLI: netease', () => {
   });
 
   it('netease create against the in-process sandbox prints the response JSON, both variants', async () => {
-    for (const [name, variant] of [['create-parameters', 'server'], ['create-agent', 'client'], ['create-agent-parameters', 'server']] as const) {
+    for (const [name, variant] of [
+      ['create-parameters', 'server'],
+      ['create-agent', 'client'],
+      ['create-agent-parameters', 'server'],
+    ] as const) {
       const r = await parley(['netease', 'create', '--body', body(name), '--variant', variant]);
       expect(r.code, `${name}: ${r.stderr}`).toBe(0);
       const out = JSON.parse(r.stdout);
@@ -51,7 +60,10 @@ describe('parley CLI: netease', () => {
     const r = await parley(['netease', 'create', '--body', body('create-parameters'), '--out', out], { PARLEY_NETEASE_APP_SECRET: 'not-the-right-secret-42' });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ code: 402, errmsg: expect.stringContaining('CheckSum mismatch') });
-    const record = readdirSync(out).filter((f) => f.endsWith('.ndjson')).map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
+    const record = readdirSync(out)
+      .filter((f) => f.endsWith('.ndjson'))
+      .map((f) => readFileSync(join(out, f), 'utf8'))
+      .join('\n');
     expect(record).toContain('"code":"402"');
     expect(record).not.toContain('not-the-right-secret-42');
   });
@@ -84,7 +96,9 @@ describe('parley CLI: netease', () => {
     writeFileSync(join(dir, 'warned.json'), JSON.stringify(body));
     const r = await parley(['netease', 'create', '--body', 'warned.json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('warning: llm.customPrompt: expected with role 0 or empty (custom role), or customPromptKeyWord and customPromptFormat [inferred, not stated by the vendor: docs/vendors/netease.md#role]');
+    expect(r.stderr).toContain(
+      'warning: llm.customPrompt: expected with role 0 or empty (custom role), or customPromptKeyWord and customPromptFormat [inferred, not stated by the vendor: docs/vendors/netease.md#role]',
+    );
     expect(r.stderr).toContain("warning: /data/tts/emotion: not in the vendor's documentation (sent as is)");
     expect(JSON.parse(r.stdout)).toMatchObject({ code: 200 });
   });

@@ -11,7 +11,13 @@ import type { Profile } from '../../../src-main/core/profiles/types.ts';
 import type { OperationOutcome } from '../../../src-main/core/vendors/types.ts';
 import { netease, neteaseRoomJoin } from '../../../src-main/core/vendors/netease/index.ts';
 import { MODE_EXAMPLES } from '../../../src-main/core/vendors/netease/schema.ts';
-import { SANDBOX_APP_KEY, SANDBOX_APP_SECRET, SANDBOX_TOKEN, type NeteaseSandboxState, mountNeteaseSandbox } from '../../../src-main/core/vendors/netease/sandbox.ts';
+import {
+  SANDBOX_APP_KEY,
+  SANDBOX_APP_SECRET,
+  SANDBOX_TOKEN,
+  type NeteaseSandboxState,
+  mountNeteaseSandbox,
+} from '../../../src-main/core/vendors/netease/sandbox.ts';
 import { checkSum } from '../../../src-main/core/vendors/netease/checksum.ts';
 import { INTERRUPT_WORDS_MESSAGE } from '../../../src-main/core/vendors/netease/rules.ts';
 
@@ -25,7 +31,15 @@ describe('NetEase client against the sandbox, through the session engine', () =>
   let manager: SessionManager;
   let creds: Record<string, string>;
   let room = 0;
-  const profile = (settings: Record<string, unknown> = {}): Profile => ({ id: 'ne', name: 'ne', vendor: 'netease', target: 'sandbox', settings: { ...netease.defaultSettings('sandbox'), ...settings }, createdAt: '', updatedAt: '' });
+  const profile = (settings: Record<string, unknown> = {}): Profile => ({
+    id: 'ne',
+    name: 'ne',
+    vendor: 'netease',
+    target: 'sandbox',
+    settings: { ...netease.defaultSettings('sandbox'), ...settings },
+    createdAt: '',
+    updatedAt: '',
+  });
   const events = (id: string): SessionEvent[] => manager.events(id, 0, 100000).events;
 
   async function waitFor(id: string, kind: string): Promise<SessionEvent> {
@@ -34,13 +48,23 @@ describe('NetEase client against the sandbox, through the session engine', () =>
       if (e) return e;
       await sleep(10);
     }
-    throw new Error(`no ${kind} event in ${id}: ${events(id).map((e) => e.kind).join(', ')}`);
+    throw new Error(
+      `no ${kind} event in ${id}: ${events(id)
+        .map((e) => e.kind)
+        .join(', ')}`,
+    );
   }
 
   /** Run an operation; a room session is stopped once its control plane answered, its task left open for the test. */
   async function run(operation: string, payload: Record<string, unknown>, settings?: Record<string, unknown>, drive?: (id: string) => Promise<void>) {
     const o = op(operation);
-    const { sessionId, done } = await manager.start({ vendor: netease, operation: o, profile: profile(settings), payload, sandboxUrl: host.vendorUrl('netease') });
+    const { sessionId, done } = await manager.start({
+      vendor: netease,
+      operation: o,
+      profile: profile(settings),
+      payload,
+      sandboxUrl: host.vendorUrl('netease'),
+    });
     if (drive) await drive(sessionId);
     if (o.transport === 'room') {
       await Promise.race([waitFor(sessionId, 'session.control-plane-done'), waitFor(sessionId, 'session.end')]);
@@ -50,7 +74,10 @@ describe('NetEase client against the sandbox, through the session engine', () =>
     return { outcome, id: sessionId, file: manager.directory.eventsFile(sessionId) };
   }
 
-  const fresh = (mode: keyof typeof MODE_EXAMPLES = 'parameters'): Record<string, unknown> & { cname: string } => ({ ...structuredClone(MODE_EXAMPLES[mode]), cname: `room-${++room}` });
+  const fresh = (mode: keyof typeof MODE_EXAMPLES = 'parameters'): Record<string, unknown> & { cname: string } => ({
+    ...structuredClone(MODE_EXAMPLES[mode]),
+    cname: `room-${++room}`,
+  });
 
   beforeAll(async () => {
     state = mountNeteaseSandbox(host);
@@ -103,7 +130,11 @@ describe('NetEase client against the sandbox, through the session engine', () =>
     const again = await run('close', { cname, taskId, taskType: 7, requestId: 'req-close-2' });
     expect(again.outcome.ok).toBe(false);
     // 400 (the doc's "check the parameters"), labelled inferred: the close page's own codes were not captured.
-    expect(again.outcome.error).toMatchObject({ code: '400', requestId: 'req-close-2', message: expect.stringMatching(new RegExp(`task ${taskId} not found in room ${cname}.*\\[sandbox, inferred`)) });
+    expect(again.outcome.error).toMatchObject({
+      code: '400',
+      requestId: 'req-close-2',
+      message: expect.stringMatching(new RegExp(`task ${taskId} not found in room ${cname}.*\\[sandbox, inferred`)),
+    });
     const err = events(again.id).find((e) => e.kind === 'error')!;
     expect(err.summary).toContain('400');
     expect(err.summary).toContain('request req-close-2');
@@ -131,10 +162,14 @@ describe('NetEase client against the sandbox, through the session engine', () =>
     expect((second.outcome.result as { taskId: string }).taskId).not.toBe((first.outcome.result as { taskId: string }).taskId);
   });
 
-  it('a wrong AppSecret is failed authentication, 402 with errmsg (the doc\'s code, not 414), redacted in the record', async () => {
+  it("a wrong AppSecret is failed authentication, 402 with errmsg (the doc's code, not 414), redacted in the record", async () => {
     creds.APP_SECRET = 'wrong-secret-value-9999';
     const { outcome, file } = await run('create', fresh());
-    expect(outcome.error).toMatchObject({ code: '402', requestId: 'f8f274c1-0e9f-4583-a243-c61c06a19475', message: expect.stringContaining('CheckSum mismatch') });
+    expect(outcome.error).toMatchObject({
+      code: '402',
+      requestId: 'f8f274c1-0e9f-4583-a243-c61c06a19475',
+      message: expect.stringContaining('CheckSum mismatch'),
+    });
     expect((outcome.error!.details as Record<string, unknown>).errmsg).toContain('CheckSum mismatch');
     expect(readFileSync(file, 'utf8')).not.toContain('wrong-secret-value-9999');
   });
@@ -143,7 +178,13 @@ describe('NetEase client against the sandbox, through the session engine', () =>
     const curTime = String(Math.floor(Date.now() / 1000) - 301);
     const res = await fetch(`${host.vendorUrl('netease')}/v1/api/task/create`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', AppKey: SANDBOX_APP_KEY, Nonce: 'n1', CurTime: curTime, CheckSum: checkSum(SANDBOX_APP_SECRET, 'n1', curTime) },
+      headers: {
+        'Content-Type': 'application/json',
+        AppKey: SANDBOX_APP_KEY,
+        Nonce: 'n1',
+        CurTime: curTime,
+        CheckSum: checkSum(SANDBOX_APP_SECRET, 'n1', curTime),
+      },
       body: JSON.stringify(fresh()),
     });
     expect(res.status).toBe(200);
@@ -178,7 +219,7 @@ describe('NetEase client against the sandbox, through the session engine', () =>
   it('client API: waits for the room join before create, then sends AppKey/Token/Cname/Uid', async () => {
     const payload = { ...fresh('agent'), variant: 'client' };
     const { outcome, id } = await run('create', payload, { uid: '4242' }, async (sessionId) => {
-      await waitFor(sessionId, 'netease.awaiting-join');
+      await waitFor(sessionId, 'room.awaiting-join');
       await sleep(50);
       expect(events(sessionId).some((e) => e.kind === 'http.request')).toBe(false);
       await manager.send(sessionId, 'joined', { joinMs: 12 });
@@ -194,7 +235,7 @@ describe('NetEase client against the sandbox, through the session engine', () =>
   it('client API: a wrong token is refused with 402 and the documented `errmsg` field', async () => {
     creds.TOKEN = 'expired-room-token-1234';
     const { outcome } = await run('create', { ...fresh('agent'), variant: 'client' }, undefined, async (id) => {
-      await waitFor(id, 'netease.awaiting-join');
+      await waitFor(id, 'room.awaiting-join');
       await manager.send(id, 'joined', {});
     });
     expect(outcome.error).toMatchObject({ code: '402', message: 'Token is invalid or expired' });
@@ -216,19 +257,27 @@ describe('NetEase client against the sandbox, through the session engine', () =>
     expect(host.recentNotes('netease').at(-1)!.message).toBe("create: /data/tts/emotion: not in the vendor's documentation (sent as is)");
   });
 
-  it('every documented code (and 414) can be injected, in the vendor\'s shape, on both API variants', async () => {
+  it("every documented code (and 414) can be injected, in the vendor's shape, on both API variants", async () => {
     for (const code of ['400', '402', '601', '611', '612', '414']) {
       host.setFault('netease', { kind: 'vendor-error', code });
-      const res = await fetch(`${host.vendorUrl('netease')}/v1/api/task/create`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ requestId: `req-${code}` }) });
+      const res = await fetch(`${host.vendorUrl('netease')}/v1/api/task/create`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ requestId: `req-${code}` }),
+      });
       expect(res.status, code).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/json');
       expect(await res.json(), code).toEqual({ code: Number(code), errmsg: expect.stringContaining('(injected fault)'), requestId: `req-${code}` });
       const { outcome } = await run('create', fresh());
-      expect(outcome.error, code).toMatchObject({ code, requestId: 'f8f274c1-0e9f-4583-a243-c61c06a19475', message: expect.stringContaining('(injected fault)') });
+      expect(outcome.error, code).toMatchObject({
+        code,
+        requestId: 'f8f274c1-0e9f-4583-a243-c61c06a19475',
+        message: expect.stringContaining('(injected fault)'),
+      });
     }
     host.setFault('netease', { kind: 'vendor-error', code: '611' });
     const client = await run('create', { ...fresh('agent'), variant: 'client' }, undefined, async (id) => {
-      await waitFor(id, 'netease.awaiting-join');
+      await waitFor(id, 'room.awaiting-join');
       await manager.send(id, 'joined', {});
     });
     expect(client.outcome.error).toMatchObject({ code: '611', message: expect.stringContaining('字幕权限') });
@@ -236,8 +285,14 @@ describe('NetEase client against the sandbox, through the session engine', () =>
   });
 
   it('client API: stopping before the join ends the session without sending create', async () => {
-    const { sessionId, done } = await manager.start({ vendor: netease, operation: op('create'), profile: profile({ variant: 'client' }), payload: fresh(), sandboxUrl: host.vendorUrl('netease') });
-    await waitFor(sessionId, 'netease.awaiting-join');
+    const { sessionId, done } = await manager.start({
+      vendor: netease,
+      operation: op('create'),
+      profile: profile({ variant: 'client' }),
+      payload: fresh(),
+      sandboxUrl: host.vendorUrl('netease'),
+    });
+    await waitFor(sessionId, 'room.awaiting-join');
     await manager.stop(sessionId);
     expect((await done).summary).toMatch(/stopped before the room was joined/);
     expect(events(sessionId).some((e) => e.kind === 'http.request')).toBe(false);
@@ -258,7 +313,14 @@ describe('NetEase client against the sandbox, through the session engine', () =>
 
   it('inspect(): signed headers with AppSecret and CheckSum masked, CheckSum computed from the shown Nonce/CurTime', async () => {
     const now = Date.parse('2026-03-01T08:00:00Z');
-    const ctx = { profile: profile(), sandboxUrl: host.vendorUrl('netease'), payload: fresh(), credential: async (n: string) => SANDBOX_CREDS[n as keyof typeof SANDBOX_CREDS], mask, now: () => now };
+    const ctx = {
+      profile: profile(),
+      sandboxUrl: host.vendorUrl('netease'),
+      payload: fresh(),
+      credential: async (n: string) => SANDBOX_CREDS[n as keyof typeof SANDBOX_CREDS],
+      mask,
+      now: () => now,
+    };
     const ins = await op('create').inspect!(ctx);
     expect(ins.url).toBe(`${host.vendorUrl('netease')}/v1/api/task/create`);
     expect(ins.headers.CurTime).toBe(String(now / 1000));
@@ -274,10 +336,24 @@ describe('NetEase client against the sandbox, through the session engine', () =>
   });
 
   it('roomJoin(): appkey, channel, uid and the room token', async () => {
-    const info = await neteaseRoomJoin({ profile: profile({ uid: '777', botUid: '99' }), payload: { cname: 'room-x' }, result: { taskId: 'abc', cname: 'room-x' }, credential: async (n) => SANDBOX_CREDS[n as keyof typeof SANDBOX_CREDS] });
+    const info = await neteaseRoomJoin({
+      profile: profile({ uid: '777', botUid: '99' }),
+      payload: { cname: 'room-x' },
+      result: { taskId: 'abc', cname: 'room-x' },
+      credential: async (n) => SANDBOX_CREDS[n as keyof typeof SANDBOX_CREDS],
+    });
     expect(info).toEqual({
       vendor: 'netease',
-      params: { appkey: SANDBOX_APP_KEY, channelName: 'room-x', uid: '777', token: SANDBOX_TOKEN, variant: 'server', taskId: 'abc', botUid: '99', captionLanguage: 'AUTO' },
+      params: {
+        appkey: SANDBOX_APP_KEY,
+        channelName: 'room-x',
+        uid: '777',
+        token: SANDBOX_TOKEN,
+        variant: 'server',
+        taskId: 'abc',
+        botUid: '99',
+        captionLanguage: 'AUTO',
+      },
       sensitive: [SANDBOX_TOKEN],
     });
   });

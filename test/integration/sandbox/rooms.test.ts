@@ -19,7 +19,13 @@ import { genUserSig } from '../../../src-main/core/vendors/tencent/usersig.ts';
 import { decodeCustomMessage, interruptMessage } from '../../../src-main/core/vendors/tencent/room-messages.ts';
 import { netease } from '../../../src-main/core/vendors/netease/index.ts';
 import { MODE_EXAMPLES } from '../../../src-main/core/vendors/netease/schema.ts';
-import { SANDBOX_APP_KEY, SANDBOX_APP_SECRET, SANDBOX_TOKEN, mountNeteaseSandbox, type NeteaseSandboxState } from '../../../src-main/core/vendors/netease/sandbox.ts';
+import {
+  SANDBOX_APP_KEY,
+  SANDBOX_APP_SECRET,
+  SANDBOX_TOKEN,
+  mountNeteaseSandbox,
+  type NeteaseSandboxState,
+} from '../../../src-main/core/vendors/netease/sandbox.ts';
 import { parseAsrCaptions } from '../../../src-main/core/vendors/netease/room-events.ts';
 import { tencentRoomKey } from '../../../src-main/core/sandbox/rooms/tencent-persona.ts';
 import { NETEASE_SANDBOX_BOT_UID } from '../../../src-main/core/sandbox/rooms/netease-persona.ts';
@@ -105,13 +111,24 @@ describe('sandbox rooms (Tencent, NetEase): the bot listens, answers and stops',
   let nertc: NeteaseSandboxState;
   let manager: SessionManager;
   const creds: Record<string, string> = { ...SANDBOX_CREDENTIALS, APP_KEY: SANDBOX_APP_KEY, APP_SECRET: SANDBOX_APP_SECRET, TOKEN: SANDBOX_TOKEN };
-  const profile = (vendor: VendorDescriptor): Profile => ({ id: vendor.id, name: vendor.id, vendor: vendor.id, target: 'sandbox', settings: vendor.defaultSettings('sandbox'), createdAt: '', updatedAt: '' });
+  const profile = (vendor: VendorDescriptor): Profile => ({
+    id: vendor.id,
+    name: vendor.id,
+    vendor: vendor.id,
+    target: 'sandbox',
+    settings: vendor.defaultSettings('sandbox'),
+    createdAt: '',
+    updatedAt: '',
+  });
 
   /** Run a room operation's control plane, leave the task running; returns its result. */
   async function start(vendor: VendorDescriptor, operation: string, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
     const op = vendor.operations.find((o) => o.id === operation)!;
     const { sessionId, done } = await manager.start({ vendor, operation: op, profile: profile(vendor), payload, sandboxUrl: host.vendorUrl(vendor.id) });
-    await until(() => manager.events(sessionId, 0, 10000).events.some((e) => e.kind === 'session.control-plane-done' || e.kind === 'session.end'), 'control plane');
+    await until(
+      () => manager.events(sessionId, 0, 10000).events.some((e) => e.kind === 'session.control-plane-done' || e.kind === 'session.end'),
+      'control plane',
+    );
     const result = manager.controlPlaneResult(sessionId) as Record<string, unknown>;
     await manager.stop(sessionId, { closeTask: false });
     await done;
@@ -135,7 +152,13 @@ describe('sandbox rooms (Tencent, NetEase): the bot listens, answers and stops',
       RoomIdType: 1,
       AgentConfig: { UserId: 'bot_1', UserSig: botSig, TargetUserId: 'user_1', SubtitleMode: 0 },
       STTConfig: { VadSilenceTime: 500 },
-      LLMConfig: { LLMType: 'openai', Model: 'gpt-4o-mini', APIKey: '{{secret:LLM_API_KEY}}', APIUrl: 'https://llm.example/v1/chat/completions', Streaming: true },
+      LLMConfig: {
+        LLMType: 'openai',
+        Model: 'gpt-4o-mini',
+        APIKey: '{{secret:LLM_API_KEY}}',
+        APIUrl: 'https://llm.example/v1/chat/completions',
+        Streaming: true,
+      },
       TTSConfig: { TTSType: 'tencent', AppId: 1300000000, SecretId: '{{secret:TTS_SECRET_ID}}', SecretKey: '{{secret:TTS_SECRET_KEY}}', VoiceType: 1008 },
     });
     const key = tencentRoomKey(APP, roomId, true);
@@ -151,7 +174,9 @@ describe('sandbox rooms (Tencent, NetEase): the bot listens, answers and stops',
       const user = await Member.join(roomSocketUrl(host.vendorUrl('tencent'), key, 'user_1', sig));
       expect(user.messages[0]).toEqual({ ev: 'joined', users: ['bot_1'], publishing: ['bot_1'] });
       const decoded = () =>
-        user.messages.flatMap((m) => (m.ev === 'custom' ? [decodeCustomMessage({ userId: m.user, cmdId: m.cmdId, data: fromBase64(m.data) })] : [])).flatMap((d) => (d.ok ? [d.message] : []));
+        user.messages
+          .flatMap((m) => (m.ev === 'custom' ? [decodeCustomMessage({ userId: m.user, cmdId: m.cmdId, data: fromBase64(m.data) })] : []))
+          .flatMap((d) => (d.ok ? [d.message] : []));
       user.send({ op: 'publish' });
       trtc.rooms!.overrideNextTurn(key, { thinkMs: 400 });
       const spokenEnd = await user.speak('hello-weather-en');
@@ -161,12 +186,19 @@ describe('sandbox rooms (Tencent, NetEase): the bot listens, answers and stops',
       expect(firstAudio - spokenEnd).toBeGreaterThanOrEqual(850);
       expect(firstAudio - spokenEnd).toBeLessThan(1400);
       const subtitles = decoded().filter((m) => m.type === 'subtitle');
-      expect(subtitles.find((m) => m.sender === 'user_1')).toMatchObject({ text: shippedVoice().utterances.find((u) => u.id === 'hello-weather-en')!.text, end: true });
+      expect(subtitles.find((m) => m.sender === 'user_1')).toMatchObject({
+        text: shippedVoice().utterances.find((u) => u.id === 'hello-weather-en')!.text,
+        end: true,
+      });
       expect(subtitles.some((m) => m.sender === 'bot_1' && m.end)).toBe(true);
       const metrics = decoded().filter((m) => m.type === 'metric');
       expect(metrics.map((m) => m.metric)).toEqual(expect.arrayContaining(['asr_latency', 'llm_first_token']));
       expect(metrics.find((m) => m.metric === 'llm_first_token')!.value).toBe(400);
-      expect(decoded().filter((m) => m.type === 'state').map((m) => m.state)).toEqual(expect.arrayContaining([2, 3]));
+      expect(
+        decoded()
+          .filter((m) => m.type === 'state')
+          .map((m) => m.state),
+      ).toEqual(expect.arrayContaining([2, 3]));
 
       // A 20001 with someone else as sender is not obeyed (the server validates the sender); the bot goes on.
       const forged = interruptMessage({ sender: 'someone_else', botUserId: 'bot_1', id: `f-${visit}`, timestamp: Date.now() });
@@ -206,7 +238,10 @@ describe('sandbox rooms (Tencent, NetEase): the bot listens, answers and stops',
       nertc.rooms!.overrideNextTurn(key, { thinkMs: 300 });
       const spokenEnd = await user.speak(visit === 1 ? 'hello-weather-en' : 'hello-weather-zh');
       await until(() => user.audible(spokenEnd).length > 5, 'bot audio');
-      const captions = () => user.messages.flatMap((m) => (m.ev === 'asr-captions' ? parseAsrCaptions(m.list, { localUid: '10001', botUid: NETEASE_SANDBOX_BOT_UID }).captions : []));
+      const captions = () =>
+        user.messages.flatMap((m) =>
+          m.ev === 'asr-captions' ? parseAsrCaptions(m.list, { localUid: '10001', botUid: NETEASE_SANDBOX_BOT_UID }).captions : [],
+        );
       const utterance = shippedVoice().utterances.find((u) => u.id === (visit === 1 ? 'hello-weather-en' : 'hello-weather-zh'))!;
       expect(captions().find((c) => c.speaker === 'user')).toMatchObject({ text: utterance.text, isFinal: true });
       expect(captions().some((c) => c.speaker === 'bot')).toBe(true);
@@ -233,18 +268,28 @@ describe('sandbox rooms (Tencent, NetEase): the bot listens, answers and stops',
         RoomId: roomId,
         RoomIdType: 1,
         AgentConfig: { UserId: 'bot_1', UserSig: botSig, TargetUserId: 'user_1', MaxIdleTime: 1 },
-        LLMConfig: { LLMType: 'openai', Model: 'gpt-4o-mini', APIKey: '{{secret:LLM_API_KEY}}', APIUrl: 'https://llm.example/v1/chat/completions', Streaming: true },
+        LLMConfig: {
+          LLMType: 'openai',
+          Model: 'gpt-4o-mini',
+          APIKey: '{{secret:LLM_API_KEY}}',
+          APIUrl: 'https://llm.example/v1/chat/completions',
+          Streaming: true,
+        },
         TTSConfig: { TTSType: 'tencent', AppId: 1300000000, SecretId: '{{secret:TTS_SECRET_ID}}', SecretKey: '{{secret:TTS_SECRET_KEY}}', VoiceType: 1008 },
       });
       const key = tencentRoomKey(APP, roomId, true);
-      const user = await Member.join(roomSocketUrl(host.vendorUrl('tencent'), key, 'user_1', genUserSig({ sdkAppId: APP, userId: 'user_1', secretKey: SANDBOX_CREDENTIALS.SDK_SECRET_KEY })));
+      const user = await Member.join(
+        roomSocketUrl(host.vendorUrl('tencent'), key, 'user_1', genUserSig({ sdkAppId: APP, userId: 'user_1', secretKey: SANDBOX_CREDENTIALS.SDK_SECRET_KEY })),
+      );
       user.send({ op: 'publish' });
       await sleep(1500);
       expect(trtc.rooms!.hasBot(key)).toBe(true);
       user.send({ op: 'unpublish' });
       await until(() => user.messages.some((m) => m.ev === 'exit' && m.user === 'bot_1'), 'the bot leaving', 5000);
       expect(trtc.rooms!.hasBot(key)).toBe(false);
-      expect(trtc.status((trtc as unknown as { tasks: Map<string, Parameters<TencentSandbox['status']>[0]> }).tasks.get(result.TaskId as string)!)).toBe('Stopped');
+      expect(trtc.status((trtc as unknown as { tasks: Map<string, Parameters<TencentSandbox['status']>[0]> }).tasks.get(result.TaskId as string)!)).toBe(
+        'Stopped',
+      );
       await user.close();
     }
   });

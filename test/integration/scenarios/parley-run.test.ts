@@ -19,12 +19,17 @@ function parseJUnit(xml: string) {
   return doc;
 }
 
-const props = (tc: { getElementsByTagName(name: string): ArrayLike<{ getAttribute(name: string): string | null }> }) => Object.fromEntries(Array.from(tc.getElementsByTagName('property')).map((p) => [p.getAttribute('name'), p.getAttribute('value')]));
+const props = (tc: { getElementsByTagName(name: string): ArrayLike<{ getAttribute(name: string): string | null }> }) =>
+  Object.fromEntries(Array.from(tc.getElementsByTagName('property')).map((p) => [p.getAttribute('name'), p.getAttribute('value')]));
 
 describe('parley run with scenarios', () => {
   it('the example scenarios pass against the Mindcraft and Convai sandboxes: JUnit per vendor and turn, report.json, HTML, CSV', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'parley-scen-'));
-    const r = await runParley(cwd, ['run', join(ROOT, 'examples/scenarios'), '--target', 'sandbox', '--vendors', 'mindcraft,convai', '--report', 'junit,json,html,csv', '--out', 'out'], env);
+    const r = await runParley(
+      cwd,
+      ['run', join(ROOT, 'examples/scenarios'), '--target', 'sandbox', '--vendors', 'mindcraft,convai', '--report', 'junit,json,html,csv', '--out', 'out'],
+      env,
+    );
     expect(r.stdout, r.stderr).toMatch(/^12 passed, 0 failed, 0 errors · 12 runs/m);
     expect(r.code).toBe(0);
     const doc = parseJUnit(readFileSync(join(cwd, 'out', 'junit.xml'), 'utf8'));
@@ -32,7 +37,11 @@ describe('parley run with scenarios', () => {
     expect(cases).toHaveLength(12);
     for (const vendor of ['mindcraft', 'convai'])
       for (const scenario of ['Chinese conversation', 'English conversation'])
-        for (const turn of [1, 2, 3]) expect(cases.some((c) => c.getAttribute('name')!.startsWith(scenario) && c.getAttribute('name')!.includes(`· ${vendor} · turn ${turn}`)), `${scenario} ${vendor} ${turn}`).toBe(true);
+        for (const turn of [1, 2, 3])
+          expect(
+            cases.some((c) => c.getAttribute('name')!.startsWith(scenario) && c.getAttribute('name')!.includes(`· ${vendor} · turn ${turn}`)),
+            `${scenario} ${vendor} ${turn}`,
+          ).toBe(true);
     for (const tc of cases) {
       const p = props(tc);
       expect(Number(p['figure.response_latency_ms'])).toBeGreaterThan(0);
@@ -42,12 +51,15 @@ describe('parley run with scenarios', () => {
       const name = tc.getAttribute('name')!;
       if (name.includes('typed question')) expect(p['figure.wer']).toBeUndefined();
       else expect(p[name.startsWith('Chinese') ? 'figure.cer' : 'figure.wer']).toBe('0');
-      if (name.includes('(long story, interrupted)') || name.includes('(story, talked over)')) expect(Number(p['figure.interruption_recovery_ms'])).toBeGreaterThanOrEqual(0);
+      if (name.includes('(long story, interrupted)') || name.includes('(story, talked over)'))
+        expect(Number(p['figure.interruption_recovery_ms'])).toBeGreaterThanOrEqual(0);
     }
     const report = JSON.parse(readFileSync(join(cwd, 'out', 'report.json'), 'utf8')) as RunReport;
     const turns = report.results as TurnRunReport[];
     const zh = turns.filter((t) => t.scenario.startsWith('Chinese'));
-    expect(zh.map((t) => t.recognition?.recognised)).toEqual(Array(2).fill(['帮我订一张明天去上海的火车票。', '请给我讲一个很长的故事,关于一只小猫在月光下寻找回家的路。', '好的,谢谢你,再见。']).flat());
+    expect(zh.map((t) => t.recognition?.recognised)).toEqual(
+      Array(2).fill(['帮我订一张明天去上海的火车票。', '请给我讲一个很长的故事,关于一只小猫在月光下寻找回家的路。', '好的,谢谢你,再见。']).flat(),
+    );
     // The interrupted answer was cut short: less bot audio than the full answer to the first turn of the same vendor.
     for (const v of ['mindcraft', 'convai']) {
       const mine = zh.filter((t) => t.vendor === v);
@@ -71,7 +83,24 @@ describe('parley run with scenarios', () => {
       JSON.stringify({ version: 2, name: 'misheard', vendors: example.vendors, steps: [{ say: { utterance: 'book-train-zh' }, expect: { maxCer: 0.1 } }] }),
     );
     // Mindcraft here; Convai's mishear over WebRTC is in the editor's E2E test (test/e2e/scenarios.test.ts).
-    const r = await runParley(cwd, ['run', 'cases', '--vendors', 'mindcraft,netease,tencent', '--sandbox-fault', '{"kind":"mishear"}', '--report', 'junit,json,html', '--report-lang', 'zh', '--out', 'out'], env);
+    const r = await runParley(
+      cwd,
+      [
+        'run',
+        'cases',
+        '--vendors',
+        'mindcraft,netease,tencent',
+        '--sandbox-fault',
+        '{"kind":"mishear"}',
+        '--report',
+        'junit,json,html',
+        '--report-lang',
+        'zh',
+        '--out',
+        'out',
+      ],
+      env,
+    );
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/^0 passed, 1 failed, 2 errors · 3 runs/m);
     for (const v of ['mindcraft']) {

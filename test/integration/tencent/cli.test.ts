@@ -34,13 +34,37 @@ describe('parley CLI: tencent', () => {
   });
 
   it('sign tencent reproduces the official vector from the body bytes', async () => {
-    const r = await parley(['sign', 'tencent', '--action', 'DescribeInstances', '--timestamp', '1551113065', '--region', 'ap-guangzhou', '--host', 'cvm.tencentcloudapi.com', '--version', '2017-03-12', '--body', 'vector.json'], VECTOR_ENV);
+    const r = await parley(
+      [
+        'sign',
+        'tencent',
+        '--action',
+        'DescribeInstances',
+        '--timestamp',
+        '1551113065',
+        '--region',
+        'ap-guangzhou',
+        '--host',
+        'cvm.tencentcloudapi.com',
+        '--version',
+        '2017-03-12',
+        '--body',
+        'vector.json',
+      ],
+      VECTOR_ENV,
+    );
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out)).toEqual(['canonicalRequest', 'stringToSign', 'signature', 'authorization', 'headers']);
     expect(out.signature).toBe('10b1a37a7301a02ca19a647ad722d5e43b4b3cff309d421d85b46093f6ab6c4f');
     expect(out.stringToSign).toBe('TC3-HMAC-SHA256\n1551113065\n2019-02-25/cvm/tc3_request\n7019a55be8395899b900fb5564e4200d984910f34794a27cb3fb7d10ff6a1e84');
-    expect(out.headers).toMatchObject({ Host: 'cvm.tencentcloudapi.com', 'X-TC-Action': 'DescribeInstances', 'X-TC-Timestamp': '1551113065', 'X-TC-Region': 'ap-guangzhou', 'X-TC-Version': '2017-03-12' });
+    expect(out.headers).toMatchObject({
+      Host: 'cvm.tencentcloudapi.com',
+      'X-TC-Action': 'DescribeInstances',
+      'X-TC-Timestamp': '1551113065',
+      'X-TC-Region': 'ap-guangzhou',
+      'X-TC-Version': '2017-03-12',
+    });
     expect(out.authorization).toContain('SignedHeaders=content-type;host;x-tc-action');
   });
 
@@ -48,7 +72,10 @@ describe('parley CLI: tencent', () => {
     const noEnv = await parley(['sign', 'tencent', '--action', 'A', '--timestamp', '1', '--region', 'ap-guangzhou', '--body', 'vector.json']);
     expect(noEnv.code).toBe(2);
     expect(noEnv.stderr).toContain('PARLEY_TENCENT_SECRET_ID is not set');
-    const badTs = await parley(['sign', 'tencent', '--action', 'A', '--timestamp', 'yesterday', '--region', 'ap-guangzhou', '--body', 'vector.json'], VECTOR_ENV);
+    const badTs = await parley(
+      ['sign', 'tencent', '--action', 'A', '--timestamp', 'yesterday', '--region', 'ap-guangzhou', '--body', 'vector.json'],
+      VECTOR_ENV,
+    );
     expect(badTs.code).toBe(2);
     expect(badTs.stderr).toContain('--timestamp: expected a positive integer');
   });
@@ -57,12 +84,19 @@ describe('parley CLI: tencent', () => {
     const r = await parley(['usersig', '--sdk-app-id', '1400000001', '--user-id', 'bot_1', '--expire', '600'], { PARLEY_TENCENT_SDK_SECRET_KEY: 'my-sdk-key' });
     expect(r.code, r.stderr).toBe(0);
     const sig = r.stdout.trim();
-    expect(verifyUserSig({ userSig: sig, sdkAppId: 1400000001, userId: 'bot_1', secretKey: 'my-sdk-key' })).toMatchObject({ ok: true, doc: { 'TLS.expire': 600 } });
+    expect(verifyUserSig({ userSig: sig, sdkAppId: 1400000001, userId: 'bot_1', secretKey: 'my-sdk-key' })).toMatchObject({
+      ok: true,
+      doc: { 'TLS.expire': 600 },
+    });
     expect((await parley(['usersig', '--sdk-app-id', '1400000001', '--user-id', 'bad id'], { PARLEY_TENCENT_SDK_SECRET_KEY: 'k' })).code).toBe(2);
   });
 
   it('tencent StartAIConversation against the embedded sandbox prints the response; a wrong key exits 1 with the vendor error', async () => {
-    const sig = (await parley(['usersig', '--sdk-app-id', SANDBOX_CREDENTIALS.SDK_APP_ID, '--user-id', 'bot_1'], { PARLEY_TENCENT_SDK_SECRET_KEY: SANDBOX_CREDENTIALS.SDK_SECRET_KEY })).stdout.trim();
+    const sig = (
+      await parley(['usersig', '--sdk-app-id', SANDBOX_CREDENTIALS.SDK_APP_ID, '--user-id', 'bot_1'], {
+        PARLEY_TENCENT_SDK_SECRET_KEY: SANDBOX_CREDENTIALS.SDK_SECRET_KEY,
+      })
+    ).stdout.trim();
     const body = {
       SdkAppId: Number(SANDBOX_CREDENTIALS.SDK_APP_ID),
       RoomId: 'room_cli',
@@ -81,9 +115,15 @@ describe('parley CLI: tencent', () => {
     expect(record).not.toContain(SANDBOX_CREDENTIALS.SECRET_KEY);
 
     writeFileSync(join(dir, 'describe.json'), JSON.stringify({ TaskId: 'nope' }));
-    const bad = await parley(['tencent', 'DescribeAIConversation', '--body', 'describe.json', '--target', 'sandbox', '--region', 'ap-singapore', '--out', 'sessions'], { PARLEY_TENCENT_SECRET_KEY: 'not-the-key' });
+    const bad = await parley(
+      ['tencent', 'DescribeAIConversation', '--body', 'describe.json', '--target', 'sandbox', '--region', 'ap-singapore', '--out', 'sessions'],
+      { PARLEY_TENCENT_SECRET_KEY: 'not-the-key' },
+    );
     expect(bad.code).toBe(1);
-    expect(JSON.parse(bad.stdout).Response).toMatchObject({ Error: { Code: 'AuthFailure.SignatureFailure', Message: expect.any(String) }, RequestId: expect.any(String) });
+    expect(JSON.parse(bad.stdout).Response).toMatchObject({
+      Error: { Code: 'AuthFailure.SignatureFailure', Message: expect.any(String) },
+      RequestId: expect.any(String),
+    });
     expect(bad.stderr).toMatch(/AuthFailure\.SignatureFailure · .* · request /);
 
     const unknown = await parley(['tencent', 'DeleteEverything', '--body', 'describe.json']);

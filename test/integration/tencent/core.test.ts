@@ -15,9 +15,21 @@ describe('tencent through createCore', () => {
     const profile = (await core.handlers['profiles.list']({})).find((p) => p.vendor === 'tencent')!;
     const minted = await core.handlers['room.credential']({ profileId: profile.id, userId: 'bot_7' });
     expect(minted.params).toEqual({ sdkAppId: Number(SANDBOX_CREDENTIALS.SDK_APP_ID), userId: 'bot_7' });
-    expect(verifyUserSig({ userSig: minted.credential, sdkAppId: Number(SANDBOX_CREDENTIALS.SDK_APP_ID), userId: 'bot_7', secretKey: SANDBOX_CREDENTIALS.SDK_SECRET_KEY }).ok).toBe(true);
+    expect(
+      verifyUserSig({
+        userSig: minted.credential,
+        sdkAppId: Number(SANDBOX_CREDENTIALS.SDK_APP_ID),
+        userId: 'bot_7',
+        secretKey: SANDBOX_CREDENTIALS.SDK_SECRET_KEY,
+      }).ok,
+    ).toBe(true);
 
-    const payload = { SdkAppId: minted.params.sdkAppId, RoomId: '8001', AgentConfig: { UserId: 'bot_7', UserSig: minted.credential, TargetUserId: 'console_1' }, LLMConfig: { LLMType: 'openai', Model: 'm', APIKey: '{{secret:LLM_API_KEY}}', APIUrl: 'https://x' } };
+    const payload = {
+      SdkAppId: minted.params.sdkAppId,
+      RoomId: '8001',
+      AgentConfig: { UserId: 'bot_7', UserSig: minted.credential, TargetUserId: 'console_1' },
+      LLMConfig: { LLMType: 'openai', Model: 'm', APIKey: '{{secret:LLM_API_KEY}}', APIUrl: 'https://x' },
+    };
     expect(await core.handlers['payload.validate']({ vendor: 'tencent', operation: 'StartAIConversation', payload })).toEqual([]);
     const inspection = await core.handlers['payload.inspect']({ profileId: profile.id, operation: 'StartAIConversation', payload });
     expect(JSON.stringify(inspection)).not.toContain(SANDBOX_CREDENTIALS.LLM_API_KEY);
@@ -30,14 +42,31 @@ describe('tencent through createCore', () => {
       await new Promise((r) => setTimeout(r, 10));
     }
     const join = await core.handlers['room.join']({ sessionId: sessionId! });
+    if (join.vendor !== 'tencent') throw new Error(`room.join answered for ${join.vendor}`);
     expect(join.params).toMatchObject({ sdkAppId: 1400000001, userId: 'console_1', roomId: 8001, botUserId: 'bot_7', taskId: expect.any(String) });
     expect(join.params.taskId).not.toBe('');
     await core.handlers['session.stop']({ sessionId: sessionId! });
   });
 
   it('payload.validate names LLMConfig sub-form fields of the chosen LLMType', async () => {
-    const errors = await core.handlers['payload.validate']({ vendor: 'tencent', operation: 'StartAIConversation', payload: { SdkAppId: 1, RoomId: 'r', AgentConfig: { UserId: 'b', UserSig: 's', TargetUserId: 'u' }, LLMConfig: { LLMType: 'coze', APIKey: 'k', APIUrl: 'u' } } });
+    const errors = await core.handlers['payload.validate']({
+      vendor: 'tencent',
+      operation: 'StartAIConversation',
+      payload: {
+        SdkAppId: 1,
+        RoomId: 'r',
+        AgentConfig: { UserId: 'b', UserSig: 's', TargetUserId: 'u' },
+        LLMConfig: { LLMType: 'coze', APIKey: 'k', APIUrl: 'u' },
+      },
+    });
     // Coze's fields come from no captured page: inferred, so a warning.
-    expect(errors).toEqual([{ path: '/LLMConfig/BotId', message: '/LLMConfig/BotId: required', severity: 'warning', source: { kind: 'inferred', ref: 'docs/vendors/tencent.md#llmconfig-other-types' } }]);
+    expect(errors).toEqual([
+      {
+        path: '/LLMConfig/BotId',
+        message: '/LLMConfig/BotId: required',
+        severity: 'warning',
+        source: { kind: 'inferred', ref: 'docs/vendors/tencent.md#llmconfig-other-types' },
+      },
+    ]);
   });
 });

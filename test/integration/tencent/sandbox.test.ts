@@ -22,7 +22,13 @@ function startPayload(sessionId: string) {
     RoomIdType: 1,
     SessionId: sessionId,
     AgentConfig: { UserId: 'bot_1', UserSig: botSig(), TargetUserId: 'user_1', SubtitleMode: 1 },
-    LLMConfig: { LLMType: 'openai', Model: 'gpt-4o-mini', APIKey: '{{secret:LLM_API_KEY}}', APIUrl: 'https://llm.example/v1/chat/completions', Streaming: true },
+    LLMConfig: {
+      LLMType: 'openai',
+      Model: 'gpt-4o-mini',
+      APIKey: '{{secret:LLM_API_KEY}}',
+      APIUrl: 'https://llm.example/v1/chat/completions',
+      Streaming: true,
+    },
     TTSConfig: { TTSType: 'tencent', AppId: 1300000000, SecretId: '{{secret:TTS_SECRET_ID}}', SecretKey: '{{secret:TTS_SECRET_KEY}}', VoiceType: 1008 },
   };
 }
@@ -34,9 +40,21 @@ describe('tencent client against the sandbox, through the session engine', () =>
   let dir: string;
   let creds: Record<string, string> = { ...SANDBOX_CREDENTIALS };
   let manager: SessionManager;
-  const profile = (settings: Record<string, unknown> = {}): Profile => ({ id: 'tc', name: 'tc', vendor: 'tencent', target: 'sandbox', settings: { ...tencent.defaultSettings('sandbox'), ...settings }, createdAt: '', updatedAt: '' });
+  const profile = (settings: Record<string, unknown> = {}): Profile => ({
+    id: 'tc',
+    name: 'tc',
+    vendor: 'tencent',
+    target: 'sandbox',
+    settings: { ...tencent.defaultSettings(), ...settings },
+    createdAt: '',
+    updatedAt: '',
+  });
 
-  async function call(action: string, payload: Record<string, unknown>, settings?: Record<string, unknown>): Promise<{ outcome: OperationOutcome; file: string; id: string }> {
+  async function call(
+    action: string,
+    payload: Record<string, unknown>,
+    settings?: Record<string, unknown>,
+  ): Promise<{ outcome: OperationOutcome; file: string; id: string }> {
     const operation = tencent.operations.find((o) => o.id === action)!;
     const { sessionId, done } = await manager.start({ vendor: tencent, operation, profile: profile(settings), payload, sandboxUrl: host.vendorUrl('tencent') });
     if (operation.transport === 'room') {
@@ -78,7 +96,10 @@ describe('tencent client against the sandbox, through the session engine', () =>
     expect(after.outcome.summary).toContain('Status Stopped');
 
     // Stopping again, and updating/controlling a stopped task: TaskNotExist.
-    for (const [action, p] of [['StopAIConversation', { TaskId: taskId }], ['ControlAIConversation', { TaskId: taskId, Command: 'ServerPushText', ServerPushText: { Text: 'hi' } }]] as const) {
+    for (const [action, p] of [
+      ['StopAIConversation', { TaskId: taskId }],
+      ['ControlAIConversation', { TaskId: taskId, Command: 'ServerPushText', ServerPushText: { Text: 'hi' } }],
+    ] as const) {
       const r = await call(action, p);
       expect(r.outcome.error).toMatchObject({ code: 'FailedOperation.TaskNotExist', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     }
@@ -88,8 +109,18 @@ describe('tencent client against the sandbox, through the session engine', () =>
     const start = await call('StartAIConversation', startPayload('s-redact'));
     expect(start.outcome.ok).toBe(true);
     const record = readFileSync(start.file, 'utf8');
-    for (const secret of [SANDBOX_CREDENTIALS.LLM_API_KEY, SANDBOX_CREDENTIALS.TTS_SECRET_KEY, SANDBOX_CREDENTIALS.TTS_SECRET_ID, SANDBOX_CREDENTIALS.SECRET_KEY, SANDBOX_CREDENTIALS.SECRET_ID]) expect(record).not.toContain(secret);
-    const events = record.trim().split('\n').map((l) => JSON.parse(l));
+    for (const secret of [
+      SANDBOX_CREDENTIALS.LLM_API_KEY,
+      SANDBOX_CREDENTIALS.TTS_SECRET_KEY,
+      SANDBOX_CREDENTIALS.TTS_SECRET_ID,
+      SANDBOX_CREDENTIALS.SECRET_KEY,
+      SANDBOX_CREDENTIALS.SECRET_ID,
+    ])
+      expect(record).not.toContain(secret);
+    const events = record
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const request = events.find((e) => e.kind === 'http.request');
     expect(typeof request.data.body.LLMConfig).toBe('string');
     expect(JSON.parse(request.data.body.LLMConfig)).toMatchObject({ LLMType: 'openai', APIKey: '«redacted»' });
@@ -114,10 +145,19 @@ describe('tencent client against the sandbox, through the session engine', () =>
     creds = { ...SANDBOX_CREDENTIALS, SECRET_KEY: 'wrong-key-123456' };
     try {
       const r = await call('DescribeAIConversation', { TaskId: 'x' });
-      expect(r.outcome.error).toMatchObject({ code: 'AuthFailure.SignatureFailure', message: expect.stringContaining('signature'), requestId: expect.any(String), httpStatus: 200 });
+      expect(r.outcome.error).toMatchObject({
+        code: 'AuthFailure.SignatureFailure',
+        message: expect.stringContaining('signature'),
+        requestId: expect.any(String),
+        httpStatus: 200,
+      });
       const record = readFileSync(r.file, 'utf8');
       expect(record).not.toContain('wrong-key-123456');
-      const err = record.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.kind === 'error');
+      const err = record
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .find((e) => e.kind === 'error');
       expect(err.summary).toMatch(/^AuthFailure\.SignatureFailure · .+ · request [0-9a-f-]{36}$/);
       creds = { ...SANDBOX_CREDENTIALS, SECRET_ID: 'AKIDunknown0000' };
       expect((await call('DescribeAIConversation', { TaskId: 'x' })).outcome.error?.code).toBe('AuthFailure.SecretIdNotFound');
@@ -129,7 +169,10 @@ describe('tencent client against the sandbox, through the session engine', () =>
   it('a timestamp more than 5 minutes old is AuthFailure.SignatureExpire (settings override)', async () => {
     const r = await call('DescribeAIConversation', { TaskId: 'x' }, { timestampOverride: Math.floor(Date.now() / 1000) - 301 });
     expect(r.outcome.error?.code).toBe('AuthFailure.SignatureExpire');
-    const events = readFileSync(r.file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const events = readFileSync(r.file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events.some((e) => e.kind === 'tencent.clock-skew')).toBe(true);
   });
 
@@ -143,7 +186,12 @@ describe('tencent client against the sandbox, through the session engine', () =>
       ['StopAIConversation', {}, 'MissingParameter', /TaskId/],
       ['DescribeAIConversation', {}, 'MissingParameter', /TaskId or SessionId/],
       ['StartAIConversation', { ...startPayload('s-bad'), SdkAppId: 'abc' }, 'InvalidParameter.SdkAppId', /SdkAppId/],
-      ['StartAIConversation', { ...startPayload('s-bad2'), LLMConfig: { LLMType: 'openai', APIKey: 'k', APIUrl: 'u' } }, 'MissingParameter', /LLMConfig\.Model/],
+      [
+        'StartAIConversation',
+        { ...startPayload('s-bad2'), LLMConfig: { LLMType: 'openai', APIKey: 'k', APIUrl: 'u' } },
+        'MissingParameter',
+        /LLMConfig\.Model/,
+      ],
       ['UpdateAIConversation', { TaskId: 't', InterruptSpeechDuration: 100 }, 'InvalidParameterValue', /InterruptSpeechDuration/],
     ];
     for (const [action, payload, code, message] of cases) {
@@ -171,32 +219,60 @@ describe('tencent client against the sandbox, through the session engine', () =>
     const p = startPayload('s-wire');
     const body = JSON.stringify({ ...p, LLMConfig: JSON.stringify(p.LLMConfig), TTSConfig: { TTSType: 'tencent' } });
     const now = Math.floor(clock / 1000);
-    const signed = signTc3({ secretId: SANDBOX_CREDENTIALS.SECRET_ID, secretKey: SANDBOX_CREDENTIALS.SECRET_KEY, host: new URL(host.baseUrl).host, service: 'trtc', action: 'StartAIConversation', version: '2019-07-22', region: 'ap-guangzhou', timestamp: now, body });
+    const signed = signTc3({
+      secretId: SANDBOX_CREDENTIALS.SECRET_ID,
+      secretKey: SANDBOX_CREDENTIALS.SECRET_KEY,
+      host: new URL(host.baseUrl).host,
+      service: 'trtc',
+      action: 'StartAIConversation',
+      version: '2019-07-22',
+      region: 'ap-guangzhou',
+      timestamp: now,
+      body,
+    });
     const res = await fetch(`${host.vendorUrl('tencent')}/`, { method: 'POST', headers: signed.headers, body });
     expect(((await res.json()) as { Response: { Error: { Code: string } } }).Response.Error.Code).toBe('InvalidParameter.TTSConfig');
   });
 
-  it('regions: the document\'s four pass; another is sent with a warning and answered UnsupportedRegion', async () => {
-    for (const region of ['ap-singapore', 'ap-tokyo', 'na-siliconvalley']) expect((await call('DescribeAIConversation', { TaskId: 'x' }, { region })).outcome.error?.code, region).toBe('FailedOperation.TaskNotExist');
+  it("regions: the document's four pass; another is sent with a warning and answered UnsupportedRegion", async () => {
+    for (const region of ['ap-singapore', 'ap-tokyo', 'na-siliconvalley'])
+      expect((await call('DescribeAIConversation', { TaskId: 'x' }, { region })).outcome.error?.code, region).toBe('FailedOperation.TaskNotExist');
     const r = await call('DescribeAIConversation', { TaskId: 'x' }, { region: 'na-ashburn' });
     expect(r.outcome.error).toMatchObject({ code: 'UnsupportedRegion', message: expect.stringContaining('na-ashburn') });
     const events = manager.events(r.id).events;
     expect(events.find((e) => e.kind === 'tencent.region')!.summary).toMatch(/region na-ashburn: the StartAIConversation document lists only/);
   });
 
-  it('every documented code can be injected in Tencent\'s envelope, and the official SDK reads it as that error', async () => {
+  it("every documented code can be injected in Tencent's envelope, and the official SDK reads it as that error", async () => {
     const { CommonClient } = await import('tencentcloud-sdk-nodejs-common');
     const client = new CommonClient(`${new URL(host.baseUrl).host}/tencent`, '2019-07-22', {
       credential: { secretId: SANDBOX_CREDENTIALS.SECRET_ID, secretKey: SANDBOX_CREDENTIALS.SECRET_KEY },
       region: 'ap-guangzhou',
       profile: { httpProfile: { protocol: 'http://' } },
     });
-    const codes = host.catalogue().find((c) => c.vendor === 'tencent')!.errors.map((e) => e.code);
-    expect(codes).toEqual(expect.arrayContaining(['FailedOperation.NotAbility', 'FailedOperation.NotAllowed', 'ResourceInsufficient.RequestRejection', 'FailedOperation.TaskExist', 'InvalidParameter.UserSig', 'FailedOperation.TaskNotExist', 'InvalidParameter.TaskId', 'UnsupportedRegion']));
+    const codes = host
+      .catalogue()
+      .find((c) => c.vendor === 'tencent')!
+      .errors.map((e) => e.code);
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        'FailedOperation.NotAbility',
+        'FailedOperation.NotAllowed',
+        'ResourceInsufficient.RequestRejection',
+        'FailedOperation.TaskExist',
+        'InvalidParameter.UserSig',
+        'FailedOperation.TaskNotExist',
+        'InvalidParameter.TaskId',
+        'UnsupportedRegion',
+      ]),
+    );
     try {
       for (const code of codes) {
         host.setFault('tencent', { kind: 'vendor-error', code });
-        const err = (await client.request('StartAIConversation', startPayload(`s-fault-${code}`)).then(() => null, (e: unknown) => e)) as { code?: string; requestId?: string; message?: string; getRequestId?: () => string } | null;
+        const err = (await client.request('StartAIConversation', startPayload(`s-fault-${code}`)).then(
+          () => null,
+          (e: unknown) => e,
+        )) as { code?: string; requestId?: string; message?: string; getRequestId?: () => string } | null;
         expect(err, code).not.toBeNull();
         // The SDK's TencentCloudSDKHttpException (not a JSON parse failure): it found Response.Error.
         expect(err!.constructor.name, code).toBe('TencentCloudSDKHttpException');
@@ -208,7 +284,11 @@ describe('tencent client against the sandbox, through the session engine', () =>
       // And Parley reads it with the code, message and request id.
       host.setFault('tencent', { kind: 'vendor-error', code: 'FailedOperation.NotAbility' });
       const r = await call('StartAIConversation', startPayload('s-fault-parley'));
-      expect(r.outcome.error).toMatchObject({ code: 'FailedOperation.NotAbility', message: 'Need to unlock the required ability (injected fault)', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+      expect(r.outcome.error).toMatchObject({
+        code: 'FailedOperation.NotAbility',
+        message: 'Need to unlock the required ability (injected fault)',
+        requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
     } finally {
       host.setFault('tencent', null);
     }
@@ -219,13 +299,23 @@ describe('tencent client against the sandbox, through the session engine', () =>
     const now = Math.floor(clock / 1000);
     const send = async () => {
       const body = JSON.stringify({ TaskId: 'rate' });
-      const s = signTc3({ secretId: SANDBOX_CREDENTIALS.SECRET_ID, secretKey: SANDBOX_CREDENTIALS.SECRET_KEY, host: new URL(host.baseUrl).host, service: 'trtc', action: 'ControlAIConversation', version: '2019-07-22', region: 'ap-guangzhou', timestamp: now, body });
+      const s = signTc3({
+        secretId: SANDBOX_CREDENTIALS.SECRET_ID,
+        secretKey: SANDBOX_CREDENTIALS.SECRET_KEY,
+        host: new URL(host.baseUrl).host,
+        service: 'trtc',
+        action: 'ControlAIConversation',
+        version: '2019-07-22',
+        region: 'ap-guangzhou',
+        timestamp: now,
+        body,
+      });
       const res = await fetch(`${host.vendorUrl('tencent')}/`, { method: 'POST', headers: s.headers, body });
       return ((await res.json()) as { Response: { Error?: { Code: string } } }).Response.Error?.Code;
     };
     const codes: (string | undefined)[] = [];
     for (let i = 0; i < 21; i++) codes.push(await send());
-    expect(codes.slice(0, 20), JSON.stringify(codes)).toSatisfy((c: unknown[]) => c.every((c) => c === "MissingParameter")); // passes the limiter, then fails validation
+    expect(codes.slice(0, 20), JSON.stringify(codes)).toSatisfy((c: unknown[]) => c.every((c) => c === 'MissingParameter')); // passes the limiter, then fails validation
     expect(codes[20]).toBe('RequestLimitExceeded');
     clock += 1001;
     expect(await send()).toBe('MissingParameter');
@@ -242,7 +332,10 @@ describe('tencent client against the sandbox, through the session engine', () =>
         host.setFault('tencent', fault as never);
         const r = await call('DescribeAIConversation', { TaskId: 'x' });
         expect(r.outcome).toMatchObject({ ok: false, error: { code } });
-        const kinds = readFileSync(r.file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).kind);
+        const kinds = readFileSync(r.file, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).kind);
         expect(kinds).toContain('error');
         expect(kinds.at(-1)).toBe('session.end');
       }
@@ -261,7 +354,13 @@ describe('tencent client against the sandbox, through the session engine', () =>
       mask: (v) => `••••${v.slice(-4)}`,
       now: () => Date.now(),
     });
-    expect(inspection.steps.map((s) => s.label)).toEqual(['Canonical request', 'String to sign', 'Signed headers', 'Signature', 'Authorization (SecretId masked)']);
+    expect(inspection.steps.map((s) => s.label)).toEqual([
+      'Canonical request',
+      'String to sign',
+      'Signed headers',
+      'Signature',
+      'Authorization (SecretId masked)',
+    ]);
     expect(inspection.steps[1]!.value).toContain('2019-02-25/trtc/tc3_request');
     expect(inspection.headers.Authorization).toContain('Credential=••••0001/2019-02-25/trtc/tc3_request');
     expect(JSON.stringify(inspection)).not.toContain(SANDBOX_CREDENTIALS.SECRET_ID);
@@ -276,8 +375,15 @@ describe('tencent client against the sandbox, through the session engine', () =>
     expect(info.params.roomId).toBeUndefined();
     expect(info.sensitive).toEqual(['userSig']);
     const { verifyUserSig } = await import('../../../src-main/core/vendors/tencent/usersig.ts');
-    expect(verifyUserSig({ userSig: info.params.userSig as string, sdkAppId: APP, userId: 'user_1', secretKey: SANDBOX_CREDENTIALS.SDK_SECRET_KEY }).ok).toBe(true);
-    const numeric = await tencent.roomJoin!({ profile: profile(), payload: { ...startPayload('s'), RoomId: '1234', RoomIdType: 0 }, result: {}, credential: async (n) => creds[n]! });
+    expect(verifyUserSig({ userSig: info.params.userSig as string, sdkAppId: APP, userId: 'user_1', secretKey: SANDBOX_CREDENTIALS.SDK_SECRET_KEY }).ok).toBe(
+      true,
+    );
+    const numeric = await tencent.roomJoin!({
+      profile: profile(),
+      payload: { ...startPayload('s'), RoomId: '1234', RoomIdType: 0 },
+      result: {},
+      credential: async (n) => creds[n]!,
+    });
     expect(numeric.params).toMatchObject({ roomId: 1234 });
   });
 });

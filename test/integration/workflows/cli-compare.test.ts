@@ -13,9 +13,26 @@ describe('parley compare (child process, real sandboxes, headless turn agent)', 
     const cwd = mkdtempSync(join(tmpdir(), 'parley-compare-'));
     copyFileSync(resourcePath('utterances', 'hello-weather-en.wav'), join(cwd, 'hello.wav'));
     const reference = shippedVoice().utterances.find((u) => u.id === 'hello-weather-en')!.text;
-    const r = await runParley(cwd, ['compare', '--vendors', 'convai,netease,mindcraft,tencent', '--wav', 'hello.wav', '--reference', reference, '--repeat', '2', '--parallel', '--out', 'out'], {
-      PARLEY_LIVEKIT_SERVER: process.env.PARLEY_LIVEKIT_SERVER ?? liveKitServer(),
-    });
+    const r = await runParley(
+      cwd,
+      [
+        'compare',
+        '--vendors',
+        'convai,netease,mindcraft,tencent',
+        '--wav',
+        'hello.wav',
+        '--reference',
+        reference,
+        '--repeat',
+        '2',
+        '--parallel',
+        '--out',
+        'out',
+      ],
+      {
+        PARLEY_LIVEKIT_SERVER: process.env.PARLEY_LIVEKIT_SERVER ?? liveKitServer(),
+      },
+    );
     expect(r.stdout + r.stderr).toMatch(/8 of 8 runs ok/);
     expect(r.code).toBe(0);
     const json = JSON.parse(readFileSync(join(cwd, 'out', 'compare.json'), 'utf8'));
@@ -24,7 +41,8 @@ describe('parley compare (child process, real sandboxes, headless turn agent)', 
       const runs = json.vendors[vendor].runs;
       expect(runs.map((x: { repetition: number }) => x.repetition)).toEqual([1, 2]);
       for (const run of runs) {
-        for (const f of ['setupMs', 'firstServerEventMs', 'firstAudioMs', 'responseLatencyMs', 'botAudioS']) expect(run[f], `${vendor} ${f}: ${run.why[f]}`).toEqual(expect.any(Number));
+        for (const f of ['setupMs', 'firstServerEventMs', 'firstAudioMs', 'responseLatencyMs', 'botAudioS'])
+          expect(run[f], `${vendor} ${f}: ${run.why[f]}`).toEqual(expect.any(Number));
         expect(run.interruptionRecoveryMs).toBeNull();
         expect(run.why.interruptionRecoveryMs).toBeTruthy();
         expect(run.transport).toBe(transports[vendor]);

@@ -21,9 +21,26 @@ describe('parley run: Tencent and NetEase voice turns in headless Chromium', () 
     const cases = join(cwd, 'cases');
     mkdirSync(join(cases, 'audio'), { recursive: true });
     copyFileSync(resourcePath('utterances', 'hello-weather-en.wav'), join(cases, 'audio', 'hello.wav'));
-    const expectations = { eventKinds: ['agent.user-text', 'agent.bot-text', 'room.joined'], latencyBudgetsMs: { turn_latency_ms: 20_000, first_audio_ms: 20_000 } };
-    for (const [vendor, operation] of [['tencent', 'StartAIConversation'], ['netease', 'create']] as const)
-      writeFileSync(join(cases, `${vendor}.parley-case.json`), JSON.stringify({ version: 1, name: `${vendor} weather`, vendor, operation, payload: example(vendor, operation), input: { wav: 'audio/hello.wav' }, expectations }));
+    const expectations = {
+      eventKinds: ['agent.user-text', 'agent.bot-text', 'room.joined'],
+      latencyBudgetsMs: { turn_latency_ms: 20_000, first_audio_ms: 20_000 },
+    };
+    for (const [vendor, operation] of [
+      ['tencent', 'StartAIConversation'],
+      ['netease', 'create'],
+    ] as const)
+      writeFileSync(
+        join(cases, `${vendor}.parley-case.json`),
+        JSON.stringify({
+          version: 1,
+          name: `${vendor} weather`,
+          vendor,
+          operation,
+          payload: example(vendor, operation),
+          input: { wav: 'audio/hello.wav' },
+          expectations,
+        }),
+      );
     const r = await runParley(cwd, ['run', 'cases', '--repeat', '2', '--out', 'out']);
     expect(r.stdout + r.stderr).toMatch(/^4 passed, 0 failed, 0 errors · 4 runs/m);
     expect(r.code).toBe(0);

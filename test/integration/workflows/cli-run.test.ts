@@ -25,7 +25,12 @@ describe('parley run (child process, real sandboxes)', () => {
     copyFileSync(resourcePath('utterances', 'hello-weather-en.wav'), join(cases, 'audio', 'hello.wav'));
     const sdkAppId = Number(SANDBOX_CREDENTIALS.SDK_APP_ID);
     const userSig = genUserSig({ sdkAppId, userId: 'bot_1', secretKey: SANDBOX_CREDENTIALS.SDK_SECRET_KEY });
-    const start = { SdkAppId: sdkAppId, RoomId: '9001', AgentConfig: { UserId: 'bot_1', UserSig: userSig, TargetUserId: 'u1' }, LLMConfig: { LLMType: 'openai', Model: 'm', APIKey: '{{secret:LLM_API_KEY}}', APIUrl: 'https://x' } };
+    const start = {
+      SdkAppId: sdkAppId,
+      RoomId: '9001',
+      AgentConfig: { UserId: 'bot_1', UserSig: userSig, TargetUserId: 'u1' },
+      LLMConfig: { LLMType: 'openai', Model: 'm', APIKey: '{{secret:LLM_API_KEY}}', APIUrl: 'https://x' },
+    };
     writeCase(join(cases, 'mindcraft'), 'weather.parley-case.json', {
       name: 'weather question',
       vendor: 'mindcraft',
@@ -35,7 +40,13 @@ describe('parley run (child process, real sandboxes)', () => {
       input: { wav: '../audio/hello.wav' },
       expectations: { eventKinds: ['audio.segment', 'mindcraft.agent_stop'], latencyBudgetsMs: { first_audio_ms: 20000 } },
     });
-    writeCase(join(cases, 'tencent'), 'start.parley-case.json', { name: 'start', vendor: 'tencent', operation: 'StartAIConversation', payload: start, expectations: { status: 200 } });
+    writeCase(join(cases, 'tencent'), 'start.parley-case.json', {
+      name: 'start',
+      vendor: 'tencent',
+      operation: 'StartAIConversation',
+      payload: start,
+      expectations: { status: 200 },
+    });
     writeCase(join(cases, 'tencent'), 'bad-sig.parley-case.json', {
       name: 'bad UserSig is rejected',
       vendor: 'tencent',
@@ -43,7 +54,13 @@ describe('parley run (child process, real sandboxes)', () => {
       payload: { ...start, AgentConfig: { ...start.AgentConfig, UserSig: 'nope' } },
       expectations: { errorCode: 'InvalidParameter.UserSig' },
     });
-    writeCase(join(cases, 'tencent'), 'wrong-status.parley-case.json', { name: 'expects 201', vendor: 'tencent', operation: 'StartAIConversation', payload: start, expectations: { status: 201 } });
+    writeCase(join(cases, 'tencent'), 'wrong-status.parley-case.json', {
+      name: 'expects 201',
+      vendor: 'tencent',
+      operation: 'StartAIConversation',
+      payload: start,
+      expectations: { status: 201 },
+    });
 
     const r = await runParley(cwd, ['run', 'cases', '--repeat', '2', '--out', 'out']);
     expect(r.stdout).toMatch(/^6 passed, 2 failed, 0 errors · 8 runs/m);
@@ -69,12 +86,20 @@ describe('parley run (child process, real sandboxes)', () => {
     // The record of each run is on disk and holds no credential.
     const ndjson = readFileSync(weather.sessionFile!, 'utf8');
     expect(ndjson).toContain('mindcraft.agent_stop');
-    for (const v of Object.values(SANDBOX_CREDENTIALS)) if (String(v).length > 8) expect(readFileSync(join(cwd, 'out', 'report.json'), 'utf8')).not.toContain(String(v));
+    for (const v of Object.values(SANDBOX_CREDENTIALS))
+      if (String(v).length > 8) expect(readFileSync(join(cwd, 'out', 'report.json'), 'utf8')).not.toContain(String(v));
   }, 120_000);
 
   it('exits 0 when everything passes, 2 on usage errors, and takes credentials from PARLEY_<VENDOR>_<FIELD>', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'parley-run-'));
-    writeCase(cwd, 'text.parley-case.json', { name: 'text turn', vendor: 'mindcraft', operation: 'chat_bot_v3', payload: MINDCRAFT_EXAMPLE, input: { text: 'hello' }, expectations: { eventKinds: ['audio.segment'] } });
+    writeCase(cwd, 'text.parley-case.json', {
+      name: 'text turn',
+      vendor: 'mindcraft',
+      operation: 'chat_bot_v3',
+      payload: MINDCRAFT_EXAMPLE,
+      input: { text: 'hello' },
+      expectations: { eventKinds: ['audio.segment'] },
+    });
     const ok = await runParley(cwd, ['run', 'text.parley-case.json', '--report', 'junit', '--out', 'o']);
     expect(ok.stdout).toMatch(/^1 passed, 0 failed/m);
     expect(ok.code).toBe(0);
@@ -82,7 +107,9 @@ describe('parley run (child process, real sandboxes)', () => {
     expect(badKey.code).toBe(1);
     expect(badKey.stderr).toMatch(/FAIL/);
     expect((await runParley(cwd, ['run', 'text.parley-case.json', '--repeat', '0'])).code).toBe(2);
-    expect((await runParley(cwd, ['run', 'text.parley-case.json', '--report', 'pdf'])).stderr).toMatch(/--report: expected a list of junit, json, html, csv, got "pdf"/);
+    expect((await runParley(cwd, ['run', 'text.parley-case.json', '--report', 'pdf'])).stderr).toMatch(
+      /--report: expected a list of junit, json, html, csv, got "pdf"/,
+    );
     expect((await runParley(cwd, ['run'])).code).toBe(2);
   }, 120_000);
 });

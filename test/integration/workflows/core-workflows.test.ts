@@ -40,7 +40,12 @@ describe('workflows through createCore (real vendors, real sandboxes)', () => {
   /** What a user does in the Tencent panel: mint the bot UserSig for the profile's app, fill the payload. */
   async function tencentPayload(): Promise<Record<string, unknown>> {
     const minted = await core.handlers['room.credential']({ profileId: byVendor('tencent').id, userId: 'bot_7' });
-    return { SdkAppId: minted.params.sdkAppId, RoomId: '8001', AgentConfig: { UserId: 'bot_7', UserSig: minted.credential, TargetUserId: 'console_1' }, LLMConfig: { LLMType: 'openai', Model: 'm', APIKey: '{{secret:LLM_API_KEY}}', APIUrl: 'https://x' } };
+    return {
+      SdkAppId: minted.params.sdkAppId,
+      RoomId: '8001',
+      AgentConfig: { UserId: 'bot_7', UserSig: minted.credential, TargetUserId: 'console_1' },
+      LLMConfig: { LLMType: 'openai', Model: 'm', APIKey: '{{secret:LLM_API_KEY}}', APIUrl: 'https://x' },
+    };
   }
 
   beforeAll(async () => {
@@ -52,9 +57,19 @@ describe('workflows through createCore (real vendors, real sandboxes)', () => {
 
   it('compares Mindcraft and Tencent sandboxes on one WAV file, with figures per vendor', async () => {
     const { id } = await core.handlers['compare.start']({
-      plan: { name: 'weather', input: { wav: WAV }, entries: [{ profileId: byVendor('mindcraft').id }, { profileId: byVendor('tencent').id, payload: await tencentPayload() }], repeat: 2, mode: 'sequential' },
+      plan: {
+        name: 'weather',
+        input: { wav: WAV },
+        entries: [{ profileId: byVendor('mindcraft').id }, { profileId: byVendor('tencent').id, payload: await tencentPayload() }],
+        repeat: 2,
+        mode: 'sequential',
+      },
     });
-    const r: CompareResult = await until(() => core.handlers['compare.get']({ id }), (x) => x.state !== 'running', 120_000);
+    const r: CompareResult = await until(
+      () => core.handlers['compare.get']({ id }),
+      (x) => x.state !== 'running',
+      120_000,
+    );
     expect(r.state).toBe('done');
     expect(r.runs.map((x) => [x.entry, x.ok, x.error ?? ''])).toEqual([
       [0, true, ''],
@@ -89,10 +104,23 @@ describe('workflows through createCore (real vendors, real sandboxes)', () => {
     const tencent = byVendor('tencent');
     const example = await tencentPayload();
     const secretKey = (await secrets.get(tencent.id, 'SECRET_KEY'))!;
-    await expect(core.handlers['cases.save']({ dir: cases, case: { version: 1, name: 'leaky', vendor: 'tencent', operation: 'StartAIConversation', payload: { ...example, Note: secretKey } } })).rejects.toThrow(/Tencent.*SECRET_KEY/);
+    await expect(
+      core.handlers['cases.save']({
+        dir: cases,
+        case: { version: 1, name: 'leaky', vendor: 'tencent', operation: 'StartAIConversation', payload: { ...example, Note: secretKey } },
+      }),
+    ).rejects.toThrow(/Tencent.*SECRET_KEY/);
     const { path } = await core.handlers['cases.save']({
       dir: cases,
-      case: { version: 1, name: 'Start conversation', vendor: 'tencent', operation: 'StartAIConversation', profile: tencent.name, payload: example, expectations: { status: 200, eventKinds: ['http.response'], latencyBudgetsMs: { setup_ms: 5000 } } },
+      case: {
+        version: 1,
+        name: 'Start conversation',
+        vendor: 'tencent',
+        operation: 'StartAIConversation',
+        profile: tencent.name,
+        payload: example,
+        expectations: { status: 200, eventKinds: ['http.response'], latencyBudgetsMs: { setup_ms: 5000 } },
+      },
     });
     expect(readFileSync(path, 'utf8')).not.toContain(secretKey);
     const report = await core.handlers['cases.run']({ path });
@@ -114,19 +142,29 @@ describe('workflows through createCore (real vendors, real sandboxes)', () => {
     expect(bundle.sessions[0]!.files.some((f) => f.role === 'output' && f.mime === 'audio/mpeg')).toBe(true);
     expect(bundle.sessions[0]!.events.split('\n').filter(Boolean).length).toBe(session!.eventCount);
     const text = readFileSync(file, 'utf8');
-    for (const p of profiles) for (const name of ['API_KEY', 'SECRET_KEY', 'SECRET_ID', 'LLM_API_KEY', 'SDK_SECRET_KEY']) {
-      const v = await secrets.get(p.id, name);
-      if (v && v.length >= 4) expect(text).not.toContain(v);
-    }
+    for (const p of profiles)
+      for (const name of ['API_KEY', 'SECRET_KEY', 'SECRET_ID', 'LLM_API_KEY', 'SDK_SECRET_KEY']) {
+        const v = await secrets.get(p.id, name);
+        if (v && v.length >= 4) expect(text).not.toContain(v);
+      }
 
     // Plant: a stored secret that happens to equal a value in the session (the payload's character id).
     const planted = String(JSON.parse(text).sessions[0].payload.character_uuid ?? JSON.parse(text).sessions[0].summary.id);
     await core.handlers['secrets.set']({ profileId: byVendor('mindcraft').id, name: 'API_KEY', value: planted });
-    await expect(core.handlers['bundle.export']({ sessionIds: [session!.id], path: await chooseSave(join(dir, 'leak.parley-bundle.json')) })).rejects.toThrow(/Mindcraft.*API_KEY/);
+    await expect(core.handlers['bundle.export']({ sessionIds: [session!.id], path: await chooseSave(join(dir, 'leak.parley-bundle.json')) })).rejects.toThrow(
+      /Mindcraft.*API_KEY/,
+    );
 
-    await core.handlers['secrets.set']({ profileId: byVendor('mindcraft').id, name: 'API_KEY', value: (await import('../../../src-main/core/vendors/registry.ts')).vendorById('mindcraft').sandboxCredentials.API_KEY! });
+    await core.handlers['secrets.set']({
+      profileId: byVendor('mindcraft').id,
+      name: 'API_KEY',
+      value: (await import('../../../src-main/core/vendors/registry.ts')).vendorById('mindcraft').sandboxCredentials.API_KEY!,
+    });
     const { sessionId } = await core.handlers['bundle.rerun']({ path: file, index: 0 });
-    const rerun = await until(() => core.handlers['history.detail']({ sessionId }), (d) => d.entry.state !== 'running');
+    const rerun = await until(
+      () => core.handlers['history.detail']({ sessionId }),
+      (d) => d.entry.state !== 'running',
+    );
     expect(rerun.entry.state).toBe('ended');
     expect(rerun.figures.firstAudioMs).toBeDefined();
   }, 90_000);
@@ -157,7 +195,8 @@ describe('workflows through createCore (real vendors, real sandboxes)', () => {
     expect(b.sessions[0]!.redactedFields).toContain('/AgentConfig/UserSig');
     expect((b.sessions[0]!.payload.LLMConfig as { APIKey: string }).APIKey).toBe('{{secret:LLM_API_KEY}}');
     // Only a bundle the user chose (or one below the data folder) is read; the refusal does not say whether it exists.
-    for (const path of ['/etc/passwd', '/etc/passwd.parley-bundle.json', '/nonexistent.parley-bundle.json']) await expect(core.handlers['bundle.import']({ path })).rejects.toThrow(/was not chosen with "Choose…"/);
+    for (const path of ['/etc/passwd', '/etc/passwd.parley-bundle.json', '/nonexistent.parley-bundle.json'])
+      await expect(core.handlers['bundle.import']({ path })).rejects.toThrow(/was not chosen with "Choose…"/);
   });
 
   it('pins events and re-runs a session from the history', async () => {
@@ -165,7 +204,10 @@ describe('workflows through createCore (real vendors, real sandboxes)', () => {
     expect(await core.handlers['pins.set']({ sessionId: s!.id, seqs: [3, 1] })).toEqual([1, 3]);
     expect(await core.handlers['pins.get']({ sessionId: s!.id })).toEqual([1, 3]);
     const { sessionId } = await core.handlers['history.rerun']({ sessionId: s!.id });
-    const d = await until(() => core.handlers['history.detail']({ sessionId }), (x) => x.entry.state !== 'running');
+    const d = await until(
+      () => core.handlers['history.detail']({ sessionId }),
+      (x) => x.entry.state !== 'running',
+    );
     expect(d.entry.vendor).toBe('tencent');
     // The same payload, except the ids naming the vendor task: a re-run gets its own room (said in its record).
     const { RoomId: roomAgain, ...again } = d.payload as { RoomId: string };

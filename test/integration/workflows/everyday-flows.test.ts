@@ -34,19 +34,38 @@ describe('everyday flows, twice (core + sandboxes)', () => {
 
   async function tencentStart(over: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
     const minted = await core.handlers['room.credential']({ profileId: byVendor('tencent').id, userId: 'bot_7' });
-    return { SdkAppId: minted.params.sdkAppId, RoomId: 'room_fixed', RoomIdType: 1, SessionId: 'fixed-session', AgentConfig: { UserId: 'bot_7', UserSig: minted.credential, TargetUserId: 'console_1' }, ...over };
+    return {
+      SdkAppId: minted.params.sdkAppId,
+      RoomId: 'room_fixed',
+      RoomIdType: 1,
+      SessionId: 'fixed-session',
+      AgentConfig: { UserId: 'bot_7', UserSig: minted.credential, TargetUserId: 'console_1' },
+      ...over,
+    };
   }
   /** Start a room session and wait until its control plane is done (the task exists). */
   async function startRoom(profile: Profile, operation: string, payload: Record<string, unknown>): Promise<string> {
     const { sessionId, errors } = await core.handlers['session.start']({ profileId: profile.id, operation, payload });
     expect(errors).toBeUndefined();
-    await until('control plane done', () => kinds(sessionId!), (k) => k.includes('session.control-plane-done') || k.includes('session.end'));
+    await until(
+      'control plane done',
+      () => kinds(sessionId!),
+      (k) => k.includes('session.control-plane-done') || k.includes('session.end'),
+    );
     expect(kinds(sessionId!)).toContain('session.control-plane-done');
     return sessionId!;
   }
   async function describeTask(taskId: string): Promise<unknown> {
-    const { sessionId } = await core.handlers['session.start']({ profileId: byVendor('tencent').id, operation: 'DescribeAIConversation', payload: { TaskId: taskId } });
-    await until('describe ended', () => core.sessions.isLive(sessionId!), (live) => !live);
+    const { sessionId } = await core.handlers['session.start']({
+      profileId: byVendor('tencent').id,
+      operation: 'DescribeAIConversation',
+      payload: { TaskId: taskId },
+    });
+    await until(
+      'describe ended',
+      () => core.sessions.isLive(sessionId!),
+      (live) => !live,
+    );
     return events(sessionId!).find((e) => e.kind === 'session.end')!.data;
   }
 
@@ -88,21 +107,28 @@ describe('everyday flows, twice (core + sandboxes)', () => {
     }
   });
 
-  it('a comparison run twice never collides on the payload\'s fixed RoomId / SessionId / cname, and closes every task', async () => {
+  it("a comparison run twice never collides on the payload's fixed RoomId / SessionId / cname, and closes every task", async () => {
     const entries = [
       { profileId: byVendor('tencent').id, payload: await tencentStart() },
       { profileId: byVendor('netease').id, payload: { ...structuredClone(MODE_EXAMPLES.parameters), cname: 'compare-room' } },
     ];
     for (let round = 0; round < 2; round++) {
       const { id } = await core.handlers['compare.start']({ plan: { input: { wav: WAV }, entries, repeat: 2, mode: 'parallel' } });
-      const r: CompareResult = await until('comparison done', () => core.handlers['compare.get']({ id }), (x) => x.state !== 'running', 60_000);
+      const r: CompareResult = await until(
+        'comparison done',
+        () => core.handlers['compare.get']({ id }),
+        (x) => x.state !== 'running',
+        60_000,
+      );
       expect(r.runs.map((x) => `${x.entry}:${x.ok}:${x.error ?? ''}`).sort()).toEqual(['0:true:', '0:true:', '1:true:', '1:true:']);
       const rooms = new Set<string>();
       for (const run of r.runs) {
         const k = kinds(run.sessionId!);
         expect(k).toContain('run.ids');
         expect(k).toContain('task.closed');
-        const start = events(run.sessionId!).find((e) => e.kind === 'session.start')!.data as { payload: { RoomId?: string; SessionId?: string; cname?: string } };
+        const start = events(run.sessionId!).find((e) => e.kind === 'session.start')!.data as {
+          payload: { RoomId?: string; SessionId?: string; cname?: string };
+        };
         rooms.add(start.payload.RoomId ?? start.payload.cname!);
         if (start.payload.SessionId) expect(start.payload.SessionId).toMatch(/^fixed-session-[0-9a-z]+$/);
       }
@@ -114,20 +140,34 @@ describe('everyday flows, twice (core + sandboxes)', () => {
     // Inside Parley's data folder: a folder the renderer may name without the "Choose…" dialog.
     const cases = join(dir, 'data', 'cases');
     mkdirSync(cases, { recursive: true });
-    const saved = await core.handlers['cases.save']({ dir: cases, case: { version: 1, name: 'describe nothing', vendor: 'tencent', operation: 'DescribeAIConversation', payload: { SessionId: 'x' } } as never });
+    const saved = await core.handlers['cases.save']({
+      dir: cases,
+      case: { version: 1, name: 'describe nothing', vendor: 'tencent', operation: 'DescribeAIConversation', payload: { SessionId: 'x' } } as never,
+    });
     for (let i = 0; i < 2; i++) {
       const r = await core.handlers['cases.run']({ path: saved.path });
       expect(r.outcome).toBe('fail');
     }
-    const ok = await core.handlers['cases.save']({ dir: cases, case: { version: 1, name: 'start only', vendor: 'tencent', operation: 'StartAIConversation', payload: await tencentStart({ SessionId: '' }) } as never });
+    const ok = await core.handlers['cases.save']({
+      dir: cases,
+      case: { version: 1, name: 'start only', vendor: 'tencent', operation: 'StartAIConversation', payload: await tencentStart({ SessionId: '' }) } as never,
+    });
     const r = await core.handlers['cases.run']({ path: ok.path });
     expect(r).toMatchObject({ ok: false, outcome: 'no-checks', note: expect.stringContaining('checks nothing'), failures: [] });
   });
 
   it('a Tencent InvalidParameter.<Field> error points at that field, like a Convai 422', async () => {
     const payload = await tencentStart({ SessionId: '' });
-    const { sessionId } = await core.handlers['session.start']({ profileId: byVendor('tencent').id, operation: 'StartAIConversation', payload: { ...payload, AgentConfig: { ...(payload.AgentConfig as object), UserSig: 'not-a-usersig' } } });
-    await until('session end', () => kinds(sessionId!), (k) => k.includes('session.end'));
+    const { sessionId } = await core.handlers['session.start']({
+      profileId: byVendor('tencent').id,
+      operation: 'StartAIConversation',
+      payload: { ...payload, AgentConfig: { ...(payload.AgentConfig as object), UserSig: 'not-a-usersig' } },
+    });
+    await until(
+      'session end',
+      () => kinds(sessionId!),
+      (k) => k.includes('session.end'),
+    );
     const end = events(sessionId!).find((e) => e.kind === 'session.end')!.data as { error: { code: string; field?: string } };
     expect(end.error).toMatchObject({ code: 'InvalidParameter.UserSig', field: '/AgentConfig/UserSig' });
   });
@@ -136,19 +176,36 @@ describe('everyday flows, twice (core + sandboxes)', () => {
     const mc = byVendor('mindcraft');
     const example = (await core.handlers['vendors.list']({})).find((v) => v.id === 'mindcraft')!.operations[0]!.example;
     const { sessionId } = await core.handlers['session.start']({ profileId: mc.id, operation: 'chat_bot_v3', payload: structuredClone(example) });
-    await until('auth', () => kinds(sessionId!), (k) => k.includes('mindcraft.auth'));
+    await until(
+      'auth',
+      () => kinds(sessionId!),
+      (k) => k.includes('mindcraft.auth'),
+    );
     await core.handlers['session.send']({ sessionId: sessionId!, action: 'send_wav', data: { path: WAV } });
-    await until('turn end', () => kinds(sessionId!), (k) => k.includes('mindcraft.turn'));
+    await until(
+      'turn end',
+      () => kinds(sessionId!),
+      (k) => k.includes('mindcraft.turn'),
+    );
     await core.handlers['session.stop']({ sessionId: sessionId! });
     for (let i = 0; i < 2; i++) {
       const again = await core.handlers['history.rerun']({ sessionId: sessionId! });
-      await until('rerun ended', () => core.sessions.isLive(again.sessionId), (live) => !live, 60_000);
+      await until(
+        'rerun ended',
+        () => core.sessions.isLive(again.sessionId),
+        (live) => !live,
+        60_000,
+      );
       expect(kinds(again.sessionId)).toContain('audio.upload');
       expect(kinds(again.sessionId)).toContain('audio.segment');
       expect((await core.handlers['history.detail']({ sessionId: again.sessionId })).entry.input?.wav).toMatch(/turn-1-user\.wav$/);
     }
     const idle = await core.handlers['session.start']({ profileId: mc.id, operation: 'chat_bot_v3', payload: structuredClone(example) });
-    await until('auth', () => kinds(idle.sessionId!), (k) => k.includes('mindcraft.auth'));
+    await until(
+      'auth',
+      () => kinds(idle.sessionId!),
+      (k) => k.includes('mindcraft.auth'),
+    );
     await core.handlers['session.stop']({ sessionId: idle.sessionId! });
     await expect(core.handlers['history.rerun']({ sessionId: idle.sessionId! })).rejects.toThrow(/nothing to replay: this session sent no speech or text/);
   }, 90_000);

@@ -52,6 +52,8 @@ const chat: OperationDescriptor = {
 const vendor = {
   id: 'mindcraft',
   title: { en: 'Test socket vendor', zh: '测试' },
+  color: '#7fd36b',
+  docsHosts: [],
   credentials: [],
   settingsSchema: {},
   defaultSettings: () => ({}),

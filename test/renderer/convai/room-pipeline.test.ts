@@ -34,7 +34,7 @@ function fakeRoom() {
     },
     fire: (event, ...args) => listeners.get(event)?.forEach((fn) => fn(...args)),
   };
-  return { room, calls, open: localRoom({ convai: livekitDriver(async () => room) }) };
+  return { room, calls, open: localRoom({ livekit: livekitDriver(async () => room) }) };
 }
 
 const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
@@ -61,7 +61,11 @@ describe('Convai room through the room channel (livekit-client replaced) and dat
     let clock = 1000;
     const p = new DataChannelPipeline({ record: async (e) => void recorded.push(...e), now: () => clock, flushMs: 1 });
     p.roomJoinStarted();
-    const joined = await joinRoom(open, { url: 'wss://x.livekit.cloud', token: 'lk-token', iceTransportPolicy: 'relay' }, handlersFor({ onData: (payload) => p.receive(payload) }));
+    const joined = await joinRoom(
+      open,
+      { url: 'wss://x.livekit.cloud', token: 'lk-token', iceTransportPolicy: 'relay' },
+      handlersFor({ onData: (payload) => p.receive(payload) }),
+    );
     clock = 1300;
     p.roomJoined();
     expect(calls[0]).toEqual({ name: 'connect', args: ['wss://x.livekit.cloud', 'lk-token', { rtcConfig: { iceTransportPolicy: 'relay' } }] });
@@ -75,14 +79,28 @@ describe('Convai room through the room channel (livekit-client replaced) and dat
     await joined.publishData(encodeClientMessage(msg.message));
     p.sent(msg.message);
     clock = 1620;
-    room.fire('dataReceived', enc({ type: 'server-response', event_type: 'tts-toggle', status: 'success', message: 'TTS disabled', extras: { enabled: false } }));
+    room.fire(
+      'dataReceived',
+      enc({ type: 'server-response', event_type: 'tts-toggle', status: 'success', message: 'TTS disabled', extras: { enabled: false } }),
+    );
     room.fire('dataReceived', new TextEncoder().encode('{oops'));
     await until(() => p.state.errors === 1);
     await p.flush();
 
-    expect(JSON.parse(new TextDecoder().decode(calls.find((c) => c.name === 'publishData')!.args[0] as Uint8Array))).toEqual({ type: 'tts-toggle', data: { enabled: false } });
+    expect(JSON.parse(new TextDecoder().decode(calls.find((c) => c.name === 'publishData')!.args[0] as Uint8Array))).toEqual({
+      type: 'tts-toggle',
+      data: { enabled: false },
+    });
     expect(calls.find((c) => c.name === 'publishData')!.args[1]).toEqual({ reliable: true });
-    expect(recorded.map((e) => e.kind)).toEqual(['metric', 'convai.bot-ready', 'metric', 'convai.client.tts-toggle', 'convai.server-response', 'metric', 'error']);
+    expect(recorded.map((e) => e.kind)).toEqual([
+      'metric',
+      'convai.bot-ready',
+      'metric',
+      'convai.client.tts-toggle',
+      'convai.server-response',
+      'metric',
+      'error',
+    ]);
     expect(recorded.filter((e) => e.kind === 'metric').map((e) => e.data)).toEqual([
       expect.objectContaining({ name: 'convai.room_join_ms', value: 300 }),
       expect.objectContaining({ name: 'convai.bot_ready_ms', value: 200 }),
@@ -97,7 +115,7 @@ describe('Convai room through the room channel (livekit-client replaced) and dat
 
   it('publishes the microphone, then a WAV file in its place, then unpublishes', async () => {
     const { calls, open } = fakeRoom();
-    const joined = await joinRoom(open, { url: 'wss://x.livekit.cloud', token: 'lk-token' }, handlersFor());
+    const joined = await joinRoom(open, { url: 'wss://x.livekit.cloud', token: 'lk-token', iceTransportPolicy: 'relay' }, handlersFor());
     await joined.setMicrophone(true);
     const wav = new Uint8Array(await (await fetch(new URL('../../../resources/utterances/hello-weather-en.wav', import.meta.url))).arrayBuffer()).buffer;
     const file = await joined.publishFile('hello.wav', wav);
@@ -119,7 +137,15 @@ describe('Convai room through the room channel (livekit-client replaced) and dat
     const gone: string[] = [];
     const disconnected: unknown[] = [];
     try {
-      await joinRoom(open, { url: 'wss://x.livekit.cloud', token: 'lk-token' }, handlersFor({ onAudioTrack: (t, who) => subscribed.push(`${who?.identity}/${t.sid}`), onTrackGone: (t) => gone.push(t.sid), onDisconnected: (r) => disconnected.push(r) }));
+      await joinRoom(
+        open,
+        { url: 'wss://x.livekit.cloud', token: 'lk-token', iceTransportPolicy: 'relay' },
+        handlersFor({
+          onAudioTrack: (t, who) => subscribed.push(`${who?.identity}/${t.sid}`),
+          onTrackGone: (t) => gone.push(t.sid),
+          onDisconnected: (r) => disconnected.push(r),
+        }),
+      );
       const track: LivekitTrackLike = { kind: 'audio', sid: 'TR_1', mediaStreamTrack: tone.track };
       room.fire('trackSubscribed', { kind: 'video', sid: 'TR_v', mediaStreamTrack: tone.track }, {}, { sid: 'PA_bot', identity: 'convai-bot' });
       room.fire('trackSubscribed', track, {}, { sid: 'PA_bot', identity: 'convai-bot' });
@@ -166,7 +192,10 @@ describe('Convai room through the room channel (livekit-client replaced) and dat
     expect(scheduled.length).toBe(p.state.dataAudio.chunks);
     for (let i = 1; i < scheduled.length; i++) expect(Math.abs(scheduled[i]!.start - scheduled[i - 1]!.end)).toBeLessThan(0.001);
     expect(player.recordedSeconds()).toBeCloseTo(p.state.dataAudio.seconds, 1);
-    expect(p.state.transcript.map((l) => [l.who, l.final])).toEqual([['user', true], ['bot', true]]);
+    expect(p.state.transcript.map((l) => [l.who, l.final])).toEqual([
+      ['user', true],
+      ['bot', true],
+    ]);
     expect(p.state.transcript[1]!.text).toContain('Tyrannosaurus');
     expect(p.state.turnLatencies).toEqual([400]);
     expect(new Set(p.state.serverMetrics.map((m) => m.kind))).toEqual(new Set(['ttfb', 'processing', 'custom']));
@@ -178,7 +207,12 @@ describe('Convai room through the room channel (livekit-client replaced) and dat
     const parsed = parseRecording(bothText);
     if (!parsed.ok) throw new Error(parsed.error);
     const formats = new Set<string>();
-    const p = new DataChannelPipeline({ playAudio: (c) => { formats.add(`${c.sampleRate}/${c.channels}`); player!.pushPcm(pcm16ToBytes(c.samples), { sampleRate: c.sampleRate, channels: c.channels }); } });
+    const p = new DataChannelPipeline({
+      playAudio: (c) => {
+        formats.add(`${c.sampleRate}/${c.channels}`);
+        player!.pushPcm(pcm16ToBytes(c.samples), { sampleRate: c.sampleRate, channels: c.channels });
+      },
+    });
     for (const m of parsed.sequence.messages) p.receiveObject(m.message);
     expect([...formats]).toEqual(['16000/2']);
     expect(p.state.dataAudio.withHeader).toBe(p.state.dataAudio.chunks);

@@ -34,7 +34,15 @@ describe('conversationView', () => {
     expect(v.stopUploadForms).toEqual(['agent_action']);
     expect(v.turns).toHaveLength(2);
     const [t1, t2] = v.turns;
-    expect(t1).toMatchObject({ turn: 1, kind: 'voice', state: 'done', asrText: 'Hello, what is the weather like today?', asrFinal: true, emotion: 'happy', metrics: { 'mindcraft.first_asr_ms': 12 } });
+    expect(t1).toMatchObject({
+      turn: 1,
+      kind: 'voice',
+      state: 'done',
+      asrText: 'Hello, what is the weather like today?',
+      asrFinal: true,
+      emotion: 'happy',
+      metrics: { 'mindcraft.first_asr_ms': 12 },
+    });
     expect(t1!.segments).toEqual([
       { zIndex: 0, text: 'first', audioSeconds: 2.8, file: 'turn-1-bot-000.mp3' },
       { zIndex: 1, text: 'second', missing: 'HTTP_404: gone' },
@@ -57,7 +65,12 @@ describe('SegmentFeeder with the real player', () => {
 
   async function files(): Promise<Record<string, Uint8Array>> {
     const out: Record<string, Uint8Array> = {};
-    for (const [name, url] of [['a.mp3', mp3a], ['b.mp3', mp3b], ['c.mp3', mp3c]] as const) out[name] = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    for (const [name, url] of [
+      ['a.mp3', mp3a],
+      ['b.mp3', mp3b],
+      ['c.mp3', mp3c],
+    ] as const)
+      out[name] = new Uint8Array(await (await fetch(url)).arrayBuffer());
     return out;
   }
 
@@ -77,7 +90,9 @@ describe('SegmentFeeder with the real player', () => {
     (stop as { at: string }).at = new Date(Date.now()).toISOString();
     feeder.feed([startFrame(), stop, segment(1, 2, 'c.mp3', 'third'), segment(1, 1, 'b.mp3', 'second'), segment(1, 0, 'a.mp3', 'first')]);
     await until(() => recorded.filter((e) => e.kind === 'audio.playback').length === 3 && recorded.some((e) => e.kind === 'metric'));
-    const playback = recorded.filter((e) => e.kind === 'audio.playback').map((e) => e.data as { z_index: number; scheduledStart: number; scheduledEnd: number });
+    const playback = recorded
+      .filter((e) => e.kind === 'audio.playback')
+      .map((e) => e.data as { z_index: number; scheduledStart: number; scheduledEnd: number });
     expect(playback.map((p) => p.z_index)).toEqual([0, 1, 2]);
     for (let i = 1; i < playback.length; i++) {
       const gapMs = (playback[i]!.scheduledStart - playback[i - 1]!.scheduledEnd) * 1000;
@@ -104,7 +119,13 @@ describe('SegmentFeeder with the real player', () => {
     await sleep(300);
     expect(performance.now() - t0).toBeLessThan(5000);
     expect(recorded.filter((e) => e.kind === 'audio.playback').map((e) => (e.data as { z_index: number }).z_index)).toEqual([1]);
-    feeder.feed([startFrame('hi'), segment(1, 0, null), segment(1, 1, 'b.mp3', 'second'), ev('audio.interrupt', { turn: 1 }, 'local'), segment(1, 2, 'c.mp3', 'late')]);
+    feeder.feed([
+      startFrame('hi'),
+      segment(1, 0, null),
+      segment(1, 1, 'b.mp3', 'second'),
+      ev('audio.interrupt', { turn: 1 }, 'local'),
+      segment(1, 2, 'c.mp3', 'late'),
+    ]);
     await sleep(200);
     expect(player.timings.find((t) => t.text === 'second')!.status).toBe('interrupted');
     expect(player.timings.some((t) => t.text === 'late')).toBe(false);

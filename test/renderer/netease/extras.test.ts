@@ -27,9 +27,25 @@ function stubBridge(answers: Record<string, (args: Record<string, unknown>) => u
   return calls;
 }
 
-const profile = { id: 'p1', name: 'NetEase sandbox', vendor: 'netease', target: 'sandbox', settings: { uid: '10001', vendorLabels: { ttsVendor: { '6': 'Volcengine' } } }, createdAt: '', updatedAt: '' };
+const profile = {
+  id: 'p1',
+  name: 'NetEase sandbox',
+  vendor: 'netease',
+  target: 'sandbox',
+  settings: { uid: '10001', vendorLabels: { ttsVendor: { '6': 'Volcengine' } } },
+  createdAt: '',
+  updatedAt: '',
+};
 let seq = 0;
-const ev = (kind: string, data: unknown, dir: SessionEvent['dir'] = 'in'): SessionEvent => ({ seq: ++seq, t: seq, at: new Date().toISOString(), kind, dir, summary: kind, data });
+const ev = (kind: string, data: unknown, dir: SessionEvent['dir'] = 'in'): SessionEvent => ({
+  seq: ++seq,
+  t: seq,
+  at: new Date().toISOString(),
+  kind,
+  dir,
+  summary: kind,
+  data,
+});
 let mounted: Mounted<Record<string, unknown>> | null = null;
 
 afterEach(() => {
@@ -46,7 +62,10 @@ describe('NetEase Extras', () => {
     await until(() => !!mounted!.el.querySelector('[data-test=netease-numbers]')?.textContent?.includes('Volcengine'));
     expect(mounted.el.querySelector('.chip.active')!.textContent).toBe('Parameters');
     expect(mounted.el.querySelector('[data-test=netease-prompt-preview]')).toBeNull();
-    mounted.props.payload = { ...payload, data: { ...payload.data, llm: { ...payload.data.llm, role: 0, customPromptKeyWord: { name: '小乐' }, customPromptFormat: '角色: {{name}} / {{age}}' } } };
+    mounted.props.payload = {
+      ...payload,
+      data: { ...payload.data, llm: { ...payload.data.llm, role: 0, customPromptKeyWord: { name: '小乐' }, customPromptFormat: '角色: {{name}} / {{age}}' } },
+    };
     await until(() => !!mounted!.el.querySelector('[data-test=netease-prompt-preview]'));
     const preview = mounted.el.querySelector('[data-test=netease-prompt-preview]')!;
     expect(preview.querySelector('pre')!.textContent).toBe('角色: 小乐 / {{age}}');
@@ -57,15 +76,35 @@ describe('NetEase Extras', () => {
     const calls = stubBridge({ 'profiles.list': () => [profile], 'session.start': () => ({ sessionId: 's-close' }) });
     mounted = mount(Extras, { profileId: 'p1', sessionId: 's1', operation: 'close', payload: {} });
     const sessions = useSessionsStore();
-    sessions.upsertSummary({ id: 's1', vendor: 'netease', operation: 'create', profileId: 'p1', target: 'sandbox', startedAt: '', endedAt: '', durationMs: 1, state: 'ended', outcome: '', eventCount: 1 });
-    sessions.ingest('s1', [ev('netease.task-created', { variant: 'server', cname: 'room-9', code: 200, requestId: 'req-1', cid: 123, taskId: 'task-abc', mode: 'agent' })], true);
+    sessions.upsertSummary({
+      id: 's1',
+      vendor: 'netease',
+      operation: 'create',
+      profileId: 'p1',
+      target: 'sandbox',
+      startedAt: '',
+      endedAt: '',
+      durationMs: 1,
+      state: 'ended',
+      outcome: '',
+      eventCount: 1,
+    });
+    sessions.ingest(
+      's1',
+      [ev('netease.task-created', { variant: 'server', cname: 'room-9', code: 200, requestId: 'req-1', cid: 123, taskId: 'task-abc', mode: 'agent' })],
+      true,
+    );
     await until(() => !!mounted!.el.querySelector('[data-test=netease-task-id]'));
     const result = mounted.el.querySelector('[data-test=netease-result]')!.textContent!;
     for (const s of ['200', 'req-1', '123', 'task-abc']) expect(result).toContain(s);
     expect(mounted.el.querySelectorAll('[data-test=netease-task]')).toHaveLength(1);
     (mounted.el.querySelector('[data-test=netease-close-task]') as HTMLButtonElement).click();
     await until(() => calls.some((c) => c.op === 'session.start'));
-    expect(calls.find((c) => c.op === 'session.start')!.args).toEqual({ profileId: 'p1', operation: 'close', payload: { cname: 'room-9', taskId: 'task-abc', taskType: 7, variant: 'server' } });
+    expect(calls.find((c) => c.op === 'session.start')!.args).toEqual({
+      profileId: 'p1',
+      operation: 'close',
+      payload: { cname: 'room-9', taskId: 'task-abc', taskType: 7, variant: 'server' },
+    });
     // A later batch (the store reuses one array per session) still reaches the Extras.
     sessions.ingest('s1', [ev('netease.task-closed', { variant: 'server', cname: 'room-9', code: 200, requestId: 'req-2', taskId: 'task-abc' })], true);
     await until(() => mounted!.el.querySelectorAll('[data-test=netease-task]').length === 0);
@@ -73,20 +112,40 @@ describe('NetEase Extras', () => {
   });
 
   it('a session opened from the history (its record loaded, not pushed) never joins its room again', async () => {
-    const calls = stubBridge({ 'profiles.list': () => [{ ...profile, target: 'live' }], 'room.join': () => ({ vendor: 'netease', params: { appkey: 'k', channelName: 'room-h', uid: '10001', token: 't' }, sensitive: ['t'] }), 'session.send': () => ({ ok: true }), 'session.record': () => ({ seq: 1 }) });
-    const openRoom = localRoom({ netease: nertcDriver(async () => fakeNertc()) });
+    const calls = stubBridge({
+      'profiles.list': () => [{ ...profile, target: 'live' }],
+      'room.join': () => ({ vendor: 'netease', params: { appkey: 'k', channelName: 'room-h', uid: '10001', token: 't' }, sensitive: ['t'] }),
+      'session.send': () => ({ ok: true }),
+      'session.record': () => ({ seq: 1 }),
+    });
+    const openRoom = localRoom({ nertc: nertcDriver(async () => fakeNertc()) });
     mounted = mount(Extras, { profileId: 'p1', sessionId: 's-hist', operation: 'create', payload: {}, openRoom });
     await until(() => !!mounted!.el.querySelector('input[value=none]'));
     (mounted.el.querySelector('input[value=none]') as HTMLInputElement).click();
     const sessions = useSessionsStore();
-    sessions.upsertSummary({ id: 's-hist', vendor: 'netease', operation: 'create', profileId: 'p1', target: 'live', startedAt: '', endedAt: null, durationMs: null, state: 'running', outcome: null, eventCount: 2 });
+    sessions.upsertSummary({
+      id: 's-hist',
+      vendor: 'netease',
+      operation: 'create',
+      profileId: 'p1',
+      target: 'live',
+      startedAt: '',
+      endedAt: null,
+      durationMs: null,
+      state: 'running',
+      outcome: null,
+      eventCount: 2,
+    });
     // What loadRecord does: the recorded events, without the live flag.
-    sessions.ingest('s-hist', [ev('netease.task-created', { variant: 'server', cname: 'room-h', code: 200, taskId: 'task-h' }), ev('session.control-plane-done', { variant: 'server', taskId: 'task-h' }, 'local')]);
+    sessions.ingest('s-hist', [
+      ev('netease.task-created', { variant: 'server', cname: 'room-h', code: 200, taskId: 'task-h' }),
+      ev('session.control-plane-done', { variant: 'server', taskId: 'task-h' }, 'local'),
+    ]);
     await until(() => !!mounted!.el.querySelector('[data-test=netease-task-id]'));
     await new Promise((r) => setTimeout(r, 200));
     expect(calls.some((c) => c.op === 'room.join')).toBe(false);
     // Live events that come after it are acted on as usual.
-    sessions.ingest('s-hist', [ev('netease.awaiting-join', { cname: 'room-h' }, 'local')], true);
+    sessions.ingest('s-hist', [ev('room.awaiting-join', { cname: 'room-h' }, 'local')], true);
     await until(() => calls.some((c) => c.op === 'room.join'));
     await until(() => calls.some((c) => c.op === 'session.send'));
   });
@@ -94,7 +153,9 @@ describe('NetEase Extras', () => {
   it('shows a vendor error with its own field name (errmsg)', async () => {
     stubBridge({ 'profiles.list': () => [profile] });
     mounted = mount(Extras, { profileId: 'p1', sessionId: 's2', operation: 'create', payload: {} });
-    useSessionsStore().ingest('s2', [ev('error', { code: '414', message: 'CheckSum mismatch', requestId: 'req-9', details: { code: 414, errmsg: 'CheckSum mismatch' } })]);
+    useSessionsStore().ingest('s2', [
+      ev('error', { code: '414', message: 'CheckSum mismatch', requestId: 'req-9', details: { code: 414, errmsg: 'CheckSum mismatch' } }),
+    ]);
     await until(() => !!mounted!.el.querySelector('[data-test=netease-errmsg]'));
     const card = mounted.el.querySelector('[data-test=netease-result]')!;
     expect(card.querySelector('[data-test=netease-code]')!.textContent).toBe('414');
@@ -104,7 +165,7 @@ describe('NetEase Extras', () => {
 
   it('client API: joins the room when core waits for it, and only then reports `joined`', async () => {
     const sdk = fakeNertc({ joinDelayMs: 30 });
-    const openRoom = localRoom({ netease: nertcDriver(async () => sdk) });
+    const openRoom = localRoom({ nertc: nertcDriver(async () => sdk) });
     const calls = stubBridge({
       'profiles.list': () => [profile],
       'room.join': () => ({ vendor: 'netease', params: { appkey: 'k', channelName: 'room-c', uid: '10001', token: 't' }, sensitive: ['t'] }),
@@ -113,7 +174,7 @@ describe('NetEase Extras', () => {
     });
     mounted = mount(Extras, { profileId: 'p1', sessionId: 's3', operation: 'create', payload: {}, openRoom });
     (mounted.el.querySelector('input[value=none]') as HTMLInputElement).click();
-    useSessionsStore().ingest('s3', [ev('netease.awaiting-join', { cname: 'room-c' }, 'local')], true);
+    useSessionsStore().ingest('s3', [ev('room.awaiting-join', { cname: 'room-c' }, 'local')], true);
     await until(() => calls.some((c) => c.op === 'session.send'));
     const joinAt = sdk.calls.findIndex((c) => c.name === 'join');
     expect(joinAt).toBeGreaterThanOrEqual(0);
@@ -125,7 +186,7 @@ describe('NetEase Extras', () => {
 
   it("plays the bot's subscribed NERTC stream through the shared player (live source, level, WAV) until leaving", async () => {
     const sdk = fakeNertc();
-    const openRoom = localRoom({ netease: nertcDriver(async () => sdk) });
+    const openRoom = localRoom({ nertc: nertcDriver(async () => sdk) });
     const tone = toneStream();
     stubBridge({
       'profiles.list': () => [profile],

@@ -6,14 +6,14 @@ import { until } from '../support/mount.ts';
 import { localRoom } from '../support/rooms.ts';
 import { fakeNertc } from './fake-nertc.ts';
 
-const params = { appkey: 'app-1', channelName: 'room-1', uid: '10001', token: 'tok-1', botUid: '', captionLanguage: 'AUTO' };
+const params = { appkey: 'app-1', channelName: 'room-1', uid: '10001', token: 'tok-1', botUid: '', captionLanguage: 'AUTO', variant: 'client' as const };
 
 /** The room channel with the NERTC driver over nertc-web-sdk replaced at its boundary. */
 function setup(opts?: Parameters<typeof fakeNertc>[0], roomParams = params) {
   const sdk = fakeNertc(opts);
   const recorded: NewEvent[] = [];
   let clock = 0;
-  const open = localRoom({ netease: nertcDriver(async () => sdk) });
+  const open = localRoom({ nertc: nertcDriver(async () => sdk) });
   const room = new NeteaseRoom(roomParams, { record: (e) => recorded.push(...e), now: () => clock }, open);
   return { sdk, recorded, room, open, setClock: (t: number) => (clock = t) };
 }
@@ -33,7 +33,8 @@ describe('NeteaseRoom through the room channel (nertc-web-sdk replaced at its bo
     expect(sdk.calls.find((c) => c.name === 'createStream')!.args[0]).toMatchObject({ audio: true, video: false, uid: '10001', audioSource: 'track' });
     expect(names(sdk.calls)).toEqual(expect.arrayContaining(['createStream', 'setAudioProfile', 'init', 'publish']));
     expect(recorded.find((e) => e.kind === 'metric')!.data).toMatchObject({ name: 'netease.join_ms', value: 240 });
-    expect(recorded.map((e) => e.kind)).toEqual(['room.joining', 'room.joined', 'metric', 'room.published']);
+    expect(recorded.map((e) => e.kind)).toEqual(['room.joining', 'room.joined', 'metric', 'room.publish']);
+    expect(recorded.at(-1)!.data).toEqual({ source: 'microphone' });
     expect(JSON.stringify(recorded)).not.toContain('tok-1');
     await room.leave();
   });
@@ -43,10 +44,18 @@ describe('NeteaseRoom through the room channel (nertc-web-sdk replaced at its bo
     await room.join();
     sdk.fire('stream-added', { stream: sdk.remote(99) });
     await until(() => recorded.some((e) => e.kind === 'netease.captions-started'));
-    expect(sdk.calls.filter((c) => ['subscribe', 'startAsrCaptions'].includes(c.name)).map((c) => c.args)).toEqual([[99, { audio: true, video: false }], ['AUTO', '']]);
+    expect(sdk.calls.filter((c) => ['subscribe', 'startAsrCaptions'].includes(c.name)).map((c) => c.args)).toEqual([
+      [99, { audio: true, video: false }],
+      ['AUTO', ''],
+    ]);
     // No stream handed out: the SDK plays it itself, and the record says so.
     sdk.fire('stream-subscribed', { stream: sdk.remote(99), mediaType: 'audio' });
-    await until(() => recorded.some((e) => e.kind === 'room.audio'));
+    await until(() => recorded.some((e) => e.kind === 'room.track' && (e.data as { change: string }).change === 'subscribed'));
+    expect(recorded.find((e) => e.kind === 'room.track' && (e.data as { change: string }).change === 'subscribed')!.data).toEqual({
+      participant: '99',
+      change: 'subscribed',
+      playback: 'sdk',
+    });
     expect(names(sdk.calls)).toContain('play');
     setClock(1000);
     sdk.fire('asr-captions', [{ srcUid: 10001, timestamp: 1, language: 'zh', text: '你好', isFinal: true }]);
@@ -57,7 +66,8 @@ describe('NeteaseRoom through the room channel (nertc-web-sdk replaced at its bo
     sdk.fire('asr-captions', 'garbage');
     await until(() => recorded.some((e) => e.kind === 'error'));
     const kinds = recorded.map((e) => e.kind);
-    expect(kinds).toEqual(expect.arrayContaining(['room.stream-added', 'netease.captions-started', 'room.audio', 'netease.caption', 'netease.ai-data', 'error']));
+    expect(kinds).toEqual(expect.arrayContaining(['room.track', 'netease.captions-started', 'netease.caption', 'netease.ai-data', 'error']));
+    expect(recorded.filter((e) => e.kind === 'room.track').map((e) => (e.data as { change: string }).change)).toEqual(['published', 'subscribed']);
     const turn = recorded.filter((e) => e.kind === 'metric').map((e) => e.data as { name: string; value: number });
     expect(turn).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'netease.caption_turn_ms', value: 800 })]));
     await room.leave();

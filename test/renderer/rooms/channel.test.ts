@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { encodeWav } from '../../../src-renderer/src/audio/wav.ts';
+import { encodeFloatWav } from '../../../src-renderer/src/audio/wav.ts';
 import { serveRoom } from '../../../src-renderer/src/rooms/frame/server.ts';
 import type { DriverContext, DriverFactory } from '../../../src-renderer/src/rooms/frame/driver.ts';
 import { parseFrameMessage, type RoomEvent } from '../../../src-renderer/src/rooms/protocol.ts';
@@ -29,7 +29,7 @@ function recordingDriver() {
 /** The frame's server on one end of a channel, and the raw other end: what any page could post. */
 function rawFrame(factory: DriverFactory) {
   const channel = new MessageChannel();
-  const server = serveRoom(channel.port2, { convai: factory });
+  const server = serveRoom(channel.port2, factory);
   const replies: unknown[] = [];
   channel.port1.onmessage = (e) => replies.push(e.data);
   let id = 0;
@@ -53,8 +53,7 @@ afterEach(async () => {
 describe('the room frame refuses what it does not understand, with the reason', () => {
   it.each([
     [{ op: 'hack', args: {} }, 'room request: unknown operation "hack"'],
-    [{ op: 'join', args: { vendor: 'zoom', params: {} } }, 'join.vendor: expected one of convai, tencent, netease, got "zoom"'],
-    [{ op: 'join', args: { vendor: 'convai', params: 'x' } }, 'join.params: expected an object'],
+    [{ op: 'join', args: { params: 'x' } }, 'join.params: expected an object'],
     [{ op: 'join' }, 'join: expected an arguments object'],
     [{ op: 'publish', args: { source: { kind: 'camera' } } }, 'publish.source: expected {kind: "microphone"} or {kind: "file", name, bytes}'],
     [{ op: 'publish', args: { source: { kind: 'file', name: 'a.wav', bytes: 'AAAA' } } }, 'publish.source: a file needs its name and bytes (ArrayBuffer)'],
@@ -70,31 +69,36 @@ describe('the room frame refuses what it does not understand, with the reason', 
   it('ignores a message without an id (nothing to answer), then still serves', async () => {
     const driver = recordingDriver();
     const frame = rawFrame(driver.factory);
-    const answer = frame.send({ op: 'join', args: { vendor: 'convai', params: { url: 'wss://x.livekit.cloud', token: 't' } } });
+    const answer = frame.send({ op: 'join', args: { params: { url: 'wss://x.livekit.cloud', token: 't' } } });
     await frame.send('garbage', false).catch(() => undefined);
     expect(await answer).toMatchObject({ ok: true, result: { localId: 'me' } });
     frame.close();
   });
 
   it('checks the join parameters in the driver, naming the field', async () => {
-    const open = localRoom({ convai: (await import('../../../src-renderer/src/rooms/frame/drivers/livekit.ts')).livekitDriver(async () => {
-      throw new Error('the SDK must not be loaded for bad parameters');
-    }) });
-    const session = await open('convai');
-    await expect(session.join('convai', { url: '', token: 't' })).rejects.toEqual({ name: 'RoomError', code: 'BAD_ARGUMENTS', message: 'join.params.url: expected a non-empty string, got ""' });
-    await expect(session.join('convai', { url: 'wss://x', token: 7 })).rejects.toMatchObject({ message: 'join.params.token: expected a non-empty string, got 7' });
+    const open = localRoom({
+      livekit: (await import('../../../src-renderer/src/rooms/frame/drivers/livekit.ts')).livekitDriver(async () => {
+        throw new Error('the SDK must not be loaded for bad parameters');
+      }),
+    });
+    const session = await open({ vendor: 'convai', sdk: 'livekit' });
+    await expect(session.join({ url: '', token: 't' })).rejects.toEqual({
+      name: 'RoomError',
+      code: 'BAD_ARGUMENTS',
+      message: 'join.params.url: expected a non-empty string, got ""',
+    });
+    await expect(session.join({ url: 'wss://x', token: 7 })).rejects.toMatchObject({ message: 'join.params.token: expected a non-empty string, got 7' });
     await session.close();
   });
 });
 
 describe('room visits', () => {
-  it('one join per frame, the right vendor only, nothing before joining, and leave twice', async () => {
+  it('one join per frame, nothing before joining, and leave twice', async () => {
     const driver = recordingDriver();
-    const session = await localRoom({ convai: driver.factory })('convai');
+    const session = await localRoom({ livekit: driver.factory })({ vendor: 'convai', sdk: 'livekit' });
     await expect(session.send(new Uint8Array([1]))).rejects.toMatchObject({ code: 'NOT_JOINED' });
-    await expect(session.join('tencent', {})).rejects.toMatchObject({ code: 'WRONG_ROOM', message: 'this room frame runs convai rooms, not tencent' });
-    expect(await session.join('convai', { url: 'u' })).toEqual({ localId: 'me' });
-    await expect(session.join('convai', {})).rejects.toMatchObject({ code: 'ALREADY_JOINED' });
+    expect(await session.join({ url: 'u' })).toEqual({ localId: 'me' });
+    await expect(session.join({})).rejects.toMatchObject({ code: 'ALREADY_JOINED' });
     await session.send(new Uint8Array([7, 8]), 3);
     expect(await session.interrupt('bot')).toEqual({ sent: { to: 'bot' } });
     await session.close();
@@ -107,15 +111,17 @@ describe('room visits', () => {
   it('a denied microphone publishes nothing and says how to allow it, every time', async () => {
     const denied = vi.spyOn(navigator.mediaDevices, 'getUserMedia').mockRejectedValue(new DOMException('Permission denied', 'NotAllowedError'));
     const driver = recordingDriver();
-    const session = await localRoom({ convai: driver.factory })('convai');
-    await session.join('convai', {});
+    const session = await localRoom({ livekit: driver.factory })({ vendor: 'convai', sdk: 'livekit' });
+    await session.join({});
     for (let i = 0; i < 2; i++) {
       const err = await session.publish({ kind: 'microphone' }).then(
         () => null,
         (e: { code: string; message: string }) => e,
       );
       expect(err).toMatchObject({ code: 'MICROPHONE_DENIED' });
-      expect(err!.message).toMatch(/^Microphone access is denied, so nothing was sent\. Allow Parley to use the microphone \(macOS: System Settings → Privacy & Security → Microphone/);
+      expect(err!.message).toMatch(
+        /^Microphone access is denied, so nothing was sent\. Allow Parley to use the microphone \(macOS: System Settings → Privacy & Security → Microphone/,
+      );
     }
     expect(denied).toHaveBeenCalledTimes(2);
     expect(driver.calls.map((c) => c.op)).toEqual(['join']);
@@ -124,35 +130,41 @@ describe('room visits', () => {
 
   it('no microphone at all is its own message', async () => {
     vi.spyOn(navigator.mediaDevices, 'getUserMedia').mockRejectedValue(new DOMException('Requested device not found', 'NotFoundError'));
-    const session = await localRoom({ convai: recordingDriver().factory })('convai');
-    await session.join('convai', {});
-    await expect(session.publish({ kind: 'microphone' })).rejects.toMatchObject({ code: 'MICROPHONE_MISSING', message: expect.stringContaining('No microphone was found') });
+    const session = await localRoom({ livekit: recordingDriver().factory })({ vendor: 'convai', sdk: 'livekit' });
+    await session.join({});
+    await expect(session.publish({ kind: 'microphone' })).rejects.toMatchObject({
+      code: 'MICROPHONE_MISSING',
+      message: expect.stringContaining('No microphone was found'),
+    });
     await session.close();
   });
 
   it('publishes the (fake) microphone, then a WAV file that reports its end, then refuses bytes that are not audio', async () => {
     const driver = recordingDriver();
-    const session = await localRoom({ convai: driver.factory })('convai');
+    const session = await localRoom({ livekit: driver.factory })({ vendor: 'convai', sdk: 'livekit' });
     const events: RoomEvent[] = [];
     session.on((e) => events.push(e));
-    await session.join('convai', {});
+    await session.join({});
     expect(await session.publish({ kind: 'microphone' })).toEqual({ durationS: null });
     const tone = new Float32Array(4800).map((_, i) => Math.sin(i / 8) * 0.3);
-    const wav = encodeWav([tone], 48000);
+    const wav = encodeFloatWav([tone], 48000);
     const published = await session.publish({ kind: 'file', name: 'tone.wav', bytes: wav });
     expect(published.durationS).toBeCloseTo(0.1, 2);
     await until(() => events.some((e) => e.type === 'publish-ended'));
-    await expect(session.publish({ kind: 'file', name: 'notes.txt', bytes: new TextEncoder().encode('hello').buffer })).rejects.toMatchObject({ code: 'BAD_AUDIO_FILE', message: expect.stringMatching(/^notes\.txt: the file is not audio Chromium can decode/) });
+    await expect(session.publish({ kind: 'file', name: 'notes.txt', bytes: new TextEncoder().encode('hello').buffer })).rejects.toMatchObject({
+      code: 'BAD_AUDIO_FILE',
+      message: expect.stringMatching(/^notes\.txt: the file is not audio Chromium can decode/),
+    });
     expect(driver.calls.map((c) => c.args)).toEqual([[{}], ['audio', 'microphone'], ['audio', 'file']]);
     await session.close();
   });
 
   it('remote audio read in the frame plays in the page’s player until the track goes', async () => {
     const driver = recordingDriver();
-    const session = await localRoom({ convai: driver.factory })('convai');
+    const session = await localRoom({ livekit: driver.factory })({ vendor: 'convai', sdk: 'livekit' });
     const events: RoomEvent[] = [];
     session.on((e) => events.push(e));
-    await session.join('convai', {});
+    await session.join({});
     const context = new AudioContext();
     const osc = context.createOscillator();
     const dest = context.createMediaStreamDestination();
@@ -162,7 +174,9 @@ describe('room visits', () => {
       driver.context().remoteAudio('TR_9', 'bot', 'LiveKit bot', dest.stream.getAudioTracks()[0]!);
       const player = (await import('../../../src-renderer/src/audio/index.ts')).sharedPlayer();
       await until(() => player.liveSources().some((s) => s.id === 'convai:TR_9' && s.level > 0.05), 4000);
-      expect(events.filter((e) => e.type === 'track')).toEqual([{ type: 'track', change: 'subscribed', trackId: 'TR_9', participant: 'bot', label: 'LiveKit bot' }]);
+      expect(events.filter((e) => e.type === 'track')).toEqual([
+        { type: 'track', change: 'subscribed', trackId: 'TR_9', participant: 'bot', label: 'LiveKit bot' },
+      ]);
       // PCM stays inside the session: listeners see the track events, not the audio frames.
       expect(events.some((e) => e.type === 'audio')).toBe(false);
       driver.context().remoteAudioGone('TR_9');
@@ -205,7 +219,7 @@ describe('the page checks what the frame sends (it runs closed-source code)', ()
     const channel = new MessageChannel();
     let disposed = 0;
     const session = new RoomSession(channel.port1, () => disposed++, { leaveTimeoutMs: 50 });
-    const joining = session.join('convai', {});
+    const joining = session.join({});
     await session.close();
     await expect(joining).rejects.toMatchObject({ code: 'ROOM_CLOSED' });
     expect(disposed).toBe(1);
@@ -215,7 +229,10 @@ describe('the page checks what the frame sends (it runs closed-source code)', ()
 describe('openRoomFrame', () => {
   it('refuses to open outside a Parley page, saying why', async () => {
     // The component-test page is served by vitest on http://localhost:<port>, which pairs with no room origin.
-    await expect(openRoomFrame('tencent')).rejects.toMatchObject({ code: 'ROOM_FRAME', message: expect.stringMatching(/^rooms need Parley's own page \(app:\/\/parley or a loopback dev server\), not http:\/\/localhost:/) });
+    await expect(openRoomFrame({ vendor: 'tencent', sdk: 'trtc' })).rejects.toMatchObject({
+      code: 'ROOM_FRAME',
+      message: expect.stringMatching(/^rooms need Parley's own page \(app:\/\/parley or a loopback dev server\), not http:\/\/localhost:/),
+    });
     expect(document.querySelector('iframe.room-frame')).toBeNull();
   });
 });

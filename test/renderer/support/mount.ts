@@ -23,7 +23,15 @@ export function mount<P extends Record<string, unknown>>(component: Component, i
   const app = createApp({ render: () => h(component, props) });
   app.use(pinia).use(i18n);
   app.mount(el);
-  return { el, props, pinia, unmount: () => { app.unmount(); el.remove(); } };
+  return {
+    el,
+    props,
+    pinia,
+    unmount: () => {
+      app.unmount();
+      el.remove();
+    },
+  };
 }
 
 export const tick = () => new Promise<void>((r) => setTimeout(r, 0));

@@ -6,18 +6,25 @@
 import { serveRoom } from '../../../src-renderer/src/rooms/frame/server.ts';
 import type { DriverFactory } from '../../../src-renderer/src/rooms/frame/driver.ts';
 import { RoomSession, type RoomOpener } from '../../../src-renderer/src/rooms/session.ts';
-import type { RoomVendor } from '../../../src-renderer/src/rooms/protocol.ts';
+import type { RoomKind, RoomSdk } from '../../../src-renderer/src/rooms/protocol.ts';
 
-export function localRoom(drivers: Partial<Record<RoomVendor, DriverFactory>>): RoomOpener & { opened: number; closed: number } {
+/** `drivers` by SDK, as the frame has them; a room on an SDK without one fails to open, as a frame without its driver would. */
+export function localRoom(drivers: Partial<Record<RoomSdk, DriverFactory>>): RoomOpener & { opened: number; closed: number } {
   const opener = Object.assign(
-    async (vendor: RoomVendor) => {
+    async (room: RoomKind) => {
+      const factory = drivers[room.sdk];
+      if (!factory) throw new Error(`localRoom: no ${room.sdk} driver`);
       const channel = new MessageChannel();
-      const server = serveRoom(channel.port2, { [vendor]: drivers[vendor] });
+      const server = serveRoom(channel.port2, factory);
       opener.opened++;
-      return new RoomSession(channel.port1, () => {
-        opener.closed++;
-        server.close();
-      });
+      return new RoomSession(
+        channel.port1,
+        () => {
+          opener.closed++;
+          server.close();
+        },
+        { vendor: room.vendor },
+      );
     },
     { opened: 0, closed: 0 },
   );

@@ -16,7 +16,7 @@ export const kitchenSink: JsonSchema = {
     RoomId: { type: 'string', minLength: 1, description: 'TRTC room id', 'x-description-zh': 'TRTC 房间号' },
     Volume: { type: 'integer', minimum: 0, maximum: 100, 'x-unit': '%', default: 50 },
     Debug: { type: 'boolean', description: 'Verbose logs' },
-    ApiKey: { type: 'string', 'x-secret': true, description: 'Key or a secret reference' },
+    ApiKey: { type: 'string', description: 'Key or a secret reference' },
     Timing: {
       type: 'object',
       description: 'Timing options',

@@ -16,9 +16,14 @@ const recorded: { kind: string; dir: string; summary: string; data?: unknown }[]
 window.parley = {
   async invoke(op: string, args: Record<string, unknown>) {
     calls.push({ op, args });
-    if (op === 'room.credential') return { credential: `minted-for-${args.userId}`, expiresAt: '2030-01-01T00:00:00.000Z', params: { sdkAppId: 1400000001, userId: args.userId } };
+    if (op === 'room.credential')
+      return { credential: `minted-for-${args.userId}`, expiresAt: '2030-01-01T00:00:00.000Z', params: { sdkAppId: 1400000001, userId: args.userId } };
     if (op === 'room.join')
-      return { vendor: 'tencent', params: { sdkAppId: 1400000001, userId: 'user_a', userSig: USERSIG, strRoomId: 'room_x', botUserId: 'bot_1', subtitleMode: 1, taskId: 'task-1' }, sensitive: ['userSig'] };
+      return {
+        vendor: 'tencent',
+        params: { sdkAppId: 1400000001, userId: 'user_a', userSig: USERSIG, strRoomId: 'room_x', botUserId: 'bot_1', subtitleMode: 1, taskId: 'task-1' },
+        sensitive: ['userSig'],
+      };
     if (op === 'session.record') {
       recorded.push(...(args.events as typeof recorded));
       return { seq: recorded.length };
@@ -75,12 +80,23 @@ afterEach(() => {
   recorded.length = 0;
 });
 
-const startPayload = { SdkAppId: 12345678, RoomId: 'room_x', RoomIdType: 1, AgentConfig: { UserId: 'bot_1', UserSig: 'user_signature_example', TargetUserId: 'user_a' } };
+const startPayload = {
+  SdkAppId: 12345678,
+  RoomId: 'room_x',
+  RoomIdType: 1,
+  AgentConfig: { UserId: 'bot_1', UserSig: 'user_signature_example', TargetUserId: 'user_a' },
+};
 
 describe('Tencent Extras', () => {
   it('"Fill AgentConfig.UserSig" mints for AgentConfig.UserId and sets SdkAppId to the profile app', async () => {
     let updated: Record<string, unknown> | null = null;
-    m = mount(Extras, { profileId: 'p1', sessionId: null, operation: 'StartAIConversation', payload: startPayload, 'onUpdate:payload': (p: Record<string, unknown>) => (updated = p) });
+    m = mount(Extras, {
+      profileId: 'p1',
+      sessionId: null,
+      operation: 'StartAIConversation',
+      payload: startPayload,
+      'onUpdate:payload': (p: Record<string, unknown>) => (updated = p),
+    });
     await tick();
     m.el.querySelector<HTMLButtonElement>('[data-test="tencent-fill-usersig"]')!.click();
     await until(() => updated !== null);
@@ -91,8 +107,26 @@ describe('Tencent Extras', () => {
 
   it('joins with strRoomId, turns custom messages into subtitles, state and turn metrics, and sends the 20001 interrupt', async () => {
     const trtc = new FakeTrtc();
-    m = mount(Extras, { profileId: 'p1', sessionId: 's1', operation: 'StartAIConversation', payload: startPayload, openRoom: localRoom({ tencent: trtcDriver(async () => trtc) }) });
-    useSessionsStore(m.pinia).upsertSummary({ id: 's1', vendor: 'tencent', operation: 'StartAIConversation', profileId: 'p1', target: 'sandbox', startedAt: new Date().toISOString(), endedAt: null, durationMs: null, state: 'running', outcome: null, eventCount: 3 });
+    m = mount(Extras, {
+      profileId: 'p1',
+      sessionId: 's1',
+      operation: 'StartAIConversation',
+      payload: startPayload,
+      openRoom: localRoom({ trtc: trtcDriver(async () => trtc) }),
+    });
+    useSessionsStore(m.pinia).upsertSummary({
+      id: 's1',
+      vendor: 'tencent',
+      operation: 'StartAIConversation',
+      profileId: 'p1',
+      target: 'sandbox',
+      startedAt: new Date().toISOString(),
+      endedAt: null,
+      durationMs: null,
+      state: 'running',
+      outcome: null,
+      eventCount: 3,
+    });
     await tick();
     const joinButton = m.el.querySelector<HTMLButtonElement>('[data-test="tencent-join"]')!;
     expect(joinButton.disabled).toBe(false);
@@ -101,7 +135,8 @@ describe('Tencent Extras', () => {
     expect(trtc.entered).toMatchObject({ sdkAppId: 1400000001, userId: 'user_a', userSig: USERSIG, strRoomId: 'room_x', role: 'anchor' });
     expect(trtc.entered).not.toHaveProperty('roomId');
 
-    for (const { msg } of fixture) trtc.emit('custom-message', { userId: 'bot_1', cmdId: 1, seq: 1, data: new TextEncoder().encode(JSON.stringify(msg)).buffer });
+    for (const { msg } of fixture)
+      trtc.emit('custom-message', { userId: 'bot_1', cmdId: 1, seq: 1, data: new TextEncoder().encode(JSON.stringify(msg)).buffer });
     trtc.emit('custom-message', { userId: 'bot_1', cmdId: 1, seq: 99, data: new TextEncoder().encode('{"type":10000,').buffer });
     await until(() => (m.el.querySelector('[data-test="tencent-turns"]')?.querySelectorAll('tbody tr').length ?? 0) === 2);
     const subtitles = m.el.querySelector('[data-test="tencent-subtitles"]')!.textContent!;
@@ -115,7 +150,12 @@ describe('Tencent Extras', () => {
     m.el.querySelector<HTMLButtonElement>('[data-test="tencent-interrupt"]')!.click();
     await until(() => trtc.sent.length === 1);
     expect(trtc.sent[0]!.cmdId).toBe(2);
-    expect(JSON.parse(new TextDecoder().decode(trtc.sent[0]!.data))).toMatchObject({ type: 20001, sender: 'user_a', receiver: ['bot_1'], payload: { id: expect.any(String), timestamp: expect.any(Number) } });
+    expect(JSON.parse(new TextDecoder().decode(trtc.sent[0]!.data))).toMatchObject({
+      type: 20001,
+      sender: 'user_a',
+      receiver: ['bot_1'],
+      payload: { id: expect.any(String), timestamp: expect.any(Number) },
+    });
 
     await until(() => recorded.some((e) => e.kind === 'tencent.interrupt'));
     const kinds = new Set(recorded.map((e) => e.kind));
@@ -132,8 +172,26 @@ describe('Tencent Extras', () => {
     const trtc = new FakeTrtc();
     const tone = toneStream();
     try {
-      m = mount(Extras, { profileId: 'p1', sessionId: 's2', operation: 'StartAIConversation', payload: startPayload, openRoom: localRoom({ tencent: trtcDriver(async () => trtc) }) });
-      useSessionsStore(m.pinia).upsertSummary({ id: 's2', vendor: 'tencent', operation: 'StartAIConversation', profileId: 'p1', target: 'sandbox', startedAt: new Date().toISOString(), endedAt: null, durationMs: null, state: 'running', outcome: null, eventCount: 1 });
+      m = mount(Extras, {
+        profileId: 'p1',
+        sessionId: 's2',
+        operation: 'StartAIConversation',
+        payload: startPayload,
+        openRoom: localRoom({ trtc: trtcDriver(async () => trtc) }),
+      });
+      useSessionsStore(m.pinia).upsertSummary({
+        id: 's2',
+        vendor: 'tencent',
+        operation: 'StartAIConversation',
+        profileId: 'p1',
+        target: 'sandbox',
+        startedAt: new Date().toISOString(),
+        endedAt: null,
+        durationMs: null,
+        state: 'running',
+        outcome: null,
+        eventCount: 1,
+      });
       await tick();
       m.el.querySelector<HTMLButtonElement>('[data-test="tencent-join"]')!.click();
       await until(() => !!m.el.querySelector('[data-test="tencent-leave"]'));

@@ -2,13 +2,21 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { APP_ORIGIN, ROOM_ORIGIN, ROOM_VENDORS, appOrigins, roomOriginFor } from '../../../src-main/app/app-origin.ts';
+import { APP_ORIGIN, ROOM_ORIGIN, appOrigins, roomOriginFor } from '../../../src-main/app/app-origin.ts';
 import { appPageDirectives, contentSecurityPolicy, roomFrameDirectives, withCspHeader } from '../../../src-main/app/csp.ts';
-import { RTC_CONNECT_SOURCES, rtcConnectSources } from '../../../src-main/app/rtc-hosts.ts';
+import { roomSpecOf, roomVendorIds, rtcConnectSources, SANDBOX_ROOM_SOURCES } from '../../../src-main/app/rtc-hosts.ts';
+
+const ROOM_VENDORS = roomVendorIds();
+const hostsOf = (vendor: string) => roomSpecOf(vendor)!.connectSources;
 import { pagePolicy, serveRendererFile } from '../../../src-main/app/renderer-files.ts';
 
 function directives(policy: string): Map<string, string[]> {
-  return new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+  return new Map(
+    policy
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name!, values]),
+  );
 }
 
 describe("the main page's Content-Security-Policy (the page holding window.parley)", () => {
@@ -44,7 +52,7 @@ describe("the main page's Content-Security-Policy (the page holding window.parle
 });
 
 describe("the room frame's Content-Security-Policy, per vendor", () => {
-  const room = (vendor?: (typeof ROOM_VENDORS)[number]) => directives(contentSecurityPolicy(roomFrameDirectives(APP_ORIGIN, vendor)));
+  const room = (vendor?: string) => directives(contentSecurityPolicy(roomFrameDirectives(APP_ORIGIN, vendor)));
 
   it('allows eval for nertc-web-sdk only, and blob: worklets for the TRTC and NERTC volume meters only', () => {
     expect(room('convai').get('script-src')).toEqual(["'self'"]);
@@ -56,8 +64,9 @@ describe("the room frame's Content-Security-Policy, per vendor", () => {
 
   it("connects each SDK to its own vendor's hosts and the loopback sandbox, never to another vendor's", () => {
     for (const vendor of ROOM_VENDORS) {
-      expect(room(vendor).get('connect-src')).toEqual(["'self'", ...RTC_CONNECT_SOURCES[vendor], ...RTC_CONNECT_SOURCES.sandbox]);
-      for (const other of ROOM_VENDORS.filter((v) => v !== vendor)) for (const host of RTC_CONNECT_SOURCES[other]) expect(room(vendor).get('connect-src')).not.toContain(host);
+      expect(room(vendor).get('connect-src')).toEqual(["'self'", ...hostsOf(vendor), ...SANDBOX_ROOM_SOURCES]);
+      for (const other of ROOM_VENDORS.filter((v) => v !== vendor))
+        for (const host of hostsOf(other)) expect(room(vendor).get('connect-src')).not.toContain(host);
     }
     expect(room().get('connect-src')).toEqual(["'self'", ...rtcConnectSources()]);
   });
@@ -76,11 +85,12 @@ describe("the room frame's Content-Security-Policy, per vendor", () => {
     }
   });
 
-  it('lists the hosts the room SDKs dial, with each vendor present', () => {
-    expect(Object.keys(RTC_CONNECT_SOURCES).sort()).toEqual(['convai', 'netease', 'sandbox', 'tencent']);
-    expect(RTC_CONNECT_SOURCES.tencent).toContain('https://schedule.cloud-rtc.com');
-    expect(RTC_CONNECT_SOURCES.netease).toContain('https://wecan-lbs.netease.im');
-    expect(RTC_CONNECT_SOURCES.convai).toContain('wss://*.livekit.cloud');
+  it('lists the hosts the room SDKs dial, with each room vendor present', () => {
+    expect([...ROOM_VENDORS].sort()).toEqual(['convai', 'netease', 'tencent']);
+    expect(hostsOf('tencent')).toContain('https://schedule.cloud-rtc.com');
+    expect(hostsOf('netease')).toContain('https://wecan-lbs.netease.im');
+    expect(hostsOf('convai')).toContain('wss://*.livekit.cloud');
+    expect(roomSpecOf('mindcraft')).toBeUndefined();
   });
 });
 
@@ -88,7 +98,8 @@ describe('origins of the page and the room frame', () => {
   it('pairs app://parley with app://room, and a 127.0.0.1 server with localhost on the same port', () => {
     expect(roomOriginFor('app://parley')).toBe('app://room');
     expect(roomOriginFor('http://127.0.0.1:5173')).toBe('http://localhost:5173');
-    for (const other of ['http://localhost:5173', 'https://127.0.0.1:5173', 'http://127.0.0.1', 'app://room', 'https://evil.example', 'null']) expect(roomOriginFor(other)).toBeNull();
+    for (const other of ['http://localhost:5173', 'https://127.0.0.1:5173', 'http://127.0.0.1', 'app://room', 'https://evil.example', 'null'])
+      expect(roomOriginFor(other)).toBeNull();
   });
 
   it('knows the room frame apart from the page: never an IPC caller, only ever embedded', () => {
@@ -145,7 +156,14 @@ describe('app:// renderer files', () => {
   });
 
   it('keeps the two pages apart: no app page on the room origin, no room page on the app origin', async () => {
-    for (const url of ['app://room/index.html', 'app://room/', 'app://room/room.html', 'app://room/room.html?vendor=evil', 'app://parley/room.html?vendor=netease', 'app://room/assets/%2e%2e/index.html'])
+    for (const url of [
+      'app://room/index.html',
+      'app://room/',
+      'app://room/room.html',
+      'app://room/room.html?vendor=evil',
+      'app://parley/room.html?vendor=netease',
+      'app://room/assets/%2e%2e/index.html',
+    ])
       expect((await serveRendererFile(renderer, { url })).status, url).toBe(404);
   });
 

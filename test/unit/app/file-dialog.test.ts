@@ -29,7 +29,11 @@ describe("Electron's file dialog behind dialog.open / dialog.save", () => {
     const d = electronFileDialog(() => win as never);
     answer = { canceled: false, filePaths: ['/home/qa/cases'] };
     expect(await d.open({ purpose: 'caseFolder', locale: 'en' })).toBe('/home/qa/cases');
-    expect(calls[0]).toMatchObject({ kind: 'open', parent: win, options: { properties: ['openDirectory', 'createDirectory'], title: 'Choose the folder of your case files' } });
+    expect(calls[0]).toMatchObject({
+      kind: 'open',
+      parent: win,
+      options: { properties: ['openDirectory', 'createDirectory'], title: 'Choose the folder of your case files' },
+    });
     answer = { canceled: false, filePaths: ['/home/qa/hello.wav'] };
     expect(await d.open({ purpose: 'speechWav', locale: 'zh-CN' })).toBe('/home/qa/hello.wav');
     expect(calls[1]!.options).toMatchObject({ properties: ['openFile'], title: '选择要发送的 WAV 录音', filters: [{ extensions: ['wav'] }] });

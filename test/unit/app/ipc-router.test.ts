@@ -22,7 +22,13 @@ beforeEach(() => {
   secrets = new MemorySecretStore();
   core = createCore({ dataDir, secrets, version: '1.2.3', locale: 'en' });
   ipcMain = new FakeIpcMain();
-  router = createIpcRouter({ ipcMain: ipcMain as unknown as IpcMain, handlers: core.handlers, sessions: core.sessions, isAppUrl: appOrigins().isAppUrl, redact: (t) => core.sessions.redactor.text(t) });
+  router = createIpcRouter({
+    ipcMain: ipcMain as unknown as IpcMain,
+    handlers: core.handlers,
+    sessions: core.sessions,
+    isAppUrl: appOrigins().isAppUrl,
+    redact: (t) => core.sessions.redactor.text(t),
+  });
   win = new FakeWebContents();
   router.attach(win as unknown as WebContents);
 });
@@ -63,9 +69,15 @@ describe('IPC router', () => {
   });
 
   it('rejects an unknown operation without reaching a handler', async () => {
-    expect(await invoke(fromMainFrame(), 'fs.readFile', { path: '/etc/passwd' })).toEqual({ ok: false, error: { code: 'BAD_ARGUMENTS', message: 'unknown operation "fs.readFile"' } });
+    expect(await invoke(fromMainFrame(), 'fs.readFile', { path: '/etc/passwd' })).toEqual({
+      ok: false,
+      error: { code: 'BAD_ARGUMENTS', message: 'unknown operation "fs.readFile"' },
+    });
     expect(await invoke(fromMainFrame(), '__proto__', {})).toMatchObject({ ok: false, error: { code: 'BAD_ARGUMENTS' } });
-    expect(await invoke(fromMainFrame(), ['app.info'], {})).toMatchObject({ ok: false, error: { code: 'BAD_ARGUMENTS', message: 'operation name: expected a string, got object' } });
+    expect(await invoke(fromMainFrame(), ['app.info'], {})).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_ARGUMENTS', message: 'operation name: expected a string, got object' },
+    });
   });
 
   it('rejects bad arguments and names the field', async () => {
@@ -82,7 +94,9 @@ describe('IPC router', () => {
   });
 
   it('redacts known secret values from error messages', async () => {
-    const saved = (await invoke(fromMainFrame(), 'profiles.save', { profile: { name: 'QA', vendor: 'mindcraft', target: 'sandbox' } })) as { result: { id: string } };
+    const saved = (await invoke(fromMainFrame(), 'profiles.save', { profile: { name: 'QA', vendor: 'mindcraft', target: 'sandbox' } })) as {
+      result: { id: string };
+    };
     await invoke(fromMainFrame(), 'secrets.set', { profileId: saved.result.id, name: 'API_KEY', value: 'sk-very-secret-value-1234' });
     const res = await invoke(fromMainFrame(), 'secrets.set', { profileId: saved.result.id, name: 'sk-very-secret-value-1234', value: 'x' });
     expect(res.ok).toBe(false);
@@ -98,7 +112,10 @@ describe('IPC router', () => {
 
     it('rejects a subframe of our window', async () => {
       const sub = new FakeFrame('app://parley/index.html', win.mainFrame);
-      expect(await invoke({ sender: win, senderFrame: sub }, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER', message: 'refused: only the main frame may call Parley' } });
+      expect(await invoke({ sender: win, senderFrame: sub }, 'app.info', {})).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN_SENDER', message: 'refused: only the main frame may call Parley' },
+      });
     });
 
     it('rejects our main frame when it shows a page that is not ours', async () => {
@@ -138,7 +155,12 @@ describe('push channels', () => {
       onState: (sink: typeof sinks.state) => ((sinks.state = sink), () => (sinks.state = undefined)),
     };
     const ipc = new FakeIpcMain();
-    const r = createIpcRouter({ ipcMain: ipc as unknown as IpcMain, handlers: core.handlers, sessions: fakeSessions as never, isAppUrl: appOrigins().isAppUrl });
+    const r = createIpcRouter({
+      ipcMain: ipc as unknown as IpcMain,
+      handlers: core.handlers,
+      sessions: fakeSessions as never,
+      isAppUrl: appOrigins().isAppUrl,
+    });
     const ours = new FakeWebContents();
     const stranger = new FakeWebContents();
     r.attach(ours as unknown as WebContents);

@@ -10,10 +10,16 @@ const { fakeUtilityProcess } = await import('./fake-electron.ts');
 describe('the LiveKit worker as a utility process', () => {
   it('forks the worker module with the environment it is given, relays its replies, and ends it', async () => {
     const worker = new LiveKitWorker(utilityProcessSpawner);
-    expect(fakeUtilityProcess.forks.at(-1)).toMatchObject({ modulePath: workerEntry(), options: { stdio: 'pipe', serviceName: 'Parley LiveKit worker', env: expect.objectContaining({ NODE_ENV: 'production' }) } });
+    expect(fakeUtilityProcess.forks.at(-1)).toMatchObject({
+      modulePath: workerEntry(),
+      options: { stdio: 'pipe', serviceName: 'Parley LiveKit worker', env: expect.objectContaining({ NODE_ENV: 'production' }) },
+    });
     await expect(worker.request('bot.stop', { pid: 'none' })).resolves.toBeNull();
     await expect(worker.request('client.leave', { pid: 'none' })).resolves.toBeNull();
-    await expect(worker.request('client.send', { pid: 'none', data: new Uint8Array([1]) })).rejects.toMatchObject({ code: 'NOT_JOINED', message: 'no participant "none" in this worker (it left, or never joined)' });
+    await expect(worker.request('client.send', { pid: 'none', data: new Uint8Array([1]) })).rejects.toMatchObject({
+      code: 'NOT_JOINED',
+      message: 'no participant "none" in this worker (it left, or never joined)',
+    });
     expect(worker.alive).toBe(true);
     await worker.close();
     expect(worker.alive).toBe(false);

@@ -28,7 +28,10 @@ beforeAll(async () => {
 afterAll(async () => {
   state.app.quit();
   await vi.waitFor(() => expect(state.ipcMain.handlers.size).toBe(0));
-  for (const [name, value] of [['ELECTRON_RENDERER_URL', saved.renderer], ['PARLEY_DATA_DIR', saved.dataDir]] as const) {
+  for (const [name, value] of [
+    ['ELECTRON_RENDERER_URL', saved.renderer],
+    ['PARLEY_DATA_DIR', saved.dataDir],
+  ] as const) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
@@ -49,11 +52,13 @@ describe('main process with a dev server', () => {
   });
 
   it("gives the dev page the app page's CSP and the dev room frame its vendor's, as a header", () => {
-    expect(headersFor(`${DEV}/`, 'mainFrame')).toEqual({ responseHeaders: { 'Content-Type': ['text/html'], 'Content-Security-Policy': [pagePolicy('app', site)] } });
+    expect(headersFor(`${DEV}/`, 'mainFrame')).toEqual({
+      responseHeaders: { 'Content-Type': ['text/html'], 'Content-Security-Policy': [pagePolicy('app', site)] },
+    });
     expect(headersFor('http://localhost:5173/room.html?vendor=netease', 'subFrame')).toEqual({
       responseHeaders: { 'Content-Type': ['text/html'], 'Content-Security-Policy': [pagePolicy('room', site, 'netease')] },
     });
-    expect(pagePolicy('room', site, 'netease')).toContain("frame-ancestors http://127.0.0.1:5173");
+    expect(pagePolicy('room', site, 'netease')).toContain('frame-ancestors http://127.0.0.1:5173');
   });
 
   it('adds nothing to other responses (another server, a room page loaded as the main frame, app:// files)', () => {

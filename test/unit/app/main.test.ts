@@ -36,7 +36,9 @@ afterAll(() => {
 
 describe('main process start-up', () => {
   it('registers app:// as a privileged standard, secure scheme and serves it', () => {
-    expect(state.privilegedSchemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true } }]);
+    expect(state.privilegedSchemes).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true } },
+    ]);
     expect([...state.protocolHandlers.keys()]).toEqual(['app']);
   });
 
@@ -76,7 +78,8 @@ describe('main process start-up', () => {
   });
 
   it('grants clipboard writes to our page only, and the microphone to the page and the room frame', async () => {
-    const ask = (permission: string, requestingUrl: string, mediaTypes?: string[]) => new Promise<boolean>((r) => state.session.permissionRequestHandler!({}, permission, r, { requestingUrl, mediaTypes }));
+    const ask = (permission: string, requestingUrl: string, mediaTypes?: string[]) =>
+      new Promise<boolean>((r) => state.session.permissionRequestHandler!({}, permission, r, { requestingUrl, mediaTypes }));
     expect(await ask('clipboard-sanitized-write', 'app://parley/index.html')).toBe(true);
     expect(await ask('clipboard-sanitized-write', 'app://room/room.html?vendor=netease')).toBe(false);
     expect(await ask('media', 'app://room/room.html?vendor=netease', ['audio'])).toBe(true);

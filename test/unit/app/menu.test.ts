@@ -12,7 +12,8 @@ describe('application menu', () => {
   });
 
   it('has no way to open DevTools in a packaged build', () => {
-    for (const platform of ['linux', 'darwin', 'win32'] as const) expect(roles(applicationMenuTemplate({ isPackaged: true, platform }))).not.toContain('toggleDevTools');
+    for (const platform of ['linux', 'darwin', 'win32'] as const)
+      expect(roles(applicationMenuTemplate({ isPackaged: true, platform }))).not.toContain('toggleDevTools');
   });
 
   it('adds the app menu on macOS only', () => {

@@ -49,12 +49,27 @@ describe('permission requests', () => {
     expect(await request('clipboard-sanitized-write', {})).toBe(false);
   });
 
-  it.each(['geolocation', 'notifications', 'display-capture', 'clipboard-read', 'midi', 'midiSysex', 'hid', 'serial', 'usb', 'openExternal', 'fullscreen', 'pointerLock', 'idle-detection', 'window-management', 'local-fonts', 'speaker-selection', 'unknown'])(
-    'denies %s',
-    async (permission) => {
-      expect(await request(permission, { requestingUrl: APP, mediaTypes: ['audio'] })).toBe(false);
-    },
-  );
+  it.each([
+    'geolocation',
+    'notifications',
+    'display-capture',
+    'clipboard-read',
+    'midi',
+    'midiSysex',
+    'hid',
+    'serial',
+    'usb',
+    'openExternal',
+    'fullscreen',
+    'pointerLock',
+    'idle-detection',
+    'window-management',
+    'local-fonts',
+    'speaker-selection',
+    'unknown',
+  ])('denies %s', async (permission) => {
+    expect(await request(permission, { requestingUrl: APP, mediaTypes: ['audio'] })).toBe(false);
+  });
 });
 
 describe('permission checks', () => {

@@ -1,5 +1,5 @@
 /**
- * Electron's security checklist (https://www.electronjs.org/docs/latest/tutorial/security) and DESIGN.md §4, one test
+ * Electron's security checklist (https://www.electronjs.org/docs/latest/tutorial/security) and Parley's own additions (README, Security), one test
  * per applicable item, against the real shell modules with only `electron` replaced. Items that do not apply are
  * listed at the end with the reason.
  */
@@ -24,7 +24,8 @@ function mainWindow(): FakeBrowserWindow {
   return FakeBrowserWindow.all.at(-1)!;
 }
 const prefs = () => mainWindow().options.webPreferences as Record<string, unknown>;
-const csp = (policy = contentSecurityPolicy(appPageDirectives('app://room'))) => new Map(policy.split('; ').map((d) => [d.split(' ')[0]!, d.split(' ').slice(1)]));
+const csp = (policy = contentSecurityPolicy(appPageDirectives('app://room'))) =>
+  new Map(policy.split('; ').map((d) => [d.split(' ')[0]!, d.split(' ').slice(1)]));
 const roomCsp = () => csp(contentSecurityPolicy(roomFrameDirectives('app://parley')));
 
 beforeEach(() => resetElectronState());
@@ -33,7 +34,9 @@ describe('Electron security checklist', () => {
   it('1. only loads secure content: app pages from app://, remote connections over https/wss (cleartext only to loopback)', () => {
     expect(mainWindow().loadedUrl).toMatch(/^app:\/\/parley\//);
     expect(csp().get('connect-src')).toEqual(["'self'"]);
-    const cleartext = roomCsp().get('connect-src')!.filter((s) => /^(http|ws):/.test(s));
+    const cleartext = roomCsp()
+      .get('connect-src')!
+      .filter((s) => /^(http|ws):/.test(s));
     expect(cleartext.every((s) => s.startsWith('http://127.0.0.1:') || s.startsWith('ws://127.0.0.1:'))).toBe(true);
   });
 
@@ -48,7 +51,8 @@ describe('Electron security checklist', () => {
   it('5. handles permission requests: only the microphone (and clipboard writes), only for our pages', async () => {
     const ses = new FakeSession();
     installPermissionHandlers(ses as unknown as Session, appOrigins(), { platform: 'linux' });
-    const ask = (permission: string, mediaTypes: string[]) => new Promise<boolean>((r) => ses.permissionRequestHandler!({}, permission, r, { requestingUrl: 'app://parley/index.html', mediaTypes }));
+    const ask = (permission: string, mediaTypes: string[]) =>
+      new Promise<boolean>((r) => ses.permissionRequestHandler!({}, permission, r, { requestingUrl: 'app://parley/index.html', mediaTypes }));
     expect(await ask('media', ['audio'])).toBe(true);
     expect(await ask('media', ['video'])).toBe(false);
     expect(await ask('notifications', [])).toBe(false);
@@ -104,7 +108,12 @@ describe('Electron security checklist', () => {
 
   it('17. validates the sender of every IPC message', async () => {
     const ipc = new FakeIpcMain();
-    createIpcRouter({ ipcMain: ipc as unknown as IpcMain, handlers: { 'app.info': async () => ({}) } as never, sessions: { onEvents: () => () => undefined, onState: () => () => undefined }, isAppUrl: appOrigins().isAppUrl });
+    createIpcRouter({
+      ipcMain: ipc as unknown as IpcMain,
+      handlers: { 'app.info': async () => ({}) } as never,
+      sessions: { onEvents: () => () => undefined, onState: () => () => undefined },
+      isAppUrl: appOrigins().isAppUrl,
+    });
     const stranger = new FakeWebContents();
     const res = await ipc.handlers.get('parley:invoke')!({ sender: stranger as unknown as WebContents, senderFrame: stranger.mainFrame }, 'app.info', {});
     expect(res).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
@@ -137,7 +146,7 @@ describe('Electron security checklist', () => {
   });
 });
 
-describe('DESIGN.md §4 additions', () => {
+describe("Parley's additions (README, Security)", () => {
   it('the renderer is served with the CSP as a response header, and its page carries no second policy', async () => {
     const { serveRendererFile } = await import('../../../src-main/app/renderer-files.ts');
     const res = await serveRendererFile(join(root, 'src-renderer'), { url: 'app://parley/index.html' });

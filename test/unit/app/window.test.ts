@@ -96,7 +96,10 @@ describe('createMainWindow', () => {
       const handler = openWindow().webContents.windowOpenHandler!;
       expect(handler({ url: 'https://cloud.tencent.com/document/product/647/108514' })).toEqual({ action: 'deny' });
       expect(handler({ url: 'https://doc.yunxin.163.com/neroom/docs' })).toEqual({ action: 'deny' });
-      expect(state.openExternal.mock.calls.map((c) => c[0])).toEqual(['https://cloud.tencent.com/document/product/647/108514', 'https://doc.yunxin.163.com/neroom/docs']);
+      expect(state.openExternal.mock.calls.map((c) => c[0])).toEqual([
+        'https://cloud.tencent.com/document/product/647/108514',
+        'https://doc.yunxin.163.com/neroom/docs',
+      ]);
     });
 
     it.each([

@@ -17,7 +17,17 @@ describe('convai connect schema', () => {
   it('accepts the doc example and documents every field in English and Chinese', () => {
     expect(validatePayload(connect, connectExample)).toEqual([]);
     const props = connect.schema.properties!;
-    for (const f of ['character_id', 'connection_type', 'character_session_id', 'dynamic_info', 'scene_description', 'end_user_id', 'speaker_id', 'debug', 'audio_config'])
+    for (const f of [
+      'character_id',
+      'connection_type',
+      'character_session_id',
+      'dynamic_info',
+      'scene_description',
+      'end_user_id',
+      'speaker_id',
+      'debug',
+      'audio_config',
+    ])
       expect(props[f]?.['x-description-zh'], f).toBeTruthy();
     const out = props.audio_config!.properties!.output!.properties!;
     expect(out.max_chunk_duration_ms).toMatchObject({ minimum: 10, maximum: 1000, default: 100, 'x-hint': 'round-nearest-10', 'x-unit': 'ms' });
@@ -40,13 +50,20 @@ describe('convai connect schema', () => {
       expect.objectContaining({ path: '/dynamic_info/text', severity: 'warning', source: { kind: 'inferred', ref: 'docs/vendors/convai.md#example-objects' } }),
       expect.objectContaining({ path: '/scene_description/0/description', severity: 'warning' }),
     ]);
-    const extra = validatePayload(connect, { character_id: 'c', dynamic_info: { text: 't', mood: 'calm' }, scene_description: [{ name: 'x', description: 'y', lighting: 'dim' }], audio_config: { output: { sample_rate: 48000 } } });
+    const extra = validatePayload(connect, {
+      character_id: 'c',
+      dynamic_info: { text: 't', mood: 'calm' },
+      scene_description: [{ name: 'x', description: 'y', lighting: 'dim' }],
+      audio_config: { output: { sample_rate: 48000 } },
+    });
     expect(extra.map((f) => [f.path, f.severity, f.message])).toEqual([
       ['/dynamic_info/mood', 'warning', "/dynamic_info/mood: not in the vendor's documentation (sent as is)"],
       ['/scene_description/0/lighting', 'warning', "/scene_description/0/lighting: not in the vendor's documentation (sent as is)"],
       ['/audio_config/output/sample_rate', 'warning', "/audio_config/output/sample_rate: not in the vendor's documentation (sent as is)"],
     ]);
-    expect(warningsOf({ character_id: 'c', dynamic_info: { text: 42 } })).toEqual([expect.objectContaining({ path: '/dynamic_info/text', message: '/dynamic_info/text: expected string' })]);
+    expect(warningsOf({ character_id: 'c', dynamic_info: { text: 42 } })).toEqual([
+      expect.objectContaining({ path: '/dynamic_info/text', message: '/dynamic_info/text: expected string' }),
+    ]);
     // The container types are documented (JSON object / array).
     expect(errorsOf({ character_id: 'c', dynamic_info: 'text' }).map((e) => e.path)).toEqual(['/dynamic_info']);
   });
@@ -54,7 +71,12 @@ describe('convai connect schema', () => {
   it('add_wav_header with audio_only routing: a warning that it has no effect, never an error', () => {
     for (const output of [{ add_wav_header: true }, { add_wav_header: true, audio_routing: 'audio_only' }])
       expect(validatePayload(connect, withOutput(output))).toEqual([
-        { path: '/audio_config/output/add_wav_header', severity: 'warning', message: expect.stringMatching(/has no effect .*data_only.*both/), source: { kind: 'documented', ref: 'docs/vendors/convai.md#add-wav-header' } },
+        {
+          path: '/audio_config/output/add_wav_header',
+          severity: 'warning',
+          message: expect.stringMatching(/has no effect .*data_only.*both/),
+          source: { kind: 'documented', ref: 'docs/vendors/convai.md#add-wav-header' },
+        },
       ]);
     expect(validatePayload(connect, withOutput({ add_wav_header: true, audio_routing: 'data_only' }))).toEqual([]);
     expect(validatePayload(connect, withOutput({ add_wav_header: true, audio_routing: 'both' }))).toEqual([]);
@@ -82,7 +104,12 @@ describe('convai connect schema', () => {
 describe('convai /connect client', () => {
   it('builds the request with X-API-Key and the body as given', () => {
     const r = buildConnectRequest('https://live.convai.com/', 'k-123', { character_id: 'c' });
-    expect(r).toEqual({ method: 'POST', url: 'https://live.convai.com/connect', headers: { 'Content-Type': 'application/json', 'X-API-Key': 'k-123' }, body: '{"character_id":"c"}' });
+    expect(r).toEqual({
+      method: 'POST',
+      url: 'https://live.convai.com/connect',
+      headers: { 'Content-Type': 'application/json', 'X-API-Key': 'k-123' },
+      body: '{"character_id":"c"}',
+    });
   });
 
   it('maps FastAPI loc to JSON pointers', () => {
@@ -94,18 +121,55 @@ describe('convai /connect client', () => {
   });
 
   it('parses 200, 404, 422 and odd bodies into results or vendor errors', () => {
-    const ok = parseConnectResponse({ status: 200, headers: {}, bodyText: '', json: { session_id: 's', character_session_id: 'cs', room_url: 'wss://r', room_name: 'n', token: 't', end_user_id: null } });
-    expect(ok).toEqual({ ok: true, requestId: undefined, result: { session_id: 's', character_session_id: 'cs', room_url: 'wss://r', room_name: 'n', token: 't', end_user_id: null } });
+    const ok = parseConnectResponse({
+      status: 200,
+      headers: {},
+      bodyText: '',
+      json: { session_id: 's', character_session_id: 'cs', room_url: 'wss://r', room_name: 'n', token: 't', end_user_id: null },
+    });
+    expect(ok).toEqual({
+      ok: true,
+      requestId: undefined,
+      result: { session_id: 's', character_session_id: 'cs', room_url: 'wss://r', room_name: 'n', token: 't', end_user_id: null },
+    });
 
-    const nf = parseConnectResponse({ status: 404, headers: { 'x-request-id': 'req_1' }, bodyText: '', json: { detail: "Character not found or doesn't belong to user" } });
-    expect(nf).toEqual({ ok: false, error: { code: '404', message: "Character not found or doesn't belong to user", httpStatus: 404, requestId: 'req_1', details: { detail: "Character not found or doesn't belong to user" } } });
+    const nf = parseConnectResponse({
+      status: 404,
+      headers: { 'x-request-id': 'req_1' },
+      bodyText: '',
+      json: { detail: "Character not found or doesn't belong to user" },
+    });
+    expect(nf).toEqual({
+      ok: false,
+      error: {
+        code: '404',
+        message: "Character not found or doesn't belong to user",
+        httpStatus: 404,
+        requestId: 'req_1',
+        details: { detail: "Character not found or doesn't belong to user" },
+      },
+    });
 
-    const detail = [{ type: 'greater_than_equal', loc: ['body', 'audio_config', 'output', 'max_chunk_duration_ms'], msg: 'Input should be greater than or equal to 10', input: 5, ctx: { ge: 10 } }];
+    const detail = [
+      {
+        type: 'greater_than_equal',
+        loc: ['body', 'audio_config', 'output', 'max_chunk_duration_ms'],
+        msg: 'Input should be greater than or equal to 10',
+        input: 5,
+        ctx: { ge: 10 },
+      },
+    ];
     const v = parseConnectResponse({ status: 422, headers: {}, bodyText: '', json: { detail } });
     expect(v.ok).toBe(false);
     if (!v.ok) {
       expect(v.error).toMatchObject({ code: '422', httpStatus: 422, field: '/audio_config/output/max_chunk_duration_ms' });
-      expect(v.error.details).toEqual([{ ...detail[0], path: '/audio_config/output/max_chunk_duration_ms', message: '/audio_config/output/max_chunk_duration_ms: Input should be greater than or equal to 10' }]);
+      expect(v.error.details).toEqual([
+        {
+          ...detail[0],
+          path: '/audio_config/output/max_chunk_duration_ms',
+          message: '/audio_config/output/max_chunk_duration_ms: Input should be greater than or equal to 10',
+        },
+      ]);
     }
     const bad = parseConnectResponse({ status: 200, headers: {}, bodyText: '<html>', json: undefined });
     expect(bad.ok || bad.error.code).toBe('BAD_RESPONSE');
@@ -128,13 +192,30 @@ describe('pydantic-style 422 details from the same schema', () => {
   it('missing, range, enum, type and model-rule entries', () => {
     expect(details({})).toEqual([{ type: 'missing', loc: ['body', 'character_id'], msg: 'Field required', input: {} }]);
     expect(details(withOutput({ max_chunk_duration_ms: 5 }))).toEqual([
-      { type: 'greater_than_equal', loc: ['body', 'audio_config', 'output', 'max_chunk_duration_ms'], msg: 'Input should be greater than or equal to 10', input: 5, ctx: { ge: 10 } },
+      {
+        type: 'greater_than_equal',
+        loc: ['body', 'audio_config', 'output', 'max_chunk_duration_ms'],
+        msg: 'Input should be greater than or equal to 10',
+        input: 5,
+        ctx: { ge: 10 },
+      },
     ]);
     expect(details(withOutput({ max_chunk_duration_ms: 2000 }))[0]).toMatchObject({ type: 'less_than_equal', ctx: { le: 1000 } });
-    expect(details(withOutput({ audio_routing: 'media' }))[0]).toMatchObject({ type: 'literal_error', msg: "Input should be 'audio_only', 'data_only' or 'both'" });
+    expect(details(withOutput({ audio_routing: 'media' }))[0]).toMatchObject({
+      type: 'literal_error',
+      msg: "Input should be 'audio_only', 'data_only' or 'both'",
+    });
     expect(details({ character_id: 7 })[0]).toMatchObject({ type: 'string_type', loc: ['body', 'character_id'], input: 7 });
-    expect(details({ character_id: 'c', scene_description: [{ name: 'a' }] })[0]).toMatchObject({ type: 'missing', loc: ['body', 'scene_description', 0, 'description'] });
-    expect(details(withOutput({ add_wav_header: true }))[0]).toMatchObject({ type: 'value_error', loc: ['body', 'audio_config', 'output', 'add_wav_header'], input: true, ctx: { error: expect.stringContaining('data_only') } });
+    expect(details({ character_id: 'c', scene_description: [{ name: 'a' }] })[0]).toMatchObject({
+      type: 'missing',
+      loc: ['body', 'scene_description', 0, 'description'],
+    });
+    expect(details(withOutput({ add_wav_header: true }))[0]).toMatchObject({
+      type: 'value_error',
+      loc: ['body', 'audio_config', 'output', 'add_wav_header'],
+      input: true,
+      ctx: { error: expect.stringContaining('data_only') },
+    });
     expect(details(withOutput({ max_chunk_duration_ms: 5.5 }))[0]).toMatchObject({ type: 'int_from_float' });
   });
 });

@@ -34,7 +34,11 @@ describe('RTVI / legacy data-channel parser', () => {
     [rtvi('moderation-response', { result: 'flagged' }), 'convai.moderation-response', 'moderation: flagged'],
     [rtvi('trigger-message', {}), 'convai.trigger-message', 'echo of trigger-message'],
     [rtvi('error', { error: 'LLM down', fatal: true }), 'convai.error', 'server error (fatal): LLM down'],
-    [{ type: 'server-response', event_type: 'tts-toggle', status: 'success', message: 'TTS enabled', extras: { enabled: true } }, 'convai.server-response', 'tts-toggle → success · TTS enabled'],
+    [
+      { type: 'server-response', event_type: 'tts-toggle', status: 'success', message: 'TTS enabled', extras: { enabled: true } },
+      'convai.server-response',
+      'tts-toggle → success · TTS enabled',
+    ],
     [{ type: 'bot-ready', data: {} }, 'convai.bot-ready', 'bot ready'],
     [rtvi('brand-new-type', { a: 1 }), 'convai.brand-new-type', 'brand-new-type: {"a":1}'],
   ])('%j', (msg, kind, summary) => {
@@ -49,10 +53,27 @@ describe('RTVI / legacy data-channel parser', () => {
   });
 
   it('metrics: one key per message, numbers or numeric strings', () => {
-    const p = parseDataMessage(enc(rtvi('metrics', { ttfb: [{ processor: 'LLM#0', model: 'gpt', value: 0.25 }, { processor: 'TTS#0', value: '0.1' }] })));
-    expect(p.metrics).toEqual({ kind: 'ttfb', entries: [{ processor: 'LLM#0', model: 'gpt', value: 0.25 }, { processor: 'TTS#0', value: 0.1 }] });
+    const p = parseDataMessage(
+      enc(
+        rtvi('metrics', {
+          ttfb: [
+            { processor: 'LLM#0', model: 'gpt', value: 0.25 },
+            { processor: 'TTS#0', value: '0.1' },
+          ],
+        }),
+      ),
+    );
+    expect(p.metrics).toEqual({
+      kind: 'ttfb',
+      entries: [
+        { processor: 'LLM#0', model: 'gpt', value: 0.25 },
+        { processor: 'TTS#0', value: 0.1 },
+      ],
+    });
     expect(p.event.summary).toBe('ttfb · LLM#0 (gpt) 0.25 s, TTS#0 0.1 s');
-    const c = parseDataMessage(enc(rtvi('metrics', { custom: [{ processor: 'N#0', metric: 'neurosync.frames_dropped', value: 3, type: 'NeuroSyncMetricsData' }] })));
+    const c = parseDataMessage(
+      enc(rtvi('metrics', { custom: [{ processor: 'N#0', metric: 'neurosync.frames_dropped', value: 3, type: 'NeuroSyncMetricsData' }] })),
+    );
     expect(c.event.summary).toBe('custom · neurosync.frames_dropped 3');
     expect(parseDataMessage(enc(rtvi('metrics', { other: 1 }))).event.kind).toBe('error');
   });
@@ -104,11 +125,23 @@ describe('audio-data decoder', () => {
 describe('client messages and server-response matching', () => {
   it('builds every documented message', () => {
     const b = (t: (typeof CLIENT_MESSAGE_TYPES)[number], i: object) => buildClientMessage(t, i, 'PA_sid1');
-    expect(b('user_text_message', { text: 'Hello' })).toEqual({ ok: true, message: { type: 'user_text_message', data: { text: 'Hello', participant_sid: 'PA_sid1' } } });
-    expect(b('trigger-message', { trigger_name: 'wave' })).toEqual({ ok: true, message: { type: 'trigger-message', data: { trigger_name: 'wave', participant_sid: 'PA_sid1' } } });
+    expect(b('user_text_message', { text: 'Hello' })).toEqual({
+      ok: true,
+      message: { type: 'user_text_message', data: { text: 'Hello', participant_sid: 'PA_sid1' } },
+    });
+    expect(b('trigger-message', { trigger_name: 'wave' })).toEqual({
+      ok: true,
+      message: { type: 'trigger-message', data: { trigger_name: 'wave', participant_sid: 'PA_sid1' } },
+    });
     expect(b('interrupt-bot', {})).toEqual({ ok: true, message: { type: 'interrupt-bot', data: { participant_sid: 'PA_sid1' } } });
-    expect(b('update-dynamic-info', { text: 'It rains' })).toEqual({ ok: true, message: { type: 'update-dynamic-info', data: { dynamic_info: { text: 'It rains' }, participant_sid: 'PA_sid1' } } });
-    expect(b('update-template-keys', { template_keys: { user_name: 'Li' } })).toEqual({ ok: true, message: { type: 'update-template-keys', data: { template_keys: { user_name: 'Li' }, participant_sid: 'PA_sid1' } } });
+    expect(b('update-dynamic-info', { text: 'It rains' })).toEqual({
+      ok: true,
+      message: { type: 'update-dynamic-info', data: { dynamic_info: { text: 'It rains' }, participant_sid: 'PA_sid1' } },
+    });
+    expect(b('update-template-keys', { template_keys: { user_name: 'Li' } })).toEqual({
+      ok: true,
+      message: { type: 'update-template-keys', data: { template_keys: { user_name: 'Li' }, participant_sid: 'PA_sid1' } },
+    });
     expect(b('tts-toggle', { enabled: true })).toEqual({ ok: true, message: { type: 'tts-toggle', data: { enabled: true } } });
     expect(b('user_text_message', { text: '  ' })).toMatchObject({ ok: false, field: 'text' });
     expect(b('trigger-message', {})).toMatchObject({ ok: false, error: expect.stringContaining('at least one') });
@@ -158,7 +191,8 @@ describe('recorded sequences', () => {
     const parsed = r.sequence.messages.map((m) => parseMessageObject(m.message));
     expect(parsed.filter((p) => p.event.kind === 'error')).toEqual([]);
     const types = new Set(parsed.map((p) => p.type));
-    for (const t of ['bot-ready', 'user-transcription', 'bot-llm-text', 'metrics', 'bot-emotion', 'audio-data', 'bot-started-speaking', 'bot-stopped-speaking']) expect(types, t).toContain(t);
+    for (const t of ['bot-ready', 'user-transcription', 'bot-llm-text', 'metrics', 'bot-emotion', 'audio-data', 'bot-started-speaking', 'bot-stopped-speaking'])
+      expect(types, t).toContain(t);
     const pcm = concatPcm16(parsed.filter((p) => p.audio).map((p) => p.audio!.samples));
     const wav = parseWav(readFileSync(`${dir}ava-greeting.wav`));
     expect(pcm.length).toBe(wav.samples.length);
@@ -175,12 +209,15 @@ describe('recorded sequences', () => {
   });
 
   it('reads a Parley session record (NDJSON) and reports bad input clearly', () => {
-    const ndjson = [
-      { seq: 1, t: 5, kind: 'session.start', data: {} },
-      { seq: 2, t: 100, kind: 'convai.bot-ready', data: rtvi('bot-ready') },
-      { seq: 3, t: 350, kind: 'convai.bot-llm-text', data: rtvi('bot-llm-text', { text: 'hi' }) },
-      { seq: 4, t: 360, kind: 'metric', data: { name: 'x' } },
-    ].map((e) => JSON.stringify(e)).join('\n') + '\n{"torn';
+    const ndjson =
+      [
+        { seq: 1, t: 5, kind: 'session.start', data: {} },
+        { seq: 2, t: 100, kind: 'convai.bot-ready', data: rtvi('bot-ready') },
+        { seq: 3, t: 350, kind: 'convai.bot-llm-text', data: rtvi('bot-llm-text', { text: 'hi' }) },
+        { seq: 4, t: 360, kind: 'metric', data: { name: 'x' } },
+      ]
+        .map((e) => JSON.stringify(e))
+        .join('\n') + '\n{"torn';
     const r = parseRecording(ndjson, 'customer.ndjson');
     expect(r).toMatchObject({ ok: true, skipped: 1, sequence: { messages: [{ t: 0 }, { t: 250 }] } });
     expect(parseRecording('', 'x')).toEqual({ ok: false, error: 'x: the file is empty' });
@@ -189,12 +226,25 @@ describe('recorded sequences', () => {
   });
 
   it('replays in time order with an injected scheduler and can be stopped', () => {
-    const r = parseRecording(JSON.stringify({ format: 'parley.convai.sequence', version: 1, messages: [{ t: 200, message: rtvi('b') }, { t: 0, message: rtvi('a') }] }));
+    const r = parseRecording(
+      JSON.stringify({
+        format: 'parley.convai.sequence',
+        version: 1,
+        messages: [
+          { t: 200, message: rtvi('b') },
+          { t: 0, message: rtvi('a') },
+        ],
+      }),
+    );
     if (!r.ok) throw new Error(r.error);
     const timers: { fn: () => void; ms: number }[] = [];
     const seen: string[] = [];
     let done = false;
-    replaySequence(r.sequence, (m) => seen.push(m.message.type as string), { speed: 2, schedule: (fn, ms) => timers.push({ fn, ms }), onDone: () => (done = true) });
+    replaySequence(r.sequence, (m) => seen.push(m.message.type as string), {
+      speed: 2,
+      schedule: (fn, ms) => timers.push({ fn, ms }),
+      onDone: () => (done = true),
+    });
     expect(timers.map((t) => t.ms)).toEqual([0, 100]);
     timers.forEach((t) => t.fn());
     expect(seen).toEqual(['a', 'b']);

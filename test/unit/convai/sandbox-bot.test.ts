@@ -182,9 +182,16 @@ describe('Convai sandbox bot: client messages and their server-responses', () =>
       expect(r.of('server-response')[2 * n - 2]!.response).toMatchObject({ eventType: 'user_text_message', status: 'success' });
       r.until('bot-stopped-speaking', n);
       r.convai.receive(JSON.stringify({ type: 'user_text_message', data: { text: ' ' } }), 'user-1');
-      expect(r.of('server-response')[2 * n - 1]!.response).toMatchObject({ eventType: 'user_text_message', status: 'error', message: 'data.text: expected a non-empty string [sandbox]' });
+      expect(r.of('server-response')[2 * n - 1]!.response).toMatchObject({
+        eventType: 'user_text_message',
+        status: 'error',
+        message: 'data.text: expected a non-empty string [sandbox]',
+      });
     }
-    expect(r.of('user-transcription').map((m) => (m.message!.data as { text: string }).text)).toEqual(['Tell me a short joke, please.', 'Tell me a short joke, please.']);
+    expect(r.of('user-transcription').map((m) => (m.message!.data as { text: string }).text)).toEqual([
+      'Tell me a short joke, please.',
+      'Tell me a short joke, please.',
+    ]);
     expect(r.of('bot-transcription').map((m) => (m.message!.data as { text: string }).text)).toEqual([reply('joke-en').text, reply('joke-en').text]);
   });
 
@@ -227,7 +234,7 @@ describe('Convai sandbox bot: client messages and their server-responses', () =>
   });
 });
 
-describe('the WebRTC room\'s recognition threshold', () => {
+describe("the WebRTC room's recognition threshold", () => {
   it('still tells every other speech apart: the replies, utterances backwards, a cut-off utterance', () => {
     const recogniser = new UtteranceRecogniser(voice.utterances, { minScore: WEBRTC_MIN_SCORE });
     const others = [

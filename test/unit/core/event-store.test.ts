@@ -37,7 +37,19 @@ describe('SessionDirectory', () => {
     const w = new EventWriter(dir.eventsFile('s1'));
     [1, 2, 3].forEach((i) => w.append(ev(i)));
     w.close();
-    dir.writeSummary({ id: 's1', vendor: 'mindcraft', operation: 'chat', profileId: null, target: 'sandbox', startedAt: '2026-01-01T00:00:00Z', endedAt: null, durationMs: null, state: 'running', outcome: null, eventCount: 0 });
+    dir.writeSummary({
+      id: 's1',
+      vendor: 'mindcraft',
+      operation: 'chat',
+      profileId: null,
+      target: 'sandbox',
+      startedAt: '2026-01-01T00:00:00Z',
+      endedAt: null,
+      durationMs: null,
+      state: 'running',
+      outcome: null,
+      eventCount: 0,
+    });
     const [s] = dir.list(new Set());
     expect(s!.state).toBe('interrupted');
     expect(s!.eventCount).toBe(3);
@@ -46,7 +58,19 @@ describe('SessionDirectory', () => {
 
   it('leaves a session of this process running', () => {
     const dir = new SessionDirectory(mkdtempSync(join(tmpdir(), 'parley-sd-')));
-    dir.writeSummary({ id: 's2', vendor: 'tencent', operation: 'x', profileId: null, target: 'sandbox', startedAt: '2026-01-01T00:00:00Z', endedAt: null, durationMs: null, state: 'running', outcome: null, eventCount: 0 });
+    dir.writeSummary({
+      id: 's2',
+      vendor: 'tencent',
+      operation: 'x',
+      profileId: null,
+      target: 'sandbox',
+      startedAt: '2026-01-01T00:00:00Z',
+      endedAt: null,
+      durationMs: null,
+      state: 'running',
+      outcome: null,
+      eventCount: 0,
+    });
     expect(dir.list(new Set(['s2']))[0]!.state).toBe('running');
   });
 });

@@ -38,10 +38,24 @@ describe('vendor error catalogue', () => {
   });
 
   it('holds the codes the documents list', () => {
-    const codes = (vendor: string) => host.catalogue().find((c) => c.vendor === vendor)!.errors.map((e) => e.code);
+    const codes = (vendor: string) =>
+      host
+        .catalogue()
+        .find((c) => c.vendor === vendor)!
+        .errors.map((e) => e.code);
     expect(codes('convai')).toEqual(expect.arrayContaining(['404', '422']));
     expect(codes('netease')).toEqual(expect.arrayContaining(['400', '402', '601', '611', '612']));
-    expect(codes('tencent')).toEqual(expect.arrayContaining(['FailedOperation.NotAbility', 'FailedOperation.NotAllowed', 'FailedOperation.TaskExist', 'InvalidParameter.UserSig', 'ResourceInsufficient.RequestRejection', 'FailedOperation.TaskNotExist', 'InvalidParameter.TaskId']));
+    expect(codes('tencent')).toEqual(
+      expect.arrayContaining([
+        'FailedOperation.NotAbility',
+        'FailedOperation.NotAllowed',
+        'FailedOperation.TaskExist',
+        'InvalidParameter.UserSig',
+        'ResourceInsufficient.RequestRejection',
+        'FailedOperation.TaskNotExist',
+        'InvalidParameter.TaskId',
+      ]),
+    );
     expect(codes('mindcraft')).toEqual(expect.arrayContaining(['2004']));
   });
 
@@ -53,7 +67,9 @@ describe('vendor error catalogue', () => {
   it('a vendor-error fault names a code of the vendor; anything else is a clear error', () => {
     expect(parseFault({ kind: 'vendor-error', code: 611 })).toEqual({ kind: 'vendor-error', code: '611' });
     expect(() => parseFault({ kind: 'vendor-error' })).toThrow(/fault.code: expected one of the vendor's error codes/);
-    expect(() => host.setFault('tencent', { kind: 'vendor-error', code: '611' })).toThrow(/tencent has no error code "611" \(expected one of FailedOperation.NotAbility/);
+    expect(() => host.setFault('tencent', { kind: 'vendor-error', code: '611' })).toThrow(
+      /tencent has no error code "611" \(expected one of FailedOperation.NotAbility/,
+    );
     host.setFault('tencent', { kind: 'vendor-error', code: 'FailedOperation.NotAllowed' });
     expect(host.fault('tencent')).toEqual({ kind: 'vendor-error', code: 'FailedOperation.NotAllowed' });
     host.setFault('tencent', null);

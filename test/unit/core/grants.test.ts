@@ -22,7 +22,8 @@ describe('grants: the renderer may name only what the user chose, or what is bel
   it('refuses everything outside before the dialog, without saying whether it exists', () => {
     const { dataDir, elsewhere } = setup();
     const g = new Grants({ dataDir });
-    for (const p of [join(elsewhere, 'hello.wav'), join(elsewhere, 'missing.wav'), '/etc/passwd']) expect(() => g.resolve('speechWav', p, 'input.wav')).toThrow(/input\.wav: .* was not chosen with "Choose…" and is not in Parley's data folder/);
+    for (const p of [join(elsewhere, 'hello.wav'), join(elsewhere, 'missing.wav'), '/etc/passwd'])
+      expect(() => g.resolve('speechWav', p, 'input.wav')).toThrow(/input\.wav: .* was not chosen with "Choose…" and is not in Parley's data folder/);
     expect(() => g.resolve('speechWav', 'relative.wav', 'input.wav')).toThrow(/expected an absolute path/);
     expect(g.resolve('bundleWrite', join(dataDir, 'exports', 'a.parley-bundle.json'), 'path')).toBe(join(dataDir, 'exports', 'a.parley-bundle.json'));
   });

@@ -35,11 +35,16 @@ describe('jsonProblem(): arguments are plain JSON data within limits', () => {
     const handlers = new Proxy({}, { get: () => async () => (reached++, { errors: [] }) }) as unknown as Handlers;
     const profileId = 'p1';
     for (const payload of [{ n: 1n }, deepNest(10_000), { big: 'x'.repeat(2 * 1024 * 1024) }]) {
-      await expect(dispatch(handlers, 'session.start', { profileId, operation: 'x', payload, sendAnyway: true })).rejects.toMatchObject({ code: 'BAD_ARGUMENTS', message: expect.stringMatching(/^session\.start: \/payload/) });
+      await expect(dispatch(handlers, 'session.start', { profileId, operation: 'x', payload, sendAnyway: true })).rejects.toMatchObject({
+        code: 'BAD_ARGUMENTS',
+        message: expect.stringMatching(/^session\.start: \/payload/),
+      });
     }
     // The operations that carry audio take more.
     await expect(dispatch(handlers, 'session.send', { sessionId: 's1', action: 'audio', data: { pcm: 'A'.repeat(3 * 1024 * 1024) } })).resolves.toBeDefined();
-    await expect(dispatch(handlers, 'session.send', { sessionId: 's1', action: 'audio', data: { pcm: 'A'.repeat(5 * 1024 * 1024) } })).rejects.toMatchObject({ code: 'BAD_ARGUMENTS' });
+    await expect(dispatch(handlers, 'session.send', { sessionId: 's1', action: 'audio', data: { pcm: 'A'.repeat(5 * 1024 * 1024) } })).rejects.toMatchObject({
+      code: 'BAD_ARGUMENTS',
+    });
     expect(reached).toBe(1);
   });
 });

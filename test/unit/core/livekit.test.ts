@@ -23,15 +23,29 @@ describe('findLiveKitServer', () => {
     expect(findLiveKitServer({ ...env, PARLEY_LIVEKIT_SERVER: named })).toEqual({ found: true, path: named, source: 'env' });
     expect(findLiveKitServer(env)).toEqual({ found: true, path: onPath, source: 'path' });
     expect(findLiveKitServer({ ...env, PATH: '/nowhere' })).toEqual({ found: true, path: cached, source: 'cache' });
-    expect(findLiveKitServer({ ...env, PARLEY_LIVEKIT_SERVER: join(root, 'missing') })).toEqual({ found: false, reason: `PARLEY_LIVEKIT_SERVER=${join(root, 'missing')} is not a file; point it at a livekit-server binary` });
+    expect(findLiveKitServer({ ...env, PARLEY_LIVEKIT_SERVER: join(root, 'missing') })).toEqual({
+      found: false,
+      reason: `PARLEY_LIVEKIT_SERVER=${join(root, 'missing')} is not a file; point it at a livekit-server binary`,
+    });
     const none = findLiveKitServer({ PATH: '/nowhere', PARLEY_LIVEKIT_CACHE: join(root, 'empty') });
     expect(none.found).toBe(false);
-    expect(!none.found && none.reason).toMatch(/^livekit-server is not installed: install it with LiveKit's installer .* or run scripts\/livekit-server\.sh, or set PARLEY_LIVEKIT_SERVER/);
+    expect(!none.found && none.reason).toMatch(
+      /^livekit-server is not installed: install it with LiveKit's installer .* or run scripts\/livekit-server\.sh, or set PARLEY_LIVEKIT_SERVER/,
+    );
   });
 
   it('the server config: loopback only, development mode, the sandbox keys, the given ports, ICE on 127.0.0.1', () => {
     const yaml = liveKitConfig(SANDBOX_LIVEKIT_KEYS, { http: 4100, rtcTcp: 4101, rtcUdp: 4102 });
-    for (const line of ['port: 4100', 'bind_addresses: [127.0.0.1]', 'development: true', `keys: { "parley-sandbox": "${SANDBOX_LIVEKIT_KEYS.apiSecret}" }`, '  tcp_port: 4101', '  udp_port: 4102', '  use_external_ip: false', '  node_ip: 127.0.0.1'])
+    for (const line of [
+      'port: 4100',
+      'bind_addresses: [127.0.0.1]',
+      'development: true',
+      `keys: { "parley-sandbox": "${SANDBOX_LIVEKIT_KEYS.apiSecret}" }`,
+      '  tcp_port: 4101',
+      '  udp_port: 4102',
+      '  use_external_ip: false',
+      '  node_ip: 127.0.0.1',
+    ])
       expect(yaml.split('\n')).toContain(line);
   });
 });

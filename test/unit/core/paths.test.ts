@@ -18,8 +18,17 @@ function tree() {
 
 describe('ids', () => {
   it('are letters, digits, _ and - after a letter or digit, at most 128 characters', () => {
-    for (const ok of ['20261201T101010-mindcraft-1a2b3c4d', 'cmp-20261201T101010-abc123', '0b6f4c1e-2d3a-4f5b-9c8d-7e6f5a4b3c2d', 'cli-tencent', 'a', 'x'.repeat(128)]) expect(isId(ok), ok).toBe(true);
-    for (const bad of ['', '.', '..', '../x', 'a/b', 'a\\b', '/etc', '-x', '_x', 'a b', 'a\u0000', 'ｘ', 'x'.repeat(129), '%2e%2e', 'C:x']) expect(isId(bad), bad).toBe(false);
+    for (const ok of [
+      '20261201T101010-mindcraft-1a2b3c4d',
+      'cmp-20261201T101010-abc123',
+      '0b6f4c1e-2d3a-4f5b-9c8d-7e6f5a4b3c2d',
+      'cli-tencent',
+      'a',
+      'x'.repeat(128),
+    ])
+      expect(isId(ok), ok).toBe(true);
+    for (const bad of ['', '.', '..', '../x', 'a/b', 'a\\b', '/etc', '-x', '_x', 'a b', 'a\u0000', 'ｘ', 'x'.repeat(129), '%2e%2e', 'C:x'])
+      expect(isId(bad), bad).toBe(false);
   });
 });
 
@@ -82,7 +91,9 @@ describe('readRegularFile()', () => {
     const big = join(root, 'big.parley-bundle.json');
     writeFileSync(big, '');
     truncateSync(big, 400 * 1024 * 1024);
-    expect(() => readRegularFile(big, 128 * 1024 * 1024, 'big.parley-bundle.json')).toThrow('big.parley-bundle.json: 400 MB is larger than the 128 MB Parley reads');
+    expect(() => readRegularFile(big, 128 * 1024 * 1024, 'big.parley-bundle.json')).toThrow(
+      'big.parley-bundle.json: 400 MB is larger than the 128 MB Parley reads',
+    );
   });
 });
 

@@ -18,7 +18,12 @@ const schema: JsonSchema = {
 describe('validateSchema', () => {
   it('names each field and what was expected', () => {
     const errors = validateSchema(schema, { mode: 'turbo', max: 5 });
-    expect(errors.map((e) => e.message).sort()).toEqual(['/config: required', '/max: expected a number >= 20', '/mode: expected one of "pro", "standard"', '/name: required']);
+    expect(errors.map((e) => e.message).sort()).toEqual([
+      '/config: required',
+      '/max: expected a number >= 20',
+      '/mode: expected one of "pro", "standard"',
+      '/name: required',
+    ]);
     expect(errors.find((e) => e.path === '/max')).toBeTruthy();
   });
 
@@ -45,8 +50,20 @@ describe('errors and warnings (the fidelity rule)', () => {
       kind: {
         'x-source': doc,
         oneOf: [
-          { type: 'object', 'x-source': doc, 'x-selects': { properties: { t: { const: 'a' } }, required: ['t'] }, required: ['t'], properties: { t: { const: 'a', 'x-source': doc }, x: { type: 'number', 'x-source': doc } } },
-          { type: 'object', 'x-source': doc, 'x-open-object': true, required: ['t'], properties: { t: { type: 'string', not: { enum: ['a'] }, 'x-source': doc } } },
+          {
+            type: 'object',
+            'x-source': doc,
+            'x-selects': { properties: { t: { const: 'a' } }, required: ['t'] },
+            required: ['t'],
+            properties: { t: { const: 'a', 'x-source': doc }, x: { type: 'number', 'x-source': doc } },
+          },
+          {
+            type: 'object',
+            'x-source': doc,
+            'x-open-object': true,
+            required: ['t'],
+            properties: { t: { type: 'string', not: { enum: ['a'] }, 'x-source': doc } },
+          },
         ],
       },
     },
@@ -62,7 +79,9 @@ describe('errors and warnings (the fidelity rule)', () => {
     expect(blockingErrors(findings)).toEqual([]);
     expect(validateVendorPayload(vendor, { hint: 'h' })).toEqual([{ path: '/id', message: '/id: required', severity: 'error', source: doc }]);
     expect(findingLine({ path: '/id', message: '/id: required', severity: 'error', source: doc })).toBe('/id: required [documented: docs/vendors/x.md#a]');
-    expect(findingLine({ path: '/l', message: '/l: x', severity: 'warning', source: guess })).toBe('/l: x [inferred, not stated by the vendor: docs/vendors/x.md#b]');
+    expect(findingLine({ path: '/l', message: '/l: x', severity: 'warning', source: guess })).toBe(
+      '/l: x [inferred, not stated by the vendor: docs/vendors/x.md#b]',
+    );
   });
 
   it('fields the schema does not list are warnings, at any depth, in the oneOf branch the value is in', () => {
@@ -88,7 +107,9 @@ describe('errors and warnings (the fidelity rule)', () => {
     // An open branch (an unknown type's own settings) is not reported field by field.
     expect(validateVendorPayload(vendor, { id: 'i', hint: 'h', kind: { t: 'zz', whatever: 1 } })).toEqual([]);
     // The branch's documented rules stay errors.
-    expect(validateVendorPayload(vendor, { id: 'i', hint: 'h', kind: { t: 'a', x: 'no' } })).toEqual([{ path: '/kind/x', message: '/kind/x: expected number', severity: 'error', source: doc }]);
+    expect(validateVendorPayload(vendor, { id: 'i', hint: 'h', kind: { t: 'a', x: 'no' } })).toEqual([
+      { path: '/kind/x', message: '/kind/x: expected number', severity: 'error', source: doc },
+    ]);
   });
 
   it("Parley's own schemas (no marks, additionalProperties false) keep every failure an error, unknown fields once", () => {
@@ -115,6 +136,17 @@ describe('toWire', () => {
 
   it('keeps a json-string field the user already wrote as a string', () => {
     expect((toWire(schema, { config: '{"raw":true}' }) as Record<string, unknown>).config).toBe('{"raw":true}');
+  });
+
+  it("leaves out x-local fields (Parley's own choices), at any depth, and keeps unknown ones", () => {
+    const local: JsonSchema = {
+      type: 'object',
+      properties: {
+        variant: { type: 'string', 'x-local': true },
+        body: { type: 'object', properties: { mine: { 'x-local': true }, theirs: { type: 'string' } } },
+      },
+    };
+    expect(toWire(local, { variant: 'client', body: { mine: 1, theirs: 'x' }, extra: 2 })).toEqual({ body: { theirs: 'x' }, extra: 2 });
   });
 });
 
@@ -144,7 +176,9 @@ describe('dispatch', () => {
 describe('dispatch result contract', () => {
   it('refuses a credential status that would carry more than the last four characters, without echoing it', async () => {
     const leaky = Object.fromEntries(OP_NAMES.map((n) => [n, async () => null])) as unknown as Handlers;
-    (leaky as Record<string, unknown>)['secrets.status'] = async () => [{ name: 'SECRET_KEY', label: { en: 'k', zh: 'k' }, set: true, last4: 'full-secret-value-123' }];
+    (leaky as Record<string, unknown>)['secrets.status'] = async () => [
+      { name: 'SECRET_KEY', label: { en: 'k', zh: 'k' }, set: true, last4: 'full-secret-value-123' },
+    ];
     const err = await dispatch(leaky, 'secrets.status', { profileId: 'p' }).catch((e: Error & { code?: string }) => e);
     expect(err).toMatchObject({ code: 'BAD_RESULT' });
     expect((err as Error).message).toContain('/0/last4');

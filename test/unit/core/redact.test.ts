@@ -19,7 +19,10 @@ describe('Redactor', () => {
 
   it('redacts credential-named keys and headers whatever they hold', () => {
     const r = new Redactor();
-    const out = r.value({ headers: { Authorization: 'TC3-HMAC-SHA256 Credential=x', 'X-API-Key': 'k1', CheckSum: 'abc', 'content-type': 'json' }, UserSig: 'sig' });
+    const out = r.value({
+      headers: { Authorization: 'TC3-HMAC-SHA256 Credential=x', 'X-API-Key': 'k1', CheckSum: 'abc', 'content-type': 'json' },
+      UserSig: 'sig',
+    });
     expect(out).toEqual({ headers: { Authorization: REDACTED, 'X-API-Key': REDACTED, CheckSum: REDACTED, 'content-type': 'json' }, UserSig: REDACTED });
   });
 

@@ -19,7 +19,10 @@ describe('a session that cannot be recorded releases everything it opened', () =
     const fds = openFiles();
     const pending = timers();
     for (let i = 0; i < 300; i++) {
-      await expect(manager.start({ vendor, operation, profile, payload: { n: BigInt(i) }, sandboxUrl: undefined })).rejects.toMatchObject({ code: 'BAD_ARGUMENTS', message: expect.stringMatching(/^session: the payload could not be recorded/) });
+      await expect(manager.start({ vendor, operation, profile, payload: { n: BigInt(i) }, sandboxUrl: undefined })).rejects.toMatchObject({
+        code: 'BAD_ARGUMENTS',
+        message: expect.stringMatching(/^session: the payload could not be recorded/),
+      });
     }
     expect(openFiles()).toBe(fds);
     expect(timers()).toBeLessThanOrEqual(pending + 1);
@@ -31,7 +34,13 @@ describe('a session that cannot be recorded releases everything it opened', () =
     const key = 'mc-live-key-pasted-7777';
     const manager = new SessionManager(new SessionDirectory(dir), async (_p, name) => (name === 'API_KEY' ? key : undefined));
     const vendor = vendorById('mindcraft');
-    const { sessionId, done } = await manager.start({ vendor, operation: vendor.operations[0]!, profile, payload: { character_uuid: key }, sandboxUrl: 'ws://127.0.0.1:9/mindcraft' });
+    const { sessionId, done } = await manager.start({
+      vendor,
+      operation: vendor.operations[0]!,
+      profile,
+      payload: { character_uuid: key },
+      sandboxUrl: 'ws://127.0.0.1:9/mindcraft',
+    });
     await manager.stop(sessionId);
     await done;
     for (const f of readdirSync(dir).filter((n) => n.startsWith(sessionId))) expect(readFileSync(join(dir, f), 'utf8'), f).not.toContain(key);
@@ -60,7 +69,13 @@ describe('background work never throws out of a timer', () => {
     });
     manager.onEvents((_id, events) => seen.push(...events.map((e) => e.kind)));
     const vendor = vendorById('mindcraft');
-    const { sessionId, done } = await manager.start({ vendor, operation: vendor.operations[0]!, profile, payload: {}, sandboxUrl: 'ws://127.0.0.1:9/mindcraft' });
+    const { sessionId, done } = await manager.start({
+      vendor,
+      operation: vendor.operations[0]!,
+      profile,
+      payload: {},
+      sandboxUrl: 'ws://127.0.0.1:9/mindcraft',
+    });
     await manager.stop(sessionId);
     await done;
     await vi.waitFor(() => expect(seen).toContain('session.end'));

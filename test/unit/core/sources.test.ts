@@ -9,14 +9,39 @@ import { VENDORS } from '../../../src-main/core/vendors/registry.ts';
  * on the node (or `x-constraint-sources` for that keyword, `x-required-source` for presence), and every reference
  * leads to an existing entry of docs/vendors/<vendor>.md. Parley's own fields (`x-local`) are exempt.
  */
-const CONSTRAINTS = ['type', 'enum', 'const', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'pattern', 'format', 'minItems', 'maxItems', 'multipleOf', 'required', 'oneOf', 'not'] as const;
+const CONSTRAINTS = [
+  'type',
+  'enum',
+  'const',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'minItems',
+  'maxItems',
+  'multipleOf',
+  'required',
+  'oneOf',
+  'not',
+] as const;
 
 /** GitHub's heading anchors: lower case, punctuation dropped (not - and _), spaces to hyphens. */
 function anchors(file: string): Set<string> {
   const out = new Set<string>();
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const m = /^#{1,6}\s+(.*)$/.exec(line);
-    if (m) out.add(m[1]!.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-'));
+    if (m)
+      out.add(
+        m[1]!
+          .trim()
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+          .replace(/\s/g, '-'),
+      );
   }
   return out;
 }
@@ -84,7 +109,11 @@ describe('vendor code comments', () => {
     };
     visit('src-main');
     visit('src-renderer/src');
-    const offenders = files.filter((f) => /PROTOCOLS(\.md)?|docs\/(convai-connect|mindcraft-chatbot-v3|netease-task-create|tencent-start-ai-conversation)\b|shared\/vendors/.test(readFileSync(f, 'utf8')));
+    const offenders = files.filter((f) =>
+      /PROTOCOLS(\.md)?|docs\/(convai-connect|mindcraft-chatbot-v3|netease-task-create|tencent-start-ai-conversation)\b|shared\/vendors/.test(
+        readFileSync(f, 'utf8'),
+      ),
+    );
     expect(offenders).toEqual([]);
     // …and every pointer into the vendor reference leads to an existing entry.
     const broken: string[] = [];

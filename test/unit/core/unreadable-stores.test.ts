@@ -32,7 +32,9 @@ describe('an unreadable profiles.json is set aside, never replaced', () => {
     const [aside] = setAside(d, 'profiles.json');
     expect(aside).toBeDefined();
     expect(readFileSync(join(d, aside!))).toEqual(Buffer.from(content));
-    expect(notices.list()).toEqual([expect.objectContaining({ kind: 'set-aside', file: 'profiles.json', movedTo: aside, reason: expect.stringMatching(/not-json|wrong-shape/) })]);
+    expect(notices.list()).toEqual([
+      expect.objectContaining({ kind: 'set-aside', file: 'profiles.json', movedTo: aside, reason: expect.stringMatching(/not-json|wrong-shape/) }),
+    ]);
     // Saving a new profile writes a fresh file; the set-aside one is untouched.
     store.upsert({ name: 'New', vendor: 'mindcraft', target: 'sandbox', settings: {} });
     expect(readFileSync(join(d, aside!))).toEqual(Buffer.from(content));
@@ -41,7 +43,13 @@ describe('an unreadable profiles.json is set aside, never replaced', () => {
 
   it('one malformed profile is set aside alone; the others load and the list answers', () => {
     const d = dir();
-    const broken = [{ id: '../x', name: 'bad id', vendor: 'tencent', target: 'live', settings: {} }, { id: 'p2', name: 'no vendor', target: 'live', settings: {} }, null, 'text', { id: 'p3', name: 'settings text', vendor: 'convai', target: 'sandbox', settings: 'x' }];
+    const broken = [
+      { id: '../x', name: 'bad id', vendor: 'tencent', target: 'live', settings: {} },
+      { id: 'p2', name: 'no vendor', target: 'live', settings: {} },
+      null,
+      'text',
+      { id: 'p3', name: 'settings text', vendor: 'convai', target: 'sandbox', settings: 'x' },
+    ];
     writeFileSync(join(d, 'profiles.json'), JSON.stringify({ version: 1, profiles: [good, ...broken] }));
     const notices = new Notices();
     const store = new ProfileStore(join(d, 'profiles.json'), notices);
@@ -84,7 +92,19 @@ describe('pins.json', () => {
 });
 
 describe('session records', () => {
-  const summary = (id: string) => ({ id, vendor: 'mindcraft', operation: 'chat_bot_v3', profileId: null, target: 'sandbox', startedAt: '2026-01-01T00:00:00.000Z', endedAt: null, durationMs: null, state: 'ended', outcome: 'ok', eventCount: 0 });
+  const summary = (id: string) => ({
+    id,
+    vendor: 'mindcraft',
+    operation: 'chat_bot_v3',
+    profileId: null,
+    target: 'sandbox',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    endedAt: null,
+    durationMs: null,
+    state: 'ended',
+    outcome: 'ok',
+    eventCount: 0,
+  });
 
   it('a stray or damaged .json does not break the list: it is set aside and reported, the rest listed', () => {
     const d = dir();
@@ -97,7 +117,12 @@ describe('session records', () => {
     writeFileSync(join(d, 's-mismatch.json'), JSON.stringify(summary('someone-else')));
     writeFileSync(join(d, 's-types.json'), JSON.stringify({ ...summary('s-types'), startedAt: 5, outcome: { x: 1 } }));
     expect(sessions.list(new Set()).map((s) => s.id)).toEqual(['s-ok']);
-    expect(notices.list().map((n) => n.file).sort()).toEqual(['notes.parley-case.json', 's-array.json', 's-mismatch.json', 's-torn.json', 's-types.json']);
+    expect(
+      notices
+        .list()
+        .map((n) => n.file)
+        .sort(),
+    ).toEqual(['notes.parley-case.json', 's-array.json', 's-mismatch.json', 's-torn.json', 's-types.json']);
     // Listed again: nothing left to set aside, nothing lost.
     expect(sessions.list(new Set()).map((s) => s.id)).toEqual(['s-ok']);
     expect(readdirSync(d).filter((f) => f.includes('.unreadable-'))).toHaveLength(5);
@@ -106,7 +131,10 @@ describe('session records', () => {
   it('a null line, a number or an object without a kind counts as a bad line, not an event', () => {
     const d = dir();
     const file = join(d, 's.ndjson');
-    writeFileSync(file, ['null', '5', '"text"', '{"seq":1}', JSON.stringify({ seq: 2, t: 1, at: 'x', kind: 'ws.open', dir: 'in', summary: 'open' }), '[]'].join('\n') + '\n');
+    writeFileSync(
+      file,
+      ['null', '5', '"text"', '{"seq":1}', JSON.stringify({ seq: 2, t: 1, at: 'x', kind: 'ws.open', dir: 'in', summary: 'open' }), '[]'].join('\n') + '\n',
+    );
     const { events, badLines } = readEvents(file);
     expect(events.map((e) => e.kind)).toEqual(['ws.open']);
     expect(badLines).toBe(5);

@@ -3,24 +3,42 @@ import type { SessionEvent } from '../../../src-main/core/events.ts';
 import { cjkTokens, eventLine, EventLines, isCjk, parseSeqRanges, requestIdsOf, SeqRanges, sessionDocument } from '../../../src-main/core/history/document.ts';
 import { parseTerms } from '../../../src-main/core/history/query.ts';
 
-const ev = (seq: number, kind: string, summary: string, data?: unknown): SessionEvent => ({ seq, t: seq * 10, at: new Date(1_800_000_000_000 + seq).toISOString(), kind, dir: 'in', summary, ...(data === undefined ? {} : { data }) });
+const ev = (seq: number, kind: string, summary: string, data?: unknown): SessionEvent => ({
+  seq,
+  t: seq * 10,
+  at: new Date(1_800_000_000_000 + seq).toISOString(),
+  kind,
+  dir: 'in',
+  summary,
+  ...(data === undefined ? {} : { data }),
+});
 
 describe('what of an event is searchable', () => {
   it('kind and summary, plus the error code, message, HTTP status and request ids its data carries', () => {
     expect(eventLine(ev(1, 'mindcraft.llm', 'llm #0: twenty degrees'))).toBe('mindcraft.llm llm #0: twenty degrees');
-    const line = eventLine(ev(2, 'error', 'request failed', { code: 'FailedOperation.TaskExist', message: 'Task already exists', requestId: 'req-1', httpStatus: 400 }));
+    const line = eventLine(
+      ev(2, 'error', 'request failed', { code: 'FailedOperation.TaskExist', message: 'Task already exists', requestId: 'req-1', httpStatus: 400 }),
+    );
     expect(line).toContain('FailedOperation.TaskExist');
     expect(line).toContain('Task already exists');
     expect(line).toContain('HTTP 400');
     expect(line).toContain('request req-1');
     // A request id in a response's headers or Tencent's Response.RequestId; a code the summary already shows is not repeated.
-    expect(eventLine(ev(3, 'http.response', '200 · 41 ms', { headers: { 'X-Request-Id': 'abc-123' }, body: { Response: { RequestId: 'tc-9' } } }))).toBe('http.response 200 · 41 ms request abc-123 request tc-9');
-    expect(eventLine(ev(4, 'error', '414 · CheckSum verification failed', { code: '414', message: 'CheckSum verification failed' }))).toBe('error 414 · CheckSum verification failed');
+    expect(eventLine(ev(3, 'http.response', '200 · 41 ms', { headers: { 'X-Request-Id': 'abc-123' }, body: { Response: { RequestId: 'tc-9' } } }))).toBe(
+      'http.response 200 · 41 ms request abc-123 request tc-9',
+    );
+    expect(eventLine(ev(4, 'error', '414 · CheckSum verification failed', { code: '414', message: 'CheckSum verification failed' }))).toBe(
+      'error 414 · CheckSum verification failed',
+    );
   });
 
   it('what was said, when the summary does not show it (Mindcraft llm events carry the question)', () => {
-    expect(eventLine(ev(5, 'mindcraft.llm', 'llm #0: 你好!', { text: '你好!', asr_content: '今天天气怎么样?' }))).toBe('mindcraft.llm llm #0: 你好! · 今天天气怎么样?');
-    expect(eventLine(ev(6, 'mindcraft.turn', 'turn 1 done', { asrText: 'what is the weather like' }))).toBe('mindcraft.turn turn 1 done · what is the weather like');
+    expect(eventLine(ev(5, 'mindcraft.llm', 'llm #0: 你好!', { text: '你好!', asr_content: '今天天气怎么样?' }))).toBe(
+      'mindcraft.llm llm #0: 你好! · 今天天气怎么样?',
+    );
+    expect(eventLine(ev(6, 'mindcraft.turn', 'turn 1 done', { asrText: 'what is the weather like' }))).toBe(
+      'mindcraft.turn turn 1 done · what is the weather like',
+    );
   });
 
   it('request ids are looked for a few levels deep only, and never in huge values', () => {
@@ -69,7 +87,22 @@ describe('identical event texts are one line with all their seqs', () => {
       ev(6, 'error', 'boom', { code: 'E42', message: 'it broke' }),
     ];
     events[3]!.dir = 'out';
-    const doc = sessionDocument({ id: '20260101T000000-mindcraft-0000abcd', vendor: 'mindcraft', operation: 'chat_bot_v3', profileId: 'p', target: 'sandbox', startedAt: '2026-01-01T00:00:00.000Z', endedAt: null, durationMs: 60, state: 'failed', outcome: 'E42: it broke', eventCount: 6 }, events);
+    const doc = sessionDocument(
+      {
+        id: '20260101T000000-mindcraft-0000abcd',
+        vendor: 'mindcraft',
+        operation: 'chat_bot_v3',
+        profileId: 'p',
+        target: 'sandbox',
+        startedAt: '2026-01-01T00:00:00.000Z',
+        endedAt: null,
+        durationMs: 60,
+        state: 'failed',
+        outcome: 'E42: it broke',
+        eventCount: 6,
+      },
+      events,
+    );
     expect(doc.profileName).toBe('My profile');
     expect(doc.errorCodes).toEqual(['E42']);
     expect(doc.header.join('\n')).toContain('user: 今天天气怎么样');

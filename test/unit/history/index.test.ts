@@ -100,7 +100,8 @@ describe('history search over a recorded data folder', () => {
     expect(ids({ text: g.uniqueRequestId.toUpperCase() }, service)).toEqual([g.uniqueRequestSession]);
     const failedWith = (code: string) => records.filter((r) => (r.summary.error as { code?: string } | undefined)?.code === code).map((r) => r.summary.id);
     expect(failedWith('FailedOperation.TaskExist').length).toBeGreaterThan(0);
-    for (const code of ['FailedOperation.TaskExist', 'TaskExist', 'taskexist']) expect(ids({ errorCode: code }, service), code).toEqual(failedWith('FailedOperation.TaskExist'));
+    for (const code of ['FailedOperation.TaskExist', 'TaskExist', 'taskexist'])
+      expect(ids({ errorCode: code }, service), code).toEqual(failedWith('FailedOperation.TaskExist'));
     expect(ids({ errorCode: '414', vendor: 'netease' }, service)).toEqual(failedWith('414'));
     expect(ids({ errorCode: 'Exist' }, service)).toEqual([]);
     expect(ids({ text: 'TaskExist' }, service)).toEqual(expectedIds(records, 'taskexist'));
@@ -114,7 +115,12 @@ describe('history search over a recorded data folder', () => {
     const slow = records.filter((r) => (figureOf(r, 'turn_latency_ms') ?? 0) > 1500).map((r) => r.summary.id);
     expect(slow.length).toBeGreaterThan(5);
     expect(ids({ figures: [{ name: 'turn_latency_ms', over: 1500 }] }, service)).toEqual(slow);
-    const band = records.filter((r) => { const v = figureOf(r, 'turn_latency_ms')!; return v > 800 && v < 1200; }).map((r) => r.summary.id);
+    const band = records
+      .filter((r) => {
+        const v = figureOf(r, 'turn_latency_ms')!;
+        return v > 800 && v < 1200;
+      })
+      .map((r) => r.summary.id);
     expect(ids({ figures: [{ name: 'turn_latency_ms', over: 800, under: 1200 }] }, service)).toEqual(band);
     expect(ids({ state: 'failed' }, service)).toEqual(records.filter((r) => r.summary.state === 'failed').map((r) => r.summary.id));
 
@@ -141,7 +147,13 @@ describe('history search over a recorded data folder', () => {
 });
 
 describe('the index is rebuilt from the records when it cannot be used', () => {
-  const queries: HistoryQuery[] = [{ text: 'twenty degrees' }, { text: '天气' }, { errorCode: 'TaskExist' }, { figures: [{ name: 'turn_latency_ms', over: 1500 }] }, {}];
+  const queries: HistoryQuery[] = [
+    { text: 'twenty degrees' },
+    { text: '天气' },
+    { errorCode: 'TaskExist' },
+    { figures: [{ name: 'turn_latency_ms', over: 1500 }] },
+    {},
+  ];
   let dataDir: string;
   let expected: unknown[];
   let fingerprint: string;
@@ -242,11 +254,31 @@ describe('the index is rebuilt from the records when it cannot be used', () => {
 });
 
 describe('running sessions', () => {
-  const ev = (seq: number, kind: string, summary: string, data?: unknown): SessionEvent => ({ seq, t: seq * 5, at: new Date().toISOString(), kind, dir: 'in', summary, ...(data === undefined ? {} : { data }) });
+  const ev = (seq: number, kind: string, summary: string, data?: unknown): SessionEvent => ({
+    seq,
+    t: seq * 5,
+    at: new Date().toISOString(),
+    kind,
+    dir: 'in',
+    summary,
+    ...(data === undefined ? {} : { data }),
+  });
 
   function running(dataDir: string, id: string, startedAt: string) {
     const directory = new SessionDirectory(join(dataDir, 'sessions'));
-    const summary = { id, vendor: 'mindcraft', operation: 'chat_bot_v3', profileId: 'p1', target: 'sandbox' as const, startedAt, endedAt: null, durationMs: null, state: 'running' as const, outcome: null, eventCount: 0 };
+    const summary = {
+      id,
+      vendor: 'mindcraft',
+      operation: 'chat_bot_v3',
+      profileId: 'p1',
+      target: 'sandbox' as const,
+      startedAt,
+      endedAt: null,
+      durationMs: null,
+      state: 'running' as const,
+      outcome: null,
+      eventCount: 0,
+    };
     directory.writeSummary(summary);
     return { directory, summary, writer: new EventWriter(directory.eventsFile(id)) };
   }
@@ -257,7 +289,11 @@ describe('running sessions', () => {
     service.catchUp();
     const id = '20991231T235959-mindcraft-00c0ffee';
     const { directory, summary, writer } = running(dataDir, id, '2099-12-31T23:59:59.000Z');
-    const first = [ev(1, 'session.start', 'mindcraft chat_bot_v3 (sandbox)', { profile: 'Live profile' }), ev(2, 'mindcraft.asr', 'ASR: 今天天气怎么样'), ev(3, 'mindcraft.llm', 'llm #0: the penguin parade starts at dusk')];
+    const first = [
+      ev(1, 'session.start', 'mindcraft chat_bot_v3 (sandbox)', { profile: 'Live profile' }),
+      ev(2, 'mindcraft.asr', 'ASR: 今天天气怎么样'),
+      ev(3, 'mindcraft.llm', 'llm #0: the penguin parade starts at dusk'),
+    ];
     for (const e of first) writer.append(e);
     writer.flush();
     service.ingest([[id, JSON.stringify(first)]]);
@@ -270,14 +306,29 @@ describe('running sessions', () => {
     expect(service.query({ state: 'running' }).map((e) => e.id)).toEqual([id]);
 
     // A batch delivered again (overlap) changes nothing; later ones add to the text.
-    const more = [ev(3, 'mindcraft.llm', 'llm #0: the penguin parade starts at dusk'), ev(4, 'error', 'E-PENGUIN · penguins on strike', { code: 'E-PENGUIN', message: 'penguins on strike', requestId: 'req-77' })];
+    const more = [
+      ev(3, 'mindcraft.llm', 'llm #0: the penguin parade starts at dusk'),
+      ev(4, 'error', 'E-PENGUIN · penguins on strike', { code: 'E-PENGUIN', message: 'penguins on strike', requestId: 'req-77' }),
+    ];
     for (const e of more.slice(1)) writer.append(e);
     writer.close();
     service.ingest([[id, JSON.stringify(more)]]);
-    expect(service.query({ text: 'penguin' })[0]!.matches).toMatchObject({ seqs: [3, 4], total: 2, snippet: 'mindcraft.llm llm #0: the penguin parade starts at dusk' });
+    expect(service.query({ text: 'penguin' })[0]!.matches).toMatchObject({
+      seqs: [3, 4],
+      total: 2,
+      snippet: 'mindcraft.llm llm #0: the penguin parade starts at dusk',
+    });
     expect(service.query({ text: 'req-77' }).map((e) => e.id)).toEqual([id]);
 
-    directory.writeSummary({ ...summary, state: 'failed', endedAt: '2100-01-01T00:00:01.000Z', durationMs: 20, outcome: 'E-PENGUIN: penguins on strike', eventCount: 4, error: { code: 'E-PENGUIN', message: 'penguins on strike' } });
+    directory.writeSummary({
+      ...summary,
+      state: 'failed',
+      endedAt: '2100-01-01T00:00:01.000Z',
+      durationMs: 20,
+      outcome: 'E-PENGUIN: penguins on strike',
+      eventCount: 4,
+      error: { code: 'E-PENGUIN', message: 'penguins on strike' },
+    });
     service.ended(id);
     const after = service.query({ text: 'penguin' });
     expect(after.map((e) => e.id)).toEqual([id]);
@@ -302,7 +353,12 @@ describe('running sessions', () => {
     const stale: StaleSession[] = [];
     const app = new HistoryService({ dataDir, markStale: true, onStale: (s) => stale.push(s) });
     expect(stale).toEqual([{ id, eventCount: 7, durationMs: 35 }]); // settled before any query is answered
-    expect(app.query({ text: 'before the crash' })[0]).toMatchObject({ id, state: 'interrupted', eventCount: 7, outcome: expect.stringMatching(/^interrupted/) });
+    expect(app.query({ text: 'before the crash' })[0]).toMatchObject({
+      id,
+      state: 'interrupted',
+      eventCount: 7,
+      outcome: expect.stringMatching(/^interrupted/),
+    });
     expect(app.query({ state: 'running' })).toEqual([]);
     app.close();
   });

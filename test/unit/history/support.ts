@@ -17,8 +17,19 @@ export function readRecords(dataDir: string): RecordedSession[] {
     .filter((n) => n.endsWith('.json'))
     .map((n) => {
       const summary = JSON.parse(readFileSync(join(dir, n), 'utf8')) as RecordedSession['summary'];
-      const events = readFileSync(join(dir, `${summary.id}.ndjson`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as SessionEvent);
-      const text = [summary.id, summary.vendor, summary.operation, summary.outcome ?? '', ...events.map((e) => `${e.kind} ${e.summary} ${JSON.stringify(e.data ?? '')}`)].join('\n').toLowerCase();
+      const events = readFileSync(join(dir, `${summary.id}.ndjson`), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as SessionEvent);
+      const text = [
+        summary.id,
+        summary.vendor,
+        summary.operation,
+        summary.outcome ?? '',
+        ...events.map((e) => `${e.kind} ${e.summary} ${JSON.stringify(e.data ?? '')}`),
+      ]
+        .join('\n')
+        .toLowerCase();
       return { summary, events, text };
     })
     .sort((a, b) => b.summary.startedAt.localeCompare(a.summary.startedAt));

@@ -16,12 +16,15 @@ const main = join(root, 'out', 'main');
 
 beforeAll(() => {
   // scripts/test.sh builds before the suite; a lone run builds here.
-  if (!existsSync(join(main, 'history-worker.js'))) execFileSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'ignore' });
+  if (!existsSync(join(main, 'history-worker.js')))
+    execFileSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'ignore' });
 }, 120_000);
 
 describe('built history worker', () => {
   it('lies next to the bundles that start it', () => {
-    const starters = readdirSync(main, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js') && readFileSync(join(main, f), 'utf8').includes('"./history-worker.js"'));
+    const starters = readdirSync(main, { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f.endsWith('.js') && readFileSync(join(main, f), 'utf8').includes('"./history-worker.js"'),
+    );
     expect(starters.length).toBeGreaterThan(0);
     for (const f of starters) expect(f, 'a bundle in a sub-folder would look for the worker in that folder').not.toContain('/');
   });

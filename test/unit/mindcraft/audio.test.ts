@@ -29,9 +29,15 @@ function tone(samples: Int16Array, freq: number, rate: number): number {
 function wavHeader(format: number, channels: number, rate: number, bits: number, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(44 + data.length);
   const v = new DataView(out.buffer);
-  out.set([...'RIFF'].map((c) => c.charCodeAt(0)), 0);
+  out.set(
+    [...'RIFF'].map((c) => c.charCodeAt(0)),
+    0,
+  );
   v.setUint32(4, 36 + data.length, true);
-  out.set([...'WAVEfmt '].map((c) => c.charCodeAt(0)), 8);
+  out.set(
+    [...'WAVEfmt '].map((c) => c.charCodeAt(0)),
+    8,
+  );
   v.setUint32(16, 16, true);
   v.setUint16(20, format, true);
   v.setUint16(22, channels, true);
@@ -39,7 +45,10 @@ function wavHeader(format: number, channels: number, rate: number, bits: number,
   v.setUint32(28, (rate * channels * bits) / 8, true);
   v.setUint16(32, (channels * bits) / 8, true);
   v.setUint16(34, bits, true);
-  out.set([...'data'].map((c) => c.charCodeAt(0)), 36);
+  out.set(
+    [...'data'].map((c) => c.charCodeAt(0)),
+    36,
+  );
   v.setUint32(40, data.length, true);
   out.set(data, 44);
   return out;

@@ -21,7 +21,12 @@ describe('server frame parsing', () => {
   });
 
   it('parses the V3 demo placement (socket_data.agent_output, 1007) and says which placement it was', () => {
-    const m = parseServerFrame(JSON.stringify({ socket_status: 1007, socket_data: { agent_output: { output_type: 'tts', tts_audio: 'https://x/1.mp3', z_index: '2', audio_seconds: '2.5' } } }));
+    const m = parseServerFrame(
+      JSON.stringify({
+        socket_status: 1007,
+        socket_data: { agent_output: { output_type: 'tts', tts_audio: 'https://x/1.mp3', z_index: '2', audio_seconds: '2.5' } },
+      }),
+    );
     expect(m).toMatchObject({ type: 'tts', zIndex: 2, audioSeconds: 2.5, placement: 'socket_data', status: { code: 1007, name: 'agent_return' } });
     expect(toEvent(m)).toMatchObject({ kind: 'mindcraft.tts', data: { placement: 'socket_data', z_index: 2 } });
   });
@@ -29,22 +34,45 @@ describe('server frame parsing', () => {
   it('parses ASR text (1004 socket_data.text), forced stops, V2 emotion_value and auth confirmations', () => {
     expect(parseServerFrame('{"socket_status":1004,"socket_data":{"text":"你好","is_final":true}}')).toMatchObject({ type: 'asr', text: '你好', final: true });
     expect(parseServerFrame('{"socket_status":1006,"socket_message":"agent_stop_force"}')).toMatchObject({ type: 'agent_stop', forced: true });
-    expect(parseServerFrame('{"socket_status":1003,"agent_output":{"emotion_value":"sad","to_sleep":false}}')).toMatchObject({ type: 'emotion', emotion: 'sad' });
-    expect(parseServerFrame('{"socket_status":1008,"socket_message":"connection_established"}')).toMatchObject({ type: 'connected', via: 'connected_with_token' });
+    expect(parseServerFrame('{"socket_status":1003,"agent_output":{"emotion_value":"sad","to_sleep":false}}')).toMatchObject({
+      type: 'emotion',
+      emotion: 'sad',
+    });
+    expect(parseServerFrame('{"socket_status":1008,"socket_message":"connection_established"}')).toMatchObject({
+      type: 'connected',
+      via: 'connected_with_token',
+    });
     expect(parseServerFrame('{"socket_status":2002}')).toMatchObject({ type: 'connected', via: 'auth_succeeded' });
   });
 
   it('turns error statuses into errors with the vendor message and echoed socket_id', () => {
     const m = parseServerFrame('{"socket_status":3001,"socket_message":"error","socket_id":"parley-7","socket_data":{"error":"no recognisable speech"}}');
-    expect(m).toMatchObject({ type: 'error', code: '3001', message: 'no recognisable speech', socketId: 'parley-7', status: { name: 'param_error', severity: 'error' } });
-    expect(parseServerFrame('{"socket_status":4006,"socket_data":{"message":"agent crashed"}}')).toMatchObject({ type: 'error', code: '4006', message: 'agent crashed' });
-    expect(parseServerFrame('{"socket_status":2003}')).toMatchObject({ type: 'error', status: { fatal: true }, message: 'auth request timed out (the demo reports: wrong API key)' });
+    expect(m).toMatchObject({
+      type: 'error',
+      code: '3001',
+      message: 'no recognisable speech',
+      socketId: 'parley-7',
+      status: { name: 'param_error', severity: 'error' },
+    });
+    expect(parseServerFrame('{"socket_status":4006,"socket_data":{"message":"agent crashed"}}')).toMatchObject({
+      type: 'error',
+      code: '4006',
+      message: 'agent crashed',
+    });
+    expect(parseServerFrame('{"socket_status":2003}')).toMatchObject({
+      type: 'error',
+      status: { fatal: true },
+      message: 'auth request timed out (the demo reports: wrong API key)',
+    });
     const e = toEvent(parseServerFrame('{"socket_status":2001,"socket_data":{"error":"bad key"}}'));
     expect(e).toMatchObject({ kind: 'mindcraft.error', summary: '2001 auth_failed · bad key' });
   });
 
   it('keeps an unknown agent_output and unknown statuses instead of dropping them', () => {
-    expect(parseServerFrame('{"socket_status":1003,"agent_output":{"output_type":"image","url":"x"}}')).toMatchObject({ type: 'agent_output', outputType: 'image' });
+    expect(parseServerFrame('{"socket_status":1003,"agent_output":{"output_type":"image","url":"x"}}')).toMatchObject({
+      type: 'agent_output',
+      outputType: 'image',
+    });
     expect(parseServerFrame('{"socket_status":1999}')).toMatchObject({ type: 'status', status: { name: 'unknown_1999', severity: 'warn' } });
     expect(parseServerFrame('{"socket_status":7777}')).toMatchObject({ type: 'error', status: { name: 'unknown_7777', severity: 'error' } });
   });
@@ -81,7 +109,11 @@ describe('socket_status table', () => {
 describe('client messages and URL', () => {
   it('builds the documented client messages', () => {
     expect(clientMessages.authToken('k')).toEqual({ socket_type: 'agent_event', event_name: 'auth_token', event_params: { token: 'k' } });
-    expect(clientMessages.start({ agent_name: 'chat_bot_v3' })).toEqual({ socket_type: 'agent_event', event_name: 'agent_action', event_params: { agent_name: 'chat_bot_v3' } });
+    expect(clientMessages.start({ agent_name: 'chat_bot_v3' })).toEqual({
+      socket_type: 'agent_event',
+      event_name: 'agent_action',
+      event_params: { agent_name: 'chat_bot_v3' },
+    });
     expect(clientMessages.stopUpload('stream_asr')).toEqual({ socket_type: 'intervent_event', event_name: 'stream_asr' });
     expect(clientMessages.stopUpload('agent_action')).toEqual({ socket_type: 'intervent_event', event_name: 'agent_action' });
     expect(clientMessages.stopOutput()).toEqual({ socket_type: 'intervent_event', event_name: 'stream_output' });
@@ -89,7 +121,9 @@ describe('client messages and URL', () => {
 
   it('puts the device token and extra query on the URL, URL-encoded', () => {
     expect(socketUrl('wss://api.mindcraft.com.cn/socket-v1/', '')).toBe('wss://api.mindcraft.com.cn/socket-v1/');
-    expect(socketUrl('wss://api.mindcraft.com.cn/socket-v1/', 'type=mcu&response_detail=1', 'a b&c')).toBe('wss://api.mindcraft.com.cn/socket-v1/?type=mcu&response_detail=1&token=a+b%26c');
+    expect(socketUrl('wss://api.mindcraft.com.cn/socket-v1/', 'type=mcu&response_detail=1', 'a b&c')).toBe(
+      'wss://api.mindcraft.com.cn/socket-v1/?type=mcu&response_detail=1&token=a+b%26c',
+    );
     expect(() => socketUrl('not a url', '')).toThrow();
   });
 });

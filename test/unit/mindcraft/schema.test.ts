@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validatePayload, validateSchema } from '../../../src-main/core/payload.ts';
 import { mindcraft } from '../../../src-main/core/vendors/mindcraft/index.ts';
+import { credentialEnvName } from '../../../src-main/core/vendors/registry.ts';
 import { CHAT_BOT_V3_EXAMPLE, chatBotV3Schema, settingsSchema, TTS_MODELS } from '../../../src-main/core/vendors/mindcraft/schema.ts';
 import { Turn } from '../../../src-main/core/vendors/mindcraft/turn.ts';
 
@@ -14,7 +15,29 @@ describe('chat_bot_v3 schema', () => {
 
   it('documents every parameter in English and Chinese, with the doc defaults and enums', () => {
     const props = chatBotV3Schema.properties!;
-    const names = ['agent_name', 'mode', 'character_uuid', 'profile_uuid', 'emotion_output', 'upload_format', 'upload_sample_rate', 'voice_id', 'speed', 'user_name', 'user_age', 'bot_name', 'bot_character_description', 'bot_personality', 'bot_tone', 'llm_model', 'max_tokens', 'tts_model', 'session_token', 'language', 'asr_text'];
+    const names = [
+      'agent_name',
+      'mode',
+      'character_uuid',
+      'profile_uuid',
+      'emotion_output',
+      'upload_format',
+      'upload_sample_rate',
+      'voice_id',
+      'speed',
+      'user_name',
+      'user_age',
+      'bot_name',
+      'bot_character_description',
+      'bot_personality',
+      'bot_tone',
+      'llm_model',
+      'max_tokens',
+      'tts_model',
+      'session_token',
+      'language',
+      'asr_text',
+    ];
     expect(Object.keys(props).sort()).toEqual([...names].sort());
     for (const n of names) {
       expect(props[n]!.description, n).toBeTruthy();
@@ -55,27 +78,43 @@ describe('chat_bot_v3 schema', () => {
   it('inferred constraints and undocumented fields are warnings, and the request may go out', () => {
     const findings = validatePayload(op, { ...CHAT_BOT_V3_EXAMPLE, temperature: 1, asr_text: '' });
     expect(findings).toEqual([
-      { path: '/asr_text', message: '/asr_text: must NOT have fewer than 1 characters', severity: 'warning', source: { kind: 'inferred', ref: 'docs/vendors/mindcraft.md#text-turn' } },
+      {
+        path: '/asr_text',
+        message: '/asr_text: must NOT have fewer than 1 characters',
+        severity: 'warning',
+        source: { kind: 'inferred', ref: 'docs/vendors/mindcraft.md#text-turn' },
+      },
       { path: '/temperature', message: "/temperature: not in the vendor's documentation (sent as is)", severity: 'warning' },
     ]);
   });
 
   it('requires voice_id unless character_uuid is set (documented)', () => {
     const { character_uuid: _c, ...noCharacter } = CHAT_BOT_V3_EXAMPLE;
-    expect(validatePayload(op, noCharacter)).toEqual([{ path: '/voice_id', message: '/voice_id: required unless character_uuid is set', severity: 'error', source: { kind: 'documented', ref: 'docs/vendors/mindcraft.md#voice-id' } }]);
+    expect(validatePayload(op, noCharacter)).toEqual([
+      {
+        path: '/voice_id',
+        message: '/voice_id: required unless character_uuid is set',
+        severity: 'error',
+        source: { kind: 'documented', ref: 'docs/vendors/mindcraft.md#voice-id' },
+      },
+    ]);
     expect(validatePayload(op, { ...noCharacter, voice_id: 'cute_boy' })).toEqual([]);
   });
 
   it('settings: auth method, stop-upload form, endpoints; defaults are valid', () => {
     for (const target of ['sandbox', 'live'] as const) expect(validateSchema(settingsSchema, mindcraft.defaultSettings(target))).toEqual([]);
-    expect(mindcraft.defaultSettings('live')).toMatchObject({ endpoint: 'wss://api.mindcraft.com.cn/socket-v1/', authMethod: 'api_key', stopUploadMessage: 'stream_asr' });
+    expect(mindcraft.defaultSettings('live')).toMatchObject({
+      endpoint: 'wss://api.mindcraft.com.cn/socket-v1/',
+      authMethod: 'api_key',
+      stopUploadMessage: 'stream_asr',
+    });
     expect(settingsSchema.properties!.authMethod!.enum).toEqual(['api_key', 'api_key_message', 'device_token']);
     // A profile saved when Parley still waited for an auth acknowledgement stays valid.
     expect(validateSchema(settingsSchema, { ...mindcraft.defaultSettings('live'), authAckMs: 3000 })).toEqual([]);
     expect(settingsSchema.properties!.endpoint!.examples).toContain('wss://grayapi.mindcraft.com.cn/socket-v1/');
     expect(validateSchema(settingsSchema, { ...mindcraft.defaultSettings('live'), authMethod: 'password' })[0]!.message).toMatch(/authMethod: expected one of/);
     expect(validateSchema(settingsSchema, { ...mindcraft.defaultSettings('live'), endpoint: 'https://api.mindcraft.com.cn' })[0]!.path).toBe('/endpoint');
-    expect(mindcraft.credentials.map((c) => [c.name, c.env, c.secret])).toEqual([
+    expect(mindcraft.credentials.map((c) => [c.name, credentialEnvName('mindcraft', c.name), c.secret])).toEqual([
       ['API_KEY', 'PARLEY_MINDCRAFT_API_KEY', true],
       ['DEVICE_TOKEN', 'PARLEY_MINDCRAFT_DEVICE_TOKEN', true],
     ]);
@@ -107,7 +146,15 @@ describe('turn metrics', () => {
 
 describe('inspect', () => {
   const ctx = (settings: Record<string, unknown>, payload: Record<string, unknown>) => ({
-    profile: { id: 'p', name: 'p', vendor: 'mindcraft' as const, target: 'live' as const, settings: { ...mindcraft.defaultSettings('live'), ...settings }, createdAt: '', updatedAt: '' },
+    profile: {
+      id: 'p',
+      name: 'p',
+      vendor: 'mindcraft' as const,
+      target: 'live' as const,
+      settings: { ...mindcraft.defaultSettings('live'), ...settings },
+      createdAt: '',
+      updatedAt: '',
+    },
     sandboxUrl: undefined,
     payload,
     credential: async () => 'sk-live-secret-abcd',
@@ -133,8 +180,17 @@ describe('inspect', () => {
   });
 
   it('device token goes on the URL; warnings for settings that cannot work', async () => {
-    const r = await op.inspect!(ctx({ authMethod: 'device_token', endpoint: 'wss://grayapi.mindcraft.com.cn/socket-v1/' }, { ...CHAT_BOT_V3_EXAMPLE, voice_id: 'cute_boy', upload_format: 'opus' }));
+    const r = await op.inspect!(
+      ctx(
+        { authMethod: 'device_token', endpoint: 'wss://grayapi.mindcraft.com.cn/socket-v1/' },
+        { ...CHAT_BOT_V3_EXAMPLE, voice_id: 'cute_boy', upload_format: 'opus' },
+      ),
+    );
     expect(r.url).toBe('wss://grayapi.mindcraft.com.cn/socket-v1/?token=%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2abcd');
-    expect(r.warnings).toEqual([expect.stringMatching(/\?token= on the URL.*inferred/), "voice_id is ignored: character_uuid picks the character's voice", 'upload_format opus: Parley uploads pcm or wav only, so only text turns will work']);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(/\?token= on the URL.*inferred/),
+      "voice_id is ignored: character_uuid picks the character's voice",
+      'upload_format opus: Parley uploads pcm or wav only, so only text turns will work',
+    ]);
   });
 });

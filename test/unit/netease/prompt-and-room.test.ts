@@ -26,7 +26,10 @@ describe('NERTC room events', () => {
       ],
       who,
     );
-    expect(captions.map((c) => [c.speaker, c.isFinal])).toEqual([['user', true], ['bot', false]]);
+    expect(captions.map((c) => [c.speaker, c.isFinal])).toEqual([
+      ['user', true],
+      ['bot', false],
+    ]);
     expect(events.map((e) => e.kind)).toEqual(['netease.caption', 'netease.caption']);
     expect(events[0]!.summary).toBe('user 10001: 你好');
     expect(events[1]!.summary).toBe('bot 99 (partial): 您好,我是 → Hello, I am');

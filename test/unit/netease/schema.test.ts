@@ -60,7 +60,10 @@ describe('NetEase create schema', () => {
       const body = clone(MODE_EXAMPLES.parameters) as Body;
       body.data[section]![field] = value;
       const findings = validatePayload(create, body);
-      expect(findings.map((e) => [e.message, e.severity]), `${section}.${field}`).toEqual([[message, 'error']]);
+      expect(
+        findings.map((e) => [e.message, e.severity]),
+        `${section}.${field}`,
+      ).toEqual([[message, 'error']]);
     }
     const rt = clone(MODE_EXAMPLES.parameters) as Body;
     rt.data.llm!.realTimeParam = { vadThreshold: 1 };
@@ -71,7 +74,7 @@ describe('NetEase create schema', () => {
     const body = clone(MODE_EXAMPLES.parameters) as Body;
     body.data.asr!.asrVendor = 42;
     expect(validatePayload(create, body)).toEqual([]);
-    const asrVendor = (create.schema.properties!.data!.oneOf![0]!.properties!.asr!.properties!.asrVendor)!;
+    const asrVendor = create.schema.properties!.data!.oneOf![0]!.properties!.asr!.properties!.asrVendor!;
     expect(asrVendor.enum).toBeUndefined();
     expect(Object.keys(asrVendor['x-enum-labels']!)).toEqual(['5', '6']);
     const labels = vendorNumberLabels({ vendorLabels: { ttsVendor: { '6': 'Volcengine' }, asrVendor: { '42': 'Our ASR' } } });
@@ -92,8 +95,14 @@ describe('NetEase create schema', () => {
       if (role === undefined) delete body.data.llm!.role;
       else body.data.llm!.role = role;
       const findings = validatePayload(create, body);
-      expect(findings.filter((f) => f.severity === 'error'), String(role)).toEqual([]);
-      expect(findings.map((f) => f.path), String(role)).toEqual(role === undefined ? [] : ['/data/llm/customPrompt']);
+      expect(
+        findings.filter((f) => f.severity === 'error'),
+        String(role),
+      ).toEqual([]);
+      expect(
+        findings.map((f) => f.path),
+        String(role),
+      ).toEqual(role === undefined ? [] : ['/data/llm/customPrompt']);
       body.data.llm!.customPrompt = '你是一位耐心的数学老师';
       expect(validatePayload(create, body), String(role)).toEqual([]);
     }
@@ -105,7 +114,12 @@ describe('NetEase create schema', () => {
     body.data.llm!.customPromptKeyWord = { name: '小乐' };
     body.data.llm!.customPromptFormat = '角色: {{name}}, 年龄: {{age}}';
     expect(validatePayload(create, body)).toEqual([
-      { path: '/data/llm/customPromptKeyWord', message: 'llm.customPromptKeyWord: no value for {{age}} used in customPromptFormat', severity: 'warning', source: { kind: 'inferred', ref: 'docs/vendors/netease.md#role' } },
+      {
+        path: '/data/llm/customPromptKeyWord',
+        message: 'llm.customPromptKeyWord: no value for {{age}} used in customPromptFormat',
+        severity: 'warning',
+        source: { kind: 'inferred', ref: 'docs/vendors/netease.md#role' },
+      },
     ]);
     (body.data.llm!.customPromptKeyWord as Record<string, string>).age = '24';
     expect(validatePayload(create, body)).toEqual([]);
@@ -121,7 +135,7 @@ describe('NetEase create schema', () => {
     ]);
   });
 
-  it('mode switch: shapes that mix modes or miss the agent fields are rejected with that mode\'s errors', () => {
+  it("mode switch: shapes that mix modes or miss the agent fields are rejected with that mode's errors", () => {
     const agent = clone(MODE_EXAMPLES.agent) as Body;
     delete agent.data.agent!.userId;
     expect(validatePayload(create, agent).map((e) => e.message)).toEqual(['/data/agent/userId: required']);
@@ -131,11 +145,18 @@ describe('NetEase create schema', () => {
     // A field the agent mode does not document is a warning, not a reason to pick another mode.
     const agentPlusAsr = clone(MODE_EXAMPLES.agent) as Body;
     agentPlusAsr.data.asr = { asrVendor: 5 };
-    expect(validatePayload(create, agentPlusAsr)).toEqual([{ path: '/data/asr', message: "/data/asr: not in the vendor's documentation (sent as is)", severity: 'warning' }]);
+    expect(validatePayload(create, agentPlusAsr)).toEqual([
+      { path: '/data/asr', message: "/data/asr: not in the vendor's documentation (sent as is)", severity: 'warning' },
+    ]);
     // Agent + parameters mode: asr/tts/pipeline optional (the agent supplies them); llmVendor stays required (the table).
     expect(validatePayload(create, { cname: 'r', taskType: 7, data: { llm: { llmVendor: 1, enableAgent: true, agentParam: { agentId: 'a' } } } })).toEqual([]);
     expect(validatePayload(create, { cname: 'r', taskType: 7, data: { llm: { enableAgent: true, agentParam: { agentId: 'a' } } } })).toEqual([
-      { path: '/data/llm/llmVendor', message: '/data/llm/llmVendor: required', severity: 'error', source: { kind: 'documented', ref: 'docs/vendors/netease.md#request-body' } },
+      {
+        path: '/data/llm/llmVendor',
+        message: '/data/llm/llmVendor: required',
+        severity: 'error',
+        source: { kind: 'documented', ref: 'docs/vendors/netease.md#request-body' },
+      },
     ]);
   });
 
@@ -152,12 +173,16 @@ describe('NetEase create schema', () => {
 });
 
 describe('NetEase errors point at their field', () => {
-  it('a message that starts with a JSON pointer or the doc\'s dotted name marks that field', async () => {
+  it("a message that starts with a JSON pointer or the doc's dotted name marks that field", async () => {
     const { errorField, parseTaskResponse } = await import('../../../src-main/core/vendors/netease/client.ts');
     expect(errorField('/data/tts/speed: expected a number <= 2')).toBe('/data/tts/speed');
     expect(errorField('pipeline.interruptWords: required when interruptMode is 4 (custom interrupt words)')).toBe('/data/pipeline/interruptWords');
     expect(errorField('CheckSum mismatch: expected sha1(…)')).toBeUndefined();
-    const parsed = parseTaskResponse({ status: 200, bodyText: '', json: { code: 601, errmsg: '/data/tts/volume: expected a number <= 2', requestId: 'r' } }, 'server', 'room');
+    const parsed = parseTaskResponse(
+      { status: 200, bodyText: '', json: { code: 601, errmsg: '/data/tts/volume: expected a number <= 2', requestId: 'r' } },
+      'server',
+      'room',
+    );
     expect(parsed).toMatchObject({ ok: false, error: { code: '601', field: '/data/tts/volume', requestId: 'r' } });
   });
 });

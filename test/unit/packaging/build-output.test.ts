@@ -19,12 +19,16 @@ beforeAll(() => {
 }, 120_000);
 
 function jsFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(c|m)?js$/.test(f)).map((f) => join(dir, f));
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.(c|m)?js$/.test(f))
+    .map((f) => join(dir, f));
 }
 
 function bareSpecifiers(code: string): string[] {
   const found = new Set<string>();
-  for (const m of code.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|(?:^|[\s;])import\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)|\brequire\(\s*["']([^"']+)["']\s*\)/gm)) {
+  for (const m of code.matchAll(
+    /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|(?:^|[\s;])import\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)|\brequire\(\s*["']([^"']+)["']\s*\)/gm,
+  )) {
     const spec = m[1] ?? m[2] ?? m[3] ?? m[4]!;
     if (!spec.startsWith('.') && !spec.startsWith('/')) found.add(spec);
   }
@@ -93,6 +97,11 @@ describe('built renderer', () => {
   it("keeps the vendors' RTC SDKs out of the page that holds window.parley: only the room frame loads them", () => {
     const sdk = /^assets\/(livekit-client|trtc|NERTC)[-.]/;
     expect([...chunkGraph(page('index.html'))].filter((f) => sdk.test(f))).toEqual([]);
-    expect([...chunkGraph(page('room.html'))].filter((f) => sdk.test(f)).map((f) => f.split(/[-.]/)[0]).sort()).toEqual(['assets/NERTC', 'assets/livekit', 'assets/trtc']);
+    expect(
+      [...chunkGraph(page('room.html'))]
+        .filter((f) => sdk.test(f))
+        .map((f) => f.split(/[-.]/)[0])
+        .sort(),
+    ).toEqual(['assets/NERTC', 'assets/livekit', 'assets/trtc']);
   });
 });

@@ -68,7 +68,12 @@ describe('electron-builder configuration', () => {
 
 describe('files shipped in the app', () => {
   const filter = () => {
-    const matchers = getFileMatchers(config, 'files', join(root, 'app'), { macroExpander: (p: string) => p, customBuildOptions: config.linux ?? {}, globalOutDir: join(root, 'dist'), defaultSrc: root });
+    const matchers = getFileMatchers(config, 'files', join(root, 'app'), {
+      macroExpander: (p: string) => p,
+      customBuildOptions: config.linux ?? {},
+      globalOutDir: join(root, 'dist'),
+      defaultSrc: root,
+    });
     expect(matchers).toHaveLength(1);
     const f = matchers![0]!.createFilter();
     const fileStat = { isDirectory: () => false, isFile: () => true } as Stats;
@@ -77,7 +82,17 @@ describe('files shipped in the app', () => {
 
   it('ships the build output, package.json and runtime resources', () => {
     const shipped = filter();
-    for (const rel of ['out/main/index.js', 'out/preload/index.js', 'out/renderer/index.html', 'out/renderer/assets/index-abc123.js', 'out/renderer/assets/index-abc123.css', 'package.json', 'resources/icon.png', 'resources/convai/sequences/hello.json', 'resources/speech/hello.wav'])
+    for (const rel of [
+      'out/main/index.js',
+      'out/preload/index.js',
+      'out/renderer/index.html',
+      'out/renderer/assets/index-abc123.js',
+      'out/renderer/assets/index-abc123.css',
+      'package.json',
+      'resources/icon.png',
+      'resources/convai/sequences/hello.json',
+      'resources/speech/hello.wav',
+    ])
       expect(shipped(rel), rel).toBe(true);
   });
 
@@ -86,7 +101,21 @@ describe('files shipped in the app', () => {
     const repoFiles = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
     const leaked = repoFiles.filter((f) => shipped(f) && !f.startsWith('resources/') && f !== 'package.json');
     expect(leaked).toEqual([]);
-    for (const rel of ['out/main/index.js.map', 'out/renderer/assets/index-abc123.js.map', 'out/main/test/fixture.js', 'src-main/app/main.ts', 'test/unit/app/window.test.ts', 'resources/icon.svg', 'README.md', 'tsconfig.json', 'electron.vite.config.ts', 'vitest.config.ts', 'scripts/test.sh', 'build/after-pack.mjs', 'out/renderer/docs/notes.md'])
+    for (const rel of [
+      'out/main/index.js.map',
+      'out/renderer/assets/index-abc123.js.map',
+      'out/main/test/fixture.js',
+      'src-main/app/main.ts',
+      'test/unit/app/window.test.ts',
+      'resources/icon.svg',
+      'README.md',
+      'tsconfig.json',
+      'electron.vite.config.ts',
+      'vitest.config.ts',
+      'scripts/test.sh',
+      'build/after-pack.mjs',
+      'out/renderer/docs/notes.md',
+    ])
       expect(shipped(rel), rel).toBe(false);
   });
 });

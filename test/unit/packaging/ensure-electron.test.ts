@@ -29,7 +29,10 @@ function fakeElectron(installer: Installer): string {
       : installer === 'no-path-file'
         ? ''
         : `console.error(${JSON.stringify(installer.stderr)}); process.exit(1);`;
-  writeFileSync(join(dir, 'install.js'), `const fs = require('fs'); const path = require('path'); fs.appendFileSync(path.join(__dirname, 'install.log'), 'run\\n');\n${body}\n`);
+  writeFileSync(
+    join(dir, 'install.js'),
+    `const fs = require('fs'); const path = require('path'); fs.appendFileSync(path.join(__dirname, 'install.log'), 'run\\n');\n${body}\n`,
+  );
   return dir;
 }
 
@@ -92,7 +95,11 @@ describe('scripts/ensure-electron.mjs', () => {
 
   it.each([
     ['a proxy asking for credentials', 'HTTPError: Response code 407 (Proxy Authentication Required)', 'the proxy wants credentials'],
-    ['a mirror without the version', 'HTTPError: Response code 404 (Not Found) for https://mirror.example/v45.4.1/electron-v45.4.1-linux-x64.zip', 'was not found at the download address'],
+    [
+      'a mirror without the version',
+      'HTTPError: Response code 404 (Not Found) for https://mirror.example/v45.4.1/electron-v45.4.1-linux-x64.zip',
+      'was not found at the download address',
+    ],
     ['a refused connection', 'Error: connect ECONNREFUSED 10.0.0.1:8080', 'the connection was refused or reset'],
     ['a checksum mismatch', 'Error: Generated checksum for "electron-v45.4.1-linux-x64.zip" did not match expected checksum.', 'did not match its checksum'],
   ])('%s gets its own explanation', (_label, stderr, expected) => {
@@ -132,7 +139,9 @@ describe('Linux sandbox check (Ubuntu 24.04+ AppArmor user-namespace restriction
   it('explains the three fixes, with this binary and its helper, when the restriction would stop Electron', () => {
     const text = sandboxGuidance(restricted)!;
     expect(text).toContain('kernel.apparmor_restrict_unprivileged_userns = 1');
-    expect(text).toContain('sudo chown root:root /home/qa/parley/node_modules/electron/dist/chrome-sandbox && sudo chmod 4755 /home/qa/parley/node_modules/electron/dist/chrome-sandbox');
+    expect(text).toContain(
+      'sudo chown root:root /home/qa/parley/node_modules/electron/dist/chrome-sandbox && sudo chmod 4755 /home/qa/parley/node_modules/electron/dist/chrome-sandbox',
+    );
     expect(text).toContain(`profile parley-dev ${binary} flags=(unconfined) {`);
     expect(text).toContain('sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0');
     expect(text).toContain('The installed .deb needs none of this');
@@ -143,7 +152,10 @@ describe('Linux sandbox check (Ubuntu 24.04+ AppArmor user-namespace restriction
     ['no restriction', { restriction: '0\n' }],
     ['an older kernel without the setting', { restriction: null }],
     ['a setuid-root helper', { helper: { uid: 0, mode: 0o104755 } }],
-    ['an AppArmor profile for the binary', { profiles: ['abi <abi/4.0>,\nprofile x /other flags=(unconfined) {}', `profile parley-dev ${binary} flags=(unconfined) {\n  userns,\n}`] }],
+    [
+      'an AppArmor profile for the binary',
+      { profiles: ['abi <abi/4.0>,\nprofile x /other flags=(unconfined) {}', `profile parley-dev ${binary} flags=(unconfined) {\n  userns,\n}`] },
+    ],
   ])('says nothing with %s', (_label, change) => {
     expect(sandboxGuidance({ ...restricted, ...change })).toBeNull();
   });
@@ -166,7 +178,11 @@ describe('npm run smoke (the real-Electron check for machines that have the bina
 
   it('without an Electron binary, fails at once and says what to run', () => {
     const dir = fakeElectron('download');
-    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'smoke.mjs')], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PARLEY_ELECTRON_DIR: dir } });
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'smoke.mjs')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, PARLEY_ELECTRON_DIR: dir },
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('smoke: FAIL no Electron binary is installed (node_modules/electron/path.txt is missing)');
     expect(r.stderr).toContain('node scripts/ensure-electron.mjs');

@@ -25,7 +25,9 @@ describe('sandbox room wire', () => {
   it('base64 round-trips any bytes; the room URL is the vendor path on ws', () => {
     const bytes = Uint8Array.from({ length: 70_000 }, (_, i) => i % 256);
     expect(fromBase64(toBase64(bytes))).toEqual(bytes);
-    expect(roomSocketUrl('http://127.0.0.1:4000/tencent', '1/str/r', 'u 1', 's&g')).toBe('ws://127.0.0.1:4000/tencent/_room?room=1%2Fstr%2Fr&user=u+1&sig=s%26g');
+    expect(roomSocketUrl('http://127.0.0.1:4000/tencent', '1/str/r', 'u 1', 's&g')).toBe(
+      'ws://127.0.0.1:4000/tencent/_room?room=1%2Fstr%2Fr&user=u+1&sig=s%26g',
+    );
   });
 
   it('the frame takes only the loopback sandbox host as a sandbox room', () => {

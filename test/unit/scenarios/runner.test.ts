@@ -42,7 +42,9 @@ function fakeWorld(answer: (req: TurnRequest, n: number) => Partial<TurnMeasurem
     return {
       turn: async (req) => {
         n++;
-        log.push(`turn ${n} ${req.input.wav ? 'wav' : `text ${req.input.text}`}${req.interrupt ? ` interrupt ${req.interrupt.by} ${req.interrupt.afterMs}` : ''}`);
+        log.push(
+          `turn ${n} ${req.input.wav ? 'wav' : `text ${req.input.text}`}${req.interrupt ? ` interrupt ${req.interrupt.by} ${req.interrupt.afterMs}` : ''}`,
+        );
         const a = answer(req, n);
         if (a instanceof Error) {
           push('error', { code: 'E42' });
@@ -83,9 +85,31 @@ const scenario: Scenario = {
 
 describe('scenario runner (vendor-neutral, over VoiceConversation)', () => {
   it('runs the steps in order per vendor, checks each turn, and says which vendors have no voice-turn path', async () => {
-    const world = fakeWorld((req, n) => (n === 1 ? { recognisedText: '你好,今天天气怎么样?' } : n === 2 ? { recognisedText: '请给我讲一个很长的故事', interruptionRecoveryMs: 620 } : n === 3 ? new Error('vendor said no') : {}));
-    const rows = await runScenario(undefined, '', scenario, { sessions: world.sessions, openers: { mindcraft: world.opener }, ttsCacheDir: mkdtempSync(join(tmpdir(), 'tts-')) }, { target: 'sandbox' });
-    expect(world.log).toEqual(['start mindcraft', 'turn 1 wav', 'action stop_output', 'turn 2 wav interrupt message 800', 'turn 3 text hello', 'turn 4 text again', 'close']);
+    const world = fakeWorld((req, n) =>
+      n === 1
+        ? { recognisedText: '你好,今天天气怎么样?' }
+        : n === 2
+          ? { recognisedText: '请给我讲一个很长的故事', interruptionRecoveryMs: 620 }
+          : n === 3
+            ? new Error('vendor said no')
+            : {},
+    );
+    const rows = await runScenario(
+      undefined,
+      '',
+      scenario,
+      { sessions: world.sessions, openers: { mindcraft: world.opener }, ttsCacheDir: mkdtempSync(join(tmpdir(), 'tts-')) },
+      { target: 'sandbox' },
+    );
+    expect(world.log).toEqual([
+      'start mindcraft',
+      'turn 1 wav',
+      'action stop_output',
+      'turn 2 wav interrupt message 800',
+      'turn 3 text hello',
+      'turn 4 text again',
+      'close',
+    ]);
     expect(rows.map((r) => [r.vendor, r.turn, r.outcome])).toEqual([
       ['mindcraft', 1, 'pass'],
       ['mindcraft', 2, 'fail'],
@@ -100,18 +124,40 @@ describe('scenario runner (vendor-neutral, over VoiceConversation)', () => {
     expect(rows[1]!.failures).toEqual(['interruption recovery: 620 ms over the budget of 500 ms']);
     expect(rows[4]!.error).toBe('no voice-turn path for tencent yet: its turns need the room turn agent, which this build does not have');
     // Twice: a second run of the same scenario is independent of the first.
-    const again = await runScenario(undefined, '', scenario, { sessions: world.sessions, openers: { mindcraft: world.opener }, ttsCacheDir: mkdtempSync(join(tmpdir(), 'tts-')) }, { target: 'sandbox', vendors: ['mindcraft'] });
+    const again = await runScenario(
+      undefined,
+      '',
+      scenario,
+      { sessions: world.sessions, openers: { mindcraft: world.opener }, ttsCacheDir: mkdtempSync(join(tmpdir(), 'tts-')) },
+      { target: 'sandbox', vendors: ['mindcraft'] },
+    );
     expect(again.map((r) => r.outcome)).toEqual(['pass', 'fail', 'pass', 'no-checks']);
   });
 
-  it('a failed action is reported on the next turn; a missing utterance is the file\'s error, before any session starts', async () => {
+  it("a failed action is reported on the next turn; a missing utterance is the file's error, before any session starts", async () => {
     const world = fakeWorld(() => ({}));
-    const s: Scenario = { ...scenario, vendors: { mindcraft: scenario.vendors.mindcraft }, steps: [{ action: { mindcraft: { id: 'bad' } } }, { say: { text: 'hi' }, expect: { botText: 'sunny' } }] };
-    const rows = await runScenario(undefined, '', s, { sessions: world.sessions, openers: { mindcraft: world.opener }, ttsCacheDir: '/nonexistent' }, { target: 'sandbox' });
+    const s: Scenario = {
+      ...scenario,
+      vendors: { mindcraft: scenario.vendors.mindcraft },
+      steps: [{ action: { mindcraft: { id: 'bad' } } }, { say: { text: 'hi' }, expect: { botText: 'sunny' } }],
+    };
+    const rows = await runScenario(
+      undefined,
+      '',
+      s,
+      { sessions: world.sessions, openers: { mindcraft: world.opener }, ttsCacheDir: '/nonexistent' },
+      { target: 'sandbox' },
+    );
     expect(rows[0]!.failures).toEqual(['action bad before this turn failed: refused']);
     const missing: Scenario = { ...s, steps: [{ say: { utterance: 'no-such-utterance' } }] };
     const world2 = fakeWorld(() => ({}));
-    const rows2 = await runScenario(undefined, '', missing, { sessions: world2.sessions, openers: { mindcraft: world2.opener }, ttsCacheDir: '/nonexistent' }, { target: 'sandbox' });
+    const rows2 = await runScenario(
+      undefined,
+      '',
+      missing,
+      { sessions: world2.sessions, openers: { mindcraft: world2.opener }, ttsCacheDir: '/nonexistent' },
+      { target: 'sandbox' },
+    );
     expect(rows2[0]!.error).toMatch(/^\/steps\/0\/say\/utterance: no utterance "no-such-utterance"/);
     expect(world2.log).toEqual([]);
   });
@@ -140,7 +186,11 @@ describe('turn checks', () => {
 
   it('WER for English; budgets not measured say why; bot text patterns; error codes and event kinds within the turn', () => {
     const en = { wav: '/x.wav', reference: 'Tell me a short joke, please.', language: 'en', label: 'tell-joke-en' };
-    const c = checkTurn(en, measured(1, { recognisedText: 'tell me a joke please', firstAudioMs: null, why: { firstAudioMs: 'no audio came' } }), null, [], { maxWer: 0.1, firstAudioMs: 3000, botText: 'joke' });
+    const c = checkTurn(en, measured(1, { recognisedText: 'tell me a joke please', firstAudioMs: null, why: { firstAudioMs: 'no audio came' } }), null, [], {
+      maxWer: 0.1,
+      firstAudioMs: 3000,
+      botText: 'joke',
+    });
     expect(c.recognition).toMatchObject({ metric: 'wer', deletions: 1, referenceTokens: 6 });
     expect(c.failures).toHaveLength(3);
     expect(c.failures[0]).toBe('time to first audio: not measured (no audio came); budget 3000 ms');
@@ -149,7 +199,10 @@ describe('turn checks', () => {
     const ev = (kind: string, data?: unknown): SessionEvent => ({ seq: 1, t: 0, at: '', kind, dir: 'in', summary: '', data });
     expect(checkTurn(en, null, 'boom', [ev('error', { code: 'X1' })], { errorCode: 'X1' }).failures).toEqual([]);
     expect(checkTurn(en, null, 'boom', [], { errorCode: 'X1' }).failures).toEqual(['error code: expected X1, got no error']);
-    expect(checkTurn(en, measured(1), null, [ev('error', { code: 'X2' })], { eventKinds: ['audio.segment'] }).failures).toEqual(['errors during the turn: X2', 'event kinds missing in this turn: audio.segment']);
+    expect(checkTurn(en, measured(1), null, [ev('error', { code: 'X2' })], { eventKinds: ['audio.segment'] }).failures).toEqual([
+      'errors during the turn: X2',
+      'event kinds missing in this turn: audio.segment',
+    ]);
   });
 });
 

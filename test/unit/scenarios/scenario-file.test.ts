@@ -41,21 +41,39 @@ describe('scenario file (case file version 2)', () => {
   it('names the field of a bad file', () => {
     const s = base() as unknown as { steps: Record<string, unknown>[] };
     expect(errorOf({ ...s, version: 3 })).toMatch(/\/version: expected 2/);
-    expect(errorOf({ ...s, steps: [{ say: { utterance: 'a', text: 'b' } }] })).toMatch(/\/steps\/0\/say: give exactly one of utterance, wav or text, got utterance and text/);
+    expect(errorOf({ ...s, steps: [{ say: { utterance: 'a', text: 'b' } }] })).toMatch(
+      /\/steps\/0\/say: give exactly one of utterance, wav or text, got utterance and text/,
+    );
     expect(errorOf({ ...s, steps: [{ say: { wav: 'a.wav' } }] })).toMatch(/\/steps\/0\/say\/reference: a WAV turn needs the reference text/);
     expect(errorOf({ ...s, steps: [{ say: { text: 'hi' }, expect: { botText: '(' } }] })).toMatch(/\/steps\/0\/expect\/botText: not a regular expression/);
-    expect(errorOf({ ...s, steps: [{ say: { text: '你好', language: 'zh', speak: true }, expect: { maxWer: 0.1 } }] })).toMatch(/\/steps\/0\/expect\/maxWer: .*scored by CER.*write maxCer/);
-    expect(errorOf({ ...s, steps: [{ say: { text: 'hi' }, expect: { interruptionRecoveryMs: 9 } }] })).toMatch(/interruptionRecoveryMs: this turn does not interrupt/);
+    expect(errorOf({ ...s, steps: [{ say: { text: '你好', language: 'zh', speak: true }, expect: { maxWer: 0.1 } }] })).toMatch(
+      /\/steps\/0\/expect\/maxWer: .*scored by CER.*write maxCer/,
+    );
+    expect(errorOf({ ...s, steps: [{ say: { text: 'hi' }, expect: { interruptionRecoveryMs: 9 } }] })).toMatch(
+      /interruptionRecoveryMs: this turn does not interrupt/,
+    );
     expect(errorOf({ ...s, steps: [{ pauseMs: 10, expect: {} }] })).toMatch(/\/steps\/0\/expect: only a "say" turn takes expect/);
-    expect(errorOf({ ...s, steps: [{ say: { text: 'hi' } }, { action: { convai: { id: 'interrupt-bot' } } }] })).toMatch(/\/steps\/1\/action\/convai: convai is not one of this scenario's vendors/);
+    expect(errorOf({ ...s, steps: [{ say: { text: 'hi' } }, { action: { convai: { id: 'interrupt-bot' } } }] })).toMatch(
+      /\/steps\/1\/action\/convai: convai is not one of this scenario's vendors/,
+    );
     expect(errorOf({ ...s, steps: [{ pauseMs: 10 }] })).toMatch(/at least one "say" turn/);
     expect(errorOf({ ...s, steps: [{ say: { text: 'hi' }, expect: { maxCer: -1 } }] })).toMatch(/maxCer/);
-    expect(errorOf({ ...s, steps: [{ say: { text: 'hi' }, expect: { maxWer: 0.1 } }] })).toMatch(/\/steps\/0\/expect\/maxWer: a text sent as a message is not recognised/);
+    expect(errorOf({ ...s, steps: [{ say: { text: 'hi' }, expect: { maxWer: 0.1 } }] })).toMatch(
+      /\/steps\/0\/expect\/maxWer: a text sent as a message is not recognised/,
+    );
     expect(() => parseScenario('{not json')).toThrow(/not JSON/);
   });
 
   it('still reads version 1 case files, and migrates one in memory without touching the file', () => {
-    const v1 = { version: 1, name: 'old', vendor: 'mindcraft', operation: 'chat_bot_v3', payload: {}, input: { text: 'hello' }, expectations: { status: 200, errorCode: 'E1', latencyBudgetsMs: { turn_latency_ms: 900 } } };
+    const v1 = {
+      version: 1,
+      name: 'old',
+      vendor: 'mindcraft',
+      operation: 'chat_bot_v3',
+      payload: {},
+      input: { text: 'hello' },
+      expectations: { status: 200, errorCode: 'E1', latencyBudgetsMs: { turn_latency_ms: 900 } },
+    };
     const read = parseCaseOrScenario(JSON.stringify(v1));
     expect(read.version).toBe(1);
     const m = migrateCase(parseCase(JSON.stringify(v1)));
@@ -78,7 +96,11 @@ describe('scenario file (case file version 2)', () => {
 
   it('resolves utterances from the folder library first, then the shipped one; users add their own', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'scen-'));
-    const wav = encodeWav(new Int16Array(1600).map((_, i) => Math.round(8000 * Math.sin(i / 5))), 16000, 1);
+    const wav = encodeWav(
+      new Int16Array(1600).map((_, i) => Math.round(8000 * Math.sin(i / 5))),
+      16000,
+      1,
+    );
     addFolderUtterance(dir, { id: 'my-order', language: 'en', text: 'Where is my order?' }, wav);
     expect(() => addFolderUtterance(dir, { id: 'my-order', language: 'en', text: 'x' }, wav)).toThrow(/already has an utterance "my-order"/);
     expect(() => addFolderUtterance(dir, { id: 'bad', language: 'en', text: 'x' }, new Uint8Array([1, 2, 3]))).toThrow(/bad\.wav/);
@@ -86,7 +108,11 @@ describe('scenario file (case file version 2)', () => {
     expect(library[0]).toMatchObject({ id: 'my-order', origin: 'folder' });
     expect(library.some((u) => u.id === 'hello-weather-zh' && u.origin === 'shipped')).toBe(true);
     const o = { library, ttsCacheDir: join(dir, 'tts') };
-    expect(await resolveSay({ utterance: 'my-order' }, '/steps/0/say', o)).toMatchObject({ reference: 'Where is my order?', language: 'en', label: 'my-order' });
+    expect(await resolveSay({ utterance: 'my-order' }, '/steps/0/say', o)).toMatchObject({
+      reference: 'Where is my order?',
+      language: 'en',
+      label: 'my-order',
+    });
     expect(await resolveSay({ utterance: 'hello-weather-zh' }, '/steps/0/say', o)).toMatchObject({ language: 'zh', reference: '你好,今天天气怎么样?' });
     await expect(resolveSay({ utterance: 'nope' }, '/steps/3/say', o)).rejects.toThrow(/\/steps\/3\/say\/utterance: no utterance "nope"/);
     expect(await resolveSay({ text: '你好' }, '/steps/0/say', o)).toMatchObject({ text: '你好', language: 'zh', reference: '你好' });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeCustomMessage, interruptMessage, messageEvent, parseMessage, SubtitleJoiner, type RoomMessage } from '../../../src-main/core/vendors/tencent/room-messages.ts';
+import {
+  decodeCustomMessage,
+  interruptMessage,
+  messageEvent,
+  parseMessage,
+  SubtitleJoiner,
+  type RoomMessage,
+} from '../../../src-main/core/vendors/tencent/room-messages.ts';
 import { TurnMetrics, TENCENT_MEASURED } from '../../../src-main/core/vendors/tencent/turn-metrics.ts';
 
 const fixture = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/conversation.json'), 'utf8')) as { t: number; msg: unknown }[];
@@ -10,18 +17,51 @@ const sub = (text: string, end: boolean, roundid = 'r1', sender = 'bot_1') => ({
 
 describe('TRTC custom messages', () => {
   it('decodes the documented example subtitle', () => {
-    const d = decodeCustomMessage({ userId: 'bot_1', cmdId: 1, seq: 1, data: bytes({ type: 10000, sender: 'user_a', receiver: [], payload: { text: '你好,很高兴认识你。', start_time: '00:00:01', end_time: '00:00:03', roundid: 'conversation_123456', end: true } }) });
-    expect(d).toEqual({ ok: true, message: { type: 'subtitle', sender: 'user_a', roundid: 'conversation_123456', text: '你好,很高兴认识你。', startTime: '00:00:01', endTime: '00:00:03', end: true } });
+    const d = decodeCustomMessage({
+      userId: 'bot_1',
+      cmdId: 1,
+      seq: 1,
+      data: bytes({
+        type: 10000,
+        sender: 'user_a',
+        receiver: [],
+        payload: { text: '你好,很高兴认识你。', start_time: '00:00:01', end_time: '00:00:03', roundid: 'conversation_123456', end: true },
+      }),
+    });
+    expect(d).toEqual({
+      ok: true,
+      message: {
+        type: 'subtitle',
+        sender: 'user_a',
+        roundid: 'conversation_123456',
+        text: '你好,很高兴认识你。',
+        startTime: '00:00:01',
+        endTime: '00:00:03',
+        end: true,
+      },
+    });
   });
 
   it('decodes state and metric messages', () => {
-    expect(parseMessage({ type: 10001, sender: 'bot_1', payload: { roundid: 'r', timestamp: 5, state: 3 } })).toMatchObject({ ok: true, message: { type: 'state', state: 3, stateName: 'speaking' } });
-    expect(parseMessage({ type: 10020, sender: 'bot_1', payload: { metric: 'llm_first_token', value: 420, tag: { roundid: 'r9' } } })).toMatchObject({ ok: true, message: { type: 'metric', metric: 'llm_first_token', value: 420, roundid: 'r9' } });
+    expect(parseMessage({ type: 10001, sender: 'bot_1', payload: { roundid: 'r', timestamp: 5, state: 3 } })).toMatchObject({
+      ok: true,
+      message: { type: 'state', state: 3, stateName: 'speaking' },
+    });
+    expect(parseMessage({ type: 10020, sender: 'bot_1', payload: { metric: 'llm_first_token', value: 420, tag: { roundid: 'r9' } } })).toMatchObject({
+      ok: true,
+      message: { type: 'metric', metric: 'llm_first_token', value: 420, roundid: 'r9' },
+    });
     expect(parseMessage({ type: 12345, sender: 'bot_1', payload: { any: 1 } })).toMatchObject({ ok: true, message: { type: 'other', messageType: 12345 } });
   });
 
   it('a bad frame becomes an error event, never a throw', () => {
-    for (const data of [bytes('{"type":10000'), bytes({ type: 'x' }), bytes({ type: 10000, payload: {} }), bytes({ type: 10020, payload: { metric: 'm', value: 'fast' } }), new Uint8Array([0xff, 0xfe])]) {
+    for (const data of [
+      bytes('{"type":10000'),
+      bytes({ type: 'x' }),
+      bytes({ type: 10000, payload: {} }),
+      bytes({ type: 10020, payload: { metric: 'm', value: 'fast' } }),
+      new Uint8Array([0xff, 0xfe]),
+    ]) {
       const d = decodeCustomMessage({ userId: 'x', cmdId: 1, data });
       expect(d.ok).toBe(false);
       if (!d.ok) expect(d.error).toMatchObject({ kind: 'error', summary: expect.stringMatching(/^tencent custom message: expected /) });
@@ -50,13 +90,20 @@ describe('TRTC custom messages', () => {
     const j = new SubtitleJoiner(1, 'bot_1');
     const m = sub('你好!', true);
     expect(messageEvent(m, j.add(m))).toMatchObject({ kind: 'tencent.subtitle', dir: 'in', summary: 'bot bot_1 · round r1 · final: 你好!' });
-    expect(messageEvent({ type: 'state', sender: 'bot_1', roundid: 'r1', state: 4, stateName: 'interrupted' }).summary).toBe('bot bot_1 interrupted · round r1');
+    expect(messageEvent({ type: 'state', sender: 'bot_1', roundid: 'r1', state: 4, stateName: 'interrupted' }).summary).toBe(
+      'bot bot_1 interrupted · round r1',
+    );
   });
 
   it('builds the 20001 interrupt on cmdId 2', () => {
     const m = interruptMessage({ sender: 'user_a', botUserId: 'bot_1', id: 'abc', timestamp: 123 });
     expect(m.cmdId).toBe(2);
-    expect(JSON.parse(new TextDecoder().decode(m.data))).toEqual({ type: 20001, sender: 'user_a', receiver: ['bot_1'], payload: { id: 'abc', timestamp: 123 } });
+    expect(JSON.parse(new TextDecoder().decode(m.data))).toEqual({
+      type: 20001,
+      sender: 'user_a',
+      receiver: ['bot_1'],
+      payload: { id: 'abc', timestamp: 123 },
+    });
   });
 });
 

@@ -27,7 +27,7 @@ describe('StartAIConversation: documented errors, inferred warnings', () => {
     expect(findings[1]!.source).toEqual({ kind: 'documented', ref: 'docs/vendors/tencent.md#agentconfig' });
   });
 
-  it('inferred constraints (the UserSig SDKs\' user id rule) and undocumented parameters are warnings', () => {
+  it("inferred constraints (the UserSig SDKs' user id rule) and undocumented parameters are warnings", () => {
     const p = example();
     p.AgentConfig!.UserId = 'bot with spaces';
     (p as Record<string, unknown>).BotMood = 'cheerful';
@@ -42,7 +42,12 @@ describe('StartAIConversation: documented errors, inferred warnings', () => {
     const azure = example();
     azure.TTSConfig = { TTSType: 'azure', SubscriptionKey: 'k', Region: 'eastasia', VoiceName: 'zh-CN-XiaoxiaoNeural' };
     expect(validatePayload(start, azure)).toEqual([
-      { path: '/TTSConfig/TTSType', severity: 'warning', message: expect.stringMatching(/"azure" has no sub-form .*sent as typed/), source: { kind: 'documented', ref: 'docs/vendors/tencent.md#open-types' } },
+      {
+        path: '/TTSConfig/TTSType',
+        severity: 'warning',
+        message: expect.stringMatching(/"azure" has no sub-form .*sent as typed/),
+        source: { kind: 'documented', ref: 'docs/vendors/tencent.md#open-types' },
+      },
     ]);
     // As a wire string too (the CLI's --body, a pasted payload).
     expect(kinds({ ...azure, TTSConfig: JSON.stringify(azure.TTSConfig) })).toEqual([['/TTSConfig/TTSType', 'warning']]);
@@ -94,11 +99,17 @@ describe('vendor errors point at their field', () => {
   it('InvalidParameter.<Field> and backquoted parameters become JSON pointers', () => {
     expect(errorField('InvalidParameter.RoomId', 'x')).toBe('/RoomId');
     expect(errorField('InvalidParameter.UserSig', 'x')).toBe('/AgentConfig/UserSig');
-    expect(errorField('InvalidParameterValue', 'The value of the parameter `AgentConfig.InterruptSpeechDuration` is invalid')).toBe('/AgentConfig/InterruptSpeechDuration');
+    expect(errorField('InvalidParameterValue', 'The value of the parameter `AgentConfig.InterruptSpeechDuration` is invalid')).toBe(
+      '/AgentConfig/InterruptSpeechDuration',
+    );
     expect(errorField('MissingParameter', 'The request is missing a required parameter `RoomId`.')).toBe('/RoomId');
     expect(errorField('MissingParameter', 'missing `Action`')).toBeUndefined();
     expect(errorField('FailedOperation.NotAbility', '`RoomId`')).toBeUndefined();
-    const parsed = parseResponse({ status: 200, bodyText: '', json: { Response: { Error: { Code: 'InvalidParameter.RoomId', Message: 'bad room' }, RequestId: 'r-1' } } });
+    const parsed = parseResponse({
+      status: 200,
+      bodyText: '',
+      json: { Response: { Error: { Code: 'InvalidParameter.RoomId', Message: 'bad room' }, RequestId: 'r-1' } },
+    });
     expect(parsed).toMatchObject({ ok: false, error: { code: 'InvalidParameter.RoomId', requestId: 'r-1', field: '/RoomId' } });
   });
 });

@@ -36,7 +36,9 @@ describe('TC3-HMAC-SHA256: official vector', () => {
 
   it('string to sign uses the UTC date', () => {
     expect(utcDate(1551113065)).toBe('2019-02-25');
-    expect(vector().stringToSign).toBe('TC3-HMAC-SHA256\n1551113065\n2019-02-25/cvm/tc3_request\n7019a55be8395899b900fb5564e4200d984910f34794a27cb3fb7d10ff6a1e84');
+    expect(vector().stringToSign).toBe(
+      'TC3-HMAC-SHA256\n1551113065\n2019-02-25/cvm/tc3_request\n7019a55be8395899b900fb5564e4200d984910f34794a27cb3fb7d10ff6a1e84',
+    );
   });
 
   it('intermediate keys, signature and authorization', () => {
@@ -49,7 +51,13 @@ describe('TC3-HMAC-SHA256: official vector', () => {
     expect(s.authorization).toBe(
       'TC3-HMAC-SHA256 Credential=AKID********************************/2019-02-25/cvm/tc3_request, SignedHeaders=content-type;host;x-tc-action, Signature=10b1a37a7301a02ca19a647ad722d5e43b4b3cff309d421d85b46093f6ab6c4f',
     );
-    expect(s.headers).toMatchObject({ 'X-TC-Action': 'DescribeInstances', 'X-TC-Timestamp': '1551113065', 'X-TC-Version': '2017-03-12', 'X-TC-Region': 'ap-guangzhou', 'Content-Type': 'application/json; charset=utf-8' });
+    expect(s.headers).toMatchObject({
+      'X-TC-Action': 'DescribeInstances',
+      'X-TC-Timestamp': '1551113065',
+      'X-TC-Version': '2017-03-12',
+      'X-TC-Region': 'ap-guangzhou',
+      'Content-Type': 'application/json; charset=utf-8',
+    });
   });
 
   it('a different byte of body changes the signature (literal UTF-8 vs \\u escapes)', () => {
@@ -60,9 +68,16 @@ describe('TC3-HMAC-SHA256: official vector', () => {
   it('the server side recomputes the same signature from the parsed header', () => {
     const s = vector();
     const auth = parseAuthorization(s.authorization)!;
-    expect(auth).toMatchObject({ secretId: 'AKID********************************', date: '2019-02-25', service: 'cvm', signedHeaders: ['content-type', 'host', 'x-tc-action'] });
+    expect(auth).toMatchObject({
+      secretId: 'AKID********************************',
+      date: '2019-02-25',
+      service: 'cvm',
+      signedHeaders: ['content-type', 'host', 'x-tc-action'],
+    });
     const headers = { 'content-type': 'application/json; charset=utf-8', host: 'cvm.tencentcloudapi.com', 'x-tc-action': 'DescribeInstances' };
-    expect(expectedSignature({ secretKey: '********************************', auth, headers, body: Buffer.from(BODY), timestamp: 1551113065 })).toBe(s.signature);
+    expect(expectedSignature({ secretKey: '********************************', auth, headers, body: Buffer.from(BODY), timestamp: 1551113065 })).toBe(
+      s.signature,
+    );
     expect(expectedSignature({ secretKey: 'wrong', auth, headers, body: Buffer.from(BODY), timestamp: 1551113065 })).not.toBe(s.signature);
   });
 
@@ -80,7 +95,17 @@ describe('TC3-HMAC-SHA256: official vector', () => {
 });
 
 function vectorInput() {
-  return { secretId: 'AKID********************************', secretKey: '********************************', host: 'cvm.tencentcloudapi.com', service: 'cvm', action: 'DescribeInstances', version: '2017-03-12', region: 'ap-guangzhou', timestamp: 1551113065, body: BODY };
+  return {
+    secretId: 'AKID********************************',
+    secretKey: '********************************',
+    host: 'cvm.tencentcloudapi.com',
+    service: 'cvm',
+    action: 'DescribeInstances',
+    version: '2017-03-12',
+    region: 'ap-guangzhou',
+    timestamp: 1551113065,
+    body: BODY,
+  };
 }
 
 describe('TC3: differential test against tencentcloud-sdk-nodejs-common', () => {

@@ -16,16 +16,31 @@ describe('TLS UserSig v2', () => {
     expect(sig).toMatch(/^[A-Za-z0-9*_-]+$/);
     const raw = JSON.parse(inflateSync(Buffer.from(sig.replace(/\*/g, '+').replace(/-/g, '/').replace(/_/g, '='), 'base64')).toString());
     expect(raw).toMatchObject({ 'TLS.ver': '2.0', 'TLS.identifier': 'bot_1', 'TLS.sdkappid': APP, 'TLS.expire': 86400, 'TLS.time': 1_700_000_000 });
-    expect(verifyUserSig({ userSig: sig, sdkAppId: APP, userId: 'bot_1', secretKey: KEY, now: now + 1000 })).toMatchObject({ ok: true, expiresAt: 1_700_086_400 });
+    expect(verifyUserSig({ userSig: sig, sdkAppId: APP, userId: 'bot_1', secretKey: KEY, now: now + 1000 })).toMatchObject({
+      ok: true,
+      expiresAt: 1_700_086_400,
+    });
   });
 
   it('rejects the wrong key, user, app, an expired sig and garbage, with a reason', () => {
     const now = 1_700_000_000_000;
     const sig = genUserSig({ sdkAppId: APP, userId: 'bot_1', secretKey: KEY, expireSeconds: 60, now });
-    expect(verifyUserSig({ userSig: sig, sdkAppId: APP, userId: 'bot_1', secretKey: 'other', now })).toMatchObject({ ok: false, reason: expect.stringMatching(/signature/) });
-    expect(verifyUserSig({ userSig: sig, sdkAppId: APP, userId: 'bot_2', secretKey: KEY, now })).toMatchObject({ ok: false, reason: expect.stringMatching(/UserId "bot_1"/) });
-    expect(verifyUserSig({ userSig: sig, sdkAppId: 1400000002, userId: 'bot_1', secretKey: KEY, now })).toMatchObject({ ok: false, reason: expect.stringMatching(/SdkAppId/) });
-    expect(verifyUserSig({ userSig: sig, sdkAppId: APP, userId: 'bot_1', secretKey: KEY, now: now + 61_000 })).toMatchObject({ ok: false, reason: expect.stringMatching(/expired/) });
+    expect(verifyUserSig({ userSig: sig, sdkAppId: APP, userId: 'bot_1', secretKey: 'other', now })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/signature/),
+    });
+    expect(verifyUserSig({ userSig: sig, sdkAppId: APP, userId: 'bot_2', secretKey: KEY, now })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/UserId "bot_1"/),
+    });
+    expect(verifyUserSig({ userSig: sig, sdkAppId: 1400000002, userId: 'bot_1', secretKey: KEY, now })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/SdkAppId/),
+    });
+    expect(verifyUserSig({ userSig: sig, sdkAppId: APP, userId: 'bot_1', secretKey: KEY, now: now + 61_000 })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/expired/),
+    });
     expect(verifyUserSig({ userSig: 'user_signature_example', sdkAppId: APP, userId: 'bot_1', secretKey: KEY, now })).toMatchObject({ ok: false });
     expect(() => decodeUserSig('not a sig!')).toThrow(/alphabet/);
   });
@@ -43,7 +58,11 @@ describe('TLS UserSig v2', () => {
     const ours = decodeUserSig(genUserSig({ sdkAppId: APP, userId: 'user_a', secretKey: KEY, expireSeconds: 3600, now: doc['TLS.time'] * 1000 }));
     expect(ours['TLS.sig']).toBe(doc['TLS.sig']);
     // A tampered document (expire extended) no longer verifies.
-    const forged = deflateSync(Buffer.from(JSON.stringify({ ...doc, 'TLS.expire': 999999 }))).toString('base64').replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
+    const forged = deflateSync(Buffer.from(JSON.stringify({ ...doc, 'TLS.expire': 999999 })))
+      .toString('base64')
+      .replace(/\+/g, '*')
+      .replace(/\//g, '-')
+      .replace(/=/g, '_');
     expect(verifyUserSig({ userSig: forged, sdkAppId: APP, userId: 'user_a', secretKey: KEY }).ok).toBe(false);
   });
 });

@@ -11,7 +11,9 @@ import {
 } from '../../../src-main/core/voice/accuracy.ts';
 
 const ops = (reference: string, recognised: string, language?: string) =>
-  scoreRecognition(reference, recognised, { language }).alignment.map((s) => (s.op === 'match' ? s.reference : `${s.op[0]!.toUpperCase()}:${s.reference ?? '*'}>${s.recognised ?? '*'}`));
+  scoreRecognition(reference, recognised, { language }).alignment.map((s) =>
+    s.op === 'match' ? s.reference : `${s.op[0]!.toUpperCase()}:${s.reference ?? '*'}>${s.recognised ?? '*'}`,
+  );
 
 describe('normalisation', () => {
   it('folds full-width forms, case, punctuation (ASCII and CJK) and whitespace', () => {
@@ -62,7 +64,16 @@ describe('WER, hand-worked', () => {
     const s = scoreRecognition('Hello, what is the weather like today?', 'hello what is weather like to day', { language: 'en' });
     expect(s).toMatchObject({ metric: 'wer', substitutions: 1, deletions: 1, insertions: 1, matches: 5, referenceTokens: 7, recognisedTokens: 7 });
     expect(s.rate).toBeCloseTo(3 / 7, 12);
-    expect(ops('Hello, what is the weather like today?', 'hello what is weather like to day', 'en')).toEqual(['hello', 'what', 'is', 'D:the>*', 'weather', 'like', 'I:*>to', 'S:today>day']);
+    expect(ops('Hello, what is the weather like today?', 'hello what is weather like to day', 'en')).toEqual([
+      'hello',
+      'what',
+      'is',
+      'D:the>*',
+      'weather',
+      'like',
+      'I:*>to',
+      'S:today>day',
+    ]);
     expect(s.alignment.find((x) => x.op === 'deletion')).toEqual({ op: 'deletion', reference: 'the', recognised: null });
   });
 
@@ -153,13 +164,19 @@ describe('alignment', () => {
 
   it('prints reference and recognised text side by side, CJK columns aligned', () => {
     const s = scoreRecognition('你好,今天天气怎么样?', '你好今天天汽怎样', { language: 'zh' });
-    expect(formatAlignment(s)).toBe(['reference:  你 好 今 天 天 气 怎 么 样', 'recognised: 你 好 今 天 天 汽 怎 *  样', '                           S     D'].join('\n'));
+    expect(formatAlignment(s)).toBe(
+      ['reference:  你 好 今 天 天 气 怎 么 样', 'recognised: 你 好 今 天 天 汽 怎 *  样', '                           S     D'].join('\n'),
+    );
     const w = scoreRecognition('I have 20 apples', 'I have twenty apples please', { language: 'en' });
-    expect(formatAlignment(w)).toBe(['reference:  i have 20     apples *', 'recognised: i have twenty apples please', '                   S             I'].join('\n'));
+    expect(formatAlignment(w)).toBe(
+      ['reference:  i have 20     apples *', 'recognised: i have twenty apples please', '                   S             I'].join('\n'),
+    );
   });
 
   it('describes the score in words', () => {
-    expect(describeScore(scoreRecognition('你好,今天天气怎么样?', '你好今天天汽怎样', { language: 'zh' }))).toBe('CER 22.2 % (1 substitution, 1 deletion, 0 insertions in 9 characters)');
+    expect(describeScore(scoreRecognition('你好,今天天气怎么样?', '你好今天天汽怎样', { language: 'zh' }))).toBe(
+      'CER 22.2 % (1 substitution, 1 deletion, 0 insertions in 9 characters)',
+    );
     expect(describeScore(scoreRecognition('hello', 'hello', { language: 'en' }))).toBe('WER 0.0 % (0 substitutions, 0 deletions, 0 insertions in 1 word)');
   });
 });

@@ -90,7 +90,13 @@ describe('one turn', () => {
     expect(Math.abs(ended.atMs - spokenTo)).toBeLessThanOrEqual(10);
     expect(ended.detectedAtMs - ended.atMs).toBeGreaterThanOrEqual(600);
     expect(ended.detectedAtMs - ended.atMs).toBeLessThanOrEqual(600 + CHUNK_MS);
-    expect(c.all('recognised')[0]).toMatchObject({ turn: 1, text: 'Hello, what is the weather like today?', language: 'en', utteranceId: 'hello-weather-en', misheard: false });
+    expect(c.all('recognised')[0]).toMatchObject({
+      turn: 1,
+      text: 'Hello, what is the weather like today?',
+      language: 'en',
+      utteranceId: 'hello-weather-en',
+      misheard: false,
+    });
     expect(c.all('thinking')[0]).toMatchObject({ thinkMs: 800, atMs: ended.detectedAtMs });
     const frames = c.all('botAudio');
     expect(frames[0]!.atMs - ended.detectedAtMs).toBe(800);
@@ -232,7 +238,12 @@ describe('interruption', () => {
     // The user's speech began as the clock passed bargeAt; the detector needs 100 ms of it (plus a chunk).
     expect(started.atMs - bargeAt).toBeLessThanOrEqual(CHUNK_MS);
     expect(interrupted.atMs - started.atMs).toBeLessThanOrEqual(100 + CHUNK_MS);
-    expect(c.all('botAudio').filter((f) => f.turn === 1).every((f) => f.atMs <= interrupted.atMs)).toBe(true);
+    expect(
+      c
+        .all('botAudio')
+        .filter((f) => f.turn === 1)
+        .every((f) => f.atMs <= interrupted.atMs),
+    ).toBe(true);
     expect(c.all('botAudioEnded')[0]).toMatchObject({ interrupted: true, atMs: interrupted.atMs });
     c.until('botAudioEnded', 2);
     expect(c.all('recognised').map((r) => r.utteranceId)).toEqual(['cat-story-zh', 'tell-joke-en']);
@@ -267,7 +278,13 @@ describe('text turns', () => {
     const c = new Conversation({ settings: { thinkMs: 400 } });
     c.quiet(200);
     c.bot.hearText('  hello, what is the WEATHER like today ');
-    expect(c.all('recognised')[0]).toMatchObject({ turn: 1, text: 'Hello, what is the weather like today?', utteranceId: 'hello-weather-en', language: 'en', speechSeconds: 0 });
+    expect(c.all('recognised')[0]).toMatchObject({
+      turn: 1,
+      text: 'Hello, what is the weather like today?',
+      utteranceId: 'hello-weather-en',
+      language: 'en',
+      speechSeconds: 0,
+    });
     const thinking = c.all('thinking')[0]!;
     const first = c.until('botAudio');
     expect(first.atMs - thinking.atMs).toBe(400);

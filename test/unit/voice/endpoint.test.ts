@@ -14,7 +14,15 @@ function detect(samples: Int16Array, settings: { sampleRate?: number; silenceMs?
 const ends = (events: EndpointEvent[]) => events.filter((e): e is SpeechEnd => e.type === 'speechEnd');
 
 /** The clean shipped utterances (trimmed at 1 % amplitude by make.sh, so speech fills the file). */
-const CLEAN = ['hello-weather-en.wav', 'hello-weather-zh.wav', 'tell-joke-en.wav', 'book-train-zh.wav', 'thanks-bye-zh.wav', 'robot-story-en.wav', 'cat-story-zh.wav'];
+const CLEAN = [
+  'hello-weather-en.wav',
+  'hello-weather-zh.wav',
+  'tell-joke-en.wav',
+  'book-train-zh.wav',
+  'thanks-bye-zh.wav',
+  'robot-story-en.wav',
+  'cat-story-zh.wav',
+];
 
 describe('end of speech in the shipped utterances', () => {
   it.each(CLEAN)('%s: one utterance, start and end on the file boundaries, ended silenceMs after its last sample', (file) => {
@@ -115,7 +123,10 @@ describe('noise', () => {
       const speech = readUtterance(file);
       const background = levelDb(speech) - 10;
       const events = detect(concat(noise(RATE, background, 2), addNoise(speech, 10), noise(2 * RATE, background, 3)));
-      expect(events.map((e) => e.type), file).toEqual(['speechStart', 'speechEnd']);
+      expect(
+        events.map((e) => e.type),
+        file,
+      ).toEqual(['speechStart', 'speechEnd']);
       expect(ms(events[1]!.atSample - RATE - speech.length), file).toBeLessThanOrEqual(10);
       expect(ms(events[1]!.atSample - RATE - speech.length), file).toBeGreaterThanOrEqual(-200);
     }

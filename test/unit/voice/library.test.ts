@@ -28,7 +28,12 @@ describe('the shipped library', () => {
     const tagged = (tag: string) => library.filter((u) => u.tags.includes(tag)).map((u) => u.id);
     expect(new Set(library.map((u) => u.language))).toEqual(new Set(['en', 'zh']));
     expect(tagged('scenario-zh')).toHaveLength(4);
-    expect(library.filter((u) => u.tags.includes('long')).map((u) => u.language).sort()).toEqual(['en', 'zh']);
+    expect(
+      library
+        .filter((u) => u.tags.includes('long'))
+        .map((u) => u.language)
+        .sort(),
+    ).toEqual(['en', 'zh']);
     expect(tagged('noise')).toEqual(['kitchen-lights-noisy-en']);
     expect(tagged('pause')).toEqual(['table-pause-en']);
   });
@@ -90,12 +95,16 @@ describe('replies.json checks', () => {
   it('needs a generic reply and at most one reply per utterance and per generic language', () => {
     expect(() => parseReplyTable([reply({ replyTo: 'a' })])).toThrow(/no generic reply \(replyTo null\)/);
     expect(() => parseReplyTable([reply({}), reply({ id: 's', file: 's.wav', language: 'en-GB' })])).toThrow(/two replies for generic answer in en/);
-    expect(() => parseReplyTable([reply({}), reply({ id: 'x', file: 'x.wav', replyTo: 'a' }), reply({ id: 'y', file: 'y.wav', replyTo: 'a' })])).toThrow(/two replies for "a"/);
+    expect(() => parseReplyTable([reply({}), reply({ id: 'x', file: 'x.wav', replyTo: 'a' }), reply({ id: 'y', file: 'y.wav', replyTo: 'a' })])).toThrow(
+      /two replies for "a"/,
+    );
     expect(() => parseReplyTable([reply({ replyTo: 5 as unknown as string })])).toThrow(/"replyTo" must be the id of a library utterance, or null/);
   });
 
   it('a reply to an utterance the library does not have is refused', () => {
-    expect(() => new ReplyTable([withSound(reply({})), withSound(reply({ id: 'x', replyTo: 'typo' }))], ['a'])).toThrow(/"x" answers "typo", which is not in the utterance library/);
+    expect(() => new ReplyTable([withSound(reply({})), withSound(reply({ id: 'x', replyTo: 'typo' }))], ['a'])).toThrow(
+      /"x" answers "typo", which is not in the utterance library/,
+    );
   });
 
   it('falls back to English, then to any generic reply', () => {

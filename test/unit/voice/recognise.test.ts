@@ -38,7 +38,22 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 function throughOpus(samples: Int16Array, name: string, kbps = 16, lossPercent = 0): Int16Array {
   const wav = join(work, `${name}.wav`);
   writeFileSync(wav, encodeWav(samples, RATE));
-  execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-i', wav, '-c:a', 'libopus', '-b:a', `${kbps}k`, '-frame_duration', '20', '-packet_loss', String(lossPercent), join(work, `${name}.opus`)]);
+  execFileSync('ffmpeg', [
+    '-y',
+    '-loglevel',
+    'error',
+    '-i',
+    wav,
+    '-c:a',
+    'libopus',
+    '-b:a',
+    `${kbps}k`,
+    '-frame_duration',
+    '20',
+    '-packet_loss',
+    String(lossPercent),
+    join(work, `${name}.opus`),
+  ]);
   execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-i', join(work, `${name}.opus`), '-ar', String(RATE), '-ac', '1', join(work, `${name}.out.wav`)]);
   return parseWav(readFileSync(join(work, `${name}.out.wav`))).samples;
 }
@@ -51,10 +66,21 @@ function withTempo(samples: Int16Array, name: string, tempo: number): Int16Array
   return parseWav(readFileSync(join(work, `${name}.tempo.wav`))).samples;
 }
 
-
 describe('each shipped utterance is recognised', () => {
   it('the library has the utterances the scenarios need', () => {
-    expect(ids).toEqual(expect.arrayContaining(['hello-weather-en', 'hello-weather-zh', 'tell-joke-en', 'book-train-zh', 'thanks-bye-zh', 'robot-story-en', 'cat-story-zh', 'kitchen-lights-noisy-en', 'table-pause-en']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'hello-weather-en',
+        'hello-weather-zh',
+        'tell-joke-en',
+        'book-train-zh',
+        'thanks-bye-zh',
+        'robot-story-en',
+        'cat-story-zh',
+        'kitchen-lights-noisy-en',
+        'table-pause-en',
+      ]),
+    );
   });
 
   describe.each(utterances.map((u) => [u.id, u] as const))('%s', (id, u) => {
@@ -140,7 +166,9 @@ describe('anything else is not', () => {
   });
 
   it('the same utterance is far nearer its own template than any other speech: distances separate by a wide gap', () => {
-    const own = utterances.map((u) => recogniser.distances({ samples: withDropouts(u.audio.samples, RATE, 5, 3), sampleRate: RATE }).find((d) => d.id === u.id)!.distance);
+    const own = utterances.map(
+      (u) => recogniser.distances({ samples: withDropouts(u.audio.samples, RATE, 5, 3), sampleRate: RATE }).find((d) => d.id === u.id)!.distance,
+    );
     const others = replies.flatMap((r) => recogniser.distances(r.audio).map((d) => d.distance));
     expect(Math.max(...own)).toBeLessThan(0.7 * Math.min(...others));
   });
@@ -154,7 +182,14 @@ describe('anything else is not', () => {
 
   it('silence and faint hiss are no speech at all: empty text', () => {
     for (const samples of [silence(2, RATE), noise(2 * RATE, -70, 3), new Int16Array(0)])
-      expect(recogniser.recognise({ samples, sampleRate: RATE })).toEqual({ utterance: null, text: '', language: null, score: 0, speechSeconds: 0, misheard: false });
+      expect(recogniser.recognise({ samples, sampleRate: RATE })).toEqual({
+        utterance: null,
+        text: '',
+        language: null,
+        score: 0,
+        speechSeconds: 0,
+        misheard: false,
+      });
   });
 
   it('formats the placeholder with one decimal', () => {

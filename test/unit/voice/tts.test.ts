@@ -49,7 +49,12 @@ describe('text to speech with espeak-ng', () => {
   it('gives a different file for another text, voice or speed', async () => {
     const cacheDir = freshCache();
     const files = new Set<string>();
-    for (const o of [{ text: 'One.', speed: 150 }, { text: 'Two.', speed: 150 }, { text: 'One.', speed: 200 }, { text: 'One.', speed: 150, voice: 'en-gb' }])
+    for (const o of [
+      { text: 'One.', speed: 150 },
+      { text: 'Two.', speed: 150 },
+      { text: 'One.', speed: 200 },
+      { text: 'One.', speed: 150, voice: 'en-gb' },
+    ])
       files.add((await speakText(o.text, { cacheDir, speed: o.speed, voice: o.voice })).file);
     expect(files.size).toBe(4);
   });
@@ -111,6 +116,14 @@ describe('errors', () => {
   });
 
   it('maps languages to voices', () => {
-    expect(['en', 'en-GB', 'zh', 'zh-CN', 'cmn', 'zh-yue', 'yue'].map(voiceForLanguage)).toEqual(['en-us', 'en-us', 'cmn-latn-pinyin', 'cmn-latn-pinyin', 'cmn-latn-pinyin', 'yue', 'yue']);
+    expect(['en', 'en-GB', 'zh', 'zh-CN', 'cmn', 'zh-yue', 'yue'].map(voiceForLanguage)).toEqual([
+      'en-us',
+      'en-us',
+      'cmn-latn-pinyin',
+      'cmn-latn-pinyin',
+      'cmn-latn-pinyin',
+      'yue',
+      'yue',
+    ]);
   });
 });

@@ -3,7 +3,19 @@ import { mkdtempSync, mkdirSync, readFileSync, existsSync, realpathSync, symlink
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { caseFileName, deleteCase, duplicateCase, listCases, parseCase, readCase, renameCase, resolveCaseInput, saveCase, serializeCase, type CaseFile } from '../../../src-main/core/workflows/case-file.ts';
+import {
+  caseFileName,
+  deleteCase,
+  duplicateCase,
+  listCases,
+  parseCase,
+  readCase,
+  renameCase,
+  resolveCaseInput,
+  saveCase,
+  serializeCase,
+  type CaseFile,
+} from '../../../src-main/core/workflows/case-file.ts';
 import { SecretScanner } from '../../../src-main/core/workflows/secret-scan.ts';
 import { Redactor } from '../../../src-main/core/secrets/redact.ts';
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { aggregate, ComparisonStore, runComparison, runsCsv, summaryCsv, type ComparePlan } from '../../../src-main/core/workflows/compare.ts';
 import { median, percentile } from '../../../src-main/core/workflows/stats.ts';
-import type { SessionRunner } from '../../../src-main/core/workflows/session-runner.ts';
+import type { RunToEnd } from '../../../src-main/core/workflows/session-runner.ts';
 import type { SessionEvent } from '../../../src-main/core/events.ts';
 
 describe('stats', () => {
@@ -40,7 +40,7 @@ const plan = (mode: 'sequential' | 'parallel'): ComparePlan => ({
 });
 
 /** A runner that records the order and overlap of runs, answering with synthetic events. */
-function fakeRunner(log: string[]): SessionRunner {
+function fakeRunner(log: string[]): RunToEnd {
   let n = 0;
   let active = 0;
   return async (req) => {
@@ -49,13 +49,44 @@ function fakeRunner(log: string[]): SessionRunner {
     log.push(`start ${req.vendor} active=${active}`);
     await new Promise((r) => setTimeout(r, 5));
     active--;
-    const ev = (seq: number, t: number, kind: string, dir: SessionEvent['dir'], data?: unknown): SessionEvent => ({ seq, t, at: '', kind, dir, summary: kind, data });
+    const ev = (seq: number, t: number, kind: string, dir: SessionEvent['dir'], data?: unknown): SessionEvent => ({
+      seq,
+      t,
+      at: '',
+      kind,
+      dir,
+      summary: kind,
+      data,
+    });
     const events =
       req.vendor === 'mindcraft'
-        ? [ev(1, 0, 'session.start', 'local'), ev(2, 30 + i, 'ws.open', 'local'), ev(3, 40 + i, 'x', 'in', { asr_content: 'hello', llm_response: 'Hi' }), ev(4, 100, 'x.stop', 'out'), ev(5, 400 + i * 10, 'audio.segment', 'in', { audio_seconds: 1 })]
+        ? [
+            ev(1, 0, 'session.start', 'local'),
+            ev(2, 30 + i, 'ws.open', 'local'),
+            ev(3, 40 + i, 'x', 'in', { asr_content: 'hello', llm_response: 'Hi' }),
+            ev(4, 100, 'x.stop', 'out'),
+            ev(5, 400 + i * 10, 'audio.segment', 'in', { audio_seconds: 1 }),
+          ]
         : [ev(1, 0, 'session.start', 'local'), ev(2, 1, 'http.request', 'out'), ev(3, 90 + i, 'http.response', 'in', { status: 200 })];
-    if (i === 4) return { sessionId: `s${i}`, profileName: req.profile!, target: 'sandbox', outcome: { ok: false, summary: 'TaskExist' }, events, durationMs: 5 };
-    return { sessionId: `s${i}`, profileName: req.profile!, target: 'sandbox', outcome: { ok: true, summary: 'ok' }, events, durationMs: 5 };
+    if (i === 4)
+      return {
+        sessionId: `s${i}`,
+        profileName: req.profile!,
+        target: 'sandbox',
+        outcome: { ok: false, summary: 'TaskExist' },
+        outcomeWithSecrets: { ok: false, summary: 'TaskExist' },
+        events,
+        durationMs: 5,
+      };
+    return {
+      sessionId: `s${i}`,
+      profileName: req.profile!,
+      target: 'sandbox',
+      outcome: { ok: true, summary: 'ok' },
+      outcomeWithSecrets: { ok: true, summary: 'ok' },
+      events,
+      durationMs: 5,
+    };
   };
 }
 
@@ -64,7 +95,14 @@ describe('comparison', () => {
     const log: string[] = [];
     const progress: number[] = [];
     const r = await runComparison(plan('sequential'), fakeRunner(log), (p) => progress.push(p.runs.length));
-    expect(log).toEqual(['start mindcraft active=1', 'start tencent active=1', 'start mindcraft active=1', 'start tencent active=1', 'start mindcraft active=1', 'start tencent active=1']);
+    expect(log).toEqual([
+      'start mindcraft active=1',
+      'start tencent active=1',
+      'start mindcraft active=1',
+      'start tencent active=1',
+      'start mindcraft active=1',
+      'start tencent active=1',
+    ]);
     expect(progress.at(-1)).toBe(6);
     expect(r.state).toBe('done');
     const [mc, tc] = r.columns;
@@ -92,7 +130,9 @@ describe('comparison', () => {
     r.columns[0]!.botText = '=HYPERLINK("x"), "quoted"';
     const csv = summaryCsv(r);
     const lines = csv.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('label,vendor,operation,runs,ok,setup_ms_median,setup_ms_p90,first_server_event_ms_median,first_server_event_ms_p90,first_audio_ms_median,first_audio_ms_p90,turn_latency_ms_median,turn_latency_ms_p90,bot_audio_s_median,bot_audio_s_p90,transcript,bot_text');
+    expect(lines[0]).toBe(
+      'label,vendor,operation,runs,ok,setup_ms_median,setup_ms_p90,first_server_event_ms_median,first_server_event_ms_p90,first_audio_ms_median,first_audio_ms_p90,turn_latency_ms_median,turn_latency_ms_p90,bot_audio_s_median,bot_audio_s_p90,transcript,bot_text',
+    );
     expect(lines[1]).toContain(`"'=HYPERLINK(""x""), ""quoted"""`);
     expect(lines[2]!.startsWith('TRTC,tencent,StartAIConversation,1,1,92,92,')).toBe(true);
     expect(runsCsv(r).split('\r\n')[1]).toMatch(/^Mindcraft sandbox,mindcraft,1,s1,true,,31,41,410,310,1,hello,Hi$/);

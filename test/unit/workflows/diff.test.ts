@@ -21,7 +21,9 @@ describe('diff', () => {
   });
 
   it('diffs two events including kind and data', () => {
-    expect(diffEvents(ev(1, 'metric', { name: 'x', value: 1 }), ev(2, 'metric', { name: 'x', value: 3 }))).toEqual([{ path: '/data/value', change: 'changed', a: 1, b: 3 }]);
+    expect(diffEvents(ev(1, 'metric', { name: 'x', value: 1 }), ev(2, 'metric', { name: 'x', value: 3 }))).toEqual([
+      { path: '/data/value', change: 'changed', a: 1, b: 3 },
+    ]);
   });
 
   it('collapses repeated kinds and aligns two sessions by longest common subsequence', () => {
@@ -59,8 +61,16 @@ describe('pins', () => {
 describe('bundle payload redaction', () => {
   it('drops literal credential fields, keeps references, lists the paths', async () => {
     const { redactCredentialFields } = await import('../../../src-main/core/workflows/bundle.ts');
-    const r = redactCredentialFields({ AgentConfig: { UserId: 'bot', UserSig: 'eJyrVkrOzytRsjI0MDA2' }, LLMConfig: { APIKey: '{{secret:LLM_API_KEY}}' }, list: [{ token: 'abc123456' }] });
-    expect(r.value).toEqual({ AgentConfig: { UserId: 'bot', UserSig: '«redacted»' }, LLMConfig: { APIKey: '{{secret:LLM_API_KEY}}' }, list: [{ token: '«redacted»' }] });
+    const r = redactCredentialFields({
+      AgentConfig: { UserId: 'bot', UserSig: 'eJyrVkrOzytRsjI0MDA2' },
+      LLMConfig: { APIKey: '{{secret:LLM_API_KEY}}' },
+      list: [{ token: 'abc123456' }],
+    });
+    expect(r.value).toEqual({
+      AgentConfig: { UserId: 'bot', UserSig: '«redacted»' },
+      LLMConfig: { APIKey: '{{secret:LLM_API_KEY}}' },
+      list: [{ token: '«redacted»' }],
+    });
     expect(r.redacted).toEqual(['/AgentConfig/UserSig', '/list/0/token']);
   });
 });

@@ -8,7 +8,12 @@ import { Grants } from '../../../src-main/core/grants.ts';
 import { resourcePath } from '../../../src-main/core/resources.ts';
 import { checkSpeech, MAX_SPEECH_BYTES, speechStore } from '../../../src-main/core/workflows/input.ts';
 
-const wav = Buffer.from(encodeWav(new Int16Array(1600).map((_, i) => Math.round(8000 * Math.sin(i / 5))), 16000));
+const wav = Buffer.from(
+  encodeWav(
+    new Int16Array(1600).map((_, i) => Math.round(8000 * Math.sin(i / 5))),
+    16000,
+  ),
+);
 
 function setup() {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'parley-input-')));
@@ -20,7 +25,9 @@ function setup() {
 
 describe('speech input', () => {
   it('must be a WAV file that parses; the message quotes none of the bytes', () => {
-    expect(() => checkSpeech(Buffer.from('sk-live-SECRET-123456789'), 'input.wav')).toThrow('input.wav: not a WAV file (no RIFF/WAVE header); choose a .wav recording');
+    expect(() => checkSpeech(Buffer.from('sk-live-SECRET-123456789'), 'input.wav')).toThrow(
+      'input.wav: not a WAV file (no RIFF/WAVE header); choose a .wav recording',
+    );
     const noData = Buffer.from(wav.subarray(0, 36));
     expect(() => checkSpeech(noData, 'input.wav')).toThrow(/input\.wav: WAV: no data chunk/);
     expect(() => checkSpeech(wav, 'input.wav')).not.toThrow();
@@ -53,7 +60,8 @@ describe('speech input', () => {
   it('shipped samples by name only; bytes from the renderer checked and kept', () => {
     const { dataDir, store } = setup();
     expect(store.resolve({ sample: 'hello-weather-en.wav' }).wav).toBe(resourcePath('utterances', 'hello-weather-en.wav'));
-    for (const sample of ['../../etc/passwd.wav', '.hidden.wav', 'x/../y.wav']) expect(() => store.resolve({ sample })).toThrow(/input\.sample: expected the file name/);
+    for (const sample of ['../../etc/passwd.wav', '.hidden.wav', 'x/../y.wav'])
+      expect(() => store.resolve({ sample })).toThrow(/input\.sample: expected the file name/);
     const kept = store.resolve({ wavBase64: wav.toString('base64'), wavName: '../../evil name.wav' }).wav!;
     expect(kept.startsWith(join(dataDir, 'inputs'))).toBe(true);
     expect(kept.endsWith('/evil_name.wav')).toBe(true);

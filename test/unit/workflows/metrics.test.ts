@@ -31,7 +31,13 @@ describe('session figures', () => {
   });
 
   it('first audio does not count the time the user sat idle before speaking', () => {
-    const idle = [ev(0, 'session.start', 'local'), ev(40, 'ws.open', 'local'), ev(15_000, 'ws.binary', 'out'), ev(15_900, 'mindcraft.stop_upload', 'out'), ev(18_300, 'audio.segment', 'in', { audio_seconds: 1 })];
+    const idle = [
+      ev(0, 'session.start', 'local'),
+      ev(40, 'ws.open', 'local'),
+      ev(15_000, 'ws.binary', 'out'),
+      ev(15_900, 'mindcraft.stop_upload', 'out'),
+      ev(18_300, 'audio.segment', 'in', { audio_seconds: 1 }),
+    ];
     expect(sessionFigures(idle).firstAudioMs).toEqual({ value: 3300, source: 'derived' });
   });
 

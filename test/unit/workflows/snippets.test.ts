@@ -50,7 +50,18 @@ describe('copy as code', () => {
   });
 
   it('a plain API-key header becomes the env variable the CLI also reads', () => {
-    const s = buildSnippets({ method: 'POST', url: 'http://127.0.0.1:9/convai/connect', headers: { 'X-API-Key': mask(API_KEY), 'Content-Type': 'application/json' }, body: '{"character_id":"c1"}', steps: [], warnings: [] }, [{ env: 'PARLEY_CONVAI_API_KEY', value: API_KEY, masked: mask(API_KEY) }], 'PARLEY_CONVAI');
+    const s = buildSnippets(
+      {
+        method: 'POST',
+        url: 'http://127.0.0.1:9/convai/connect',
+        headers: { 'X-API-Key': mask(API_KEY), 'Content-Type': 'application/json' },
+        body: '{"character_id":"c1"}',
+        steps: [],
+        warnings: [],
+      },
+      [{ env: 'PARLEY_CONVAI_API_KEY', value: API_KEY, masked: mask(API_KEY) }],
+      'PARLEY_CONVAI',
+    );
     expect(s.computed).toEqual([]);
     expect(s.curl).toContain('-H "X-API-Key: ${PARLEY_CONVAI_API_KEY}"');
     expect(s.python).toContain('"X-API-Key": os.environ["PARLEY_CONVAI_API_KEY"]');
@@ -62,7 +73,9 @@ describe('copy as code', () => {
     const dir = mkdtempSync(join(tmpdir(), 'parley-snip-'));
     const script = join(dir, 's.sh');
     writeFileSync(script, `curl() { while [ $# -gt 0 ]; do if [ "$1" = --data-raw ]; then printf '%s' "$2"; fi; shift; done; }\n${s.curl!}`);
-    const out = execFileSync('bash', [script], { env: { PATH: process.env.PATH, PARLEY_TENCENT_LLM_API_KEY: 'FILLED', PARLEY_TENCENT_AUTHORIZATION: 'A' } }).toString();
+    const out = execFileSync('bash', [script], {
+      env: { PATH: process.env.PATH, PARLEY_TENCENT_LLM_API_KEY: 'FILLED', PARLEY_TENCENT_AUTHORIZATION: 'A' },
+    }).toString();
     expect(out).toBe(tencent.body.replace(LLM_KEY, 'FILLED'));
   });
 
@@ -78,9 +91,16 @@ describe('copy as code', () => {
   it('a {{secret:NAME}} reference and a redacted UserSig in the body become variables, never «redacted»', () => {
     const inspection: RequestInspection = {
       ...tencent,
-      body: JSON.stringify({ AgentConfig: { UserId: 'bot', UserSig: '«redacted»' }, LLMConfig: JSON.stringify({ APIKey: '{{secret:LLM_API_KEY}}', Model: 'x' }) }),
+      body: JSON.stringify({
+        AgentConfig: { UserId: 'bot', UserSig: '«redacted»' },
+        LLMConfig: JSON.stringify({ APIKey: '{{secret:LLM_API_KEY}}', Model: 'x' }),
+      }),
     };
-    const s = buildSnippets(inspection, tencentCreds.map((c) => ({ ...c, name: c.env.replace('PARLEY_TENCENT_', '') })), 'PARLEY_TENCENT');
+    const s = buildSnippets(
+      inspection,
+      tencentCreds.map((c) => ({ ...c, name: c.env.replace('PARLEY_TENCENT_', '') })),
+      'PARLEY_TENCENT',
+    );
     for (const code of [s.curl!, s.node, s.python]) {
       expect(code).not.toContain('«redacted»');
       expect(code).not.toContain('{{secret:');
@@ -89,7 +109,9 @@ describe('copy as code', () => {
     expect(s.computed).toEqual(['Authorization', 'UserSig']);
     const dir = mkdtempSync(join(tmpdir(), 'parley-snip-'));
     writeFileSync(join(dir, 's.sh'), `curl() { while [ $# -gt 0 ]; do if [ "$1" = --data-raw ]; then printf '%s' "$2"; fi; shift; done; }\n${s.curl!}`);
-    const sent = execFileSync('bash', [join(dir, 's.sh')], { env: { PATH: process.env.PATH, PARLEY_TENCENT_LLM_API_KEY: 'K1', PARLEY_TENCENT_USERSIG: 'SIG', PARLEY_TENCENT_AUTHORIZATION: 'A' } }).toString();
+    const sent = execFileSync('bash', [join(dir, 's.sh')], {
+      env: { PATH: process.env.PATH, PARLEY_TENCENT_LLM_API_KEY: 'K1', PARLEY_TENCENT_USERSIG: 'SIG', PARLEY_TENCENT_AUTHORIZATION: 'A' },
+    }).toString();
     expect(JSON.parse(sent)).toEqual({ AgentConfig: { UserId: 'bot', UserSig: 'SIG' }, LLMConfig: JSON.stringify({ APIKey: 'K1', Model: 'x' }) });
     expect(s.node).toContain('"UserSig":"${process.env.PARLEY_TENCENT_USERSIG}"');
   });
@@ -103,7 +125,10 @@ describe('copy as code', () => {
       body: '{}',
       steps: [],
       warnings: [],
-      messages: [JSON.stringify({ socket_type: 'auth', token: mask(KEY) }), JSON.stringify({ socket_type: 'agent_event', event_name: 'agent_action', event_params: { asr_text: "it's \"fine\"" } })],
+      messages: [
+        JSON.stringify({ socket_type: 'auth', token: mask(KEY) }),
+        JSON.stringify({ socket_type: 'agent_event', event_name: 'agent_action', event_params: { asr_text: 'it\'s "fine"' } }),
+      ],
     };
     const s = buildSnippets(inspection, [{ env: 'PARLEY_MINDCRAFT_API_KEY', name: 'API_KEY', value: KEY, masked: mask(KEY) }], 'PARLEY_MINDCRAFT');
     expect(s.transport).toBe('websocket');
@@ -115,7 +140,9 @@ describe('copy as code', () => {
     }
     expect(s.node).toContain("import WebSocket from 'ws';");
     expect(s.node).toContain('${process.env.PARLEY_MINDCRAFT_API_KEY}');
-    expect(s.python).toContain('websockets.connect("wss://api.mindcraft.com.cn/socket-v1/?x=1", additional_headers={"Authorization": "Bearer " + os.environ["PARLEY_MINDCRAFT_API_KEY"]})');
+    expect(s.python).toContain(
+      'websockets.connect("wss://api.mindcraft.com.cn/socket-v1/?x=1", additional_headers={"Authorization": "Bearer " + os.environ["PARLEY_MINDCRAFT_API_KEY"]})',
+    );
     expect(s.node).toContain('{ headers: { "Authorization": `Bearer ${process.env.PARLEY_MINDCRAFT_API_KEY}` } }');
     expect(s.computed).toEqual([]);
     expect(s.python).toContain('os.environ["PARLEY_MINDCRAFT_API_KEY"]');

@@ -5,7 +5,15 @@ import type { SessionManager } from '../../../src-main/core/session/manager.ts';
 import { AGENT_CLAIM_MS, TurnAgentHub, type AgentTurnResult } from '../../../src-main/core/workflows/turn-agent.ts';
 
 const WAV = join(import.meta.dirname, '../../../resources/utterances/hello-weather-en.wav');
-const RESULT: AgentTurnResult = { firstAudioMs: 2500, responseLatencyMs: 1800, botAudioS: 5.1, interruptionRecoveryMs: null, recognisedText: 'hi', botText: 'hello', why: {} };
+const RESULT: AgentTurnResult = {
+  firstAudioMs: 2500,
+  responseLatencyMs: 1800,
+  botAudioS: 5.1,
+  interruptionRecoveryMs: null,
+  recognisedText: 'hi',
+  botText: 'hello',
+  why: {},
+};
 
 /** The part of the session engine the hub uses: what it records. */
 function fakeManager(): { manager: SessionManager; recorded: NewEvent[] } {

@@ -36,8 +36,12 @@ function neteasePersona(bot: SandboxBot, room: RoomHandle): RoomPersona {
   const replies = new Map<number, { text: string; language: string }>();
   const caption = (srcUid: string, text: string, language: string, isFinal: boolean) =>
     // AsrCaption.srcUid is a number in the SDK's types.d.ts.
-    room.broadcast({ ev: 'asr-captions', list: [{ srcUid: /^\d+$/.test(srcUid) ? Number(srcUid) : srcUid, timestamp: Date.now(), language, text, isFinal }] }, (u) => captioned.has(u));
-  const agentState = (state: string) => room.broadcast({ ev: 'ai-data', data: { type: 'agent_state', data: JSON.stringify({ state }), uid: NETEASE_SANDBOX_BOT_UID } });
+    room.broadcast(
+      { ev: 'asr-captions', list: [{ srcUid: /^\d+$/.test(srcUid) ? Number(srcUid) : srcUid, timestamp: Date.now(), language, text, isFinal }] },
+      (u) => captioned.has(u),
+    );
+  const agentState = (state: string) =>
+    room.broadcast({ ev: 'ai-data', data: { type: 'agent_state', data: JSON.stringify({ state }), uid: NETEASE_SANDBOX_BOT_UID } });
 
   const off = bot.subscribe((e) => {
     switch (e.type) {

@@ -102,7 +102,12 @@ export class SandboxRooms {
     const room = this.room(key);
     if (room.bot) this.removeBot(room);
     const voice = shippedVoice();
-    const bot = new SandboxBot({ recogniser: voice.recogniser, replies: voice.replyTable, settings: { ...spec.settings, ...this.host.botSettings(this.vendor) }, outputRate: WIRE_RATE });
+    const bot = new SandboxBot({
+      recogniser: voice.recogniser,
+      replies: voice.replyTable,
+      settings: { ...spec.settings, ...this.host.botSettings(this.vendor) },
+      outputRate: WIRE_RATE,
+    });
     const handle = this.handle(room);
     const persona = spec.persona(bot, handle);
     bot.on('botAudio', (e) => {
@@ -110,7 +115,15 @@ export class SandboxRooms {
       for (const m of room.members.values()) void m.socket.send(bytes);
     });
     const now = Date.now();
-    const entry: RoomBot = { spec, bot, persona, heardUntil: now, lastRealAudio: now, filler: setInterval(() => this.fill(room, entry), FILL_EVERY_MS), idleTimer: null };
+    const entry: RoomBot = {
+      spec,
+      bot,
+      persona,
+      heardUntil: now,
+      lastRealAudio: now,
+      filler: setInterval(() => this.fill(room, entry), FILL_EVERY_MS),
+      idleTimer: null,
+    };
     room.bot = entry;
     this.watchIdle(room);
     handle.broadcast({ ev: 'enter', user: spec.botUserId });
@@ -204,7 +217,13 @@ export class SandboxRooms {
     handle.broadcast({ ev: 'enter', user }, (u) => u !== user);
     const botId = room.bot?.spec.botUserId;
     const others = [...room.members.values()].filter((m) => m.user !== user);
-    void socket.send(JSON.stringify({ ev: 'joined', users: [...others.map((m) => m.user), ...(botId ? [botId] : [])], publishing: [...others.filter((m) => m.publishing).map((m) => m.user), ...(botId ? [botId] : [])] } satisfies DownMessage));
+    void socket.send(
+      JSON.stringify({
+        ev: 'joined',
+        users: [...others.map((m) => m.user), ...(botId ? [botId] : [])],
+        publishing: [...others.filter((m) => m.publishing).map((m) => m.user), ...(botId ? [botId] : [])],
+      } satisfies DownMessage),
+    );
     room.bot?.persona.onEnter?.(user);
 
     socket.onMessage((data, isBinary) => {

@@ -43,7 +43,13 @@ export function sentences(text: string): string[] {
 
 /** `onIdle`: the task ends (MaxIdleTime: "the task stops after this long with no stream in the room"). */
 export function tencentBotSpec(task: TencentTask, onIdle: () => void = () => undefined): BotSpec {
-  const agent = (task.payload.AgentConfig ?? {}) as { UserId?: string; TargetUserId?: string; SubtitleMode?: number; InterruptMode?: number; MaxIdleTime?: number };
+  const agent = (task.payload.AgentConfig ?? {}) as {
+    UserId?: string;
+    TargetUserId?: string;
+    SubtitleMode?: number;
+    InterruptMode?: number;
+    MaxIdleTime?: number;
+  };
   const stt = (task.payload.STTConfig ?? {}) as { VadSilenceTime?: number };
   const botUserId = String(agent.UserId ?? '');
   const target = String(agent.TargetUserId ?? '');
@@ -65,7 +71,8 @@ function tencentPersona(bot: SandboxBot, room: RoomHandle, o: { task: TencentTas
     room.broadcast({ ev: 'custom', user: o.botUserId, cmdId: DOWNLINK_CMD_ID, seq: ++seq, data: toBase64(bytes) });
   };
   const state = (turn: number, value: number) => send(10001, o.botUserId, { roundid: roundOf(turn), timestamp: Date.now(), state: value });
-  const metric = (turn: number, name: string, value: number) => send(10020, o.botUserId, { metric: name, value: Math.round(value), tag: { roundid: roundOf(turn) } });
+  const metric = (turn: number, name: string, value: number) =>
+    send(10020, o.botUserId, { metric: name, value: Math.round(value), tag: { roundid: roundOf(turn) } });
   const speechStart = new Map<number, number>();
 
   const off = bot.subscribe((e) => {
@@ -121,8 +128,10 @@ function tencentPersona(bot: SandboxBot, room: RoomHandle, o: { task: TencentTas
         return room.note(`${user}: cmdId 2 message is not UTF-8 JSON; ignored`);
       }
       if (json.type !== 20001) return room.note(`${user}: cmdId 2 message type ${String(json.type)} ignored (the documented client message is 20001)`);
-      if (json.sender !== user) return room.note(`${user}: 20001 with sender "${String(json.sender)}" ignored (the server validates the sender: it must be the user who sends it)`);
-      if (!Array.isArray(json.receiver) || !json.receiver.includes(o.botUserId)) return room.note(`${user}: 20001 whose receiver does not name the bot ${o.botUserId}; ignored`);
+      if (json.sender !== user)
+        return room.note(`${user}: 20001 with sender "${String(json.sender)}" ignored (the server validates the sender: it must be the user who sends it)`);
+      if (!Array.isArray(json.receiver) || !json.receiver.includes(o.botUserId))
+        return room.note(`${user}: 20001 whose receiver does not name the bot ${o.botUserId}; ignored`);
       bot.interrupt();
     },
     close: () => off(),

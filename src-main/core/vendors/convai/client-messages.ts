@@ -5,7 +5,14 @@
  */
 import type { ServerResponse } from './rtvi.ts';
 
-export const CLIENT_MESSAGE_TYPES = ['user_text_message', 'trigger-message', 'interrupt-bot', 'update-dynamic-info', 'update-template-keys', 'tts-toggle'] as const;
+export const CLIENT_MESSAGE_TYPES = [
+  'user_text_message',
+  'trigger-message',
+  'interrupt-bot',
+  'update-dynamic-info',
+  'update-template-keys',
+  'tts-toggle',
+] as const;
 export type ClientMessageType = (typeof CLIENT_MESSAGE_TYPES)[number];
 
 export interface ClientMessageInput {
@@ -50,7 +57,8 @@ export function buildClientMessage(type: ClientMessageType, input: ClientMessage
       const keys = input.template_keys ?? {};
       if (Object.keys(keys).length === 0) return { ok: false, field: 'template_keys', error: 'template_keys: expected at least one key' };
       const bad = Object.keys(keys).find((k) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k));
-      if (bad !== undefined) return { ok: false, field: 'template_keys', error: `template_keys: "${bad}" is not a valid key (letters, digits, _; not starting with a digit)` };
+      if (bad !== undefined)
+        return { ok: false, field: 'template_keys', error: `template_keys: "${bad}" is not a valid key (letters, digits, _; not starting with a digit)` };
       return { ok: true, message: { type, data: { template_keys: keys, ...sid } } };
     }
     case 'tts-toggle':
@@ -97,7 +105,14 @@ export class ResponseMatcher {
     const i = this.pending.findIndex((p) => p.type === response.eventType);
     if (i < 0) return undefined;
     const [p] = this.pending.splice(i, 1);
-    return { id: p!.id, type: p!.type, status: response.status, message: response.message, latencyMs: Math.round((at - p!.sentAt) * 10) / 10, extras: response.extras };
+    return {
+      id: p!.id,
+      type: p!.type,
+      status: response.status,
+      message: response.message,
+      latencyMs: Math.round((at - p!.sentAt) * 10) / 10,
+      extras: response.extras,
+    };
   }
 
   /** Messages sent longer ago than `timeoutMs` with no response (shown as "no server-response"). */

@@ -1,4 +1,13 @@
-import type { InspectContext, OperationDescriptor, OperationOutcome, RequestInspection, RoomJoinContext, RoomJoinInfo, SessionContext, VendorDescriptor } from '../types.ts';
+import type {
+  InspectContext,
+  OperationDescriptor,
+  OperationOutcome,
+  RequestInspection,
+  RoomJoinContext,
+  RoomJoinInfo,
+  SessionContext,
+  VendorDescriptor,
+} from '../types.ts';
 import type { MetricData } from '../../events.ts';
 import { STANDARD_METRICS } from '../../events.ts';
 import { connectExample, connectSchema, defaultSettings, roundChunkDuration, settingsSchema, validateConnect } from './schema.ts';
@@ -19,7 +28,7 @@ const connect: OperationDescriptor = {
 
   async run(ctx: SessionContext): Promise<OperationOutcome> {
     const apiKey = await ctx.credential('API_KEY');
-    const request = buildConnectRequest(baseUrlFor(ctx.sandboxUrl, ctx.profile.settings), apiKey, ctx.payload);
+    const request = buildConnectRequest(baseUrlFor(ctx.sandboxUrl, ctx.profile.settings), apiKey, ctx.resolvedPayloadWithSecrets);
     const exchange = await ctx.http({ ...request, timeoutMs: ctx.timeouts.connectMs });
     const metric: MetricData = { name: STANDARD_METRICS.setup, value: Math.round(exchange.durationMs * 10) / 10, unit: 'ms', source: 'measured' };
     ctx.emit({ kind: 'metric', dir: 'local', summary: `connect call ${Math.round(exchange.durationMs)} ms`, data: metric });
@@ -44,16 +53,30 @@ const connect: OperationDescriptor = {
     const chunk = (ctx.payload.audio_config as { output?: { max_chunk_duration_ms?: unknown } } | undefined)?.output?.max_chunk_duration_ms;
     if (typeof chunk === 'number') {
       const rounded = roundChunkDuration(chunk);
-      steps.push({ label: 'max_chunk_duration_ms', value: rounded === chunk ? `${chunk} ms` : `${chunk} ms, Convai rounds it to the nearest 10 ms: ${rounded} ms` });
+      steps.push({
+        label: 'max_chunk_duration_ms',
+        value: rounded === chunk ? `${chunk} ms` : `${chunk} ms, Convai rounds it to the nearest 10 ms: ${rounded} ms`,
+      });
     }
-    if (ctx.payload.character_session_id) steps.push({ label: 'Conversation', value: `continues character session ${String(ctx.payload.character_session_id)}` });
+    if (ctx.payload.character_session_id)
+      steps.push({ label: 'Conversation', value: `continues character session ${String(ctx.payload.character_session_id)}` });
     else steps.push({ label: 'Conversation', value: 'new (no character_session_id): no previous context' });
     return { method: spec.method, url: spec.url, headers, body: spec.body as string, steps, warnings };
   },
 };
 
+/** What the console joins a Convai LiveKit room with. */
+export interface ConvaiJoinParams {
+  url: string;
+  token: string;
+  roomName?: string;
+  sessionId?: string;
+  characterSessionId?: string;
+  iceTransportPolicy: 'relay' | 'all';
+}
+
 /** LiveKit join parameters from the connect result. The token is the one Convai minted for this session. */
-export async function convaiRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInfo> {
+export async function convaiRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInfo<'convai', ConvaiJoinParams>> {
   const r = ctx.result as Partial<ConnectResult> | undefined;
   if (!r || typeof r.room_url !== 'string' || typeof r.token !== 'string')
     throw new Error('room.join: this Convai session has no connect result with room_url and token (did /connect succeed?)');
@@ -62,19 +85,34 @@ export async function convaiRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInfo
   const policy = ctx.profile.target === 'sandbox' || ctx.profile.settings.ice_transport_policy === 'all' ? 'all' : 'relay';
   return {
     vendor: 'convai',
-    params: { url: r.room_url, token: r.token, roomName: r.room_name, sessionId: r.session_id, characterSessionId: r.character_session_id, iceTransportPolicy: policy },
+    params: {
+      url: r.room_url,
+      token: r.token,
+      roomName: r.room_name,
+      sessionId: r.session_id,
+      characterSessionId: r.character_session_id,
+      iceTransportPolicy: policy,
+    },
     sensitive: [r.token],
   };
 }
 
-export const convai: VendorDescriptor = {
+/**
+ * livekit-client: `/connect` answers with a `room_url` on LiveKit Cloud (`wss://<project>.livekit.cloud`); the SDK
+ * also calls `https://<project>.livekit.cloud/settings/regions` and `/rtc/validate` over https.
+ */
+const LIVEKIT_ROOM = { sdk: 'livekit', connectSources: ['wss://*.livekit.cloud', 'https://*.livekit.cloud'] } as const;
+
+export const convai = {
   id: 'convai',
   title: { en: 'Convai Connect', zh: 'Convai 实时连接' },
+  color: '#f08ad0',
+  // LiveKit's documentation too: the SDK Convai rooms use.
+  docsHosts: ['docs.convai.com', 'convai.com', 'www.convai.com', 'docs.livekit.io'],
   credentials: [
     {
       name: 'API_KEY',
       label: { en: 'API key', zh: 'API 密钥' },
-      env: 'PARLEY_CONVAI_API_KEY',
       secret: true,
       description: { en: 'Sent as the X-API-Key header of /connect.', zh: '作为 /connect 的 X-API-Key 请求头发送。' },
     },
@@ -84,5 +122,7 @@ export const convai: VendorDescriptor = {
   operations: [connect],
   mountSandbox: (host) => mountConvaiSandbox(host, connect),
   sandboxCredentials: { API_KEY: SANDBOX_API_KEY },
+  room: LIVEKIT_ROOM,
   roomJoin: convaiRoomJoin,
-};
+  cli: async () => (await import('./cli.ts')).convaiCommands,
+} satisfies VendorDescriptor<'convai'>;

@@ -19,6 +19,7 @@
  * - recognisedText, botText: the final user-transcription and the bot-transcription / bot-llm-text of the room.
  * Headless turns join with every ICE candidate: the TURN-only policy of Convai's own client is the panel's setting.
  */
+import { roomEvents } from '../../room-events.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { loadSpeech } from '../../audio/speech.ts';
@@ -66,7 +67,12 @@ export interface ConvaiTurnOptions extends TurnOptions {
 /** After bot-stopped-speaking, audio still on its way is waited for this long. */
 const TAIL_MS = 300;
 
-export async function convaiLiveKitTurn(manager: SessionManager, sessionId: string, input: TurnInput, options: ConvaiTurnOptions): Promise<RoomTurnFigures | null> {
+export async function convaiLiveKitTurn(
+  manager: SessionManager,
+  sessionId: string,
+  input: TurnInput,
+  options: ConvaiTurnOptions,
+): Promise<RoomTurnFigures | null> {
   const conversation = await joinConvaiRoom(manager, sessionId, { timeoutMs: options.timeoutMs, worker: options.worker });
   if (!conversation) return null; // /connect failed: the session says why
   try {
@@ -134,14 +140,22 @@ export class ConvaiRoomConversation implements VoiceConversation {
     if (!result?.room_url || !result.token) throw new Error('/connect answered without room_url and token: there is no room to join');
     turn.beginClock();
     turn.timeline.roomJoinStarted(sharedNow());
-    turn.record({ kind: 'room.join', dir: 'out', summary: `joining ${result.room_url} (headless, @livekit/rtc-node)`, data: { url: result.room_url, room: result.room_name, transport: 'livekit' } });
-    const me = await turn.bounded(this.worker.request('client.join', { pid: this.pid, url: result.room_url, token: result.token, iceTransportPolicy: 'all' }), 'joining the room');
+    turn.record(
+      roomEvents.joining(`joining ${result.room_url} (headless, @livekit/rtc-node)`, { url: result.room_url, room: result.room_name, transport: 'livekit' }),
+    );
+    const me = await turn.bounded(
+      this.worker.request('client.join', { pid: this.pid, url: result.room_url, token: result.token, iceTransportPolicy: 'all' }),
+      'joining the room',
+    );
     this.joined = true;
     this.sid = me.sid;
     turn.joined(me.identity);
     // The microphone is on from the start (silence), as in a live client: speech sent before the character has
     // subscribed to it would be lost.
-    await turn.bounded(this.worker.request('client.publish', { pid: this.pid, samples: new Int16Array(0), sampleRate: CLIENT_AUDIO_RATE }), 'publishing the microphone');
+    await turn.bounded(
+      this.worker.request('client.publish', { pid: this.pid, samples: new Int16Array(0), sampleRate: CLIENT_AUDIO_RATE }),
+      'publishing the microphone',
+    );
     await turn.until(() => (turn.botReady && turn.subscribed ? true : null), 'bot-ready and the character subscribing to the microphone');
     return true;
   }
@@ -160,8 +174,18 @@ export class ConvaiRoomConversation implements VoiceConversation {
         const bounds = speechBounds(speech.samples);
         if (!bounds) throw new Error(`${input.wav}: the WAV holds no speech (nothing at or above -45 dBFS)`);
         turn.marks.clear();
-        await turn.bounded(this.worker.request('client.publish', { pid: this.pid, samples: speech.samples, sampleRate: CLIENT_AUDIO_RATE, markSamples: [0, bounds.end] }), 'publishing the WAV');
-        turn.record({ kind: 'room.wav', dir: 'out', summary: `publishing ${input.wav} (${(speech.samples.length / CLIENT_AUDIO_RATE).toFixed(1)} s) as the microphone track`, data: { path: input.wav, seconds: speech.samples.length / CLIENT_AUDIO_RATE, turn: number } });
+        await turn.bounded(
+          this.worker.request('client.publish', { pid: this.pid, samples: speech.samples, sampleRate: CLIENT_AUDIO_RATE, markSamples: [0, bounds.end] }),
+          'publishing the WAV',
+        );
+        turn.record(
+          roomEvents.publish(`publishing ${input.wav} (${(speech.samples.length / CLIENT_AUDIO_RATE).toFixed(1)} s) as the microphone track`, {
+            source: 'file',
+            name: input.wav,
+            seconds: speech.samples.length / CLIENT_AUDIO_RATE,
+            turn: number,
+          }),
+        );
         inputStart = await turn.until(() => turn.marks.get(0) ?? null, 'the WAV being published');
         inputEnd = await turn.until(() => turn.marks.get(bounds.end) ?? null, 'the WAV being published');
       } else if (input.text) {
@@ -172,7 +196,7 @@ export class ConvaiRoomConversation implements VoiceConversation {
         turn.record({ kind: 'convai.client.user_text_message', dir: 'out', summary: `sent user_text_message: ${input.text}`, data: built.message });
       } else throw new Error('a Convai voice turn needs a WAV file or a text');
 
-      const firstAudio = await turn.until(() => turn.meter.firstAfter(inputEnd), 'the character\'s answer to be audible');
+      const firstAudio = await turn.until(() => turn.meter.firstAfter(inputEnd), "the character's answer to be audible");
       let recoveryFrom: number | null = null;
       if (interrupt) {
         await turn.sleepUntil(firstAudio + interrupt.afterMs);
@@ -184,8 +208,16 @@ export class ConvaiRoomConversation implements VoiceConversation {
           const bounds = speechBounds(over.samples);
           if (!bounds) throw new Error('the interrupting WAV holds no speech');
           turn.marks.clear();
-          await turn.bounded(this.worker.request('client.publish', { pid: this.pid, samples: over.samples, sampleRate: CLIENT_AUDIO_RATE, markSamples: [bounds.start, bounds.end] }), 'publishing the interruption');
-          turn.record({ kind: 'room.wav', dir: 'out', summary: 'speaking over the answer (barge-in)', data: { interrupt: true, turn: number } });
+          await turn.bounded(
+            this.worker.request('client.publish', {
+              pid: this.pid,
+              samples: over.samples,
+              sampleRate: CLIENT_AUDIO_RATE,
+              markSamples: [bounds.start, bounds.end],
+            }),
+            'publishing the interruption',
+          );
+          turn.record(roomEvents.publish('speaking over the answer (barge-in)', { source: 'file', bargeIn: true, turn: number }));
           recoveryFrom = await turn.until(() => turn.marks.get(bounds.start) ?? null, 'the interruption being published');
           // The barge-in speech is the user's too: the turn ends once it has been said and the bot has stopped.
           await turn.until(() => turn.marks.get(bounds.end) ?? null, 'the interruption being published');
@@ -262,18 +294,20 @@ class TurnState {
   /** The session's start on the shared clock: read back from an event recorded now (its `t` is since the start). */
   beginClock(): void {
     const before = sharedNow();
-    const seq = this.manager.record(this.sessionId, [{ kind: 'turn.start', dir: 'local', summary: 'headless room turn (transport livekit)', data: { transport: 'livekit' } }]);
+    const seq = this.manager.record(this.sessionId, [
+      { kind: 'turn.start', dir: 'local', summary: 'headless room turn (transport livekit)', data: { transport: 'livekit' } },
+    ]);
     const event = this.manager.events(this.sessionId, seq - 1, 1).events[0];
     this.sessionStart = before - (event?.t ?? 0);
   }
 
   joined(identity: string): void {
     for (const m of this.timeline.roomJoined(sharedNow())) this.record(m);
-    this.record({ kind: 'room.joined', dir: 'local', summary: `joined as ${identity}`, data: { identity } });
+    this.record(roomEvents.joined(`joined as ${identity}`, { identity }, 'local'));
   }
 
   left(): void {
-    this.record({ kind: 'room.left', dir: 'local', summary: 'left the room' });
+    this.record(roomEvents.left('left the room'));
   }
 
   onWorker(e: WorkerEvent): void {
@@ -289,11 +323,11 @@ class TurnState {
         // The conversation's text in the form every vendor's figures read ({role, text}: workflows/metrics.ts).
         if (p.type === 'user-transcription' && data.final === true && typeof data.text === 'string') {
           this.userText.push(data.text);
-          this.record({ kind: 'room.transcript', dir: 'in', summary: `user: ${data.text}`, data: { role: 'user', text: data.text } });
+          this.record(roomEvents.transcript('user', data.text));
         }
         if (p.type === 'bot-transcription' && typeof data.text === 'string') {
           this.botText.push(data.text);
-          this.record({ kind: 'room.transcript', dir: 'in', summary: `bot: ${data.text}`, data: { role: 'bot', text: data.text } });
+          this.record(roomEvents.transcript('bot', data.text));
         }
         if (p.type === 'audio-data' && p.audio) {
           const mono = resampleToMono(p.audio.samples, p.audio.channels, p.audio.sampleRate, CLIENT_AUDIO_RATE);
@@ -304,7 +338,7 @@ class TurnState {
       }
       case 'client.track':
         if (e.change === 'subscribed') this.botTracks.add(e.trackSid);
-        this.record({ kind: 'room.track', dir: 'in', summary: `audio track ${e.change} from ${e.participant}`, data: { sid: e.trackSid, participant: e.participant, change: e.change } });
+        this.record(roomEvents.track(`audio track ${e.change} from ${e.participant}`, { participant: e.participant, change: e.change, trackId: e.trackSid }));
         break;
       case 'client.audio':
         this.meter.played(e.samples, e.sampleRate, e.at);
@@ -317,10 +351,10 @@ class TurnState {
         this.subscribed = true;
         break;
       case 'client.participant':
-        this.record({ kind: 'room.participant', dir: 'in', summary: `${e.identity} ${e.change}`, data: { identity: e.identity, change: e.change } });
+        this.record(roomEvents.participant(`${e.identity} ${e.change}`, { id: e.identity, change: e.change }));
         break;
       case 'client.connection':
-        if (e.state === 'disconnected') this.record({ kind: 'room.disconnected', dir: 'local', summary: `disconnected (${e.reason ?? 'unknown'})`, data: { reason: e.reason } });
+        if (e.state === 'disconnected') this.record(roomEvents.disconnected(`disconnected (${e.reason ?? 'unknown'})`, e.reason));
         break;
     }
     for (const w of [...this.waiters]) w();
@@ -357,7 +391,9 @@ class TurnState {
   /** A request, given up on at the turn's deadline. */
   bounded<T>(p: Promise<T>, what: string): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than the turn's time limit`)), Math.max(0, this.deadline - Date.now()))));
+    const late = new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than the turn's time limit`)), Math.max(0, this.deadline - Date.now()))),
+    );
     return Promise.race([p, late]).finally(() => clearTimeout(timer));
   }
 
@@ -427,7 +463,12 @@ class TurnState {
     metric(INTERRUPTION_RECOVERY_METRIC, figures.interruptionRecoveryMs, 'ms', `interruption recovery ${figures.interruptionRecoveryMs} ms`);
     const audio = this.recording.length > this.from.recording ? this.recording.slice(this.from.recording) : this.dataRecording.slice(this.from.dataRecording);
     if (audio.length) figures.botAudioFile = this.writeAudio(audio, turn === 1 ? BOT_AUDIO_FILE : `bot-audio-${turn}.wav`);
-    this.record({ kind: 'turn.figures', dir: 'local', summary: `room turn ${turn} over livekit: response ${figures.responseLatencyMs} ms, bot audio ${figures.botAudioS} s`, data: figures });
+    this.record({
+      kind: 'turn.figures',
+      dir: 'local',
+      summary: `room turn ${turn} over livekit: response ${figures.responseLatencyMs} ms, bot audio ${figures.botAudioS} s`,
+      data: figures,
+    });
     return figures;
   }
 
@@ -441,7 +482,12 @@ class TurnState {
     this.manager.directory.artifactsDir(this.sessionId);
     const file = this.manager.directory.artifactFile(this.sessionId, name);
     writeFileSync(file, encodeWav(pcm, CLIENT_AUDIO_RATE, 1));
-    this.record({ kind: 'audio.recording', dir: 'local', summary: `bot audio recorded: ${name} (${(pcm.length / CLIENT_AUDIO_RATE).toFixed(1)} s)`, data: { file: name, seconds: pcm.length / CLIENT_AUDIO_RATE, turn: this.turn } });
+    this.record({
+      kind: 'audio.recording',
+      dir: 'local',
+      summary: `bot audio recorded: ${name} (${(pcm.length / CLIENT_AUDIO_RATE).toFixed(1)} s)`,
+      data: { file: name, seconds: pcm.length / CLIENT_AUDIO_RATE, turn: this.turn },
+    });
     return file;
   }
 }

@@ -61,7 +61,12 @@ export class ConvaiTimeline {
         this.userStoppedAt = null;
         this.turn++;
         this.turns.push(value);
-        return [metricEvent({ name: STANDARD_METRICS.turnLatency, value, unit: 'ms', turn: this.turn, source: 'measured' }, `turn ${this.turn}: user stopped → bot started ${value} ms`)];
+        return [
+          metricEvent(
+            { name: STANDARD_METRICS.turnLatency, value, unit: 'ms', turn: this.turn, source: 'measured' },
+            `turn ${this.turn}: user stopped → bot started ${value} ms`,
+          ),
+        ];
       }
       case 'metrics': {
         const m = msg.metrics!;

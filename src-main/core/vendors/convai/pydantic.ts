@@ -49,7 +49,12 @@ function describe(node: JsonSchema | undefined, present: boolean, input: unknown
   if (typeof input === 'number' && node?.maximum !== undefined && input > node.maximum)
     return { type: 'less_than_equal', msg: `Input should be less than or equal to ${node.maximum}`, input, ctx: { le: node.maximum } };
   if (typeof input === 'string' && node?.minLength !== undefined && input.length < node.minLength)
-    return { type: 'string_too_short', msg: `String should have at least ${node.minLength} character${node.minLength === 1 ? '' : 's'}`, input, ctx: { min_length: node.minLength } };
+    return {
+      type: 'string_too_short',
+      msg: `String should have at least ${node.minLength} character${node.minLength === 1 ? '' : 's'}`,
+      input,
+      ctx: { min_length: node.minLength },
+    };
   if (node === undefined) return { type: 'extra_forbidden', msg: 'Extra inputs are not permitted', input };
   // A model-level rule (validate()): pydantic reports these as value_error with the reason in ctx.error.
   const reason = message.replace(/^[^:]*:\s*/, '');

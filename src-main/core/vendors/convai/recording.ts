@@ -55,7 +55,11 @@ function fromSequence(doc: unknown, name: string): RecordingParse {
     else skipped++;
   }
   messages.sort((a, b) => a.t - b.t);
-  return { ok: true, skipped, sequence: { format: SEQUENCE_FORMAT, version: 1, title: d.title ?? name, description: d.description, audio_routing: d.audio_routing, messages } };
+  return {
+    ok: true,
+    skipped,
+    sequence: { format: SEQUENCE_FORMAT, version: 1, title: d.title ?? name, description: d.description, audio_routing: d.audio_routing, messages },
+  };
 }
 
 function fromSessionRecord(text: string, name: string): RecordingParse {
@@ -85,7 +89,8 @@ function fromSessionRecord(text: string, name: string): RecordingParse {
     start ??= e.t;
     messages.push({ t: e.t - start, message: data });
   }
-  if (messages.length === 0) return { ok: false, error: `${name}: no Convai data-channel messages found (expected a sequence file or a Parley session record)` };
+  if (messages.length === 0)
+    return { ok: false, error: `${name}: no Convai data-channel messages found (expected a sequence file or a Parley session record)` };
   return { ok: true, skipped, sequence: { format: SEQUENCE_FORMAT, version: 1, title: name, messages } };
 }
 

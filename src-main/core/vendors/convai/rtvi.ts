@@ -58,7 +58,10 @@ const SPEAKING: Record<string, string> = {
 const CLIENT_TYPES = new Set(['user_text_message', 'trigger-message', 'interrupt-bot', 'update-template-keys', 'update-dynamic-info', 'tts-toggle']);
 
 function error(summary: string, data: unknown): ParsedDataMessage {
-  return { event: { kind: 'error', dir: 'in', summary: `data channel: ${summary}`, data: { code: 'BAD_DATA_MESSAGE', message: summary, received: data } }, type: '' };
+  return {
+    event: { kind: 'error', dir: 'in', summary: `data channel: ${summary}`, data: { code: 'BAD_DATA_MESSAGE', message: summary, received: data } },
+    type: '',
+  };
 }
 
 function preview(text: string): string {
@@ -130,7 +133,16 @@ function rtvi(m: Record<string, unknown>, type: string, data: Record<string, unk
     case 'moderation-response':
       return ok(m, type, `moderation: ${preview(str(data.result ?? data.message ?? data))}`, m);
     case 'error':
-      return { event: { kind: 'convai.error', dir: 'in', summary: `server error${data.fatal === true ? ' (fatal)' : ''}: ${str(data.error ?? data.message)}`, data: m }, type, message: m };
+      return {
+        event: {
+          kind: 'convai.error',
+          dir: 'in',
+          summary: `server error${data.fatal === true ? ' (fatal)' : ''}: ${str(data.error ?? data.message)}`,
+          data: m,
+        },
+        type,
+        message: m,
+      };
     default:
       if (CLIENT_TYPES.has(type)) return ok(m, type, `echo of ${type}`, m);
       return ok(m, type, `${type}${Object.keys(data).length ? `: ${preview(JSON.stringify(data))}` : ''}`, m);

@@ -57,7 +57,12 @@ export function roomOptionsOf(payload: Record<string, unknown>): ConvaiRoomOptio
   const output = ((payload.audio_config as { output?: Record<string, unknown> } | undefined)?.output ?? {}) as Record<string, unknown>;
   const routing = AUDIO_ROUTINGS.find((r) => r === output.audio_routing) ?? 'audio_only';
   const chunk = typeof output.max_chunk_duration_ms === 'number' && Number.isFinite(output.max_chunk_duration_ms) ? output.max_chunk_duration_ms : 100;
-  return { audioRouting: routing, chunkMs: Math.min(1000, Math.max(10, roundChunkDuration(chunk))), wavHeader: output.add_wav_header === true, debug: payload.debug === true };
+  return {
+    audioRouting: routing,
+    chunkMs: Math.min(1000, Math.max(10, roundChunkDuration(chunk))),
+    wavHeader: output.add_wav_header === true,
+    debug: payload.debug === true,
+  };
 }
 
 export interface ConvaiBotTransport {
@@ -177,7 +182,11 @@ export class ConvaiSandboxBot {
         const t = text(d.trigger_message);
         if (t) this.bot.hearText(t);
         else if (!text(d.trigger_name)) return this.respond(type, 'error', `data: expected trigger_name or trigger_message ${INFERRED}`);
-        return this.respond(type, 'success', t ? 'trigger message received' : `trigger "${String(d.trigger_name)}" received (the sandbox character has no narrative design) ${INFERRED}`);
+        return this.respond(
+          type,
+          'success',
+          t ? 'trigger message received' : `trigger "${String(d.trigger_name)}" received (the sandbox character has no narrative design) ${INFERRED}`,
+        );
       }
       case 'interrupt-bot':
         return this.respond(type, 'success', this.bot.interrupt() ? 'bot interrupted' : `nothing to interrupt ${INFERRED}`);
@@ -255,8 +264,12 @@ export class ConvaiSandboxBot {
     this.thinkingAt.delete(turn);
     this.recognisedAt.delete(turn);
     const s = (ms: number) => Math.round(ms) / 1000;
-    if (thinking !== undefined) this.rtvi('metrics', { ttfb: [{ processor: 'SandboxLLMService#0', model: 'parley-sandbox-bot', value: s(replyAt - thinking) }] });
-    if (r) this.rtvi('metrics', { processing: [{ processor: 'SandboxSTTService#0', model: 'parley-utterance-recogniser', value: s(r.recognisedAt - r.detectedAt) }] });
+    if (thinking !== undefined)
+      this.rtvi('metrics', { ttfb: [{ processor: 'SandboxLLMService#0', model: 'parley-sandbox-bot', value: s(replyAt - thinking) }] });
+    if (r)
+      this.rtvi('metrics', {
+        processing: [{ processor: 'SandboxSTTService#0', model: 'parley-utterance-recogniser', value: s(r.recognisedAt - r.detectedAt) }],
+      });
   }
 
   private dataAudio(samples: Int16Array, sampleRate: number): void {

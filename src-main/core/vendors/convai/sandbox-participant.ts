@@ -4,7 +4,18 @@
  * routing is data_only), listens to the user's track, and carries the Convai protocol (sandbox-bot.ts) over the
  * room's reliable data channel. It leaves when the last user has left, or when nobody came within `idleMs`.
  */
-import { AudioFrame, AudioSource, AudioStream, LocalAudioTrack, Room, RoomEvent, TrackKind, TrackPublishOptions, TrackSource, type RemoteTrack } from '@livekit/rtc-node';
+import {
+  AudioFrame,
+  AudioSource,
+  AudioStream,
+  LocalAudioTrack,
+  Room,
+  RoomEvent,
+  TrackKind,
+  TrackPublishOptions,
+  TrackSource,
+  type RemoteTrack,
+} from '@livekit/rtc-node';
 import { SandboxBot, type BotEvent } from '../../voice/bot.ts';
 import { shippedVoice } from '../../voice/node/shipped.ts';
 import { UtteranceRecogniser } from '../../voice/recognise.ts';
@@ -128,7 +139,8 @@ function reportGroundTruth(pid: string, e: BotEvent, emit: (event: WorkerEvent) 
   if (e.type === 'recognised') Object.assign(detail, { text: e.text, utteranceId: e.utteranceId });
   if (e.type === 'thinking') detail.thinkMs = e.thinkMs;
   if (e.type === 'reply') Object.assign(detail, { text: e.text, replyId: e.replyId, audioSeconds: e.audioSeconds });
-  if (e.type === 'interrupted') Object.assign(detail, { by: e.by, during: e.during, userSpeechAt: e.userSpeechAtMs === null ? null : performance.timeOrigin + e.userSpeechAtMs });
+  if (e.type === 'interrupted')
+    Object.assign(detail, { by: e.by, during: e.during, userSpeechAt: e.userSpeechAtMs === null ? null : performance.timeOrigin + e.userSpeechAtMs });
   if (e.type === 'botAudioEnded') Object.assign(detail, { interrupted: e.interrupted, frames: e.frames });
   emit({ type: 'bot.event', pid, event: e.type, turn: e.turn, at, detail });
 }

@@ -28,10 +28,34 @@ function json(status: number, body: unknown, requestId: string, headers: Record<
 
 /** The status codes the Connect page documents, and the two the sandbox chose for a bad key (docs/vendors/convai.md#error-codes). */
 export const CONVAI_ERRORS: VendorErrorEntry[] = [
-  { code: '404', meaning: 'Character not found or doesn\'t belong to user', kind: 'documented', ref: 'docs/vendors/convai.md#error-codes', when: 'every POST /connect' },
-  { code: '422', meaning: 'Validation error: a pydantic detail list with type, loc, msg, input, ctx', kind: 'documented', ref: 'docs/vendors/convai.md#error-codes', when: 'every POST /connect' },
-  { code: '401', meaning: 'Missing X-API-Key (status not in the Connect page)', kind: 'inferred', ref: 'docs/vendors/convai.md#error-codes', when: 'every POST /connect' },
-  { code: '403', meaning: 'Invalid API key (status not in the Connect page)', kind: 'inferred', ref: 'docs/vendors/convai.md#error-codes', when: 'every POST /connect' },
+  {
+    code: '404',
+    meaning: "Character not found or doesn't belong to user",
+    kind: 'documented',
+    ref: 'docs/vendors/convai.md#error-codes',
+    when: 'every POST /connect',
+  },
+  {
+    code: '422',
+    meaning: 'Validation error: a pydantic detail list with type, loc, msg, input, ctx',
+    kind: 'documented',
+    ref: 'docs/vendors/convai.md#error-codes',
+    when: 'every POST /connect',
+  },
+  {
+    code: '401',
+    meaning: 'Missing X-API-Key (status not in the Connect page)',
+    kind: 'inferred',
+    ref: 'docs/vendors/convai.md#error-codes',
+    when: 'every POST /connect',
+  },
+  {
+    code: '403',
+    meaning: 'Invalid API key (status not in the Connect page)',
+    kind: 'inferred',
+    ref: 'docs/vendors/convai.md#error-codes',
+    when: 'every POST /connect',
+  },
 ];
 
 const INFERRED_STATUS = '[sandbox, inferred: the Connect page documents no status for this]';
@@ -40,7 +64,11 @@ const INFERRED_STATUS = '[sandbox, inferred: the Connect page documents no statu
 function injectedError(entry: VendorErrorEntry): SandboxResponse {
   const requestId = `req_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
   if (entry.code === '422')
-    return json(422, { detail: [{ type: 'value_error', loc: ['body', 'character_id'], msg: 'Value error, injected fault', input: null, ctx: { error: 'injected fault' } }] }, requestId);
+    return json(
+      422,
+      { detail: [{ type: 'value_error', loc: ['body', 'character_id'], msg: 'Value error, injected fault', input: null, ctx: { error: 'injected fault' } }] },
+      requestId,
+    );
   if (entry.code === '404') return json(404, { detail: NOT_FOUND_DETAIL }, requestId);
   return json(Number(entry.code), { detail: `${entry.meaning} (injected fault)` }, requestId);
 }
@@ -49,7 +77,13 @@ function injectedError(entry: VendorErrorEntry): SandboxResponse {
 export function sandboxLiveKitToken(roomName: string, identity: string, nowSeconds = Math.floor(Date.now() / 1000)): string {
   const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
   const header = b64({ alg: 'HS256', typ: 'JWT' });
-  const claims = b64({ iss: 'APIsandboxconvai', sub: identity, nbf: nowSeconds, exp: nowSeconds + 3600, video: { room: roomName, roomJoin: true, canPublish: true, canSubscribe: true, canPublishData: true } });
+  const claims = b64({
+    iss: 'APIsandboxconvai',
+    sub: identity,
+    nbf: nowSeconds,
+    exp: nowSeconds + 3600,
+    video: { room: roomName, roomJoin: true, canPublish: true, canSubscribe: true, canPublishData: true },
+  });
   const sig = createHmac('sha256', TOKEN_SIGNING_KEY).update(`${header}.${claims}`).digest('base64url');
   return `${header}.${claims}.${sig}`;
 }
@@ -62,13 +96,22 @@ export function sandboxLiveKitToken(roomName: string, identity: string, nowSecon
  * before the answer (sandbox-room.ts). Without it room_url has nothing behind it, a warning says why, and the room is
  * exercised with recorded sequences.
  */
-export function mountConvaiSandbox(host: SandboxHost, connect: OperationDescriptor, rooms = new ConvaiSandboxRooms({ note: (m) => host.note('convai', m) })): void {
+export function mountConvaiSandbox(
+  host: SandboxHost,
+  connect: OperationDescriptor,
+  rooms = new ConvaiSandboxRooms({ note: (m) => host.note('convai', m) }),
+): void {
   host.declareErrors('convai', CONVAI_ERRORS, injectedError);
   host.onClose(() => rooms.close());
   host.http('convai', 'POST', '/connect', (req) => handleConnect(req, connect, host, rooms));
 }
 
-export async function handleConnect(req: SandboxRequest, connect: OperationDescriptor, host?: SandboxHost, rooms?: ConvaiSandboxRooms): Promise<SandboxResponse> {
+export async function handleConnect(
+  req: SandboxRequest,
+  connect: OperationDescriptor,
+  host?: SandboxHost,
+  rooms?: ConvaiSandboxRooms,
+): Promise<SandboxResponse> {
   const requestId = `req_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
   const key = req.headers['x-api-key'];
   // The key is required (the Connect page) but the page gives no status for a missing or wrong one: 401/403 are inferred.
@@ -83,7 +126,11 @@ export async function handleConnect(req: SandboxRequest, connect: OperationDescr
     return json(422, { detail }, requestId);
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    return json(422, { detail: [{ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: body }] }, requestId);
+    return json(
+      422,
+      { detail: [{ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: body }] },
+      requestId,
+    );
   }
   const payload = body as Record<string, unknown>;
   // Only documented constraints make a 422; inferred ones, advice and undocumented fields are warnings.
@@ -111,7 +158,9 @@ export async function handleConnect(req: SandboxRequest, connect: OperationDescr
       return json(503, { detail: message }, requestId, noted(host, warnings));
     }
   } else {
-    warnings.push(`[sandbox] no LiveKit server behind room_url: ${available && !available.found ? available.reason : 'this sandbox runs no rooms'}; replay a recorded sequence instead`);
+    warnings.push(
+      `[sandbox] no LiveKit server behind room_url: ${available && !available.found ? available.reason : 'this sandbox runs no rooms'}; replay a recorded sequence instead`,
+    );
     room = { room_url: `ws://${req.headers.host ?? '127.0.0.1'}/convai/livekit`, token: sandboxLiveKitToken(roomName, identity) };
   }
   return json(

@@ -20,7 +20,13 @@ export function roundChunkDuration(ms: number): number {
 }
 
 /** A key the doc only shows inside an example object: missing or extra keys around it are warnings (docs/vendors/convai.md#example-objects). */
-const exampleKey = (title: string, zh: string, extra: JsonSchema = {}): JsonSchema => ({ type: 'string', title, 'x-title-zh': zh, ...inferred('example-objects'), ...extra });
+const exampleKey = (title: string, zh: string, extra: JsonSchema = {}): JsonSchema => ({
+  type: 'string',
+  title,
+  'x-title-zh': zh,
+  ...inferred('example-objects'),
+  ...extra,
+});
 
 const outputSchema: JsonSchema = {
   type: 'object',
@@ -58,7 +64,8 @@ const outputSchema: JsonSchema = {
       'x-hint': 'round-nearest-10',
       description:
         'Audio chunk size on the data channel, 10-1000 ms (default 100). Lower = lower latency, more overhead; higher = better on unstable networks. Convai rounds it to the nearest 10 ms: 95 ms → 100 ms, 45 ms → 50 ms, 91 ms → 90 ms.',
-      'x-description-zh': '音频分块大小（10-1000 毫秒，默认 100 毫秒）。值越低延迟越低、开销越大；值越高更适合不稳定的网络。四舍五入到最接近的 10 毫秒：95 毫秒 → 100 毫秒，45 毫秒 → 50 毫秒，91 毫秒 → 90 毫秒。',
+      'x-description-zh':
+        '音频分块大小（10-1000 毫秒，默认 100 毫秒）。值越低延迟越低、开销越大；值越高更适合不稳定的网络。四舍五入到最接近的 10 毫秒：95 毫秒 → 100 毫秒，45 毫秒 → 50 毫秒，91 毫秒 → 90 毫秒。',
     },
     add_wav_header: {
       type: 'boolean',
@@ -76,7 +83,10 @@ const outputSchema: JsonSchema = {
   then: {
     properties: {
       add_wav_header: {
-        'x-note': { en: 'Has no effect with audio_routing audio_only: it only applies to data_only or both.', zh: 'audio_routing 为 audio_only 时无效：仅适用于 data_only 或 both。' },
+        'x-note': {
+          en: 'Has no effect with audio_routing audio_only: it only applies to data_only or both.',
+          zh: 'audio_routing 为 audio_only 时无效：仅适用于 data_only 或 both。',
+        },
       },
     },
   },
@@ -88,7 +98,17 @@ export const connectSchema: JsonSchema = {
   'x-title-zh': '连接到角色',
   required: ['character_id'],
   ...documented('request-body'),
-  'x-order': ['character_id', 'connection_type', 'character_session_id', 'end_user_id', 'dynamic_info', 'scene_description', 'audio_config', 'debug', 'speaker_id'],
+  'x-order': [
+    'character_id',
+    'connection_type',
+    'character_session_id',
+    'end_user_id',
+    'dynamic_info',
+    'scene_description',
+    'audio_config',
+    'debug',
+    'speaker_id',
+  ],
   properties: {
     character_id: {
       type: 'string',
@@ -118,7 +138,8 @@ export const connectSchema: JsonSchema = {
       minLength: 1,
       ...documented('request-body'),
       'x-constraint-sources': { minLength: source('inferred', 'request-body') },
-      description: 'Existing session ID to keep the conversation going. Omit it to start a new conversation without previous context; reuse the returned one to keep context.',
+      description:
+        'Existing session ID to keep the conversation going. Omit it to start a new conversation without previous context; reuse the returned one to keep context.',
       'x-description-zh': '用于保持对话连续性的现有会话 ID。如省略，将生成一个新的（无先前上下文）；复用返回的值以保持上下文。',
     },
     dynamic_info: {
@@ -162,7 +183,6 @@ export const connectSchema: JsonSchema = {
       'x-title-zh': '说话人 ID（旧版）',
       minLength: 1,
       ...inferred('legacy-speaker-id'),
-      'x-deprecated': true,
       description: 'Older revision of end_user_id. The official SDK still sends it next to end_user_id.',
       'x-description-zh': 'end_user_id 的旧版字段。官方 SDK 在设置 end_user_id 时仍会发送。',
     },
@@ -201,14 +221,20 @@ export const connectExample: Record<string, unknown> = {
 };
 connectSchema.examples = [connectExample];
 
-export const ADD_WAV_HEADER_NO_EFFECT = '/audio_config/output/add_wav_header: has no effect with audio_routing "audio_only" (it only applies to "data_only" or "both"); sent as is';
+export const ADD_WAV_HEADER_NO_EFFECT =
+  '/audio_config/output/add_wav_header: has no effect with audio_routing "audio_only" (it only applies to "data_only" or "both"); sent as is';
 
 /** Advice JSON Schema cannot phrase. Shared by the form (payload.validate), the CLI and the sandbox. */
 export function validateConnect(payload: Record<string, unknown>): PayloadError[] {
   const findings: PayloadError[] = [];
   const output = (payload.audio_config as { output?: Record<string, unknown> } | undefined)?.output;
   if (output && typeof output === 'object' && output.add_wav_header === true && (output.audio_routing ?? 'audio_only') === 'audio_only')
-    findings.push({ path: '/audio_config/output/add_wav_header', message: ADD_WAV_HEADER_NO_EFFECT, severity: 'warning', source: source('documented', 'add-wav-header') });
+    findings.push({
+      path: '/audio_config/output/add_wav_header',
+      message: ADD_WAV_HEADER_NO_EFFECT,
+      severity: 'warning',
+      source: source('documented', 'add-wav-header'),
+    });
   return findings;
 }
 

@@ -102,7 +102,12 @@ class MindcraftConversation implements VoiceConversation {
       // Not awaited yet: the upload runs in real time while the answer may already be coming.
       const upload = this.manager.send(this.sessionId, 'send_wav', { path: input.wav, realtime: true }) as Promise<{ turn: number }>;
       upload.catch(() => undefined);
-      vendorTurn = await this.waitFor(startSeq, (e) => (e.kind === 'mindcraft.upload' ? (e.data as { turn: number }).turn : null), left(), 'start of the upload');
+      vendorTurn = await this.waitFor(
+        startSeq,
+        (e) => (e.kind === 'mindcraft.upload' ? (e.data as { turn: number }).turn : null),
+        left(),
+        'start of the upload',
+      );
       inputStart = this.sampleSentAt(startSeq, vendorTurn, 0);
       await upload;
       inputEnd = this.sampleSentAt(startSeq, vendorTurn, bounds.end);
@@ -115,13 +120,15 @@ class MindcraftConversation implements VoiceConversation {
       const d = e.data as { turn?: number; missing?: boolean; file?: string } | undefined;
       return e.kind === 'audio.segment' && e.dir === 'in' && d?.turn === vendorTurn && !d.missing ? e : null;
     };
-    const turnEnd = (turn: number) => (e: SessionEvent) => (e.kind === 'mindcraft.turn' && (e.data as TurnReport).turn === turn ? (e.data as TurnReport) : null);
+    const turnEnd = (turn: number) => (e: SessionEvent) =>
+      e.kind === 'mindcraft.turn' && (e.data as TurnReport).turn === turn ? (e.data as TurnReport) : null;
     const ended = this.waitFor(startSeq, turnEnd(vendorTurn), left(), 'end of the turn');
     ended.catch(() => undefined);
     await Promise.race([
       this.waitFor(startSeq, segment, left(), 'bot audio'),
       ended.then((r) => {
-        if (!this.playback(startSeq, vendorTurn).length) throw new Error(`turn ${vendorTurn} ended ${r.state} without bot audio${r.error ? ` (${r.error.code}: ${r.error.message})` : ''}`);
+        if (!this.playback(startSeq, vendorTurn).length)
+          throw new Error(`turn ${vendorTurn} ended ${r.state} without bot audio${r.error ? ` (${r.error.code}: ${r.error.message})` : ''}`);
       }),
     ]);
     const firstAudio = this.playback(startSeq, vendorTurn)[0]!.start;
@@ -129,7 +136,10 @@ class MindcraftConversation implements VoiceConversation {
     let stoppedAt: number | null = null;
     let report: TurnReport;
     // The client's player stops when the client sends stop_output (whether or not the vendor is still streaming).
-    const stopSent = (from: number) => this.eventsFrom(from).find((e) => e.kind === 'ws.frame' && e.dir === 'out' && (e.data as { event_name?: string } | undefined)?.event_name === 'stream_output')?.t ?? null;
+    const stopSent = (from: number) =>
+      this.eventsFrom(from).find(
+        (e) => e.kind === 'ws.frame' && e.dir === 'out' && (e.data as { event_name?: string } | undefined)?.event_name === 'stream_output',
+      )?.t ?? null;
     if (interrupt) {
       const at = firstAudio + interrupt.afterMs;
       const wait = at - this.now(`turn ${number}: waiting to interrupt`);
@@ -156,7 +166,12 @@ class MindcraftConversation implements VoiceConversation {
         report = await ended;
         const upload = this.manager.send(this.sessionId, 'send_wav', { path: wav, realtime: true }) as Promise<{ turn: number }>;
         upload.catch(() => undefined);
-        const bargeTurn = await this.waitFor(seq, (e) => (e.kind === 'mindcraft.upload' ? (e.data as { turn: number }).turn : null), left(), 'start of the interruption');
+        const bargeTurn = await this.waitFor(
+          seq,
+          (e) => (e.kind === 'mindcraft.upload' ? (e.data as { turn: number }).turn : null),
+          left(),
+          'start of the interruption',
+        );
         await upload;
         recoveryFrom = this.sampleSentAt(seq, bargeTurn, over.start);
         // The barge-in is answered too; the next step starts once that answer has been heard.
@@ -224,9 +239,16 @@ class MindcraftConversation implements VoiceConversation {
     return last.t;
   }
 
-  private measure(number: number, startSeq: number, vendorTurn: number, report: TurnReport, at: { firstAudio: number; inputStart: number; inputEnd: number; recoveryFrom: number | null; stoppedAt: number | null; interrupted: boolean }): TurnMeasurement {
+  private measure(
+    number: number,
+    startSeq: number,
+    vendorTurn: number,
+    report: TurnReport,
+    at: { firstAudio: number; inputStart: number; inputEnd: number; recoveryFrom: number | null; stoppedAt: number | null; interrupted: boolean },
+  ): TurnMeasurement {
     const events = this.eventsFrom(0);
-    const metric = (name: string) => events.map((e) => (e.kind === 'metric' ? (e.data as { name: string; value: number }) : null)).find((m) => m?.name === name)?.value ?? null;
+    const metric = (name: string) =>
+      events.map((e) => (e.kind === 'metric' ? (e.data as { name: string; value: number }) : null)).find((m) => m?.name === name)?.value ?? null;
     const first = number === 1;
     const why: Record<string, string> = {};
     const r1 = (v: number) => Math.round(v * 10) / 10;
@@ -242,20 +264,37 @@ class MindcraftConversation implements VoiceConversation {
       botAudioS: Math.round(audible) / 1000,
       interruptionRecoveryMs: at.recoveryFrom !== null && at.stoppedAt !== null ? r1(Math.max(0, at.stoppedAt - at.recoveryFrom)) : null,
       recognisedText: report.asrText ?? null,
-      botText: report.segments.map((s) => s.text ?? '').join(' ').trim() || null,
+      botText:
+        report.segments
+          .map((s) => s.text ?? '')
+          .join(' ')
+          .trim() || null,
       vendorFigures: {},
       why,
     };
     const heard = this.botAudio(startSeq, vendorTurn, number);
     if (heard) m.botAudioFile = heard;
     const vm = report.metrics;
-    for (const [name, value] of [['first_asr_ms', vm.firstAsrMs], ['first_llm_ms', vm.firstLlmMs], ['first_tts_ms', vm.firstTtsMs], ['audio_seconds', vm.botAudioSeconds]] as const) if (value !== null) m.vendorFigures[name] = value;
+    for (const [name, value] of [
+      ['first_asr_ms', vm.firstAsrMs],
+      ['first_llm_ms', vm.firstLlmMs],
+      ['first_tts_ms', vm.firstTtsMs],
+      ['audio_seconds', vm.botAudioSeconds],
+    ] as const)
+      if (value !== null) m.vendorFigures[name] = value;
     if (!first) why.setupMs = why.firstServerEventMs = 'measured on the first turn of the session only';
     if (!at.interrupted) why.interruptionRecoveryMs = 'the run did not interrupt the bot';
     else if (at.recoveryFrom === null) why.interruptionRecoveryMs = 'the answer had been played out before the interruption point';
     if (m.recognisedText === null) why.recognisedText = 'no ASR text came for this turn';
     if (m.botText === null) why.botText = 'no llm text came for this turn';
-    this.manager.record(this.sessionId, [{ kind: 'turn.figures', dir: 'local', summary: `turn ${number} over the socket: response ${m.responseLatencyMs} ms, bot audio ${m.botAudioS} s`, data: m }]);
+    this.manager.record(this.sessionId, [
+      {
+        kind: 'turn.figures',
+        dir: 'local',
+        summary: `turn ${number} over the socket: response ${m.responseLatencyMs} ms, bot audio ${m.botAudioS} s`,
+        data: m,
+      },
+    ]);
     return m;
   }
 

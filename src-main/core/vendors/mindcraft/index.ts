@@ -6,23 +6,30 @@ import { readSettings } from './schema.ts';
 import { sampleSchema } from './samples.ts';
 import { inspectChatBot } from './inspect.ts';
 
-export const mindcraft: VendorDescriptor = {
+export const mindcraft: VendorDescriptor<'mindcraft'> = {
   id: 'mindcraft',
   title: { en: 'Mindcraft chat_bot_v3', zh: 'Mindcraft 智能体 V3' },
+  color: '#7fd36b',
+  // Its API reference is published on apifox.
+  docsHosts: ['mindcraft.com.cn', 'www.mindcraft.com.cn', 'apifox.com'],
   credentials: [
     {
       name: 'API_KEY',
       label: { en: 'API key', zh: 'API 密钥' },
-      env: 'PARLEY_MINDCRAFT_API_KEY',
       secret: true,
-      description: { en: 'Permanent API key, sent as the Authorization: Bearer header of the WebSocket upgrade (or as a first auth_token message when the profile says so).', zh: '永久有效的 ApiKey;在 WebSocket 握手时以 Authorization: Bearer 请求头发送(或按配置作为首条消息 auth_token 发送)。' },
+      description: {
+        en: 'Permanent API key, sent as the Authorization: Bearer header of the WebSocket upgrade (or as a first auth_token message when the profile says so).',
+        zh: '永久有效的 ApiKey;在 WebSocket 握手时以 Authorization: Bearer 请求头发送(或按配置作为首条消息 auth_token 发送)。',
+      },
     },
     {
       name: 'DEVICE_TOKEN',
       label: { en: 'Device token', zh: 'DeviceToken' },
-      env: 'PARLEY_MINDCRAFT_DEVICE_TOKEN',
       secret: true,
-      description: { en: 'access_token (valid 7 days), sent as ?token= when authentication is "device token". Status 2004: fetch a new one.', zh: 'access_token(有效期 7 天);认证方式为 DeviceToken 时以 ?token= 发送。状态 2004 表示需重新获取。' },
+      description: {
+        en: 'access_token (valid 7 days), sent as ?token= when authentication is "device token". Status 2004: fetch a new one.',
+        zh: 'access_token(有效期 7 天);认证方式为 DeviceToken 时以 ?token= 发送。状态 2004 表示需重新获取。',
+      },
     },
   ],
   settingsSchema,
@@ -59,19 +66,37 @@ export const mindcraft: VendorDescriptor = {
           schema: {
             type: 'object',
             properties: {
-              sample: { type: 'string', description: 'A sample utterance (resources/utterances)', 'x-description-zh': '示例语音(resources/utterances)', ...sampleSchema() },
+              sample: {
+                type: 'string',
+                description: 'A sample utterance (resources/utterances)',
+                'x-description-zh': '示例语音(resources/utterances)',
+                ...sampleSchema(),
+              },
               path: { type: 'string', description: 'Path of a .wav file', 'x-description-zh': '.wav 文件路径' },
               base64: { type: 'string', description: 'WAV file bytes, base64', 'x-description-zh': 'WAV 文件内容,base64' },
-              realtime: { type: 'boolean', default: true, description: 'Pace frames in real time (false: as fast as possible)', 'x-description-zh': '按实时节奏发送(否:尽快发送)' },
+              realtime: {
+                type: 'boolean',
+                default: true,
+                description: 'Pace frames in real time (false: as fast as possible)',
+                'x-description-zh': '按实时节奏发送(否:尽快发送)',
+              },
               frameMs: { type: 'integer', minimum: 5, maximum: 1000, default: 20, 'x-unit': 'ms' },
               stopUpload: { type: 'boolean', default: true, description: 'Send stop upload after the file', 'x-description-zh': '发送完后停止语音上传' },
             },
           },
         },
-        { id: 'text', title: { en: 'Text turn (asr_text)', zh: '文本对话(asr_text)' }, schema: { type: 'object', required: ['text'], properties: { text: { type: 'string', minLength: 1 } } } },
+        {
+          id: 'text',
+          title: { en: 'Text turn (asr_text)', zh: '文本对话(asr_text)' },
+          schema: { type: 'object', required: ['text'], properties: { text: { type: 'string', minLength: 1 } } },
+        },
         { id: 'stop_upload', title: { en: 'Stop upload', zh: '停止语音上传' } },
         { id: 'stop_output', title: { en: 'Stop output (interrupt)', zh: '终止流式返回(打断)' } },
-        { id: 'wait_turn', title: { en: 'Wait for the current turn to end', zh: '等待本轮结束' }, schema: { type: 'object', properties: { timeoutMs: { type: 'integer', minimum: 100 } } } },
+        {
+          id: 'wait_turn',
+          title: { en: 'Wait for the current turn to end', zh: '等待本轮结束' },
+          schema: { type: 'object', properties: { timeoutMs: { type: 'integer', minimum: 100 } } },
+        },
       ],
       inspect: inspectChatBot,
       run(ctx) {
@@ -82,4 +107,5 @@ export const mindcraft: VendorDescriptor = {
   ],
   mountSandbox: mountMindcraftSandbox,
   sandboxCredentials: { API_KEY: SANDBOX_API_KEY, DEVICE_TOKEN: SANDBOX_DEVICE_TOKEN },
+  cli: async () => (await import('./cli.ts')).mindcraftCommands,
 };

@@ -108,7 +108,8 @@ function parseAgentOutput(base: Base, out: Record<string, unknown>, placement: P
 
 /** The log event for a parsed frame: kind `mindcraft.<type>`, a one-line summary, the parsed fields and the frame. */
 export function toEvent(p: ParseResult): NewEvent {
-  if (p.type === 'bad_frame') return { kind: 'mindcraft.bad_frame', dir: 'in', summary: `unparseable frame (${p.reason})`, data: { severity: 'error', reason: p.reason, text: p.text } };
+  if (p.type === 'bad_frame')
+    return { kind: 'mindcraft.bad_frame', dir: 'in', summary: `unparseable frame (${p.reason})`, data: { severity: 'error', reason: p.reason, text: p.text } };
   const s = p.status;
   const status = { code: s.code, name: s.name, severity: s.severity as Severity, meaning: s.meaning };
   const head = `${s.code >= 0 ? s.code : '—'} ${s.name}`;
@@ -119,9 +120,19 @@ export function toEvent(p: ParseResult): NewEvent {
     case 'asr':
       return { kind: 'mindcraft.asr', dir: 'in', summary: `${head} · ASR: ${p.text}`, data: { ...common, text: p.text, final: p.final } };
     case 'emotion':
-      return { kind: 'mindcraft.emotion', dir: 'in', summary: `${head} · emotion: ${p.emotion} (${p.placement})`, data: { ...common, emotion: p.emotion, placement: p.placement } };
+      return {
+        kind: 'mindcraft.emotion',
+        dir: 'in',
+        summary: `${head} · emotion: ${p.emotion} (${p.placement})`,
+        data: { ...common, emotion: p.emotion, placement: p.placement },
+      };
     case 'llm':
-      return { kind: 'mindcraft.llm', dir: 'in', summary: `${head} · llm #${p.zIndex}: ${p.text}`, data: { ...common, z_index: p.zIndex, text: p.text, asr_content: p.asrContent, placement: p.placement } };
+      return {
+        kind: 'mindcraft.llm',
+        dir: 'in',
+        summary: `${head} · llm #${p.zIndex}: ${p.text}`,
+        data: { ...common, z_index: p.zIndex, text: p.text, asr_content: p.asrContent, placement: p.placement },
+      };
     case 'tts':
       return {
         kind: 'mindcraft.tts',
@@ -130,9 +141,19 @@ export function toEvent(p: ParseResult): NewEvent {
         data: { ...common, z_index: p.zIndex, url: p.url, audio_seconds: p.audioSeconds, placement: p.placement },
       };
     case 'agent_output':
-      return { kind: 'mindcraft.agent_output', dir: 'in', summary: `${head} · agent_output ${p.outputType} (${p.placement})`, data: { ...common, output_type: p.outputType, output: p.output, placement: p.placement } };
+      return {
+        kind: 'mindcraft.agent_output',
+        dir: 'in',
+        summary: `${head} · agent_output ${p.outputType} (${p.placement})`,
+        data: { ...common, output_type: p.outputType, output: p.output, placement: p.placement },
+      };
     case 'agent_stop':
-      return { kind: 'mindcraft.agent_stop', dir: 'in', summary: `${head} · ${p.forced ? 'agent stopped (forced)' : 'agent stopped: end of answer'}`, data: { ...common, forced: p.forced } };
+      return {
+        kind: 'mindcraft.agent_stop',
+        dir: 'in',
+        summary: `${head} · ${p.forced ? 'agent stopped (forced)' : 'agent stopped: end of answer'}`,
+        data: { ...common, forced: p.forced },
+      };
     case 'error':
       return { kind: 'mindcraft.error', dir: 'in', summary: `${head} · ${p.message}`, data: { ...common, code: p.code, message: p.message } };
     default:

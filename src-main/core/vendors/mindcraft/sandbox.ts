@@ -39,19 +39,26 @@ export const SANDBOX_DEVICE_TOKEN = 'sandbox-mindcraft-device-token-0001';
 const AUTH_TIMEOUT_MS = 10_000;
 const STEP_MS = 180;
 /** The label every frame carries that the document does not show (a client sees it in the raw frame). */
-const INFERRED = 'inferred: not in Mindcraft\'s documentation (docs/vendors/mindcraft.md#sandbox)';
+const INFERRED = "inferred: not in Mindcraft's documentation (docs/vendors/mindcraft.md#sandbox)";
 export const INFERRED_SCENARIO = 'inferred-status-messages';
 
 export const MINDCRAFT_SCENARIOS: SandboxScenario[] = [
   {
     name: INFERRED_SCENARIO,
-    description: 'Adds what Mindcraft\'s own clients expect but the document does not show: 2002/1008 auth acknowledgements, 1004 ASR text, the 1005 stop-upload acknowledgement, agent_stop_force after an interrupt, tts announced out of z_index order, the first mp3 served 250 ms late.',
+    description:
+      "Adds what Mindcraft's own clients expect but the document does not show: 2002/1008 auth acknowledgements, 1004 ASR text, the 1005 stop-upload acknowledgement, agent_stop_force after an interrupt, tts announced out of z_index order, the first mp3 served 250 ms late.",
     inferred: true,
   },
 ];
 
 const ref = 'docs/vendors/mindcraft.md#status-codes';
-const E = (code: number, meaning: string, kind: 'documented' | 'inferred', when: string): VendorErrorEntry => ({ code: String(code), meaning, kind, ref, when });
+const E = (code: number, meaning: string, kind: 'documented' | 'inferred', when: string): VendorErrorEntry => ({
+  code: String(code),
+  meaning,
+  kind,
+  ref,
+  when,
+});
 const AT_AUTH = 'when the client authenticates (header, first message or ?token=); then the socket is closed';
 const AT_START = 'in reply to the next agent_action start message, instead of the answer';
 /** socket_status codes a client may need to handle. Only 2004 has its meaning on the apifox page; the rest are from Mindcraft's client code. */
@@ -186,7 +193,12 @@ class SandboxConversation {
     if (this.authTimer) clearTimeout(this.authTimer);
     const fault = this.injected();
     if (fault && AUTH_CODES.has(fault.code)) return this.reject(Number(fault.code), `${fault.meaning} (injected fault)`, id);
-    if (!ok) return this.reject(2004, form === 'device_token' ? 'token invalid or expired: fetch a new access_token and reconnect' : 'token invalid or expired: check the API key', id);
+    if (!ok)
+      return this.reject(
+        2004,
+        form === 'device_token' ? 'token invalid or expired: fetch a new access_token and reconnect' : 'token invalid or expired: check the API key',
+        id,
+      );
     this.authed = true;
     if (!this.inferred) return;
     if (form === 'device_token') await this.status(1008, 'connection_established', id, INFERRED);
@@ -215,17 +227,29 @@ class SandboxConversation {
     if (type === 'agent_event' && name === 'agent_action') return this.startTurn(msg.event_params, id);
     if (type === 'intervent_event' && (name === 'stream_asr' || name === 'agent_action')) return this.stopUpload(name, id);
     if (type === 'intervent_event' && name === 'stream_output') return this.stopOutput(id);
-    return this.error(3001, `unsupported message ${String(type)}/${String(name)} (expected agent_event agent_action, intervent_event stream_asr | agent_action | stream_output)`, id, INFERRED);
+    return this.error(
+      3001,
+      `unsupported message ${String(type)}/${String(name)} (expected agent_event agent_action, intervent_event stream_asr | agent_action | stream_output)`,
+      id,
+      INFERRED,
+    );
   }
 
   private async startTurn(params: unknown, id?: string): Promise<void> {
-    if (!params || typeof params !== 'object' || Array.isArray(params)) return this.error(3001, 'parameter error: event_params must be an object of chat_bot_v3 parameters', id, INFERRED);
+    if (!params || typeof params !== 'object' || Array.isArray(params))
+      return this.error(3001, 'parameter error: event_params must be an object of chat_bot_v3 parameters', id, INFERRED);
     const p = params as Record<string, unknown>;
     // Only the documented constraints refuse the start; inferred ones and undocumented fields are noted.
     const findings = validatePayload({ schema: chatBotV3Schema, validate: validateChatBotV3 }, p);
     for (const w of warningsOf(findings)) this.host.note('mindcraft', `agent_action: ${findingLine(w)}`);
     const errors = blockingErrors(findings);
-    if (errors.length) return this.error(3001, `parameter error: ${errors.map((e) => e.message).join('; ')}`, id, 'inferred: the document names no error status for a parameter error; 3001 is what Mindcraft\'s clients handle');
+    if (errors.length)
+      return this.error(
+        3001,
+        `parameter error: ${errors.map((e) => e.message).join('; ')}`,
+        id,
+        "inferred: the document names no error status for a parameter error; 3001 is what Mindcraft's clients handle",
+      );
     const fault = this.injected();
     if (fault && !AUTH_CODES.has(fault.code)) return this.error(Number(fault.code), `${fault.meaning} (injected fault)`, id);
     if (this.answering) this.answering.cancelled = true;
@@ -240,20 +264,25 @@ class SandboxConversation {
 
   private onAudio(data: Buffer): void {
     if (!this.authed) return void this.reject(2004, 'no auth info: audio before authentication');
-    if (!this.params || !this.uploading) return void this.error(3001, 'parameter error: audio frame before the agent_action start message (or after stop upload)', undefined, INFERRED);
+    if (!this.params || !this.uploading)
+      return void this.error(3001, 'parameter error: audio frame before the agent_action start message (or after stop upload)', undefined, INFERRED);
     const format = this.params.upload_format ?? 'pcm';
     const rate = Number(this.params.upload_sample_rate ?? 16000);
     const first = this.upload.length === 0;
     if (format === 'wav' && first) {
       if (!isWav(data)) return void this.error(3001, 'parameter error: upload_format wav but the first frame has no RIFF/WAVE header', undefined, INFERRED);
       const declared = data.readUInt32LE(24);
-      if (declared !== rate) return void this.error(3001, `parameter error: the WAV header says ${declared} Hz, upload_sample_rate is ${rate}`, undefined, INFERRED);
+      if (declared !== rate)
+        return void this.error(3001, `parameter error: the WAV header says ${declared} Hz, upload_sample_rate is ${rate}`, undefined, INFERRED);
       this.upload.push(data.subarray(44));
       return;
     }
-    if (format !== 'pcm' && format !== 'wav') return void this.error(3001, `parameter error: the sandbox decodes pcm and wav uploads only (upload_format ${String(format)})`, undefined, INFERRED);
-    if (format === 'pcm' && first && isWav(data)) return void this.error(3001, 'parameter error: upload_format pcm but the frames carry a WAV header', undefined, INFERRED);
-    if (data.length % 2 !== 0) return void this.error(3001, `parameter error: PCM s16le frames must hold whole samples (got ${data.length} bytes)`, undefined, INFERRED);
+    if (format !== 'pcm' && format !== 'wav')
+      return void this.error(3001, `parameter error: the sandbox decodes pcm and wav uploads only (upload_format ${String(format)})`, undefined, INFERRED);
+    if (format === 'pcm' && first && isWav(data))
+      return void this.error(3001, 'parameter error: upload_format pcm but the frames carry a WAV header', undefined, INFERRED);
+    if (data.length % 2 !== 0)
+      return void this.error(3001, `parameter error: PCM s16le frames must hold whole samples (got ${data.length} bytes)`, undefined, INFERRED);
     this.upload.push(data);
   }
 
@@ -261,7 +290,17 @@ class SandboxConversation {
     if (!this.params || !this.uploading) return this.error(3001, `parameter error: ${variant} (stop upload) without an upload in progress`, id, INFERRED);
     this.uploading = false;
     if (this.inferred)
-      await this.send({ socket_type: 'intervent_event', socket_message: 'stopped realtime recognition', socket_status: 1005, event_name: variant, socket_data: { variant: variant === 'stream_asr' ? 'stream_asr (V3)' : 'agent_action (V2)' }, parley_sandbox: INFERRED }, id);
+      await this.send(
+        {
+          socket_type: 'intervent_event',
+          socket_message: 'stopped realtime recognition',
+          socket_status: 1005,
+          event_name: variant,
+          socket_data: { variant: variant === 'stream_asr' ? 'stream_asr (V3)' : 'agent_action (V2)' },
+          parley_sandbox: INFERRED,
+        },
+        id,
+      );
     const pcm = Buffer.concat(this.upload);
     this.upload = [];
     const rate = Number(this.params.upload_sample_rate ?? 16000);
@@ -269,7 +308,8 @@ class SandboxConversation {
     const seconds = samples.length / rate;
     const level = rms(samples);
     const audio = { seconds: Math.round(seconds * 100) / 100, rms_dbfs: Math.round(dbfs(level) * 10) / 10, bytes: pcm.length };
-    if (seconds < 0.2 || level < SILENCE_RMS) return this.error(3001, `no recognisable speech (${audio.seconds} s at ${audio.rms_dbfs} dBFS)`, id, INFERRED, { audio });
+    if (seconds < 0.2 || level < SILENCE_RMS)
+      return this.error(3001, `no recognisable speech (${audio.seconds} s at ${audio.rms_dbfs} dBFS)`, id, INFERRED, { audio });
     let known: { text: string; language: string } | undefined;
     try {
       known = loadMedia().known.get(sha256(pcm));
@@ -277,11 +317,41 @@ class SandboxConversation {
       return this.error(4001, `sandbox media missing: ${(err as Error).message}`, id, INFERRED);
     }
     // The mishear fault: the speech is recognised (and answered) but its transcript comes back half wrong.
-    const text = known ? (this.host.fault('mindcraft')?.kind === 'mishear' ? mishearText(known.text, known.language) : known.text) : `(speech ${seconds.toFixed(1)} s)`;
+    const text = known
+      ? this.host.fault('mindcraft')?.kind === 'mishear'
+        ? mishearText(known.text, known.language)
+        : known.text
+      : `(speech ${seconds.toFixed(1)} s)`;
     if (this.inferred) {
       const words = text.split(/(?<=[\s,,])/);
-      if (words.length > 2) await this.send({ socket_type: 'agent_event', socket_message: 'asr', socket_status: 1004, event_name: 'stream_asr', socket_data: { text: words.slice(0, Math.ceil(words.length / 2)).join(''), is_final: false, audio }, parley_sandbox: INFERRED }, id);
-      await this.send({ socket_type: 'agent_event', socket_message: 'asr', socket_status: 1004, event_name: 'stream_asr', socket_data: { text, is_final: true, audio, recognised: known ? 'sample utterance (hash match)' : 'unknown speech (the sandbox does not recognise speech)' }, parley_sandbox: INFERRED }, id);
+      if (words.length > 2)
+        await this.send(
+          {
+            socket_type: 'agent_event',
+            socket_message: 'asr',
+            socket_status: 1004,
+            event_name: 'stream_asr',
+            socket_data: { text: words.slice(0, Math.ceil(words.length / 2)).join(''), is_final: false, audio },
+            parley_sandbox: INFERRED,
+          },
+          id,
+        );
+      await this.send(
+        {
+          socket_type: 'agent_event',
+          socket_message: 'asr',
+          socket_status: 1004,
+          event_name: 'stream_asr',
+          socket_data: {
+            text,
+            is_final: true,
+            audio,
+            recognised: known ? 'sample utterance (hash match)' : 'unknown speech (the sandbox does not recognise speech)',
+          },
+          parley_sandbox: INFERRED,
+        },
+        id,
+      );
     }
     return this.answer(text, id);
   }
@@ -310,7 +380,15 @@ class SandboxConversation {
     if (!this.inferred) plan.push(...zs.map((z) => ({ output: llm(z) })), ...zs.map((z) => ({ output: tts(z) })));
     else {
       // Interleaved and out of z_index order (#2 before #1), so a client must order by z_index.
-      plan.push({ output: llm(0) }, { output: tts(0) }, ...zs.slice(1).map((z) => ({ output: llm(z), label: INFERRED })), ...zs.slice(1).reverse().map((z) => ({ output: tts(z), label: INFERRED })));
+      plan.push(
+        { output: llm(0) },
+        { output: tts(0) },
+        ...zs.slice(1).map((z) => ({ output: llm(z), label: INFERRED })),
+        ...zs
+          .slice(1)
+          .reverse()
+          .map((z) => ({ output: tts(z), label: INFERRED })),
+      );
     }
     for (const step of plan) {
       await new Promise((r) => setTimeout(r, STEP_MS));
@@ -319,7 +397,10 @@ class SandboxConversation {
     }
     if (run.cancelled) return;
     this.answering = null;
-    await this.send({ socket_type: 'agent_event', socket_message: 'agent_stop', socket_status: 1006, event_name: 'agent_action', agent_name: 'chat_bot_v3' }, id);
+    await this.send(
+      { socket_type: 'agent_event', socket_message: 'agent_stop', socket_status: 1006, event_name: 'agent_action', agent_name: 'chat_bot_v3' },
+      id,
+    );
   }
 
   /** stream_output: the answer stops and ends with the document's agent_stop (agent_stop_force in the inferred scenario). */
@@ -328,7 +409,17 @@ class SandboxConversation {
     this.answering = null;
     if (run) run.cancelled = true;
     const forced = this.inferred && run;
-    await this.send({ socket_type: 'agent_event', socket_message: forced ? 'agent_stop_force' : 'agent_stop', socket_status: 1006, event_name: 'agent_action', agent_name: 'chat_bot_v3', ...(forced ? { parley_sandbox: INFERRED } : {}) }, id);
+    await this.send(
+      {
+        socket_type: 'agent_event',
+        socket_message: forced ? 'agent_stop_force' : 'agent_stop',
+        socket_status: 1006,
+        event_name: 'agent_action',
+        agent_name: 'chat_bot_v3',
+        ...(forced ? { parley_sandbox: INFERRED } : {}),
+      },
+      id,
+    );
   }
 
   /** agent_output in the placement this socket asked for (socket_data/1007 is the demo's, not the document's). */
@@ -345,13 +436,32 @@ class SandboxConversation {
   /** An error status. The message goes where Mindcraft's clients read it: socket_data.error (3xxx, 0) or .message (4xxx). */
   private error(code: number, message: string, id?: string, label?: string, extra: Frame = {}): Promise<void> {
     const socketData = code >= 4000 ? { message, ...extra } : { error: message, ...extra };
-    return this.send({ socket_type: 'agent_event', socket_message: 'error', socket_status: code, event_name: 'agent_action', socket_data: socketData, ...(label ? { parley_sandbox: label } : {}) }, id);
+    return this.send(
+      {
+        socket_type: 'agent_event',
+        socket_message: 'error',
+        socket_status: code,
+        event_name: 'agent_action',
+        socket_data: socketData,
+        ...(label ? { parley_sandbox: label } : {}),
+      },
+      id,
+    );
   }
 
   /** Auth failures: the status, then the socket is closed (the close is the sandbox's choice). */
   private async reject(code: number, message: string, id?: string, label?: string): Promise<void> {
     if (this.authTimer) clearTimeout(this.authTimer);
-    await this.send({ socket_type: 'agent_event', socket_message: 'auth_error', socket_status: code, socket_data: { error: message }, ...(label ? { parley_sandbox: label } : {}) }, id);
+    await this.send(
+      {
+        socket_type: 'agent_event',
+        socket_message: 'auth_error',
+        socket_status: code,
+        socket_data: { error: message },
+        ...(label ? { parley_sandbox: label } : {}),
+      },
+      id,
+    );
     setTimeout(() => this.socket.close(4000 + (code % 1000), 'authentication failed'), 50);
   }
 

@@ -28,9 +28,27 @@ export const chatBotV3Schema: JsonSchema = {
   required: ['mode'],
   ...param,
   'x-order': [
-    'agent_name', 'mode', 'character_uuid', 'profile_uuid', 'voice_id', 'speed', 'tts_model', 'emotion_output',
-    'upload_format', 'upload_sample_rate', 'language', 'llm_model', 'max_tokens', 'user_name', 'user_age', 'bot_name',
-    'bot_character_description', 'bot_personality', 'bot_tone', 'session_token', 'asr_text',
+    'agent_name',
+    'mode',
+    'character_uuid',
+    'profile_uuid',
+    'voice_id',
+    'speed',
+    'tts_model',
+    'emotion_output',
+    'upload_format',
+    'upload_sample_rate',
+    'language',
+    'llm_model',
+    'max_tokens',
+    'user_name',
+    'user_age',
+    'bot_name',
+    'bot_character_description',
+    'bot_personality',
+    'bot_tone',
+    'session_token',
+    'asr_text',
   ],
   properties: {
     agent_name: {
@@ -82,7 +100,7 @@ export const chatBotV3Schema: JsonSchema = {
       default: 'female-tianmei',
       title: 'Voice',
       'x-title-zh': '音色',
-      description: 'Bot voice (see the TTS voice list). Required unless character_uuid is set, which picks the character\'s voice.',
+      description: "Bot voice (see the TTS voice list). Required unless character_uuid is set, which picks the character's voice.",
       'x-description-zh': '机器人的语音音色,对应的音色请参考 TTS 音色列表。若是调用 character_uuid 则此字段无效,自动选择 character_uuid 中的音色。',
       examples: ['cute_boy', 'female-tianmei'],
     },
@@ -92,7 +110,7 @@ export const chatBotV3Schema: JsonSchema = {
       default: 0,
       title: 'Speech speed',
       'x-title-zh': '语速',
-      description: 'TTS speed adjustment (0: the voice\'s normal speed).',
+      description: "TTS speed adjustment (0: the voice's normal speed).",
       'x-description-zh': '语速调节(0 为音色默认语速)。',
       examples: [0],
     },
@@ -268,7 +286,7 @@ export const chatBotV3Schema: JsonSchema = {
       ...inferred('text-turn'),
       title: 'Text turn',
       'x-title-zh': '文本输入',
-      description: 'Send this text instead of speech: the session starts with a text turn (the demo\'s asr_text).',
+      description: "Send this text instead of speech: the session starts with a text turn (the demo's asr_text).",
       'x-description-zh': '以文本代替语音输入:会话以一次文本对话开始(对应 demo 的 asr_text)。',
     },
   },
@@ -298,7 +316,13 @@ export function validateChatBotV3(payload: Record<string, unknown>): PayloadErro
   const errors: PayloadError[] = [];
   const hasCharacter = typeof payload.character_uuid === 'string' && payload.character_uuid.trim() !== '';
   const hasVoice = typeof payload.voice_id === 'string' && payload.voice_id.trim() !== '';
-  if (!hasCharacter && !hasVoice) errors.push({ path: '/voice_id', message: '/voice_id: required unless character_uuid is set', severity: 'error', source: source('documented', 'voice-id') });
+  if (!hasCharacter && !hasVoice)
+    errors.push({
+      path: '/voice_id',
+      message: '/voice_id: required unless character_uuid is set',
+      severity: 'error',
+      source: source('documented', 'voice-id'),
+    });
   return errors;
 }
 
@@ -329,7 +353,8 @@ export const settingsSchema: JsonSchema = {
       'x-title-zh': '认证方式',
       description:
         'API key: the documented "Authorization: Bearer <API key>" header on the WebSocket upgrade. The other two are seen in Mindcraft\'s own clients, not in the document: the API key as a first auth_token message, or a device token as ?token= on the URL.',
-      'x-description-zh': 'ApiKey:文档中的请求头 Authorization: Bearer <API key>(WebSocket 握手时发送)。另两种见于 Mindcraft 自己的客户端,文档未写:首条 auth_token 消息携带 ApiKey,或 URL 参数 ?token= 携带 DeviceToken。',
+      'x-description-zh':
+        'ApiKey:文档中的请求头 Authorization: Bearer <API key>(WebSocket 握手时发送)。另两种见于 Mindcraft 自己的客户端,文档未写:首条 auth_token 消息携带 ApiKey,或 URL 参数 ?token= 携带 DeviceToken。',
       'x-enum-labels': {
         api_key: { en: 'API key (Authorization: Bearer header, documented)', zh: 'ApiKey(Authorization: Bearer 请求头,文档)' },
         api_key_message: { en: 'API key as first message auth_token (inferred)', zh: 'ApiKey 首条消息 auth_token(推断)' },
@@ -360,7 +385,11 @@ export const settingsSchema: JsonSchema = {
       examples: ['type=mcu&response_detail=1&not_stream_asr=1'],
     },
     // Profiles saved before auth stopped waiting for an acknowledgement still carry it; nothing reads it.
-    authAckMs: { type: 'integer', 'x-hidden': true, description: 'No longer used: Parley does not wait for an auth acknowledgement (the document shows none).' },
+    authAckMs: {
+      type: 'integer',
+      'x-hidden': true,
+      description: 'No longer used: Parley does not wait for an auth acknowledgement (the document shows none).',
+    },
     socketId: {
       type: 'boolean',
       default: false,

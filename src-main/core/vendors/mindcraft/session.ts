@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import WebSocket from 'ws';
-import type { MetricData } from '../../events.ts';
 import { STANDARD_METRICS } from '../../events.ts';
-import { sendHttp, TransportError } from '../../http.ts';
+import { TransportError } from '../../http.ts';
+import { ActionError, SocketSession, type SocketConnect, type SocketEnd, type SocketProtocol } from '../../session/socket-session.ts';
 import { resourcePath } from '../../resources.ts';
 import { encodeWav, loadSpeech, paceFrames, pcm16FromBytes, pcm16ToBytes, PcmResampler, splitFrames, toMono } from '../../audio/index.ts';
 import type { OperationOutcome, SessionContext, VendorError } from '../types.ts';
-import { clientMessages, parseServerFrame, socketUrl, toEvent, type ClientMessage, type ServerMessage } from './protocol.ts';
+import { clientMessages, parseServerFrame, socketUrl, toEvent, type ServerMessage } from './protocol.ts';
 import { AUTH_METHODS, readSettings, type AuthMethod, type MindcraftSettings } from './schema.ts';
 import { BOT_AUDIO_METRIC, Turn, type TurnReport } from './turn.ts';
 
@@ -32,117 +31,96 @@ export interface SendWavOptions {
   stopUpload?: boolean;
 }
 
-class ActionError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 /** The socket URL of the sandbox (`http://127.0.0.1:<port>/mindcraft` → `ws://…/mindcraft/socket-v1/`). */
 export function sandboxSocketUrl(sandboxUrl: string): string {
   return sandboxUrl.replace(/^http/, 'ws').replace(/\/$/, '') + '/socket-v1/';
 }
 
 /**
- * One chat_bot_v3 WebSocket session: connect, authenticate, then turns driven by actions (audio, send_wav, text,
- * stop_upload, stop_output) until the socket closes or the session is stopped.
+ * One chat_bot_v3 session: the chat_bot_v3 protocol on Parley's generic socket session (core/session/socket-session.ts:
+ * connect, close handling, watchdog, serialised sends, outcome). What is Mindcraft's own is here: the auth methods,
+ * the turn state machine driven by actions (audio, send_wav, text, stop_upload, stop_output, wait_turn), the upload,
+ * the TTS segments fetched through the session's HTTP (ctx.http), and the result.
  */
 export class Conversation {
   private readonly ctx: SessionContext;
   private readonly settings: MindcraftSettings;
   private readonly endpoint: string;
-  private ws: WebSocket | null = null;
-  private readonly started = performance.now();
+  private readonly socket: SocketSession;
   private readonly turns: Turn[] = [];
   private readonly placements = new Set<string>();
+  private readonly ended = new Set<number>();
   private confirmedBy: string | null = null;
-  private readyPromise: Promise<void>;
-  private readyResolve!: () => void;
-  private readyReject!: (e: Error) => void;
-  private finished = false;
-  private finishResolve!: (o: OperationOutcome) => void;
-  private readonly outcome: Promise<OperationOutcome>;
-  private error: VendorError | null = null;
-  private watchdog: NodeJS.Timeout | null = null;
   private socketCounter = 0;
-  private firstServerEvent = false;
   private firstAudio = false;
   private resampler: PcmResampler | null = null;
   private turnWaiters: (() => void)[] = [];
-  private sendChain: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: SessionContext, endpoint: string) {
     this.ctx = ctx;
     this.settings = readSettings(ctx.profile.settings);
     this.endpoint = endpoint;
-    this.readyPromise = new Promise((resolve, reject) => {
-      this.readyResolve = resolve;
-      this.readyReject = reject;
-    });
-    this.readyPromise.catch(() => undefined);
-    this.outcome = new Promise((r) => (this.finishResolve = r));
+    this.socket = new SocketSession(ctx);
   }
 
-  async run(): Promise<OperationOutcome> {
-    const { ctx, settings } = this;
-    ctx.onAction((action, data) => this.action(action, data));
-    ctx.signal.addEventListener('abort', () => this.finish(null, 'stopped'), { once: true });
-    const method = settings.authMethod;
-    const token = await ctx.credential(AUTH_METHODS[method].credential);
+  run(): Promise<OperationOutcome> {
+    return this.socket.run(this.protocol(), () => this.connection());
+  }
+
+  /** docs/vendors/mindcraft.md#authentication: the documented form is the Authorization header on the upgrade. */
+  private async connection(): Promise<SocketConnect> {
+    const method = this.settings.authMethod;
+    const auth = AUTH_METHODS[method];
+    const token = await this.ctx.credential(auth.credential);
     let url: string;
     try {
-      url = socketUrl(this.endpoint, settings.query, method === 'device_token' ? token : undefined);
+      url = socketUrl(this.endpoint, this.settings.query, method === 'device_token' ? token : undefined);
     } catch {
-      return this.finishNow({ code: 'BAD_ENDPOINT', message: `endpoint: expected a ws:// or wss:// URL, got "${this.endpoint}"` });
+      throw Object.assign(new Error(`endpoint: expected a ws:// or wss:// URL, got "${this.endpoint}"`), { code: 'BAD_ENDPOINT' });
     }
-    // docs/vendors/mindcraft.md#authentication: the documented form is the Authorization header on the upgrade.
-    const headers: Record<string, string> = method === 'api_key' ? { Authorization: `Bearer ${token}` } : {};
-    this.connect(url, headers, method === 'api_key_message' ? token : undefined);
-    return this.outcome;
+    return {
+      url,
+      // The credential in the Authorization header is redacted from the event like every registered secret.
+      headers: method === 'api_key' ? { Authorization: `Bearer ${token}` } : {},
+      authLabel: auth.label,
+      details: { authMethod: method },
+      ...(method === 'api_key_message' ? { firstMessage: { data: clientMessages.authToken(token), summary: 'auth_token (API key, first message)' } } : {}),
+    };
   }
 
-  private finishNow(error: VendorError): Promise<OperationOutcome> {
-    this.ctx.fail(error);
-    this.error = error;
-    this.finish(null, 'failed');
-    return this.outcome;
-  }
-
-  private connect(url: string, headers: Record<string, string>, firstMessageKey: string | undefined): void {
-    const { ctx } = this;
-    // The credential in the Authorization header is redacted from the event like every registered secret.
-    ctx.emit({ kind: 'ws.connecting', dir: 'out', summary: `connecting ${url} · auth: ${AUTH_METHODS[this.settings.authMethod].label}`, data: { url, authMethod: this.settings.authMethod, headers } });
-    const ws = new WebSocket(url, { headers, handshakeTimeout: ctx.timeouts.connectMs, maxPayload: 16 * 1024 * 1024 });
-    this.ws = ws;
-    ws.on('unexpected-response', (_req, res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8').slice(0, 2000);
-        this.fail({ code: `HTTP_${res.statusCode}`, message: `WebSocket upgrade refused: HTTP ${res.statusCode} ${res.statusMessage ?? ''}${body ? ` · ${body}` : ''}`.trim(), httpStatus: res.statusCode }, true);
-      });
-      res.on('error', () => this.fail({ code: `HTTP_${res.statusCode}`, message: `WebSocket upgrade refused: HTTP ${res.statusCode}`, httpStatus: res.statusCode }, true));
-    });
-    ws.on('error', (err: Error & { code?: string }) => {
-      if (this.finished) return;
-      const code = err.code === 'ECONNREFUSED' ? 'connection_refused' : err.code === 'ECONNRESET' ? 'connection_reset' : /handshake has timed out/i.test(err.message) ? 'timeout' : err.code === 'ENOTFOUND' ? 'dns' : 'ws_error';
-      this.fail({ code, message: err.message || code }, true);
-    });
-    ws.on('open', () => this.onOpen(url, firstMessageKey));
-    ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => this.onFrame(data, isBinary));
-    ws.on('close', (code: number, reason: Buffer) => {
-      const text = reason.toString('utf8');
-      ctx.emit({ kind: 'ws.close', dir: 'in', summary: `closed ${code}${text ? ` · ${text}` : ''}`, data: { code, reason: text } });
-      if (this.finished) return;
-      const turn = this.current();
-      if (code !== 1000 || turn?.active) {
-        this.fail({ code: `WS_CLOSED_${code}`, message: `the server closed the socket (${code}${text ? ` ${text}` : ''})${turn?.active ? ` during turn ${turn.number}` : ''}` }, true);
-      } else this.finish(null, 'closed by the server');
-    });
+  private protocol(): SocketProtocol {
+    return {
+      opened: () => this.onOpen(),
+      ready: () => {
+        const text = this.ctx.resolvedPayloadWithSecrets.asr_text;
+        if (typeof text === 'string' && text.trim()) this.startTurn('text', text);
+      },
+      stamp: (message) => (this.settings.socketId ? { ...(message as object), socket_id: `parley-${++this.socketCounter}` } : message),
+      text: (text) => this.onText(text),
+      closed: (code, reason) => {
+        const turn = this.current();
+        if (code === 1000 && !turn?.active) return null;
+        return {
+          code: `WS_CLOSED_${code}`,
+          message: `the server closed the socket (${code}${reason ? ` ${reason}` : ''})${turn?.active ? ` during turn ${turn.number}` : ''}`,
+        };
+      },
+      actions: {
+        audio: (d) => this.audioFrame(d),
+        send_wav: (d) => this.sendWav(d as SendWavOptions),
+        text: (d) => {
+          if (typeof d.text !== 'string' || !d.text.trim()) throw new ActionError('BAD_ACTION', 'text: expected {"text": "<what the user says>"}');
+          return { turn: this.startTurn('text', d.text).number };
+        },
+        stop_upload: () => this.stopUpload(),
+        stop_output: () => this.stopOutput(),
+        wait_turn: (d) => this.waitTurn(typeof d.timeoutMs === 'number' ? d.timeoutMs : this.ctx.timeouts.responseMs * 4),
+      },
+      // Audio frames, WAV uploads and stop-upload keep their order even when the renderer does not await each call.
+      serialActions: ['audio', 'send_wav', 'stop_upload'],
+      settle: (end) => this.settle(end),
+      outcome: (end) => this.outcome(end),
+    };
   }
 
   /**
@@ -150,40 +128,20 @@ export class Conversation {
    * acknowledgement for any auth method, so none is awaited (a wait would be timed as vendor latency); a failed
    * auth arrives as a status frame (2001/2004) and ends the session then.
    */
-  private onOpen(url: string, firstMessageKey: string | undefined): void {
-    const { ctx, settings } = this;
-    ctx.emit({ kind: 'ws.open', dir: 'in', summary: `open ${url}`, data: { url } });
-    if (firstMessageKey !== undefined) this.sendJson(clientMessages.authToken(firstMessageKey), 'auth_token (API key, first message)');
-    const auth = AUTH_METHODS[settings.authMethod];
-    ctx.emit({
+  private onOpen(): void {
+    const auth = AUTH_METHODS[this.settings.authMethod];
+    this.ctx.emit({
       kind: 'mindcraft.auth',
       dir: 'local',
       summary: `authenticated by ${auth.label}${auth.documented ? '' : ' (inferred form, not in the document)'} · no acknowledgement expected`,
-      data: { method: settings.authMethod, confirmedBy: this.confirmedBy, documented: auth.documented },
+      data: { method: this.settings.authMethod, confirmedBy: this.confirmedBy, documented: auth.documented },
     });
-    this.metric({ name: STANDARD_METRICS.setup, value: this.since(this.started), unit: 'ms', source: 'measured' });
-    this.readyResolve();
-    const text = this.ctx.payload.asr_text;
-    if (typeof text === 'string' && text.trim()) this.startTurn('text', text);
   }
 
-  private onFrame(data: WebSocket.RawData, isBinary: boolean): void {
-    if (this.finished) return;
-    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
-    if (!this.firstServerEvent) {
-      this.firstServerEvent = true;
-      this.metric({ name: STANDARD_METRICS.firstServerEvent, value: this.since(this.started), unit: 'ms', source: 'measured' });
-    }
-    if (isBinary) {
-      this.ctx.emit({ kind: 'ws.binary', dir: 'in', summary: `${bytes.length} B binary (not expected from chat_bot_v3)`, data: { bytes: bytes.length } });
-      return;
-    }
-    const parsed = parseServerFrame(bytes.toString('utf8'));
+  private onText(text: string): void {
+    const parsed = parseServerFrame(text);
     this.ctx.emit(toEvent(parsed));
-    if (parsed.type === 'bad_frame') {
-      this.fail({ code: 'BAD_FRAME', message: `the server sent a frame Parley cannot parse (${parsed.reason})` }, true);
-      return;
-    }
+    if (parsed.type === 'bad_frame') return this.fail({ code: 'BAD_FRAME', message: `the server sent a frame Parley cannot parse (${parsed.reason})` });
     this.armWatchdog();
     this.onMessage(parsed);
   }
@@ -200,7 +158,7 @@ export class Conversation {
       case 'asr':
         if (!turn) return;
         turn.asrText = m.text;
-        this.metric(turn.observe('asr', now));
+        this.socket.metric(turn.observe('asr', now));
         return;
       case 'emotion':
         if (turn) turn.emotion = m.emotion;
@@ -212,16 +170,21 @@ export class Conversation {
         // it is the turn's ASR text and its first arrival is the turn's first ASR moment.
         if (m.asrContent) {
           turn.asrText ??= m.asrContent;
-          this.metric(turn.observe('asr', now));
+          this.socket.metric(turn.observe('asr', now));
         }
-        this.metric(turn.observe('llm', now));
+        this.socket.metric(turn.observe('llm', now));
         return;
       }
       case 'tts': {
         if (!turn) return;
-        this.metric(turn.observe('tts', now));
+        this.socket.metric(turn.observe('tts', now));
         if (turn.state === 'interrupted') {
-          this.ctx.emit({ kind: 'mindcraft.tts_ignored', dir: 'local', summary: `tts #${m.zIndex} arrived after stop_output: not fetched`, data: { turn: turn.number, z_index: m.zIndex } });
+          this.ctx.emit({
+            kind: 'mindcraft.tts_ignored',
+            dir: 'local',
+            summary: `tts #${m.zIndex} arrived after stop_output: not fetched`,
+            data: { turn: turn.number, z_index: m.zIndex },
+          });
           return;
         }
         const seg = turn.segment(m.zIndex);
@@ -240,7 +203,7 @@ export class Conversation {
       }
       case 'error': {
         const error: VendorError = { code: m.code, message: m.message, requestId: m.socketId, details: m.raw };
-        if (m.status.fatal) return this.fail(error, true);
+        if (m.status.fatal) return this.fail(error);
         this.ctx.fail(error);
         if (turn?.active) {
           turn.error = { code: error.code, message: error.message };
@@ -253,19 +216,24 @@ export class Conversation {
     }
   }
 
-  /** Fetch a TTS mp3 in main (the renderer's CSP stays closed), keep it in the session, announce it to the player. */
+  /** Fetch a TTS mp3 in main (the renderer's CSP stays closed) through the session's HTTP, keep it, announce it to the player. */
   private async fetchSegment(turn: Turn, zIndex: number, url: string): Promise<void> {
     const seg = turn.segment(zIndex);
     const fail = (code: string, message: string) => {
       seg.error = `${code}: ${message}`;
       this.ctx.fail({ code, message: `tts #${zIndex} (turn ${turn.number}): ${message}` });
-      this.ctx.emit({ kind: 'audio.segment', dir: 'in', summary: `turn ${turn.number} · segment #${zIndex} missing (${code})`, data: { turn: turn.number, z_index: zIndex, missing: true, error: seg.error, url } });
+      this.ctx.emit({
+        kind: 'audio.segment',
+        dir: 'in',
+        summary: `turn ${turn.number} · segment #${zIndex} missing (${code})`,
+        data: { turn: turn.number, z_index: zIndex, missing: true, error: seg.error, url },
+      });
     };
     if (!/^https?:\/\//i.test(url)) return fail('TTS_URL', `expected an http(s) URL, got "${url.slice(0, 200)}"`);
     try {
-      const ex = await sendHttp({ method: 'GET', url, timeoutMs: this.ctx.timeouts.responseMs }, this.ctx.signal);
+      const ex = await this.ctx.http({ method: 'GET', url, timeoutMs: this.ctx.timeouts.responseMs });
       if (ex.status !== 200) return fail(`HTTP_${ex.status}`, `GET ${url} answered ${ex.status} ${ex.bodyText.slice(0, 200)}`);
-      if (this.finished) return;
+      if (this.socket.ended) return;
       const ext = extname(new URL(url).pathname).toLowerCase() || '.mp3';
       const file = await this.ctx.writeFile(`turn-${turn.number}-bot-${String(zIndex).padStart(3, '0')}${ext}`, ex.bodyBytes);
       seg.file = file;
@@ -274,50 +242,29 @@ export class Conversation {
         this.firstAudio = true;
         // From the start of the turn (its first speech frame or its text), not of the session: time the user
         // spent before speaking is not the vendor's.
-        this.metric({ name: STANDARD_METRICS.firstAudio, value: this.since(turn.startedAt), unit: 'ms', turn: turn.number, source: 'measured' });
+        this.socket.metric({ name: STANDARD_METRICS.firstAudio, value: this.socket.since(turn.startedAt), unit: 'ms', turn: turn.number, source: 'measured' });
       }
-      this.metric(turn.observe('audio_ready', now));
+      this.socket.metric(turn.observe('audio_ready', now));
       this.ctx.emit({
         kind: 'audio.segment',
         dir: 'in',
         summary: `turn ${turn.number} · segment #${zIndex} · ${seg.audioSeconds ?? '?'} s · ${file}${seg.text ? ` · ${seg.text}` : ''}`,
-        data: { turn: turn.number, z_index: zIndex, text: seg.text, file, audio_seconds: seg.audioSeconds, mime: ex.headers['content-type'] ?? 'audio/mpeg', bytes: ex.bodyBytes.length, url, fetchMs: Math.round(ex.durationMs) },
+        data: {
+          turn: turn.number,
+          z_index: zIndex,
+          text: seg.text,
+          file,
+          audio_seconds: seg.audioSeconds,
+          mime: ex.headers['content-type'] ?? 'audio/mpeg',
+          bytes: ex.bodyBytes.length,
+          url,
+          fetchMs: Math.round(ex.durationMs),
+        },
       });
     } catch (err) {
-      if (this.finished && err instanceof TransportError && err.code === 'aborted') return;
+      if (this.socket.ended && err instanceof TransportError && err.code === 'aborted') return;
       fail(err instanceof TransportError ? err.code : 'TTS_FETCH', (err as Error).message);
     }
-  }
-
-  private async action(action: string, data: unknown): Promise<unknown> {
-    if (this.finished) throw new ActionError('SESSION_ENDED', 'the session has ended');
-    const d = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
-    await this.readyPromise;
-    if (action === 'wait_turn') return this.waitTurn(typeof d.timeoutMs === 'number' ? d.timeoutMs : this.ctx.timeouts.responseMs * 4);
-    switch (action) {
-      case 'audio':
-        return this.serial(() => this.audioFrame(d));
-      case 'send_wav':
-        return this.serial(() => this.sendWav(d as SendWavOptions));
-      case 'text': {
-        if (typeof d.text !== 'string' || !d.text.trim()) throw new ActionError('BAD_ACTION', 'text: expected {"text": "<what the user says>"}');
-        const turn = this.startTurn('text', d.text);
-        return { turn: turn.number };
-      }
-      case 'stop_upload':
-        return this.serial(() => this.stopUpload());
-      case 'stop_output':
-        return this.stopOutput();
-      default:
-        throw new ActionError('BAD_ACTION', `action: expected audio, send_wav, text, stop_upload, stop_output or wait_turn, got "${action}"`);
-    }
-  }
-
-  /** Audio frames, WAV uploads and stop-upload keep their order even when the renderer does not await each call. */
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.sendChain.then(fn, fn);
-    this.sendChain = next.catch(() => undefined);
-    return next;
   }
 
   private current(): Turn | undefined {
@@ -334,31 +281,35 @@ export class Conversation {
     turn.uploadRate = this.uploadRate();
     this.turns.push(turn);
     this.resampler = null;
-    const params: Record<string, unknown> = { ...this.ctx.payload };
+    const params: Record<string, unknown> = { ...this.ctx.resolvedPayloadWithSecrets };
     if (kind === 'text') params.asr_text = text;
     else delete params.asr_text;
-    this.sendJson(clientMessages.start(params), `agent_action chat_bot_v3 · turn ${turn.number} (${kind === 'text' ? `text: ${text}` : 'voice'})`);
+    this.socket.sendJson(clientMessages.start(params), `agent_action chat_bot_v3 · turn ${turn.number} (${kind === 'text' ? `text: ${text}` : 'voice'})`);
     if (kind === 'text') this.armWatchdog();
-    else if (this.ctx.payload.upload_format === 'wav') this.sendBinary(turn, encodeWavStreamHeader(turn.uploadRate));
+    else if (this.ctx.resolvedPayloadWithSecrets.upload_format === 'wav') this.sendBinary(turn, encodeWavStreamHeader(turn.uploadRate));
     return turn;
   }
 
   private uploadRate(): number {
-    const r = this.ctx.payload.upload_sample_rate;
+    const r = this.ctx.resolvedPayloadWithSecrets.upload_sample_rate;
     return typeof r === 'number' && r > 0 ? r : 16000;
   }
 
   /** The turn that takes speech now: the open upload, or a new voice turn. */
   private uploadTurn(): Turn {
-    const fmt = this.ctx.payload.upload_format ?? 'pcm';
+    const fmt = this.ctx.resolvedPayloadWithSecrets.upload_format ?? 'pcm';
     if (fmt !== 'pcm' && fmt !== 'wav')
-      throw new ActionError('UNSUPPORTED_FORMAT', `upload_format "${String(fmt)}": Parley uploads pcm or wav; choose one of them to send speech (text turns work with any)`);
+      throw new ActionError(
+        'UNSUPPORTED_FORMAT',
+        `upload_format "${String(fmt)}": Parley uploads pcm or wav; choose one of them to send speech (text turns work with any)`,
+      );
     const turn = this.current();
     return turn?.state === 'uploading' ? turn : this.startTurn('voice');
   }
 
   private async audioFrame(d: Record<string, unknown>): Promise<unknown> {
-    if (typeof d.pcm !== 'string') throw new ActionError('BAD_ACTION', 'audio: expected {"pcm": "<base64 PCM16 little-endian>", "sampleRate": 48000, "channels": 1}');
+    if (typeof d.pcm !== 'string')
+      throw new ActionError('BAD_ACTION', 'audio: expected {"pcm": "<base64 PCM16 little-endian>", "sampleRate": 48000, "channels": 1}');
     const rate = typeof d.sampleRate === 'number' ? d.sampleRate : this.uploadRate();
     const channels = d.channels === 2 ? 2 : 1;
     const turn = this.uploadTurn();
@@ -388,7 +339,7 @@ export class Conversation {
     });
     const frames = splitFrames(pcm16ToBytes(speech.samples), turn.uploadRate, frameMs);
     const sent = await paceFrames(frames, (f) => this.sendPcm(turn, pcm16FromBytes(f)), { realtime, frameMs, signal: this.ctx.signal });
-    if (o.stopUpload !== false && !this.finished) await this.stopUpload();
+    if (o.stopUpload !== false && !this.socket.ended) await this.stopUpload();
     return { turn: turn.number, frames: sent, seconds: Math.round((speech.samples.length / turn.uploadRate) * 1000) / 1000 };
   }
 
@@ -399,9 +350,7 @@ export class Conversation {
   }
 
   private sendBinary(turn: Turn, bytes: Uint8Array): void {
-    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) throw new ActionError('NOT_CONNECTED', 'the socket is not open');
-    this.ws.send(bytes, { binary: true });
-    this.ctx.emit({ kind: 'ws.binary', dir: 'out', summary: `${bytes.length} B PCM · turn ${turn.number}`, data: { bytes: bytes.length, turn: turn.number } });
+    this.socket.sendBinary(bytes, `${bytes.length} B PCM · turn ${turn.number}`, { turn: turn.number });
   }
 
   private async stopUpload(): Promise<unknown> {
@@ -413,7 +362,10 @@ export class Conversation {
       this.resampler = null;
     }
     const variant = this.settings.stopUploadMessage;
-    this.sendJson(clientMessages.stopUpload(variant), `stop upload (intervent_event ${variant}${variant === 'stream_asr' ? ', V3 demo form' : ', V2 firmware form'}) · turn ${turn.number}`);
+    this.socket.sendJson(
+      clientMessages.stopUpload(variant),
+      `stop upload (intervent_event ${variant}${variant === 'stream_asr' ? ', V3 demo form' : ', V2 firmware form'}) · turn ${turn.number}`,
+    );
     turn.reference = performance.now();
     turn.state = 'waiting';
     this.armWatchdog();
@@ -426,13 +378,18 @@ export class Conversation {
     turn.upload.length = 0;
     const file = await this.ctx.writeFile(`turn-${turn.number}-user.wav`, encodeWav(all, turn.uploadRate));
     turn.userAudioFile = file;
-    this.ctx.emit({ kind: 'audio.upload', dir: 'local', summary: `turn ${turn.number} · your speech ${(all.length / turn.uploadRate).toFixed(2)} s saved as ${file}`, data: { turn: turn.number, file, seconds: all.length / turn.uploadRate, sampleRate: turn.uploadRate } });
+    this.ctx.emit({
+      kind: 'audio.upload',
+      dir: 'local',
+      summary: `turn ${turn.number} · your speech ${(all.length / turn.uploadRate).toFixed(2)} s saved as ${file}`,
+      data: { turn: turn.number, file, seconds: all.length / turn.uploadRate, sampleRate: turn.uploadRate },
+    });
     return { turn: turn.number, variant, seconds: all.length / turn.uploadRate };
   }
 
   private stopOutput(): unknown {
     const turn = this.current();
-    this.sendJson(clientMessages.stopOutput(), `stop output (intervent_event stream_output)${turn ? ` · turn ${turn.number}` : ''}`);
+    this.socket.sendJson(clientMessages.stopOutput(), `stop output (intervent_event stream_output)${turn ? ` · turn ${turn.number}` : ''}`);
     if (turn?.active) {
       turn.state = 'interrupted';
       this.ctx.emit({ kind: 'audio.interrupt', dir: 'local', summary: `turn ${turn.number} interrupted: playback stops`, data: { turn: turn.number } });
@@ -443,15 +400,13 @@ export class Conversation {
     return { turn: turn?.number ?? null };
   }
 
-  private ended = new Set<number>();
-
   private async endTurn(turn: Turn, state: 'done' | 'interrupted' | 'failed'): Promise<void> {
     if (this.ended.has(turn.number)) return;
     this.ended.add(turn.number);
     turn.state = state;
-    if (this.current() === turn) this.clearWatchdog();
+    if (this.current() === turn) this.socket.unwatch();
     await Promise.all(turn.fetches);
-    this.metric({ name: BOT_AUDIO_METRIC, value: turn.botAudioSeconds(), unit: 's', turn: turn.number, source: 'reported' });
+    this.socket.metric({ name: BOT_AUDIO_METRIC, value: turn.botAudioSeconds(), unit: 's', turn: turn.number, source: 'reported' });
     const r = turn.report();
     const m = r.metrics;
     const fmt = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`);
@@ -480,87 +435,54 @@ export class Conversation {
 
   /** While a turn waits for the server, silence longer than responseMs is a failure: the session ends with TIMEOUT. */
   private armWatchdog(): void {
-    this.clearWatchdog();
+    this.socket.unwatch();
     const turn = this.current();
     if (!turn || (turn.state !== 'waiting' && turn.state !== 'answering')) return;
-    const ms = this.ctx.timeouts.responseMs;
-    this.watchdog = setTimeout(() => this.fail({ code: 'TIMEOUT', message: `no message from the server for ${ms} ms while waiting for the answer to turn ${turn.number}` }, true), ms);
+    this.socket.watch(this.ctx.timeouts.responseMs, `the answer to turn ${turn.number}`);
   }
 
-  private clearWatchdog(): void {
-    if (this.watchdog) clearTimeout(this.watchdog);
-    this.watchdog = null;
-  }
-
-  private sendJson(message: ClientMessage, summary: string): void {
-    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) throw new ActionError('NOT_CONNECTED', 'the socket is not open');
-    const msg = this.settings.socketId ? { ...message, socket_id: `parley-${++this.socketCounter}` } : message;
-    this.ws.send(JSON.stringify(msg));
-    this.ctx.emit({ kind: 'ws.frame', dir: 'out', summary, data: msg });
-  }
-
-  private metric(m: MetricData | null): void {
-    if (!m) return;
-    const unit = m.unit === 'ms' ? ' ms' : m.unit === 's' ? ' s' : '';
-    this.ctx.emit({ kind: 'metric', dir: 'local', summary: `${m.turn ? `turn ${m.turn} · ` : ''}${m.name} = ${m.value}${unit}`, data: m });
-  }
-
-  private since(t: number): number {
-    return Math.round((performance.now() - t) * 10) / 10;
-  }
-
-  /** An error that ends the session (when `fatal`) after it is recorded with the vendor's code and message. */
-  private fail(error: VendorError, fatal: boolean): void {
-    if (this.finished) return;
-    this.ctx.fail(error);
+  /** An error that ends the session, recorded on the turn it cut short. */
+  private fail(error: VendorError): void {
+    if (this.socket.ended) return;
     const turn = this.current();
     if (turn?.active) turn.error = { code: error.code, message: error.message };
-    if (fatal) {
-      this.error = error;
-      this.finish(1011, 'failed');
-    }
+    this.socket.fail(error);
   }
 
-  private finish(closeCode: number | null, why: string): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.clearWatchdog();
-    this.readyReject(new ActionError('SESSION_ENDED', `the session ${why}`));
-    const ws = this.ws;
-    if (ws && (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING)) {
-      if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
-      else ws.close(closeCode ?? 1000, why === 'stopped' ? 'client stopped' : why);
-    }
-    void (async () => {
-      if (ws && ws.readyState !== WebSocket.CLOSED) await Promise.race([new Promise((r) => ws.once('close', r)), sleep(1000)]);
-      for (const t of this.turns) {
-        this.ended.add(t.number);
-        if (t.active) t.state = this.error ? 'failed' : 'interrupted';
-        await Promise.all(t.fetches).catch(() => undefined);
+  /** The session is over: every turn ends where it stood, its downloads finish, and whoever waits for a turn is answered. */
+  private async settle(end: SocketEnd): Promise<void> {
+    for (const t of this.turns) {
+      this.ended.add(t.number);
+      if (t.active) {
+        if (end.error) t.error ??= { code: end.error.code, message: end.error.message };
+        t.state = end.error ? 'failed' : 'interrupted';
       }
-      for (const w of this.turnWaiters) w();
-      this.turnWaiters = [];
-      const result: ConversationResult = {
-        url: this.endpoint,
-        auth: { method: this.settings.authMethod, confirmedBy: this.confirmedBy },
-        stopUploadMessage: this.settings.stopUploadMessage,
-        placements: [...this.placements],
-        turns: this.turns.map((t) => t.report()),
-      };
-      const n = this.turns.length;
-      this.finishResolve(
-        this.error
-          ? { ok: false, summary: `${this.error.code}: ${this.error.message}`, error: this.error, result }
-          : { ok: true, summary: `${n} turn${n === 1 ? '' : 's'} · ${why}`, result },
-      );
-    })();
+      await Promise.all(t.fetches).catch(() => undefined);
+    }
+    for (const w of this.turnWaiters) w();
+    this.turnWaiters = [];
+  }
+
+  private outcome(end: SocketEnd): OperationOutcome {
+    const result: ConversationResult = {
+      url: this.endpoint,
+      auth: { method: this.settings.authMethod, confirmedBy: this.confirmedBy },
+      stopUploadMessage: this.settings.stopUploadMessage,
+      placements: [...this.placements],
+      turns: this.turns.map((t) => t.report()),
+    };
+    const n = this.turns.length;
+    return end.error
+      ? { ok: false, summary: `${end.error.code}: ${end.error.message}`, error: end.error, result }
+      : { ok: true, summary: `${n} turn${n === 1 ? '' : 's'} · ${end.why}`, result };
   }
 }
 
 function readWavInput(o: SendWavOptions): Uint8Array {
   if (typeof o.base64 === 'string') return Buffer.from(o.base64, 'base64');
   if (typeof o.sample === 'string') {
-    if (!/^[A-Za-z0-9._-]+\.wav$/.test(o.sample)) throw new ActionError('BAD_ACTION', `send_wav.sample: expected a file name from resources/utterances, got "${o.sample}"`);
+    if (!/^[A-Za-z0-9._-]+\.wav$/.test(o.sample))
+      throw new ActionError('BAD_ACTION', `send_wav.sample: expected a file name from resources/utterances, got "${o.sample}"`);
     return readFile(resourcePath('utterances', basename(o.sample)), 'send_wav.sample');
   }
   if (typeof o.path === 'string') {

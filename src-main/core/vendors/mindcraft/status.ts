@@ -53,6 +53,14 @@ const BY_CODE = new Map(SOCKET_STATUSES.map((s) => [s.code, s]));
 
 /** Every status has a name and severity in the log; codes outside the table are shown as unknown warnings. */
 export function statusInfo(code: number | undefined): StatusInfo {
-  if (code === undefined) return { code: -1, name: 'no_status', severity: 'warn', meaning: { en: 'message without socket_status', zh: '消息缺少 socket_status' } };
-  return BY_CODE.get(code) ?? { code, name: `unknown_${code}`, severity: code >= 2000 ? 'error' : 'warn', meaning: { en: 'status not in the documented table', zh: '未在文档表中的状态码' } };
+  if (code === undefined)
+    return { code: -1, name: 'no_status', severity: 'warn', meaning: { en: 'message without socket_status', zh: '消息缺少 socket_status' } };
+  return (
+    BY_CODE.get(code) ?? {
+      code,
+      name: `unknown_${code}`,
+      severity: code >= 2000 ? 'error' : 'warn',
+      meaning: { en: 'status not in the documented table', zh: '未在文档表中的状态码' },
+    }
+  );
 }

@@ -5,7 +5,9 @@ export const CHECKSUM_VALIDITY_S = 300;
 
 /** CheckSum = sha1(AppSecret + Nonce + CurTime): plain concatenation, lowercase hex. */
 export function checkSum(appSecret: string, nonce: string, curTime: string): string {
-  return createHash('sha1').update(appSecret + nonce + curTime, 'utf8').digest('hex');
+  return createHash('sha1')
+    .update(appSecret + nonce + curTime, 'utf8')
+    .digest('hex');
 }
 
 /** 32 hex characters: well under the 128-character limit on Nonce. */
@@ -55,6 +57,9 @@ export function lastSkew(origin: string): number | undefined {
 export function skewWarning(skew: number | undefined, host: string): string | null {
   if (skew === undefined || Math.abs(skew) < 30) return null;
   const dir = skew > 0 ? 'ahead of' : 'behind';
-  const verdict = Math.abs(skew) >= CHECKSUM_VALIDITY_S ? 'a CheckSum made here is outside its 5-minute validity there and will be rejected as failed authentication (402)' : 'within the 5-minute CheckSum validity, but sync this machine with NTP';
+  const verdict =
+    Math.abs(skew) >= CHECKSUM_VALIDITY_S
+      ? 'a CheckSum made here is outside its 5-minute validity there and will be rejected as failed authentication (402)'
+      : 'within the 5-minute CheckSum validity, but sync this machine with NTP';
   return `clock skew: ${host} is ${Math.abs(skew)} s ${dir} this machine (from its Date header); ${verdict}.`;
 }

@@ -1,4 +1,5 @@
 /** NetEase RTC-AI wire client: request building for both API variants, and response parsing. */
+import { toWire } from '../../payload.ts';
 import type { HttpExchange, HttpRequestSpec } from '../../http.ts';
 import type { JsonSchema } from '../../schema.ts';
 import type { VendorError } from '../types.ts';
@@ -25,11 +26,9 @@ export function baseUrlFor(sandboxUrl: string | undefined, settings: Record<stri
   return base.replace(/\/+$/, '');
 }
 
-/** The body as sent: top-level fields the schema marks `x-local` (the per-call variant) are not part of the API. */
+/** The body as sent (payload.ts toWire: fields the schema marks `x-local`, the per-call variant, are not part of the API). */
 export function wireBody(schema: JsonSchema, payload: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(payload)) if (!schema.properties?.[k]?.['x-local']) out[k] = v;
-  return out;
+  return toWire(schema, payload) as Record<string, unknown>;
 }
 
 export interface AuthInput {
@@ -90,18 +89,30 @@ export function parseTaskResponse(ex: Pick<HttpExchange, 'status' | 'json' | 'bo
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     const snippet = ex.bodyText.slice(0, 200);
     const code = ex.status >= 200 && ex.status < 300 ? 'MALFORMED_RESPONSE' : `HTTP_${ex.status}`;
-    return { ok: false, response: ex.bodyText, error: { code, httpStatus: ex.status, message: snippet ? `response is not a JSON object: ${snippet}` : 'empty response body' } };
+    return {
+      ok: false,
+      response: ex.bodyText,
+      error: { code, httpStatus: ex.status, message: snippet ? `response is not a JSON object: ${snippet}` : 'empty response body' },
+    };
   }
   const b = body as Record<string, unknown>;
   const requestId = typeof b.requestId === 'string' ? b.requestId : undefined;
   const code = typeof b.code === 'number' ? b.code : Number(b.code);
   if (!Number.isFinite(code)) {
-    return { ok: false, response: body, error: { code: `HTTP_${ex.status}`, httpStatus: ex.status, requestId, message: `response has no numeric "code": ${ex.bodyText.slice(0, 200)}` } };
+    return {
+      ok: false,
+      response: body,
+      error: { code: `HTTP_${ex.status}`, httpStatus: ex.status, requestId, message: `response has no numeric "code": ${ex.bodyText.slice(0, 200)}` },
+    };
   }
   if (code !== 200) {
     const message = [b.errmsg, b.message, b.desc, b.msg].find((m) => typeof m === 'string' && m !== '') as string | undefined;
     const field = message ? errorField(message) : undefined;
-    return { ok: false, response: body, error: { code: String(code), httpStatus: ex.status, requestId, message: message ?? describeCode(code), details: body, ...(field ? { field } : {}) } };
+    return {
+      ok: false,
+      response: body,
+      error: { code: String(code), httpStatus: ex.status, requestId, message: message ?? describeCode(code), details: body, ...(field ? { field } : {}) },
+    };
   }
   const result = b.result && typeof b.result === 'object' ? (b.result as Record<string, unknown>) : {};
   return {

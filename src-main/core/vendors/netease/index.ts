@@ -1,8 +1,30 @@
-import type { InspectContext, OperationDescriptor, OperationOutcome, RequestInspection, RoomJoinContext, RoomJoinInfo, SessionContext, VendorDescriptor, VendorError } from '../types.ts';
+import type {
+  InspectContext,
+  OperationDescriptor,
+  OperationOutcome,
+  RequestInspection,
+  RoomJoinContext,
+  RoomJoinInfo,
+  SessionContext,
+  VendorDescriptor,
+  VendorError,
+} from '../types.ts';
 import { STANDARD_METRICS, type MetricData } from '../../events.ts';
 import type { JsonSchema } from '../../schema.ts';
 import { CHECKSUM_VALIDITY_S, clockSkewSeconds, lastSkew, rememberSkew, skewWarning } from './checksum.ts';
-import { baseUrlFor, buildTaskRequest, parseTaskResponse, taskSummary, variantOf, vendorError, wireBody, type ParsedTaskResponse, type TaskCall, type TaskResult, type Variant } from './client.ts';
+import {
+  baseUrlFor,
+  buildTaskRequest,
+  parseTaskResponse,
+  taskSummary,
+  variantOf,
+  vendorError,
+  wireBody,
+  type ParsedTaskResponse,
+  type TaskCall,
+  type TaskResult,
+  type Variant,
+} from './client.ts';
 import { CLOSE_EXAMPLE, MODE_EXAMPLES, closeSchema, createMode, createSchema, vendorNumberLabels } from './schema.ts';
 import { closeBodyFindings, createBodyFindings, validateCreate } from './rules.ts';
 import { composePrompt } from './prompt.ts';
@@ -28,9 +50,17 @@ function settingString(settings: Record<string, unknown>, key: string, fallback 
 }
 
 /** Sign (server) or authorise (client) one task call, send it, record skew and return the parsed answer. */
-async function callTask(ctx: SessionContext, call: TaskCall, variant: Variant, body: Record<string, unknown>): Promise<ParsedTaskResponse & { durationMs: number }> {
+async function callTask(
+  ctx: SessionContext,
+  call: TaskCall,
+  variant: Variant,
+  body: Record<string, unknown>,
+): Promise<ParsedTaskResponse & { durationMs: number }> {
   const appKey = await ctx.credential('APP_KEY');
-  const auth = variant === 'server' ? { appKey, appSecret: await ctx.credential('APP_SECRET') } : { appKey, token: await ctx.credential('TOKEN'), uid: settingString(ctx.profile.settings, 'uid') };
+  const auth =
+    variant === 'server'
+      ? { appKey, appSecret: await ctx.credential('APP_SECRET') }
+      : { appKey, token: await ctx.credential('TOKEN'), uid: settingString(ctx.profile.settings, 'uid') };
   const base = baseUrlFor(ctx.sandboxUrl, ctx.profile.settings);
   const built = buildTaskRequest(call, variant, base, body, auth);
   // The CheckSum is a bearer credential for 5 minutes: redacted like the secret it comes from.
@@ -66,13 +96,22 @@ async function closeInSession(ctx: SessionContext, variant: Variant, body: Recor
 function waitForJoin(ctx: SessionContext, actions: Map<string, ActionHandler>, cname: string): Promise<unknown> {
   const timeoutMs = ctx.timeouts.idleMs;
   ctx.emit({
-    kind: 'netease.awaiting-join',
+    kind: 'room.awaiting-join',
     dir: 'local',
     summary: `client API: join room ${cname} first; create is sent once the join resolves (waiting up to ${Math.round(timeoutMs / 1000)} s)`,
     data: { cname, uid: settingString(ctx.profile.settings, 'uid'), timeoutMs },
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(vendorError('JOIN_TIMEOUT', `client API: the console did not join room ${cname} within ${Math.round(timeoutMs / 1000)} s, so create was not sent (the vendor answers "房间不存在" otherwise)`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        reject(
+          vendorError(
+            'JOIN_TIMEOUT',
+            `client API: the console did not join room ${cname} within ${Math.round(timeoutMs / 1000)} s, so create was not sent (the vendor answers "房间不存在" otherwise)`,
+          ),
+        ),
+      timeoutMs,
+    );
     ctx.signal.addEventListener('abort', () => (clearTimeout(timer), resolve(null)), { once: true });
     actions.set('joined', (data) => {
       clearTimeout(timer);
@@ -89,7 +128,12 @@ function inspectionSteps(call: TaskCall, variant: Variant, payload: Record<strin
     const data = payload.data as Record<string, unknown> | undefined;
     steps.push({ label: 'Mode', value: createMode(data) ?? 'unknown (data matches none of the three modes)' });
     const labels = vendorNumberLabels(settings);
-    const parts = { asrVendor: (data?.asr as Record<string, unknown>)?.asrVendor, llmVendor: (data?.llm as Record<string, unknown>)?.llmVendor, ttsVendor: (data?.tts as Record<string, unknown>)?.ttsVendor, interruptMode: (data?.pipeline as Record<string, unknown>)?.interruptMode };
+    const parts = {
+      asrVendor: (data?.asr as Record<string, unknown>)?.asrVendor,
+      llmVendor: (data?.llm as Record<string, unknown>)?.llmVendor,
+      ttsVendor: (data?.tts as Record<string, unknown>)?.ttsVendor,
+      interruptMode: (data?.pipeline as Record<string, unknown>)?.interruptMode,
+    };
     for (const [field, n] of Object.entries(parts)) {
       if (typeof n !== 'number') continue;
       steps.push({ label: field, value: labels[field as keyof typeof labels][String(n)] ?? `${n} (no label: name it in the profile's vendorLabels)` });
@@ -97,10 +141,19 @@ function inspectionSteps(call: TaskCall, variant: Variant, payload: Record<strin
     const llm = data?.llm as Record<string, unknown> | undefined;
     if (llm && typeof llm.customPromptFormat === 'string') {
       const composed = composePrompt(llm.customPromptKeyWord as Record<string, unknown> | undefined, llm.customPromptFormat);
-      steps.push({ label: 'Composed prompt (preview)', value: composed.text + (composed.missing.length ? `\n[no value for: ${composed.missing.join(', ')}]` : '') });
+      steps.push({
+        label: 'Composed prompt (preview)',
+        value: composed.text + (composed.missing.length ? `\n[no value for: ${composed.missing.join(', ')}]` : ''),
+      });
     }
   }
-  steps.push({ label: 'Variant', value: variant === 'server' ? 'server API: AppKey + Nonce + CurTime + CheckSum headers' : 'client API: AppKey + Token + Cname + Uid headers (after the room join resolves)' });
+  steps.push({
+    label: 'Variant',
+    value:
+      variant === 'server'
+        ? 'server API: AppKey + Nonce + CurTime + CheckSum headers'
+        : 'client API: AppKey + Token + Cname + Uid headers (after the room join resolves)',
+  });
   return steps;
 }
 
@@ -130,7 +183,14 @@ async function inspectTask(call: TaskCall, schema: JsonSchema, ctx: InspectConte
   if (!token) warnings.push('TOKEN is not set in this profile: the client API needs the NERTC room token');
   const built = buildTaskRequest(call, variant, base, body, { appKey, token: token || 'unset', uid: settingString(ctx.profile.settings, 'uid') });
   if (call === 'create') warnings.push('client API: the console joins the room first and sends create only after the join resolves');
-  return { method: 'POST', url: built.spec.url, headers: { ...built.spec.headers, Token: token ? ctx.mask(token) : '(not set)' }, body: built.spec.body, steps, warnings };
+  return {
+    method: 'POST',
+    url: built.spec.url,
+    headers: { ...built.spec.headers, Token: token ? ctx.mask(token) : '(not set)' },
+    body: built.spec.body,
+    steps,
+    warnings,
+  };
 }
 
 /** Create sessions whose task was closed with their "close" action: their stop has nothing left to close. */
@@ -147,11 +207,15 @@ const create: OperationDescriptor = {
   schema: createSchema,
   example: MODE_EXAMPLES.parameters,
   validate: validateCreate,
+  actions: [
+    { id: 'joined', title: { en: 'The console joined the room (client API: create goes out now)', zh: '控制台已进房(客户端 API:现在发送创建)' } },
+    { id: 'close', title: { en: 'Close the task now', zh: '立即停止任务' } },
+  ],
 
   async run(ctx) {
     const actions = actionTable(ctx);
-    const variant = variantOf(ctx.payload, ctx.profile.settings);
-    const body = wireBody(createSchema, ctx.payload);
+    const variant = variantOf(ctx.resolvedPayloadWithSecrets, ctx.profile.settings);
+    const body = wireBody(createSchema, ctx.resolvedPayloadWithSecrets);
     const cname = String(body.cname);
     if (variant === 'client') {
       const joined = await waitForJoin(ctx, actions, cname);
@@ -178,7 +242,11 @@ const create: OperationDescriptor = {
     if (!r?.taskId) return { ok: false, summary: 'task/create returned no taskId: nothing to close' };
     // Closed already with the session's own "close" action: nothing is left to end.
     if (closedInSession.delete(ctx.sessionId)) return { ok: true, summary: `task ${r.taskId} was already closed in this session` };
-    return closeInSession(ctx, variantOf(ctx.payload, ctx.profile.settings), { cname: r.cname ?? ctx.payload.cname, taskId: r.taskId, taskType: 7 });
+    return closeInSession(ctx, variantOf(ctx.resolvedPayloadWithSecrets, ctx.profile.settings), {
+      cname: r.cname ?? ctx.resolvedPayloadWithSecrets.cname,
+      taskId: r.taskId,
+      taskType: 7,
+    });
   },
 
   perRunIds(payload, runId) {
@@ -198,12 +266,26 @@ const close: OperationDescriptor = {
   transport: 'http',
   schema: closeSchema,
   example: CLOSE_EXAMPLE,
-  run: (ctx) => closeInSession(ctx, variantOf(ctx.payload, ctx.profile.settings), wireBody(closeSchema, ctx.payload)),
+  run: (ctx) => closeInSession(ctx, variantOf(ctx.resolvedPayloadWithSecrets, ctx.profile.settings), wireBody(closeSchema, ctx.resolvedPayloadWithSecrets)),
   inspect: (ctx) => inspectTask('close', closeSchema, ctx),
 };
 
+/** What the console joins a NERTC room with. `token` is empty for an app in NERTC debug (non-secure) mode. */
+export interface NeteaseJoinParams {
+  appkey: string;
+  channelName: string;
+  uid: string;
+  token: string;
+  variant: Variant;
+  taskId?: string;
+  botUid: string;
+  captionLanguage: string;
+  /** A sandbox profile's room: the loopback sandbox room service (the room frame then uses the sandbox SDK). */
+  sandboxRoom?: string;
+}
+
 /** NERTC join parameters: appkey, the task's room, the console's uid and the room token from the keychain. */
-export async function neteaseRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInfo> {
+export async function neteaseRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInfo<'netease', NeteaseJoinParams>> {
   const appkey = await ctx.credential('APP_KEY');
   const token = await ctx.credential('TOKEN').catch(() => '');
   const settings = ctx.profile.settings;
@@ -229,19 +311,69 @@ export async function neteaseRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInf
   };
 }
 
-export const netease: VendorDescriptor = {
+/**
+ * nertc-web-sdk 5.8 (read from its sources in node_modules): lbs on wecan-lbs.netease.im / wecan-lbs.yunxinvcloud.com /
+ * lbs-overseas.yunxinvcloud.com, room server on roomserver.netease.im / wecan-sdk.yunxinvcloud.com /
+ * call-overseas.yunxinvcloud.com, nrtc.netease.im / wecan-gw.yunxinvcloud.com / nrtc-overseas.yunxinvcloud.com, cloud
+ * proxy on ap-prd-jd.netease.im / supervisor-overseas.yunxinvcloud.com; signalling on the wss host the room server
+ * hands out. Its event reports go to statistic.live.126.net / apm.yunxinhi.com (statistic-overseas.yunxinfw.com
+ * overseas): NetEase's own servers, allowed like Tencent's. The SDK evaluates strings (its bundled regenerator and
+ * protobuf runtimes build functions with Function(), and it probes for require() with eval): without 'unsafe-eval' the
+ * join throws EvalError. Its getAudioLevel meter is an AudioWorklet loaded from a blob: URL.
+ */
+const NERTC_ROOM = {
+  sdk: 'nertc',
+  connectSources: [
+    'https://wecan-lbs.netease.im',
+    'https://roomserver.netease.im',
+    'https://nrtc.netease.im',
+    'https://ap-prd-jd.netease.im',
+    'https://*.yunxinvcloud.com',
+    'wss://*.netease.im',
+    'wss://*.yunxinvcloud.com',
+    'https://statistic.live.126.net',
+    'wss://statistic.live.126.net',
+    'https://apm.yunxinhi.com',
+    'https://statistic-overseas.yunxinfw.com',
+  ],
+  evalScripts: true,
+  blobScripts: true,
+} as const;
+
+export const netease = {
   id: 'netease',
   title: { en: 'NetEase Yunxin RTC-AI', zh: '网易云信 RTC-AI' },
+  color: '#e8785a',
+  docsHosts: ['doc.yunxin.163.com', 'yunxin.163.com'],
   credentials: [
-    { name: 'APP_KEY', label: { en: 'AppKey', zh: 'AppKey' }, env: 'PARLEY_NETEASE_APP_KEY', secret: false, description: { en: 'Application key from the Yunxin console (AppKey header; NERTC appkey).', zh: '网易云信控制台中的 AppKey。' } },
-    { name: 'APP_SECRET', label: { en: 'AppSecret', zh: 'AppSecret' }, env: 'PARLEY_NETEASE_APP_SECRET', secret: true, description: { en: 'Signs server-API calls: CheckSum = sha1(AppSecret + Nonce + CurTime).', zh: '用于服务端 API 的 CheckSum 签名。' } },
-    { name: 'TOKEN', label: { en: 'Room token', zh: '房间 Token' }, env: 'PARLEY_NETEASE_TOKEN', secret: true, description: { en: 'NERTC room token issued for the profile uid and the room: client-API Token header and room join.', zh: '为配置中的 uid 和房间签发的 NERTC Token,用于客户端 API 和加入房间。' } },
+    {
+      name: 'APP_KEY',
+      label: { en: 'AppKey', zh: 'AppKey' },
+      secret: false,
+      description: { en: 'Application key from the Yunxin console (AppKey header; NERTC appkey).', zh: '网易云信控制台中的 AppKey。' },
+    },
+    {
+      name: 'APP_SECRET',
+      label: { en: 'AppSecret', zh: 'AppSecret' },
+      secret: true,
+      description: { en: 'Signs server-API calls: CheckSum = sha1(AppSecret + Nonce + CurTime).', zh: '用于服务端 API 的 CheckSum 签名。' },
+    },
+    {
+      name: 'TOKEN',
+      label: { en: 'Room token', zh: '房间 Token' },
+      secret: true,
+      description: {
+        en: 'NERTC room token issued for the profile uid and the room: client-API Token header and room join.',
+        zh: '为配置中的 uid 和房间签发的 NERTC Token,用于客户端 API 和加入房间。',
+      },
+    },
   ],
   settingsSchema,
   defaultSettings,
   operations: [create, close],
   mountSandbox: (host) => void mountNeteaseSandbox(host),
   sandboxCredentials: { APP_KEY: SANDBOX_APP_KEY, APP_SECRET: SANDBOX_APP_SECRET, TOKEN: SANDBOX_TOKEN },
+  room: NERTC_ROOM,
   roomJoin: neteaseRoomJoin,
-};
-
+  cli: async () => (await import('./cli.ts')).neteaseCommands,
+} satisfies VendorDescriptor<'netease'>;

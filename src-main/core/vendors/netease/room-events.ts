@@ -69,7 +69,12 @@ export function parseAsrCaptions(list: unknown, who: RoomIdentity): { events: Ne
     };
     captions.push(caption);
     const trans = caption.transText ? ` → ${caption.transText}` : '';
-    events.push({ kind: 'netease.caption', dir: 'in', summary: `${caption.speaker} ${srcUid}${caption.isFinal ? '' : ' (partial)'}: ${caption.text}${trans}`, data: caption });
+    events.push({
+      kind: 'netease.caption',
+      dir: 'in',
+      summary: `${caption.speaker} ${srcUid}${caption.isFinal ? '' : ' (partial)'}: ${caption.text}${trans}`,
+      data: caption,
+    });
   }
   return { events, captions };
 }
@@ -96,5 +101,10 @@ export function parseAiData(evt: unknown): NewEvent {
     }
   }
   const preview = typeof data === 'string' ? data : previewJson(data);
-  return { kind: 'netease.ai-data', dir: 'in', summary: `ai-data ${e.type}${e.uid !== undefined ? ` from ${String(e.uid)}` : ''}: ${preview.slice(0, 120)}`, data: { type: e.type, uid: str(e.uid), data } };
+  return {
+    kind: 'netease.ai-data',
+    dir: 'in',
+    summary: `ai-data ${e.type}${e.uid !== undefined ? ` from ${String(e.uid)}` : ''}: ${preview.slice(0, 120)}`,
+    data: { type: e.type, uid: str(e.uid), data },
+  };
 }

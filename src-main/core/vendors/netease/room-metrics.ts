@@ -12,7 +12,13 @@ export const NETEASE_METRICS = {
   captionTurn: 'netease.caption_turn_ms',
 } as const;
 
-const measured = (name: string, value: number, turn?: number): MetricData => ({ name, value: Math.round(value * 10) / 10, unit: 'ms', source: 'measured', ...(turn ? { turn } : {}) });
+const measured = (name: string, value: number, turn?: number): MetricData => ({
+  name,
+  value: Math.round(value * 10) / 10,
+  unit: 'ms',
+  source: 'measured',
+  ...(turn ? { turn } : {}),
+});
 
 export class RoomMetrics {
   private joinStart: number | null = null;
@@ -48,6 +54,13 @@ export class RoomMetrics {
 }
 
 export function metricSummary(m: MetricData): string {
-  const label = m.name === NETEASE_METRICS.join ? 'join' : m.name === NETEASE_METRICS.firstCaption ? 'first caption' : m.name === NETEASE_METRICS.captionTurn ? `turn ${m.turn}: user caption end → bot caption` : m.name;
+  const label =
+    m.name === NETEASE_METRICS.join
+      ? 'join'
+      : m.name === NETEASE_METRICS.firstCaption
+        ? 'first caption'
+        : m.name === NETEASE_METRICS.captionTurn
+          ? `turn ${m.turn}: user caption end → bot caption`
+          : m.name;
   return `${label} ${Math.round(m.value)} ${m.unit}`;
 }

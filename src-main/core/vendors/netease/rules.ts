@@ -26,16 +26,25 @@ export function validateCreate(payload: Record<string, unknown>): PayloadError[]
     const hasPrompt = typeof llm.customPrompt === 'string' && llm.customPrompt.trim() !== '';
     const hasTemplate = obj(llm.customPromptKeyWord) !== undefined && typeof llm.customPromptFormat === 'string' && llm.customPromptFormat.trim() !== '';
     if (!hasPrompt && !hasTemplate)
-      errors.push({ path: '/data/llm/customPrompt', message: 'llm.customPrompt: expected with role 0 or empty (custom role), or customPromptKeyWord and customPromptFormat', severity: 'warning', source: source('inferred', 'role') });
+      errors.push({
+        path: '/data/llm/customPrompt',
+        message: 'llm.customPrompt: expected with role 0 or empty (custom role), or customPromptKeyWord and customPromptFormat',
+        severity: 'warning',
+        source: source('inferred', 'role'),
+      });
   }
   if (llm && typeof llm.customPromptFormat === 'string' && llm.customPromptKeyWord !== undefined) {
     const { missing } = composePrompt(obj(llm.customPromptKeyWord), llm.customPromptFormat);
     if (missing.length)
-      errors.push({ path: '/data/llm/customPromptKeyWord', message: `llm.customPromptKeyWord: no value for ${missing.map((k) => `{{${k}}}`).join(', ')} used in customPromptFormat`, severity: 'warning', source: source('inferred', 'role') });
+      errors.push({
+        path: '/data/llm/customPromptKeyWord',
+        message: `llm.customPromptKeyWord: no value for ${missing.map((k) => `{{${k}}}`).join(', ')} used in customPromptFormat`,
+        severity: 'warning',
+        source: source('inferred', 'role'),
+      });
   }
   return errors;
 }
-
 
 /** Every finding of a create or close body: schema, undocumented fields and rules (the sandbox and the inspector use these). */
 export const createBodyFindings = (body: unknown): PayloadError[] => validatePayload({ schema: createSchema, validate: validateCreate }, body);

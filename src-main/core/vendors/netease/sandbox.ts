@@ -38,7 +38,13 @@ interface Task {
 }
 
 const ref = 'docs/vendors/netease.md#error-codes';
-const E = (code: number, meaning: string, kind: 'documented' | 'inferred' = 'documented', when = 'every create and close call'): VendorErrorEntry => ({ code: String(code), meaning, kind, ref, when });
+const E = (code: number, meaning: string, kind: 'documented' | 'inferred' = 'documented', when = 'every create and close call'): VendorErrorEntry => ({
+  code: String(code),
+  meaning,
+  kind,
+  ref,
+  when,
+});
 /** The doc's code table, plus 414 from Yunxin's IM server-API overview (not in the RTC-AI table). */
 export const NETEASE_ERRORS: VendorErrorEntry[] = [
   E(400, '无效信令: invalid signalling, check the request parameters'),
@@ -85,7 +91,8 @@ export function mountNeteaseSandbox(host: SandboxHost, nowMs: () => number = Dat
   });
   host.declareErrors('netease', NETEASE_ERRORS, (entry, req) => answer(Number(entry.code), `${entry.meaning} (injected fault)`, requestIdOf(parseBody(req))));
   for (const variant of ['server', 'client'] as const)
-    for (const call of ['create', 'close'] as const) host.http('netease', 'POST', PATHS[variant][call], (req) => handle(host, state, variant, call, req, nowMs()));
+    for (const call of ['create', 'close'] as const)
+      host.http('netease', 'POST', PATHS[variant][call], (req) => handle(host, state, variant, call, req, nowMs()));
   return state;
 }
 
@@ -122,7 +129,13 @@ function handle(host: SandboxHost, state: NeteaseSandboxState, variant: Variant,
   }
   const task = state.tasks.get(String(b.taskId));
   if (!task || task.cname !== cname)
-    return answer(400, `task ${String(b.taskId)} not found in room ${cname} (never created, or already closed) [sandbox, inferred: the close page's error codes were not captured]`, requestId, {}, warnings);
+    return answer(
+      400,
+      `task ${String(b.taskId)} not found in room ${cname} (never created, or already closed) [sandbox, inferred: the close page's error codes were not captured]`,
+      requestId,
+      {},
+      warnings,
+    );
   state.tasks.delete(task.taskId);
   task.leaveRoom?.();
   return { status: 200, headers: warningHeaders(warnings), body: { code: 200, requestId, cid: state.cidOf(cname), result: { taskId: task.taskId } } };
@@ -130,13 +143,16 @@ function handle(host: SandboxHost, state: NeteaseSandboxState, variant: Variant,
 
 /** Server API: the four headers and the CheckSum. Any failure is the doc's "user not logged in" (402). */
 function checkServerAuth(h: Record<string, string>, nowMs: number): string | null {
-  for (const name of ['appkey', 'nonce', 'curtime', 'checksum']) if (!h[name]) return `missing header ${name === 'appkey' ? 'AppKey' : name === 'curtime' ? 'CurTime' : name === 'checksum' ? 'CheckSum' : 'Nonce'}`;
+  for (const name of ['appkey', 'nonce', 'curtime', 'checksum'])
+    if (!h[name]) return `missing header ${name === 'appkey' ? 'AppKey' : name === 'curtime' ? 'CurTime' : name === 'checksum' ? 'CheckSum' : 'Nonce'}`;
   if (h.appkey !== SANDBOX_APP_KEY) return `AppKey ${h.appkey} is not registered`;
   if (h.nonce!.length > 128) return 'Nonce longer than 128 characters';
   if (!/^\d+$/.test(h.curtime!)) return 'CurTime must be Unix time in seconds';
   const age = Math.floor(nowMs / 1000) - Number(h.curtime);
-  if (Math.abs(age) > CHECKSUM_VALIDITY_S) return `CheckSum expired: CurTime is ${Math.abs(age)} s ${age > 0 ? 'old' : 'in the future'} (valid for ${CHECKSUM_VALIDITY_S} s)`;
-  if (!safeEqual(h.checksum!, checkSum(SANDBOX_APP_SECRET, h.nonce!, h.curtime!))) return 'CheckSum mismatch: expected sha1(AppSecret + Nonce + CurTime), lowercase hex';
+  if (Math.abs(age) > CHECKSUM_VALIDITY_S)
+    return `CheckSum expired: CurTime is ${Math.abs(age)} s ${age > 0 ? 'old' : 'in the future'} (valid for ${CHECKSUM_VALIDITY_S} s)`;
+  if (!safeEqual(h.checksum!, checkSum(SANDBOX_APP_SECRET, h.nonce!, h.curtime!)))
+    return 'CheckSum mismatch: expected sha1(AppSecret + Nonce + CurTime), lowercase hex';
   return null;
 }
 

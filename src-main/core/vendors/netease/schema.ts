@@ -45,7 +45,10 @@ export type VendorNumberField = keyof typeof KNOWN_VENDOR_NUMBERS;
 export const VENDOR_NUMBER_FIELDS = Object.keys(KNOWN_VENDOR_NUMBERS) as VendorNumberField[];
 
 export const ROLE_PRESETS: Record<string, Localized> = {
-  '0': label('0 · custom prompt (customPrompt, or customPromptKeyWord + customPromptFormat)', '0 · 自定义提示词 (customPrompt 或 customPromptKeyWord + customPromptFormat)'),
+  '0': label(
+    '0 · custom prompt (customPrompt, or customPromptKeyWord + customPromptFormat)',
+    '0 · 自定义提示词 (customPrompt 或 customPromptKeyWord + customPromptFormat)',
+  ),
   '1': label('1 · Voice assistant', '1 · 语音助手'),
   '2': label('2 · Chinese teacher', '2 · 中文老师'),
   '3': label('3 · English teacher', '3 · 英文老师'),
@@ -78,7 +81,8 @@ function vendorNumber(field: VendorNumberField, en: string, zh: string, extra: J
 
 const bool = (def: boolean, en: string, zh: string): JsonSchema => ({ type: 'boolean', default: def, ...body, ...doc(en, zh) });
 const text = (extra: JsonSchema): JsonSchema => ({ type: 'string', ...body, ...extra });
-const customAppkey = (module: string) => bool(false, `Use your own ${module} vendor developer account's appkey.`, `是否使用您自己的 ${module} 供应商开发者账号的 appkey。默认为 false。`);
+const customAppkey = (module: string) =>
+  bool(false, `Use your own ${module} vendor developer account's appkey.`, `是否使用您自己的 ${module} 供应商开发者账号的 appkey。默认为 false。`);
 
 export const asrSchema: JsonSchema = {
   type: 'object',
@@ -88,7 +92,11 @@ export const asrSchema: JsonSchema = {
   ...body,
   properties: {
     asrVendor: vendorNumber('asrVendor', 'ASR vendor number (the vendor table is not public; see the labels).', 'ASR 供应商,取值请参考 AI 供应商。'),
-    srcLan: text({ default: 'AUTO', examples: ['AUTO', 'zh', 'en'], ...doc('Source language, default AUTO (see the AI captions language list).', '源语言,默认为 AUTO。取值请参考 AI 字幕和翻译语言列表。') }),
+    srcLan: text({
+      default: 'AUTO',
+      examples: ['AUTO', 'zh', 'en'],
+      ...doc('Source language, default AUTO (see the AI captions language list).', '源语言,默认为 AUTO。取值请参考 AI 字幕和翻译语言列表。'),
+    }),
     maxSentenceSilence: {
       ...wholeNumber,
       ...body,
@@ -111,7 +119,17 @@ const realTimeParamSchema: JsonSchema = {
   ...doc('Realtime (speech-to-speech) model parameters, used when enableRealtime is true.', 'realTime 相关参数。'),
   ...body,
   properties: {
-    vadThreshold: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.5, ...body, ...doc('Model VAD threshold, (0, 1), default 0.5: what counts as speech rather than background noise.', '大模型语音活动检测(VAD)阈值,取值范围(0, 1.0),默认 0.5。') },
+    vadThreshold: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      exclusiveMaximum: 1,
+      default: 0.5,
+      ...body,
+      ...doc(
+        'Model VAD threshold, (0, 1), default 0.5: what counts as speech rather than background noise.',
+        '大模型语音活动检测(VAD)阈值,取值范围(0, 1.0),默认 0.5。',
+      ),
+    },
     vadSilenceDuration: {
       ...wholeNumber,
       ...body,
@@ -125,7 +143,10 @@ const realTimeParamSchema: JsonSchema = {
       type: 'string',
       ...body,
       examples: ['elan', 'amuch', 'dan', 'marilyn', 'meadow', 'breeze', 'cove', 'ember', 'jupiter', 'alloy', 'echo', 'shimmer'],
-      ...doc('Realtime voice; depends on llmVendor (OpenAI: amuch, dan, elan, marilyn, meadow, breeze, cove, ember, jupiter, alloy, echo, shimmer).', 'realTime 音色。取值请参考具体供应商(llmVendor)支持的音色。'),
+      ...doc(
+        'Realtime voice; depends on llmVendor (OpenAI: amuch, dan, elan, marilyn, meadow, breeze, cove, ember, jupiter, alloy, echo, shimmer).',
+        'realTime 音色。取值请参考具体供应商(llmVendor)支持的音色。',
+      ),
     },
   },
 };
@@ -163,14 +184,25 @@ function llmSchema(agentMode: boolean): JsonSchema {
         default: 1,
         ...documented('role'),
         'x-enum-labels': { null: label('empty (置空) · custom prompt', '置空 · 自定义提示词'), ...ROLE_PRESETS },
-        ...doc('Preset role (server-side prompt). 0 or empty = your own prompt: customPrompt, or customPromptKeyWord + customPromptFormat.', 'LLM 角色,默认为 1。0 或置空表示使用 customPrompt,或 customPromptKeyWord + customPromptFormat。'),
+        ...doc(
+          'Preset role (server-side prompt). 0 or empty = your own prompt: customPrompt, or customPromptKeyWord + customPromptFormat.',
+          'LLM 角色,默认为 1。0 或置空表示使用 customPrompt,或 customPromptKeyWord + customPromptFormat。',
+        ),
       },
       customPrompt: text({ examples: ['自定义完整提示词'], ...documented('role'), ...doc('Your complete prompt (role 0).', '您自行提供的完整的提示词。') }),
       customPromptKeyWord: {
         type: 'object',
         ...documented('role'),
         additionalProperties: { type: 'string', ...inferred('role') },
-        examples: [{ name: 'AI 女友小乐', sex: '女生', age: '24 岁', hobby: '旅游、小说、追星', characteristic: '体贴、乖巧、善解人意的,女朋友,日常嘘寒问暖,在生活中提供情绪价值' }],
+        examples: [
+          {
+            name: 'AI 女友小乐',
+            sex: '女生',
+            age: '24 岁',
+            hobby: '旅游、小说、追星',
+            characteristic: '体贴、乖巧、善解人意的,女朋友,日常嘘寒问暖,在生活中提供情绪价值',
+          },
+        ],
         ...doc('Key words the server fills into customPromptFormat ({{key}} placeholders).', '您仅提供关键词,由网易云信服务端结合模板合成提示词。'),
       },
       customPromptFormat: text({
@@ -179,15 +211,47 @@ function llmSchema(agentMode: boolean): JsonSchema {
         ...documented('role'),
         ...doc('Template with {{key}} placeholders; the server composes the prompt from customPromptKeyWord.', '您自行提供的,用于服务端合成提示词的模板。'),
       }),
-      temperature: { type: 'number', minimum: 0, maximum: 1, default: 0.8, ...body, ...doc('LLM temperature, [0, 1], default 0.8.', 'LLM 温度配置,取值范围 [0, 1],默认 0.8。') },
-      contextSize: { ...wholeNumber, ...body, exclusiveMinimum: 0, maximum: 20, default: 3, examples: [10], ...doc('Context turns kept, (0, 20], default 3.', 'LLM 关联上下文大小,取值范围 (0, 20],默认 3。') },
+      temperature: {
+        type: 'number',
+        minimum: 0,
+        maximum: 1,
+        default: 0.8,
+        ...body,
+        ...doc('LLM temperature, [0, 1], default 0.8.', 'LLM 温度配置,取值范围 [0, 1],默认 0.8。'),
+      },
+      contextSize: {
+        ...wholeNumber,
+        ...body,
+        exclusiveMinimum: 0,
+        maximum: 20,
+        default: 3,
+        examples: [10],
+        ...doc('Context turns kept, (0, 20], default 3.', 'LLM 关联上下文大小,取值范围 (0, 20],默认 3。'),
+      },
       enableVision: bool(false, 'Enable model vision.', '是否开启大模型视觉,默认为 false。'),
-      enableWebSearch: { type: 'boolean', examples: [true], ...inferred('example-only-fields'), ...doc('Web search (appears in the doc examples, not in its table).', '联网搜索 (出现在文档示例中,参数表未列出)。') },
+      enableWebSearch: {
+        type: 'boolean',
+        examples: [true],
+        ...inferred('example-only-fields'),
+        ...doc('Web search (appears in the doc examples, not in its table).', '联网搜索 (出现在文档示例中,参数表未列出)。'),
+      },
       enableRealtime: bool(false, 'Realtime (speech-to-speech) mode.', '是否开启实时音(realTime)模式,默认为 false。'),
       realTimeParam: realTimeParamSchema,
       enableAgent: agentMode
-        ? { type: 'boolean', const: true, default: true, ...documented('request-modes'), ...doc('Agent + parameters mode: true.', '智能体+参数配置模式: true。') }
-        : { type: 'boolean', const: false, default: false, ...documented('request-modes'), ...doc('Use an agent: switch the mode to "Agent + parameters" instead.', '是否使用智能体: 请切换到"智能体+参数配置模式"。') },
+        ? {
+            type: 'boolean',
+            const: true,
+            default: true,
+            ...documented('request-modes'),
+            ...doc('Agent + parameters mode: true.', '智能体+参数配置模式: true。'),
+          }
+        : {
+            type: 'boolean',
+            const: false,
+            default: false,
+            ...documented('request-modes'),
+            ...doc('Use an agent: switch the mode to "Agent + parameters" instead.', '是否使用智能体: 请切换到"智能体+参数配置模式"。'),
+          },
       ...(agentMode ? { agentParam: agentParamSchema } : {}),
       enableCustomAppkey: customAppkey('LLM'),
     },
@@ -202,17 +266,39 @@ export const ttsSchema: JsonSchema = {
   ...body,
   properties: {
     ttsVendor: vendorNumber('ttsVendor', 'TTS vendor number.', 'TTS 供应商,取值请参考 AI 供应商。'),
-    voice: text({ examples: ['longaotian', 'zh_female_qingxinnvsheng_mars_bigtts'], ...doc('Voice name, or a cloned voice id.', 'TTS 音色名称,或者是克隆音色的 ID。') }),
-    language: text({ enum: ['Chinese', 'English'], 'x-enum-labels': { Chinese: label('Chinese', '中文'), English: label('English', '英文') }, ...doc('TTS language.', 'TTS 语言,可选值:Chinese、English。') }),
-    gender: text({ enum: ['Female', 'Male'], 'x-enum-labels': { Female: label('Female', '女'), Male: label('Male', '男') }, ...doc('Voice gender.', 'TTS 音色性别,可选值:Female、Male。') }),
+    voice: text({
+      examples: ['longaotian', 'zh_female_qingxinnvsheng_mars_bigtts'],
+      ...doc('Voice name, or a cloned voice id.', 'TTS 音色名称,或者是克隆音色的 ID。'),
+    }),
+    language: text({
+      enum: ['Chinese', 'English'],
+      'x-enum-labels': { Chinese: label('Chinese', '中文'), English: label('English', '英文') },
+      ...doc('TTS language.', 'TTS 语言,可选值:Chinese、English。'),
+    }),
+    gender: text({
+      enum: ['Female', 'Male'],
+      'x-enum-labels': { Female: label('Female', '女'), Male: label('Male', '男') },
+      ...doc('Voice gender.', 'TTS 音色性别,可选值:Female、Male。'),
+    }),
     speed: { type: 'number', minimum: 0.8, maximum: 2, default: 1, ...body, ...doc('Speaking rate, 0.8-2, default 1.', 'TTS 语速,范围 0.8-2,默认 1。') },
     volume: { type: 'number', minimum: 0.5, maximum: 2, default: 1, ...body, ...doc('Volume, 0.5-2, default 1.', 'TTS 音量,范围 0.5-2,默认 1。') },
     ignoreBracketTextSet: {
       type: 'array',
       ...body,
-      items: { type: 'integer', minimum: 0, ...inferred('vendor-numbers'), 'x-enum-labels': { '1': label('1 · Chinese brackets （） (inferred)', '1 · 中文括号 （） (推测)'), '2': label('2 · English brackets () (inferred)', '2 · 英文括号 () (推测)') } },
+      items: {
+        type: 'integer',
+        minimum: 0,
+        ...inferred('vendor-numbers'),
+        'x-enum-labels': {
+          '1': label('1 · Chinese brackets （） (inferred)', '1 · 中文括号 （） (推测)'),
+          '2': label('2 · English brackets () (inferred)', '2 · 英文括号 () (推测)'),
+        },
+      },
       examples: [[1, 2]],
-      ...doc('Drop text inside these bracket kinds from the LLM answer before TTS (1/2 meanings inferred, table not public).', '过滤大模型返回内容中指定标点符号中的文字后,再进行 TTS。'),
+      ...doc(
+        'Drop text inside these bracket kinds from the LLM answer before TTS (1/2 meanings inferred, table not public).',
+        '过滤大模型返回内容中指定标点符号中的文字后,再进行 TTS。',
+      ),
     },
     enableCustomAppkey: customAppkey('TTS'),
   },
@@ -224,7 +310,12 @@ export const pipelineSchema: JsonSchema = {
   ...doc('Conversation pipeline settings.', '实时对话的传输设置。'),
   ...body,
   properties: {
-    interruptMode: vendorNumber('interruptMode', 'Interrupt mode, default 2. 4 = custom interrupt words (interruptWords required). Meanings of 1 and 3 are not published.', '打断模式,默认为 2。为 4 时需填写自定义打断词 interruptWords。', { default: 2 }),
+    interruptMode: vendorNumber(
+      'interruptMode',
+      'Interrupt mode, default 2. 4 = custom interrupt words (interruptWords required). Meanings of 1 and 3 are not published.',
+      '打断模式,默认为 2。为 4 时需填写自定义打断词 interruptWords。',
+      { default: 2 },
+    ),
     interruptWords: {
       type: 'array',
       ...body,
@@ -233,7 +324,11 @@ export const pipelineSchema: JsonSchema = {
       ...doc('Custom interrupt words; required when interruptMode is 4.', '自定义打断词,打断模式(interruptMode)为 4 时,必填。'),
     },
     enableWelcomeMessage: bool(true, 'Say a welcome message.', '是否启用开场白,默认为 true。'),
-    welcomeMessage: text({ default: '', examples: ['您好,我是 AI 助手,很高兴为您服务'], ...doc('Welcome message; empty with enableWelcomeMessage true lets the system pick one.', '自定义的欢迎词。默认为空字符串,为空时由系统随机定义开场白。') }),
+    welcomeMessage: text({
+      default: '',
+      examples: ['您好,我是 AI 助手,很高兴为您服务'],
+      ...doc('Welcome message; empty with enableWelcomeMessage true lets the system pick one.', '自定义的欢迎词。默认为空字符串,为空时由系统随机定义开场白。'),
+    }),
   },
   if: { properties: { interruptMode: { const: 4 } }, required: ['interruptMode'] },
   then: {
@@ -251,8 +346,18 @@ const agentSchema: JsonSchema = {
   required: ['agentId', 'userId'],
   ...body,
   properties: {
-    agentId: text({ minLength: 1, 'x-constraint-sources': { minLength: source('inferred', 'request-body') }, examples: ['a261501186xxxxxxcba'], ...doc('NetEase agent id.', '网易云信智能体 ID。') }),
-    userId: text({ minLength: 1, 'x-constraint-sources': { minLength: source('inferred', 'request-body') }, examples: ['9527'], ...doc('User id configured on the agent platform.', '使用网易云信智能体的用户 ID。') }),
+    agentId: text({
+      minLength: 1,
+      'x-constraint-sources': { minLength: source('inferred', 'request-body') },
+      examples: ['a261501186xxxxxxcba'],
+      ...doc('NetEase agent id.', '网易云信智能体 ID。'),
+    }),
+    userId: text({
+      minLength: 1,
+      'x-constraint-sources': { minLength: source('inferred', 'request-body') },
+      examples: ['9527'],
+      ...doc('User id configured on the agent platform.', '使用网易云信智能体的用户 ID。'),
+    }),
   },
 };
 
@@ -265,7 +370,6 @@ export const dataSchema: JsonSchema = {
   title: 'data',
   ...doc('Request body: pick one of the three modes.', '请求体具体信息: 三种调用方式任选其一。'),
   ...documented('request-modes'),
-  'x-switch': 'mode',
   // The modes exclude each other by shape: `agent` only in the agent mode, llm.enableAgent true only in agent +
   // parameters (`x-selects` says which shape picks which mode; parameters is the fallback). Fields the chosen mode
   // does not document are warnings (payload.ts), not a reason to pick another mode.
@@ -273,7 +377,6 @@ export const dataSchema: JsonSchema = {
     {
       title: 'Parameters',
       'x-title-zh': '参数配置模式',
-      'x-mode': 'parameters',
       ...doc('Set asr, llm, tts and pipeline one by one.', '在请求体中逐一设定 asr、llm、tts、pipeline 等参数。'),
       type: 'object',
       required: ['asr', 'llm', 'tts'],
@@ -284,7 +387,6 @@ export const dataSchema: JsonSchema = {
     {
       title: 'NetEase agent',
       'x-title-zh': '网易云信智能体模式',
-      'x-mode': 'agent',
       ...doc('Everything comes from a NetEase agent.', '全量配置均从网易云信智能体管理平台获取。'),
       type: 'object',
       required: ['agent'],
@@ -295,8 +397,10 @@ export const dataSchema: JsonSchema = {
     {
       title: 'Agent + parameters',
       'x-title-zh': '智能体+参数配置模式',
-      'x-mode': 'agentParameters',
-      ...doc('llm.enableAgent = true with agentParam; asr/tts/pipeline given here override the agent.', 'llm.enableAgent 为 true 并配置 agentParam;请求中的 asr、tts、pipeline 覆盖智能体配置。'),
+      ...doc(
+        'llm.enableAgent = true with agentParam; asr/tts/pipeline given here override the agent.',
+        'llm.enableAgent 为 true 并配置 agentParam;请求中的 asr、tts、pipeline 覆盖智能体配置。',
+      ),
       type: 'object',
       required: ['llm'],
       not: { required: ['agent'] },
@@ -309,7 +413,7 @@ export const dataSchema: JsonSchema = {
 
 /**
  * Not sent: picks the API variant for this one call, overriding the profile's `variant` setting. Fields marked
- * `x-local` are stripped by `wireBody` before signing.
+ * `x-local` are left out of the wire form (payload.ts toWire) before signing.
  */
 const variantField: JsonSchema = {
   type: 'string',
@@ -329,8 +433,19 @@ const cnameField: JsonSchema = text({
   examples: ['meeting_name111'],
   ...doc('Room (channel) name.', '房间名称。'),
 });
-const taskTypeField: JsonSchema = { type: 'number', const: 7, default: 7, ...body, ...doc('AI task type: 7 for realtime conversation.', 'AI 任务类型。如果是实时对话,取值固定为 7。') };
-const requestIdField: JsonSchema = text({ maxLength: 128, 'x-constraint-sources': { maxLength: source('inferred', 'request-body') }, examples: ['f8f274c1-0e9f-4583-a243-c61c06a19475'], ...doc('Your id for tracing this request.', '任务 ID。您可以设置为随机字符串,用于问题排查。') });
+const taskTypeField: JsonSchema = {
+  type: 'number',
+  const: 7,
+  default: 7,
+  ...body,
+  ...doc('AI task type: 7 for realtime conversation.', 'AI 任务类型。如果是实时对话,取值固定为 7。'),
+};
+const requestIdField: JsonSchema = text({
+  maxLength: 128,
+  'x-constraint-sources': { maxLength: source('inferred', 'request-body') },
+  examples: ['f8f274c1-0e9f-4583-a243-c61c06a19475'],
+  ...doc('Your id for tracing this request.', '任务 ID。您可以设置为随机字符串,用于问题排查。'),
+});
 
 export const createSchema: JsonSchema = {
   type: 'object',
@@ -353,24 +468,47 @@ export const closeSchema: JsonSchema = {
   properties: {
     variant: variantField,
     cname: { ...cnameField, ...inferred('close-request') },
-    taskId: { type: 'string', minLength: 1, ...inferred('close-request'), examples: ['2a784467d647bb87b60b719f6fa56333'], ...doc('taskId returned by create.', '创建任务时返回的 taskId。') },
+    taskId: {
+      type: 'string',
+      minLength: 1,
+      ...inferred('close-request'),
+      examples: ['2a784467d647bb87b60b719f6fa56333'],
+      ...doc('taskId returned by create.', '创建任务时返回的 taskId。'),
+    },
     taskType: { ...taskTypeField, ...inferred('close-request') },
     requestId: { ...requestIdField, ...inferred('close-request') },
-    appkey: { type: 'string', ...inferred('close-request'), ...doc('The guide\'s client examples also send the appkey in the body (optional).', '客户端示例中在请求体里也携带 appkey (可选)。') },
+    appkey: {
+      type: 'string',
+      ...inferred('close-request'),
+      ...doc("The guide's client examples also send the appkey in the body (optional).", '客户端示例中在请求体里也携带 appkey (可选)。'),
+    },
   },
 };
 
 const paramsData = {
   asr: { asrVendor: 6, srcLan: 'AUTO', maxSentenceSilence: 500, enableSemanticVad: false, vocabularyId: 'yourVocabularyId' },
   llm: { llmVendor: 1, role: 1, temperature: 0.8, contextSize: 10, enableVision: true, enableWebSearch: true },
-  tts: { ttsVendor: 6, voice: 'zh_female_qingxinnvsheng_mars_bigtts', language: 'Chinese', gender: 'Female', speed: 1.2, volume: 1.0, ignoreBracketTextSet: [1, 2] },
+  tts: {
+    ttsVendor: 6,
+    voice: 'zh_female_qingxinnvsheng_mars_bigtts',
+    language: 'Chinese',
+    gender: 'Female',
+    speed: 1.2,
+    volume: 1.0,
+    ignoreBracketTextSet: [1, 2],
+  },
   pipeline: { interruptMode: 4, interruptWords: ['停止', '打断'], enableWelcomeMessage: true, welcomeMessage: '您好,我是 AI 助手,很高兴为您服务' },
 };
 
 /** The doc's three request examples (the third fixed: the doc copy misses a comma after enableWebSearch). */
 export const MODE_EXAMPLES: Record<CreateMode, Record<string, unknown>> = {
   parameters: { cname: 'meeting_name111', requestId: 'f8f274c1-0e9f-4583-a243-c61c06a19475', taskType: 7, data: paramsData },
-  agent: { cname: 'meeting_name111', requestId: 'f8f274c1-0e9f-4583-a243-c61c06a19475', taskType: 7, data: { agent: { agentId: 'a261501186xxxxxxcba', userId: '9527' } } },
+  agent: {
+    cname: 'meeting_name111',
+    requestId: 'f8f274c1-0e9f-4583-a243-c61c06a19475',
+    taskType: 7,
+    data: { agent: { agentId: 'a261501186xxxxxxcba', userId: '9527' } },
+  },
   agentParameters: {
     cname: 'meeting_name111',
     requestId: 'f8f274c1-0e9f-4583-a243-c61c06a19475',

@@ -15,7 +15,10 @@ export const settingsSchema: JsonSchema = {
       type: 'string',
       enum: ['server', 'client'],
       default: 'server',
-      'x-enum-labels': { server: { en: 'Server API (CheckSum)', zh: '服务端 API (CheckSum)' }, client: { en: 'Client API (room Token)', zh: '客户端 API (房间 Token)' } },
+      'x-enum-labels': {
+        server: { en: 'Server API (CheckSum)', zh: '服务端 API (CheckSum)' },
+        client: { en: 'Client API (room Token)', zh: '客户端 API (房间 Token)' },
+      },
       description: 'Default API variant for create/close; a call may override it with its own `variant` field.',
       'x-description-zh': '创建/停止任务默认使用的 API 类型;单次调用可用 variant 字段覆盖。',
     },
@@ -35,7 +38,7 @@ export const settingsSchema: JsonSchema = {
       type: 'string',
       pattern: '^[0-9]{1,19}$',
       default: '10001',
-      description: 'The console user\'s uid in the room: the uid the TOKEN was issued for (client API header Uid).',
+      description: "The console user's uid in the room: the uid the TOKEN was issued for (client API header Uid).",
       'x-description-zh': '控制台用户在房间中的 uid,即获取 Token 时使用的 uid (客户端 API 的 Uid 请求头)。',
     },
     botUid: {
@@ -44,7 +47,7 @@ export const settingsSchema: JsonSchema = {
       type: 'string',
       pattern: '^[0-9]{0,19}$',
       default: '',
-      description: 'The AI bot\'s uid, for aiManualInterrupt and caption attribution. Empty: the first remote user.',
+      description: "The AI bot's uid, for aiManualInterrupt and caption attribution. Empty: the first remote user.",
       'x-description-zh': 'AI 机器人的 uid,用于 aiManualInterrupt 及字幕归属。留空: 第一个远端用户。',
     },
     captionLanguage: {

@@ -56,7 +56,7 @@ export function timestampFor(settings: TencentSettings, nowMs: number): number {
 }
 
 /** The exact body bytes: json-string fields (LLMConfig, TTSConfig, AvatarConfig) serialised, nothing else changed. */
-export function wireBody(action: TencentAction, payload: Record<string, unknown>): string {
+export function wireBodyText(action: TencentAction, payload: Record<string, unknown>): string {
   return JSON.stringify(toWire(SCHEMAS[action], payload));
 }
 
@@ -76,7 +76,7 @@ export async function buildRequest(opts: {
   const host = new URL(url).host;
   const secretId = await opts.credential('SECRET_ID');
   const secretKey = await opts.credential('SECRET_KEY');
-  const body = opts.rawBody ?? wireBody(opts.action, await fillUserSigTemplate(opts.payload, opts.credential, opts.onSecret));
+  const body = opts.rawBody ?? wireBodyText(opts.action, await fillUserSigTemplate(opts.payload, opts.credential, opts.onSecret));
   const timestamp = timestampFor(opts.settings, opts.nowMs);
   const signed = signTc3({
     secretId,
@@ -126,7 +126,10 @@ export function parseResponse(ex: Pick<HttpExchange, 'status' | 'json' | 'bodyTe
   if (!response || typeof response !== 'object') {
     const snippet = ex.bodyText.length > 200 ? `${ex.bodyText.slice(0, 200)}…` : ex.bodyText;
     if (ex.status !== 200) return { ok: false, error: { code: `HTTP ${ex.status}`, message: snippet || 'empty body', httpStatus: ex.status } };
-    return { ok: false, error: { code: 'MalformedResponse', message: `expected {"Response":{…}} JSON, got: ${snippet || 'an empty body'}`, httpStatus: ex.status } };
+    return {
+      ok: false,
+      error: { code: 'MalformedResponse', message: `expected {"Response":{…}} JSON, got: ${snippet || 'an empty body'}`, httpStatus: ex.status },
+    };
   }
   const requestId = typeof response.RequestId === 'string' ? response.RequestId : '';
   const err = response.Error as { Code?: unknown; Message?: unknown } | undefined;
@@ -143,7 +146,17 @@ export function parseResponse(ex: Pick<HttpExchange, 'status' | 'json' | 'bodyTe
 }
 
 /** Sub-codes that name their parameter (InvalidParameter.RoomId …), as a JSON pointer into the payload. */
-const CODE_FIELDS: Record<string, string> = { SdkAppId: '/SdkAppId', RoomId: '/RoomId', TaskId: '/TaskId', UserSig: '/AgentConfig/UserSig', LLMConfig: '/LLMConfig', TTSConfig: '/TTSConfig', STTConfig: '/STTConfig', AgentConfig: '/AgentConfig', SessionId: '/SessionId' };
+const CODE_FIELDS: Record<string, string> = {
+  SdkAppId: '/SdkAppId',
+  RoomId: '/RoomId',
+  TaskId: '/TaskId',
+  UserSig: '/AgentConfig/UserSig',
+  LLMConfig: '/LLMConfig',
+  TTSConfig: '/TTSConfig',
+  STTConfig: '/STTConfig',
+  AgentConfig: '/AgentConfig',
+  SessionId: '/SessionId',
+};
 
 /**
  * The field a Tencent error points at, so the form can mark it: the sub-code's parameter
@@ -171,19 +184,39 @@ export function responseSummary(action: TencentAction, r: Record<string, unknown
 export async function runAction(action: TencentAction, ctx: SessionContext): Promise<OperationOutcome> {
   const settings = ctx.profile.settings as TencentSettings;
   const now = Date.now();
-  const req = await buildRequest({ action, settings, sandboxUrl: ctx.sandboxUrl, payload: ctx.payload, credential: ctx.credential, nowMs: now, onSecret: (v) => ctx.addSecret(v) });
+  const req = await buildRequest({
+    action,
+    settings,
+    sandboxUrl: ctx.sandboxUrl,
+    payload: ctx.resolvedPayloadWithSecrets,
+    credential: ctx.credential,
+    nowMs: now,
+    onSecret: (v) => ctx.addSecret(v),
+  });
   const warnings = [...clockWarnings(req.host, req.timestamp, now), ...regionWarnings(settings)];
   ctx.emit({
     kind: 'tencent.signature',
     dir: 'local',
     summary: `TC3-HMAC-SHA256 ${action} · ${req.signed.credentialScope} · signed ${req.signed.signedHeaders}`,
-    data: { canonicalRequest: req.signed.canonicalRequest, stringToSign: req.signed.stringToSign, signedHeaders: req.signed.signedHeaders, signature: req.signed.signature, timestamp: req.timestamp, warnings },
+    data: {
+      canonicalRequest: req.signed.canonicalRequest,
+      stringToSign: req.signed.stringToSign,
+      signedHeaders: req.signed.signedHeaders,
+      signature: req.signed.signature,
+      timestamp: req.timestamp,
+      warnings,
+    },
   });
-  for (const w of warnings) ctx.emit({ kind: w.startsWith('region ') ? 'tencent.region' : 'tencent.clock-skew', dir: 'local', summary: w, data: { severity: 'warning' } });
+  for (const w of warnings)
+    ctx.emit({ kind: w.startsWith('region ') ? 'tencent.region' : 'tencent.clock-skew', dir: 'local', summary: w, data: { severity: 'warning' } });
   const ex = await ctx.http({ method: 'POST', url: req.url, headers: req.signed.headers, body: req.body });
   const offset = rememberServerClock(req.host, ex.headers.date, now);
   if (offset !== undefined && Math.abs(offset) > MAX_CLOCK_SKEW_S * 1000)
-    ctx.emit({ kind: 'tencent.clock-skew', dir: 'local', summary: `the server clock is ${Math.round(offset / 1000)} s off the local clock: later requests will be rejected as expired unless the clock is fixed` });
+    ctx.emit({
+      kind: 'tencent.clock-skew',
+      dir: 'local',
+      summary: `the server clock is ${Math.round(offset / 1000)} s off the local clock: later requests will be rejected as expired unless the clock is fixed`,
+    });
   const parsed = parseResponse(ex);
   if (!parsed.ok) {
     ctx.fail(parsed.error);

@@ -1,4 +1,15 @@
-import type { CredentialField, OperationDescriptor, OperationOutcome, RoomCredential, RoomCredentialContext, RoomCredentialRequest, RoomJoinContext, RoomJoinInfo, SessionContext, VendorDescriptor } from '../types.ts';
+import type {
+  CredentialField,
+  OperationDescriptor,
+  OperationOutcome,
+  RoomCredential,
+  RoomCredentialContext,
+  RoomCredentialRequest,
+  RoomJoinContext,
+  RoomJoinInfo,
+  SessionContext,
+  VendorDescriptor,
+} from '../types.ts';
 import type { JsonSchema, Localized } from '../../schema.ts';
 import { ACTIONS, EXAMPLES, HOSTS, REGIONS, REGION_LABELS, SCHEMAS, extraRules, type TencentAction } from './schemas.ts';
 import { ENDPOINTS, inspectAction, runAction } from './client.ts';
@@ -8,7 +19,6 @@ import { DEFAULT_USERSIG_EXPIRE_S, genUserSig } from './usersig.ts';
 const cred = (name: string, en: string, zh: string, secret: boolean, description?: Localized): CredentialField => ({
   name,
   label: { en, zh },
-  env: `PARLEY_TENCENT_${name}`,
   secret,
   ...(description ? { description } : {}),
 });
@@ -17,10 +27,22 @@ const CREDENTIALS: CredentialField[] = [
   cred('SECRET_ID', 'SecretId', 'SecretId', true, { en: 'Tencent Cloud API key id (signs every API call).', zh: '腾讯云 API 密钥 ID（用于签名）。' }),
   cred('SECRET_KEY', 'SecretKey', 'SecretKey', true, { en: 'Tencent Cloud API secret key.', zh: '腾讯云 API 密钥 Key。' }),
   cred('SDK_APP_ID', 'TRTC SDKAppID', 'TRTC SDKAppID', false, { en: 'TRTC application id, for UserSig.', zh: 'TRTC 应用 ID，用于生成 UserSig。' }),
-  cred('SDK_SECRET_KEY', 'TRTC SDK secret key', 'TRTC SDK 密钥', true, { en: 'TRTC application secret key: mints UserSig for the bot and the console user.', zh: 'TRTC 应用密钥，用于为机器人和控制台用户生成 UserSig。' }),
-  cred('LLM_API_KEY', 'LLM API key', 'LLM API Key', true, { en: 'Referenced as {{secret:LLM_API_KEY}} in LLMConfig.APIKey.', zh: '在 LLMConfig.APIKey 中以 {{secret:LLM_API_KEY}} 引用。' }),
-  cred('TTS_SECRET_ID', 'TTS SecretId', 'TTS SecretId', true, { en: 'Tencent Cloud TTS SecretId, referenced in TTSConfig.', zh: '腾讯云 TTS SecretId，在 TTSConfig 中引用。' }),
-  cred('TTS_SECRET_KEY', 'TTS SecretKey', 'TTS SecretKey', true, { en: 'Tencent Cloud TTS SecretKey, referenced in TTSConfig.', zh: '腾讯云 TTS SecretKey，在 TTSConfig 中引用。' }),
+  cred('SDK_SECRET_KEY', 'TRTC SDK secret key', 'TRTC SDK 密钥', true, {
+    en: 'TRTC application secret key: mints UserSig for the bot and the console user.',
+    zh: 'TRTC 应用密钥，用于为机器人和控制台用户生成 UserSig。',
+  }),
+  cred('LLM_API_KEY', 'LLM API key', 'LLM API Key', true, {
+    en: 'Referenced as {{secret:LLM_API_KEY}} in LLMConfig.APIKey.',
+    zh: '在 LLMConfig.APIKey 中以 {{secret:LLM_API_KEY}} 引用。',
+  }),
+  cred('TTS_SECRET_ID', 'TTS SecretId', 'TTS SecretId', true, {
+    en: 'Tencent Cloud TTS SecretId, referenced in TTSConfig.',
+    zh: '腾讯云 TTS SecretId，在 TTSConfig 中引用。',
+  }),
+  cred('TTS_SECRET_KEY', 'TTS SecretKey', 'TTS SecretKey', true, {
+    en: 'Tencent Cloud TTS SecretKey, referenced in TTSConfig.',
+    zh: '腾讯云 TTS SecretKey，在 TTSConfig 中引用。',
+  }),
 ];
 
 const settingsSchema: JsonSchema = {
@@ -40,7 +62,14 @@ const settingsSchema: JsonSchema = {
       description: 'API endpoint for live mode.',
       'x-description-zh': '真实模式下的 API 地址。',
     },
-    customEndpoint: { title: 'Custom endpoint URL', 'x-title-zh': '自定义地址', type: 'string', description: 'Endpoint URL when "Custom URL" is chosen.', 'x-description-zh': '选择“自定义地址”时使用的 URL。', examples: ['https://trtc.ap-guangzhou.tencentcloudapi.com'] },
+    customEndpoint: {
+      title: 'Custom endpoint URL',
+      'x-title-zh': '自定义地址',
+      type: 'string',
+      description: 'Endpoint URL when "Custom URL" is chosen.',
+      'x-description-zh': '选择“自定义地址”时使用的 URL。',
+      examples: ['https://trtc.ap-guangzhou.tencentcloudapi.com'],
+    },
     region: {
       title: 'Region',
       'x-title-zh': '地域',
@@ -94,12 +123,27 @@ const settingsSchema: JsonSchema = {
 const TITLES: Record<TencentAction, [Localized, Localized]> = {
   StartAIConversation: [
     { en: 'Start AI conversation', zh: '启动 AI 对话' },
-    { en: 'The bot joins the TRTC room and talks with TargetUserId. Then join the room from the Tencent panel.', zh: '机器人进入 TRTC 房间与 TargetUserId 对话，随后可在面板中进房。' },
+    {
+      en: 'The bot joins the TRTC room and talks with TargetUserId. Then join the room from the Tencent panel.',
+      zh: '机器人进入 TRTC 房间与 TargetUserId 对话，随后可在面板中进房。',
+    },
   ],
-  StopAIConversation: [{ en: 'Stop AI conversation', zh: '停止 AI 对话' }, { en: 'End a task by TaskId.', zh: '按 TaskId 结束任务。' }],
-  DescribeAIConversation: [{ en: 'Describe AI conversation', zh: '查询 AI 对话' }, { en: 'Task status: Idle, Preparing, InProgress or Stopped.', zh: '任务状态：Idle、Preparing、InProgress 或 Stopped。' }],
-  UpdateAIConversation: [{ en: 'Update AI conversation', zh: '更新 AI 对话' }, { en: 'Change a running task; omitted fields are kept.', zh: '更新运行中的任务，未填写的字段不变。' }],
-  ControlAIConversation: [{ en: 'Control AI conversation', zh: '控制 AI 对话' }, { en: 'Push text for the bot to speak, or send content to the LLM.', zh: '推送文本让机器人播报，或向 LLM 发送内容。' }],
+  StopAIConversation: [
+    { en: 'Stop AI conversation', zh: '停止 AI 对话' },
+    { en: 'End a task by TaskId.', zh: '按 TaskId 结束任务。' },
+  ],
+  DescribeAIConversation: [
+    { en: 'Describe AI conversation', zh: '查询 AI 对话' },
+    { en: 'Task status: Idle, Preparing, InProgress or Stopped.', zh: '任务状态：Idle、Preparing、InProgress 或 Stopped。' },
+  ],
+  UpdateAIConversation: [
+    { en: 'Update AI conversation', zh: '更新 AI 对话' },
+    { en: 'Change a running task; omitted fields are kept.', zh: '更新运行中的任务，未填写的字段不变。' },
+  ],
+  ControlAIConversation: [
+    { en: 'Control AI conversation', zh: '控制 AI 对话' },
+    { en: 'Push text for the bot to speak, or send content to the LLM.', zh: '推送文本让机器人播报，或向 LLM 发送内容。' },
+  ],
 };
 
 const operation = (action: TencentAction): OperationDescriptor => ({
@@ -120,7 +164,7 @@ const operation = (action: TencentAction): OperationDescriptor => ({
 async function stopStartedTask(ctx: SessionContext, result: unknown): Promise<OperationOutcome> {
   const taskId = (result as { TaskId?: unknown } | undefined)?.TaskId;
   if (typeof taskId !== 'string' || !taskId) return { ok: false, summary: 'StartAIConversation returned no TaskId: nothing to stop' };
-  return runAction('StopAIConversation', { ...ctx, payload: { TaskId: taskId } });
+  return runAction('StopAIConversation', { ...ctx, resolvedPayloadWithSecrets: { TaskId: taskId }, payloadWithRefs: { TaskId: taskId } });
 }
 
 /** A run of its own: its own room (string RoomId suffixed; numeric RoomId drawn anew) and SessionId. */
@@ -144,10 +188,31 @@ function startPerRunIds(payload: Record<string, unknown>, runId: string): Return
 /** UserSig lifetime for the console's own room user: one join, so a day is plenty. */
 const JOIN_USERSIG_EXPIRE_S = 24 * 3600;
 
+/** What the console joins a TRTC room with: its own user, the room (numeric or string), the bot, the task. */
+export interface TencentJoinParams {
+  sdkAppId: number;
+  userId: string;
+  userSig: string;
+  roomId?: number;
+  strRoomId?: string;
+  botUserId: string;
+  subtitleMode: number;
+  taskId: string;
+  expiresAt: string;
+  /** A sandbox profile's room: the loopback sandbox room service (the room frame then uses the sandbox SDK). */
+  sandboxRoom?: string;
+}
+
 /** Join parameters for the console user (AgentConfig.TargetUserId, the user the bot listens to), minted per join. */
-export async function tencentRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInfo> {
-  const p = ctx.payload as { SdkAppId?: number; RoomId?: string; RoomIdType?: number; AgentConfig?: { UserId?: string; TargetUserId?: string; SubtitleMode?: number } };
-  if (!p.SdkAppId || !p.RoomId || !p.AgentConfig?.TargetUserId) throw new Error('room.join: the StartAIConversation payload has no SdkAppId, RoomId or AgentConfig.TargetUserId');
+export async function tencentRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInfo<'tencent', TencentJoinParams>> {
+  const p = ctx.payload as {
+    SdkAppId?: number;
+    RoomId?: string;
+    RoomIdType?: number;
+    AgentConfig?: { UserId?: string; TargetUserId?: string; SubtitleMode?: number };
+  };
+  if (!p.SdkAppId || !p.RoomId || !p.AgentConfig?.TargetUserId)
+    throw new Error('room.join: the StartAIConversation payload has no SdkAppId, RoomId or AgentConfig.TargetUserId');
   const userId = p.AgentConfig.TargetUserId;
   const userSig = genUserSig({ sdkAppId: p.SdkAppId, userId, secretKey: await ctx.credential('SDK_SECRET_KEY'), expireSeconds: JOIN_USERSIG_EXPIRE_S });
   const stringRoom = p.RoomIdType === 1;
@@ -180,15 +245,53 @@ export async function tencentMintUserSig(ctx: RoomCredentialContext, request: Ro
   return { credential, expiresAt: new Date(Date.now() + expireSeconds * 1000).toISOString(), params: { sdkAppId, userId: request.userId } };
 }
 
-export const tencent: VendorDescriptor = {
+/**
+ * trtc-sdk-v5 5.17 schedules over https on schedule.cloud-rtc.com / .net (mainland) and schedule.rtc-web.com / .io,
+ * intl-schedule.cloud-rtc.com (overseas), then opens the signalling socket on the host the schedule returns; the SDK
+ * suffixes bare names with `.rtc.qq.com` and falls back to wss://trtc.rtc.qq.com and wss://webrtc.qq.com (read from
+ * the SDK sources in node_modules). Every join ends with a key-point report and key-metric stats sent by sendBeacon
+ * to yun.tim.qq.com (apisgp.my-imcloud.com for SDKAppIDs below 1400000000), whatever the SDK's options: Tencent's own
+ * servers, receiving what its room already knows (support asks for these reports), so they are allowed too. The
+ * volume meter (audio-volume) is an AudioWorklet the SDK loads from a blob: URL.
+ */
+const TRTC_ROOM = {
+  sdk: 'trtc',
+  connectSources: [
+    'https://schedule.cloud-rtc.com',
+    'https://schedule.cloud-rtc.net',
+    'https://schedule.rtc-web.com',
+    'https://schedule.rtc-web.io',
+    'https://intl-schedule.cloud-rtc.com',
+    'wss://*.rtc.qq.com',
+    'wss://webrtc.qq.com',
+    'wss://*.rtc-web.com',
+    'wss://*.rtc-web.io',
+    'wss://*.cloud-rtc.com',
+    'https://yun.tim.qq.com',
+    'https://apisgp.my-imcloud.com',
+  ],
+  blobScripts: true,
+} as const;
+
+export const tencent = {
   id: 'tencent',
   title: { en: 'Tencent TRTC AI Conversation', zh: '腾讯云 TRTC AI 对话' },
+  color: '#4f8ff7',
+  docsHosts: ['cloud.tencent.com', 'console.cloud.tencent.com', 'www.tencentcloud.com', 'trtc.io'],
   credentials: CREDENTIALS,
   settingsSchema,
-  defaultSettings: () => ({ endpoint: ENDPOINTS[0], region: 'ap-guangzhou', language: '', signedHeaders: 'content-type;host;x-tc-action', timestampOverride: 0 }),
+  defaultSettings: () => ({
+    endpoint: ENDPOINTS[0],
+    region: 'ap-guangzhou',
+    language: '',
+    signedHeaders: 'content-type;host;x-tc-action',
+    timestampOverride: 0,
+  }),
   operations: ACTIONS.map(operation),
   mountSandbox: (host) => new TencentSandbox().mount(host),
   sandboxCredentials: { ...SANDBOX_CREDENTIALS },
+  room: TRTC_ROOM,
   roomJoin: tencentRoomJoin,
   mintRoomCredential: tencentMintUserSig,
-};
+  cli: async () => (await import('./cli.ts')).tencentCommands,
+} satisfies VendorDescriptor<'tencent'>;

@@ -28,7 +28,12 @@ export type Decoded = { ok: true; message: RoomMessage } | { ok: false; error: N
 
 const bad = (expected: string, sample: unknown): Decoded => ({
   ok: false,
-  error: { kind: 'error', dir: 'in', summary: `tencent custom message: expected ${expected}`, data: { code: 'BAD_CUSTOM_MESSAGE', received: typeof sample === 'string' ? sample.slice(0, 500) : sample } },
+  error: {
+    kind: 'error',
+    dir: 'in',
+    summary: `tencent custom message: expected ${expected}`,
+    data: { code: 'BAD_CUSTOM_MESSAGE', received: typeof sample === 'string' ? sample.slice(0, 500) : sample },
+  },
 });
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
@@ -60,12 +65,33 @@ export function parseMessage(json: unknown): Decoded {
   switch (m.type) {
     case 10000: {
       if (!p || typeof p.text !== 'string') return bad('type 10000 payload {text, roundid, end, start_time, end_time}', json);
-      return { ok: true, message: { type: 'subtitle', sender, roundid: str(p.roundid) ?? '', text: p.text, startTime: str(p.start_time), endTime: str(p.end_time), end: p.end === true } };
+      return {
+        ok: true,
+        message: {
+          type: 'subtitle',
+          sender,
+          roundid: str(p.roundid) ?? '',
+          text: p.text,
+          startTime: str(p.start_time),
+          endTime: str(p.end_time),
+          end: p.end === true,
+        },
+      };
     }
     case 10001: {
       const state = p ? Number(p.state) : NaN;
       if (!p || !Number.isInteger(state)) return bad('type 10001 payload {roundid, timestamp, state 1-5}', json);
-      return { ok: true, message: { type: 'state', sender, roundid: str(p.roundid) ?? '', state, stateName: BOT_STATES[state] ?? `state ${state}`, timestamp: typeof p.timestamp === 'number' ? p.timestamp : undefined } };
+      return {
+        ok: true,
+        message: {
+          type: 'state',
+          sender,
+          roundid: str(p.roundid) ?? '',
+          state,
+          stateName: BOT_STATES[state] ?? `state ${state}`,
+          timestamp: typeof p.timestamp === 'number' ? p.timestamp : undefined,
+        },
+      };
     }
     case 10020: {
       const tag = (p?.tag && typeof p.tag === 'object' ? p.tag : {}) as Record<string, unknown>;
@@ -107,7 +133,11 @@ export class SubtitleJoiner {
     const key = `${m.roundid}\u0000${m.sender}`;
     let entry = this.lines.get(key);
     if (!entry) {
-      entry = { done: '', pending: '', line: { roundid: m.roundid, sender: m.sender, speaker: m.sender === this.botUserId ? 'bot' : 'user', text: '', final: false } };
+      entry = {
+        done: '',
+        pending: '',
+        line: { roundid: m.roundid, sender: m.sender, speaker: m.sender === this.botUserId ? 'bot' : 'user', text: '', final: false },
+      };
       this.lines.set(key, entry);
     }
     if (this.mode === 1) {
@@ -134,7 +164,12 @@ export function messageEvent(m: RoomMessage, joined?: SubtitleLine): NewEvent {
   switch (m.type) {
     case 'subtitle': {
       const who = joined?.speaker ?? 'speaker';
-      return { kind: 'tencent.subtitle', dir: 'in', summary: `${who} ${m.sender} · round ${m.roundid}${m.end ? ' · final' : ''}: ${joined?.text ?? m.text}`, data: { ...m, joined: joined?.text } };
+      return {
+        kind: 'tencent.subtitle',
+        dir: 'in',
+        summary: `${who} ${m.sender} · round ${m.roundid}${m.end ? ' · final' : ''}: ${joined?.text ?? m.text}`,
+        data: { ...m, joined: joined?.text },
+      };
     }
     case 'state':
       return { kind: 'tencent.state', dir: 'in', summary: `bot ${m.sender} ${m.stateName} · round ${m.roundid}`, data: m };
@@ -146,7 +181,11 @@ export function messageEvent(m: RoomMessage, joined?: SubtitleLine): NewEvent {
 }
 
 /** The 20001 manual interrupt, sent on cmdId 2 to the bot. */
-export function interruptMessage(opts: { sender: string; botUserId: string; id: string; timestamp: number }): { cmdId: number; data: ArrayBuffer; json: unknown } {
+export function interruptMessage(opts: { sender: string; botUserId: string; id: string; timestamp: number }): {
+  cmdId: number;
+  data: ArrayBuffer;
+  json: unknown;
+} {
   const json = { type: 20001, sender: opts.sender, receiver: [opts.botUserId], payload: { id: opts.id, timestamp: opts.timestamp } };
   const bytes = new TextEncoder().encode(JSON.stringify(json));
   return { cmdId: UPLINK_CMD_ID, data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, json };

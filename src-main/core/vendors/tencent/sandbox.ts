@@ -53,7 +53,13 @@ export interface TencentSandboxOptions {
   sdkKeys?: Record<number, string>;
 }
 
-const E = (code: string, meaning: string, anchor: string, when: string): VendorErrorEntry => ({ code, meaning, kind: 'documented', ref: `docs/vendors/tencent.md#${anchor}`, when });
+const E = (code: string, meaning: string, anchor: string, when: string): VendorErrorEntry => ({
+  code,
+  meaning,
+  kind: 'documented',
+  ref: `docs/vendors/tencent.md#${anchor}`,
+  when,
+});
 const EVERY_CALL = 'every API call while the fault is set';
 /** The business codes of the AI conversation pages, then the API 3.0 common codes those pages refer to. */
 export const TENCENT_ERRORS: VendorErrorEntry[] = [
@@ -110,7 +116,11 @@ export const TENCENT_ERRORS: VendorErrorEntry[] = [
 
 /** Tencent's error envelope: HTTP 200, JSON, `{"Response":{"Error":{"Code","Message"},"RequestId"}}`. */
 export function errorResponse(code: string, message: string, requestId: string = randomUUID(), headers: Record<string, string> = {}): SandboxResponse {
-  return { status: 200, headers: { 'content-type': 'application/json', ...headers }, body: { Response: { Error: { Code: code, Message: message }, RequestId: requestId } } };
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: { Response: { Error: { Code: code, Message: message }, RequestId: requestId } },
+  };
 }
 
 class ApiError extends Error {
@@ -152,7 +162,13 @@ export class TencentSandbox {
     // enterRoom checks the UserSig of the user who enters, for the room's SdkAppId (the key starts with it).
     this.rooms = new SandboxRooms(host, vendor, (room, user, sig) => {
       const sdkAppId = Number(room.split('/')[0]);
-      const check = verifyUserSig({ userSig: sig, sdkAppId, userId: user, secretKey: this.sdkKeys[sdkAppId] ?? SANDBOX_CREDENTIALS.SDK_SECRET_KEY, now: this.now() });
+      const check = verifyUserSig({
+        userSig: sig,
+        sdkAppId,
+        userId: user,
+        secretKey: this.sdkKeys[sdkAppId] ?? SANDBOX_CREDENTIALS.SDK_SECRET_KEY,
+        now: this.now(),
+      });
       return check.ok ? null : { code: 'USERSIG_INVALID', message: `enterRoom: UserSig is expired or wrong for ${user} (${check.reason})` };
     });
     host.declareErrors(vendor, TENCENT_ERRORS, (entry) => errorResponse(entry.code, `${entry.meaning} (injected fault)`));
@@ -167,7 +183,11 @@ export class TencentSandbox {
       const action = this.authenticate(req);
       this.limit(req, action);
       const payload = this.parameters(action, req.body, warnings);
-      return { status: 200, headers: { 'content-type': 'application/json', ...warningHeaders(warnings) }, body: { Response: { ...this.dispatch(action, payload), RequestId: requestId } } };
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json', ...warningHeaders(warnings) },
+        body: { Response: { ...this.dispatch(action, payload), RequestId: requestId } },
+      };
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       return errorResponse(err.code, err.message, requestId, warningHeaders(warnings));
@@ -186,33 +206,47 @@ export class TencentSandbox {
     if (!action) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Action` (header X-TC-Action).');
     if (!(ACTIONS as readonly string[]).includes(action)) throw new ApiError('InvalidAction', `The requested action \`${action}\` does not exist.`);
     if (!h['x-tc-version']) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Version` (header X-TC-Version).');
-    if (h['x-tc-version'] !== API_VERSION) throw new ApiError('NoSuchVersion', `The API version \`${h['x-tc-version']}\` does not exist (expected ${API_VERSION}).`);
+    if (h['x-tc-version'] !== API_VERSION)
+      throw new ApiError('NoSuchVersion', `The API version \`${h['x-tc-version']}\` does not exist (expected ${API_VERSION}).`);
     const region = h['x-tc-region'];
     if (!region) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Region` (header X-TC-Region).');
     // The document: "This API only supports: ap-guangzhou, ap-singapore, ap-tokyo, na-siliconvalley".
-    if (!(REGIONS as readonly string[]).includes(region)) throw new ApiError('UnsupportedRegion', `The action \`${action}\` does not support the region \`${region}\` (supported: ${REGIONS.join(', ')}).`);
+    if (!(REGIONS as readonly string[]).includes(region))
+      throw new ApiError('UnsupportedRegion', `The action \`${action}\` does not support the region \`${region}\` (supported: ${REGIONS.join(', ')}).`);
     const tsText = h['x-tc-timestamp'];
-    if (!tsText || !/^\d+$/.test(tsText)) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Timestamp` (header X-TC-Timestamp, Unix seconds).');
+    if (!tsText || !/^\d+$/.test(tsText))
+      throw new ApiError('MissingParameter', 'The request is missing a required parameter `Timestamp` (header X-TC-Timestamp, Unix seconds).');
 
     const auth = parseAuthorization(h.authorization);
-    if (!auth) throw new ApiError('AuthFailure.InvalidAuthorization', 'The Authorization header is not a TC3-HMAC-SHA256 header: `TC3-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.');
+    if (!auth)
+      throw new ApiError(
+        'AuthFailure.InvalidAuthorization',
+        'The Authorization header is not a TC3-HMAC-SHA256 header: `TC3-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.',
+      );
     const secretKey = this.keys[auth.secretId];
     if (secretKey === undefined) throw new ApiError('AuthFailure.SecretIdNotFound', 'The SecretId is not found, please ensure that your SecretId is correct.');
     const timestamp = Number(tsText);
     const skew = Math.floor(this.now() / 1000) - timestamp;
     if (Math.abs(skew) > MAX_CLOCK_SKEW_S)
-      throw new ApiError('AuthFailure.SignatureExpire', `Signature expired. Timestamp is ${timestamp}, server time is ${Math.floor(this.now() / 1000)}: the difference must be within ${MAX_CLOCK_SKEW_S} seconds.`);
+      throw new ApiError(
+        'AuthFailure.SignatureExpire',
+        `Signature expired. Timestamp is ${timestamp}, server time is ${Math.floor(this.now() / 1000)}: the difference must be within ${MAX_CLOCK_SKEW_S} seconds.`,
+      );
     if (!auth.signedHeaders.includes('content-type') || !auth.signedHeaders.includes('host'))
       throw new ApiError('AuthFailure.SignatureFailure', 'SignedHeaders must include content-type and host.');
     if (auth.date !== utcDate(timestamp) || auth.service !== 'trtc')
-      throw new ApiError('AuthFailure.SignatureFailure', `The credential scope ${auth.date}/${auth.service}/tc3_request does not match the timestamp date ${utcDate(timestamp)} and service trtc.`);
+      throw new ApiError(
+        'AuthFailure.SignatureFailure',
+        `The credential scope ${auth.date}/${auth.service}/tc3_request does not match the timestamp date ${utcDate(timestamp)} and service trtc.`,
+      );
     let expected: string;
     try {
       expected = expectedSignature({ secretKey, auth, headers: h, body: req.body, timestamp });
     } catch {
       throw new ApiError('AuthFailure.SignatureFailure', 'A header listed in SignedHeaders was not sent.');
     }
-    if (!sameHex(expected, auth.signature)) throw new ApiError('AuthFailure.SignatureFailure', 'The provided credentials could not be validated. Please check your signature is correct.');
+    if (!sameHex(expected, auth.signature))
+      throw new ApiError('AuthFailure.SignatureFailure', 'The provided credentials could not be validated. Please check your signature is correct.');
     return action as TencentAction;
   }
 
@@ -253,7 +287,8 @@ export class TencentSandbox {
     const first = blockingErrors(findings)[0];
     if (first) {
       const field = first.path.replace(/^\//, '').replace(/\//g, '.') || 'body';
-      if (/: required$|give TaskId or SessionId/.test(first.message)) throw new ApiError('MissingParameter', `The request is missing a required parameter \`${field}\`. ${first.message}`);
+      if (/: required$|give TaskId or SessionId/.test(first.message))
+        throw new ApiError('MissingParameter', `The request is missing a required parameter \`${field}\`. ${first.message}`);
       throw new ApiError(invalidCode(field), `The value of the parameter \`${field}\` is invalid: ${first.message}`);
     }
     return value;
@@ -286,12 +321,26 @@ export class TencentSandbox {
     this.forgetOld();
     const agent = p.AgentConfig as { UserId: string; UserSig: string };
     const sdkAppId = p.SdkAppId as number;
-    const check = verifyUserSig({ userSig: agent.UserSig, sdkAppId, userId: agent.UserId, secretKey: this.sdkKeys[sdkAppId] ?? SANDBOX_CREDENTIALS.SDK_SECRET_KEY, now: this.now() });
+    const check = verifyUserSig({
+      userSig: agent.UserSig,
+      sdkAppId,
+      userId: agent.UserId,
+      secretKey: this.sdkKeys[sdkAppId] ?? SANDBOX_CREDENTIALS.SDK_SECRET_KEY,
+      now: this.now(),
+    });
     if (!check.ok) throw new ApiError('InvalidParameter.UserSig', `UserSig is expired or wrong (${check.reason}).`);
     const sessionId = typeof p.SessionId === 'string' ? p.SessionId : '';
     if (sessionId && [...this.tasks.values()].some((t) => t.sessionId === sessionId))
       throw new ApiError('FailedOperation.TaskExist', `Task already exists: SessionId \`${sessionId}\` is used by another task.`);
-    const task: Task = { taskId: randomBytes(24).toString('base64url'), sessionId, sdkAppId, roomId: String(p.RoomId), startedAt: this.now(), stoppedAt: null, payload: p };
+    const task: Task = {
+      taskId: randomBytes(24).toString('base64url'),
+      sessionId,
+      sdkAppId,
+      roomId: String(p.RoomId),
+      startedAt: this.now(),
+      stoppedAt: null,
+      payload: p,
+    };
     this.tasks.set(task.taskId, task);
     const idle = () => {
       if (task.stoppedAt === null) task.stoppedAt = this.now();
@@ -323,8 +372,16 @@ export class TencentSandbox {
 }
 
 /** Fields with their own InvalidParameter sub-code (UserSig, TaskId documented; SdkAppId, RoomId from other TRTC APIs). */
-const FIELD_CODES: Record<string, string> = { SdkAppId: 'InvalidParameter.SdkAppId', RoomId: 'InvalidParameter.RoomId', TaskId: 'InvalidParameter.TaskId', 'AgentConfig.UserSig': 'InvalidParameter.UserSig' };
+const FIELD_CODES: Record<string, string> = {
+  SdkAppId: 'InvalidParameter.SdkAppId',
+  RoomId: 'InvalidParameter.RoomId',
+  TaskId: 'InvalidParameter.TaskId',
+  'AgentConfig.UserSig': 'InvalidParameter.UserSig',
+};
 
 function invalidCode(field: string): string {
-  return FIELD_CODES[field] ?? (field.startsWith('LLMConfig') ? 'InvalidParameter.LLMConfig' : field.startsWith('TTSConfig') ? 'InvalidParameter.TTSConfig' : 'InvalidParameterValue');
+  return (
+    FIELD_CODES[field] ??
+    (field.startsWith('LLMConfig') ? 'InvalidParameter.LLMConfig' : field.startsWith('TTSConfig') ? 'InvalidParameter.TTSConfig' : 'InvalidParameterValue')
+  );
 }

@@ -47,7 +47,7 @@ const sdkAppId: JsonSchema = {
   minimum: 1,
   ...documented('start-parameters'),
   'x-constraint-sources': { minimum: source('inferred', 'start-parameters') },
-  ...doc("TRTC SdkAppId: the same SdkAppId as the room the conversation runs in.", 'TRTC 的 SdkAppId，与开启对话任务的房间使用的 SdkAppId 相同。'),
+  ...doc('TRTC SdkAppId: the same SdkAppId as the room the conversation runs in.', 'TRTC 的 SdkAppId，与开启对话任务的房间使用的 SdkAppId 相同。'),
 };
 
 const interruptMode: JsonSchema = {
@@ -70,10 +70,29 @@ const interruptSpeechDuration: JsonSchema = {
 const welcomeMessage: JsonSchema = { type: 'string', ...documented('agentconfig'), ...doc('Greeting the bot speaks when it joins.', '机器人的欢迎语。') };
 
 type Mark = ReturnType<typeof documented>;
-const secretString = (mark: Mark, en: string, zh: string): JsonSchema => ({ type: 'string', minLength: 1, 'x-secret': true, ...mark, 'x-constraint-sources': { minLength: source('inferred', 'llmconfig') }, ...doc(en, zh) });
-const timeout = (mark: Mark): JsonSchema => ({ type: 'number', exclusiveMinimum: 0, default: 3, 'x-unit': 's', ...mark, ...doc('LLM request timeout.', 'LLM 请求超时时间。') });
+const secretString = (mark: Mark, en: string, zh: string): JsonSchema => ({
+  type: 'string',
+  minLength: 1,
+  ...mark,
+  'x-constraint-sources': { minLength: source('inferred', 'llmconfig') },
+  ...doc(en, zh),
+});
+const timeout = (mark: Mark): JsonSchema => ({
+  type: 'number',
+  exclusiveMinimum: 0,
+  default: 3,
+  'x-unit': 's',
+  ...mark,
+  ...doc('LLM request timeout.', 'LLM 请求超时时间。'),
+});
 const streaming = (mark: Mark): JsonSchema => ({ type: 'boolean', default: true, ...mark, ...doc('Use the streaming API.', '是否使用流式接口。') });
-const apiUrl = (mark: Mark, en: string): JsonSchema => ({ type: 'string', minLength: 1, ...mark, 'x-constraint-sources': { minLength: source('inferred', 'llmconfig') }, ...doc(en, 'LLM 接口地址。') });
+const apiUrl = (mark: Mark, en: string): JsonSchema => ({
+  type: 'string',
+  minLength: 1,
+  ...mark,
+  'x-constraint-sources': { minLength: source('inferred', 'llmconfig') },
+  ...doc(en, 'LLM 接口地址。'),
+});
 
 export const KNOWN_LLM_TYPES = ['openai', 'dify', 'coze'] as const;
 export const KNOWN_TTS_TYPES = ['flow', 'tencent'] as const;
@@ -88,9 +107,20 @@ function otherType(tag: 'LLMType' | 'TTSType', known: readonly string[], mark: M
     required: [tag],
     'x-open-object': true,
     properties: {
-      [tag]: { type: 'string', minLength: 1, not: { enum: [...known] }, ...mark, 'x-constraint-sources': { minLength: source('inferred', 'open-types') }, examples: tag === 'TTSType' ? ['azure', 'cartesia', 'elevenlabs', 'minimax'] : [], ...doc(`A ${tag} Parley has no sub-form for; its settings go as typed.`, `Parley 暂无子表单的 ${tag}，其配置按原样发送。`) },
+      [tag]: {
+        type: 'string',
+        minLength: 1,
+        not: { enum: [...known] },
+        ...mark,
+        'x-constraint-sources': { minLength: source('inferred', 'open-types') },
+        examples: tag === 'TTSType' ? ['azure', 'cartesia', 'elevenlabs', 'minimax'] : [],
+        ...doc(`A ${tag} Parley has no sub-form for; its settings go as typed.`, `Parley 暂无子表单的 ${tag}，其配置按原样发送。`),
+      },
     },
-    ...doc(`Any other ${tag}: the document gives its known types as examples, so other types are sent as typed (with a warning).`, `其他 ${tag}：文档仅举例已知类型，其他类型按原样发送（并给出提示）。`),
+    ...doc(
+      `Any other ${tag}: the document gives its known types as examples, so other types are sent as typed (with a warning).`,
+      `其他 ${tag}：文档仅举例已知类型，其他类型按原样发送（并给出提示）。`,
+    ),
   };
 }
 
@@ -117,7 +147,14 @@ export const llmConfigSchema: JsonSchema = {
       'x-order': ['LLMType', 'Model', 'APIUrl', 'APIKey', 'Streaming', 'SystemPrompt', 'History', 'HistoryMode', 'Timeout', 'MetaInfo'],
       properties: {
         LLMType: { const: 'openai', type: 'string', ...llm, ...doc('Any OpenAI-compatible chat completions API.', '任何兼容 OpenAI 协议的大模型。') },
-        Model: { type: 'string', minLength: 1, ...llm, 'x-constraint-sources': { minLength: source('inferred', 'llmconfig') }, examples: ['gpt-4o-mini'], ...doc('Model name.', '模型名称。') },
+        Model: {
+          type: 'string',
+          minLength: 1,
+          ...llm,
+          'x-constraint-sources': { minLength: source('inferred', 'llmconfig') },
+          examples: ['gpt-4o-mini'],
+          ...doc('Model name.', '模型名称。'),
+        },
         APIKey: secretString(llm, 'LLM API key: use a {{secret:LLM_API_KEY}} reference.', 'LLM 的 API Key，建议使用 {{secret:LLM_API_KEY}} 引用。'),
         APIUrl: apiUrl(llm, 'Chat completions URL, e.g. https://api.openai.com/v1/chat/completions.'),
         Streaming: streaming(llm),
@@ -160,7 +197,11 @@ export const llmConfigSchema: JsonSchema = {
       required: ['LLMType', 'APIKey', 'APIUrl', 'BotId'],
       properties: {
         LLMType: { const: 'coze', type: 'string', ...llm, ...doc('Coze bot.', 'Coze 智能体。') },
-        APIKey: secretString(llmOther, 'Coze personal access token: use a {{secret:LLM_API_KEY}} reference.', 'Coze 访问令牌，建议使用 {{secret:LLM_API_KEY}} 引用。'),
+        APIKey: secretString(
+          llmOther,
+          'Coze personal access token: use a {{secret:LLM_API_KEY}} reference.',
+          'Coze 访问令牌，建议使用 {{secret:LLM_API_KEY}} 引用。',
+        ),
         APIUrl: apiUrl(llmOther, 'Coze chat URL.'),
         BotId: { type: 'string', minLength: 1, ...llmOther, ...doc('Coze bot id.', 'Coze 智能体 ID。') },
         UserId: { type: 'string', ...llmOther, ...doc('Coze user id.', 'Coze 用户 ID。') },
@@ -217,9 +258,23 @@ export const ttsConfigSchema: JsonSchema = {
       'x-order': ['TTSType', 'AppId', 'SecretId', 'SecretKey', 'VoiceType', 'Speed', 'Volume', 'PrimaryLanguage'],
       properties: {
         TTSType: { const: 'tencent', type: 'string', ...tts, ...doc('Tencent Cloud TTS.', '腾讯云语音合成。') },
-        AppId: { type: 'integer', minimum: 1, ...tts, 'x-constraint-sources': { minimum: source('inferred', 'ttsconfig') }, ...doc('Tencent Cloud application id.', '腾讯云应用 ID。') },
-        SecretId: secretString(tts, 'Tencent Cloud TTS SecretId: use a {{secret:TTS_SECRET_ID}} reference.', '腾讯云 TTS 的 SecretId，建议使用 {{secret:TTS_SECRET_ID}} 引用。'),
-        SecretKey: secretString(tts, 'Tencent Cloud TTS SecretKey: use a {{secret:TTS_SECRET_KEY}} reference.', '腾讯云 TTS 的 SecretKey，建议使用 {{secret:TTS_SECRET_KEY}} 引用。'),
+        AppId: {
+          type: 'integer',
+          minimum: 1,
+          ...tts,
+          'x-constraint-sources': { minimum: source('inferred', 'ttsconfig') },
+          ...doc('Tencent Cloud application id.', '腾讯云应用 ID。'),
+        },
+        SecretId: secretString(
+          tts,
+          'Tencent Cloud TTS SecretId: use a {{secret:TTS_SECRET_ID}} reference.',
+          '腾讯云 TTS 的 SecretId，建议使用 {{secret:TTS_SECRET_ID}} 引用。',
+        ),
+        SecretKey: secretString(
+          tts,
+          'Tencent Cloud TTS SecretKey: use a {{secret:TTS_SECRET_KEY}} reference.',
+          '腾讯云 TTS 的 SecretKey，建议使用 {{secret:TTS_SECRET_KEY}} 引用。',
+        ),
         VoiceType: { type: 'integer', ...tts, examples: [101001, 1008], ...doc('Voice id (standard or premium voice).', '音色 ID，包括标准音色与精品音色。') },
         Speed: {
           // The document says "Integer" but shows 1.25 and allows two decimals: a number (docs/vendors/tencent.md#ttsconfig).
@@ -242,14 +297,52 @@ export const ttsConfigSchema: JsonSchema = {
  * STT languages as listed in trtc_models.ts. The list is advisory (`examples`, not `enum`): the vendor's own
  * StartAIConversation example uses "en-US", which the list does not contain, and the API accepts it.
  */
-export const STT_LANGUAGES = ['zh', 'zh-TW', 'en', '16k_zh_edu', '16k_zh_medical', '16k_zh_court', '8k_zh_large', '16k_zh_large', '16k_multi_lang', '16k_zh_en', 'zh-dialect', 'zh-yue', 'vi', 'ja', 'ko', 'id', 'th', 'pt', 'tr', 'ar', 'es', 'hi', 'fr', 'ms', 'fil', 'de', 'it', 'ru', 'sv', 'da', 'no'];
+export const STT_LANGUAGES = [
+  'zh',
+  'zh-TW',
+  'en',
+  '16k_zh_edu',
+  '16k_zh_medical',
+  '16k_zh_court',
+  '8k_zh_large',
+  '16k_zh_large',
+  '16k_multi_lang',
+  '16k_zh_en',
+  'zh-dialect',
+  'zh-yue',
+  'vi',
+  'ja',
+  'ko',
+  'id',
+  'th',
+  'pt',
+  'tr',
+  'ar',
+  'es',
+  'hi',
+  'fr',
+  'ms',
+  'fil',
+  'de',
+  'it',
+  'ru',
+  'sv',
+  'da',
+  'no',
+];
 
 export const sttConfigSchema: JsonSchema = {
   type: 'object',
   ...documented('sttconfig'),
   ...doc('Speech recognition configuration.', '语音识别配置。'),
   properties: {
-    Language: { type: 'string', ...documented('sttconfig'), default: 'zh', examples: STT_LANGUAGES, ...doc('Recognition language / engine.', '识别语言或引擎。') },
+    Language: {
+      type: 'string',
+      ...documented('sttconfig'),
+      default: 'zh',
+      examples: STT_LANGUAGES,
+      ...doc('Recognition language / engine.', '识别语言或引擎。'),
+    },
     AlternativeLanguage: {
       type: 'array',
       ...documented('sttconfig'),
@@ -257,16 +350,34 @@ export const sttConfigSchema: JsonSchema = {
       ...doc('Extra languages (billed as advanced; large/edu/dialect engines not allowed).', '额外识别语言（按高级版计费）。'),
     },
     CustomParam: { type: 'string', ...documented('sttconfig'), ...doc('Custom parameters for the recognition engine.', '自定义识别参数。') },
-    VadSilenceTime: { type: 'integer', ...documented('sttconfig'), minimum: 240, maximum: 2000, default: 1000, 'x-unit': 'ms', ...doc('Silence that ends a sentence.', '断句静音时长。') },
+    VadSilenceTime: {
+      type: 'integer',
+      ...documented('sttconfig'),
+      minimum: 240,
+      maximum: 2000,
+      default: 1000,
+      'x-unit': 'ms',
+      ...doc('Silence that ends a sentence.', '断句静音时长。'),
+    },
     HotWordList: {
       type: 'string',
       ...documented('sttconfig'),
       // "词|权重" entries joined by commas; weight 1–11 or 100 (at most 128 words of ≤ 30 characters).
       pattern: '^$|^[^|,]{1,30}\\|(?:[1-9]|1[01]|100)(?:,[^|,]{1,30}\\|(?:[1-9]|1[01]|100)){0,127}$',
       examples: ['腾讯云|10,语音识别|5'],
-      ...doc('Hot words: "word|weight" joined by commas; weight 1–11 or 100; at most 128 words of ≤ 30 characters.', '热词："词|权重"，以逗号分隔；权重 1–11 或 100；最多 128 个，每个不超过 30 字。'),
+      ...doc(
+        'Hot words: "word|weight" joined by commas; weight 1–11 or 100; at most 128 words of ≤ 30 characters.',
+        '热词："词|权重"，以逗号分隔；权重 1–11 或 100；最多 128 个，每个不超过 30 字。',
+      ),
     },
-    VadLevel: { type: 'integer', ...documented('sttconfig'), minimum: 0, maximum: 5, default: 0, ...doc('VAD level 0–5; 2 is recommended for far-field noise.', 'VAD 等级 0–5，远场降噪建议 2。') },
+    VadLevel: {
+      type: 'integer',
+      ...documented('sttconfig'),
+      minimum: 0,
+      maximum: 5,
+      default: 0,
+      ...doc('VAD level 0–5; 2 is recommended for far-field noise.', 'VAD 等级 0–5，远场降噪建议 2。'),
+    },
   },
 };
 
@@ -277,7 +388,24 @@ export const agentConfigSchema: JsonSchema = {
   ...documented('agentconfig'),
   required: ['UserId', 'UserSig', 'TargetUserId'],
   ...doc('Bot parameters.', '机器人参数。'),
-  'x-order': ['UserId', 'UserSig', 'TargetUserId', 'MaxIdleTime', 'WelcomeMessage', 'WelcomeMessagePriority', 'InterruptMode', 'InterruptSpeechDuration', 'InterruptWordList', 'TurnDetectionMode', 'TurnDetection', 'SubtitleMode', 'FilterOneWord', 'FilterBracketsContent', 'AmbientSound', 'VoicePrint'],
+  'x-order': [
+    'UserId',
+    'UserSig',
+    'TargetUserId',
+    'MaxIdleTime',
+    'WelcomeMessage',
+    'WelcomeMessagePriority',
+    'InterruptMode',
+    'InterruptSpeechDuration',
+    'InterruptWordList',
+    'TurnDetectionMode',
+    'TurnDetection',
+    'SubtitleMode',
+    'FilterOneWord',
+    'FilterBracketsContent',
+    'AmbientSound',
+    'VoicePrint',
+  ],
   properties: {
     UserId: {
       type: 'string',
@@ -287,7 +415,8 @@ export const agentConfigSchema: JsonSchema = {
       minLength: 1,
       maxLength: 32,
       pattern: '^[A-Za-z0-9_-]+$',
-      ...doc("Bot's UserId in the room; unique in the room and across concurrent tasks.", '机器人在房间内的 UserId，需在房间内及并发任务间唯一。') },
+      ...doc("Bot's UserId in the room; unique in the room and across concurrent tasks.", '机器人在房间内的 UserId，需在房间内及并发任务间唯一。'),
+    },
     UserSig: {
       type: 'string',
       ...documented('agentconfig'),
@@ -299,8 +428,22 @@ export const agentConfigSchema: JsonSchema = {
         '机器人 UserId 对应的 UserSig。{{usersig}}（默认）在发送时用配置的 SDK 密钥生成，负载中不保存凭证；“生成 UserSig”则写入字面值。',
       ),
     },
-    TargetUserId: { type: 'string', ...documented('agentconfig'), ...inferredLength, minLength: 1, ...doc('UserId whose audio the bot listens to (the console joins as this user).', '机器人拉流的用户 UserId（控制台以此用户进房）。') },
-    MaxIdleTime: { type: 'integer', ...documented('agentconfig'), 'x-constraint-sources': { minimum: source('inferred', 'agentconfig') }, minimum: 1, default: 60, 'x-unit': 's', ...doc('The task stops after this long with no stream in the room.', '房间内无推流超过该时长后任务自动结束。') },
+    TargetUserId: {
+      type: 'string',
+      ...documented('agentconfig'),
+      ...inferredLength,
+      minLength: 1,
+      ...doc('UserId whose audio the bot listens to (the console joins as this user).', '机器人拉流的用户 UserId（控制台以此用户进房）。'),
+    },
+    MaxIdleTime: {
+      type: 'integer',
+      ...documented('agentconfig'),
+      'x-constraint-sources': { minimum: source('inferred', 'agentconfig') },
+      minimum: 1,
+      default: 60,
+      'x-unit': 's',
+      ...doc('The task stops after this long with no stream in the room.', '房间内无推流超过该时长后任务自动结束。'),
+    },
     WelcomeMessage: welcomeMessage,
     InterruptMode: interruptMode,
     InterruptSpeechDuration: interruptSpeechDuration,
@@ -309,7 +452,11 @@ export const agentConfigSchema: JsonSchema = {
       ...documented('agentconfig'),
       enum: [0, 1, 3],
       default: 0,
-      'x-enum-labels': labels({ 0: ['Server ASR end of sentence', '服务端 ASR 断句'], 1: ['Client sends a chat signal', '客户端发送对话信令'], 3: ['Semantic turn detection', '语义断句'] }),
+      'x-enum-labels': labels({
+        0: ['Server ASR end of sentence', '服务端 ASR 断句'],
+        1: ['Client sends a chat signal', '客户端发送对话信令'],
+        3: ['Semantic turn detection', '语义断句'],
+      }),
       ...doc('What starts a new turn.', '新一轮对话的触发方式。'),
     },
     FilterOneWord: { type: 'boolean', ...documented('agentconfig'), default: true, ...doc('Ignore one-character utterances.', '过滤单字。') },
@@ -343,8 +490,21 @@ export const agentConfigSchema: JsonSchema = {
       ...documented('agentconfig'),
       ...doc('Voiceprint gating.', '声纹配置。'),
       properties: {
-        Mode: { type: 'integer', ...documented('agentconfig'), enum: [0, 1], default: 0, 'x-enum-labels': labels({ 0: ['Off', '关闭'], 1: ['On', '开启'] }), ...doc('Voiceprint mode.', '声纹模式。') },
-        IdList: { type: 'array', ...documented('agentconfig'), maxItems: 1, items: { type: 'string', ...documented('agentconfig'), ...inferredLength, minLength: 1 }, ...doc('Registered voiceprint id (one).', '声纹 ID（一个）。') },
+        Mode: {
+          type: 'integer',
+          ...documented('agentconfig'),
+          enum: [0, 1],
+          default: 0,
+          'x-enum-labels': labels({ 0: ['Off', '关闭'], 1: ['On', '开启'] }),
+          ...doc('Voiceprint mode.', '声纹模式。'),
+        },
+        IdList: {
+          type: 'array',
+          ...documented('agentconfig'),
+          maxItems: 1,
+          items: { type: 'string', ...documented('agentconfig'), ...inferredLength, minLength: 1 },
+          ...doc('Registered voiceprint id (one).', '声纹 ID（一个）。'),
+        },
       },
     },
     TurnDetection: {
@@ -357,7 +517,12 @@ export const agentConfigSchema: JsonSchema = {
           ...documented('agentconfig'),
           enum: ['low', 'medium', 'high', 'auto'],
           default: 'auto',
-          'x-enum-labels': labels({ low: ['Low (waits longer)', '低'], medium: ['Medium', '中'], high: ['High (answers sooner)', '高'], auto: ['Auto (= medium)', '自动（等同中）'] }),
+          'x-enum-labels': labels({
+            low: ['Low (waits longer)', '低'],
+            medium: ['Medium', '中'],
+            high: ['High (answers sooner)', '高'],
+            auto: ['Auto (= medium)', '自动（等同中）'],
+          }),
           ...doc('How eagerly a turn ends.', '断句积极程度。'),
         },
       },
@@ -367,7 +532,10 @@ export const agentConfigSchema: JsonSchema = {
       ...documented('agentconfig'),
       enum: [0, 1],
       default: 0,
-      'x-enum-labels': labels({ 0: ['Immediate, full text so far', '实时全量'], 1: ['Sentence-level, synced to audio, incremental', '按句、与音频同步、增量'] }),
+      'x-enum-labels': labels({
+        0: ['Immediate, full text so far', '实时全量'],
+        1: ['Sentence-level, synced to audio, incremental', '按句、与音频同步、增量'],
+      }),
       ...doc('How subtitles (custom message 10000) are delivered.', '字幕（自定义消息 10000）的下发方式。'),
     },
     InterruptWordList: {
@@ -387,7 +555,13 @@ const startSchema: JsonSchema = {
   'x-order': ['SdkAppId', 'RoomId', 'RoomIdType', 'SessionId', 'AgentConfig', 'STTConfig', 'LLMConfig', 'TTSConfig', 'AvatarConfig', 'ExperimentalParams'],
   properties: {
     SdkAppId: sdkAppId,
-    RoomId: { type: 'string', minLength: 1, ...start, 'x-constraint-sources': { minLength: source('inferred', 'start-parameters') }, ...doc('Room the bot joins.', '开启对话任务的房间号。') },
+    RoomId: {
+      type: 'string',
+      minLength: 1,
+      ...start,
+      'x-constraint-sources': { minLength: source('inferred', 'start-parameters') },
+      ...doc('Room the bot joins.', '开启对话任务的房间号。'),
+    },
     RoomIdType: {
       type: 'integer',
       enum: [0, 1],
@@ -396,12 +570,21 @@ const startSchema: JsonSchema = {
       'x-enum-labels': labels({ 0: ['Numeric room id', '数字房间号'], 1: ['String room id', '字符串房间号'] }),
       ...doc('Type of RoomId.', '房间号类型。'),
     },
-    SessionId: { type: 'string', ...start, ...doc('Caller-chosen unique id: prevents duplicate tasks and can be used with Describe.', '调用方传入的唯一 ID，可防止重复发起任务并用于查询任务状态。') },
+    SessionId: {
+      type: 'string',
+      ...start,
+      ...doc('Caller-chosen unique id: prevents duplicate tasks and can be used with Describe.', '调用方传入的唯一 ID，可防止重复发起任务并用于查询任务状态。'),
+    },
     AgentConfig: agentConfigSchema,
     STTConfig: sttConfigSchema,
     LLMConfig: llmConfigSchema,
     TTSConfig: ttsConfigSchema,
-    AvatarConfig: { type: 'object', 'x-wire': 'json-string', ...inferred('start-parameters'), ...doc('Digital human configuration (allow-listed accounts only; JSON string on the wire).', '数字人配置（需开通白名单，请求中为 JSON 字符串）。') },
+    AvatarConfig: {
+      type: 'object',
+      'x-wire': 'json-string',
+      ...inferred('start-parameters'),
+      ...doc('Digital human configuration (allow-listed accounts only; JSON string on the wire).', '数字人配置（需开通白名单，请求中为 JSON 字符串）。'),
+    },
     ExperimentalParams: { type: 'string', ...inferred('start-parameters'), ...doc('Experimental parameters.', '实验参数。') },
   },
 };
@@ -414,7 +597,13 @@ const describeSchema: JsonSchema = {
   properties: {
     SdkAppId: sdkAppId,
     TaskId: taskId,
-    SessionId: { type: 'string', minLength: 1, ...documented('task-actions'), 'x-constraint-sources': { minLength: source('inferred', 'task-actions') }, ...doc('SessionId given to StartAIConversation.', 'StartAIConversation 传入的 SessionId。') },
+    SessionId: {
+      type: 'string',
+      minLength: 1,
+      ...documented('task-actions'),
+      'x-constraint-sources': { minLength: source('inferred', 'task-actions') },
+      ...doc('SessionId given to StartAIConversation.', 'StartAIConversation 传入的 SessionId。'),
+    },
   },
 };
 
@@ -423,7 +612,14 @@ const updateSchema: JsonSchema = {
   ...documented('task-actions'),
   required: ['TaskId'],
   ...doc('Fields left out are not updated.', '未填写的字段不更新。'),
-  properties: { TaskId: taskId, WelcomeMessage: welcomeMessage, InterruptMode: interruptMode, InterruptSpeechDuration: interruptSpeechDuration, LLMConfig: llmConfigSchema, TTSConfig: ttsConfigSchema },
+  properties: {
+    TaskId: taskId,
+    WelcomeMessage: welcomeMessage,
+    InterruptMode: interruptMode,
+    InterruptSpeechDuration: interruptSpeechDuration,
+    LLMConfig: llmConfigSchema,
+    TTSConfig: ttsConfigSchema,
+  },
 };
 
 const controlSchema: JsonSchema = {
@@ -436,7 +632,10 @@ const controlSchema: JsonSchema = {
       type: 'string',
       ...documented('control'),
       enum: ['ServerPushText', 'InvokeLLM'],
-      'x-enum-labels': labels({ ServerPushText: ['Push text (or audio) for the bot to speak', '推送文本（或音频）让机器人播报'], InvokeLLM: ['Send content to the LLM', '向 LLM 发送内容'] }),
+      'x-enum-labels': labels({
+        ServerPushText: ['Push text (or audio) for the bot to speak', '推送文本（或音频）让机器人播报'],
+        InvokeLLM: ['Send content to the LLM', '向 LLM 发送内容'],
+      }),
       ...doc('Control command.', '控制命令。'),
     },
     ServerPushText: {
@@ -447,7 +646,12 @@ const controlSchema: JsonSchema = {
         Text: { type: 'string', ...documented('control'), ...doc('Text the bot speaks.', '机器人播报的文本。') },
         Interrupt: { type: 'boolean', ...documented('control'), default: true, ...doc('Interrupt what the bot is saying.', '是否打断当前播报。') },
         StopAfterPlay: { type: 'boolean', ...documented('control'), default: false, ...doc('End the task after playing.', '播报完成后结束任务。') },
-        Audio: { type: 'string', ...documented('control'), contentEncoding: 'base64', ...doc('Base64 mono audio at the TTS sample rate; overrides Text.', 'Base64 单声道音频（与 TTS 采样率一致），优先于 Text。') } as JsonSchema,
+        Audio: {
+          type: 'string',
+          ...documented('control'),
+          contentEncoding: 'base64',
+          ...doc('Base64 mono audio at the TTS sample rate; overrides Text.', 'Base64 单声道音频（与 TTS 采样率一致），优先于 Text。'),
+        } as JsonSchema,
         DropMode: {
           type: 'integer',
           ...documented('control'),
@@ -505,8 +709,21 @@ export const EXAMPLES: Record<TencentAction, Record<string, unknown>> = {
     AgentConfig: { UserId: 'user_12345', UserSig: '{{usersig}}', MaxIdleTime: 120, TargetUserId: 'target_user_54321' },
     SessionId: 'session_1234567890abcdef',
     STTConfig: { Language: 'en-US', AlternativeLanguage: ['en-US', 'zh'] },
-    LLMConfig: { LLMType: 'openai', Model: 'gpt-3.5-turbo', APIKey: '{{secret:LLM_API_KEY}}', APIUrl: 'http://xxxx-api.woa.com/v1/chat/completions', Streaming: true },
-    TTSConfig: { TTSType: 'tencent', AppId: 130000000, SecretId: '{{secret:TTS_SECRET_ID}}', SecretKey: '{{secret:TTS_SECRET_KEY}}', VoiceType: 1008, Speed: 1 },
+    LLMConfig: {
+      LLMType: 'openai',
+      Model: 'gpt-3.5-turbo',
+      APIKey: '{{secret:LLM_API_KEY}}',
+      APIUrl: 'http://xxxx-api.woa.com/v1/chat/completions',
+      Streaming: true,
+    },
+    TTSConfig: {
+      TTSType: 'tencent',
+      AppId: 130000000,
+      SecretId: '{{secret:TTS_SECRET_ID}}',
+      SecretKey: '{{secret:TTS_SECRET_KEY}}',
+      VoiceType: 1008,
+      Speed: 1,
+    },
   },
   StopAIConversation: { TaskId: '' },
   DescribeAIConversation: { TaskId: '' },
@@ -521,8 +738,16 @@ export const EXAMPLES: Record<TencentAction, Record<string, unknown>> = {
 export function extraRules(action: TencentAction, payload: Record<string, unknown>): PayloadError[] {
   const findings: PayloadError[] = [];
   if (action === 'DescribeAIConversation' && !payload.TaskId && !payload.SessionId)
-    findings.push({ path: '/TaskId', message: '/TaskId: give TaskId or SessionId to say which task to describe', severity: 'error', source: source('documented', 'task-actions') });
-  for (const [field, tag, known] of [['LLMConfig', 'LLMType', KNOWN_LLM_TYPES], ['TTSConfig', 'TTSType', KNOWN_TTS_TYPES]] as const) {
+    findings.push({
+      path: '/TaskId',
+      message: '/TaskId: give TaskId or SessionId to say which task to describe',
+      severity: 'error',
+      source: source('documented', 'task-actions'),
+    });
+  for (const [field, tag, known] of [
+    ['LLMConfig', 'LLMType', KNOWN_LLM_TYPES],
+    ['TTSConfig', 'TTSType', KNOWN_TTS_TYPES],
+  ] as const) {
     let config = payload[field];
     if (typeof config === 'string') {
       try {

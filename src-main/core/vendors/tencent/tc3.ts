@@ -93,7 +93,9 @@ export function signTc3(input: Tc3Input): Tc3Signed {
   const date = utcDate(input.timestamp);
   const credentialScope = `${date}/${input.service}/tc3_request`;
   const stringToSign = [TC3_ALGORITHM, String(input.timestamp), credentialScope, sha256Hex(canonicalRequest)].join('\n');
-  const signature = createHmac('sha256', signingKey(input.secretKey, date, input.service).secretSigning).update(stringToSign, 'utf8').digest('hex');
+  const signature = createHmac('sha256', signingKey(input.secretKey, date, input.service).secretSigning)
+    .update(stringToSign, 'utf8')
+    .digest('hex');
   const authorization = `${TC3_ALGORITHM} Credential=${input.secretId}/${credentialScope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
   const headers: Record<string, string> = {
     Authorization: authorization,
@@ -119,18 +121,29 @@ export interface ParsedAuthorization {
 /** Parse an Authorization header; null when it is not a well-formed TC3 header. */
 export function parseAuthorization(value: string | undefined): ParsedAuthorization | null {
   if (!value) return null;
-  const m = /^TC3-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{4}-\d{2}-\d{2})\/([a-z0-9-]+)\/tc3_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/.exec(value.trim());
+  const m =
+    /^TC3-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{4}-\d{2}-\d{2})\/([a-z0-9-]+)\/tc3_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/.exec(
+      value.trim(),
+    );
   if (!m) return null;
   return { secretId: m[1]!, date: m[2]!, service: m[3]!, signedHeaders: m[4]!.split(';'), signature: m[5]! };
 }
 
 /** Recompute the signature of a received request from its headers, for the server side (sandbox). */
-export function expectedSignature(opts: { secretKey: string; auth: ParsedAuthorization; headers: Record<string, string>; body: Uint8Array; timestamp: number }): string {
+export function expectedSignature(opts: {
+  secretKey: string;
+  auth: ParsedAuthorization;
+  headers: Record<string, string>;
+  body: Uint8Array;
+  timestamp: number;
+}): string {
   const names = [...opts.auth.signedHeaders].sort();
   const canonicalRequest = ['POST', '/', '', canonicalHeaders(opts.headers, names), names.join(';'), sha256Hex(opts.body)].join('\n');
   const scope = `${opts.auth.date}/${opts.auth.service}/tc3_request`;
   const stringToSign = [TC3_ALGORITHM, String(opts.timestamp), scope, sha256Hex(canonicalRequest)].join('\n');
-  return createHmac('sha256', signingKey(opts.secretKey, opts.auth.date, opts.auth.service).secretSigning).update(stringToSign, 'utf8').digest('hex');
+  return createHmac('sha256', signingKey(opts.secretKey, opts.auth.date, opts.auth.service).secretSigning)
+    .update(stringToSign, 'utf8')
+    .digest('hex');
 }
 
 export function sameHex(a: string, b: string): boolean {

@@ -20,7 +20,15 @@ export const TENCENT_MEASURED = {
 } as const;
 
 /** 10020 metric names as documented; others are kept too. */
-export const REPORTED_METRICS = ['asr_latency', 'llm_network_latency', 'llm_first_token', 'tts_network_latency', 'tts_first_frame_latency', 'tts_discontinuity', 'interruption'];
+export const REPORTED_METRICS = [
+  'asr_latency',
+  'llm_network_latency',
+  'llm_first_token',
+  'tts_network_latency',
+  'tts_first_frame_latency',
+  'tts_discontinuity',
+  'interruption',
+];
 
 export interface TurnRow {
   turn: number;
@@ -96,7 +104,15 @@ export class TurnMetrics {
     const t = this.turn(m.roundid);
     t.row.reported[m.metric] = m.value;
     if (m.metric === 'interruption') t.row.interrupted = true;
-    return [{ name: `tencent.${m.metric}`, value: m.value, unit: m.metric === 'tts_discontinuity' || m.metric === 'interruption' ? 'count' : 'ms', turn: t.row.turn, source: 'reported' }];
+    return [
+      {
+        name: `tencent.${m.metric}`,
+        value: m.value,
+        unit: m.metric === 'tts_discontinuity' || m.metric === 'interruption' ? 'count' : 'ms',
+        turn: t.row.turn,
+        source: 'reported',
+      },
+    ];
   }
 
   /** The bot's audio became audible (volume above the caller's threshold after silence). */

@@ -20,8 +20,16 @@ export async function fillUserSigTemplate(
   const agent = payload.AgentConfig as Record<string, unknown> | undefined;
   if (!agent || !isUserSigTemplate(agent.UserSig)) return payload;
   const sdkAppId = Number(payload.SdkAppId);
-  if (!Number.isSafeInteger(sdkAppId) || sdkAppId <= 0) throw Object.assign(new Error(`/SdkAppId: a positive integer is needed to mint AgentConfig.UserSig from ${USERSIG_TEMPLATE}`), { code: 'PAYLOAD', field: '/SdkAppId' });
-  if (typeof agent.UserId !== 'string' || !agent.UserId) throw Object.assign(new Error(`/AgentConfig/UserId: needed to mint AgentConfig.UserSig from ${USERSIG_TEMPLATE}`), { code: 'PAYLOAD', field: '/AgentConfig/UserId' });
+  if (!Number.isSafeInteger(sdkAppId) || sdkAppId <= 0)
+    throw Object.assign(new Error(`/SdkAppId: a positive integer is needed to mint AgentConfig.UserSig from ${USERSIG_TEMPLATE}`), {
+      code: 'PAYLOAD',
+      field: '/SdkAppId',
+    });
+  if (typeof agent.UserId !== 'string' || !agent.UserId)
+    throw Object.assign(new Error(`/AgentConfig/UserId: needed to mint AgentConfig.UserSig from ${USERSIG_TEMPLATE}`), {
+      code: 'PAYLOAD',
+      field: '/AgentConfig/UserId',
+    });
   const userSig = genUserSig({ sdkAppId, userId: agent.UserId, secretKey: await credential('SDK_SECRET_KEY'), expireSeconds: DEFAULT_USERSIG_EXPIRE_S });
   onMinted(userSig);
   return { ...payload, AgentConfig: { ...agent, UserSig: userSig } };

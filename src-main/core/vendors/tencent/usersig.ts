@@ -44,7 +44,11 @@ export function genUserSig(opts: { sdkAppId: number; userId: string; secretKey: 
     'TLS.time': time,
     'TLS.sig': hmacB64(opts.secretKey, contentToSign(opts.userId, opts.sdkAppId, time, expire)),
   };
-  return deflateSync(Buffer.from(JSON.stringify(doc))).toString('base64').replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
+  return deflateSync(Buffer.from(JSON.stringify(doc)))
+    .toString('base64')
+    .replace(/\+/g, '*')
+    .replace(/\//g, '-')
+    .replace(/=/g, '_');
 }
 
 /** Decode without checking the signature; throws with a reason when it is not a UserSig. */
@@ -76,14 +80,20 @@ export function verifyUserSig(opts: { userSig: string; sdkAppId: number; userId:
   } catch (err) {
     return { ok: false, reason: (err as Error).message };
   }
-  if (Number(doc['TLS.sdkappid']) !== opts.sdkAppId) return { ok: false, doc, reason: `UserSig was issued for SdkAppId ${doc['TLS.sdkappid']}, not ${opts.sdkAppId}` };
-  if (doc['TLS.identifier'] !== opts.userId) return { ok: false, doc, reason: `UserSig was issued for UserId "${doc['TLS.identifier']}", not "${opts.userId}"` };
+  if (Number(doc['TLS.sdkappid']) !== opts.sdkAppId)
+    return { ok: false, doc, reason: `UserSig was issued for SdkAppId ${doc['TLS.sdkappid']}, not ${opts.sdkAppId}` };
+  if (doc['TLS.identifier'] !== opts.userId)
+    return { ok: false, doc, reason: `UserSig was issued for UserId "${doc['TLS.identifier']}", not "${opts.userId}"` };
   const userbuf = doc['TLS.userbuf'];
-  const expected = hmacB64(opts.secretKey, contentToSign(doc['TLS.identifier'], Number(doc['TLS.sdkappid']), Number(doc['TLS.time']), Number(doc['TLS.expire']), userbuf));
+  const expected = hmacB64(
+    opts.secretKey,
+    contentToSign(doc['TLS.identifier'], Number(doc['TLS.sdkappid']), Number(doc['TLS.time']), Number(doc['TLS.expire']), userbuf),
+  );
   const a = Buffer.from(expected);
   const b = Buffer.from(doc['TLS.sig']);
   if (a.length !== b.length || !timingSafeEqual(a, b)) return { ok: false, doc, reason: 'UserSig signature does not match the SDK secret key' };
   const expiresAt = Number(doc['TLS.time']) + Number(doc['TLS.expire']);
-  if (expiresAt < Math.floor((opts.now ?? Date.now()) / 1000)) return { ok: false, doc, reason: `UserSig expired at ${new Date(expiresAt * 1000).toISOString()}` };
+  if (expiresAt < Math.floor((opts.now ?? Date.now()) / 1000))
+    return { ok: false, doc, reason: `UserSig expired at ${new Date(expiresAt * 1000).toISOString()}` };
   return { ok: true, doc, expiresAt };
 }

@@ -17,13 +17,19 @@ export function shippedVoice(): ShippedVoice {
   if (shipped) return shipped;
   const read = <T extends { file: string }>(folder: string, list: T[]): WithAudio<T>[] =>
     list.map((entry) => ({ ...entry, audio: decodeLibraryWav(readFileSync(resourcePath(folder, entry.file)), `${folder}/${entry.file}`) }));
-  const utterances = read('utterances', parseUtteranceLibrary(JSON.parse(readFileSync(resourcePath('utterances', 'utterances.json'), 'utf8')), 'utterances/utterances.json'));
+  const utterances = read(
+    'utterances',
+    parseUtteranceLibrary(JSON.parse(readFileSync(resourcePath('utterances', 'utterances.json'), 'utf8')), 'utterances/utterances.json'),
+  );
   const replies = read('bot', parseReplyTable(JSON.parse(readFileSync(resourcePath('bot', 'replies.json'), 'utf8')), 'bot/replies.json'));
   shipped = {
     utterances,
     replies,
     recogniser: new UtteranceRecogniser(utterances),
-    replyTable: new ReplyTable(replies, utterances.map((u) => u.id)),
+    replyTable: new ReplyTable(
+      replies,
+      utterances.map((u) => u.id),
+    ),
   };
   return shipped;
 }

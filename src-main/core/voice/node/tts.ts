@@ -78,14 +78,20 @@ const inFlight = new Map<string, Promise<SpokenText>>();
 /** Speak `text` into a cached 16 kHz mono WAV file; the same text, voice and speed give the same file. */
 export async function speakText(text: string, options: TtsOptions): Promise<SpokenText> {
   if (typeof text !== 'string' || !text.trim()) throw new TtsError('TTS_BAD_INPUT', 'text to speech: the text is empty; write the sentence to speak');
-  if (text.length > MAX_TEXT) throw new TtsError('TTS_BAD_INPUT', `text to speech: the text has ${text.length} characters; at most ${MAX_TEXT} are spoken (split it into several turns)`);
+  if (text.length > MAX_TEXT)
+    throw new TtsError('TTS_BAD_INPUT', `text to speech: the text has ${text.length} characters; at most ${MAX_TEXT} are spoken (split it into several turns)`);
   if (text.includes('\0')) throw new TtsError('TTS_BAD_INPUT', 'text to speech: the text contains a NUL character');
   const language = options.language ?? guessLanguage(text);
   const voice = options.voice ?? voiceForLanguage(language);
-  if (!/^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/.test(voice)) throw new TtsError('TTS_BAD_INPUT', `text to speech: "${voice}" is not an espeak-ng voice name (letters, digits, . _ + -)`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/.test(voice))
+    throw new TtsError('TTS_BAD_INPUT', `text to speech: "${voice}" is not an espeak-ng voice name (letters, digits, . _ + -)`);
   const speed = options.speed ?? (voice.startsWith('en') ? 150 : 165);
-  if (!Number.isInteger(speed) || speed < 80 || speed > 450) throw new TtsError('TTS_BAD_INPUT', `text to speech: speed must be a whole number of words per minute, 80-450, got ${speed}`);
-  const key = createHash('sha256').update(JSON.stringify({ version: FORMAT_VERSION, text, voice, speed })).digest('hex').slice(0, 32);
+  if (!Number.isInteger(speed) || speed < 80 || speed > 450)
+    throw new TtsError('TTS_BAD_INPUT', `text to speech: speed must be a whole number of words per minute, 80-450, got ${speed}`);
+  const key = createHash('sha256')
+    .update(JSON.stringify({ version: FORMAT_VERSION, text, voice, speed }))
+    .digest('hex')
+    .slice(0, 32);
   const file = join(options.cacheDir, `tts-${key}.wav`);
   const running = inFlight.get(file);
   if (running) return running;
@@ -125,7 +131,8 @@ function toLibraryFormat(wavBytes: Uint8Array, voice: string): Int16Array {
     throw new TtsError('TTS_FAILED', `text to speech: espeak-ng (voice ${voice}) did not produce a WAV file: ${(e as Error).message}`);
   }
   const speech = trimSilence(resampleToMono(wav.samples, wav.channels, wav.sampleRate, SAMPLE_RATE));
-  if (speech.length === 0) throw new TtsError('TTS_FAILED', `text to speech: espeak-ng (voice ${voice}) produced no speech for this text; is it in the voice's language?`);
+  if (speech.length === 0)
+    throw new TtsError('TTS_FAILED', `text to speech: espeak-ng (voice ${voice}) produced no speech for this text; is it in the voice's language?`);
   return normalisePeak(speech, -3);
 }
 
@@ -148,7 +155,11 @@ function runEspeak(text: string, voice: string, speed: number, options: TtsOptio
     };
     const timer = setTimeout(() => fail(new TtsError('TTS_FAILED', `text to speech: espeak-ng took longer than ${timeoutMs} ms and was stopped`)), timeoutMs);
     child.on('error', (e: NodeJS.ErrnoException) =>
-      fail(e.code === 'ENOENT' ? new TtsError('TTS_NOT_INSTALLED', `${INSTALL_HINT} (looked for "${command}")`) : new TtsError('TTS_FAILED', `text to speech: could not run ${command}: ${e.message}`)),
+      fail(
+        e.code === 'ENOENT'
+          ? new TtsError('TTS_NOT_INSTALLED', `${INSTALL_HINT} (looked for "${command}")`)
+          : new TtsError('TTS_FAILED', `text to speech: could not run ${command}: ${e.message}`),
+      ),
     );
     child.stdout.on('data', (chunk: Buffer) => {
       outBytes += chunk.length;

@@ -6,7 +6,7 @@ export interface FormContext {
   set(path: string, value: unknown): void;
   /** Errors and warnings by JSON pointer. */
   findings: ComputedRef<Map<string, PayloadError[]>>;
-  /** Credential names of the profile, offered as `{{secret:NAME}}` in x-secret fields. */
+  /** Credential names of the profile, offered as `{{secret:NAME}}` in credential-named fields (secrets/redact.ts isCredentialKey). */
   secretNames: ComputedRef<string[]>;
   requiredOnly: Ref<boolean>;
   locale: Ref<string>;

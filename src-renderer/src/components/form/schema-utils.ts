@@ -10,7 +10,12 @@ export function childPath(path: string, key: string | number): string {
   return `${path}/${escapeToken(String(key))}`;
 }
 function tokens(path: string): string[] {
-  return path === '' ? [] : path.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path === ''
+    ? []
+    : path
+        .slice(1)
+        .split('/')
+        .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /**
@@ -147,7 +152,8 @@ export function defaultFor(schema: JsonSchema): unknown {
 function nestedConstScore(schema: JsonSchema, value: unknown): number {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return 0;
   let score = 0;
-  for (const [k, p] of Object.entries(schema.properties ?? {})) if (p.const !== undefined && k in value) score += (value as Record<string, unknown>)[k] === p.const ? 10 : -100;
+  for (const [k, p] of Object.entries(schema.properties ?? {}))
+    if (p.const !== undefined && k in value) score += (value as Record<string, unknown>)[k] === p.const ? 10 : -100;
   return score;
 }
 

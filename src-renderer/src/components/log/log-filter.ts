@@ -4,19 +4,11 @@ import { NOISY_KINDS } from '../../../../src-main/core/events.ts';
 
 export { NOISY_KINDS };
 
-const SHARED_FAMILIES = ['session', 'http', 'ws', 'room', 'audio', 'metric', 'error'] as const;
-const VENDOR_FAMILIES = ['convai', 'netease', 'mindcraft', 'tencent'] as const;
-
-/** `http.response` → `http`; any `*.error` or `error` → `error`; vendors' own kinds keep the vendor name. */
-export function familyOf(kind: string): string {
-  if (kind === 'error' || kind.endsWith('.error') || kind.endsWith('.fail')) return 'error';
-  const head = kind.split('.')[0]!;
-  if ((SHARED_FAMILIES as readonly string[]).includes(head) || (VENDOR_FAMILIES as readonly string[]).includes(head)) return head;
-  return 'other';
-}
-
-/** Chip colours: one hue per family, readable on the dark background. */
-export const FAMILY_COLORS: Record<string, string> = {
+/**
+ * Chip colours of the families every session shares: one hue each, readable on the dark background. A vendor's own
+ * kinds (`mindcraft.asr`) are the vendor's family, in the vendor's colour (its descriptor's `color`).
+ */
+const SHARED_FAMILY_COLORS: Record<string, string> = {
   session: '#9aa5b8',
   http: '#5b9cf5',
   ws: '#36b7c9',
@@ -24,12 +16,23 @@ export const FAMILY_COLORS: Record<string, string> = {
   audio: '#4fc08d',
   metric: '#e0b050',
   error: '#f06b6b',
-  convai: '#f08ad0',
-  netease: '#e8785a',
-  mindcraft: '#7fd36b',
-  tencent: '#4f8ff7',
-  other: '#8a93a3',
 };
+const OTHER_COLOR = '#8a93a3';
+
+/** The registered vendors as the log sees them: id → colour (from vendors.list). */
+export type VendorColors = ReadonlyMap<string, string>;
+
+/** `http.response` → `http`; any `*.error` or `error` → `error`; a vendor's own kinds → the vendor's id; else `other`. */
+export function familyOf(kind: string, vendors: VendorColors): string {
+  if (kind === 'error' || kind.endsWith('.error') || kind.endsWith('.fail')) return 'error';
+  const head = kind.split('.')[0]!;
+  if (Object.hasOwn(SHARED_FAMILY_COLORS, head) || vendors.has(head)) return head;
+  return 'other';
+}
+
+export function familyColor(family: string, vendors: VendorColors): string {
+  return SHARED_FAMILY_COLORS[family] ?? vendors.get(family) ?? OTHER_COLOR;
+}
 
 export function isNoisy(kind: string): boolean {
   return NOISY_KINDS.includes(kind);
@@ -93,7 +96,7 @@ export function cancelWarmSearchText(): void {
   warmQueue = [];
 }
 
-export function makeMatcher(f: LogFilter): Matcher {
+export function makeMatcher(f: LogFilter, vendors: VendorColors): Matcher {
   let error: string | null = null;
   let search: ((s: string) => boolean) | null = null;
   if (f.text) {
@@ -118,7 +121,7 @@ export function makeMatcher(f: LogFilter): Matcher {
     test(e) {
       if (!showNoisy && isNoisy(e.kind)) return false;
       if (!dirs[e.dir]) return false;
-      if (hidden.size && hidden.has(familyOf(e.kind))) return false;
+      if (hidden.size && hidden.has(familyOf(e.kind, vendors))) return false;
       if (search && !search(e.summary) && !search(e.kind) && !search(searchText(e))) return false;
       return true;
     },
@@ -142,7 +145,12 @@ export function formatWall(iso: string): string {
 /** Bytes an event carries: base64 audio/binary payloads when present, else the event's JSON as UTF-8. */
 export function eventBytes(e: SessionEvent): Uint8Array {
   const data = e.data as Record<string, unknown> | undefined;
-  const b64 = data && typeof data === 'object' ? (['base64', 'bytes', 'audio', 'payload'] as const).map((k) => data[k]).find((v) => typeof v === 'string' && /^[A-Za-z0-9+/=\s]+$/.test(v) && v.length >= 4) : undefined;
+  const b64 =
+    data && typeof data === 'object'
+      ? (['base64', 'bytes', 'audio', 'payload'] as const)
+          .map((k) => data[k])
+          .find((v) => typeof v === 'string' && /^[A-Za-z0-9+/=\s]+$/.test(v) && v.length >= 4)
+      : undefined;
   if (typeof b64 === 'string') {
     try {
       return Uint8Array.from(atob(b64.replace(/\s/g, '')), (c) => c.charCodeAt(0));

@@ -16,8 +16,9 @@
 import { STANDARD_METRICS, type MetricData, type NewEvent } from '../../../../src-main/core/events.ts';
 import type { AgentTurnInput, AgentTurnResult } from '../../../../src-main/core/workflows/turn-agent.ts';
 import { bridge, call } from '../../api.ts';
-import { NeteaseRoom, type JoinParams as NeteaseJoinParams } from '../../vendors/netease/room.ts';
-import { TencentRoom, type JoinParams as TencentJoinParams } from '../../vendors/tencent/trtc-room.ts';
+import type { BuiltInRoomJoinInfo } from '../../../../src-main/core/vendors/registry.ts';
+import { NeteaseRoom } from '../../vendors/netease/room.ts';
+import { TencentRoom } from '../../vendors/tencent/trtc-room.ts';
 import type { SpeechSource } from '../protocol.ts';
 import { openRoomFrame, type RoomOpener } from '../session.ts';
 import { AudioTap, type AudioBlock } from './audio-tap.ts';
@@ -38,10 +39,11 @@ interface VendorRoom {
   botId: string;
 }
 
-async function joinVendorRoom(vendor: string, params: Record<string, unknown>, open: RoomOpener, record: (events: NewEvent[]) => void): Promise<VendorRoom> {
-  if (vendor === 'tencent') {
+async function joinVendorRoom(info: BuiltInRoomJoinInfo, open: RoomOpener, record: (events: NewEvent[]) => void): Promise<VendorRoom> {
+  if (info.vendor === 'tencent') {
+    const params = info.params;
     const room = new TencentRoom({ open, record });
-    await room.join(params as unknown as TencentJoinParams);
+    await room.join(params);
     if (!room.view.joined) throw new Error(room.view.lastError || 'could not join the TRTC room');
     return {
       publish: async (s) => {
@@ -50,15 +52,15 @@ async function joinVendorRoom(vendor: string, params: Record<string, unknown>, o
       },
       interrupt: () => room.interrupt(),
       leave: () => room.leave(),
-      botId: String(params.botUserId ?? ''),
+      botId: params.botUserId,
     };
   }
-  if (vendor === 'netease') {
-    const room = new NeteaseRoom(params as unknown as NeteaseJoinParams, { record, now: () => performance.now() }, open);
+  if (info.vendor === 'netease') {
+    const room = new NeteaseRoom(info.params, { record, now: () => performance.now() }, open);
     await room.join();
-    return { publish: (s) => room.publish(s), interrupt: () => room.interrupt(), leave: () => room.leave(), botId: String(params.botUid ?? '') };
+    return { publish: (s) => room.publish(s), interrupt: () => room.interrupt(), leave: () => room.leave(), botId: info.params.botUid };
   }
-  throw new Error(`the turn agent has no room for ${vendor}`);
+  throw new Error(`the turn agent has no room for ${info.vendor}`);
 }
 
 function bytesOf(base64: string): ArrayBuffer {
@@ -138,7 +140,7 @@ export async function runAgentTurn(sessionId: string, claim: AgentTurnInput): Pr
   const why: Record<string, string> = {};
   const info = await call('room.join', { sessionId });
   const tap = new AudioTap();
-  const room = await joinVendorRoom(claim.vendor, info.params, (vendor) => openRoomFrame(vendor, { player: () => tap }), record);
+  const room = await joinVendorRoom(info, (kind) => openRoomFrame(kind, { player: () => tap }), record);
   try {
     const bytes = bytesOf(claim.wav);
     const speech = await speechBounds(bytes);
@@ -181,7 +183,7 @@ export async function runAgentTurn(sessionId: string, claim: AgentTurnInput): Pr
     return {
       firstAudioMs: first ? round(first.at - turnStart) : null,
       responseLatencyMs: answer ? round(answer.at - speechEnd) : null,
-      botAudioS: first && last ? Math.round((last.at + last.seconds * 1000 - first.at)) / 1000 : null,
+      botAudioS: first && last ? Math.round(last.at + last.seconds * 1000 - first.at) / 1000 : null,
       interruptionRecoveryMs: recovery === null ? null : round(recovery),
       recognisedText: said.user,
       botText: said.bot,

@@ -1,4 +1,4 @@
-import { roomError, type RoomEvent, type RoomVendor } from '../protocol.ts';
+import { roomError, type RoomEvent } from '../protocol.ts';
 
 /** What a driver may tell the page: vendor-neutral events, and remote audio tracks (the server reads their PCM). */
 export interface DriverContext {
@@ -19,14 +19,21 @@ export interface RoomDriver {
 }
 
 export type DriverFactory = (context: DriverContext) => RoomDriver;
-export type RoomDrivers = Record<RoomVendor, DriverFactory>;
 
 /** A join parameter, checked: the field named when it is missing or of the wrong type. */
-export function param<T extends 'string' | 'number'>(params: Record<string, unknown>, name: string, type: T, optional = false): (T extends 'string' ? string : number) | undefined {
+export function param<T extends 'string' | 'number'>(
+  params: Record<string, unknown>,
+  name: string,
+  type: T,
+  optional = false,
+): (T extends 'string' ? string : number) | undefined {
   const v = params[name];
   if (v === undefined && optional) return undefined;
   if (typeof v !== type || (type === 'number' && !Number.isFinite(v)) || (type === 'string' && v === '' && !optional))
-    throw roomError('BAD_ARGUMENTS', `join.params.${name}: expected ${type === 'string' ? 'a non-empty string' : 'a number'}, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
+    throw roomError(
+      'BAD_ARGUMENTS',
+      `join.params.${name}: expected ${type === 'string' ? 'a non-empty string' : 'a number'}, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`,
+    );
   return v as never;
 }
 

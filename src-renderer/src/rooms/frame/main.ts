@@ -1,11 +1,11 @@
 /**
- * The room frame's entry (room.html?vendor=…, served on its own origin with that vendor's CSP; see
+ * The room frame's entry (room.html?vendor=…&sdk=…, served on its own origin with that vendor's CSP; see
  * src-main/app/csp.ts). It waits for the one connect message from the Parley page that embeds it, then serves the
- * room channel, for that one vendor, on the port that message carries. Nothing else reaches it: no window.parley,
- * no access to the page.
+ * room channel, with the driver of that one SDK, on the port that message carries. Nothing else reaches it: no
+ * window.parley, no access to the page.
  */
 import { roomOriginFor } from '../../../../src-main/app/app-origin.ts';
-import { CONNECT_MESSAGE, ROOM_VENDORS, type RoomVendor } from '../protocol.ts';
+import { CONNECT_MESSAGE, isRoomSdk, type RoomSdk } from '../protocol.ts';
 import type { DriverFactory } from './driver.ts';
 import { livekitDriver } from './drivers/livekit.ts';
 import { nertcDriver } from './drivers/nertc.ts';
@@ -18,11 +18,12 @@ function onConnect(e: MessageEvent): void {
   if ((e.data as { type?: unknown } | null)?.type !== CONNECT_MESSAGE || !e.ports[0]) return;
   window.removeEventListener('message', onConnect);
   const port = e.ports[0];
-  serveRoom(port, { [vendor!]: DRIVERS[vendor!]() });
+  serveRoom(port, SDK_DRIVERS[sdk as RoomSdk]());
   port.postMessage({ type: 'ready' });
 }
 
-const DRIVERS: Record<RoomVendor, () => DriverFactory> = { convai: livekitDriver, tencent: trtcDriver, netease: nertcDriver };
-const vendor = ROOM_VENDORS.find((v) => v === new URLSearchParams(location.search).get('vendor'));
-// Served only for a known vendor; anything else has no SDK to run.
-if (vendor) window.addEventListener('message', onConnect);
+/** One driver per RTC SDK (core's ROOM_SDKS): the type checker refuses an SDK without its driver. */
+const SDK_DRIVERS: Record<RoomSdk, () => DriverFactory> = { livekit: livekitDriver, trtc: trtcDriver, nertc: nertcDriver };
+const sdk = new URLSearchParams(location.search).get('sdk');
+// Served only for a known SDK; anything else has nothing to run.
+if (isRoomSdk(sdk)) window.addEventListener('message', onConnect);

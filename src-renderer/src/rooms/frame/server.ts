@@ -4,8 +4,8 @@
  * as PCM for the page. One server serves one room visit; the page removes the frame afterwards.
  */
 import { openMicrophone, SPEECH_CONSTRAINTS } from '../../audio/microphone.ts';
-import { parseRoomRequest, roomError, toRoomError, type FrameMessage, type RoomEvent, type RoomRequest, type RoomRequests, type RoomVendor } from '../protocol.ts';
-import type { DriverContext, RoomDriver, RoomDrivers } from './driver.ts';
+import { parseRoomRequest, roomError, toRoomError, type FrameMessage, type RoomEvent, type RoomRequest, type RoomRequests } from '../protocol.ts';
+import type { DriverContext, DriverFactory, RoomDriver } from './driver.ts';
 import { fileTrack, readRemoteAudio } from './media.ts';
 
 interface Published {
@@ -13,9 +13,9 @@ interface Published {
   stop(): void;
 }
 
-export function serveRoom(port: MessagePort, drivers: Partial<RoomDrivers>): { close(): void } {
+/** Serve one room visit on `port`, joining with `factory`'s driver (the frame's SDK). */
+export function serveRoom(port: MessagePort, factory: DriverFactory): { close(): void } {
   let driver: RoomDriver | null = null;
-  let vendor: RoomVendor | null = null;
   let published: Published | null = null;
   const remote = new Map<string, { participant: string; label: string; stop: () => void }>();
   let queue: Promise<void> = Promise.resolve();
@@ -25,7 +25,10 @@ export function serveRoom(port: MessagePort, drivers: Partial<RoomDrivers>): { c
     try {
       post({ type: 'event', event });
     } catch (err) {
-      post({ type: 'event', event: { type: 'error', code: 'ROOM_EVENT', message: `a ${event.type} event from the SDK could not be passed on: ${(err as Error).message}` } });
+      post({
+        type: 'event',
+        event: { type: 'error', code: 'ROOM_EVENT', message: `a ${event.type} event from the SDK could not be passed on: ${(err as Error).message}` },
+      });
     }
   };
 
@@ -33,7 +36,9 @@ export function serveRoom(port: MessagePort, drivers: Partial<RoomDrivers>): { c
     event: emit,
     remoteAudio(trackId, participant, label, track) {
       stopRemote(trackId, false);
-      const stop = readRemoteAudio(track, (samples, sampleRate) => post({ type: 'event', event: { type: 'audio', trackId, sampleRate, samples } }, [samples.buffer]));
+      const stop = readRemoteAudio(track, (samples, sampleRate) =>
+        post({ type: 'event', event: { type: 'audio', trackId, sampleRate, samples } }, [samples.buffer]),
+      );
       remote.set(trackId, { participant, label, stop });
       emit({ type: 'track', change: 'subscribed', trackId, participant, label });
     },
@@ -99,7 +104,6 @@ export function serveRoom(port: MessagePort, drivers: Partial<RoomDrivers>): { c
     stopPublished();
     const d = driver;
     driver = null;
-    vendor = null;
     await d?.leave();
     return null;
   }
@@ -107,18 +111,14 @@ export function serveRoom(port: MessagePort, drivers: Partial<RoomDrivers>): { c
   async function run(request: RoomRequest): Promise<unknown> {
     switch (request.op) {
       case 'join': {
-        const { vendor: v, params } = request.args as RoomRequests['join']['args'];
-        if (driver) throw roomError('ALREADY_JOINED', `already in a ${vendor} room: leave it first`);
-        const factory = drivers[v];
-        if (!factory) throw roomError('WRONG_ROOM', `this room frame runs ${Object.keys(drivers).join(', ') || 'no'} rooms, not ${v}`);
+        const { params } = request.args as RoomRequests['join']['args'];
+        if (driver) throw roomError('ALREADY_JOINED', 'already in the room: leave it first');
         const d = factory(context);
         driver = d;
-        vendor = v;
         try {
           return await d.join(params);
         } catch (err) {
           driver = null;
-          vendor = null;
           for (const id of [...remote.keys()]) stopRemote(id, false);
           throw err;
         }

@@ -13,7 +13,10 @@ import { roomSocketUrl } from '../../../../src-main/core/sandbox/rooms/wire.ts';
 import type { NertcClientLike, NertcLike } from '../frame/drivers/nertc.ts';
 import { SandboxRoomSocket } from './room-socket.ts';
 
-type ClientCalls = Pick<Client, 'join' | 'leave' | 'publish' | 'unpublish' | 'subscribe' | 'startAsrCaptions' | 'stopAsrCaptions' | 'aiManualInterrupt' | 'destroy'>;
+type ClientCalls = Pick<
+  Client,
+  'join' | 'leave' | 'publish' | 'unpublish' | 'subscribe' | 'startAsrCaptions' | 'stopAsrCaptions' | 'aiManualInterrupt' | 'destroy'
+>;
 type StreamCalls = Pick<Stream, 'getId' | 'init' | 'setAudioProfile' | 'getAudioStream' | 'destroy'>;
 
 interface NertcEvents {
@@ -154,7 +157,8 @@ export class SandboxNertcClient implements ClientCalls {
   async subscribe(stream: StreamCalls): Promise<void> {
     if (!this.socket) throw new Error('subscribe: join the channel first');
     const user = String(stream.getId());
-    if (!(stream instanceof SandboxNertcStream) || this.remote.get(user) !== stream) throw new Error(`subscribe: uid ${user} publishes no stream in this channel`);
+    if (!(stream instanceof SandboxNertcStream) || this.remote.get(user) !== stream)
+      throw new Error(`subscribe: uid ${user} publishes no stream in this channel`);
     stream.remoteAudio = this.socket.remoteTrack(user).track;
     setTimeout(() => this.emit('stream-subscribed', { stream, mediaType: 'audio' }), 0);
   }
@@ -186,6 +190,7 @@ export function sandboxNertc(vendorUrl: string): NertcLike {
   return {
     // Cast as the real SDK's client is: NertcClientLike has startAsrCaptions return a promise, the SDK a boolean.
     createClient: (options: { appkey: string; debug?: boolean }) => new SandboxNertcClient(vendorUrl, options.appkey) as unknown as NertcClientLike,
-    createStream: (options: Pick<StreamOptions, 'audio' | 'video' | 'uid'> & { audioSource?: MediaStreamTrack }) => new SandboxNertcStream(options.uid ?? 0, options.audioSource ?? null),
+    createStream: (options: Pick<StreamOptions, 'audio' | 'video' | 'uid'> & { audioSource?: MediaStreamTrack }) =>
+      new SandboxNertcStream(options.uid ?? 0, options.audioSource ?? null),
   } satisfies NertcLike;
 }

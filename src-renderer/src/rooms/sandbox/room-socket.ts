@@ -27,7 +27,8 @@ declare const MediaStreamTrackGenerator: { new (init: { kind: 'audio' }): TrackG
 export function sandboxRoomUrl(params: Record<string, unknown>, vendor: 'tencent' | 'netease'): string | null {
   const url = params.sandboxRoom;
   if (typeof url !== 'string') return null;
-  if (!new RegExp(`^http://127\\.0\\.0\\.1:\\d{1,5}/${vendor}$`).test(url)) throw new Error(`join.params.sandboxRoom: expected the loopback sandbox host (http://127.0.0.1:<port>/${vendor}), got ${JSON.stringify(url)}`);
+  if (!new RegExp(`^http://127\\.0\\.0\\.1:\\d{1,5}/${vendor}$`).test(url))
+    throw new Error(`join.params.sandboxRoom: expected the loopback sandbox host (http://127.0.0.1:<port>/${vendor}), got ${JSON.stringify(url)}`);
   return url;
 }
 
@@ -72,7 +73,14 @@ class RemoteTrack {
     let sum = 0;
     for (const v of pcm) sum += v * v;
     this.level = pcm.length ? Math.sqrt(sum / pcm.length) / 32768 : 0;
-    const frame = new AudioData({ format: 's16', sampleRate: WIRE_RATE, numberOfFrames: pcm.length, numberOfChannels: 1, timestamp: this.timestampUs, data: pcm });
+    const frame = new AudioData({
+      format: 's16',
+      sampleRate: WIRE_RATE,
+      numberOfFrames: pcm.length,
+      numberOfChannels: 1,
+      timestamp: this.timestampUs,
+      data: pcm,
+    });
     this.timestampUs += Math.round((pcm.length / WIRE_RATE) * 1e6);
     this.writer.write(frame).catch(() => frame.close());
   }
@@ -139,7 +147,9 @@ export class SandboxRoomSocket {
       });
       ws.onclose = (e) => {
         off();
-        reject(new SandboxRoomError('ROOM_CONNECT', `the sandbox room closed the connection (${e.code}${e.reason ? ` ${e.reason}` : ''}): is the sandbox running?`));
+        reject(
+          new SandboxRoomError('ROOM_CONNECT', `the sandbox room closed the connection (${e.code}${e.reason ? ` ${e.reason}` : ''}): is the sandbox running?`),
+        );
         socket.shutDown();
       };
     });

@@ -18,7 +18,18 @@ type EventName = keyof TRTCEventTypes;
 type Handler<T extends EventName> = (...args: TRTCEventTypes[T]) => void;
 
 /** The methods of TRTC that Parley calls (besides `on`), as trtc-sdk-v5 declares them. */
-type TrtcCalls = Pick<TRTC, 'enterRoom' | 'exitRoom' | 'startLocalAudio' | 'stopLocalAudio' | 'sendCustomMessage' | 'enableAudioVolumeEvaluation' | 'getAudioTrack' | 'setRemoteAudioVolume' | 'destroy'>;
+type TrtcCalls = Pick<
+  TRTC,
+  | 'enterRoom'
+  | 'exitRoom'
+  | 'startLocalAudio'
+  | 'stopLocalAudio'
+  | 'sendCustomMessage'
+  | 'enableAudioVolumeEvaluation'
+  | 'getAudioTrack'
+  | 'setRemoteAudioVolume'
+  | 'destroy'
+>;
 
 /** An RtcError-like error (index.d.ts: code, message). */
 function rtcError(code: number | string, message: string): Error {
@@ -78,7 +89,12 @@ export class SandboxTrtc implements TrtcCalls {
           return this.emit('remote-audio-unavailable', { userId: m.user });
         case 'custom': {
           const bytes = fromBase64(m.data);
-          return this.emit('custom-message', { userId: m.user, cmdId: m.cmdId, seq: m.seq, data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
+          return this.emit('custom-message', {
+            userId: m.user,
+            cmdId: m.cmdId,
+            seq: m.seq,
+            data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+          });
         }
       }
     });
@@ -108,7 +124,11 @@ export class SandboxTrtc implements TrtcCalls {
 
   async startLocalAudio(config?: LocalAudioConfig): Promise<void> {
     const track = config?.option?.audioTrack;
-    if (!track) throw rtcError('INVALID_PARAMETER', 'startLocalAudio: the sandbox room publishes a given track only (option.audioTrack); capture the microphone in the frame first');
+    if (!track)
+      throw rtcError(
+        'INVALID_PARAMETER',
+        'startLocalAudio: the sandbox room publishes a given track only (option.audioTrack); capture the microphone in the frame first',
+      );
     if (!this.socket) throw rtcError('INVALID_OPERATION', 'startLocalAudio: enter the room first');
     this.socket.publish(track);
     this.localPublishing = true;
@@ -122,8 +142,10 @@ export class SandboxTrtc implements TrtcCalls {
   sendCustomMessage(message: CustomMessageData): void {
     // index.d.ts: only anchors in the room, cmdId 1-10, data at most 1 KB.
     if (!this.socket) throw rtcError('INVALID_OPERATION', 'sendCustomMessage: enter the room first');
-    if (!Number.isInteger(message.cmdId) || message.cmdId < 1 || message.cmdId > 10) throw rtcError('INVALID_PARAMETER', `sendCustomMessage: cmdId must be 1-10, got ${message.cmdId}`);
-    if (message.data.byteLength > 1024) throw rtcError('INVALID_PARAMETER', `sendCustomMessage: data must be at most 1 KB, got ${message.data.byteLength} bytes`);
+    if (!Number.isInteger(message.cmdId) || message.cmdId < 1 || message.cmdId > 10)
+      throw rtcError('INVALID_PARAMETER', `sendCustomMessage: cmdId must be 1-10, got ${message.cmdId}`);
+    if (message.data.byteLength > 1024)
+      throw rtcError('INVALID_PARAMETER', `sendCustomMessage: data must be at most 1 KB, got ${message.data.byteLength} bytes`);
     this.socket.send({ op: 'custom', cmdId: message.cmdId, data: toBase64(new Uint8Array(message.data)) });
   }
 

@@ -91,7 +91,12 @@ export class DataChannelPipeline {
   /** A client message the console published (for the log and for matching its server-response). */
   sent(message: ClientMessage): void {
     this.matcher.sent(message.type, this.now());
-    this.push({ kind: `convai.client.${message.type}`, dir: 'out', summary: `sent ${message.type}${typeof message.data.text === 'string' ? `: ${message.data.text}` : ''}`, data: message });
+    this.push({
+      kind: `convai.client.${message.type}`,
+      dir: 'out',
+      summary: `sent ${message.type}${typeof message.data.text === 'string' ? `: ${message.data.text}` : ''}`,
+      data: message,
+    });
     this.changed();
   }
 
@@ -143,12 +148,29 @@ export class DataChannelPipeline {
         s.emotion = `${String(data.emotion ?? '')}${data.scale !== undefined ? ` × ${String(data.scale)}` : ''}`;
         break;
       case 'metrics':
-        for (const e of p.metrics!.entries) s.serverMetrics.push({ kind: p.metrics!.kind, label: `${e.metric ?? e.processor}${e.model ? ` (${e.model})` : ''}`, value: e.value });
+        for (const e of p.metrics!.entries)
+          s.serverMetrics.push({ kind: p.metrics!.kind, label: `${e.metric ?? e.processor}${e.model ? ` (${e.model})` : ''}`, value: e.value });
         break;
       case 'server-response': {
         const matched = this.matcher.received(p.response!, at);
-        s.responses.push(matched ?? { id: 0, type: p.response!.eventType, status: p.response!.status, message: p.response!.message, latencyMs: NaN, extras: p.response!.extras, unmatched: true });
-        if (matched) this.push({ kind: 'metric', dir: 'local', summary: `${matched.type} answered in ${matched.latencyMs} ms`, data: { name: 'convai.response_ms', value: matched.latencyMs, unit: 'ms', source: 'measured' } });
+        s.responses.push(
+          matched ?? {
+            id: 0,
+            type: p.response!.eventType,
+            status: p.response!.status,
+            message: p.response!.message,
+            latencyMs: NaN,
+            extras: p.response!.extras,
+            unmatched: true,
+          },
+        );
+        if (matched)
+          this.push({
+            kind: 'metric',
+            dir: 'local',
+            summary: `${matched.type} answered in ${matched.latencyMs} ms`,
+            data: { name: 'convai.response_ms', value: matched.latencyMs, unit: 'ms', source: 'measured' },
+          });
         break;
       }
       case 'audio-data': {

@@ -9,7 +9,15 @@ export type ConnectView =
    * `sandboxRoom`: the Convai sandbox's room on this machine: 'livekit' when its livekit-server serves it, 'none' when
    * nothing does (no livekit-server here); null for a live room.
    */
-  | { state: 'ok'; status: 200; fields: [string, string][]; characterSessionId: string; characterId: string | null; requestId?: string; sandboxRoom: 'livekit' | 'none' | null }
+  | {
+      state: 'ok';
+      status: 200;
+      fields: [string, string][];
+      characterSessionId: string;
+      characterId: string | null;
+      requestId?: string;
+      sandboxRoom: 'livekit' | 'none' | null;
+    }
   | { state: 'error'; status: number | null; code: string; message: string; requestId?: string; fieldErrors: FieldError[] };
 
 const FIELD_ORDER = ['session_id', 'character_session_id', 'room_url', 'room_name', 'token', 'end_user_id', 'speaker_id'];
@@ -28,11 +36,16 @@ export function connectView(events: readonly SessionEvent[]): ConnectView {
       characterSessionId: String(d.character_session_id),
       characterId: start?.payload?.character_id ?? null,
       requestId: d.requestId as string | undefined,
-      sandboxRoom: /^wss?:\/\/127\.0\.0\.1:\d+\/convai\/livekit$/.test(String(d.room_url)) ? 'none' : /^ws:\/\/127\.0\.0\.1:\d+\/?$/.test(String(d.room_url)) ? 'livekit' : null,
+      sandboxRoom: /^wss?:\/\/127\.0\.0\.1:\d+\/convai\/livekit$/.test(String(d.room_url))
+        ? 'none'
+        : /^ws:\/\/127\.0\.0\.1:\d+\/?$/.test(String(d.room_url))
+          ? 'livekit'
+          : null,
     };
   }
   const end = events.find((e) => e.kind === 'session.end');
-  const error = ((end?.data as { error?: Record<string, unknown> } | undefined)?.error ?? events.find((e) => e.kind === 'error')?.data) as Record<string, unknown> | undefined;
+  const error = ((end?.data as { error?: Record<string, unknown> } | undefined)?.error ?? events.find((e) => e.kind === 'error')?.data) as
+    Record<string, unknown> | undefined;
   if (error) {
     const details = Array.isArray(error.details) ? (error.details as FieldError[]).filter((d) => d && typeof d === 'object' && 'loc' in d) : [];
     return {

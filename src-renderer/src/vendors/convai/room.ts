@@ -5,6 +5,7 @@
  */
 import type { RoomOpener, RoomSession } from '../../rooms/session.ts';
 import { openRoomFrame } from '../../rooms/session.ts';
+import type { JoinParamsOf } from '../../../../src-main/core/vendors/registry.ts';
 
 export interface ParticipantLike {
   sid?: string;
@@ -26,11 +27,8 @@ export interface RoomHandlers {
   onParticipant(participant: ParticipantLike): void;
 }
 
-export interface JoinParams {
-  url: string;
-  token: string;
-  iceTransportPolicy?: 'relay' | 'all';
-}
+/** What room.join gives a Convai session (built in core: ConvaiJoinParams). */
+export type JoinParams = JoinParamsOf<'convai'>;
 
 /** A joined room: what the Convai panel does with it. */
 export interface ConvaiRoom {
@@ -46,7 +44,7 @@ export interface ConvaiRoom {
 
 /** Join and wire every room event to `handlers`. Resolves once connected; a failed join closes the frame. */
 export async function joinRoom(open: RoomOpener = openRoomFrame, params: JoinParams, handlers: RoomHandlers): Promise<ConvaiRoom> {
-  const session: RoomSession = await open('convai');
+  const session: RoomSession = await open({ vendor: 'convai', sdk: 'livekit' });
   session.on((e) => {
     if (e.type === 'message' && e.name === 'data' && e.data instanceof Uint8Array) handlers.onData(e.data, e.from ? { identity: e.from } : undefined, e.topic);
     else if (e.type === 'track' && e.change === 'subscribed') handlers.onAudioTrack({ kind: 'audio', sid: e.trackId }, { identity: e.participant });
@@ -54,13 +52,12 @@ export async function joinRoom(open: RoomOpener = openRoomFrame, params: JoinPar
     else if (e.type === 'connection' && e.state === 'disconnected') {
       handlers.onDisconnected(e.reason);
       void session.close().catch(() => undefined);
-    }
-    else if (e.type === 'connection') handlers.onState(e.state);
+    } else if (e.type === 'connection') handlers.onState(e.state);
     else if (e.type === 'participant' && e.change === 'joined') handlers.onParticipant({ identity: e.id, sid: e.sid });
   });
   let joined: { localId: string; localSid?: string };
   try {
-    joined = await session.join('convai', { ...params });
+    joined = await session.join({ ...params });
   } catch (err) {
     await session.close().catch(() => undefined);
     throw err;

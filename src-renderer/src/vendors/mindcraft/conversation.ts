@@ -71,7 +71,13 @@ export function conversationView(events: readonly SessionEvent[]): ConversationV
     const d = (e.data ?? {}) as Record<string, unknown>;
     if (isStartFrame(e)) {
       const text = (d as Frame).event_params?.asr_text;
-      current = { turn: view.turns.length + 1, kind: typeof text === 'string' ? 'text' : 'voice', state: typeof text === 'string' ? 'waiting' : 'uploading', segments: [], metrics: {} };
+      current = {
+        turn: view.turns.length + 1,
+        kind: typeof text === 'string' ? 'text' : 'voice',
+        state: typeof text === 'string' ? 'waiting' : 'uploading',
+        segments: [],
+        metrics: {},
+      };
       if (typeof text === 'string') {
         current.userText = text;
         current.referenceAt = Date.parse(e.at);
@@ -142,7 +148,8 @@ export function conversationView(events: readonly SessionEvent[]): ConversationV
         }
         break;
       case 'session.end':
-        for (const t of view.turns) if (t.state === 'uploading' || t.state === 'waiting' || t.state === 'answering') t.state = (d as { ok?: boolean }).ok ? 'interrupted' : 'failed';
+        for (const t of view.turns)
+          if (t.state === 'uploading' || t.state === 'waiting' || t.state === 'answering') t.state = (d as { ok?: boolean }).ok ? 'interrupted' : 'failed';
         break;
     }
   }

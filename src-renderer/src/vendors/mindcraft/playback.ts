@@ -106,14 +106,26 @@ export class SegmentFeeder {
         kind: 'audio.playback',
         dir: 'local',
         summary: `turn ${seg.turn} · segment #${seg.z} scheduled ${t.scheduledStart.toFixed(3)}–${t.scheduledEnd.toFixed(3)} s`,
-        data: { turn: seg.turn, z_index: seg.z, scheduledStart: t.scheduledStart, scheduledEnd: t.scheduledEnd, duration: t.duration, audibleAt: new Date(audibleAt).toISOString() },
+        data: {
+          turn: seg.turn,
+          z_index: seg.z,
+          scheduledStart: t.scheduledStart,
+          scheduledEnd: t.scheduledEnd,
+          duration: t.duration,
+          audibleAt: new Date(audibleAt).toISOString(),
+        },
       },
     ];
     const ref = this.references.get(seg.turn);
     if (ref !== undefined && !this.audible.has(seg.turn)) {
       this.audible.add(seg.turn);
       const metric: MetricData = { name: AUDIBLE_METRIC, value: Math.round(audibleAt - ref), unit: 'ms', turn: seg.turn, source: 'measured' };
-      events.push({ kind: 'metric', dir: 'local', summary: `turn ${seg.turn} · ${AUDIBLE_METRIC} = ${metric.value} ms (first audible bot audio)`, data: metric });
+      events.push({
+        kind: 'metric',
+        dir: 'local',
+        summary: `turn ${seg.turn} · ${AUDIBLE_METRIC} = ${metric.value} ms (first audible bot audio)`,
+        data: metric,
+      });
     }
     this.deps.record(events);
   }

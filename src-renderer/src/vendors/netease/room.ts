@@ -4,21 +4,15 @@
  * interrupt. Room events go through the pure parsers shared with core.
  */
 import type { NewEvent } from '../../../../src-main/core/events.ts';
+import { roomEvents } from '../../../../src-main/core/room-events.ts';
 import { parseAiData, parseAsrCaptions } from '../../../../src-main/core/vendors/netease/room-events.ts';
 import { RoomMetrics, metricSummary } from '../../../../src-main/core/vendors/netease/room-metrics.ts';
 import type { RoomEvent, SpeechSource } from '../../rooms/protocol.ts';
 import { openRoomFrame, type RoomOpener, type RoomSession } from '../../rooms/session.ts';
+import type { JoinParamsOf } from '../../../../src-main/core/vendors/registry.ts';
 
-export interface JoinParams {
-  appkey: string;
-  channelName: string;
-  uid: string;
-  token?: string;
-  botUid?: string;
-  captionLanguage?: string;
-  /** A sandbox profile's room: the loopback sandbox room service (the room frame then uses the sandbox NERTC). */
-  sandboxRoom?: string;
-}
+/** What room.join gives a NetEase session (built in core: NeteaseJoinParams). */
+export type JoinParams = JoinParamsOf<'netease'>;
 
 export interface RoomHooks {
   record(events: NewEvent[]): void;
@@ -51,13 +45,37 @@ export class NeteaseRoom {
         const metrics = parsed.captions.flatMap((c) => this.metrics.caption(c, t));
         this.record(...parsed.events, ...metrics.map((m) => ({ kind: 'metric', dir: 'local' as const, summary: metricSummary(m), data: m })));
       } else if (e.name === 'ai-data') this.record(parseAiData(e.data));
-      else if (e.name === 'stream-added') this.record({ kind: 'room.stream-added', dir: 'in', summary: `uid ${e.from} publishes (the bot)`, data: { uid: e.from } });
-      else if (e.name === 'captions-started') this.record({ kind: 'netease.captions-started', dir: 'out', summary: `captions on (source ${(e.data as { source?: string } | undefined)?.source ?? 'AUTO'})` });
-      else if (e.name === 'sdk-playback') this.record({ kind: 'room.audio', dir: 'in', summary: `uid ${e.from}'s audio plays in the SDK (not in the audio panel)`, data: { uid: e.from } });
-    } else if (e.type === 'track' && e.change === 'subscribed') this.record({ kind: 'room.audio', dir: 'in', summary: `playing uid ${e.participant}'s audio`, data: { uid: e.participant } });
-    else if (e.type === 'participant' && e.change === 'joined') this.record({ kind: 'room.peer-online', dir: 'in', summary: `uid ${e.id} joined the room`, data: { uid: e.id } });
-    else if (e.type === 'participant') this.record({ kind: 'room.peer-leave', dir: 'in', summary: `uid ${e.id} left the room`, data: { uid: e.id, reason: e.reason } });
-    else if (e.type === 'connection' && e.state === 'disconnected') this.record({ kind: 'room.disconnected', dir: 'in', summary: 'disconnected from the NERTC room' });
+      else if (e.name === 'stream-added')
+        this.record(roomEvents.track(`uid ${e.from} publishes (the bot)`, { participant: e.from ?? '', change: 'published' }));
+      else if (e.name === 'captions-started')
+        this.record({
+          kind: 'netease.captions-started',
+          dir: 'out',
+          summary: `captions on (source ${(e.data as { source?: string } | undefined)?.source ?? 'AUTO'})`,
+        });
+      else if (e.name === 'sdk-playback')
+        this.record(
+          roomEvents.track(`uid ${e.from}'s audio plays in the SDK (not in the audio panel)`, {
+            participant: e.from ?? '',
+            change: 'subscribed',
+            playback: 'sdk',
+          }),
+        );
+    } else if (e.type === 'track' && e.change === 'subscribed')
+      this.record(
+        roomEvents.track(`playing uid ${e.participant}'s audio`, { participant: e.participant, change: 'subscribed', trackId: e.trackId, playback: 'player' }),
+      );
+    else if (e.type === 'participant') {
+      const bot = p.botUid ? e.id === p.botUid : undefined;
+      this.record(
+        roomEvents.participant(`uid ${e.id} ${e.change === 'joined' ? 'joined' : 'left'} the room${bot ? ' (bot)' : ''}`, {
+          id: e.id,
+          change: e.change,
+          ...(bot === undefined ? {} : { bot }),
+          ...(e.change === 'left' && e.reason !== undefined ? { reason: e.reason } : {}),
+        }),
+      );
+    } else if (e.type === 'connection' && e.state === 'disconnected') this.record(roomEvents.disconnected('disconnected from the NERTC room'));
     else if (e.type === 'error') this.record({ kind: 'error', dir: 'local', summary: e.message, data: { code: e.code, message: e.message } });
   }
 
@@ -65,13 +83,23 @@ export class NeteaseRoom {
   async join(): Promise<void> {
     const p = this.params;
     this.metrics.joinStarted(this.hooks.now());
-    this.record({ kind: 'room.joining', dir: 'out', summary: `joining NERTC room ${p.channelName} as uid ${p.uid}`, data: { channelName: p.channelName, uid: p.uid, tokenSet: !!p.token } });
-    const session = await this.open('netease');
+    this.record(roomEvents.joining(`joining NERTC room ${p.channelName} as uid ${p.uid}`, { channelName: p.channelName, uid: p.uid, tokenSet: !!p.token }));
+    const session = await this.open({ vendor: 'netease', sdk: 'nertc' });
     this.session = session;
     session.on((e) => this.onEvent(e));
-    await session.join('netease', { appkey: p.appkey, channelName: p.channelName, uid: p.uid, ...(p.token ? { token: p.token } : {}), captionLanguage: p.captionLanguage || 'AUTO', ...(p.sandboxRoom ? { sandboxRoom: p.sandboxRoom } : {}) });
+    await session.join({
+      appkey: p.appkey,
+      channelName: p.channelName,
+      uid: p.uid,
+      ...(p.token ? { token: p.token } : {}),
+      captionLanguage: p.captionLanguage || 'AUTO',
+      ...(p.sandboxRoom ? { sandboxRoom: p.sandboxRoom } : {}),
+    });
     const m = this.metrics.joined(this.hooks.now());
-    this.record({ kind: 'room.joined', dir: 'in', summary: `joined ${p.channelName}`, data: { channelName: p.channelName, uid: p.uid } }, ...(m ? [{ kind: 'metric', dir: 'local' as const, summary: metricSummary(m), data: m }] : []));
+    this.record(
+      roomEvents.joined(`joined ${p.channelName}`, { channelName: p.channelName, uid: p.uid }),
+      ...(m ? [{ kind: 'metric', dir: 'local' as const, summary: metricSummary(m), data: m }] : []),
+    );
   }
 
   /** Publish the speech; `none` listens only. Resolves with a file's duration once it plays. */
@@ -79,7 +107,12 @@ export class NeteaseRoom {
     if (!this.session || source.kind === 'none') return;
     const label = source.kind === 'file' ? source.name : '';
     await this.session.publish(source);
-    this.record({ kind: 'room.published', dir: 'out', summary: source.kind === 'microphone' ? 'publishing the microphone' : `publishing ${label}`, data: { source: source.kind === 'microphone' ? 'mic' : 'track' } });
+    this.record(
+      roomEvents.publish(
+        source.kind === 'microphone' ? 'publishing the microphone' : `publishing ${label}`,
+        source.kind === 'microphone' ? { source: 'microphone' } : { source: 'file', name: label },
+      ),
+    );
   }
 
   /** aiManualInterrupt(botUid); without a bot uid the first remote stream's uid. */
@@ -97,7 +130,7 @@ export class NeteaseRoom {
     try {
       await session.close();
     } finally {
-      this.record({ kind: 'room.left', dir: 'out', summary: 'left the NERTC room' });
+      this.record(roomEvents.left('left the NERTC room'));
     }
   }
 }

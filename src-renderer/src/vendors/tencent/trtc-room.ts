@@ -4,23 +4,21 @@
  * metrics), send the 20001 interrupt, measure per-turn figures. The room is reached only through a RoomSession.
  */
 import type { MetricData, NewEvent } from '../../../../src-main/core/events.ts';
-import { DOWNLINK_CMD_ID, decodeCustomMessage, messageEvent, SubtitleJoiner, type SubtitleLine } from '../../../../src-main/core/vendors/tencent/room-messages.ts';
+import { roomEvents } from '../../../../src-main/core/room-events.ts';
+import {
+  DOWNLINK_CMD_ID,
+  decodeCustomMessage,
+  messageEvent,
+  SubtitleJoiner,
+  type SubtitleLine,
+} from '../../../../src-main/core/vendors/tencent/room-messages.ts';
 import { metricSummary, TurnMetrics, type TurnRow } from '../../../../src-main/core/vendors/tencent/turn-metrics.ts';
 import type { RoomEvent, SpeechSource } from '../../rooms/protocol.ts';
 import { openRoomFrame, type RoomOpener, type RoomSession } from '../../rooms/session.ts';
+import type { JoinParamsOf } from '../../../../src-main/core/vendors/registry.ts';
 
-export interface JoinParams {
-  sdkAppId: number;
-  userId: string;
-  userSig: string;
-  roomId?: number;
-  strRoomId?: string;
-  botUserId: string;
-  subtitleMode: number;
-  taskId?: string;
-  /** A sandbox profile's room: the loopback sandbox room service (the room frame then uses the sandbox TRTC). */
-  sandboxRoom?: string;
-}
+/** What room.join gives a Tencent session (built in core: TencentJoinParams). */
+export type JoinParams = JoinParamsOf<'tencent'>;
 
 /** Bot volume (0-100) above which its audio counts as audible; an onset needs a quiet sample before it. */
 const AUDIBLE = 10;
@@ -72,12 +70,22 @@ export class TencentRoom {
   }
 
   private onEvent(e: RoomEvent, params: JoinParams): void {
-    if (e.type === 'message' && e.name === 'custom-message') this.customMessage({ userId: e.from ?? '', ...(e.data as { cmdId: number; seq?: number; data: ArrayBuffer }) });
-    else if (e.type === 'message' && e.name === 'remote-audio-available') this.record([{ kind: 'room.track', dir: 'in', summary: `audio from ${e.from} available`, data: { userId: e.from } }]);
+    if (e.type === 'message' && e.name === 'custom-message')
+      this.customMessage({ userId: e.from ?? '', ...(e.data as { cmdId: number; seq?: number; data: ArrayBuffer }) });
+    else if (e.type === 'message' && e.name === 'remote-audio-available')
+      this.record([roomEvents.track(`audio from ${e.from} available`, { participant: e.from ?? '', change: 'published' })]);
     else if (e.type === 'level') this.volume(e.participant, e.level);
-    else if (e.type === 'participant' && e.change === 'joined') this.record([{ kind: 'room.participant', dir: 'in', summary: `${e.id} entered${e.id === params.botUserId ? ' (bot)' : ''}`, data: { userId: e.id } }]);
-    else if (e.type === 'participant') this.record([{ kind: 'room.participant', dir: 'in', summary: `${e.id} left`, data: { userId: e.id } }]);
-    else if (e.type === 'publish-ended') void this.unpublish();
+    else if (e.type === 'participant') {
+      const bot = e.id === params.botUserId;
+      this.record([
+        roomEvents.participant(`${e.id} ${e.change === 'joined' ? 'entered' : 'left'}${bot ? ' (bot)' : ''}`, {
+          id: e.id,
+          change: e.change,
+          bot,
+          ...(e.change === 'left' && e.reason !== undefined ? { reason: e.reason } : {}),
+        }),
+      ]);
+    } else if (e.type === 'publish-ended') void this.unpublish();
     else if (e.type === 'error') this.fail(e.message, e.data);
   }
 
@@ -89,7 +97,7 @@ export class TencentRoom {
     const started = this.now();
     let session: RoomSession;
     try {
-      session = await this.open('tencent');
+      session = await this.open({ vendor: 'tencent', sdk: 'trtc' });
     } catch (err) {
       return this.fail(`could not open the room: ${(err as Error).message}`);
     }
@@ -97,7 +105,14 @@ export class TencentRoom {
     session.on((e) => this.onEvent(e, params));
     const room = params.strRoomId !== undefined ? { strRoomId: params.strRoomId } : { roomId: params.roomId };
     try {
-      await session.join('tencent', { sdkAppId: params.sdkAppId, userId: params.userId, userSig: params.userSig, botUserId: params.botUserId, ...room, ...(params.sandboxRoom ? { sandboxRoom: params.sandboxRoom } : {}) });
+      await session.join({
+        sdkAppId: params.sdkAppId,
+        userId: params.userId,
+        userSig: params.userSig,
+        botUserId: params.botUserId,
+        ...room,
+        ...(params.sandboxRoom ? { sandboxRoom: params.sandboxRoom } : {}),
+      });
     } catch (err) {
       this.session = null;
       await session.close().catch(() => undefined);
@@ -106,8 +121,17 @@ export class TencentRoom {
     this.view.joined = true;
     const joinMs = Math.round((this.now() - started) * 10) / 10;
     this.record([
-      { kind: 'room.joined', dir: 'local', summary: `joined ${'strRoomId' in room ? `strRoomId ${room.strRoomId}` : `roomId ${room.roomId}`} as ${params.userId} (bot ${params.botUserId})`, data: { sdkAppId: params.sdkAppId, userId: params.userId, ...room, botUserId: params.botUserId, taskId: params.taskId } },
-      { kind: 'metric', dir: 'local', summary: `join ${joinMs} ms (measured)`, data: { name: 'tencent.join_ms', value: joinMs, unit: 'ms', source: 'measured' } satisfies MetricData },
+      roomEvents.joined(
+        `joined ${'strRoomId' in room ? `strRoomId ${room.strRoomId}` : `roomId ${room.roomId}`} as ${params.userId} (bot ${params.botUserId})`,
+        { sdkAppId: params.sdkAppId, userId: params.userId, ...room, botUserId: params.botUserId, taskId: params.taskId },
+        'local',
+      ),
+      {
+        kind: 'metric',
+        dir: 'local',
+        summary: `join ${joinMs} ms (measured)`,
+        data: { name: 'tencent.join_ms', value: joinMs, unit: 'ms', source: 'measured' } satisfies MetricData,
+      },
     ]);
     this.changed();
   }
@@ -122,7 +146,12 @@ export class TencentRoom {
       return this.fail(`could not publish ${source.kind === 'file' ? source.name : 'the microphone'}: ${(err as Error).message}`);
     }
     this.view.publishing = kind;
-    this.record([{ kind: 'room.publish', dir: 'out', summary: `publishing ${kind === 'file' ? 'a WAV file' : 'the microphone'}` }]);
+    this.record([
+      roomEvents.publish(
+        `publishing ${kind === 'file' ? 'a WAV file' : 'the microphone'}`,
+        source.kind === 'file' ? { source: 'file', name: source.name } : { source: 'microphone' },
+      ),
+    ]);
     this.changed();
   }
 
@@ -130,7 +159,7 @@ export class TencentRoom {
     if (!this.session || !this.view.publishing) return;
     this.view.publishing = '';
     await this.session.unpublish().catch((err: Error) => this.fail(`could not stop publishing: ${err.message}`));
-    this.record([{ kind: 'room.publish', dir: 'out', summary: 'stopped publishing' }]);
+    this.record([roomEvents.unpublish('stopped publishing')]);
     this.changed();
   }
 
@@ -154,15 +183,23 @@ export class TencentRoom {
     } finally {
       this.view.joined = false;
       this.view.publishing = '';
-      this.record([{ kind: 'room.left', dir: 'local', summary: 'left the room' }]);
+      this.record([roomEvents.left('left the room')]);
       this.changed();
     }
   }
 
   private customMessage(e: { userId: string; cmdId: number; seq?: number; data: ArrayBuffer }): void {
-    if (!(e.data instanceof ArrayBuffer) || typeof e.cmdId !== 'number') return this.record([{ kind: 'error', dir: 'in', summary: 'tencent custom message: expected {cmdId, data} from the room', data: { code: 'ROOM' } }]);
+    if (!(e.data instanceof ArrayBuffer) || typeof e.cmdId !== 'number')
+      return this.record([{ kind: 'error', dir: 'in', summary: 'tencent custom message: expected {cmdId, data} from the room', data: { code: 'ROOM' } }]);
     if (e.cmdId !== DOWNLINK_CMD_ID) {
-      this.record([{ kind: 'tencent.custom', dir: 'in', summary: `custom message on cmdId ${e.cmdId} from ${e.userId} (${e.data.byteLength} B)`, data: { cmdId: e.cmdId, userId: e.userId, seq: e.seq } }]);
+      this.record([
+        {
+          kind: 'tencent.custom',
+          dir: 'in',
+          summary: `custom message on cmdId ${e.cmdId} from ${e.userId} (${e.data.byteLength} B)`,
+          data: { cmdId: e.cmdId, userId: e.userId, seq: e.seq },
+        },
+      ]);
       return;
     }
     const decoded = decodeCustomMessage(e);

@@ -32,7 +32,18 @@ export function talkingVendor(opts: { everyMs: number; count?: number }): { vend
         ctx.signal.addEventListener('abort', done, { once: true });
       }),
   };
-  const vendor = { id: 'mindcraft', title: op.title, credentials: [], settingsSchema: {}, defaultSettings: () => ({}), operations: [op], mountSandbox: () => undefined, sandboxCredentials: {} } satisfies VendorDescriptor;
+  const vendor = {
+    id: 'mindcraft',
+    title: op.title,
+    color: '#7fd36b',
+    docsHosts: [],
+    credentials: [],
+    settingsSchema: {},
+    defaultSettings: () => ({}),
+    operations: [op],
+    mountSandbox: () => undefined,
+    sandboxCredentials: {},
+  } satisfies VendorDescriptor;
   const profile: Profile = { id: 'talk-profile', name: 'Talking bot', vendor: 'mindcraft', target: 'sandbox', settings: {}, createdAt: '', updatedAt: '' };
   return { vendor, op, profile };
 }

@@ -82,21 +82,31 @@ export function livekitDriver(createRoom: () => Promise<LivekitRoomLike> = loadL
         const r = await createRoom();
         room = r;
         r.on(ROOM_EVENTS.dataReceived, ((payload: Uint8Array, participant?: LivekitParticipantLike, _kind?: unknown, topic?: string) =>
-          ctx.event({ type: 'message', name: 'data', data: payload, ...(participant ? { from: participant.identity } : {}), ...(topic ? { topic } : {}) })) as never);
+          ctx.event({
+            type: 'message',
+            name: 'data',
+            data: payload,
+            ...(participant ? { from: participant.identity } : {}),
+            ...(topic ? { topic } : {}),
+          })) as never);
         r.on(ROOM_EVENTS.trackSubscribed, ((track: LivekitTrackLike, _publication: unknown, participant?: LivekitParticipantLike) => {
           if (track.kind !== 'audio') return;
           const who = participant?.identity ?? 'character';
           ctx.remoteAudio(trackId(track, who), who, `LiveKit ${who}`, track.mediaStreamTrack);
         }) as never);
-        r.on(ROOM_EVENTS.trackUnsubscribed, ((track: LivekitTrackLike, _publication: unknown, participant?: LivekitParticipantLike) => ctx.remoteAudioGone(trackId(track, participant?.identity ?? 'character'))) as never);
-        r.on(ROOM_EVENTS.disconnected, ((reason: unknown) => ctx.event({ type: 'connection', state: 'disconnected', reason: String(reason ?? 'client') })) as never);
+        r.on(ROOM_EVENTS.trackUnsubscribed, ((track: LivekitTrackLike, _publication: unknown, participant?: LivekitParticipantLike) =>
+          ctx.remoteAudioGone(trackId(track, participant?.identity ?? 'character'))) as never);
+        r.on(ROOM_EVENTS.disconnected, ((reason: unknown) =>
+          ctx.event({ type: 'connection', state: 'disconnected', reason: String(reason ?? 'client') })) as never);
         r.on(ROOM_EVENTS.connectionStateChanged, ((state: string) => ctx.event({ type: 'connection', state: String(state) })) as never);
-        r.on(ROOM_EVENTS.participantConnected, ((p: LivekitParticipantLike) => ctx.event({ type: 'participant', change: 'joined', id: p.identity, sid: p.sid })) as never);
+        r.on(ROOM_EVENTS.participantConnected, ((p: LivekitParticipantLike) =>
+          ctx.event({ type: 'participant', change: 'joined', id: p.identity, sid: p.sid })) as never);
         r.on(ROOM_EVENTS.localTrackSubscribed, ((publication: { trackSid?: string }) => {
           if (publication?.trackSid) subscribed.add(publication.trackSid);
           onSubscribed?.();
         }) as never);
-        r.on(ROOM_EVENTS.participantDisconnected, ((p: LivekitParticipantLike) => ctx.event({ type: 'participant', change: 'left', id: p.identity, sid: p.sid })) as never);
+        r.on(ROOM_EVENTS.participantDisconnected, ((p: LivekitParticipantLike) =>
+          ctx.event({ type: 'participant', change: 'left', id: p.identity, sid: p.sid })) as never);
         // Convai's own client forces TURN relay; the profile may allow every candidate.
         await r.connect(url, token, { rtcConfig: { iceTransportPolicy: policy } });
         return { localId: r.localParticipant.identity, localSid: r.localParticipant.sid };
@@ -104,7 +114,8 @@ export function livekitDriver(createRoom: () => Promise<LivekitRoomLike> = loadL
       async publish(track, source) {
         const r = joined();
         if (published) await r.localParticipant.unpublishTrack(published, false);
-        const publication = (await r.localParticipant.publishTrack(track, { source: 'microphone', name: source === 'file' ? 'wav-file' : 'microphone' })) as { trackSid?: string } | undefined;
+        const publication = (await r.localParticipant.publishTrack(track, { source: 'microphone', name: source === 'file' ? 'wav-file' : 'microphone' })) as
+          { trackSid?: string } | undefined;
         published = track;
         // What is sent before the character has subscribed never reaches it: a file starts once someone in the room
         // listens (or after SUBSCRIBE_WAIT_MS, say a character that has not joined yet).
@@ -118,7 +129,7 @@ export function livekitDriver(createRoom: () => Promise<LivekitRoomLike> = loadL
       async send(data) {
         await joined().localParticipant.publishData(data, { reliable: true });
       },
-      interrupt: async () => unsupported('Convai (LiveKit)', 'interrupt call; send the vendor\'s client message instead'),
+      interrupt: async () => unsupported('Convai (LiveKit)', "interrupt call; send the vendor's client message instead"),
       async leave() {
         const r = room;
         room = null;

@@ -111,7 +111,9 @@ export function nertcDriver(load: (params: Record<string, unknown>) => Promise<N
         on<{ stream: NertcStreamLike; mediaType?: string }>('stream-subscribed', (e) => onSubscribed(e.stream, e.mediaType));
         on<{ stream: NertcStreamLike }>('stream-removed', (e) => ctx.remoteAudioGone(uidOf(e?.stream?.getId?.())));
         on<{ uid: unknown }>('peer-online', (e) => ctx.event({ type: 'participant', change: 'joined', id: uidOf(e?.uid) }));
-        on<{ uid: unknown; reason?: unknown }>('peer-leave', (e) => ctx.event({ type: 'participant', change: 'left', id: uidOf(e?.uid), ...(e?.reason !== undefined ? { reason: String(e.reason) } : {}) }));
+        on<{ uid: unknown; reason?: unknown }>('peer-leave', (e) =>
+          ctx.event({ type: 'participant', change: 'left', id: uidOf(e?.uid), ...(e?.reason !== undefined ? { reason: String(e.reason) } : {}) }),
+        );
         on<unknown>('asr-captions', (list) => ctx.event({ type: 'message', name: 'asr-captions', data: plain(list) }));
         on<unknown>('ai-data', (evt) => ctx.event({ type: 'message', name: 'ai-data', data: plain(evt) }));
         on<unknown>('disconnect', () => ctx.event({ type: 'connection', state: 'disconnected', reason: 'NERTC disconnect' }));

@@ -57,7 +57,12 @@ export function trtcDriver(create: (params: Record<string, unknown>) => Promise<
       }
       if (trtc !== t) return;
       // No track: the SDK's own playout stays on, so the bot is still heard (only not in the player).
-      if (!track) return ctx.event({ type: 'error', code: 'ROOM_AUDIO', message: `no audio track for ${remoteUser} after ${TRACK_WAIT_MS} ms: the SDK plays it, the audio panel does not show or record it` });
+      if (!track)
+        return ctx.event({
+          type: 'error',
+          code: 'ROOM_AUDIO',
+          message: `no audio track for ${remoteUser} after ${TRACK_WAIT_MS} ms: the SDK plays it, the audio panel does not show or record it`,
+        });
       t.setRemoteAudioVolume(remoteUser, 0);
       ctx.remoteAudio(remoteUser, remoteUser, `TRTC ${remoteUser}${remoteUser === botUserId ? ' (bot)' : ''}`, track);
     }
@@ -85,8 +90,17 @@ export function trtcDriver(create: (params: Record<string, unknown>) => Promise<
           void playRemoteAudio(t, e.userId);
         });
         on<{ userId: string }>(t, 'remote-audio-unavailable', (e) => ctx.remoteAudioGone(e.userId));
-        on<{ reason: string }>(t, 'kicked-out', (e) => ctx.event({ type: 'error', code: 'KICKED_OUT', message: `kicked out of the room: ${e.reason}`, data: { reason: e.reason } }));
-        on<{ code?: number; message?: string }>(t, 'error', (e) => ctx.event({ type: 'error', code: 'TRTC', message: `TRTC error ${e.code ?? ''}: ${e.message ?? ''}`.trim(), data: { trtcCode: e.code, message: e.message } }));
+        on<{ reason: string }>(t, 'kicked-out', (e) =>
+          ctx.event({ type: 'error', code: 'KICKED_OUT', message: `kicked out of the room: ${e.reason}`, data: { reason: e.reason } }),
+        );
+        on<{ code?: number; message?: string }>(t, 'error', (e) =>
+          ctx.event({
+            type: 'error',
+            code: 'TRTC',
+            message: `TRTC error ${e.code ?? ''}: ${e.message ?? ''}`.trim(),
+            data: { trtcCode: e.code, message: e.message },
+          }),
+        );
         t.enableAudioVolumeEvaluation(100);
         const room = strRoomId !== undefined ? { strRoomId } : { roomId };
         try {

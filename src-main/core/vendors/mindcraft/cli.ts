@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseTarget, runOperation } from '../runner.ts';
-import { readJsonBody } from '../read-body.ts';
-import { mindcraft } from '../../core/vendors/mindcraft/index.ts';
-import type { ConversationResult } from '../../core/vendors/mindcraft/session.ts';
-import type { TurnReport } from '../../core/vendors/mindcraft/turn.ts';
-import { CliUsageError, type CliCommand } from '../types.ts';
+import { parseTarget, runOperation, parseBaseUrl } from '../../cli/run.ts';
+import { readJsonBody } from '../../cli/read-body.ts';
+import { CHAT_BOT_V3_EXAMPLE } from './schema.ts';
+import type { ConversationResult } from './session.ts';
+import type { TurnReport } from './turn.ts';
+import { CliUsageError, type CliCommand } from '../../cli/command.ts';
 
 /** What `parley mindcraft` writes to DIR/report.json and prints. */
 export interface MindcraftReport {
@@ -35,13 +35,14 @@ export interface MindcraftReport {
 
 function defaultPayload(): Record<string, unknown> {
   // The doc example without its placeholder session_token: a new conversation.
-  const { session_token: _t, ...rest } = mindcraft.operations[0]!.example;
+  const { session_token: _t, ...rest } = CHAT_BOT_V3_EXAMPLE;
   return rest;
 }
 
 export const mindcraftCommand: CliCommand = {
   words: ['mindcraft'],
-  usage: 'parley mindcraft [--wav FILE | --text TEXT] [--body FILE] [--realtime] [--target sandbox|live] [--profile NAME] [--base-url URL] [--send-anyway] --out DIR',
+  usage:
+    'parley mindcraft [--wav FILE | --text TEXT] [--body FILE] [--realtime] [--target sandbox|live] [--profile NAME] [--base-url URL] [--send-anyway] --out DIR',
   summary:
     'Run one chat_bot_v3 turn (speech from a WAV file, or text) and write the session NDJSON, the bot audio and DIR/report.json {ok, sessionFile, metrics (ms), audioFiles}; exit 1 when the turn fails. Credentials: PARLEY_MINDCRAFT_API_KEY / _DEVICE_TOKEN or --profile.',
   async run(argv, io) {
@@ -64,21 +65,19 @@ export const mindcraftCommand: CliCommand = {
     if (!values.out) throw new CliUsageError('--out DIR is required (the session record, audio and report.json go there)');
     if (values.wav && values.text) throw new CliUsageError('--wav and --text: give one of them (a voice turn or a text turn)');
     const payload = values.body ? readJsonBody(values.body, io) : defaultPayload();
-    if (values.text !== undefined) {
-      if (!values.text.trim()) throw new CliUsageError('--text: expected what the user says, got an empty string');
-      payload.asr_text = values.text;
-    } else if (values.wav) delete payload.asr_text;
+    if (values.text !== undefined && !values.text.trim()) throw new CliUsageError('--text: expected what the user says, got an empty string');
+    // A text turn is the `text` action, whether the text comes from --text or asr_text in the body.
+    const textTurn = values.text ?? (values.wav ? undefined : typeof payload.asr_text === 'string' ? payload.asr_text : undefined);
+    delete payload.asr_text;
     const wav = values.wav ? resolve(io.cwd, values.wav) : undefined;
     if (wav && !existsSync(wav)) throw new CliUsageError(`--wav: no such file ${wav}`);
-    if (!wav && typeof payload.asr_text !== 'string') throw new CliUsageError('give --wav FILE (speech) or --text TEXT (or asr_text in --body)');
+    if (!wav && textTurn === undefined) throw new CliUsageError('give --wav FILE (speech) or --text TEXT (or asr_text in --body)');
     const timeoutMs = values['timeout-ms'] === undefined ? 60_000 : Number(values['timeout-ms']);
     if (!Number.isInteger(timeoutMs) || timeoutMs < 1000) throw new CliUsageError(`--timeout-ms: expected an integer ≥ 1000, got "${values['timeout-ms']}"`);
-    const baseUrl = values['base-url'];
-    if (baseUrl !== undefined && !/^(wss?|https?):\/\/\S+$/.test(baseUrl)) throw new CliUsageError(`--base-url: expected a ws(s):// socket URL (live) or the sandbox http:// base URL, got "${baseUrl}"`);
+    const baseUrl = parseBaseUrl(values['base-url'], { socket: true });
 
     const outDir = resolve(io.cwd, values.out);
     mkdirSync(outDir, { recursive: true });
-    let driveError: Error | undefined;
     const run = await runOperation({
       vendorId: 'mindcraft',
       operationId: 'chat_bot_v3',
@@ -87,16 +86,8 @@ export const mindcraftCommand: CliCommand = {
       target: { target: parseTarget(values.target), profile: values.profile, baseUrl },
       outDir,
       sendAnyway: values['send-anyway'],
-      async drive(manager, id) {
-        try {
-          if (wav) await manager.send(id, 'send_wav', { path: wav, realtime: values.realtime === true });
-          await manager.send(id, 'wait_turn', { timeoutMs });
-        } catch (err) {
-          driveError = err as Error;
-        } finally {
-          if (manager.isLive(id)) await manager.stop(id);
-        }
-      },
+      input: wav ? { wav, realtime: values.realtime === true } : { text: textTurn },
+      turnTimeoutMs: timeoutMs,
     });
 
     const result = run.outcome.result as ConversationResult | undefined;
@@ -105,7 +96,7 @@ export const mindcraftCommand: CliCommand = {
     const error: MindcraftReport['error'] =
       run.outcome.error ??
       turn?.error ??
-      (driveError ? { code: (driveError as Error & { code?: string }).code ?? 'CLI', message: driveError.message } : undefined) ??
+      (run.driveError ? { code: 'TURN', message: run.driveError } : undefined) ??
       (turnOk ? undefined : { code: 'NO_ANSWER', message: turn ? `turn ended ${turn.state}` : 'no turn was started' });
     const artifacts = run.artifactsDir;
     const report: MindcraftReport = {

@@ -1,21 +1,16 @@
 import { parseArgs } from 'node:util';
-import { parseTarget, runOperation } from '../runner.ts';
-import { readBodyBytes, readJsonBody } from '../read-body.ts';
-import { CliUsageError, type CliCommand, type CliIO } from '../types.ts';
-import { ACTIONS, API_VERSION, SCHEMAS, regionWarning, type TencentAction } from '../../core/vendors/tencent/schemas.ts';
-import { signTc3 } from '../../core/vendors/tencent/tc3.ts';
-import { genUserSig, DEFAULT_USERSIG_EXPIRE_S } from '../../core/vendors/tencent/usersig.ts';
-import { fromWire } from '../../core/payload.ts';
-
-function env(io: CliIO, name: string): string {
-  const value = io.env[name];
-  if (!value) throw new CliUsageError(`${name} is not set (credentials are read from the environment, never from arguments)`);
-  return value;
-}
+import { parseTarget, runOperation, parseBaseUrl, failureLine, envCredential } from '../../cli/run.ts';
+import { readBodyBytes, readJsonBody } from '../../cli/read-body.ts';
+import { CliUsageError, type CliCommand, type CliIO } from '../../cli/command.ts';
+import { ACTIONS, API_VERSION, SCHEMAS, regionWarning, type TencentAction } from './schemas.ts';
+import { signTc3 } from './tc3.ts';
+import { genUserSig, DEFAULT_USERSIG_EXPIRE_S } from './usersig.ts';
+import { fromWire } from '../../payload.ts';
 
 function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) <= 0 || !Number.isSafeInteger(Number(value))) throw new CliUsageError(`${flag}: expected a positive integer, got "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) <= 0 || !Number.isSafeInteger(Number(value)))
+    throw new CliUsageError(`${flag}: expected a positive integer, got "${value}"`);
   return Number(value);
 }
 
@@ -37,18 +32,26 @@ export const tencentSignCommand: CliCommand = {
     const { values } = parseArgs({
       args: argv,
       allowPositionals: false,
-      options: { action: { type: 'string' }, timestamp: { type: 'string' }, region: { type: 'string' }, host: { type: 'string' }, version: { type: 'string' }, body: { type: 'string' } },
+      options: {
+        action: { type: 'string' },
+        timestamp: { type: 'string' },
+        region: { type: 'string' },
+        host: { type: 'string' },
+        version: { type: 'string' },
+        body: { type: 'string' },
+      },
     });
     for (const flag of ['action', 'timestamp', 'region', 'body'] as const) if (!values[flag]) throw new CliUsageError(`--${flag} is required`);
     const timestamp = positiveInt('--timestamp', values.timestamp)!;
     const host = values.host ?? 'trtc.tencentcloudapi.com';
     if (!/^[a-z0-9.-]+(:\d+)?$/i.test(host)) throw new CliUsageError(`--host: expected a host name like trtc.tencentcloudapi.com, got "${host}"`);
-    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(values.action!)) throw new CliUsageError(`--action: expected an API action name like StartAIConversation, got "${values.action}"`);
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(values.action!))
+      throw new CliUsageError(`--action: expected an API action name like StartAIConversation, got "${values.action}"`);
     const body = readBodyBytes(values.body!, io);
     // Any region is signed as given (the signer is not TRTC-only); the service is the host's first label.
     const signed = signTc3({
-      secretId: env(io, 'PARLEY_TENCENT_SECRET_ID'),
-      secretKey: env(io, 'PARLEY_TENCENT_SECRET_KEY'),
+      secretId: envCredential(io, 'tencent', 'SECRET_ID'),
+      secretKey: envCredential(io, 'tencent', 'SECRET_KEY'),
       host,
       service: host.split('.')[0]!,
       action: values.action!,
@@ -58,7 +61,19 @@ export const tencentSignCommand: CliCommand = {
       body,
     });
     const headers = { Host: host, ...signed.headers };
-    io.stdout(JSON.stringify({ canonicalRequest: signed.canonicalRequest, stringToSign: signed.stringToSign, signature: signed.signature, authorization: signed.authorization, headers }, null, 2) + '\n');
+    io.stdout(
+      JSON.stringify(
+        {
+          canonicalRequest: signed.canonicalRequest,
+          stringToSign: signed.stringToSign,
+          signature: signed.signature,
+          authorization: signed.authorization,
+          headers,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
     return 0;
   },
 };
@@ -68,13 +83,18 @@ export const usersigCommand: CliCommand = {
   usage: 'parley usersig --sdk-app-id N --user-id U [--expire SECONDS]',
   summary: `Print a TRTC UserSig (TLS sig v2) for a user, signed with PARLEY_TENCENT_SDK_SECRET_KEY (default lifetime ${DEFAULT_USERSIG_EXPIRE_S} s = 180 days).`,
   async run(argv, io) {
-    const { values } = parseArgs({ args: argv, allowPositionals: false, options: { 'sdk-app-id': { type: 'string' }, 'user-id': { type: 'string' }, expire: { type: 'string' } } });
+    const { values } = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      options: { 'sdk-app-id': { type: 'string' }, 'user-id': { type: 'string' }, expire: { type: 'string' } },
+    });
     const sdkAppId = positiveInt('--sdk-app-id', values['sdk-app-id']);
     if (sdkAppId === undefined) throw new CliUsageError('--sdk-app-id is required');
     if (!values['user-id']) throw new CliUsageError('--user-id is required');
-    if (!/^[A-Za-z0-9_-]{1,32}$/.test(values['user-id'])) throw new CliUsageError(`--user-id: expected 1-32 characters of [A-Za-z0-9_-], got "${values['user-id']}"`);
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(values['user-id']))
+      throw new CliUsageError(`--user-id: expected 1-32 characters of [A-Za-z0-9_-], got "${values['user-id']}"`);
     const expireSeconds = positiveInt('--expire', values.expire);
-    io.stdout(genUserSig({ sdkAppId, userId: values['user-id'], secretKey: env(io, 'PARLEY_TENCENT_SDK_SECRET_KEY'), expireSeconds }) + '\n');
+    io.stdout(genUserSig({ sdkAppId, userId: values['user-id'], secretKey: envCredential(io, 'tencent', 'SDK_SECRET_KEY'), expireSeconds }) + '\n');
     return 0;
   },
 };
@@ -87,15 +107,22 @@ export const tencentCallCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { body: { type: 'string' }, target: { type: 'string' }, region: { type: 'string' }, profile: { type: 'string' }, 'base-url': { type: 'string' }, 'send-anyway': { type: 'boolean' }, out: { type: 'string' } },
+      options: {
+        body: { type: 'string' },
+        target: { type: 'string' },
+        region: { type: 'string' },
+        profile: { type: 'string' },
+        'base-url': { type: 'string' },
+        'send-anyway': { type: 'boolean' },
+        out: { type: 'string' },
+      },
     });
     const action = positionals[0];
     if (positionals.length !== 1 || !action) throw new CliUsageError(`expected one ACTION (${ACTIONS.join(', ')})`);
     if (!(ACTIONS as readonly string[]).includes(action)) throw new CliUsageError(`ACTION: expected one of ${ACTIONS.join(', ')}, got "${action}"`);
     if (!values.body) throw new CliUsageError('--body FILE is required (the API parameters as JSON)');
     const target = parseTarget(values.target);
-    const baseUrl = values['base-url'];
-    if (baseUrl !== undefined && !/^https?:\/\/\S+$/.test(baseUrl)) throw new CliUsageError(`--base-url: expected an http(s) URL, got "${baseUrl}"`);
+    const baseUrl = parseBaseUrl(values['base-url']);
     const settings: Record<string, unknown> = {};
     if (region(values.region, io)) settings.region = values.region;
     // The file may hold the wire form (json-string fields as strings): back to objects for schema validation.
@@ -117,8 +144,7 @@ export const tencentCallCommand: CliCommand = {
     if (vendorResponse) io.stdout(JSON.stringify({ Response: vendorResponse }, null, 2) + '\n');
     io.stderr(`record: ${run.sessionFile}\n`);
     if (outcome.ok) return 0;
-    const e = outcome.error;
-    io.stderr(`tencent ${action} failed: ${e ? [e.code, e.message, e.requestId && `request ${e.requestId}`].filter(Boolean).join(' · ') : outcome.summary}\n`);
+    io.stderr(`tencent ${action} failed: ${failureLine(outcome)}\n`);
     return 1;
   },
 };

@@ -1,17 +1,17 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseTarget, runOperation } from '../runner.ts';
-import { ProfileStore } from '../../core/profiles/store.ts';
-import { defaultDataDir } from '../../core/data-dir.ts';
-import { REDACTED } from '../../core/secrets/redact.ts';
-import { rememberSession, rememberedSession, withConversation } from '../../core/vendors/convai/conversations.ts';
-import type { ConnectResult } from '../../core/vendors/convai/client.ts';
-import { SANDBOX_CHARACTER_ID } from '../../core/vendors/convai/schema.ts';
-import { BOT_AUDIO_FILE, convaiLiveKitTurn, type RoomTurnFigures } from '../../core/vendors/convai/livekit-turn.ts';
-import { CliUsageError, type CliCommand } from '../types.ts';
-import { readJsonBody } from '../read-body.ts';
-import { WARNINGS_HEADER } from '../../core/sandbox/host.ts';
+import { parseTarget, runOperation, parseBaseUrl, failureLine } from '../../cli/run.ts';
+import { ProfileStore } from '../../profiles/store.ts';
+import { defaultDataDir } from '../../data-dir.ts';
+import { REDACTED } from '../../secrets/redact.ts';
+import { rememberSession, rememberedSession, withConversation } from './conversations.ts';
+import type { ConnectResult } from './client.ts';
+import { SANDBOX_CHARACTER_ID } from './schema.ts';
+import { BOT_AUDIO_FILE, convaiLiveKitTurn, type RoomTurnFigures } from './livekit-turn.ts';
+import { CliUsageError, type CliCommand } from '../../cli/command.ts';
+import { readJsonBody } from '../../cli/read-body.ts';
+import { WARNINGS_HEADER } from '../../sandbox/host.ts';
 
 export const convaiConnectCommand: CliCommand = {
   words: ['convai', 'connect'],
@@ -35,8 +35,7 @@ export const convaiConnectCommand: CliCommand = {
     });
     if (!values.body) throw new CliUsageError('--body FILE is required (the /connect request body as JSON)');
     const target = parseTarget(values.target);
-    const baseUrl = values['base-url'];
-    if (baseUrl !== undefined && !/^https?:\/\/\S+$/.test(baseUrl)) throw new CliUsageError(`--base-url: expected an http(s) URL, got "${baseUrl}"`);
+    const baseUrl = parseBaseUrl(values['base-url']);
     let payload = readJsonBody(values.body, io);
 
     const store = values.profile ? new ProfileStore(join(defaultDataDir(io.env), 'profiles.json')) : undefined;
@@ -59,7 +58,8 @@ export const convaiConnectCommand: CliCommand = {
       sendAnyway: values['send-anyway'],
     });
     const { events } = run.manager.events(run.sessionId, 0, 1_000_000);
-    const response = events.filter((e) => e.kind === 'http.response').at(-1)?.data as { status: number; headers?: Record<string, string>; body: unknown } | undefined;
+    const response = events.filter((e) => e.kind === 'http.response').at(-1)?.data as
+      { status: number; headers?: Record<string, string>; body: unknown } | undefined;
     const outcome = run.outcome;
     for (const w of sandboxRoomWarnings(response?.headers)) io.stderr(`warning: ${w}\n`);
 
@@ -79,8 +79,7 @@ export const convaiConnectCommand: CliCommand = {
       io.stderr(`record: ${run.sessionFile}\n`);
       return 0;
     }
-    const e = outcome.error;
-    io.stderr(`convai connect failed: ${e ? [e.code, e.message, e.requestId && `request ${e.requestId}`].filter(Boolean).join(' · ') : outcome.summary}\n`);
+    io.stderr(`convai connect failed: ${failureLine(outcome)}\n`);
     io.stderr(`record: ${run.sessionFile}\n`);
     return 1;
   },
@@ -125,16 +124,17 @@ export const convaiTurnCommand: CliCommand = {
     const wav = values.wav ? resolve(io.cwd, values.wav) : undefined;
     if (wav && !existsSync(wav)) throw new CliUsageError(`--wav: no such file ${wav}`);
     const target = parseTarget(values.target);
-    const baseUrl = values['base-url'];
-    if (baseUrl !== undefined && !/^https?:\/\/\S+$/.test(baseUrl)) throw new CliUsageError(`--base-url: expected an http(s) URL, got "${baseUrl}"`);
-    if (!values.body && target === 'live') throw new CliUsageError('--body FILE is required with --target live (the /connect request body, with your character_id)');
+    const baseUrl = parseBaseUrl(values['base-url']);
+    if (!values.body && target === 'live')
+      throw new CliUsageError('--body FILE is required with --target live (the /connect request body, with your character_id)');
     const payload = values.body ? readJsonBody(values.body, io) : { character_id: SANDBOX_CHARACTER_ID };
     const interruptAfter = values['interrupt-after'] === undefined ? undefined : Number(values['interrupt-after']);
     if (interruptAfter !== undefined && !(Number.isFinite(interruptAfter) && interruptAfter >= 0 && interruptAfter <= 60_000))
       throw new CliUsageError(`--interrupt-after: expected milliseconds 0-60000, got "${values['interrupt-after']}"`);
     const by = values['interrupt-by'] ?? 'speech';
     if (by !== 'speech' && by !== 'message') throw new CliUsageError(`--interrupt-by: expected speech or message, got "${by}"`);
-    if (by === 'speech' && interruptAfter !== undefined && !wav) throw new CliUsageError('--interrupt-by speech needs --wav (the speech spoken over the answer)');
+    if (by === 'speech' && interruptAfter !== undefined && !wav)
+      throw new CliUsageError('--interrupt-by speech needs --wav (the speech spoken over the answer)');
     const timeoutS = values.timeout === undefined ? 60 : Number(values.timeout);
     if (!(Number.isFinite(timeoutS) && timeoutS > 0 && timeoutS <= 600)) throw new CliUsageError(`--timeout: expected seconds 1-600, got "${values.timeout}"`);
 
@@ -149,24 +149,32 @@ export const convaiTurnCommand: CliCommand = {
       outDir: values.out,
       drive: async (manager, sessionId) => {
         try {
-          figures = await convaiLiveKitTurn(manager, sessionId, { wav, text: values.text }, { timeoutMs: timeoutS * 1000, interrupt: interruptAfter === undefined ? undefined : { afterMs: interruptAfter, by } });
+          figures = await convaiLiveKitTurn(
+            manager,
+            sessionId,
+            { wav, text: values.text },
+            { timeoutMs: timeoutS * 1000, interrupt: interruptAfter === undefined ? undefined : { afterMs: interruptAfter, by } },
+          );
         } catch (err) {
           failure = manager.redactor.text((err as Error).message);
-          if (manager.isLive(sessionId)) manager.record(sessionId, [{ kind: 'error', dir: 'local', summary: `TURN: ${failure}`, data: { code: 'TURN', message: failure } }]);
+          if (manager.isLive(sessionId))
+            manager.record(sessionId, [{ kind: 'error', dir: 'local', summary: `TURN: ${failure}`, data: { code: 'TURN', message: failure } }]);
         } finally {
           if (manager.isLive(sessionId)) await manager.stop(sessionId);
         }
       },
     });
     const outcome = run.outcome;
-    const response = run.manager.events(run.sessionId, 0, 1_000_000).events.filter((e) => e.kind === 'http.response').at(-1)?.data as { headers?: Record<string, string> } | undefined;
+    const response = run.manager
+      .events(run.sessionId, 0, 1_000_000)
+      .events.filter((e) => e.kind === 'http.response')
+      .at(-1)?.data as { headers?: Record<string, string> } | undefined;
     for (const w of sandboxRoomWarnings(response?.headers)) io.stderr(`warning: ${w}\n`);
     if (figures) io.stdout(JSON.stringify(figures, null, 2) + '\n');
     io.stderr(`record: ${run.sessionFile}\n`);
     if (figures) io.stderr(`bot audio: ${join(run.artifactsDir, BOT_AUDIO_FILE)}\n`);
     if (!outcome.ok) {
-      const e = outcome.error;
-      io.stderr(`convai turn failed: ${e ? [e.code, e.message, e.requestId && `request ${e.requestId}`].filter(Boolean).join(' · ') : outcome.summary}\n`);
+      io.stderr(`convai turn failed: ${failureLine(outcome)}\n`);
       return 1;
     }
     if (failure || !figures) {

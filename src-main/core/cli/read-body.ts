@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CliUsageError, type CliIO } from './types.ts';
+import { CliUsageError, type CliIO } from './command.ts';
 
 /** The bytes of a `--body FILE`, with a usage error naming the file when it cannot be read. */
 export function readBodyBytes(file: string, io: CliIO): Buffer {
