@@ -3,10 +3,7 @@
  * would to the app's shared player), read block by block as it is played out, on the page's clock. It plays
  * nothing: a turn run in the background must not sound over what the user is doing.
  */
-interface TrackProcessor {
-  readable: ReadableStream<AudioData>;
-}
-declare const MediaStreamTrackProcessor: { new (init: { track: MediaStreamTrack; maxBufferSize?: number }): TrackProcessor };
+import { readTrackPcm, rms } from '../track-pcm.ts';
 
 /** A block is audible above this RMS (about -40 dBFS): the bot's speech, not a codec's or a jitter buffer's noise. */
 export const AUDIBLE_RMS = 0.01;
@@ -26,30 +23,11 @@ export class AudioTap {
   attachStream(stream: MediaStream): () => void {
     const track = stream.getAudioTracks()[0];
     if (!track) return () => undefined;
-    // A block read late still carries its audio (timing comes from when it is read): keep up to 2 s for a slow reader.
-    const reader = new MediaStreamTrackProcessor({ track, maxBufferSize: 200 }).readable.getReader();
-    let stopped = false;
-    void (async () => {
-      while (!stopped) {
-        const { value: frame, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-        if (done || !frame) break;
-        try {
-          const samples = new Float32Array(frame.numberOfFrames);
-          frame.copyTo(samples, { planeIndex: 0, format: 'f32-planar' });
-          let sum = 0;
-          for (const v of samples) sum += v * v;
-          const block = { at: performance.now(), rms: samples.length ? Math.sqrt(sum / samples.length) : 0, seconds: frame.numberOfFrames / frame.sampleRate };
-          this.blocks.push(block);
-          for (const l of this.listeners) l(block);
-        } finally {
-          frame.close();
-        }
-      }
-    })();
-    const stop = () => {
-      stopped = true;
-      void reader.cancel().catch(() => undefined);
-    };
+    const stop = readTrackPcm(track, (samples, sampleRate) => {
+      const block = { at: performance.now(), rms: rms(samples), seconds: samples.length / sampleRate };
+      this.blocks.push(block);
+      for (const l of this.listeners) l(block);
+    });
     this.stops.add(stop);
     return () => {
       stop();

@@ -4,11 +4,7 @@
  * WAV export), from the PCM these readers send.
  */
 
-/** Minimal types of Chromium's MediaStreamTrackProcessor (mediacapture-transform), not in TypeScript's DOM lib. */
-interface TrackProcessor {
-  readable: ReadableStream<AudioData>;
-}
-declare const MediaStreamTrackProcessor: { new (init: { track: MediaStreamTrack }): TrackProcessor };
+import { readTrackPcm } from '../track-pcm.ts';
 
 export interface FileTrack {
   track: MediaStreamTrack;
@@ -76,24 +72,9 @@ export function readRemoteAudio(track: MediaStreamTrack, onSamples: (samples: Fl
   holder.muted = true;
   holder.srcObject = new MediaStream([track]);
   void holder.play().catch(() => undefined);
-  const reader = new MediaStreamTrackProcessor({ track }).readable.getReader();
-  let stopped = false;
-  void (async () => {
-    while (!stopped) {
-      const { value: frame, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-      if (done || !frame) break;
-      try {
-        const samples = new Float32Array(frame.numberOfFrames);
-        frame.copyTo(samples, { planeIndex: 0, format: 'f32-planar' });
-        if (!stopped) onSamples(samples, frame.sampleRate);
-      } finally {
-        frame.close();
-      }
-    }
-  })();
+  const stop = readTrackPcm(track, onSamples);
   return () => {
-    stopped = true;
-    void reader.cancel().catch(() => undefined);
+    stop();
     holder.pause();
     holder.srcObject = null;
   };

@@ -8,16 +8,8 @@
  *   (MediaStreamTrackGenerator), which the driver reads exactly as it reads a live SDK's remote track.
  */
 import { decodeAudioFrame, parseDown, WIRE_RATE, type DownMessage, type UpMessage } from '../../../../src-main/core/sandbox/rooms/wire.ts';
+import { readTrackPcm, rms } from '../track-pcm.ts';
 
-interface TrackProcessor {
-  readable: ReadableStream<AudioData>;
-}
-declare const MediaStreamTrackProcessor: { new (init: { track: MediaStreamTrack; maxBufferSize?: number }): TrackProcessor };
-/**
- * Frames a track processor keeps for a slow reader (10 ms each). Chromium's default is a few frames and drops older
- * ones beyond it: on a busy machine the published speech lost pieces and the bot no longer recognised it.
- */
-export const CAPTURE_BUFFER_FRAMES = 200;
 interface TrackGenerator extends MediaStreamTrack {
   writable: WritableStream<AudioData>;
 }
@@ -181,38 +173,19 @@ export class SandboxRoomSocket {
   /** Publish a track: its audio is read as Chromium captures it and sent in real time. */
   publish(track: MediaStreamTrack): void {
     this.unpublish();
-    const reader = new MediaStreamTrackProcessor({ track, maxBufferSize: CAPTURE_BUFFER_FRAMES }).readable.getReader();
-    let stopped = false;
     let resampler: StreamResampler | null = null;
     let rate = 0;
-    this.publishing = {
-      stop: () => {
-        stopped = true;
-        void reader.cancel().catch(() => undefined);
-      },
-    };
     this.send({ op: 'publish' });
-    void (async () => {
-      while (!stopped) {
-        const { value: frame, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-        if (done || !frame) break;
-        try {
-          if (frame.sampleRate !== rate) {
-            rate = frame.sampleRate;
-            resampler = new StreamResampler(rate, WIRE_RATE);
-          }
-          const samples = new Float32Array(frame.numberOfFrames);
-          frame.copyTo(samples, { planeIndex: 0, format: 'f32-planar' });
-          let sum = 0;
-          for (const v of samples) sum += v * v;
-          this.localLevel = samples.length ? Math.sqrt(sum / samples.length) : 0;
-          const pcm = resampler!.push(samples);
-          if (!stopped && pcm.length && this.ws.readyState === WebSocket.OPEN) this.ws.send(pcm.buffer);
-        } finally {
-          frame.close();
-        }
+    const stop = readTrackPcm(track, (samples, sampleRate) => {
+      if (sampleRate !== rate) {
+        rate = sampleRate;
+        resampler = new StreamResampler(rate, WIRE_RATE);
       }
-    })();
+      this.localLevel = rms(samples);
+      const pcm = resampler!.push(samples);
+      if (pcm.length && this.ws.readyState === WebSocket.OPEN) this.ws.send(pcm.buffer);
+    });
+    this.publishing = { stop };
   }
 
   unpublish(): void {
