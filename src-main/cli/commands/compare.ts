@@ -137,6 +137,7 @@ export const compareCommand: CliCommand = {
         entries,
         repeat,
         mode: values.parallel ? ('parallel' as const) : ('sequential' as const),
+        ...(values.reference !== undefined ? { reference: values.reference } : {}),
       };
       const result = await runComparison(plan, async (req) => runner({ ...req, profile: req.profile || undefined }));
       const vendors: Record<string, unknown> = {};
@@ -144,6 +145,8 @@ export const compareCommand: CliCommand = {
         vendors[e.label!] = {
           vendor: e.vendor,
           operation: e.operation,
+          // CER (Chinese) or WER over the successful runs: median and p90 of the per-run rates below.
+          ...(result.columns[i]?.recognition ? { recognition: result.columns[i]!.recognition } : {}),
           runs: result.runs
             .filter((r) => r.entry === i)
             .sort((a, b) => a.repetition - b.repetition)
