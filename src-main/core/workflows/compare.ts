@@ -12,6 +12,8 @@ import { median, percentile } from './stats.ts';
 import type { RunRequest, RunToEnd } from './session-runner.ts';
 import type { TurnInput } from './turn.ts';
 import type { OperationDescriptor, VendorDescriptor, VendorId } from '../vendors/types.ts';
+import { vendorById } from '../vendors/registry.ts';
+import { ROOM_EVENT_KINDS } from '../room-events.ts';
 import type { InputSpec } from './input.ts';
 import { scoreRecognition, type ScoringMetric } from '../voice/accuracy.ts';
 import { parseUtteranceLibrary } from '../voice/library.ts';
@@ -89,6 +91,17 @@ export function defaultCompareOperation(vendor: VendorDescriptor): OperationDesc
   return op;
 }
 
+/** How a vendor's turn travelled: `socket`, `sandbox-room`, `livekit`, `trtc`, `nertc` (a room's by the SDK its descriptor names). */
+export function transportOf(vendorId: VendorId, target: 'sandbox' | 'live', events: readonly { kind?: unknown }[]): string {
+  const vendor = vendorById(vendorId);
+  const transport = defaultCompareOperation(vendor).transport;
+  const sdk = vendor.room?.sdk;
+  if (transport !== 'room' || !sdk) return transport;
+  // A LiveKit sandbox room is livekit-server when this machine has one (the run joined it), else the loopback room.
+  if (sdk === 'livekit') return events.some((e) => e.kind === ROOM_EVENT_KINDS.joined) ? 'livekit' : 'sandbox-room';
+  return target === 'sandbox' ? 'sandbox-room' : sdk;
+}
+
 export interface CompareRun {
   entry: number;
   repetition: number;
@@ -98,6 +111,8 @@ export interface CompareRun {
   figures: Partial<Record<FigureKey, Figure>>;
   transcript: string;
   botText: string;
+  /** How the turn travelled (see transportOf); absent when the run could not start. */
+  transport?: string;
   /** The transcript scored against the plan's reference (absent without one). */
   recognition?: RunRecognition;
 }
@@ -185,6 +200,7 @@ export async function runComparison(
         figures,
         transcript: f.transcript,
         botText: f.botText,
+        transport: transportOf(e.vendor, res.target, res.events),
         ...(plan.reference !== undefined ? { recognition: recognitionOf(plan.reference, f.transcript) } : {}),
       };
     } catch (err) {
