@@ -83,6 +83,33 @@ describe('compare: the four sandboxes, room vendors through the turn agent (E2E)
         expect(column.recognition, `${utterance} ${vendor}`).toMatchObject({ n: 3 });
       }
     }
+
+    // The comparison as a user sees it: the table, the distributions, the CER/WER row; both languages, both sizes.
+    const { page } = h;
+    await page.click('[data-test="nav-workflows"]');
+    await page.click('[data-test="wf-tab-compare"]');
+    for (const utterance of ['hello-weather-en', 'hello-weather-zh']) {
+      await page.locator('.savedlink', { hasText: utterance }).first().click();
+      await page.locator('[data-test="compare-results"]').waitFor();
+      expect(await page.locator('[data-test="chart-dot"]').count()).toBeGreaterThanOrEqual(4 * 3 * 5);
+      expect(await page.locator('[data-test="chart-recognition"] [data-test="chart-box"]').count()).toBe(4);
+      expect(await page.locator('[data-test="compare-recognition"]').textContent()).toContain(utterance.endsWith('-zh') ? 'CER' : 'WER');
+      const lang = utterance.slice(-2);
+      for (const locale of ['en', 'zh-CN'])
+        for (const [width, height] of [
+          [1440, 900],
+          [1024, 640],
+        ] as const) {
+          await page.selectOption('[data-test="locale"]', locale);
+          await page.setViewportSize({ width, height });
+          const ui = locale === 'en' ? 'en' : 'zh';
+          await page.locator('[data-test="compare-results"]').scrollIntoViewIfNeeded();
+          await h.screenshot(`compare-four-${lang}-ui-${ui}-${width}-table`);
+          await page.locator('[data-test="compare-chart"]').scrollIntoViewIfNeeded();
+          await h.screenshot(`compare-four-${lang}-ui-${ui}-${width}-chart`);
+        }
+      await page.selectOption('[data-test="locale"]', 'en');
+    }
   }, 330_000);
 
   it('interrupted turns: Tencent by its 20001 message, NetEase by speech over the bot; recovery measured, the answer cut short; twice', async () => {
