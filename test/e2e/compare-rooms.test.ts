@@ -103,9 +103,9 @@ describe('compare: the four sandboxes, room vendors through the turn agent (E2E)
           await page.selectOption('[data-test="locale"]', locale);
           await page.setViewportSize({ width, height });
           const ui = locale === 'en' ? 'en' : 'zh';
-          await page.locator('[data-test="compare-results"]').scrollIntoViewIfNeeded();
+          await page.locator('[data-test="compare-results"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
           await h.screenshot(`compare-four-${lang}-ui-${ui}-${width}-table`);
-          await page.locator('[data-test="compare-chart"]').scrollIntoViewIfNeeded();
+          await page.locator('[data-test="compare-chart"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
           await h.screenshot(`compare-four-${lang}-ui-${ui}-${width}-chart`);
         }
       await page.selectOption('[data-test="locale"]', 'en');

@@ -311,10 +311,32 @@ export function summaryCsv(result: CompareResult): string {
 
 /** One row per run, for people who want to do their own statistics. */
 export function runsCsv(result: CompareResult): string {
-  const head = ['label', 'vendor', 'repetition', 'session', 'ok', 'error', ...FIGURES.map((k) => FIGURE_COLUMNS[k]), 'recognition_rate', 'transcript', 'bot_text'];
+  const head = [
+    'label',
+    'vendor',
+    'repetition',
+    'session',
+    'ok',
+    'error',
+    ...FIGURES.map((k) => FIGURE_COLUMNS[k]),
+    'recognition_rate',
+    'transcript',
+    'bot_text',
+  ];
   const rows = result.runs.map((r) => {
     const e = result.plan.entries[r.entry]!;
-    return [e.label ?? e.profile, e.vendor, r.repetition, r.sessionId, r.ok, r.error, ...FIGURES.map((k) => r.figures[k]?.value), r.recognition?.rate, r.transcript, r.botText];
+    return [
+      e.label ?? e.profile,
+      e.vendor,
+      r.repetition,
+      r.sessionId,
+      r.ok,
+      r.error,
+      ...FIGURES.map((k) => r.figures[k]?.value),
+      r.recognition?.rate,
+      r.transcript,
+      r.botText,
+    ];
   });
   return [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

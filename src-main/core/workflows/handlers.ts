@@ -12,7 +12,17 @@ import type { SessionManager } from '../session/manager.ts';
 import { credentialEnvName, credentialEnvPrefix, vendorById } from '../vendors/registry.ts';
 import type { RequestInspection } from '../vendors/types.ts';
 import { deleteCase, duplicateCase, listCases, readCase, renameCase, saveCase, type CaseFile } from './case-file.ts';
-import { ComparisonStore, defaultCompareOperation, newResult, planReference, runComparison, runsCsv, summaryCsv, type ComparePlan, type CompareResult } from './compare.ts';
+import {
+  ComparisonStore,
+  defaultCompareOperation,
+  newResult,
+  planReference,
+  runComparison,
+  runsCsv,
+  summaryCsv,
+  type ComparePlan,
+  type CompareResult,
+} from './compare.ts';
 import { buildBundle, readBundle, rerunRequest, writeBundle } from './bundle.ts';
 import type { HistoryIndex } from '../history/client.ts';
 import type { HistoryEntry } from '../history/types.ts';
