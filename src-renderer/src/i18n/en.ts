@@ -419,7 +419,7 @@ export default {
       medianP90: 'median / p90',
       na: 'n/a',
       derivedNote:
-        'Every vendor is measured at the client: the room vendors by the turn agent at its player in the room, Mindcraft at its socket in core. Figures not measured there are derived from the event stream (Mindcraft\'s turn latency: last speech frame sent to the first audio in hand).',
+        "Every vendor is measured at the client: the room vendors by the turn agent at its player in the room, Mindcraft at its socket in core. Figures not measured there are derived from the event stream (Mindcraft's turn latency: last speech frame sent to the first audio in hand).",
       chart: 'Distribution of every figure per vendor: each run a dot, box from the first to the third quartile, median line, whiskers from minimum to maximum',
       legend: 'dot: one run · box: quartiles · line: median · whiskers: min–max',
       recognition: 'Recognition error, {metric}',
