@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startHarness, type Harness } from './harness.ts';
 import { shippedVoice } from '../../src-main/core/voice/node/shipped.ts';
 import { convaiPanel } from './convai-panel.ts';
+import type { CompareResult } from '../../src-main/core/workflows/compare.ts';
 
 /**
  * The Convai panel on a machine without livekit-server (PARLEY_LIVEKIT_SERVER=none): /connect hands out the loopback
@@ -96,4 +97,24 @@ describe('Convai panel in the loopback sandbox room, no livekit-server (E2E)', (
     expect(Math.abs(Number(seconds) - reply('joke-en').audio.samples.length / 16000)).toBeLessThan(0.06);
     expect(await text('[data-test="convai-track-info"]')).toBe('no track subscribed');
   }, 60_000);
+
+  it('compare runs Convai turns on the loopback room through the turn agent: figures, transcript and bot text, twice', async () => {
+    const profiles = await h.core.handlers['profiles.list']({});
+    const profileId = profiles.find((p) => p.vendor === 'convai' && p.target === 'sandbox')!.id;
+    const { id } = await h.core.handlers['compare.start']({
+      plan: { name: 'convai-loopback', input: { sample: 'hello-weather-en.wav' }, repeat: 2, mode: 'sequential', entries: [{ profileId }] },
+    });
+    let result: CompareResult | undefined;
+    await expect.poll(async () => (result = await h.core.handlers['compare.get']({ id })).state, { timeout: 60_000, interval: 250 }).toBe('done');
+    expect(result!.runs.map((r) => r.error ?? 'ok')).toEqual(['ok', 'ok']);
+    for (const run of result!.runs) {
+      expect(run.figures.firstAudioMs!.source).toBe('measured');
+      expect(run.figures.turnLatencyMs!.value).toBeGreaterThan(0);
+      expect(run.figures.botAudioS!.value).toBeGreaterThan(2);
+      expect(run.transcript).toBe('Hello, what is the weather like today?');
+      expect(run.botText).toBe(reply('weather-en').text);
+      const kinds = h.core.sessions.events(run.sessionId!, 0, 100_000).events.map((e) => e.kind);
+      expect(kinds).toEqual(expect.arrayContaining(['agent.turn', 'agent.claimed', 'room.joined', 'convai.user-transcription', 'agent.bot-text']));
+    }
+  }, 90_000);
 });

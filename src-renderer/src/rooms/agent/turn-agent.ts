@@ -1,7 +1,7 @@
 /**
  * The turn agent, the renderer's end of core's room turns (src-main/core/workflows/turn-agent.ts): when core records
  * an `agent.turn` event in a session, the agent claims the turn, joins the session's room with the vendor's own room
- * adapter (TencentRoom, NeteaseRoom: the code the panels run, in a hidden room frame of its own, never the panel the
+ * adapter (TencentRoom, NeteaseRoom, Convai's joinRoom with its data-channel pipeline: the code the panels run, in a hidden room frame of its own, never the panel the
  * user is looking at), publishes the speech, listens at its own player (AudioTap: nothing is played aloud), measures
  * on this page's one clock, leaves, and reports. The room's events go into the session record as in a panel.
  *
@@ -14,11 +14,15 @@
  *   (its first audible sample); recovery runs from there to the bot's last audible block.
  */
 import { STANDARD_METRICS, type MetricData, type NewEvent } from '../../../../src-main/core/events.ts';
+import { roomEvents } from '../../../../src-main/core/room-events.ts';
 import type { AgentTurnInput, AgentTurnResult } from '../../../../src-main/core/workflows/turn-agent.ts';
 import { bridge, call } from '../../api.ts';
-import type { BuiltInRoomJoinInfo } from '../../../../src-main/core/vendors/registry.ts';
+import type { BuiltInRoomJoinInfo, JoinParamsOf } from '../../../../src-main/core/vendors/registry.ts';
 import { NeteaseRoom } from '../../vendors/netease/room.ts';
 import { TencentRoom } from '../../vendors/tencent/trtc-room.ts';
+import { joinRoom as joinConvaiRoom } from '../../vendors/convai/room.ts';
+import { DataChannelPipeline } from '../../vendors/convai/pipeline.ts';
+import { buildClientMessage, encodeClientMessage } from '../../../../src-main/core/vendors/convai/client-messages.ts';
 import type { SpeechSource } from '../protocol.ts';
 import { openRoomFrame, type RoomOpener } from '../session.ts';
 import { AudioTap, type AudioBlock } from './audio-tap.ts';
@@ -60,7 +64,56 @@ async function joinVendorRoom(info: BuiltInRoomJoinInfo, open: RoomOpener, recor
     await room.join();
     return { publish: (s) => room.publish(s), interrupt: () => room.interrupt(), leave: () => room.leave(), botId: info.params.botUid };
   }
-  throw new Error(`the turn agent has no room for ${info.vendor}`);
+  if (info.vendor === 'convai') return joinConvai(info.params, open, record);
+  throw new Error(`the turn agent has no room for ${(info as { vendor: string }).vendor}`);
+}
+
+/** How long a Convai room may take to say bot-ready after the join. */
+const BOT_READY_MS = 15_000;
+
+/**
+ * A Convai room (the loopback sandbox room, or LiveKit): the panel's joinRoom and data-channel pipeline. Its answer is
+ * heard on the character's track; `data_only` audio is recorded as events but reaches no player here.
+ */
+async function joinConvai(
+  params: JoinParamsOf<'convai'>,
+  open: RoomOpener,
+  record: (events: NewEvent[]) => void,
+): Promise<VendorRoom> {
+  const pipeline = new DataChannelPipeline({ record: async (events) => record(events), now: () => performance.now() });
+  let character = '';
+  pipeline.roomJoinStarted();
+  const room = await joinConvaiRoom(open, params, {
+    onData: (payload) => pipeline.receive(payload),
+    onAudioTrack: (_track, participant) => (character = participant?.identity ?? character),
+    onTrackGone: () => undefined,
+    onDisconnected: () => undefined,
+    onState: () => undefined,
+    onParticipant: () => undefined,
+  });
+  pipeline.roomJoined();
+  pipeline.local(roomEvents.joined(`joined as ${room.localIdentity}`, { identity: room.localIdentity }, 'local'));
+  const ready = await until(() => pipeline.state.botReady || undefined, performance.now() + BOT_READY_MS);
+  if (!ready) {
+    await room.disconnect();
+    throw new Error(`the Convai character did not say bot-ready within ${BOT_READY_MS / 1000} s of the join`);
+  }
+  return {
+    publish: async (s) => void (s.kind === 'file' ? await room.publishFile(s.name, s.bytes) : await room.setMicrophone(true)),
+    interrupt: async () => {
+      const built = buildClientMessage('interrupt-bot', {}, room.localSid);
+      if (!built.ok) throw new Error(built.error);
+      await room.publishData(encodeClientMessage(built.message));
+      pipeline.sent(built.message);
+    },
+    leave: async () => {
+      await room.disconnect();
+      await pipeline.flush();
+    },
+    get botId() {
+      return character;
+    },
+  };
 }
 
 function bytesOf(base64: string): ArrayBuffer {
@@ -112,6 +165,10 @@ function texts(events: NewEvent[], botId: string): { user: string | null; bot: s
     } else if (e.kind === 'netease.caption' && d.isFinal === true) {
       if (d.speaker === 'user') user = String(d.text ?? '');
       else if (d.speaker === 'bot') bot = String(d.text ?? '');
+    } else if (e.kind === 'convai.user-transcription' || e.kind === 'convai.bot-transcription') {
+      const rtvi = (d.data ?? {}) as { text?: unknown; final?: unknown };
+      if (e.kind === 'convai.bot-transcription') bot = String(rtvi.text ?? '');
+      else if (rtvi.final !== false) user = String(rtvi.text ?? '');
     }
   }
   return { user, bot };
