@@ -50,9 +50,7 @@ describe('Convai panel in the loopback sandbox room, no livekit-server (E2E)', (
       await poll(() => botSpeaking(), 15_000).toBe(0);
     }
     expect(await text('[data-test="convai-data-audio-stats"]')).toMatch(/^(\d+) chunks · \d+\.\d\d s · 16000 Hz · mono/);
-    expect(Number((await text('[data-test="convai-data-audio-stats"]')).split(' ')[0])).toBe(
-      2 * Math.ceil(reply('weather-en').audio.samples.length / 1600),
-    );
+    expect(Number((await text('[data-test="convai-data-audio-stats"]')).split(' ')[0])).toBe(2 * Math.ceil(reply('weather-en').audio.samples.length / 1600));
     expect(await text('[data-test="convai-server-metrics"]')).toContain('SandboxLLMService#0');
 
     const story = voice.utterances.find((u) => u.id === 'robot-story-en')!.text;

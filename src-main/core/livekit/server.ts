@@ -37,8 +37,7 @@ const isExecutable = (file: string) => {
  */
 export function findLiveKitServer(env: NodeJS.ProcessEnv = process.env): LiveKitServerLookup {
   const named = env[LIVEKIT_SERVER_ENV];
-  if (named === 'none')
-    return { found: false, reason: `${LIVEKIT_SERVER_ENV}=none: the Convai sandbox uses its loopback sandbox room, not livekit-server` };
+  if (named === 'none') return { found: false, reason: `${LIVEKIT_SERVER_ENV}=none: the Convai sandbox uses its loopback sandbox room, not livekit-server` };
   if (named) {
     if (isExecutable(named)) return { found: true, path: named, source: 'env' };
     return { found: false, reason: `${LIVEKIT_SERVER_ENV}=${named} is not a file; point it at a livekit-server binary` };

@@ -8,8 +8,8 @@ import { SandboxHost, WARNINGS_HEADER } from '../../../src-main/core/sandbox/hos
 import { vendorById } from '../../../src-main/core/vendors/registry.ts';
 import { mountConvaiSandbox, SANDBOX_API_KEY } from '../../../src-main/core/vendors/convai/sandbox.ts';
 import { ConvaiSandboxRooms } from '../../../src-main/core/vendors/convai/sandbox-room.ts';
-import { SANDBOX_CHARACTER_ID } from '../../../src-main/core/vendors/convai/schema.ts';
-import { decodeAudioData, WAV_HEADER_BYTES, base64ToBytes } from '../../../src-main/core/vendors/convai/audio-data.ts';
+import { SANDBOX_CHARACTER_ID } from '../../../src-main/core/vendors/convai/common/schema.ts';
+import { decodeAudioData, WAV_HEADER_BYTES, base64ToBytes } from '../../../src-main/core/vendors/convai/common/audio-data.ts';
 import { findLiveKitServer } from '../../../src-main/core/livekit/server.ts';
 import { fromBase64, roomSocketUrl, toBase64 } from '../../../src-main/core/sandbox/rooms/wire.ts';
 import { shippedVoice } from '../../../src-main/core/voice/node/shipped.ts';
@@ -20,8 +20,7 @@ const voice = shippedVoice();
 const reply = (id: string) => voice.replies.find((r) => r.id === id)!;
 
 type Data = { label?: string; type: string; data?: Record<string, unknown>; event_type?: string; status?: string; message?: string };
-const dataOf = (m: Member): Data[] =>
-  m.messages.flatMap((x) => (x.ev === 'data' ? [JSON.parse(new TextDecoder().decode(fromBase64(x.data))) as Data] : []));
+const dataOf = (m: Member): Data[] => m.messages.flatMap((x) => (x.ev === 'data' ? [JSON.parse(new TextDecoder().decode(fromBase64(x.data))) as Data] : []));
 const ofType = (m: Member, type: string) => dataOf(m).filter((d) => d.type === type);
 const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string; video: { room: string } };
 
@@ -86,7 +85,11 @@ describe('Convai sandbox without livekit-server: the loopback sandbox room', () 
       m.send({ op: 'publish' });
       const spokeAt = await m.speak('hello-weather-en');
       await until(() => ofType(m, 'bot-stopped-speaking').length === round, `answer ${round}`, 20_000);
-      expect(ofType(m, 'user-transcription').at(-1)!.data).toMatchObject({ text: 'Hello, what is the weather like today?', final: true, user_id: claims(body.token).sub });
+      expect(ofType(m, 'user-transcription').at(-1)!.data).toMatchObject({
+        text: 'Hello, what is the weather like today?',
+        final: true,
+        user_id: claims(body.token).sub,
+      });
       expect(ofType(m, 'bot-transcription').at(-1)!.data).toEqual({ text: reply('weather-en').text });
       const heard = m.audible(spokeAt);
       expect(heard.length).toBeGreaterThan(10);

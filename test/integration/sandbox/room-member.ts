@@ -6,7 +6,6 @@ import { resampleToMono } from '../../../src-main/core/audio/resample.ts';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-
 /** One member of a sandbox room, as the sandbox SDK is: messages in, bot audio frames counted with their arrival. */
 export class Member {
   readonly messages: DownMessage[] = [];

@@ -28,10 +28,9 @@ import {
 import { parseAsrCaptions } from '../../../src-main/core/vendors/netease/common/room-events.ts';
 import { tencentRoomKey } from '../../../src-main/core/sandbox/rooms/tencent-persona.ts';
 import { NETEASE_SANDBOX_BOT_UID } from '../../../src-main/core/sandbox/rooms/netease-persona.ts';
-import { fromBase64, roomSocketUrl, toBase64, type DownMessage } from '../../../src-main/core/sandbox/rooms/wire.ts';
+import { fromBase64, roomSocketUrl, toBase64 } from '../../../src-main/core/sandbox/rooms/wire.ts';
 import { Member, sleep, until } from './room-member.ts';
 import { shippedVoice } from '../../../src-main/core/voice/node/shipped.ts';
-import { resampleToMono } from '../../../src-main/core/audio/resample.ts';
 
 const APP = Number(SANDBOX_CREDENTIALS.SDK_APP_ID);
 

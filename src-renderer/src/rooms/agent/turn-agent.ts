@@ -22,7 +22,7 @@ import { NeteaseRoom } from '../../vendors/netease/room.ts';
 import { TencentRoom } from '../../vendors/tencent/trtc-room.ts';
 import { joinRoom as joinConvaiRoom } from '../../vendors/convai/room.ts';
 import { DataChannelPipeline } from '../../vendors/convai/pipeline.ts';
-import { buildClientMessage, encodeClientMessage } from '../../../../src-main/core/vendors/convai/client-messages.ts';
+import { buildClientMessage, encodeClientMessage } from '../../../../src-main/core/vendors/convai/common/client-messages.ts';
 import type { SpeechSource } from '../protocol.ts';
 import { openRoomFrame, type RoomOpener } from '../session.ts';
 import { AudioTap, type AudioBlock } from './audio-tap.ts';
@@ -75,11 +75,7 @@ const BOT_READY_MS = 15_000;
  * A Convai room (the loopback sandbox room, or LiveKit): the panel's joinRoom and data-channel pipeline. Its answer is
  * heard on the character's track; `data_only` audio is recorded as events but reaches no player here.
  */
-async function joinConvai(
-  params: JoinParamsOf<'convai'>,
-  open: RoomOpener,
-  record: (events: NewEvent[]) => void,
-): Promise<VendorRoom> {
+async function joinConvai(params: JoinParamsOf<'convai'>, open: RoomOpener, record: (events: NewEvent[]) => void): Promise<VendorRoom> {
   const pipeline = new DataChannelPipeline({ record: async (events) => record(events), now: () => performance.now() });
   let character = '';
   pipeline.roomJoinStarted();
