@@ -1,7 +1,7 @@
 /**
  * The turn agent, the renderer's end of core's room turns (src-main/core/workflows/turn-agent.ts): when core records
  * an `agent.turn` event in a session, the agent claims the turn, joins the session's room with the vendor's own room
- * adapter (TencentRoom, NeteaseRoom, Convai's joinRoom with its data-channel pipeline: the code the panels run, in a hidden room frame of its own, never the panel the
+ * adapter (rooms/vendor-room.ts: TencentRoom, NeteaseRoom, Convai's joinRoom with its pipeline: the code the panels run, in a hidden room frame of its own, never the panel the
  * user is looking at), publishes the speech, listens at its own player (AudioTap: nothing is played aloud), measures
  * on this page's one clock, leaves, and reports. The room's events go into the session record as in a panel.
  *
@@ -14,17 +14,10 @@
  *   (its first audible sample); recovery runs from there to the bot's last audible block.
  */
 import { STANDARD_METRICS, type MetricData, type NewEvent } from '../../../../src-main/core/events.ts';
-import { roomEvents } from '../../../../src-main/core/room-events.ts';
 import type { AgentTurnInput, AgentTurnResult } from '../../../../src-main/core/workflows/turn-agent.ts';
 import { bridge, call } from '../../api.ts';
-import type { BuiltInRoomJoinInfo, JoinParamsOf } from '../../../../src-main/core/vendors/registry.ts';
-import { NeteaseRoom } from '../../vendors/netease/room.ts';
-import { TencentRoom } from '../../vendors/tencent/trtc-room.ts';
-import { joinRoom as joinConvaiRoom } from '../../vendors/convai/room.ts';
-import { DataChannelPipeline } from '../../vendors/convai/pipeline.ts';
-import { buildClientMessage, encodeClientMessage } from '../../../../src-main/core/vendors/convai/common/client-messages.ts';
-import type { SpeechSource } from '../protocol.ts';
-import { openRoomFrame, type RoomOpener } from '../session.ts';
+import { openRoomFrame } from '../session.ts';
+import { joinVendorRoom } from '../vendor-room.ts';
 import { AudioTap, type AudioBlock } from './audio-tap.ts';
 
 /** The answer is over once the bot's audio has been quiet this long (longer than the pauses inside speech). */
@@ -35,82 +28,6 @@ const STOPPED_QUIET_MS = 400;
 const TEXT_GRACE_MS = 300;
 /** A WAV sample is speech above this level (about -34 dBFS). */
 const SPEECH_LEVEL = 0.02;
-
-interface VendorRoom {
-  publish(source: SpeechSource): Promise<void>;
-  interrupt(): Promise<void>;
-  leave(): Promise<void>;
-  botId: string;
-}
-
-async function joinVendorRoom(info: BuiltInRoomJoinInfo, open: RoomOpener, record: (events: NewEvent[]) => void): Promise<VendorRoom> {
-  if (info.vendor === 'tencent') {
-    const params = info.params;
-    const room = new TencentRoom({ open, record });
-    await room.join(params);
-    if (!room.view.joined) throw new Error(room.view.lastError || 'could not join the TRTC room');
-    return {
-      publish: async (s) => {
-        await room.publish(s);
-        if (!room.view.publishing) throw new Error(room.view.lastError || 'could not publish the speech');
-      },
-      interrupt: () => room.interrupt(),
-      leave: () => room.leave(),
-      botId: params.botUserId,
-    };
-  }
-  if (info.vendor === 'netease') {
-    const room = new NeteaseRoom(info.params, { record, now: () => performance.now() }, open);
-    await room.join();
-    return { publish: (s) => room.publish(s), interrupt: () => room.interrupt(), leave: () => room.leave(), botId: info.params.botUid };
-  }
-  if (info.vendor === 'convai') return joinConvai(info.params, open, record);
-  throw new Error(`the turn agent has no room for ${(info as { vendor: string }).vendor}`);
-}
-
-/** How long a Convai room may take to say bot-ready after the join. */
-const BOT_READY_MS = 15_000;
-
-/**
- * A Convai room (the loopback sandbox room, or LiveKit): the panel's joinRoom and data-channel pipeline. Its answer is
- * heard on the character's track; `data_only` audio is recorded as events but reaches no player here.
- */
-async function joinConvai(params: JoinParamsOf<'convai'>, open: RoomOpener, record: (events: NewEvent[]) => void): Promise<VendorRoom> {
-  const pipeline = new DataChannelPipeline({ record: async (events) => record(events), now: () => performance.now() });
-  let character = '';
-  pipeline.roomJoinStarted();
-  const room = await joinConvaiRoom(open, params, {
-    onData: (payload) => pipeline.receive(payload),
-    onAudioTrack: (_track, participant) => (character = participant?.identity ?? character),
-    onTrackGone: () => undefined,
-    onDisconnected: () => undefined,
-    onState: () => undefined,
-    onParticipant: () => undefined,
-  });
-  pipeline.roomJoined();
-  pipeline.local(roomEvents.joined(`joined as ${room.localIdentity}`, { identity: room.localIdentity }, 'local'));
-  const ready = await until(() => pipeline.state.botReady || undefined, performance.now() + BOT_READY_MS);
-  if (!ready) {
-    await room.disconnect();
-    throw new Error(`the Convai character did not say bot-ready within ${BOT_READY_MS / 1000} s of the join`);
-  }
-  return {
-    publish: async (s) => void (s.kind === 'file' ? await room.publishFile(s.name, s.bytes) : await room.setMicrophone(true)),
-    interrupt: async () => {
-      const built = buildClientMessage('interrupt-bot', {}, room.localSid);
-      if (!built.ok) throw new Error(built.error);
-      await room.publishData(encodeClientMessage(built.message));
-      pipeline.sent(built.message);
-    },
-    leave: async () => {
-      await room.disconnect();
-      await pipeline.flush();
-    },
-    get botId() {
-      return character;
-    },
-  };
-}
 
 function bytesOf(base64: string): ArrayBuffer {
   const s = atob(base64);
@@ -193,7 +110,7 @@ export async function runAgentTurn(sessionId: string, claim: AgentTurnInput): Pr
   const why: Record<string, string> = {};
   const info = await call('room.join', { sessionId });
   const tap = new AudioTap();
-  const room = await joinVendorRoom(info, (kind) => openRoomFrame(kind, { player: () => tap }), record);
+  const room = await joinVendorRoom(info, { open: (kind) => openRoomFrame(kind, { player: () => tap }), record });
   try {
     const bytes = bytesOf(claim.wav);
     const speech = await speechBounds(bytes);
