@@ -15,6 +15,7 @@ import { CliUsageError, type CliCommand, type CliIO } from '../../core/cli/comma
 import { CONVERSATION_OPENERS as ROOM_TURN_OPENERS } from '../../core/workflows/turn.ts';
 import type { RunRequest, RunResult } from '../../core/workflows/session-runner.ts';
 import { HeadlessAgent } from '../agent-browser.ts';
+import { findLiveKitServer } from '../../core/livekit/server.ts';
 
 const REPORTS = ['junit', 'json', 'html', 'csv'] as const;
 
@@ -30,7 +31,9 @@ export function cliRoomTurnEnvironment(io: CliIO, opts: { target: CliTarget; out
   let headless: Promise<HeadlessAgent> | undefined;
   const needsAgent = (req: RunRequest): boolean => {
     const op = vendorById(req.vendor).operations.find((o) => o.id === req.operation);
-    return op?.transport === 'room' && !!ROOM_TURN_OPENERS[req.vendor] && !!req.input?.wav;
+    // Convai's sandbox without livekit-server hands out the loopback sandbox room, which only the turn agent joins.
+    const loopbackConvai = req.vendor === 'convai' && opts.target.target === 'sandbox' && !findLiveKitServer().found;
+    return op?.transport === 'room' && (!!ROOM_TURN_OPENERS[req.vendor] || loopbackConvai) && !!req.input?.wav;
   };
   const run = async (req: RunRequest): Promise<RunResult> => {
     if (needsAgent(req)) {

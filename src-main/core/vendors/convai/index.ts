@@ -13,6 +13,7 @@ import { STANDARD_METRICS } from '../../events.ts';
 import { connectExample, connectSchema, defaultSettings, roundChunkDuration, settingsSchema, validateConnect } from './common/schema.ts';
 import { baseUrlFor, buildConnectRequest, connectSummary, parseConnectResponse, type ConnectResult } from './client.ts';
 import { mountConvaiSandbox, SANDBOX_API_KEY } from './sandbox.ts';
+import { roomBaseUrl } from '../../sandbox/rooms/wire.ts';
 
 const connect: OperationDescriptor = {
   id: 'connect',
@@ -73,6 +74,8 @@ export interface ConvaiJoinParams {
   sessionId?: string;
   characterSessionId?: string;
   iceTransportPolicy: 'relay' | 'all';
+  /** The sandbox's loopback room (no livekit-server here): the room frame then uses the sandbox livekit-client. */
+  sandboxRoom?: string;
 }
 
 /** LiveKit join parameters from the connect result. The token is the one Convai minted for this session. */
@@ -92,6 +95,7 @@ export async function convaiRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInfo
       sessionId: r.session_id,
       characterSessionId: r.character_session_id,
       iceTransportPolicy: policy,
+      ...(ctx.sandboxUrl && r.room_url === roomBaseUrl(ctx.sandboxUrl) ? { sandboxRoom: ctx.sandboxUrl } : {}),
     },
     sensitive: [r.token],
   };

@@ -1,7 +1,7 @@
 /**
  * The turn agent, the renderer's end of core's room turns (src-main/core/workflows/turn-agent.ts): when core records
  * an `agent.turn` event in a session, the agent claims the turn, joins the session's room with the vendor's own room
- * adapter (TencentRoom, NeteaseRoom: the code the panels run, in a hidden room frame of its own, never the panel the
+ * adapter (rooms/vendor-room.ts: TencentRoom, NeteaseRoom, Convai's joinRoom with its pipeline: the code the panels run, in a hidden room frame of its own, never the panel the
  * user is looking at), publishes the speech, listens at its own player (AudioTap: nothing is played aloud), measures
  * on this page's one clock, leaves, and reports. The room's events go into the session record as in a panel.
  *
@@ -16,11 +16,8 @@
 import { STANDARD_METRICS, type MetricData, type NewEvent } from '../../../../src-main/core/events.ts';
 import type { AgentTurnInput, AgentTurnResult } from '../../../../src-main/core/workflows/turn-agent.ts';
 import { bridge, call } from '../../api.ts';
-import type { BuiltInRoomJoinInfo } from '../../../../src-main/core/vendors/registry.ts';
-import { NeteaseRoom } from '../../vendors/netease/room.ts';
-import { TencentRoom } from '../../vendors/tencent/trtc-room.ts';
-import type { SpeechSource } from '../protocol.ts';
-import { openRoomFrame, type RoomOpener } from '../session.ts';
+import { openRoomFrame } from '../session.ts';
+import { joinVendorRoom } from '../vendor-room.ts';
 import { AudioTap, type AudioBlock } from './audio-tap.ts';
 
 /** The answer is over once the bot's audio has been quiet this long (longer than the pauses inside speech). */
@@ -31,37 +28,6 @@ const STOPPED_QUIET_MS = 400;
 const TEXT_GRACE_MS = 300;
 /** A WAV sample is speech above this level (about -34 dBFS). */
 const SPEECH_LEVEL = 0.02;
-
-interface VendorRoom {
-  publish(source: SpeechSource): Promise<void>;
-  interrupt(): Promise<void>;
-  leave(): Promise<void>;
-  botId: string;
-}
-
-async function joinVendorRoom(info: BuiltInRoomJoinInfo, open: RoomOpener, record: (events: NewEvent[]) => void): Promise<VendorRoom> {
-  if (info.vendor === 'tencent') {
-    const params = info.params;
-    const room = new TencentRoom({ open, record });
-    await room.join(params);
-    if (!room.view.joined) throw new Error(room.view.lastError || 'could not join the TRTC room');
-    return {
-      publish: async (s) => {
-        await room.publish(s);
-        if (!room.view.publishing) throw new Error(room.view.lastError || 'could not publish the speech');
-      },
-      interrupt: () => room.interrupt(),
-      leave: () => room.leave(),
-      botId: params.botUserId,
-    };
-  }
-  if (info.vendor === 'netease') {
-    const room = new NeteaseRoom(info.params, { record, now: () => performance.now() }, open);
-    await room.join();
-    return { publish: (s) => room.publish(s), interrupt: () => room.interrupt(), leave: () => room.leave(), botId: info.params.botUid };
-  }
-  throw new Error(`the turn agent has no room for ${info.vendor}`);
-}
 
 function bytesOf(base64: string): ArrayBuffer {
   const s = atob(base64);
@@ -112,6 +78,10 @@ function texts(events: NewEvent[], botId: string): { user: string | null; bot: s
     } else if (e.kind === 'netease.caption' && d.isFinal === true) {
       if (d.speaker === 'user') user = String(d.text ?? '');
       else if (d.speaker === 'bot') bot = String(d.text ?? '');
+    } else if (e.kind === 'convai.user-transcription' || e.kind === 'convai.bot-transcription') {
+      const rtvi = (d.data ?? {}) as { text?: unknown; final?: unknown };
+      if (e.kind === 'convai.bot-transcription') bot = String(rtvi.text ?? '');
+      else if (rtvi.final !== false) user = String(rtvi.text ?? '');
     }
   }
   return { user, bot };
@@ -140,7 +110,7 @@ export async function runAgentTurn(sessionId: string, claim: AgentTurnInput): Pr
   const why: Record<string, string> = {};
   const info = await call('room.join', { sessionId });
   const tap = new AudioTap();
-  const room = await joinVendorRoom(info, (kind) => openRoomFrame(kind, { player: () => tap }), record);
+  const room = await joinVendorRoom(info, { open: (kind) => openRoomFrame(kind, { player: () => tap }), record });
   try {
     const bytes = bytesOf(claim.wav);
     const speech = await speechBounds(bytes);
