@@ -2,18 +2,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isInside } from '../../core/paths.ts';
-import { VENDORS, vendorById } from '../../core/vendors/registry.ts';
+import { VENDORS } from '../../core/vendors/registry.ts';
 import type { VendorId } from '../../core/vendors/types.ts';
 import { toJUnit, type CaseOutcome } from '../../core/workflows/report.ts';
 import { runFolder } from '../../core/scenarios/runner.ts';
 import { runnerScenarioSessions } from '../../core/scenarios/sessions.ts';
 import { toHtmlReport, toRunCsv } from '../../core/scenarios/html-report.ts';
-import { CONVERSATION_OPENERS } from '../../core/scenarios/openers.ts';
 import { parseFault, type Fault } from '../../core/sandbox/faults.ts';
 import { cliEnvironment, parseTarget, type CliEnvironment, type CliTarget } from '../../core/cli/run.ts';
 import { CliUsageError, type CliCommand, type CliIO } from '../../core/cli/command.ts';
-import { CONVERSATION_OPENERS as ROOM_TURN_OPENERS } from '../../core/workflows/turn.ts';
-import type { RunRequest, RunResult } from '../../core/workflows/session-runner.ts';
+import { turnAgents } from '../../core/workflows/turn-agent.ts';
+import { conversationOpeners } from '../../core/workflows/voice-turns.ts';
 import { HeadlessAgent } from '../agent-browser.ts';
 
 const REPORTS = ['junit', 'json', 'html', 'csv'] as const;
@@ -21,39 +20,19 @@ const REPORTS = ['junit', 'json', 'html', 'csv'] as const;
 const OUTCOME_LABEL: Record<CaseOutcome, string> = { pass: 'PASS', fail: 'FAIL', error: 'ERROR', 'no-checks': 'NO CHECKS' };
 
 /**
- * A CLI environment whose runner also does Tencent and NetEase voice turns: the headless turn agent
- * (agent-browser.ts) is started on the first such turn and shared by the rest of the run; every other run goes
- * without a browser. A browser that cannot start is that turn's driveError (the session is stopped).
+ * A CLI environment whose room voice turns through the turn agent (Tencent, NetEase: cases, compare, scenarios) have
+ * a page to run in: the headless turn agent (agent-browser.ts), launched by the first turn that needs it and shared by
+ * the rest of the run; a run that needs none starts no browser. A browser that cannot start is that turn's error.
  */
 export function cliRoomTurnEnvironment(io: CliIO, opts: { target: CliTarget; outDir?: string; fault?: Fault | null }): CliEnvironment {
   const env = cliEnvironment(io, opts);
   let headless: Promise<HeadlessAgent> | undefined;
-  const needsAgent = (req: RunRequest): boolean => {
-    const op = vendorById(req.vendor).operations.find((o) => o.id === req.operation);
-    return op?.transport === 'room' && !!ROOM_TURN_OPENERS[req.vendor] && !!req.input?.wav;
-  };
-  const run = async (req: RunRequest): Promise<RunResult> => {
-    if (needsAgent(req)) {
-      try {
-        await (headless ??= HeadlessAgent.start(io.env).then((agent) => {
-          agent.attach(env.manager, env.credentials);
-          return agent;
-        }));
-      } catch (err) {
-        return env.runner({
-          ...req,
-          drive: async (manager, sessionId) => {
-            if (manager.isLive(sessionId)) await manager.stop(sessionId);
-            throw err;
-          },
-        });
-      }
-    }
-    return env.runner(req);
-  };
+  turnAgents(env.manager).launchWith(async () => {
+    const agent = await (headless = HeadlessAgent.start(io.env));
+    agent.attach(env.manager, env.credentials);
+  });
   return {
     ...env,
-    runner: Object.assign(run, { start: env.runner.start }),
     async close() {
       await (await headless?.catch(() => undefined))?.close();
       await env.close();
@@ -132,7 +111,7 @@ export const runCommand: CliCommand = {
     try {
       const report = await runFolder(
         resolve(io.cwd, positionals[0]!),
-        { sessions: runnerScenarioSessions(env.runner), openers: CONVERSATION_OPENERS, ttsCacheDir: join(outDir, 'tts') },
+        { sessions: runnerScenarioSessions(env.runner), openers: conversationOpeners(VENDORS), ttsCacheDir: join(outDir, 'tts') },
         {
           target,
           repeat,

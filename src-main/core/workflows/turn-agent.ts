@@ -63,6 +63,8 @@ export class TurnAgentHub {
   private readonly pending = new Map<string, PendingTurn>();
   private readonly manager: SessionManager;
   private ready = false;
+  private launcher: (() => Promise<void>) | null = null;
+  private launching: Promise<void> | null = null;
 
   constructor(manager: SessionManager) {
     this.manager = manager;
@@ -73,15 +75,31 @@ export class TurnAgentHub {
     this.ready = true;
   }
 
-  /** Whether room turns can be asked for: without a page (a CLI run with no browser) they are not. */
+  /**
+   * How to bring a page up when a room turn needs one and none is listening (the CLI's headless Chromium): called
+   * once, on the first turn that needs it; a launch that fails is every later turn's error too.
+   */
+  launchWith(launch: () => Promise<void>): void {
+    this.launcher = launch;
+  }
+
+  /** Whether room turns can be asked for: a page is listening, or one can be launched (a CLI run without a browser cannot). */
   get available(): boolean {
-    return this.ready;
+    return this.ready || !!this.launcher;
+  }
+
+  /** A page is listening once this resolves (launched if need be); rejects with NO_TURN_AGENT when none can be. */
+  async ensureListening(vendor: VendorId): Promise<void> {
+    if (this.ready) return;
+    if (!this.launcher)
+      throw fail('NO_TURN_AGENT', `no turn agent here: ${vendor} room turns run in Parley's window (keep it open) or, from the CLI, in headless Chromium`);
+    await (this.launching ??= this.launcher());
   }
 
   /** Ask an agent for one turn of a running room session; resolves with what it measured. */
   request(sessionId: string, vendor: VendorId, turn: number, request: TurnRequest): Promise<AgentTurnResult> {
     const wavPath = request.input.wav;
-    if (!wavPath) throw fail('BAD_INPUT', `${vendor}: a room turn through the turn agent needs speech (a WAV file); a text turn has no path into this room`);
+    if (!wavPath) throw fail('BAD_INPUT', `${vendor}: the turn agent takes speech (a WAV file) only; a text turn is spoken by the built-in TTS before it is asked for (openVoiceConversation)`);
     const input: AgentTurnInput = {
       vendor,
       turn,
@@ -183,11 +201,13 @@ function reportedFigures(events: SessionEvent[]): Record<string, number> {
 /** A conversation with a started room session (Tencent, NetEase) through the turn agent. */
 export const agentConversation: ConversationOpener = async (manager, sessionId, vendor) => {
   const hub = turnAgents(manager);
+  await hub.ensureListening(vendor);
   let turns = 0;
   let closed = false;
   return {
     async turn(request) {
       if (closed) throw fail('CLOSED', 'the conversation is closed');
+      await hub.ensureListening(vendor);
       const turn = ++turns;
       if (turn === 1) {
         // The room exists once the control plane has answered (the bot is put in it then).
