@@ -6,9 +6,12 @@
  *   agent   agent.ready once it listens (a page that can run room turns is there: the app's window, headless Chromium)
  *   core    records `agent.turn` {turnId, turn} in the session (every page sees session events)
  *   agent   agent.claim {sessionId, turnId} → the turn's input (the first page to claim it takes it)
- *   agent   joins (room.join), publishes, measures, leaves; its room events go into the record (session.record)
+ *   agent   joins (room.join) on the conversation's first turn, publishes, measures; its room events go into the
+ *           record (session.record)
  *   agent   agent.finish {sessionId, turnId, result | error}
  *   core    records the figures (metric events, source "measured") and the texts, and answers the caller
+ *   core    records `agent.leave` when the conversation is closed: the agent leaves the room (also when the session
+ *           ends, or a turn failed)
  *
  * All of a turn's client figures are on the agent's one clock (performance.now()); core adds setup and the first
  * server event from the session record, and the vendor-reported figures (Tencent 10020) under their own names.
@@ -159,7 +162,7 @@ export class TurnAgentHub {
       () => p.reject(fail('TURN_TIMEOUT', `turn ${p.input.turn}: the turn agent did not finish within ${Math.round(p.input.timeoutMs / 1000)} s`)),
       p.input.timeoutMs + 10_000,
     );
-    this.manager.record(sessionId, [{ kind: 'agent.claimed', dir: 'local', summary: `turn ${p.input.turn}: the turn agent joins the room` }]);
+    this.manager.record(sessionId, [{ kind: 'agent.claimed', dir: 'local', summary: `turn ${p.input.turn}: taken by the turn agent` }]);
     return p.input;
   }
 
@@ -265,8 +268,11 @@ export const agentConversation: ConversationOpener = async (manager, sessionId, 
       return manager.send(sessionId, id, args);
     },
     async close() {
-      // The agent leaves the room at the end of each turn; nothing stays joined.
+      // The agent stays in the room between turns (one visit a conversation); this tells it to leave.
+      if (closed) return;
       closed = true;
+      if (turns > 0 && manager.isLive(sessionId))
+        manager.record(sessionId, [{ kind: 'agent.leave', dir: 'local', summary: 'the conversation is over: the turn agent leaves the room' }]);
     },
   };
 };
