@@ -36,7 +36,12 @@ describe("app scenario run: Tencent and NetEase through the window's turn agent 
         name: 'rooms',
         vendors: { tencent: example.vendors.tencent, netease: example.vendors.netease },
         steps: [
-          { name: 'story', say: { utterance: 'cat-story-zh' }, interrupt: { afterMs: 1000, by: 'message' }, expect: { maxCer: 0.1, interruptionRecoveryMs: 1000 } },
+          {
+            name: 'story',
+            say: { utterance: 'cat-story-zh' },
+            interrupt: { afterMs: 1000, by: 'message' },
+            expect: { maxCer: 0.1, interruptionRecoveryMs: 1000 },
+          },
           { pauseMs: 300 },
           { name: 'typed', say: { text: 'Tell me a short joke, please.' }, expect: { responseLatencyMs: 5000 } },
         ],

@@ -19,11 +19,15 @@
 import { randomUUID } from 'node:crypto';
 import { readSpeechFile } from './input.ts';
 import { STANDARD_METRICS, type NewEvent, type SessionEvent } from '../events.ts';
+import { ROOM_EVENT_KINDS } from '../room-events.ts';
 import type { SessionManager } from '../session/manager.ts';
 import type { VendorId } from '../vendors/types.ts';
 import type { ConversationOpener, Measured, TurnInterrupt, TurnMeasurement, TurnRequest } from './conversation.ts';
 import { sessionFigures } from './metrics.ts';
 import { waitForEvent } from './turn.ts';
+
+/** How long closing a conversation waits for the agent to say it left the room. */
+const LEAVE_MS = 5_000;
 
 /** A turn that no page claims within this long fails with NO_TURN_AGENT (nothing would ever run it). */
 export const AGENT_CLAIM_MS = 15_000;
@@ -102,7 +106,11 @@ export class TurnAgentHub {
   /** Ask an agent for one turn of a running room session; resolves with what it measured. */
   request(sessionId: string, vendor: VendorId, turn: number, request: TurnRequest): Promise<AgentTurnResult> {
     const wavPath = request.input.wav;
-    if (!wavPath) throw fail('BAD_INPUT', `${vendor}: the turn agent takes speech (a WAV file) only; a text turn is spoken by the built-in TTS before it is asked for (openVoiceConversation)`);
+    if (!wavPath)
+      throw fail(
+        'BAD_INPUT',
+        `${vendor}: the turn agent takes speech (a WAV file) only; a text turn is spoken by the built-in TTS before it is asked for (openVoiceConversation)`,
+      );
     const input: AgentTurnInput = {
       vendor,
       turn,
@@ -207,6 +215,7 @@ export const agentConversation: ConversationOpener = async (manager, sessionId, 
   await hub.ensureListening(vendor);
   let turns = 0;
   let closed = false;
+  let inRoom = false;
   return {
     async turn(request) {
       if (closed) throw fail('CLOSED', 'the conversation is closed');
@@ -223,7 +232,14 @@ export const agentConversation: ConversationOpener = async (manager, sessionId, 
         if (e.kind !== 'session.control-plane-done') throw fail('TURN', `${vendor}: the session ended before its room could be joined (${e.summary})`);
       }
       const from = manager.events(sessionId, 0, 1_000_000).total;
-      const r = await hub.request(sessionId, vendor, turn, request);
+      let r: AgentTurnResult;
+      try {
+        r = await hub.request(sessionId, vendor, turn, request);
+        inRoom = true;
+      } catch (err) {
+        inRoom = false; // the agent leaves after a failed turn
+        throw err;
+      }
       const figures: NewEvent[] = [];
       if (r.firstAudioMs !== null) figures.push(metric(STANDARD_METRICS.firstAudio, r.firstAudioMs, 'ms', turn));
       if (r.responseLatencyMs !== null) figures.push(metric(STANDARD_METRICS.turnLatency, r.responseLatencyMs, 'ms', turn));
@@ -271,8 +287,10 @@ export const agentConversation: ConversationOpener = async (manager, sessionId, 
       // The agent stays in the room between turns (one visit a conversation); this tells it to leave.
       if (closed) return;
       closed = true;
-      if (turns > 0 && manager.isLive(sessionId))
-        manager.record(sessionId, [{ kind: 'agent.leave', dir: 'local', summary: 'the conversation is over: the turn agent leaves the room' }]);
+      if (turns === 0 || !manager.isLive(sessionId)) return;
+      const seq = manager.record(sessionId, [{ kind: 'agent.leave', dir: 'local', summary: 'the conversation is over: the turn agent leaves the room' }]);
+      // The leave belongs in the record, before the session is stopped (after a failed turn the agent has left already).
+      if (inRoom) await waitForEvent(manager, sessionId, (e) => e.seq >= seq && e.kind === ROOM_EVENT_KINDS.left, LEAVE_MS).catch(() => undefined);
     },
   };
 };

@@ -18,8 +18,7 @@ export function conversationOpener(vendor: VendorId): ConversationOpener | null 
   const path = vendorById(vendor).voiceTurns;
   if (!path) return null;
   if (path.via === 'core' && path.text) return path.open;
-  const open: ConversationOpener =
-    path.via === 'core' ? path.open : async (...args) => (await import('./turn-agent.ts')).agentConversation(...args);
+  const open: ConversationOpener = path.via === 'core' ? path.open : async (...args) => (await import('./turn-agent.ts')).agentConversation(...args);
   return async (manager, sessionId, v, op) => speakingText(manager, sessionId, await open(manager, sessionId, v, op));
 }
 

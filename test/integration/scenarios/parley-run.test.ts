@@ -86,20 +86,7 @@ describe('parley run with scenarios', () => {
     // vendor's through the turn agent in room-scenarios.test.ts.
     const r = await runParley(
       cwd,
-      [
-        'run',
-        'cases',
-        '--vendors',
-        'mindcraft',
-        '--sandbox-fault',
-        '{"kind":"mishear"}',
-        '--report',
-        'junit,json,html',
-        '--report-lang',
-        'zh',
-        '--out',
-        'out',
-      ],
+      ['run', 'cases', '--vendors', 'mindcraft', '--sandbox-fault', '{"kind":"mishear"}', '--report', 'junit,json,html', '--report-lang', 'zh', '--out', 'out'],
       env,
     );
     expect(r.code, r.stderr).toBe(1);

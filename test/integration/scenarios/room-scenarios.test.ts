@@ -29,7 +29,8 @@ function junitCases(xml: string): Map<string, Element> {
   return cases;
 }
 
-const props = (tc: Element) => Object.fromEntries(Array.from(tc.getElementsByTagName('property')).map((p) => [p.getAttribute('name'), p.getAttribute('value')]));
+const props = (tc: Element) =>
+  Object.fromEntries(Array.from(tc.getElementsByTagName('property')).map((p) => [p.getAttribute('name'), p.getAttribute('value')]));
 const example = (name: string) => JSON.parse(readFileSync(join(ROOT, 'examples/scenarios', name), 'utf8')) as { vendors: Record<string, unknown> };
 
 describe('parley run: scenarios on all four sandboxes, room vendors through the headless turn agent', () => {
@@ -95,7 +96,12 @@ describe('parley run: scenarios on all four sandboxes, room vendors through the 
         name: 'interrupted',
         vendors: { tencent: vendors.tencent, netease: vendors.netease },
         steps: [
-          { name: 'story', say: { utterance: 'cat-story-zh' }, interrupt: { afterMs: 1000, by: 'message' }, expect: { maxCer: 0.1, interruptionRecoveryMs: 1000 } },
+          {
+            name: 'story',
+            say: { utterance: 'cat-story-zh' },
+            interrupt: { afterMs: 1000, by: 'message' },
+            expect: { maxCer: 0.1, interruptionRecoveryMs: 1000 },
+          },
           { pauseMs: 300 },
           { name: 'typed', say: { text: '好的,谢谢你,再见。' }, expect: { responseLatencyMs: 5000, botText: '\\p{Script=Han}' } },
         ],
@@ -126,7 +132,12 @@ describe('parley run: scenarios on all four sandboxes, room vendors through the 
     const { vendors } = example('conversation-zh.parley-case.json');
     writeFileSync(
       join(cwd, 'cases', 'misheard.parley-case.json'),
-      JSON.stringify({ version: 2, name: 'misheard', vendors: { tencent: vendors.tencent }, steps: [{ say: { utterance: 'book-train-zh' }, expect: { maxCer: 0.1 } }] }),
+      JSON.stringify({
+        version: 2,
+        name: 'misheard',
+        vendors: { tencent: vendors.tencent },
+        steps: [{ say: { utterance: 'book-train-zh' }, expect: { maxCer: 0.1 } }],
+      }),
     );
     const r = await runParley(cwd, ['run', 'cases', '--sandbox-fault', '{"kind":"mishear"}', '--report', 'junit', '--out', 'out'], env);
     expect(r.code, r.stderr).toBe(1);

@@ -75,9 +75,12 @@ describe('turn agent hub: core asks, the first page claims, the agent reports', 
     expect(() => hub.request('s1', 'tencent', 1, { input: { text: 'hello' }, timeoutMs: 1000 })).toThrow(/takes speech \(a WAV file\) only/);
   });
 
-  it('a page is launched once, by the first turn that needs one; a failed launch is every later turn\'s error; none to launch says where turns run', async () => {
+  it("a page is launched once, by the first turn that needs one; a failed launch is every later turn's error; none to launch says where turns run", async () => {
     const bare = new TurnAgentHub(fakeManager().manager);
-    await expect(bare.ensureListening('netease')).rejects.toMatchObject({ code: 'NO_TURN_AGENT', message: expect.stringMatching(/Parley's window .* headless Chromium/) });
+    await expect(bare.ensureListening('netease')).rejects.toMatchObject({
+      code: 'NO_TURN_AGENT',
+      message: expect.stringMatching(/Parley's window .* headless Chromium/),
+    });
 
     const hub = new TurnAgentHub(fakeManager().manager);
     let launches = 0;

@@ -25,10 +25,12 @@ describe('voice turns: one opener per vendor, from its descriptor', () => {
 
   it('the registry refuses a turn-agent path without a room, and an opener that is not a function', () => {
     const base = vendorById('mindcraft');
-    expect(() => registerVendor({ ...base, id: 'no-room', voiceTurns: { via: 'agent' } })).toThrow(/no-room: voiceTurns: the turn agent joins the vendor's room/);
-    expect(() =>
-      registerVendor({ ...base, id: 'no-open', voiceTurns: { via: 'core', open: 'open' as unknown as ConversationOpener, text: true } }),
-    ).toThrow(/no-open: voiceTurns: open must be a function/);
+    expect(() => registerVendor({ ...base, id: 'no-room', voiceTurns: { via: 'agent' } })).toThrow(
+      /no-room: voiceTurns: the turn agent joins the vendor's room/,
+    );
+    expect(() => registerVendor({ ...base, id: 'no-open', voiceTurns: { via: 'core', open: 'open' as unknown as ConversationOpener, text: true } })).toThrow(
+      /no-open: voiceTurns: open must be a function/,
+    );
   });
 
   it('a path that takes speech only hears text spoken by the built-in TTS, the WAV in the session folder; twice, the same file', async () => {
