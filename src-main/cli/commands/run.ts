@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isInside } from '../../core/paths.ts';
-import { VENDORS } from '../../core/vendors/registry.ts';
+import { VENDORS, vendorById } from '../../core/vendors/registry.ts';
 import type { VendorId } from '../../core/vendors/types.ts';
 import { toJUnit, type CaseOutcome } from '../../core/workflows/report.ts';
 import { runFolder } from '../../core/scenarios/runner.ts';
@@ -13,6 +13,7 @@ import { cliEnvironment, parseTarget, type CliEnvironment, type CliTarget } from
 import { CliUsageError, type CliCommand, type CliIO } from '../../core/cli/command.ts';
 import { turnAgents } from '../../core/workflows/turn-agent.ts';
 import { conversationOpeners } from '../../core/workflows/voice-turns.ts';
+import type { RunRequest, RunResult } from '../../core/workflows/session-runner.ts';
 import { HeadlessAgent } from '../agent-browser.ts';
 
 const REPORTS = ['junit', 'json', 'html', 'csv'] as const;
@@ -27,12 +28,23 @@ const OUTCOME_LABEL: Record<CaseOutcome, string> = { pass: 'PASS', fail: 'FAIL',
 export function cliRoomTurnEnvironment(io: CliIO, opts: { target: CliTarget; outDir?: string; fault?: Fault | null }): CliEnvironment {
   const env = cliEnvironment(io, opts);
   let headless: Promise<HeadlessAgent> | undefined;
-  turnAgents(env.manager).launchWith(async () => {
+  const agents = turnAgents(env.manager);
+  agents.launchWith(async () => {
     const agent = await (headless = HeadlessAgent.start(io.env));
     agent.attach(env.manager, env.credentials);
   });
+  // A run that will talk to an agent vendor's room has the browser up before its session starts, so the vendor's
+  // task does not wait on (or race) a starting browser; a launch that fails is told by the turn itself.
+  const run = async (req: RunRequest): Promise<RunResult> => {
+    const talks = !!(req.input?.wav || req.input?.text || req.drive);
+    const vendor = vendorById(req.vendor);
+    const room = vendor.operations.find((o) => o.id === req.operation)?.transport === 'room';
+    if (talks && room && vendor.voiceTurns?.via === 'agent') await agents.ensureListening(vendor.id).catch(() => undefined);
+    return env.runner(req);
+  };
   return {
     ...env,
+    runner: Object.assign(run, { start: env.runner.start }),
     async close() {
       await (await headless?.catch(() => undefined))?.close();
       await env.close();
