@@ -120,7 +120,8 @@ export class SandboxRooms {
     const bot = new SandboxBot({
       recogniser: voice.recogniser,
       replies: voice.replyTable,
-      settings: { ...spec.settings, ...this.host.botSettings(this.vendor) },
+      // The mishear fault (--sandbox-fault, the app's sandbox faults): the speech is recognised and answered, its transcript half wrong.
+      settings: { ...spec.settings, ...this.host.botSettings(this.vendor), ...(this.host.fault(this.vendor)?.kind === 'mishear' ? { mishear: true } : {}) },
       outputRate: WIRE_RATE,
       ...(spec.frameMs ? { frameMs: spec.frameMs } : {}),
     });

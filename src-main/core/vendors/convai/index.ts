@@ -128,5 +128,7 @@ export const convai = {
   sandboxCredentials: { API_KEY: SANDBOX_API_KEY },
   room: LIVEKIT_ROOM,
   roomJoin: convaiRoomJoin,
+  // Its room joined headless in core (@livekit/rtc-node); a text turn goes as user_text_message.
+  voiceTurns: { via: 'core', open: async (...args) => (await import('./livekit-turn.ts')).openConvaiConversation(...args), text: true },
   cli: async () => (await import('./cli.ts')).convaiCommands,
 } satisfies VendorDescriptor<'convai'>;

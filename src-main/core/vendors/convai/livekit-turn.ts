@@ -31,7 +31,7 @@ import { AudioMeter, speechBounds } from '../../livekit/audio-meter.ts';
 import { CLIENT_AUDIO_RATE, sharedNow, type WorkerEvent } from '../../livekit/protocol.ts';
 import { resampleToMono } from '../../audio/resample.ts';
 import { waitForEvent, type TurnInput, type TurnOptions } from '../../workflows/turn.ts';
-import type { TurnMeasurement, TurnRequest, VoiceConversation } from '../../workflows/conversation.ts';
+import { NoConversationError, type ConversationOpener, type TurnMeasurement, type TurnRequest, type VoiceConversation } from '../../workflows/conversation.ts';
 import { parseDataMessage } from './common/rtvi.ts';
 import { ConvaiTimeline } from './common/metrics.ts';
 import { buildClientMessage, encodeClientMessage } from './common/client-messages.ts';
@@ -84,6 +84,16 @@ export async function convaiLiveKitTurn(
     await conversation.close();
   }
 }
+
+/** How long joining the room (the /connect answer, the room, bot-ready) may take before the first turn. */
+export const JOIN_TIMEOUT_MS = 60_000;
+
+/** Convai's voice-turn path (its descriptor's voiceTurns): the room of a started session, joined headless. */
+export const openConvaiConversation: ConversationOpener = async (manager, sessionId) => {
+  const room = await joinConvaiRoom(manager, sessionId, { timeoutMs: JOIN_TIMEOUT_MS });
+  if (!room) throw new NoConversationError('/connect failed, so there is no room to talk in (the session record says why)');
+  return room;
+};
 
 export interface JoinOptions {
   /** Give up joining (the /connect answer, the room, bot-ready) after this long. */

@@ -34,6 +34,7 @@ export const mindcraft: VendorDescriptor<'mindcraft'> = {
   ],
   settingsSchema,
   defaultSettings: () => ({ ...defaultSettings() }),
+  voiceTurns: { via: 'core', open: async (...args) => (await import('./conversation.ts')).openMindcraftConversation(...args), text: true },
   operations: [
     {
       id: 'chat_bot_v3',

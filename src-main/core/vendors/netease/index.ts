@@ -375,5 +375,6 @@ export const netease = {
   sandboxCredentials: { APP_KEY: SANDBOX_APP_KEY, APP_SECRET: SANDBOX_APP_SECRET, TOKEN: SANDBOX_TOKEN },
   room: NERTC_ROOM,
   roomJoin: neteaseRoomJoin,
+  voiceTurns: { via: 'agent' },
   cli: async () => (await import('./cli.ts')).neteaseCommands,
 } satisfies VendorDescriptor<'netease'>;

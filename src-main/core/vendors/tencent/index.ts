@@ -292,6 +292,7 @@ export const tencent = {
   sandboxCredentials: { ...SANDBOX_CREDENTIALS },
   room: TRTC_ROOM,
   roomJoin: tencentRoomJoin,
+  voiceTurns: { via: 'agent' },
   mintRoomCredential: tencentMintUserSig,
   cli: async () => (await import('./cli.ts')).tencentCommands,
 } satisfies VendorDescriptor<'tencent'>;
