@@ -17,6 +17,8 @@
 import { basename, dirname, resolve } from 'node:path';
 import type { JsonSchema } from '../schema.ts';
 import { validateSchema } from '../payload.ts';
+// Parley's own file schema: compiled by Node on first use (the build generates validators for vendor schemas only).
+import '../validation/node-compiler.ts';
 import { MiB, readRegularFile } from '../paths.ts';
 import { metricForLanguage, type ScoringMetric } from '../voice/accuracy.ts';
 import { CASE_SUFFIX, parseCase, type CaseFile } from '../workflows/case-file.ts';

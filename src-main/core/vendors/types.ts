@@ -116,6 +116,9 @@ export interface OperationDescriptor {
   perRunIds?(payload: Record<string, unknown>, runId: string): { payload: Record<string, unknown>; changed: { path: string; from: unknown; to: unknown }[] };
 }
 
+/** A vendor's payload rules beyond JSON Schema, by operation id: plain code the renderer imports too (its VendorUi). */
+export type PayloadRules = Readonly<Record<string, (payload: Record<string, unknown>) => PayloadError[]>>;
+
 export interface InspectContext {
   profile: Profile;
   sandboxUrl: string | undefined;

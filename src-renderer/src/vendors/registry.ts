@@ -7,6 +7,7 @@
  */
 import type { Component } from 'vue';
 import type { BuiltInVendorId } from '../../../src-main/core/vendors/registry.ts';
+import type { PayloadRules } from '../../../src-main/core/vendors/types.ts';
 import { convaiUi } from './convai/index.ts';
 import { neteaseUi } from './netease/index.ts';
 import { mindcraftUi } from './mindcraft/index.ts';
@@ -25,6 +26,11 @@ export interface VendorUi<Id extends string = string> {
    * Chinese with the same keys (test/renderer/i18n.test.ts checks every registered vendor's).
    */
   messages?: { en: VendorMessages; zh: VendorMessages };
+  /**
+   * The operations' rules beyond JSON Schema: the very object the vendor's descriptor takes its `validate` from, so the
+   * form runs main's validation on every keystroke (test/unit/app/payload-rules.test.ts checks they are the same).
+   */
+  payloadRules?: PayloadRules;
 }
 
 export interface VendorMessages {

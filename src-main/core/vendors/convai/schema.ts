@@ -1,5 +1,5 @@
 import { roundToNearest, sourceMarks, type JsonSchema } from '../../schema.ts';
-import type { PayloadError } from '../types.ts';
+import type { PayloadError, PayloadRules } from '../types.ts';
 
 /** Constraint sources: entries of docs/vendors/convai.md. */
 const { documented, inferred, source } = sourceMarks('convai');
@@ -285,3 +285,6 @@ export const settingsSchema: JsonSchema = {
 export function defaultSettings(_target: 'sandbox' | 'live'): Record<string, unknown> {
   return { endpoint: DEFAULT_BASE_URL, ice_transport_policy: 'relay' };
 }
+
+/** The operations' rules beyond JSON Schema, run by main and by the renderer's form alike. */
+export const PAYLOAD_RULES = { connect: validateConnect } as const satisfies PayloadRules;

@@ -1,5 +1,5 @@
 import type { VendorDescriptor } from '../types.ts';
-import { CHAT_BOT_V3_EXAMPLE, chatBotV3Schema, defaultSettings, settingsSchema, validateChatBotV3 } from './schema.ts';
+import { CHAT_BOT_V3_EXAMPLE, chatBotV3Schema, defaultSettings, settingsSchema, PAYLOAD_RULES } from './schema.ts';
 import { Conversation, sandboxSocketUrl } from './session.ts';
 import { mountMindcraftSandbox, SANDBOX_API_KEY, SANDBOX_DEVICE_TOKEN } from './sandbox.ts';
 import { readSettings } from './schema.ts';
@@ -45,7 +45,7 @@ export const mindcraft: VendorDescriptor<'mindcraft'> = {
       transport: 'socket',
       schema: chatBotV3Schema,
       example: { ...CHAT_BOT_V3_EXAMPLE },
-      validate: validateChatBotV3,
+      validate: PAYLOAD_RULES.chat_bot_v3,
       actions: [
         {
           id: 'audio',

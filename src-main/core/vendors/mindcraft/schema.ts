@@ -1,5 +1,5 @@
 import { sourceMarks, type JsonSchema } from '../../schema.ts';
-import type { PayloadError } from '../types.ts';
+import type { PayloadError, PayloadRules } from '../types.ts';
 
 /** Constraint sources: entries of docs/vendors/mindcraft.md. */
 const { documented, inferred, source } = sourceMarks('mindcraft');
@@ -426,3 +426,6 @@ export const AUTH_METHODS: Record<AuthMethod, { credential: 'API_KEY' | 'DEVICE_
   api_key_message: { credential: 'API_KEY', label: 'API key (first message auth_token)', documented: false },
   device_token: { credential: 'DEVICE_TOKEN', label: 'device token (?token= on the URL)', documented: false },
 };
+
+/** The operations' rules beyond JSON Schema, run by main and by the renderer's form alike. */
+export const PAYLOAD_RULES = { chat_bot_v3: validateChatBotV3 } as const satisfies PayloadRules;

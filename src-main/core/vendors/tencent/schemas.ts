@@ -3,7 +3,7 @@
  * and the sandbox's parameter checks. Facts and their sources: docs/vendors/tencent.md.
  */
 import { sourceMarks, type JsonSchema, type Localized } from '../../schema.ts';
-import type { PayloadError } from '../types.ts';
+import type { PayloadError, PayloadRules } from '../types.ts';
 
 /** Constraint sources: entries of docs/vendors/tencent.md. */
 const { documented, inferred, source } = sourceMarks('tencent');
@@ -767,3 +767,6 @@ export function extraRules(action: TencentAction, payload: Record<string, unknow
   }
   return findings;
 }
+
+/** The actions' rules beyond JSON Schema, run by main and by the renderer's form alike. */
+export const PAYLOAD_RULES: PayloadRules = Object.fromEntries(ACTIONS.map((action) => [action, (payload: Record<string, unknown>) => extraRules(action, payload)]));
