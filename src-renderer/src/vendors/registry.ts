@@ -28,7 +28,7 @@ export interface VendorUi<Id extends string = string> {
   messages?: { en: VendorMessages; zh: VendorMessages };
   /**
    * The operations' rules beyond JSON Schema: the very object the vendor's descriptor takes its `validate` from, so the
-   * form runs main's validation on every keystroke (test/unit/app/payload-rules.test.ts checks they are the same).
+   * form runs main's validation on every keystroke (test/unit/core/compiled-validators.test.ts checks they are the same).
    */
   payloadRules?: PayloadRules;
 }

@@ -769,4 +769,6 @@ export function extraRules(action: TencentAction, payload: Record<string, unknow
 }
 
 /** The actions' rules beyond JSON Schema, run by main and by the renderer's form alike. */
-export const PAYLOAD_RULES: PayloadRules = Object.fromEntries(ACTIONS.map((action) => [action, (payload: Record<string, unknown>) => extraRules(action, payload)]));
+export const PAYLOAD_RULES: PayloadRules = Object.fromEntries(
+  ACTIONS.map((action) => [action, (payload: Record<string, unknown>) => extraRules(action, payload)]),
+);

@@ -1,5 +1,5 @@
 import type { JsonSchema } from '../../../../src-main/core/schema.ts';
-import type { OperationDescriptor, PayloadError } from '../../../../src-main/core/vendors/types.ts';
+import type { PayloadError, PayloadRule } from '../../../../src-main/core/vendors/types.ts';
 import { validatePayload, validateSchema } from '../../../../src-main/core/payload.ts';
 import { NoValidatorError } from '../../../../src-main/core/validation/registry.ts';
 
@@ -10,12 +10,14 @@ import { NoValidatorError } from '../../../../src-main/core/validation/registry.
  * schema does not list (vendor payloads; not Parley's own settings). A schema the build did not generate a validator
  * for (a stale build) cannot be checked here: one warning says so, and main still checks it on send.
  */
-export function validateLocally(schema: JsonSchema, value: unknown, vendorPayload = false, rules?: OperationDescriptor['validate']): PayloadError[] {
+export function validateLocally(schema: JsonSchema, value: unknown, vendorPayload = false, rules?: PayloadRule): PayloadError[] {
   try {
     return vendorPayload ? validatePayload({ schema, validate: rules }, value) : validateSchema(schema, value);
   } catch (err) {
     if (!(err instanceof NoValidatorError)) throw err;
-    return [{ path: '', severity: 'warning', message: 'Parley cannot check this here (its validators were built for other schemas); it is checked when you send' }];
+    return [
+      { path: '', severity: 'warning', message: 'Parley cannot check this here (its validators were built for other schemas); it is checked when you send' },
+    ];
   }
 }
 
