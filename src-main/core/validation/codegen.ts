@@ -6,6 +6,7 @@
 import { Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import addFormats from 'ajv-formats';
+import draft07 from 'ajv/dist/refs/json-schema-draft-07.json' with { type: 'json' };
 import type { JsonSchema } from '../schema.ts';
 import type { VendorDescriptor } from '../vendors/types.ts';
 import { schemaFingerprint } from './fingerprint.ts';
@@ -17,6 +18,9 @@ import { schemaFingerprint } from './fingerprint.ts';
  */
 export function createAjv(generateCode = false): Ajv {
   const ajv = new Ajv({
+    // Schemas are checked against draft-07 as Parley writes it (LOCALIZED_DRAFT_07), not the stock meta-schema.
+    meta: false,
+    defaultMeta: LOCALIZED_DRAFT_07.$id,
     allErrors: true,
     strict: false,
     useDefaults: false,
@@ -25,9 +29,19 @@ export function createAjv(generateCode = false): Ajv {
     logger: false,
     ...(generateCode ? { code: { source: true, esm: true, lines: true } } : {}),
   });
+  ajv.addMetaSchema(LOCALIZED_DRAFT_07);
   (addFormats as unknown as (a: Ajv) => void)(ajv);
   return ajv;
 }
+
+const LOCALIZED = { type: 'object', required: ['en', 'zh'], additionalProperties: false, properties: { en: { type: 'string' }, zh: { type: 'string' } } };
+/** Draft-07's meta-schema with `title` and `description` as `{ en, zh }` (schema.ts): a bare string is refused at compile. */
+const { $schema: _stock, title: _title, ...draft07Body } = draft07;
+const LOCALIZED_DRAFT_07 = {
+  ...draft07Body,
+  $id: 'https://parley.invalid/json-schema-draft-07-localized#',
+  properties: { ...draft07Body.properties, title: LOCALIZED, description: LOCALIZED },
+};
 
 /** The schemas of the registered vendors that get a generated validator: each one's own and the sub-schemas payload.ts checks alone. */
 export function buildTimeSchemas(vendors: readonly VendorDescriptor[]): JsonSchema[] {

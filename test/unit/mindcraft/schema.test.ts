@@ -40,8 +40,7 @@ describe('chat_bot_v3 schema', () => {
     ];
     expect(Object.keys(props).sort()).toEqual([...names].sort());
     for (const n of names) {
-      expect(props[n]!.description, n).toBeTruthy();
-      expect(props[n]!['x-description-zh'], n).toBeTruthy();
+      expect(props[n]!.description, n).toEqual({ en: expect.stringMatching(/\S/), zh: expect.stringMatching(/\S/) });
     }
     expect(props.mode!.enum).toEqual(['pro', 'standard', 'customize']);
     expect(props.mode!.default).toBe('pro');
