@@ -25,6 +25,9 @@ export default defineConfig({
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
       {
         plugins: [vue()],
+        // Pre-bundled up front: found mid-run (the kitchen sink's run-time compiler), they would re-optimise the deps
+        // and fail the file importing them with a stale chunk.
+        optimizeDeps: { include: ['ajv', 'ajv/dist/standalone/index.js', 'ajv-formats', 'ajv-formats/dist/formats.js'] },
         test: {
           name: 'renderer',
           include: ['test/renderer/**/*.test.ts'],

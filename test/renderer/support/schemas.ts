@@ -1,4 +1,6 @@
 import type { JsonSchema } from '../../../src-main/core/schema.ts';
+// The kitchen sink has no generated validator: this page compiles it at run time (support/runtime-compiler.ts).
+import './runtime-compiler.ts';
 
 /** A payload schema exercising every form feature (shaped like the vendors' real ones: Tencent, Convai, Mindcraft). */
 export const kitchenSink: JsonSchema = {
