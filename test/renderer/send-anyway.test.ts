@@ -6,7 +6,7 @@ import { useVendorsStore } from '../../src-renderer/src/stores/vendors.ts';
 import { useSessionsStore } from '../../src-renderer/src/stores/sessions.ts';
 import type { VendorView } from '../../src-main/core/contract.ts';
 import { blockingErrors, validatePayload } from '../../src-main/core/payload.ts';
-import { chatBotV3Schema, CHAT_BOT_V3_EXAMPLE, validateChatBotV3 } from '../../src-main/core/vendors/mindcraft/schema.ts';
+import { chatBotV3Schema, CHAT_BOT_V3_EXAMPLE, validateChatBotV3 } from '../../src-main/core/vendors/mindcraft/common/schema.ts';
 import { mount, tick, until, type Mounted } from './support/mount.ts';
 
 /**

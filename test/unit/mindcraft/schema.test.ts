@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validatePayload, validateSchema } from '../../../src-main/core/payload.ts';
 import { mindcraft } from '../../../src-main/core/vendors/mindcraft/index.ts';
 import { credentialEnvName } from '../../../src-main/core/vendors/registry.ts';
-import { CHAT_BOT_V3_EXAMPLE, chatBotV3Schema, settingsSchema, TTS_MODELS } from '../../../src-main/core/vendors/mindcraft/schema.ts';
+import { CHAT_BOT_V3_EXAMPLE, chatBotV3Schema, settingsSchema, TTS_MODELS } from '../../../src-main/core/vendors/mindcraft/common/schema.ts';
 import { Turn } from '../../../src-main/core/vendors/mindcraft/turn.ts';
 
 const op = mindcraft.operations[0]!;

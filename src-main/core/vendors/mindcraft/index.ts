@@ -1,8 +1,8 @@
 import type { VendorDescriptor } from '../types.ts';
-import { CHAT_BOT_V3_EXAMPLE, chatBotV3Schema, defaultSettings, settingsSchema, PAYLOAD_RULES } from './schema.ts';
+import { CHAT_BOT_V3_EXAMPLE, chatBotV3Schema, defaultSettings, settingsSchema, PAYLOAD_RULES } from './common/schema.ts';
 import { Conversation, sandboxSocketUrl } from './session.ts';
 import { mountMindcraftSandbox, SANDBOX_API_KEY, SANDBOX_DEVICE_TOKEN } from './sandbox.ts';
-import { readSettings } from './schema.ts';
+import { readSettings } from './common/schema.ts';
 import { sampleSchema } from './samples.ts';
 import { inspectChatBot } from './inspect.ts';
 

@@ -11,7 +11,7 @@ import type {
   VendorDescriptor,
 } from '../types.ts';
 import type { JsonSchema, Localized } from '../../schema.ts';
-import { ACTIONS, EXAMPLES, HOSTS, REGIONS, REGION_LABELS, PAYLOAD_RULES, SCHEMAS, type TencentAction } from './schemas.ts';
+import { ACTIONS, EXAMPLES, HOSTS, REGIONS, REGION_LABELS, PAYLOAD_RULES, SCHEMAS, type TencentAction } from './common/schemas.ts';
 import { ENDPOINTS, inspectAction, runAction } from './client.ts';
 import { SANDBOX_CREDENTIALS, TencentSandbox } from './sandbox.ts';
 import { DEFAULT_USERSIG_EXPIRE_S, genUserSig } from './usersig.ts';

@@ -1,5 +1,5 @@
 import type { VendorUi } from '../registry.ts';
-import { PAYLOAD_RULES } from '../../../../src-main/core/vendors/convai/schema.ts';
+import { PAYLOAD_RULES } from '../../../../src-main/core/vendors/convai/common/schema.ts';
 import { messages } from './messages.ts';
 
 export const convaiUi = {

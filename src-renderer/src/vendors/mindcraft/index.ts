@@ -1,5 +1,5 @@
 import type { VendorUi } from '../registry.ts';
-import { PAYLOAD_RULES } from '../../../../src-main/core/vendors/mindcraft/schema.ts';
+import { PAYLOAD_RULES } from '../../../../src-main/core/vendors/mindcraft/common/schema.ts';
 import { messages } from './messages.ts';
 
 export const mindcraftUi = {

@@ -1,5 +1,5 @@
 import type { VendorUi } from '../registry.ts';
-import { PAYLOAD_RULES } from '../../../../src-main/core/vendors/netease/rules.ts';
+import { PAYLOAD_RULES } from '../../../../src-main/core/vendors/netease/common/rules.ts';
 import { messages } from './messages.ts';
 
 export const neteaseUi = {

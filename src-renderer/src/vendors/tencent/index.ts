@@ -1,5 +1,5 @@
 import type { VendorUi } from '../registry.ts';
-import { PAYLOAD_RULES } from '../../../../src-main/core/vendors/tencent/schemas.ts';
+import { PAYLOAD_RULES } from '../../../../src-main/core/vendors/tencent/common/schemas.ts';
 import { messages } from './messages.ts';
 
 export const tencentUi = {

@@ -2,8 +2,8 @@
  * Payload schemas of the TRTC AI conversation APIs (2019-07-22). The single source for the form, core validation
  * and the sandbox's parameter checks. Facts and their sources: docs/vendors/tencent.md.
  */
-import { sourceMarks, type JsonSchema, type Localized } from '../../schema.ts';
-import type { PayloadError, PayloadRules } from '../types.ts';
+import { sourceMarks, type JsonSchema, type Localized } from '../../../schema.ts';
+import type { PayloadError, PayloadRules } from '../../types.ts';
 
 /** Constraint sources: entries of docs/vendors/tencent.md. */
 const { documented, inferred, source } = sourceMarks('tencent');

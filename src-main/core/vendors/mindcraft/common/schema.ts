@@ -1,5 +1,5 @@
-import { sourceMarks, type JsonSchema } from '../../schema.ts';
-import type { PayloadError, PayloadRules } from '../types.ts';
+import { sourceMarks, type JsonSchema } from '../../../schema.ts';
+import type { PayloadError, PayloadRules } from '../../types.ts';
 
 /** Constraint sources: entries of docs/vendors/mindcraft.md. */
 const { documented, inferred, source } = sourceMarks('mindcraft');

@@ -1,7 +1,7 @@
 /** Rules JSON Schema cannot say clearly. Messages name the field the way the vendor doc does. */
-import type { PayloadError, PayloadRules } from '../types.ts';
-import { validatePayload } from '../../payload.ts';
-import { sourceMarks } from '../../schema.ts';
+import type { PayloadError, PayloadRules } from '../../types.ts';
+import { validatePayload } from '../../../payload.ts';
+import { sourceMarks } from '../../../schema.ts';
 import { INTERRUPT_WORDS_MESSAGE, closeSchema, createSchema } from './schema.ts';
 
 const { source } = sourceMarks('netease');
