@@ -9,6 +9,8 @@ import { VENDOR_ID_PATTERN, type CredentialField, type PayloadError, type Reques
 import type { BuiltInRoomJoinInfo } from './vendors/registry.ts';
 import type { Fault } from './sandbox/faults.ts';
 import { validateSchema } from './payload.ts';
+// Node compiles the contract's argument schemas (the build generates validators for vendor schemas only).
+import './validation/node-compiler.ts';
 import { ID_PATTERN } from './paths.ts';
 import { DEFAULT_JSON_LIMITS, jsonProblem, type JsonLimits } from './json-limits.ts';
 import { OPEN_PURPOSES, SAVE_PURPOSES, type OpenPurpose, type SavePurpose } from './grants.ts';

@@ -12,6 +12,8 @@ import { convai } from './convai/index.ts';
 import { netease } from './netease/index.ts';
 import { mindcraft } from './mindcraft/index.ts';
 import { tencent } from './tencent/index.ts';
+// A vendor registered at run time (a test's) has no generated validators: Node compiles its schemas on first use.
+import '../validation/node-compiler.ts';
 
 /** The vendors Parley ships, in sidebar order. One line a vendor. */
 export const BUILT_IN_VENDORS = [convai, netease, mindcraft, tencent] as const;

@@ -102,7 +102,7 @@ export interface OperationDescriptor {
   /** Build and sign the request without sending it, for the inspector. */
   inspect?(ctx: InspectContext): Promise<RequestInspection>;
   /** Extra checks JSON Schema cannot express (e.g. interruptWords required when interruptMode is 4). */
-  validate?(payload: Record<string, unknown>): PayloadError[];
+  validate?: PayloadRule;
   /**
    * Room operations that start a vendor-side task (a bot that keeps running, and billing, until told to stop): end
    * it when the session is stopped (StopAIConversation, task/close). Runs inside the session after the stop, so its
@@ -116,6 +116,11 @@ export interface OperationDescriptor {
    */
   perRunIds?(payload: Record<string, unknown>, runId: string): { payload: Record<string, unknown>; changed: { path: string; from: unknown; to: unknown }[] };
 }
+
+/** A vendor's payload rules beyond JSON Schema, by operation id: plain code the renderer imports too (its VendorUi). */
+export type PayloadRules = Readonly<Record<string, PayloadRule>>;
+/** Checks of one operation's payload that JSON Schema cannot express (the operation's `validate`). */
+export type PayloadRule = (payload: Record<string, unknown>) => PayloadError[];
 
 export interface InspectContext {
   profile: Profile;

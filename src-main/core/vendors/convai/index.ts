@@ -10,7 +10,7 @@ import type {
 } from '../types.ts';
 import type { MetricData } from '../../events.ts';
 import { STANDARD_METRICS } from '../../events.ts';
-import { connectExample, connectSchema, defaultSettings, roundChunkDuration, settingsSchema, validateConnect } from './common/schema.ts';
+import { connectExample, connectSchema, defaultSettings, roundChunkDuration, settingsSchema, validateConnect, PAYLOAD_RULES } from './common/schema.ts';
 import { baseUrlFor, buildConnectRequest, connectSummary, parseConnectResponse, type ConnectResult } from './client.ts';
 import { mountConvaiSandbox, SANDBOX_API_KEY } from './sandbox.ts';
 import { roomBaseUrl } from '../../sandbox/rooms/wire.ts';
@@ -25,7 +25,7 @@ const connect: OperationDescriptor = {
   transport: 'room',
   schema: connectSchema,
   example: connectExample,
-  validate: validateConnect,
+  validate: PAYLOAD_RULES.connect,
 
   async run(ctx: SessionContext): Promise<OperationOutcome> {
     const apiKey = await ctx.credential('API_KEY');

@@ -9,6 +9,7 @@
  */
 import { decodeAudioFrame, parseDown, WIRE_RATE, type DownMessage, type UpMessage } from '../../../../src-main/core/sandbox/rooms/wire.ts';
 import { readTrackPcm, rms } from '../track-pcm.ts';
+import type { BuiltInRoomJoinInfo } from '../../../../src-main/core/vendors/registry.ts';
 
 interface TrackGenerator extends MediaStreamTrack {
   writable: WritableStream<AudioData>;
@@ -16,7 +17,7 @@ interface TrackGenerator extends MediaStreamTrack {
 declare const MediaStreamTrackGenerator: { new (init: { kind: 'audio' }): TrackGenerator };
 
 /** The sandbox room URL in join parameters: only the loopback sandbox host (the frame's CSP allows nothing else). */
-export function sandboxRoomUrl(params: Record<string, unknown>, vendor: 'tencent' | 'netease' | 'convai'): string | null {
+export function sandboxRoomUrl(params: Record<string, unknown>, vendor: BuiltInRoomJoinInfo['vendor']): string | null {
   const url = params.sandboxRoom;
   if (typeof url !== 'string') return null;
   if (!new RegExp(`^http://127\\.0\\.0\\.1:\\d{1,5}/${vendor}$`).test(url))
