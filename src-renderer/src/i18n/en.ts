@@ -461,6 +461,11 @@ export default {
       output: 'output',
       events: 'Events ({n})',
       redacted: 'Left out (credentials)',
+      exportScenarioHint: 'A bundle of this scenario, the case folder utterances it says and the sessions of its last run',
+      scenarios: 'Scenarios',
+      utterances: 'no folder utterances | {n} folder utterance | {n} folder utterances',
+      restore: 'Add to the case folder',
+      restored: 'Written {path} ({added} utterances added, {unchanged} already there).',
     },
     code: {
       title: 'Copy as code',

@@ -454,6 +454,11 @@ const zhCN: typeof en = {
       output: '输出',
       events: '事件({n})',
       redacted: '已略去(凭据)',
+      exportScenarioHint: '打包此场景、它用到的用例文件夹语料以及最近一次运行的会话',
+      scenarios: '场景',
+      utterances: '无文件夹语料 | {n} 条文件夹语料 | {n} 条文件夹语料',
+      restore: '添加到用例文件夹',
+      restored: '已写入 {path}(新增 {added} 条语料,{unchanged} 条已存在)。',
     },
     code: {
       title: '复制为代码',
