@@ -292,6 +292,8 @@ export default {
       pick: 'Choose a scenario on the left, or make a new one.',
       library: 'Utterance library',
       addOwn: 'Add your own utterance',
+      chooseWav: 'Choose WAV…',
+      noWav: 'No WAV chosen',
       id: 'id (letters, digits, - _ .)',
       addUtterance: 'Add to the case folder',
       chooseWavFirst: 'Choose a WAV file first',

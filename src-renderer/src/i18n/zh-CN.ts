@@ -286,6 +286,8 @@ const zhCN: typeof en = {
       pick: '在左侧选择一个场景,或新建一个。',
       library: '语料库',
       addOwn: '添加自己的语句',
+      chooseWav: '选择 WAV…',
+      noWav: '未选择 WAV',
       id: 'id(字母、数字、- _ .)',
       addUtterance: '添加到用例文件夹',
       chooseWavFirst: '请先选择 WAV 文件',
