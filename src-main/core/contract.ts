@@ -508,7 +508,7 @@ export const contract = {
   ),
   'bundle.restoreScenario': op<{ path: string; index: number; dir: string; overwrite?: boolean }, { path: string; added: string[]; unchanged: string[] }>(
     obj({ path: bundleFile, index: { type: 'integer', minimum: 0, maximum: 49 }, dir: path, overwrite: { type: 'boolean' } }, ['path', 'index', 'dir']),
-    "Write a bundled scenario and its utterances into a case folder (nothing is written unless all of it is valid; a different file or utterance of the same name is refused unless overwrite).",
+    'Write a bundled scenario and its utterances into a case folder (nothing is written unless all of it is valid; a different file or utterance of the same name is refused unless overwrite).',
   ),
   'bundle.import': op<{ path: string }, Bundle>(obj({ path: bundleFile }, ['path']), 'Read a bundle to inspect it offline.'),
   'bundle.rerun': op<{ path: string; index: number; profileId?: string }, { sessionId: string }>(

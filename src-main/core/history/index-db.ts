@@ -188,7 +188,9 @@ export class HistoryIndexDb {
     const input = s.input && typeof s.input === 'object' ? JSON.stringify(s.input) : null;
     this.stmt(
       `INSERT INTO sessions (n, id, vendor, operation, profile_id, profile_name, target, started_at, ended_at, duration_ms, state, outcome, event_count, input, ${FIGURE_NAMES.join(', ')})
-       VALUES (${Array(14 + FIGURE_NAMES.length).fill('?').join(', ')})
+       VALUES (${Array(14 + FIGURE_NAMES.length)
+         .fill('?')
+         .join(', ')})
        ON CONFLICT (n) DO UPDATE SET vendor = excluded.vendor, operation = excluded.operation, profile_id = excluded.profile_id, profile_name = excluded.profile_name,
          target = excluded.target, started_at = excluded.started_at, ended_at = excluded.ended_at, duration_ms = excluded.duration_ms, state = excluded.state,
          outcome = excluded.outcome, event_count = excluded.event_count, input = excluded.input,

@@ -64,7 +64,8 @@ function checkPart(part: BundleScenario, where: string) {
     if (typeof u.base64 !== 'string' || Math.floor((u.base64.length * 3) / 4) > MAX_UTTERANCE_WAV_BYTES + 2)
       throw new ScenarioFileError(`${what}: larger than ${MAX_UTTERANCE_WAV_BYTES / MiB} MB, the most an utterance may be`);
     const bytes = Buffer.from(u.base64, 'base64');
-    if (bytes.length > MAX_UTTERANCE_WAV_BYTES) throw new ScenarioFileError(`${what}: larger than ${MAX_UTTERANCE_WAV_BYTES / MiB} MB, the most an utterance may be`);
+    if (bytes.length > MAX_UTTERANCE_WAV_BYTES)
+      throw new ScenarioFileError(`${what}: larger than ${MAX_UTTERANCE_WAV_BYTES / MiB} MB, the most an utterance may be`);
     try {
       decodeLibraryWav(bytes, entries[i]!.file);
     } catch (err) {

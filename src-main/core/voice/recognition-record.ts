@@ -34,7 +34,14 @@ export interface RecognitionRecord {
 }
 
 /** The record of a scored turn. */
-export function scoredRecord(turn: number, source: string, language: string, reference: string, recognised: string, score: RecognitionScore): RecognitionRecord {
+export function scoredRecord(
+  turn: number,
+  source: string,
+  language: string,
+  reference: string,
+  recognised: string,
+  score: RecognitionScore,
+): RecognitionRecord {
   const { metric, rate, substitutions, deletions, insertions, referenceTokens, normalisedReference, normalisedRecognised, alignment } = score;
   return {
     turn,
@@ -92,8 +99,7 @@ export function recognitionRecords(events: readonly SessionEvent[]): Recognition
       if (str(d.normalisedRecognised) !== undefined) r.normalisedRecognised = str(d.normalisedRecognised);
       if (Array.isArray(d.alignment))
         r.alignment = (d.alignment as unknown[]).filter(
-          (s): s is AlignmentStep =>
-            !!s && typeof s === 'object' && ['match', 'substitution', 'deletion', 'insertion'].includes((s as AlignmentStep).op),
+          (s): s is AlignmentStep => !!s && typeof s === 'object' && ['match', 'substitution', 'deletion', 'insertion'].includes((s as AlignmentStep).op),
         );
     } else r.why = str(d.why) ?? 'no score recorded';
     out.push(r);

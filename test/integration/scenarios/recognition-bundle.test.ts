@@ -62,7 +62,19 @@ function writeOldSession(dir: string): void {
     { seq: 4, t: 2000, at, kind: 'session.end', dir: 'local', summary: 'ended' },
   ];
   writeFileSync(join(dir, `${OLD_ID}.ndjson`), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
-  const summary = { id: OLD_ID, vendor: 'mindcraft', operation: 'chat_bot_v3', profileId: null, target: 'sandbox', startedAt: at, endedAt: at, durationMs: 2000, state: 'ended', outcome: 'ended', eventCount: 4 };
+  const summary = {
+    id: OLD_ID,
+    vendor: 'mindcraft',
+    operation: 'chat_bot_v3',
+    profileId: null,
+    target: 'sandbox',
+    startedAt: at,
+    endedAt: at,
+    durationMs: 2000,
+    state: 'ended',
+    outcome: 'ended',
+    eventCount: 4,
+  };
   writeFileSync(join(dir, `${OLD_ID}.json`), JSON.stringify(summary));
 }
 
