@@ -478,6 +478,7 @@ export const contract = {
             },
             repeat: { type: 'integer', minimum: 1, maximum: 100 },
             mode: { type: 'string', enum: ['sequential', 'parallel'] },
+            reference: { type: 'string', maxLength: 10_000 },
           },
           ['input', 'entries', 'repeat', 'mode'],
         ),

@@ -150,7 +150,9 @@ export async function handleConnect(
   const available = rooms?.availability();
   if (rooms && available?.found) {
     try {
-      const opened = await rooms.open(roomName, identity, roomOptionsOf(payload), host?.fault('convai')?.kind === 'mishear' ? { mishear: true } : {});
+      // The host's bot settings (POST /_sandbox/bot/convai: think time, barge-in) reach the character as in the other rooms.
+      const bot = { ...host?.botSettings('convai'), ...(host?.fault('convai')?.kind === 'mishear' ? { mishear: true } : {}) };
+      const opened = await rooms.open(roomName, identity, roomOptionsOf(payload), bot);
       room = { room_url: opened.url, token: opened.token };
     } catch (err) {
       const message = `[sandbox] the sandbox room could not be started: ${(err as Error).message}`;
