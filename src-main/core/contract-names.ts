@@ -59,6 +59,7 @@ export const OP_NAME_LIST = [
   'bundle.export',
   'bundle.import',
   'bundle.rerun',
+  'bundle.restoreScenario',
   'code.snippets',
   'pins.get',
   'pins.set',

@@ -497,12 +497,21 @@ export const contract = {
     obj({ id, kind: { type: 'string', enum: ['summary', 'runs'] } }, ['id', 'kind']),
     'A comparison as CSV.',
   ),
-  'bundle.export': op<{ sessionIds: string[]; path: string; note?: string }, { path: string; bytes: number }>(
-    obj({ sessionIds: { type: 'array', minItems: 1, maxItems: 50, items: id }, path: bundleFile, note: { type: 'string', maxLength: 4000 } }, [
-      'sessionIds',
-      'path',
-    ]),
-    'Write a reproduction bundle; refused when it would contain any stored secret value.',
+  'bundle.export': op<{ sessionIds: string[]; path: string; note?: string; scenarios?: string[] }, { path: string; bytes: number }>(
+    obj(
+      {
+        sessionIds: { type: 'array', maxItems: 50, items: id },
+        path: bundleFile,
+        note: { type: 'string', maxLength: 4000 },
+        scenarios: { type: 'array', maxItems: 50, items: caseFile },
+      },
+      ['sessionIds', 'path'],
+    ),
+    'Write a reproduction bundle of sessions and/or case files (a scenario with the case folder utterances it says); refused when it would contain any stored secret value.',
+  ),
+  'bundle.restoreScenario': op<{ path: string; index: number; dir: string; overwrite?: boolean }, { path: string; added: string[]; unchanged: string[] }>(
+    obj({ path: bundleFile, index: { type: 'integer', minimum: 0, maximum: 49 }, dir: path, overwrite: { type: 'boolean' } }, ['path', 'index', 'dir']),
+    'Write a bundled scenario and its utterances into a case folder (nothing is written unless all of it is valid; a different file or utterance of the same name is refused unless overwrite).',
   ),
   'bundle.import': op<{ path: string }, Bundle>(obj({ path: bundleFile }, ['path']), 'Read a bundle to inspect it offline.'),
   'bundle.rerun': op<{ path: string; index: number; profileId?: string }, { sessionId: string }>(

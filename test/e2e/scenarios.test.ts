@@ -155,4 +155,47 @@ describe('scenario editor (E2E)', () => {
     await page2.close();
     await page.evaluate(() => window.parley.invoke('sandbox.fault', { vendor: 'mindcraft', fault: null }));
   }, 240_000);
+
+  it("the session view shows each turn's reference and recognised text with its score; the history lists, filters and orders by it", async () => {
+    const { page } = h;
+    await page.getByTestId('wf-tab-history').click();
+    const rows = page.getByTestId('history-row');
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(4);
+    // The runs above: passing sessions (WER 0.0 %) and the misheard ones.
+    const scores = await page.getByTestId('history-score').allTextContents();
+    expect(scores.filter((x) => x === 'WER 0.0 %').length).toBeGreaterThanOrEqual(2);
+    const misheard = scores.filter((x) => /^WER \d+\.\d %$/.test(x) && x !== 'WER 0.0 %');
+    expect(misheard.length).toBeGreaterThanOrEqual(2);
+    // Twice: filter "WER over 10 %", then the worst first; each time the list holds only the misheard sessions on top.
+    for (let pass = 0; pass < 2; pass++) {
+      await page.getByTestId('history-figure').selectOption('wer');
+      await page.getByTestId('history-over').fill('10');
+      await expect.poll(() => page.getByTestId('history-score').allTextContents()).toEqual(misheard.map(() => expect.not.stringMatching(/^WER 0\.0 %$/)));
+      await page.getByTestId('history-figure').selectOption('');
+      await page.getByTestId('history-sort').selectOption('worstWer');
+      await expect.poll(async () => (await page.getByTestId('history-score').allTextContents()).slice(0, misheard.length).sort()).toEqual([...misheard].sort());
+      await page.getByTestId('history-sort').selectOption('newest');
+    }
+    await page.getByTestId('history-sort').selectOption('worstWer');
+    await rows.first().click();
+    const turns = page.getByTestId('recognition-turn');
+    await expect.poll(() => turns.count()).toBe(2);
+    expect(await turns.first().getByTestId('recognition-reference').textContent()).toBe('Hello, what is the weather like today?');
+    expect(await turns.first().getByTestId('recognition-score').textContent()).toMatch(/WER \d+\.\d %/);
+    expect(await turns.first().getByTestId('recognition-recognised').textContent()).not.toBe('Hello, what is the weather like today?');
+    for (const lang of ['en', 'zh-CN'] as const) {
+      await page.locator('[data-test="locale"]').selectOption(lang);
+      for (const [width, height] of [
+        [1440, 900],
+        [1024, 640],
+      ] as const) {
+        await page.setViewportSize({ width, height });
+        await page.getByTestId('recognition').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+        await h.screenshot(`session-score-${lang.slice(0, 2)}-${width}`);
+      }
+    }
+    expect(await page.getByTestId('recognition').textContent()).toContain('参考文本');
+    await page.locator('[data-test="locale"]').selectOption('en');
+    await page.setViewportSize({ width: 1440, height: 900 });
+  }, 120_000);
 });

@@ -6,6 +6,7 @@
 import type { SessionEvent, SessionSummary } from '../events.ts';
 import { sessionFigures, type SessionFigures } from '../workflows/metrics.ts';
 import type { FigureValues } from './types.ts';
+import { sessionRates } from '../voice/recognition-record.ts';
 
 /** Seq numbers of one line, as ranges; occurrences beyond MAX_RANGES are counted, not listed. */
 export class SeqRanges {
@@ -149,6 +150,9 @@ function figureValues(f: SessionFigures): FigureValues {
   if (f.firstAudioMs) out.first_audio_ms = f.firstAudioMs.value;
   if (f.turnLatencyMs) out.turn_latency_ms = f.turnLatencyMs.value;
   if (f.botAudioS) out.bot_audio_s = f.botAudioS.value;
+  const rates = sessionRates(f.recognition ?? []);
+  if (rates.cer !== undefined) out.cer = rates.cer;
+  if (rates.wer !== undefined) out.wer = rates.wer;
   return out;
 }
 

@@ -15,7 +15,7 @@ import { buildQuery, parseTerms, type Terms } from './query.ts';
 import { DEFAULT_LIMIT, FIGURE_NAMES, MAX_MATCH_SEQS, type FigureValues, type HistoryEntry, type HistoryQuery } from './types.ts';
 
 /** Bump when the tables or what is indexed change: an index of another version is rebuilt from the records. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE sessions (
@@ -33,7 +33,7 @@ CREATE TABLE sessions (
   outcome TEXT,
   event_count INTEGER NOT NULL,
   input TEXT,
-  setup_ms REAL, first_server_event_ms REAL, first_audio_ms REAL, turn_latency_ms REAL, bot_audio_s REAL
+  setup_ms REAL, first_server_event_ms REAL, first_audio_ms REAL, turn_latency_ms REAL, bot_audio_s REAL, cer REAL, wer REAL
 );
 CREATE INDEX sessions_vendor ON sessions (vendor, n);
 CREATE INDEX sessions_state ON sessions (state, n);
@@ -44,6 +44,8 @@ CREATE INDEX sessions_first_server_event ON sessions (first_server_event_ms);
 CREATE INDEX sessions_first_audio ON sessions (first_audio_ms);
 CREATE INDEX sessions_turn_latency ON sessions (turn_latency_ms);
 CREATE INDEX sessions_bot_audio ON sessions (bot_audio_s);
+CREATE INDEX sessions_cer ON sessions (cer);
+CREATE INDEX sessions_wer ON sessions (wer);
 -- The searchable text (header lines, then event lines) and, per event line, its seq numbers.
 CREATE TABLE docs (n INTEGER PRIMARY KEY, text TEXT NOT NULL, header_lines INTEGER NOT NULL, seqs TEXT NOT NULL);
 CREATE TABLE errors (session INTEGER NOT NULL, code TEXT NOT NULL, tail TEXT NOT NULL);
@@ -186,7 +188,9 @@ export class HistoryIndexDb {
     const input = s.input && typeof s.input === 'object' ? JSON.stringify(s.input) : null;
     this.stmt(
       `INSERT INTO sessions (n, id, vendor, operation, profile_id, profile_name, target, started_at, ended_at, duration_ms, state, outcome, event_count, input, ${FIGURE_NAMES.join(', ')})
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       VALUES (${Array(14 + FIGURE_NAMES.length)
+         .fill('?')
+         .join(', ')})
        ON CONFLICT (n) DO UPDATE SET vendor = excluded.vendor, operation = excluded.operation, profile_id = excluded.profile_id, profile_name = excluded.profile_name,
          target = excluded.target, started_at = excluded.started_at, ended_at = excluded.ended_at, duration_ms = excluded.duration_ms, state = excluded.state,
          outcome = excluded.outcome, event_count = excluded.event_count, input = excluded.input,

@@ -55,6 +55,8 @@ const SORT_COLUMNS: Record<SortKey, string> = {
   first_audio_ms: 's.first_audio_ms',
   turn_latency_ms: 's.turn_latency_ms',
   bot_audio_s: 's.bot_audio_s',
+  cer: 's.cer',
+  wer: 's.wer',
 };
 
 export class QueryError extends Error {

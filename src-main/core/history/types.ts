@@ -2,8 +2,11 @@
 import type { SessionState, SessionSummary } from '../events.ts';
 import type { TurnInput } from '../workflows/turn.ts';
 
-/** The comparison figures a session can be filtered and sorted by (the standard metric names). */
-export const FIGURE_NAMES = ['setup_ms', 'first_server_event_ms', 'first_audio_ms', 'turn_latency_ms', 'bot_audio_s'] as const;
+/**
+ * The figures a session can be filtered and sorted by: the standard metric names, and its recognition accuracy
+ * (`cer` / `wer` as fractions, over its scored turns: voice/recognition-record.ts).
+ */
+export const FIGURE_NAMES = ['setup_ms', 'first_server_event_ms', 'first_audio_ms', 'turn_latency_ms', 'bot_audio_s', 'cer', 'wer'] as const;
 export type FigureName = (typeof FIGURE_NAMES)[number];
 
 export const SORT_KEYS = ['startedAt', 'durationMs', ...FIGURE_NAMES] as const;
@@ -41,7 +44,7 @@ export interface HistoryQuery {
   offset?: number;
 }
 
-/** The standard figures of a session as stored in the index (milliseconds, bot audio in seconds). */
+/** The figures of a session as stored in the index (milliseconds, bot audio in seconds, CER/WER as fractions). */
 export type FigureValues = Partial<Record<FigureName, number>>;
 
 export interface HistoryEntry extends SessionSummary {

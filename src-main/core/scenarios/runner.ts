@@ -14,7 +14,8 @@ import type { CaseEntry, CaseFile } from '../workflows/case-file.ts';
 import { caseOutcome, summarize, type CaseRunReport, type RunReport } from '../workflows/report.ts';
 import { runCaseEntry, type RunCasesOptions } from '../workflows/runner.ts';
 import type { SessionRunner } from '../workflows/session-runner.ts';
-import { checkTurn, TURN_CHECKS_NOTHING } from './expectations.ts';
+import { checkTurn, TURN_CHECKS_NOTHING, type TurnCheck } from './expectations.ts';
+import { recognitionEvent, scoredRecord, type RecognitionRecord } from '../voice/recognition-record.ts';
 import { listScenarioFolder } from './folder.ts';
 import { noVoiceTurnPath } from '../workflows/voice-turns.ts';
 import { isActionStep, isPauseStep, isSayStep, type CaseOrScenario, type Scenario, type SayStep } from './scenario-file.ts';
@@ -202,6 +203,9 @@ async function runVendor(
               }
               const events: SessionEvent[] = manager.events(sessionId, before, 1_000_000).events;
               const check = checkTurn(say, m, turnError, events, step.expect);
+              const scored = turnRecognitionRecord(n, say, m, check.recognition);
+              // A session the vendor already ended keeps its record as it was; the row still has the score.
+              if (scored && manager.isLive(sessionId)) manager.record(sessionId, [recognitionEvent(scored)]);
               const failures = [...pending.splice(0), ...check.failures];
               Object.assign(r, {
                 ok: failures.length === 0 && !check.checksNothing,
@@ -246,6 +250,17 @@ async function runVendor(
   // Turns never reached (the session ended early): say why, with the vendor's own error.
   for (const r of rows.slice(ran)) if (!r.failures.length && r.outcome === 'error') r.error ??= `not run: the session ended first (${session.outcome.summary})`;
   return rows;
+}
+
+/**
+ * What the session record keeps of a spoken turn's recognition: the score checkTurn computed, or why there is none.
+ * Text sent as a message, and a WAV without `reference`, are not recorded: there was nothing to score.
+ */
+function turnRecognitionRecord(turn: number, say: ResolvedSay, m: TurnMeasurement | null, score: TurnCheck['recognition']): RecognitionRecord | null {
+  if (!say.reference || say.wav === undefined) return null;
+  if (score) return scoredRecord(turn, say.label, say.language, say.reference, score.recognised, score);
+  const why = 'the turn failed before anything was measured, so there is no transcript to score';
+  return { turn, source: say.label, language: say.language, reference: say.reference, recognised: m?.recognisedText ?? '', why };
 }
 
 /** A turn's figures under the report's names (ms unless named otherwise; CER/WER as fractions). */

@@ -6,13 +6,15 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { resourcePath } from '../resources.ts';
-import { confined, isInside, writeFileAtomic } from '../paths.ts';
+import { confined, isInside, MiB, writeFileAtomic } from '../paths.ts';
 import { decodeLibraryWav, parseUtteranceLibrary, type LibraryUtterance } from '../voice/library.ts';
 import { guessLanguage } from '../voice/accuracy.ts';
 import { speakText } from '../voice/node/tts.ts';
 import { resolveScenarioPath, ScenarioFileError, type ScenarioSay } from './scenario-file.ts';
 
 export const FOLDER_LIBRARY = 'utterances';
+/** The largest WAV an utterance may be (added in the app or carried in a bundle): about 4 minutes of 16 kHz mono speech. */
+export const MAX_UTTERANCE_WAV_BYTES = 8 * MiB;
 const LIBRARY_FILE = 'utterances.json';
 
 export interface LibraryEntry extends LibraryUtterance {
@@ -88,24 +90,29 @@ export async function resolveSay(say: ScenarioSay, where: string, o: ResolveOpti
 }
 
 /**
- * Add a user's utterance (WAV bytes plus its reference text) to a scenario folder's library. The WAV is checked by
- * decoding it; an id or file name that exists is refused unless `overwrite`.
+ * Add a user's utterance (WAV bytes plus its reference text) to a scenario folder's library, as `<id>.wav` unless
+ * `file` names it (a bundled one keeps its name). The WAV is checked by decoding it; an id that exists is refused
+ * unless `overwrite`, a file name another utterance uses always.
  */
 export function addFolderUtterance(
   folder: string,
   u: { id: string; language: string; text: string; tags?: string[] },
   wav: Uint8Array,
-  opts: { overwrite?: boolean } = {},
+  opts: { overwrite?: boolean; file?: string } = {},
 ): LibraryEntry {
   const dir = join(folder, FOLDER_LIBRARY);
-  const file = `${u.id}.wav`;
+  const file = opts.file ?? `${u.id}.wav`;
   const entry = parseUtteranceLibrary([{ id: u.id, file, language: u.language, text: u.text, tags: u.tags ?? [] }], 'utterance')[0]!;
+  if (wav.length > MAX_UTTERANCE_WAV_BYTES)
+    throw new ScenarioFileError(`${file}: ${(wav.length / MiB).toFixed(1)} MB, more than the ${MAX_UTTERANCE_WAV_BYTES / MiB} MB an utterance may be`);
   decodeLibraryWav(wav, file);
   mkdirSync(dir, { recursive: true });
   if (!isInside(realpathSync(folder), realpathSync(dir))) throw new ScenarioFileError(`${dir}: the utterances folder leads out of the scenario folder`);
   const existing = readLibrary(dir, 'folder');
   const clash = existing.find((x) => x.id === entry.id);
   if (clash && !opts.overwrite) throw new ScenarioFileError(`id: the folder already has an utterance "${entry.id}" (choose another id or overwrite it)`);
+  const sharer = existing.find((x) => x.id !== entry.id && x.file.toLowerCase() === file.toLowerCase());
+  if (sharer) throw new ScenarioFileError(`${file}: the folder's utterance "${sharer.id}" already uses this file name`);
   const path = confined(dir, file);
   writeFileAtomic(path, wav);
   const list = [...existing.filter((x) => x.id !== entry.id), { ...entry, path, origin: 'folder' as const }];

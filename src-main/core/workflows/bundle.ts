@@ -55,6 +55,24 @@ export interface BundleSession {
   figures: SessionFigures;
 }
 
+/** A folder utterance a bundled scenario says: its utterances.json entry and the WAV. */
+export interface BundleUtterance {
+  id: string;
+  file: string;
+  language: string;
+  text: string;
+  tags: string[];
+  base64: string;
+}
+
+/** A case file (scenario) as saved, with the case folder's own utterances it says (scenarios/bundle-scenarios.ts). */
+export interface BundleScenario {
+  /** The case file's name, without its folder. */
+  file: string;
+  text: string;
+  utterances: BundleUtterance[];
+}
+
 export interface Bundle {
   format: 'parley-bundle';
   version: 1;
@@ -63,6 +81,8 @@ export interface Bundle {
   os: { platform: string; release: string; arch: string };
   note?: string;
   sessions: BundleSession[];
+  /** Absent in bundles of sessions only (and in those written before scenarios travelled). */
+  scenarios?: BundleScenario[];
 }
 
 const BUNDLE_SCHEMA: JsonSchema = {
@@ -73,9 +93,34 @@ const BUNDLE_SCHEMA: JsonSchema = {
     version: { const: 1 },
     app: { type: 'object', required: ['name', 'version'] },
     os: { type: 'object', required: ['platform'] },
+    scenarios: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['file', 'text', 'utterances'],
+        properties: {
+          file: { type: 'string' },
+          text: { type: 'string' },
+          utterances: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['id', 'file', 'language', 'text', 'base64'],
+              properties: {
+                id: { type: 'string' },
+                file: { type: 'string' },
+                language: { type: 'string' },
+                text: { type: 'string' },
+                tags: { type: 'array', items: { type: 'string' } },
+                base64: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+    },
     sessions: {
       type: 'array',
-      minItems: 1,
       items: {
         type: 'object',
         required: ['summary', 'vendor', 'operation', 'payload', 'events', 'files'],
@@ -155,8 +200,10 @@ export function redactCredentialFields(value: unknown, path = '', out: string[] 
 
 const INPUT_NAME = /(^|[-_.])(input|upload|user|mic|speech)([-_.]|$)/i;
 
-export function buildBundle(src: BundleSource, sessionIds: string[], note?: string): Bundle {
-  if (sessionIds.length === 0) throw new Error('sessionIds: choose at least one session');
+export function buildBundle(src: BundleSource, sessionIds: string[], note?: string, scenarios: BundleScenario[] = []): Bundle {
+  if (sessionIds.length === 0 && scenarios.length === 0) throw new Error('sessionIds: choose at least one session or scenario');
+  // The whole bundle is measured once more as it is written (writeBundle).
+  if (scenarios.reduce((n, p) => n + p.text.length + p.utterances.reduce((m, u) => m + u.base64.length, 0), 0) > MAX_BUNDLE_BYTES) throw tooLarge();
   const sessions = sessionIds.map((id): BundleSession => {
     const s = src.directory.readSummary(id);
     if (!s) throw new Error(`session ${id} does not exist`);
@@ -209,6 +256,7 @@ export function buildBundle(src: BundleSource, sessionIds: string[], note?: stri
     os: { platform: process.platform, release: release(), arch: arch() },
     ...(note ? { note } : {}),
     sessions,
+    ...(scenarios.length ? { scenarios } : {}),
   };
 }
 
@@ -222,6 +270,8 @@ export function writeBundle(path: string, bundle: Bundle, scanner: SecretScanner
   // Audio is scanned too: a key could have been spoken into a WAV header's metadata or be a file name.
   scanner.assertClean(text, 'the bundle');
   for (const s of bundle.sessions) for (const f of s.files) scanner.assertClean(Buffer.from(f.base64, 'base64').toString('latin1'), `file ${f.name}`);
+  for (const p of bundle.scenarios ?? [])
+    for (const u of p.utterances) scanner.assertClean(Buffer.from(u.base64, 'base64').toString('latin1'), `utterance ${u.file} of ${p.file}`);
   writeFileAtomic(path, text);
   return Buffer.byteLength(text);
 }
@@ -238,6 +288,8 @@ export function parseBundle(text: string, source = 'bundle'): Bundle {
   if (!value || typeof value !== 'object' || (value as { format?: unknown }).format !== 'parley-bundle')
     throw new Error(`${source}: not a Parley bundle (no "format": "parley-bundle")`);
   const errors = validateSchema(BUNDLE_SCHEMA, value);
+  const parts = value as { sessions?: unknown[]; scenarios?: unknown[] };
+  if (!errors.length && !parts.sessions?.length && !parts.scenarios?.length) throw new Error(`${source}: the bundle holds no session and no scenario`);
   if (errors.length)
     throw new Error(
       `${source}: not a Parley bundle: ${errors

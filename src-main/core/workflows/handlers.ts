@@ -24,6 +24,7 @@ import {
   type CompareResult,
 } from './compare.ts';
 import { buildBundle, readBundle, rerunRequest, writeBundle } from './bundle.ts';
+import { bundleScenario, restoreScenario } from '../scenarios/bundle-scenarios.ts';
 import type { HistoryIndex } from '../history/client.ts';
 import type { HistoryEntry } from '../history/types.ts';
 import { readSpeechFile, type SpeechStore } from './input.ts';
@@ -52,6 +53,7 @@ export type WorkflowOp =
   | 'bundle.export'
   | 'bundle.import'
   | 'bundle.rerun'
+  | 'bundle.restoreScenario'
   | 'code.snippets'
   | 'pins.get'
   | 'pins.set';
@@ -224,16 +226,25 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
       return { csv: kind === 'runs' ? runsCsv(r) : summaryCsv(r), fileName: `${r.name ? r.name.replace(/[^A-Za-z0-9._-]+/g, '-') : r.id}-${kind}.csv` };
     },
 
-    'bundle.export': async ({ sessionIds, path: given, note }) => {
+    'bundle.export': async ({ sessionIds, path: given, note, scenarios }) => {
       const path = grants.resolve('bundleWrite', given, 'path');
+      const parts = (scenarios ?? []).map((file, i) => bundleScenario(grants.resolve('caseFile', file, `scenarios/${i}`)));
       const bundle = buildBundle(
         { directory: deps.sessions.directory, profiles: deps.profiles.list(), app: deps.app, readInput: recordedSpeech },
         sessionIds,
         note,
+        parts,
       );
       return { path, bytes: writeBundle(path, bundle, await scanner()) };
     },
     'bundle.import': async ({ path }) => readBundle(grants.resolve('bundleRead', path, 'path')),
+    'bundle.restoreScenario': async ({ path, index, dir, overwrite }) => {
+      const bundle = readBundle(grants.resolve('bundleRead', path, 'path'));
+      const part = bundle.scenarios?.[index];
+      if (!part) throw Object.assign(new Error(`index: the bundle has ${bundle.scenarios?.length ?? 0} scenario(s), no #${index}`), { code: 'BAD_ARGUMENTS' });
+      const folder = grants.resolve('caseFolder', dir, 'dir');
+      return restoreScenario(part, folder, `scenario ${index + 1} of the bundle`, { overwrite });
+    },
     'bundle.rerun': async ({ path, index, profileId }) => {
       const bundle = readBundle(grants.resolve('bundleRead', path, 'path'));
       const req = rerunRequest(bundle, index, { profile: profileId, target: profileId ? undefined : 'sandbox' }, (bytes, name) =>

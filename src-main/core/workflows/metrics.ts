@@ -4,6 +4,7 @@
  * events every vendor produces, and marked `derived` so tables can say so.
  */
 import { STANDARD_METRICS, type MetricData, type SessionEvent } from '../events.ts';
+import { recognitionRecords, type RecognitionRecord } from '../voice/recognition-record.ts';
 
 export interface Figure {
   value: number;
@@ -21,6 +22,8 @@ export interface SessionFigures {
   botText: string;
   /** Every metric event by name (first turn wins for per-turn figures), for latency budgets and vendor figures. */
   metrics: Record<string, number>;
+  /** Recognition accuracy per spoken turn with reference text (empty: not scored, e.g. recorded before scoring existed). */
+  recognition?: RecognitionRecord[];
 }
 
 const AUDIO_KINDS = new Set(['audio.segment', 'audio.chunk']);
@@ -128,6 +131,7 @@ export function sessionFigures(events: SessionEvent[]): SessionFigures {
   const { user, bot } = conversationText(events);
   figures.transcript = user;
   figures.botText = bot;
+  figures.recognition = recognitionRecords(events);
   return figures;
 }
 

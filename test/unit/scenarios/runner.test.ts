@@ -11,7 +11,8 @@ import type { Scenario } from '../../../src-main/core/scenarios/scenario-file.ts
 import type { ConversationOpener, TurnMeasurement, TurnRequest } from '../../../src-main/core/workflows/conversation.ts';
 import { summarize, toJUnit } from '../../../src-main/core/workflows/report.ts';
 import type { SessionManager } from '../../../src-main/core/session/manager.ts';
-import type { SessionEvent } from '../../../src-main/core/events.ts';
+import type { NewEvent, SessionEvent } from '../../../src-main/core/events.ts';
+import { recognitionRecords } from '../../../src-main/core/voice/recognition-record.ts';
 
 const measured = (turn: number, over: Partial<TurnMeasurement> = {}): TurnMeasurement => ({
   turn,
@@ -36,6 +37,8 @@ function fakeWorld(answer: (req: TurnRequest, n: number) => Partial<TurnMeasurem
   const manager = {
     events: (_id: string, from: number, limit: number) => ({ events: events.slice(from, from + limit), total: events.length, badLines: 0 }),
     redactor: { text: (s: string) => s, value: <T>(v: T) => v },
+    isLive: () => true,
+    record: (_id: string, added: NewEvent[]) => added.forEach((e) => events.push({ ...e, seq: events.length + 1, t: events.length, at: '' })),
   } as unknown as SessionManager;
   const push = (kind: string, data?: unknown) => events.push({ seq: events.length + 1, t: events.length, at: '', kind, dir: 'in', summary: kind, data });
   const opener: ConversationOpener = async () => {
@@ -67,7 +70,7 @@ function fakeWorld(answer: (req: TurnRequest, n: number) => Partial<TurnMeasurem
     await use(manager, 's1', { id: req.operation } as never);
     return { sessionId: 's1', profileName: `p-${req.vendor}`, outcome: { ok: true, summary: 'ok' } };
   };
-  return { opener, sessions, log };
+  return { opener, sessions, log, events };
 }
 
 const scenario: Scenario = {
@@ -124,6 +127,14 @@ describe('scenario runner (vendor-neutral, over VoiceConversation)', () => {
     expect(rows[0]!.figures).toMatchObject({ cer: 0, response_latency_ms: 900, setup_ms: 12 });
     expect(rows[1]!.failures).toEqual(['interruption recovery: 620 ms over the budget of 500 ms']);
     expect(rows[4]!.error).toBe(noVoiceTurnPath('tencent'));
+    // The session record keeps each spoken turn's score (the same as the row's); text turns have nothing to score.
+    const recorded = recognitionRecords(world.events);
+    expect(recorded.map((r) => [r.turn, r.source, r.metric, r.rate, r.recognised])).toEqual([
+      [1, 'hello-weather-zh', 'cer', 0, '你好,今天天气怎么样?'],
+      [2, 'cat-story-zh', 'cer', rows[1]!.recognition!.rate, '请给我讲一个很长的故事'],
+    ]);
+    expect(recorded[1]!.rate).toBeGreaterThan(0);
+    expect(world.events.filter((e) => e.kind === 'recognition.score').map((e) => e.dir)).toEqual(['local', 'local']);
     // Twice: a second run of the same scenario is independent of the first.
     const again = await runScenario(
       undefined,
@@ -133,6 +144,7 @@ describe('scenario runner (vendor-neutral, over VoiceConversation)', () => {
       { target: 'sandbox', vendors: ['mindcraft'] },
     );
     expect(again.map((r) => r.outcome)).toEqual(['pass', 'fail', 'pass', 'no-checks']);
+    expect(recognitionRecords(world.events).map((r) => r.turn)).toEqual([1, 2, 1, 2]);
   });
 
   it("a failed action is reported on the next turn; a missing utterance is the file's error, before any session starts", async () => {

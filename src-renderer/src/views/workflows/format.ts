@@ -10,6 +10,11 @@ export function fmtFigure(key: FigureKey, v: number | undefined | null): string 
   return key === 'botAudioS' ? `${v.toFixed(2)} s` : `${Math.round(v)} ms`;
 }
 
+/** A CER/WER fraction as a percentage ("12.5 %"); — when absent. */
+export function fmtRate(rate: number | undefined | null): string {
+  return rate === undefined || rate === null ? '—' : `${(rate * 100).toFixed(1)} %`;
+}
+
 export function fmtTime(iso: string | null | undefined, locale: string): string {
   if (!iso) return '—';
   return new Date(iso).toLocaleString(locale, { hour12: false });
