@@ -164,6 +164,7 @@ export function createCore(options: CoreOptions): Core {
   async function sandboxUrlFor(profile: Profile): Promise<string | undefined> {
     if (profile.target !== 'sandbox') return undefined;
     const h = await sandbox();
+    await h.prepare(profile.vendor);
     return h.vendorUrl(profile.vendor);
   }
 

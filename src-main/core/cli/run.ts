@@ -78,7 +78,9 @@ export function cliEnvironment(io: CliIO, opts: { target: CliTarget; outDir?: st
       if (opts.fault) for (const v of VENDORS) h.setFault(v.id, opts.fault);
       return h;
     });
-    return (await host).vendorUrl(profile.vendor);
+    const h = await host;
+    await h.prepare(profile.vendor);
+    return h.vendorUrl(profile.vendor);
   };
 
   const resolveProfile = (vendorId: VendorId, wanted: string | undefined): Profile => {

@@ -88,6 +88,7 @@ export class SandboxHost {
   private readonly noteListeners = new Set<(note: SandboxNote) => void>();
   private connections = new Set<Socket>();
   private readonly closers: (() => Promise<void> | void)[] = [];
+  private readonly preparers = new Map<string, () => Promise<void>>();
   private port = 0;
 
   private readonly host: string;
@@ -191,6 +192,22 @@ export class SandboxHost {
   /** Something a vendor's sandbox runs beside the host (Convai's livekit-server), stopped when the host closes. */
   onClose(stop: () => Promise<void> | void): void {
     this.closers.push(stop);
+  }
+
+  /**
+   * What a vendor's sandbox must have running before a session talks to it (Convai's livekit-server, which takes
+   * seconds to start on a busy machine): started by `prepare`, outside any request, so the start-up is not charged
+   * to the client's connect timeout.
+   */
+  onPrepare(vendor: string, prepare: () => Promise<void>): void {
+    this.preparers.set(vendor, prepare);
+  }
+
+  /** Have the vendor's sandbox ready (see onPrepare). Never throws: a sandbox that cannot get ready says so itself. */
+  async prepare(vendor: string): Promise<void> {
+    await this.preparers
+      .get(vendor)?.()
+      .catch(() => undefined);
   }
 
   /** Sandbox bot settings for a vendor's next conversations (a sandbox setting: think time, mishear, barge-in). */

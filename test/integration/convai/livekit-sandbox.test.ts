@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SandboxHost, WARNINGS_HEADER } from '../../../src-main/core/sandbox/host.ts';
 import { VENDORS } from '../../../src-main/core/vendors/registry.ts';
 import { mountConvaiSandbox, SANDBOX_API_KEY } from '../../../src-main/core/vendors/convai/sandbox.ts';
@@ -55,6 +55,37 @@ describe('the Convai sandbox livekit-server', () => {
       expect(await answers(a.body.room_url)).toBe(true);
       await host.close();
       await untilRefused(a.body.room_url);
+    }
+  }, 60_000);
+
+  it("is started before a session talks to the sandbox (host.prepare), outside the client's connect timeout; twice", async () => {
+    process.env.PARLEY_LIVEKIT_SERVER ??= liveKitServer();
+    const host = new SandboxHost();
+    const rooms = new ConvaiSandboxRooms();
+    mountConvaiSandbox(host, connectOp, rooms);
+    await host.start();
+    try {
+      const prepared = vi.spyOn(rooms, 'prepare');
+      await host.prepare('convai');
+      expect(prepared).toHaveBeenCalledTimes(1);
+      const url = await rooms.prepare(); // the one already started: prepared twice, one server
+      expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+      expect(await answers(url!)).toBe(true); // listening before any /connect
+      for (const round of [1, 2]) expect((await connect(host.baseUrl)).body.room_url, `round ${round}`).toBe(url);
+      await host.prepare('mindcraft'); // a vendor with nothing to prepare
+    } finally {
+      await host.close();
+    }
+    // Where there is no livekit-server nothing is started, and a server that cannot start does not fail the prepare.
+    expect(await new ConvaiSandboxRooms({ lookup: () => ({ found: false, reason: '(test)' }) }).prepare()).toBeNull();
+    const broken = new SandboxHost();
+    mountConvaiSandbox(broken, connectOp, new ConvaiSandboxRooms({ lookup: () => ({ found: true, path: process.execPath, source: 'env' }) }));
+    await broken.start();
+    try {
+      await expect(broken.prepare('convai')).resolves.toBeUndefined();
+      expect((await connect(broken.baseUrl)).status).toBe(503);
+    } finally {
+      await broken.close();
     }
   }, 60_000);
 

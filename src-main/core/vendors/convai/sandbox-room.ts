@@ -1,5 +1,6 @@
 /**
- * The Convai sandbox's rooms on a real livekit-server: on the first /connect that needs one, it starts the LiveKit
+ * The Convai sandbox's rooms on a real livekit-server: before a session uses the sandbox (SandboxHost.prepare, so its
+ * start-up is not charged to the client's connect timeout), or else at the first /connect that needs one, it starts the LiveKit
  * worker and, in it, livekit-server (loopback, development mode, the sandbox key pair, free ports); for each
  * /connect it mints the user's token with livekit-server-sdk and puts the sandbox character (sandbox-participant.ts)
  * in the room before /connect answers. Everything stops with the sandbox host.
@@ -58,6 +59,11 @@ export class ConvaiSandboxRooms {
   /** Whether rooms can be opened here (livekit-server found), and why not. */
   availability(): LiveKitServerLookup {
     return this.lookup();
+  }
+
+  /** Start livekit-server (once) where it is found, before a /connect needs it: its URL; null where it is not found. */
+  async prepare(): Promise<string | null> {
+    return this.lookup().found ? (await this.start()).server.url : null;
   }
 
   /** The character's events on the shared clock (ground truth for tests and benchmarks). */

@@ -135,6 +135,7 @@ export function mountConvaiSandbox(
 ): void {
   host.declareErrors('convai', CONVAI_ERRORS, injectedError);
   host.onClose(() => rooms.close());
+  host.onPrepare('convai', () => rooms.prepare().then(() => undefined));
   const loopback = new SandboxRooms(host, 'convai', (room, user, token) => checkSandboxLiveKitToken(token, room, user));
   host.http('convai', 'POST', '/connect', (req) => handleConnect(req, connect, host, rooms, loopback));
 }
