@@ -13,6 +13,12 @@ import { playwright } from '@vitest/browser-playwright';
  */
 export default defineConfig({
   test: {
+    // Vitest's default is one worker per core less one: a single worker on a 2-core CI machine, so every file ran one
+    // after another. The slow files wait on real-time audio (the sandbox bots speak at real-time pace), not on the CPU,
+    // so two at a time fit on 2 busy cores (three made a first Convai /connect, which starts livekit-server, miss its
+    // 10 s answer time on a loaded machine). Every file is independent: its own temp data folder, ports chosen by the
+    // OS, a keychain service and a Chromium profile of its own. PARLEY_TEST_WORKERS overrides it (e.g. 1 to debug).
+    maxWorkers: Number(process.env.PARLEY_TEST_WORKERS) || 2,
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
       { test: { name: 'keychain', include: ['test/keychain/**/*.test.ts'], environment: 'node', fileParallelism: false } },
@@ -55,7 +61,6 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
         },
       },
     ],
