@@ -101,6 +101,14 @@ for (const locale of ['en', 'zh-CN'] as const) {
         await h.page.locator('[data-test="tencent-task"]').first().waitFor();
         await looksRight();
         await h.screenshot(`window-${tag}-tencent`);
+        // At 1024 the payload is a tab beside the tools (side by side they would not fit); at 1440 both are shown.
+        expect(await h.page.locator('[data-test="tab-payload"]').count()).toBe(size.width < 1440 ? 1 : 0);
+        if (size.width < 1440) {
+          await h.page.locator('[data-test="tab-payload"]').click();
+          await h.page.locator('[data-test="vendor-panel"] .builder .field').first().waitFor();
+          await looksRight();
+          await h.screenshot(`window-${tag}-tencent-payload`);
+        }
 
         await h.page.locator('[data-vendor="convai"] [data-test="profile-item"] .row-main').click();
         await h.page.locator('[data-test="tab-extras"]').click();
