@@ -6,7 +6,8 @@ import vue from 'eslint-plugin-vue';
  * The renderer's layer of src-main: the modules the renderer may import values from (schemas, parsers, metric math,
  * plain data), plain TypeScript that also runs in a browser. Everything else under src-main is Node-only (clients,
  * signing, sandboxes, sessions, the CLI): the renderer imports only its types. The rules below hold both sides: the
- * renderer imports nothing else, and these import no Node module. A file joins this list by a decision, here.
+ * renderer imports nothing else, and these import no Node module. A shared file joins this list by a decision, here; a
+ * vendor file joins it by living in its vendor's common/ folder.
  */
 const RENDERER_LAYER = [
   'src-main/app/app-origin.ts',
@@ -20,19 +21,9 @@ const RENDERER_LAYER = [
   'src-main/core/sandbox/rooms/wire.ts',
   'src-main/core/schema.ts',
   'src-main/core/secrets/redact.ts',
-  'src-main/core/vendors/convai/audio-data.ts',
-  'src-main/core/vendors/convai/client-messages.ts',
-  'src-main/core/vendors/convai/conversations.ts',
-  'src-main/core/vendors/convai/metrics.ts',
-  'src-main/core/vendors/convai/recording.ts',
-  'src-main/core/vendors/convai/rtvi.ts',
-  'src-main/core/vendors/convai/schema.ts',
-  'src-main/core/vendors/netease/prompt.ts',
-  'src-main/core/vendors/netease/room-events.ts',
-  'src-main/core/vendors/netease/room-metrics.ts',
-  'src-main/core/vendors/netease/schema.ts',
-  'src-main/core/vendors/tencent/room-messages.ts',
-  'src-main/core/vendors/tencent/turn-metrics.ts',
+  // A vendor folder marks its layers: common/ is what the renderer may import (schemas, parsers, metric math); the
+  // rest of the folder (clients, sandboxes, sessions, CLI commands) is Node-only.
+  'src-main/core/vendors/*/common/*.ts',
   'src-main/core/workflows/diff.ts',
   // The voice building blocks outside voice/node/.
   'src-main/core/voice/*.ts',

@@ -3,8 +3,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseWav } from '../../src-main/core/audio/wav.ts';
 import { resampleToMono } from '../../src-main/core/audio/resample.ts';
-import { encodeAudioData } from '../../src-main/core/vendors/convai/audio-data.ts';
-import { SEQUENCE_FORMAT, type RecordedMessage, type RecordedSequence } from '../../src-main/core/vendors/convai/recording.ts';
+import { encodeAudioData } from '../../src-main/core/vendors/convai/common/audio-data.ts';
+import { SEQUENCE_FORMAT, type RecordedMessage, type RecordedSequence } from '../../src-main/core/vendors/convai/common/recording.ts';
 
 const dir = new URL('.', import.meta.url).pathname;
 const wav = parseWav(readFileSync(`${dir}ava-greeting.wav`));

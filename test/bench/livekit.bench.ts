@@ -2,8 +2,8 @@ import { ConvaiSandboxRooms } from '../../src-main/core/vendors/convai/sandbox-r
 import { LiveKitWorker } from '../../src-main/core/livekit/worker-host.ts';
 import { AudioMeter, speechBounds } from '../../src-main/core/livekit/audio-meter.ts';
 import { sharedNow, type WorkerEvent } from '../../src-main/core/livekit/protocol.ts';
-import { parseDataMessage } from '../../src-main/core/vendors/convai/rtvi.ts';
-import { buildClientMessage, encodeClientMessage } from '../../src-main/core/vendors/convai/client-messages.ts';
+import { parseDataMessage } from '../../src-main/core/vendors/convai/common/rtvi.ts';
+import { buildClientMessage, encodeClientMessage } from '../../src-main/core/vendors/convai/common/client-messages.ts';
 import { SandboxBot, BOT_DEFAULTS } from '../../src-main/core/voice/bot.ts';
 import { shippedVoice } from '../../src-main/core/voice/node/shipped.ts';
 import { UtteranceRecogniser } from '../../src-main/core/voice/recognise.ts';

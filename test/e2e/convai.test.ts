@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness.ts';
-import { SANDBOX_CHARACTER_ID } from '../../src-main/core/vendors/convai/schema.ts';
+import { SANDBOX_CHARACTER_ID } from '../../src-main/core/vendors/convai/common/schema.ts';
 import { SANDBOX_API_KEY } from '../../src-main/core/vendors/convai/sandbox.ts';
 
 // The Convai panel in Chromium against the real core and the loopback sandbox: connect, 404, 422 on its field,

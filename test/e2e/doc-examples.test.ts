@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness.ts';
-import { SANDBOX_CHARACTER_ID } from '../../src-main/core/vendors/convai/schema.ts';
+import { SANDBOX_CHARACTER_ID } from '../../src-main/core/vendors/convai/common/schema.ts';
 
 /**
  * Each vendor's own documented request example, pasted into the panel's JSON editor as the document shows it, sent

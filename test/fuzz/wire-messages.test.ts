@@ -5,12 +5,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { NewEvent } from '../../src-main/core/events.ts';
 import { parseServerFrame, toEvent } from '../../src-main/core/vendors/mindcraft/protocol.ts';
-import { parseDataMessage, parseMessageObject } from '../../src-main/core/vendors/convai/rtvi.ts';
-import { encodeAudioData } from '../../src-main/core/vendors/convai/audio-data.ts';
-import { parseRecording, SEQUENCE_FORMAT } from '../../src-main/core/vendors/convai/recording.ts';
-import { parseAiData, parseAsrCaptions } from '../../src-main/core/vendors/netease/room-events.ts';
+import { parseDataMessage, parseMessageObject } from '../../src-main/core/vendors/convai/common/rtvi.ts';
+import { encodeAudioData } from '../../src-main/core/vendors/convai/common/audio-data.ts';
+import { parseRecording, SEQUENCE_FORMAT } from '../../src-main/core/vendors/convai/common/recording.ts';
+import { parseAiData, parseAsrCaptions } from '../../src-main/core/vendors/netease/common/room-events.ts';
 import { readEvents } from '../../src-main/core/session/event-store.ts';
-import { decodeCustomMessage, messageEvent, SubtitleJoiner } from '../../src-main/core/vendors/tencent/room-messages.ts';
+import { decodeCustomMessage, messageEvent, SubtitleJoiner } from '../../src-main/core/vendors/tencent/common/room-messages.ts';
 import { anyValue, BIG_RUNS, binary, hugeString, invalidUtf8, jsonValue, mutatedJson, RUNS, TEN_MB, textFrames, truncated } from './support/arbitraries.ts';
 
 /**

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { createServer, type AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ProfileStore } from '../../../src-main/core/profiles/store.ts';
-import { SANDBOX_CHARACTER_ID } from '../../../src-main/core/vendors/convai/schema.ts';
+import { SANDBOX_CHARACTER_ID } from '../../../src-main/core/vendors/convai/common/schema.ts';
 import { SANDBOX_API_KEY } from '../../../src-main/core/vendors/convai/sandbox.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');

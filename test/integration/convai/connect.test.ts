@@ -6,7 +6,7 @@ import { createCore, type Core } from '../../../src-main/core/core.ts';
 import { KeychainSecretStore } from '../../../src-main/core/secrets/store.ts';
 import type { Profile } from '../../../src-main/core/profiles/types.ts';
 import type { SessionEvent } from '../../../src-main/core/events.ts';
-import { ADD_WAV_HEADER_NO_EFFECT, connectExample, SANDBOX_CHARACTER_ID } from '../../../src-main/core/vendors/convai/schema.ts';
+import { ADD_WAV_HEADER_NO_EFFECT, connectExample, SANDBOX_CHARACTER_ID } from '../../../src-main/core/vendors/convai/common/schema.ts';
 import { SANDBOX_API_KEY, NOT_FOUND_DETAIL } from '../../../src-main/core/vendors/convai/sandbox.ts';
 import { testKeychainService } from '../../keychain/names.ts';
 

@@ -7,7 +7,7 @@ import { VENDORS } from '../../../src-main/core/vendors/registry.ts';
 import { mountConvaiSandbox, SANDBOX_API_KEY } from '../../../src-main/core/vendors/convai/sandbox.ts';
 import { vendorById } from '../../../src-main/core/vendors/registry.ts';
 import { ConvaiSandboxRooms } from '../../../src-main/core/vendors/convai/sandbox-room.ts';
-import { SANDBOX_CHARACTER_ID } from '../../../src-main/core/vendors/convai/schema.ts';
+import { SANDBOX_CHARACTER_ID } from '../../../src-main/core/vendors/convai/common/schema.ts';
 import { liveKitServer } from '../support/livekit.ts';
 
 // The lifecycle of the sandbox's livekit-server: started by the first /connect, stopped with the sandbox host, and

@@ -9,7 +9,7 @@ import { speechBounds } from '../../../src-main/core/livekit/audio-meter.ts';
 import { shippedVoice } from '../../../src-main/core/voice/node/shipped.ts';
 import type { RoomTurnFigures } from '../../../src-main/core/vendors/convai/livekit-turn.ts';
 import type { RunReport } from '../../../src-main/core/workflows/report.ts';
-import { SANDBOX_CHARACTER_ID } from '../../../src-main/core/vendors/convai/schema.ts';
+import { SANDBOX_CHARACTER_ID } from '../../../src-main/core/vendors/convai/common/schema.ts';
 import { SANDBOX_API_KEY } from '../../../src-main/core/vendors/convai/sandbox.ts';
 import { liveKitEnv } from '../support/livekit.ts';
 

@@ -14,7 +14,7 @@ import type { SessionEvent } from '../../../src-main/core/events.ts';
 import type { Profile } from '../../../src-main/core/profiles/types.ts';
 import { SandboxHost } from '../../../src-main/core/sandbox/host.ts';
 import { VENDORS, vendorById } from '../../../src-main/core/vendors/registry.ts';
-import { connectExample } from '../../../src-main/core/vendors/convai/schema.ts';
+import { connectExample } from '../../../src-main/core/vendors/convai/common/schema.ts';
 import type { CompareResult } from '../../../src-main/core/workflows/compare.ts';
 import { MemorySecretStore } from '../../unit/app/memory-secrets.ts';
 import { queuedDialog } from '../../support/queued-dialog.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runParley } from '../support/parley-cli.ts';
-import { MODE_EXAMPLES } from '../../../src-main/core/vendors/netease/schema.ts';
+import { MODE_EXAMPLES } from '../../../src-main/core/vendors/netease/common/schema.ts';
 import { SANDBOX_APP_SECRET } from '../../../src-main/core/vendors/netease/sandbox.ts';
 
 let dir: string;

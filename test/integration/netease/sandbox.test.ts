@@ -10,7 +10,7 @@ import type { SessionEvent } from '../../../src-main/core/events.ts';
 import type { Profile } from '../../../src-main/core/profiles/types.ts';
 import type { OperationOutcome } from '../../../src-main/core/vendors/types.ts';
 import { netease, neteaseRoomJoin } from '../../../src-main/core/vendors/netease/index.ts';
-import { MODE_EXAMPLES } from '../../../src-main/core/vendors/netease/schema.ts';
+import { MODE_EXAMPLES } from '../../../src-main/core/vendors/netease/common/schema.ts';
 import {
   SANDBOX_APP_KEY,
   SANDBOX_APP_SECRET,

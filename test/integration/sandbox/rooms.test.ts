@@ -16,9 +16,9 @@ import type { VendorDescriptor } from '../../../src-main/core/vendors/types.ts';
 import { tencent } from '../../../src-main/core/vendors/tencent/index.ts';
 import { SANDBOX_CREDENTIALS, TencentSandbox } from '../../../src-main/core/vendors/tencent/sandbox.ts';
 import { genUserSig } from '../../../src-main/core/vendors/tencent/usersig.ts';
-import { decodeCustomMessage, interruptMessage } from '../../../src-main/core/vendors/tencent/room-messages.ts';
+import { decodeCustomMessage, interruptMessage } from '../../../src-main/core/vendors/tencent/common/room-messages.ts';
 import { netease } from '../../../src-main/core/vendors/netease/index.ts';
-import { MODE_EXAMPLES } from '../../../src-main/core/vendors/netease/schema.ts';
+import { MODE_EXAMPLES } from '../../../src-main/core/vendors/netease/common/schema.ts';
 import {
   SANDBOX_APP_KEY,
   SANDBOX_APP_SECRET,
@@ -26,7 +26,7 @@ import {
   mountNeteaseSandbox,
   type NeteaseSandboxState,
 } from '../../../src-main/core/vendors/netease/sandbox.ts';
-import { parseAsrCaptions } from '../../../src-main/core/vendors/netease/room-events.ts';
+import { parseAsrCaptions } from '../../../src-main/core/vendors/netease/common/room-events.ts';
 import { tencentRoomKey } from '../../../src-main/core/sandbox/rooms/tencent-persona.ts';
 import { NETEASE_SANDBOX_BOT_UID } from '../../../src-main/core/sandbox/rooms/netease-persona.ts';
 import { decodeAudioFrame, fromBase64, parseDown, roomSocketUrl, toBase64, WIRE_RATE, type DownMessage } from '../../../src-main/core/sandbox/rooms/wire.ts';

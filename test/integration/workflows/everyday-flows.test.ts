@@ -8,7 +8,7 @@ import { resourcePath } from '../../../src-main/core/resources.ts';
 import type { SessionEvent } from '../../../src-main/core/events.ts';
 import type { Profile } from '../../../src-main/core/profiles/types.ts';
 import type { CompareResult } from '../../../src-main/core/workflows/compare.ts';
-import { MODE_EXAMPLES } from '../../../src-main/core/vendors/netease/schema.ts';
+import { MODE_EXAMPLES } from '../../../src-main/core/vendors/netease/common/schema.ts';
 
 // The flows a user repeats every day, done twice in a row through createCore against the real sandboxes: a stopped
 // session ends the vendor task it started, runs Parley starts never collide, "run again" replays what was said.

@@ -4,7 +4,7 @@ import { nertcDriver } from '../../../src-renderer/src/rooms/frame/drivers/nertc
 import { localRoom } from '../support/rooms.ts';
 import { useSessionsStore } from '../../../src-renderer/src/stores/sessions.ts';
 import type { SessionEvent } from '../../../src-main/core/events.ts';
-import { MODE_EXAMPLES } from '../../../src-main/core/vendors/netease/schema.ts';
+import { MODE_EXAMPLES } from '../../../src-main/core/vendors/netease/common/schema.ts';
 import { mount, until, type Mounted } from '../support/mount.ts';
 import { fakeNertc } from './fake-nertc.ts';
 import { playerFor, resetPlayers } from '../../../src-renderer/src/audio/index.ts';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { validatePayload } from '../../../src-main/core/payload.ts';
 import { convai } from '../../../src-main/core/vendors/convai/index.ts';
-import { connectExample, roundChunkDuration, settingsSchema, defaultSettings } from '../../../src-main/core/vendors/convai/schema.ts';
+import { connectExample, roundChunkDuration, settingsSchema, defaultSettings } from '../../../src-main/core/vendors/convai/common/schema.ts';
 import { validateSchema } from '../../../src-main/core/payload.ts';
 import { buildConnectRequest, locToPointer, mapValidationDetails, parseConnectResponse, baseUrlFor } from '../../../src-main/core/vendors/convai/client.ts';
 import { toPydanticErrors } from '../../../src-main/core/vendors/convai/pydantic.ts';
-import { forgetSession, rememberSession, rememberedSession, withConversation } from '../../../src-main/core/vendors/convai/conversations.ts';
+import { forgetSession, rememberSession, rememberedSession, withConversation } from '../../../src-main/core/vendors/convai/common/conversations.ts';
 
 const connect = convai.operations.find((o) => o.id === 'connect')!;
 const withOutput = (output: Record<string, unknown>) => ({ character_id: 'c1', audio_config: { output } });

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { parseDataMessage, parseMessageObject } from '../../../src-main/core/vendors/convai/rtvi.ts';
-import { decodeAudioData, encodeAudioData, bytesToBase64 } from '../../../src-main/core/vendors/convai/audio-data.ts';
-import { buildClientMessage, encodeClientMessage, ResponseMatcher, CLIENT_MESSAGE_TYPES } from '../../../src-main/core/vendors/convai/client-messages.ts';
-import { ConvaiTimeline } from '../../../src-main/core/vendors/convai/metrics.ts';
-import { parseRecording, replaySequence } from '../../../src-main/core/vendors/convai/recording.ts';
+import { parseDataMessage, parseMessageObject } from '../../../src-main/core/vendors/convai/common/rtvi.ts';
+import { decodeAudioData, encodeAudioData, bytesToBase64 } from '../../../src-main/core/vendors/convai/common/audio-data.ts';
+import {
+  buildClientMessage,
+  encodeClientMessage,
+  ResponseMatcher,
+  CLIENT_MESSAGE_TYPES,
+} from '../../../src-main/core/vendors/convai/common/client-messages.ts';
+import { ConvaiTimeline } from '../../../src-main/core/vendors/convai/common/metrics.ts';
+import { parseRecording, replaySequence } from '../../../src-main/core/vendors/convai/common/recording.ts';
 import { parseWav } from '../../../src-main/core/audio/wav.ts';
 import { concatPcm16 } from '../../../src-main/core/audio/pcm.ts';
 

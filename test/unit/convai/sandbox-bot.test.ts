@@ -4,8 +4,8 @@ import { VirtualClock } from '../../../src-main/core/voice/clock.ts';
 import { shippedVoice } from '../../../src-main/core/voice/node/shipped.ts';
 import { ConvaiSandboxBot, roomOptionsOf, WEBRTC_MIN_SCORE, type ConvaiRoomOptions } from '../../../src-main/core/vendors/convai/sandbox-bot.ts';
 import { UtteranceRecogniser } from '../../../src-main/core/voice/recognise.ts';
-import { parseMessageObject, type ParsedDataMessage } from '../../../src-main/core/vendors/convai/rtvi.ts';
-import { encodeClientMessage, buildClientMessage } from '../../../src-main/core/vendors/convai/client-messages.ts';
+import { parseMessageObject, type ParsedDataMessage } from '../../../src-main/core/vendors/convai/common/rtvi.ts';
+import { encodeClientMessage, buildClientMessage } from '../../../src-main/core/vendors/convai/common/client-messages.ts';
 
 const voice = shippedVoice();
 const speech = (id: string) => voice.utterances.find((u) => u.id === id)!.audio.samples;

@@ -34,4 +34,15 @@ describe('layers', () => {
     expect(messages).toEqual([expect.stringContaining('renderer layer')]);
     expect(await restricted("import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n", 'src-main/core/vendors/tencent/tc3.ts')).toEqual([]);
   });
+
+  it("marks a vendor folder's layers by folder: common/ is the renderer's, the rest Node-only", async () => {
+    const fromCommon =
+      "import { parseRoomMessage } from '../../../../src-main/core/vendors/tencent/common/room-messages.ts';\nexport const p = parseRoomMessage;\n";
+    expect(await restricted(fromCommon, panel)).toEqual([]);
+    const fromNode = "import { tencentSandbox } from '../../../../src-main/core/vendors/tencent/sandbox.ts';\nexport const s = tencentSandbox;\n";
+    expect(await restricted(fromNode, panel)).toEqual([expect.stringContaining('a Node-only module of src-main')]);
+    // A new file in any vendor's common/ folder is in the layer without being listed.
+    const nodeInCommon = "import { createServer } from 'node:http';\nexport const c = createServer;\n";
+    expect(await restricted(nodeInCommon, 'src-main/core/vendors/mindcraft/common/probe.ts')).toEqual([expect.stringContaining('renderer layer')]);
+  });
 });

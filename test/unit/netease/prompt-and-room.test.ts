@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { composePrompt } from '../../../src-main/core/vendors/netease/prompt.ts';
-import { parseAiData, parseAsrCaptions } from '../../../src-main/core/vendors/netease/room-events.ts';
-import { NETEASE_METRICS, RoomMetrics } from '../../../src-main/core/vendors/netease/room-metrics.ts';
+import { composePrompt } from '../../../src-main/core/vendors/netease/common/prompt.ts';
+import { parseAiData, parseAsrCaptions } from '../../../src-main/core/vendors/netease/common/room-events.ts';
+import { NETEASE_METRICS, RoomMetrics } from '../../../src-main/core/vendors/netease/common/room-metrics.ts';
 
 describe('composePrompt', () => {
   it('fills {{key}} placeholders from the key words (the doc example)', () => {

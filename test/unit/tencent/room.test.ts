@@ -8,8 +8,8 @@ import {
   parseMessage,
   SubtitleJoiner,
   type RoomMessage,
-} from '../../../src-main/core/vendors/tencent/room-messages.ts';
-import { TurnMetrics, TENCENT_MEASURED } from '../../../src-main/core/vendors/tencent/turn-metrics.ts';
+} from '../../../src-main/core/vendors/tencent/common/room-messages.ts';
+import { TurnMetrics, TENCENT_MEASURED } from '../../../src-main/core/vendors/tencent/common/turn-metrics.ts';
 
 const fixture = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/conversation.json'), 'utf8')) as { t: number; msg: unknown }[];
 const bytes = (v: unknown) => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));

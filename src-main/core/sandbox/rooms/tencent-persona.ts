@@ -12,7 +12,7 @@
  * server validates the sender) and its `receiver` names the bot; anything else on cmdId 2 is noted and ignored.
  * InterruptMode 1 (no interruption) turns barge-in by speech off; the 20001 message works in both modes.
  */
-import { DOWNLINK_CMD_ID, UPLINK_CMD_ID } from '../../vendors/tencent/room-messages.ts';
+import { DOWNLINK_CMD_ID, UPLINK_CMD_ID } from '../../vendors/tencent/common/room-messages.ts';
 import type { BotSpec, RoomHandle, RoomPersona } from './service.ts';
 import type { SandboxBot } from '../../voice/bot.ts';
 import { fromBase64, toBase64 } from './wire.ts';

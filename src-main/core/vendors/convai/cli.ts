@@ -5,9 +5,9 @@ import { parseTarget, runOperation, parseBaseUrl, failureLine } from '../../cli/
 import { ProfileStore } from '../../profiles/store.ts';
 import { defaultDataDir } from '../../data-dir.ts';
 import { REDACTED } from '../../secrets/redact.ts';
-import { rememberSession, rememberedSession, withConversation } from './conversations.ts';
+import { rememberSession, rememberedSession, withConversation } from './common/conversations.ts';
 import type { ConnectResult } from './client.ts';
-import { SANDBOX_CHARACTER_ID } from './schema.ts';
+import { SANDBOX_CHARACTER_ID } from './common/schema.ts';
 import { BOT_AUDIO_FILE, convaiLiveKitTurn, type RoomTurnFigures } from './livekit-turn.ts';
 import { CliUsageError, type CliCommand } from '../../cli/command.ts';
 import { readJsonBody } from '../../cli/read-body.ts';

@@ -1,6 +1,6 @@
 import type { HttpExchange, HttpRequestSpec } from '../../http.ts';
 import type { VendorError } from '../types.ts';
-import { DEFAULT_BASE_URL } from './schema.ts';
+import { DEFAULT_BASE_URL } from './common/schema.ts';
 
 /** The documented 200 body of POST /connect (older revisions return speaker_id instead of end_user_id). */
 export interface ConnectResult {

@@ -10,7 +10,7 @@ import type {
 } from '../types.ts';
 import type { MetricData } from '../../events.ts';
 import { STANDARD_METRICS } from '../../events.ts';
-import { connectExample, connectSchema, defaultSettings, roundChunkDuration, settingsSchema, validateConnect } from './schema.ts';
+import { connectExample, connectSchema, defaultSettings, roundChunkDuration, settingsSchema, validateConnect } from './common/schema.ts';
 import { baseUrlFor, buildConnectRequest, connectSummary, parseConnectResponse, type ConnectResult } from './client.ts';
 import { mountConvaiSandbox, SANDBOX_API_KEY } from './sandbox.ts';
 

@@ -32,9 +32,9 @@ import { CLIENT_AUDIO_RATE, sharedNow, type WorkerEvent } from '../../livekit/pr
 import { resampleToMono } from '../../audio/resample.ts';
 import type { TurnInput, TurnOptions } from '../../workflows/turn.ts';
 import type { TurnMeasurement, TurnRequest, VoiceConversation } from '../../workflows/conversation.ts';
-import { parseDataMessage } from './rtvi.ts';
-import { ConvaiTimeline } from './metrics.ts';
-import { buildClientMessage, encodeClientMessage } from './client-messages.ts';
+import { parseDataMessage } from './common/rtvi.ts';
+import { ConvaiTimeline } from './common/metrics.ts';
+import { buildClientMessage, encodeClientMessage } from './common/client-messages.ts';
 import type { ConnectResult } from './client.ts';
 
 export const INTERRUPTION_RECOVERY_METRIC = 'interruption_recovery_ms';

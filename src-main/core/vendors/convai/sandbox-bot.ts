@@ -29,9 +29,9 @@
  * The partial data chunk of an interrupted answer is dropped, not sent: that audio was never meant to be heard.
  */
 import type { BotEvent, SandboxBot } from '../../voice/bot.ts';
-import { encodeAudioData } from './audio-data.ts';
-import { CLIENT_MESSAGE_TYPES, type ClientMessageType } from './client-messages.ts';
-import { AUDIO_ROUTINGS, roundChunkDuration, type AudioRouting } from './schema.ts';
+import { encodeAudioData } from './common/audio-data.ts';
+import { CLIENT_MESSAGE_TYPES, type ClientMessageType } from './common/client-messages.ts';
+import { AUDIO_ROUTINGS, roundChunkDuration, type AudioRouting } from './common/schema.ts';
 
 /** What /connect's `audio_config.output` and `debug` ask of the room. */
 export interface ConvaiRoomOptions {

@@ -3,7 +3,7 @@ import { warningHeaders, type SandboxHost, type SandboxRequest, type SandboxResp
 import type { VendorErrorEntry } from '../../sandbox/faults.ts';
 import { blockingErrors, findingLine, validatePayload, warningsOf } from '../../payload.ts';
 import type { OperationDescriptor } from '../types.ts';
-import { SANDBOX_CHARACTER_ID } from './schema.ts';
+import { SANDBOX_CHARACTER_ID } from './common/schema.ts';
 import { toPydanticErrors } from './pydantic.ts';
 import { ConvaiSandboxRooms } from './sandbox-room.ts';
 import { roomOptionsOf } from './sandbox-bot.ts';

@@ -25,9 +25,9 @@ import {
   type TaskResult,
   type Variant,
 } from './client.ts';
-import { CLOSE_EXAMPLE, MODE_EXAMPLES, closeSchema, createMode, createSchema, vendorNumberLabels } from './schema.ts';
+import { CLOSE_EXAMPLE, MODE_EXAMPLES, closeSchema, createMode, createSchema, vendorNumberLabels } from './common/schema.ts';
 import { closeBodyFindings, createBodyFindings, validateCreate } from './rules.ts';
-import { composePrompt } from './prompt.ts';
+import { composePrompt } from './common/prompt.ts';
 import { defaultSettings, settingsSchema } from './settings.ts';
 import { SANDBOX_APP_KEY, SANDBOX_APP_SECRET, SANDBOX_TOKEN, mountNeteaseSandbox } from './sandbox.ts';
 

@@ -2,10 +2,10 @@
 import type { PayloadError } from '../types.ts';
 import { validatePayload } from '../../payload.ts';
 import { sourceMarks } from '../../schema.ts';
-import { INTERRUPT_WORDS_MESSAGE, closeSchema, createSchema } from './schema.ts';
+import { INTERRUPT_WORDS_MESSAGE, closeSchema, createSchema } from './common/schema.ts';
 
 const { source } = sourceMarks('netease');
-import { composePrompt } from './prompt.ts';
+import { composePrompt } from './common/prompt.ts';
 
 export { INTERRUPT_WORDS_MESSAGE };
 

@@ -1,6 +1,6 @@
 import type { JsonSchema } from '../../schema.ts';
 import { LIVE_ENDPOINT } from './client.ts';
-import { VENDOR_NUMBER_FIELDS } from './schema.ts';
+import { VENDOR_NUMBER_FIELDS } from './common/schema.ts';
 
 const labelMap: JsonSchema = { type: 'object', additionalProperties: { type: 'string', minLength: 1, maxLength: 80 } };
 

@@ -1,8 +1,8 @@
 import type { NewEvent } from '../../../../src-main/core/events.ts';
-import { parseDataMessage, parseMessageObject, type ParsedDataMessage } from '../../../../src-main/core/vendors/convai/rtvi.ts';
-import { ResponseMatcher, type ClientMessage, type MatchedResponse } from '../../../../src-main/core/vendors/convai/client-messages.ts';
-import { ConvaiTimeline } from '../../../../src-main/core/vendors/convai/metrics.ts';
-import type { PcmChunk } from '../../../../src-main/core/vendors/convai/audio-data.ts';
+import { parseDataMessage, parseMessageObject, type ParsedDataMessage } from '../../../../src-main/core/vendors/convai/common/rtvi.ts';
+import { ResponseMatcher, type ClientMessage, type MatchedResponse } from '../../../../src-main/core/vendors/convai/common/client-messages.ts';
+import { ConvaiTimeline } from '../../../../src-main/core/vendors/convai/common/metrics.ts';
+import type { PcmChunk } from '../../../../src-main/core/vendors/convai/common/audio-data.ts';
 
 /**
  * Everything that happens to a Convai data-channel message in the renderer, whether it came from the LiveKit

@@ -5,8 +5,8 @@
  */
 import type { NewEvent } from '../../../../src-main/core/events.ts';
 import { roomEvents } from '../../../../src-main/core/room-events.ts';
-import { parseAiData, parseAsrCaptions } from '../../../../src-main/core/vendors/netease/room-events.ts';
-import { RoomMetrics, metricSummary } from '../../../../src-main/core/vendors/netease/room-metrics.ts';
+import { parseAiData, parseAsrCaptions } from '../../../../src-main/core/vendors/netease/common/room-events.ts';
+import { RoomMetrics, metricSummary } from '../../../../src-main/core/vendors/netease/common/room-metrics.ts';
 import type { RoomEvent, SpeechSource } from '../../rooms/protocol.ts';
 import { openRoomFrame, type RoomOpener, type RoomSession } from '../../rooms/session.ts';
 import type { JoinParamsOf } from '../../../../src-main/core/vendors/registry.ts';

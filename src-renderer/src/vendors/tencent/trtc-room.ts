@@ -11,8 +11,8 @@ import {
   messageEvent,
   SubtitleJoiner,
   type SubtitleLine,
-} from '../../../../src-main/core/vendors/tencent/room-messages.ts';
-import { metricSummary, TurnMetrics, type TurnRow } from '../../../../src-main/core/vendors/tencent/turn-metrics.ts';
+} from '../../../../src-main/core/vendors/tencent/common/room-messages.ts';
+import { metricSummary, TurnMetrics, type TurnRow } from '../../../../src-main/core/vendors/tencent/common/turn-metrics.ts';
 import type { RoomEvent, SpeechSource } from '../../rooms/protocol.ts';
 import { openRoomFrame, type RoomOpener, type RoomSession } from '../../rooms/session.ts';
 import type { JoinParamsOf } from '../../../../src-main/core/vendors/registry.ts';

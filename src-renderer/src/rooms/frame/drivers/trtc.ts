@@ -4,7 +4,7 @@
  * (index.d.ts: "continue subscribing audio data from the user but not play it"), so the audio is not doubled; its
  * volume evaluation keeps working and is passed on as `level` events.
  */
-import { interruptMessage } from '../../../../../src-main/core/vendors/tencent/room-messages.ts';
+import { interruptMessage } from '../../../../../src-main/core/vendors/tencent/common/room-messages.ts';
 import { roomError } from '../../protocol.ts';
 import { param, type DriverContext, type DriverFactory } from '../driver.ts';
 import { sandboxRoomUrl } from '../../sandbox/room-socket.ts';

@@ -4,7 +4,7 @@
  * `server-response` form. Pure and total: a bad message becomes an `error` event, never an exception.
  * Used by the renderer (LiveKit DataReceived and the recorded-sequence replay) and by the tests.
  */
-import type { NewEvent } from '../../events.ts';
+import type { NewEvent } from '../../../events.ts';
 import { AudioDataError, decodeAudioData, type PcmChunk } from './audio-data.ts';
 
 export interface ServerMetricEntry {

@@ -3,7 +3,7 @@
  * user-stopped-speaking → bot-started-speaking, and the server's own ttfb/processing/custom figures (debug).
  * The connect call latency is measured in main (index.ts). Pure: the renderer feeds it what it sees in the room.
  */
-import { STANDARD_METRICS, type MetricData, type NewEvent } from '../../events.ts';
+import { STANDARD_METRICS, type MetricData, type NewEvent } from '../../../events.ts';
 import type { ParsedDataMessage } from './rtvi.ts';
 
 export const CONVAI_METRICS = {

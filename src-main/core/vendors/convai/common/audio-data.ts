@@ -3,8 +3,8 @@
  * channels, any sample rate, optionally prefixed by a 44-byte WAV header. Pure (no Node modules): the renderer
  * uses it to feed the PCM stream player, the tests and the replay use it too.
  */
-import { pcm16FromBytes, pcm16ToBytes } from '../../audio/pcm.ts';
-import { encodeWav } from '../../audio/wav.ts';
+import { pcm16FromBytes, pcm16ToBytes } from '../../../audio/pcm.ts';
+import { encodeWav } from '../../../audio/wav.ts';
 export interface PcmChunk {
   sampleRate: number;
   channels: 1 | 2;

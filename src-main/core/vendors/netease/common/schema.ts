@@ -2,7 +2,7 @@
  * NetEase Yunxin RTC-AI payload schemas (docs/vendors/netease.md#request-body). The single source of the field
  * rules: the form, validate(), the inspector and the sandbox all read these objects.
  */
-import { sourceMarks, type JsonSchema, type Localized } from '../../schema.ts';
+import { sourceMarks, type JsonSchema, type Localized } from '../../../schema.ts';
 
 /** Constraint sources: entries of docs/vendors/netease.md. */
 const { documented, inferred, source } = sourceMarks('netease');

@@ -3,7 +3,7 @@
  * dependency-free: the renderer's Extras feeds `custom-message` SDK events through these, tests feed documented
  * shapes. Never throws: anything not shaped as documented becomes an `error` event saying what was expected.
  */
-import type { NewEvent } from '../../events.ts';
+import type { NewEvent } from '../../../events.ts';
 
 /** Downlink (AI → room) messages arrive on cmdId 1; the client sends on cmdId 2. */
 export const DOWNLINK_CMD_ID = 1;

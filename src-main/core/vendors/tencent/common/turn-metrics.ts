@@ -9,7 +9,7 @@
  * - TTS first frame: the bot's first subtitle to the first audible bot audio;
  * - turn latency (shared name): the user's final subtitle to the first audible bot audio.
  */
-import { STANDARD_METRICS, type MetricData } from '../../events.ts';
+import { STANDARD_METRICS, type MetricData } from '../../../events.ts';
 import type { RoomMessage, SubtitleLine } from './room-messages.ts';
 
 export const TENCENT_MEASURED = {

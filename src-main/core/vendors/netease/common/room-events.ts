@@ -3,7 +3,7 @@
  * renderer's Extras feeds SDK callbacks through these, tests feed documented shapes. Never throws: input that is
  * not shaped as documented becomes an `error` event naming what was expected.
  */
-import type { NewEvent } from '../../events.ts';
+import type { NewEvent } from '../../../events.ts';
 
 /** `other`: a remote uid that is not the configured bot (another participant). */
 export type Speaker = 'user' | 'bot' | 'other';

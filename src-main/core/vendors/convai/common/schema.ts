@@ -1,5 +1,5 @@
-import { roundToNearest, sourceMarks, type JsonSchema } from '../../schema.ts';
-import type { PayloadError } from '../types.ts';
+import { roundToNearest, sourceMarks, type JsonSchema } from '../../../schema.ts';
+import type { PayloadError } from '../../types.ts';
 
 /** Constraint sources: entries of docs/vendors/convai.md. */
 const { documented, inferred, source } = sourceMarks('convai');

@@ -3,7 +3,7 @@
  * time from the user's final caption to the bot's first caption. Pure: times are given by the caller (ms).
  * Bot captions are ASR of the bot's own TTS, so the turn figure is an upper bound of the audio turn latency.
  */
-import type { MetricData } from '../../events.ts';
+import type { MetricData } from '../../../events.ts';
 import type { ParsedCaption } from './room-events.ts';
 
 export const NETEASE_METRICS = {
