@@ -14,10 +14,9 @@ import { playwright } from '@vitest/browser-playwright';
 export default defineConfig({
   test: {
     // Vitest's default is one worker per core less one: a single worker on a 2-core CI machine, so every file ran one
-    // after another. The slow files wait on real-time audio (the sandbox bots speak at real-time pace), not on the CPU,
-    // so two at a time fit on 2 busy cores (three made a first Convai /connect, which starts livekit-server, miss its
-    // 10 s answer time on a loaded machine). Every file is independent: its own temp data folder, ports chosen by the
-    // OS, a keychain service and a Chromium profile of its own. PARLEY_TEST_WORKERS overrides it (e.g. 1 to debug).
+    // after another. The integration files wait mostly on real-time audio and child processes, so two at a time fit on
+    // 2 busy cores; each has its own temp data folder, OS-chosen ports and keychain service. PARLEY_TEST_WORKERS
+    // overrides it (e.g. 1 to debug).
     maxWorkers: Number(process.env.PARLEY_TEST_WORKERS) || 2,
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
@@ -61,6 +60,10 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // One E2E file at a time, after the other projects: two at a time (each a Chromium, a core, often a LiveKit
+          // room) on 2 busy cores took about as long in all and made a first Convai /connect (it starts livekit-server)
+          // miss its 10 s answer time.
+          fileParallelism: false,
         },
       },
     ],
