@@ -21,6 +21,10 @@ const RENDERER_LAYER = [
   'src-main/core/sandbox/rooms/wire.ts',
   'src-main/core/schema.ts',
   'src-main/core/secrets/redact.ts',
+  'src-main/core/validation/compiled.ts',
+  'src-main/core/validation/fingerprint.ts',
+  'src-main/core/validation/registry.ts',
+  'src-main/core/validation/runtime.ts',
   // A vendor folder marks its layers: common/ is what the renderer may import (schemas, parsers, metric math); the
   // rest of the folder (clients, sandboxes, sessions, CLI commands) is Node-only.
   'src-main/core/vendors/*/common/*.ts',

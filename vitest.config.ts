@@ -2,6 +2,11 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
 import { playwright } from '@vitest/browser-playwright';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+
+/** Node-side helpers of the renderer tests (browser commands), loaded when first called. */
+const rendererCommands = () => import(pathToFileURL(resolve(import.meta.dirname, 'test/renderer/support/main-findings.ts')).href);
 
 /**
  * Six projects, one `npm test`:
@@ -34,6 +39,9 @@ export default defineConfig({
       },
       {
         plugins: [vue()],
+        // Pre-bundled up front: found mid-run (the kitchen sink's run-time compiler), they would re-optimise the deps
+        // and fail the file importing them with a stale chunk.
+        optimizeDeps: { include: ['ajv', 'ajv/dist/standalone/index.js', 'ajv-formats', 'ajv-formats/dist/formats.js'] },
         test: {
           name: 'renderer',
           include: ['test/renderer/**/*.test.ts'],
@@ -58,6 +66,12 @@ export default defineConfig({
               },
             }),
             instances: [{ browser: 'chromium' }],
+            // Main's validation in Node, compared with the form's in test/renderer/validation-csp.test.ts.
+            commands: {
+              mainFindings: async (_ctx, vendor: string, operation: string, payload: unknown) =>
+                (await rendererCommands()).mainFindings(vendor, operation, payload),
+              operationViews: async () => (await rendererCommands()).operationViews(),
+            },
           },
         },
       },

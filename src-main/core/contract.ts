@@ -9,6 +9,8 @@ import { VENDOR_ID_PATTERN, type CredentialField, type PayloadError, type Reques
 import type { BuiltInRoomJoinInfo } from './vendors/registry.ts';
 import type { Fault } from './sandbox/faults.ts';
 import { validateSchema } from './payload.ts';
+// Node compiles the contract's argument schemas (the build generates validators for vendor schemas only).
+import './validation/node-compiler.ts';
 import { ID_PATTERN } from './paths.ts';
 import { DEFAULT_JSON_LIMITS, jsonProblem, type JsonLimits } from './json-limits.ts';
 import { OPEN_PURPOSES, SAVE_PURPOSES, type OpenPurpose, type SavePurpose } from './grants.ts';
@@ -478,6 +480,7 @@ export const contract = {
             },
             repeat: { type: 'integer', minimum: 1, maximum: 100 },
             mode: { type: 'string', enum: ['sequential', 'parallel'] },
+            reference: { type: 'string', maxLength: 10_000 },
           },
           ['input', 'entries', 'repeat', 'mode'],
         ),

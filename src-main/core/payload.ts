@@ -1,24 +1,7 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
 import type { JsonSchema } from './schema.ts';
 import type { ConstraintSource, OperationDescriptor, PayloadError } from './vendors/types.ts';
-
-// discriminator: a oneOf with `discriminator` (Tencent LLMConfig by LLMType) reports only the chosen branch's errors.
-// verbose: errors carry their parentSchema, so a schema's `x-error-messages` ({ keyword: text }) can word its own
-// errors (NetEase: "pipeline.interruptWords: required when interruptMode is 4 ...") in the renderer and main alike.
-// logger off: a compile blocked by the renderer CSP is handled by the caller (validateLocally), not logged as an error.
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, discriminator: true, verbose: true, logger: false });
-(addFormats as unknown as (a: Ajv) => void)(ajv);
-const compiled = new WeakMap<object, ValidateFunction>();
-
-function validator(schema: JsonSchema): ValidateFunction {
-  let v = compiled.get(schema);
-  if (!v) {
-    v = ajv.compile(schema);
-    compiled.set(schema, v);
-  }
-  return v;
-}
+import { validatorFor as validator } from './validation/registry.ts';
 
 /**
  * Validate against a JSON Schema; findings name the field (JSON pointer) and what was expected. A constraint whose

@@ -1,10 +1,11 @@
 /**
- * JSON Schema as Parley uses it: plain draft-07 plus the `x-` annotations of SCHEMA_VOCABULARY below, the one place
+ * JSON Schema as Parley uses it: draft-07 plus the `x-` annotations of SCHEMA_VOCABULARY below, the one place
  * they are defined (ajv ignores them; test/unit/core/schema-vocabulary.test.ts fails on a key that is not listed).
+ * One difference from plain draft-07: `title` and `description` are `{ en, zh }` objects, never strings, so a schema
+ * documents a field once in both languages (the form shows the user's language, the other on hover); the meta-schema
+ * ajv checks schemas against says so (validation/codegen.ts), and the vocabulary test fails on a bare string.
  */
 export const SCHEMA_VOCABULARY = {
-  'x-title-zh': 'Chinese label (`title` is English). Read by the form.',
-  'x-description-zh': 'Chinese field doc (`description` is English). Read by the form.',
   'x-enum-labels': '`{ "<value>": { en, zh } }` labels for enum values. Read by the form and the Mindcraft sample list.',
   'x-note': '`{ en, zh }` shown under the field as information; never blocks anything. Read by the form.',
   'x-unit': 'A unit shown next to the field (`ms`, `s`, `%`). Read by the form.',
@@ -32,8 +33,10 @@ export type SchemaKeyword = keyof typeof SCHEMA_VOCABULARY;
 export interface JsonSchema {
   $id?: string;
   type?: string | string[];
-  title?: string;
-  description?: string;
+  /** The field's label, in both languages (never a bare string: the form shows either, the docs both). */
+  title?: Localized;
+  /** The field's documentation, in both languages, as `title`. */
+  description?: Localized;
   default?: unknown;
   examples?: unknown[];
   enum?: unknown[];
@@ -61,8 +64,6 @@ export interface JsonSchema {
   then?: JsonSchema;
   else?: JsonSchema;
   discriminator?: { propertyName: string };
-  'x-title-zh'?: string;
-  'x-description-zh'?: string;
   'x-enum-labels'?: Record<string, Localized>;
   'x-wire'?: 'json-string';
   'x-unit'?: string;

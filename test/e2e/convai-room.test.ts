@@ -7,6 +7,7 @@ import { parseWav } from '../../src-main/core/audio/wav.ts';
 import { speechBounds } from '../../src-main/core/livekit/audio-meter.ts';
 import { shippedVoice } from '../../src-main/core/voice/node/shipped.ts';
 import { liveKitServer } from '../integration/support/livekit.ts';
+import { convaiPanel } from './convai-panel.ts';
 
 /**
  * The Convai panel in a real LiveKit room: the real livekit-client in the room frame (under its CSP), the sandbox's
@@ -31,40 +32,10 @@ describe('Convai panel in a real LiveKit room (E2E)', () => {
     await h?.close();
   });
 
-  const text = (sel: string) => h.page.locator(sel).innerText();
-  const poll = (fn: () => Promise<unknown>, timeout = 20_000) => expect.poll(fn, { timeout, interval: 100 });
-
-  async function connectAndJoin(): Promise<string> {
-    if (await h.page.isVisible('[data-test="stop"]')) {
-      await h.page.click('[data-test="stop"]');
-      await h.page.waitForSelector('[data-test="stop"]', { state: 'hidden' });
-    }
-    await h.page.click('[data-test="send"]');
-    await h.page.click('.tab:has-text("Vendor tools")');
-    await h.page.waitForSelector('[data-test="convai-result-fields"] [data-field="room_url"]');
-    expect(await text('[data-test="convai-result-fields"]')).toMatch(/ws:\/\/127\.0\.0\.1:\d+(\s|$)/);
-    expect(await text('[data-test="convai-sandbox-room"]')).toContain('livekit-server on this machine');
-    await h.page.click('[data-test="convai-join"]');
-    await poll(() => text('.convai-extras .status-line')).toContain('bot-ready');
-    await h.page.waitForSelector('.convai-extras .status-line .on:has-text("bot-ready")');
-    return (await h.page.textContent('.sid'))!.trim();
-  }
-
-  async function say(file: string): Promise<void> {
-    await h.page.setInputFiles('.convai-extras input[type="file"][accept="audio/*,.wav"]', file);
-  }
-
-  const botSpeaking = () => h.page.locator('.convai-extras .status-line span.on', { hasText: 'bot speaking' }).count();
-  const liveLevel = async () =>
-    Number(
-      (
-        await h.page
-          .locator('[data-test="live-level"]')
-          .first()
-          .innerText()
-          .catch(() => '0%')
-      ).replace('%', ''),
-    );
+  const { text, poll, connectAndJoin, say, botSpeaking, liveLevel } = convaiPanel(() => h, {
+    url: /ws:\/\/127\.0\.0\.1:\d+(\s|$)/,
+    label: 'livekit-server on this machine',
+  });
 
   it('joins the room, is heard, hears the character (level, WAV export), gets the transcriptions and data-channel chunks; interrupts it', async () => {
     // The doc's example payload: audio_routing "both" (track and data channel), 100 ms chunks, debug metrics.

@@ -39,7 +39,10 @@ const VENDOR: VendorView = {
   ],
   settingsSchema: {
     type: 'object',
-    properties: { region: { type: 'string', title: 'Region', default: 'ap-guangzhou' }, nested: { type: 'object', properties: { a: { type: 'string' } } } },
+    properties: {
+      region: { type: 'string', title: { en: 'Region', zh: '地域' }, default: 'ap-guangzhou' },
+      nested: { type: 'object', properties: { a: { type: 'string' } } },
+    },
   },
   defaultSettings: { sandbox: { region: 'ap-guangzhou' }, live: { region: 'ap-guangzhou' } },
   operations: [],

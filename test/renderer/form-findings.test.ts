@@ -3,9 +3,9 @@ import PayloadBuilder from '../../src-renderer/src/components/form/PayloadBuilde
 import type { JsonSchema } from '../../src-main/core/schema.ts';
 import type { PayloadError } from '../../src-main/core/vendors/types.ts';
 import { connectSchema, connectExample, ADD_WAV_HEADER_NO_EFFECT } from '../../src-main/core/vendors/convai/common/schema.ts';
-import { chatBotV3Schema, CHAT_BOT_V3_EXAMPLE } from '../../src-main/core/vendors/mindcraft/schema.ts';
+import { chatBotV3Schema, CHAT_BOT_V3_EXAMPLE } from '../../src-main/core/vendors/mindcraft/common/schema.ts';
 import { createSchema, MODE_EXAMPLES } from '../../src-main/core/vendors/netease/common/schema.ts';
-import { EXAMPLES, SCHEMAS } from '../../src-main/core/vendors/tencent/schemas.ts';
+import { EXAMPLES, SCHEMAS } from '../../src-main/core/vendors/tencent/common/schemas.ts';
 import { mount, setInput, tick, type Mounted } from './support/mount.ts';
 
 /**

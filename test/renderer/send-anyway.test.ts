@@ -6,21 +6,19 @@ import { useVendorsStore } from '../../src-renderer/src/stores/vendors.ts';
 import { useSessionsStore } from '../../src-renderer/src/stores/sessions.ts';
 import type { VendorView } from '../../src-main/core/contract.ts';
 import { blockingErrors, validatePayload } from '../../src-main/core/payload.ts';
-import { chatBotV3Schema, CHAT_BOT_V3_EXAMPLE, validateChatBotV3 } from '../../src-main/core/vendors/mindcraft/schema.ts';
+import { chatBotV3Schema, CHAT_BOT_V3_EXAMPLE, validateChatBotV3 } from '../../src-main/core/vendors/mindcraft/common/schema.ts';
 import { mount, tick, until, type Mounted } from './support/mount.ts';
 
 /**
- * The panel around the form: main's validation (the same validatePayload the CLI and the sandbox run, here with the
- * operation's own rule) keeps its findings after "Send anyway", so the form still shows what is wrong; warnings
- * alone never disable Send.
+ * The panel around the form: main's validation (the same validatePayload the CLI and the sandbox run, with the
+ * operation's own rule), run by the form itself, keeps its findings after "Send anyway", so the form still shows what
+ * is wrong; warnings alone never disable Send. The form never asks main to validate (no payload.validate here).
  */
 const op = { schema: chatBotV3Schema, validate: validateChatBotV3 };
 const starts: { sendAnyway?: boolean }[] = [];
 window.parley = {
   invoke: (async (name: string, args: Record<string, unknown>) => {
     switch (name) {
-      case 'payload.validate':
-        return validatePayload(op, args.payload);
       case 'session.start': {
         starts.push({ sendAnyway: args.sendAnyway as boolean | undefined });
         const findings = validatePayload(op, args.payload);
@@ -71,7 +69,7 @@ describe('Send anyway', () => {
     profiles.selectedId = 'p1';
     await until(() => !!el('.field[data-path="/max_tokens"]'));
     const panel = usePanelStore();
-    // No character and no voice: the documented voice_id rule (main only); max_tokens 5: a documented range (local too).
+    // No character and no voice: the documented voice_id rule (the vendor's rule code); max_tokens 5: a documented range (the schema).
     const { character_uuid: _c, ...payload } = CHAT_BOT_V3_EXAMPLE;
     panel.setPayload({ ...payload, max_tokens: 5 });
     await until(() => fieldFindings('/voice_id').length > 0);

@@ -9,9 +9,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { VENDORS, vendorById } from '../../core/vendors/registry.ts';
 import type { VendorId } from '../../core/vendors/types.ts';
-import { defaultCompareOperation, runComparison, type CompareEntry, type CompareRun } from '../../core/workflows/compare.ts';
+import { defaultCompareOperation, runComparison, transportOf, type CompareEntry, type CompareRun } from '../../core/workflows/compare.ts';
 import type { TurnMeasurement } from '../../core/workflows/conversation.ts';
-import { ROOM_EVENT_KINDS } from '../../core/room-events.ts';
 import { scoreRecognition } from '../../core/voice/accuracy.ts';
 import { cliRoomTurnEnvironment } from './run.ts';
 import { parseTarget } from '../../core/cli/run.ts';
@@ -20,17 +19,6 @@ import { defaultDataDir } from '../../core/data-dir.ts';
 import { CliUsageError, type CliCommand } from '../../core/cli/command.ts';
 
 const FIGURES = ['setupMs', 'firstServerEventMs', 'firstAudioMs', 'responseLatencyMs', 'botAudioS', 'interruptionRecoveryMs'] as const;
-
-/** How a vendor's turn travelled in this run: its compare operation's transport; a room's by the SDK its descriptor names. */
-function transportOf(vendorId: VendorId, target: 'sandbox' | 'live', events: Record<string, unknown>[]): string {
-  const vendor = vendorById(vendorId);
-  const transport = defaultCompareOperation(vendor).transport;
-  const sdk = vendor.room?.sdk;
-  if (transport !== 'room' || !sdk) return transport;
-  // A LiveKit sandbox room is livekit-server when this machine has one (the run joined it), else the loopback room.
-  if (sdk === 'livekit') return events.some((e) => e.kind === ROOM_EVENT_KINDS.joined) ? 'livekit' : 'sandbox-room';
-  return target === 'sandbox' ? 'sandbox-room' : sdk;
-}
 
 function readEvents(file: string): Record<string, unknown>[] {
   try {
@@ -73,7 +61,7 @@ function runJson(run: CompareRun, vendor: VendorId, target: 'sandbox' | 'live', 
     ok: run.ok,
     error: run.error ?? null,
     sessionId: run.sessionId ?? null,
-    transport: transportOf(vendor, target, events),
+    transport: run.transport ?? transportOf(vendor, target, events),
     ...Object.fromEntries(FIGURES.map((f) => [f, value(f)])),
     recognisedText,
     botText: run.botText || null,
@@ -137,6 +125,7 @@ export const compareCommand: CliCommand = {
         entries,
         repeat,
         mode: values.parallel ? ('parallel' as const) : ('sequential' as const),
+        ...(values.reference !== undefined ? { reference: values.reference } : {}),
       };
       const result = await runComparison(plan, async (req) => runner({ ...req, profile: req.profile || undefined }));
       const vendors: Record<string, unknown> = {};
@@ -144,6 +133,8 @@ export const compareCommand: CliCommand = {
         vendors[e.label!] = {
           vendor: e.vendor,
           operation: e.operation,
+          // CER (Chinese) or WER over the successful runs: median and p90 of the per-run rates below.
+          ...(result.columns[i]?.recognition ? { recognition: result.columns[i]!.recognition } : {}),
           runs: result.runs
             .filter((r) => r.entry === i)
             .sort((a, b) => a.repetition - b.repetition)

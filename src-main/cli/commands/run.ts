@@ -8,47 +8,41 @@ import { toJUnit, type CaseOutcome } from '../../core/workflows/report.ts';
 import { runFolder } from '../../core/scenarios/runner.ts';
 import { runnerScenarioSessions } from '../../core/scenarios/sessions.ts';
 import { toHtmlReport, toRunCsv } from '../../core/scenarios/html-report.ts';
-import { CONVERSATION_OPENERS } from '../../core/scenarios/openers.ts';
 import { parseFault, type Fault } from '../../core/sandbox/faults.ts';
 import { cliEnvironment, parseTarget, type CliEnvironment, type CliTarget } from '../../core/cli/run.ts';
 import { CliUsageError, type CliCommand, type CliIO } from '../../core/cli/command.ts';
-import { CONVERSATION_OPENERS as ROOM_TURN_OPENERS } from '../../core/workflows/turn.ts';
+import { turnAgents } from '../../core/workflows/turn-agent.ts';
+import { conversationOpeners } from '../../core/workflows/voice-turns.ts';
 import type { RunRequest, RunResult } from '../../core/workflows/session-runner.ts';
 import { HeadlessAgent } from '../agent-browser.ts';
+import { findLiveKitServer } from '../../core/livekit/server.ts';
 
 const REPORTS = ['junit', 'json', 'html', 'csv'] as const;
 
 const OUTCOME_LABEL: Record<CaseOutcome, string> = { pass: 'PASS', fail: 'FAIL', error: 'ERROR', 'no-checks': 'NO CHECKS' };
 
 /**
- * A CLI environment whose runner also does Tencent and NetEase voice turns: the headless turn agent
- * (agent-browser.ts) is started on the first such turn and shared by the rest of the run; every other run goes
- * without a browser. A browser that cannot start is that turn's driveError (the session is stopped).
+ * A CLI environment whose room voice turns through the turn agent (Tencent, NetEase: cases, compare, scenarios) have
+ * a page to run in: the headless turn agent (agent-browser.ts), launched by the first turn that needs it and shared by
+ * the rest of the run; a run that needs none starts no browser. A browser that cannot start is that turn's error.
  */
 export function cliRoomTurnEnvironment(io: CliIO, opts: { target: CliTarget; outDir?: string; fault?: Fault | null }): CliEnvironment {
   const env = cliEnvironment(io, opts);
   let headless: Promise<HeadlessAgent> | undefined;
-  const needsAgent = (req: RunRequest): boolean => {
-    const op = vendorById(req.vendor).operations.find((o) => o.id === req.operation);
-    return op?.transport === 'room' && !!ROOM_TURN_OPENERS[req.vendor] && !!req.input?.wav;
-  };
+  const agents = turnAgents(env.manager);
+  agents.launchWith(async () => {
+    const agent = await (headless = HeadlessAgent.start(io.env));
+    agent.attach(env.manager, env.credentials);
+  });
+  // A run that will talk to an agent vendor's room has the browser up before its session starts, so the vendor's
+  // task does not wait on (or race) a starting browser; a launch that fails is told by the turn itself.
   const run = async (req: RunRequest): Promise<RunResult> => {
-    if (needsAgent(req)) {
-      try {
-        await (headless ??= HeadlessAgent.start(io.env).then((agent) => {
-          agent.attach(env.manager, env.credentials);
-          return agent;
-        }));
-      } catch (err) {
-        return env.runner({
-          ...req,
-          drive: async (manager, sessionId) => {
-            if (manager.isLive(sessionId)) await manager.stop(sessionId);
-            throw err;
-          },
-        });
-      }
-    }
+    const talks = !!(req.input?.wav || req.input?.text || req.drive);
+    const vendor = vendorById(req.vendor);
+    const room = vendor.operations.find((o) => o.id === req.operation)?.transport === 'room';
+    // Convai's sandbox without livekit-server hands out the loopback sandbox room, which only the turn agent joins.
+    const loopbackConvai = vendor.id === 'convai' && opts.target.target === 'sandbox' && !findLiveKitServer().found;
+    if (talks && room && (vendor.voiceTurns?.via === 'agent' || loopbackConvai)) await agents.ensureListening(vendor.id).catch(() => undefined);
     return env.runner(req);
   };
   return {
@@ -132,7 +126,7 @@ export const runCommand: CliCommand = {
     try {
       const report = await runFolder(
         resolve(io.cwd, positionals[0]!),
-        { sessions: runnerScenarioSessions(env.runner), openers: CONVERSATION_OPENERS, ttsCacheDir: join(outDir, 'tts') },
+        { sessions: runnerScenarioSessions(env.runner), openers: conversationOpeners(VENDORS), ttsCacheDir: join(outDir, 'tts') },
         {
           target,
           repeat,

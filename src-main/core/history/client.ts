@@ -19,6 +19,8 @@ const MAX_RESTARTS = 3;
 export interface WorkerData {
   dataDir: string;
   live: string[];
+  /** When this process started the worker: sessions started since are never taken for stale ones. */
+  startedAt: string;
 }
 
 type CallOp = 'query' | 'recent' | 'detail' | 'status';
@@ -76,7 +78,9 @@ export class HistoryIndex {
   }
 
   private start(): void {
-    const worker = new Worker(workerUrl(), { workerData: { dataDir: this.dataDir, live: [...this.live] } satisfies WorkerData });
+    const worker = new Worker(workerUrl(), {
+      workerData: { dataDir: this.dataDir, live: [...this.live], startedAt: new Date().toISOString() } satisfies WorkerData,
+    });
     // An idle index does not keep the process alive; a pending call does (see call()).
     worker.unref();
     worker.on('message', (m: FromWorker) => this.receive(m));

@@ -41,6 +41,11 @@ export interface HistoryServiceOptions {
   onStale?: (s: StaleSession) => void;
   /** Sessions already running when the service starts (a restarted worker). */
   live?: string[];
+  /**
+   * When the owning process asked for this service (ISO time; default: construction). A worker thread is built
+   * seconds later on a busy machine, and a session started in between is this process's, not a stale one.
+   */
+  startedAt?: string;
   /** Told of a summary file that cannot be used and is set aside while reading the records. */
   notices?: Notices;
 }
@@ -56,7 +61,7 @@ export class HistoryService {
   private unavailable: string | undefined;
   private rebuilt: RebuildReason | undefined;
   private readonly options: HistoryServiceOptions;
-  private readonly startedAt = new Date().toISOString();
+  private readonly startedAt: string;
   private readonly live = new Map<string, Live>();
   /** Sessions fed live (running or ended) in this service's lifetime: never stale. */
   private readonly seenLive = new Set<string>();
@@ -67,6 +72,7 @@ export class HistoryService {
 
   constructor(options: HistoryServiceOptions) {
     this.options = options;
+    this.startedAt = options.startedAt ?? new Date().toISOString();
     this.dataDir = options.dataDir;
     this.directory = new SessionDirectory(join(options.dataDir, 'sessions'), options.notices);
     for (const id of options.live ?? []) this.seenLive.add(id);

@@ -21,6 +21,7 @@ class ForwardedNotices extends Notices {
 const service = new HistoryService({
   dataDir: data.dataDir,
   live: data.live,
+  startedAt: data.startedAt,
   markStale: true,
   notices: new ForwardedNotices(),
   onStale: (session) => send({ t: 'stale', session }),

@@ -33,11 +33,12 @@ const isExecutable = (file: string) => {
 };
 
 /**
- * The livekit-server binary: $PARLEY_LIVEKIT_SERVER, else `livekit-server` on PATH (LiveKit's installers put it
+ * The livekit-server binary: $PARLEY_LIVEKIT_SERVER (`none`: use no livekit-server even if one is installed), else `livekit-server` on PATH (LiveKit's installers put it
  * there), else the build scripts/livekit-server.sh caches. Not found: the reason, in words for the user.
  */
 export function findLiveKitServer(env: NodeJS.ProcessEnv = process.env): LiveKitServerLookup {
   const named = env[LIVEKIT_SERVER_ENV];
+  if (named === 'none') return { found: false, reason: `${LIVEKIT_SERVER_ENV}=none: the Convai sandbox uses its loopback sandbox room, not livekit-server` };
   if (named) {
     if (isExecutable(named)) return { found: true, path: named, source: 'env' };
     return { found: false, reason: `${LIVEKIT_SERVER_ENV}=${named} is not a file; point it at a livekit-server binary` };

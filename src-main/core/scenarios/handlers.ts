@@ -2,7 +2,7 @@
 import { basename, dirname, join } from 'node:path';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import type { Handlers } from '../contract.ts';
-import { vendorById } from '../vendors/registry.ts';
+import { VENDORS, vendorById } from '../vendors/registry.ts';
 import type { VendorId } from '../vendors/types.ts';
 import { confined, writeFileAtomic } from '../paths.ts';
 import { decodeLibraryWav } from '../voice/library.ts';
@@ -12,7 +12,7 @@ import { summarize } from '../workflows/report.ts';
 import type { WorkflowDeps } from '../workflows/handlers.ts';
 import { listScenarioFolder } from './folder.ts';
 import { toHtmlReport } from './html-report.ts';
-import { CONVERSATION_OPENERS } from './openers.ts';
+import { conversationOpeners } from '../workflows/voice-turns.ts';
 import { runScenario } from './runner.ts';
 import { runnerScenarioSessions } from './sessions.ts';
 import { migrateCase, parseScenario, readCaseOrScenario, serializeScenario, type Scenario } from './scenario-file.ts';
@@ -110,7 +110,7 @@ export function createScenarioHandlers(deps: WorkflowDeps): Pick<Handlers, Scena
         real,
         '',
         scenario,
-        { sessions: runnerScenarioSessions(deps.runner), openers: CONVERSATION_OPENERS, ttsCacheDir: join(deps.dataDir, 'tts') },
+        { sessions: runnerScenarioSessions(deps.runner), openers: conversationOpeners(VENDORS), ttsCacheDir: join(deps.dataDir, 'tts') },
         {
           target: target ?? 'sandbox',
           ...(vendors ? { vendors: vendors as VendorId[] } : {}),

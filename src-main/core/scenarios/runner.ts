@@ -16,7 +16,7 @@ import { runCaseEntry, type RunCasesOptions } from '../workflows/runner.ts';
 import type { SessionRunner } from '../workflows/session-runner.ts';
 import { checkTurn, TURN_CHECKS_NOTHING } from './expectations.ts';
 import { listScenarioFolder } from './folder.ts';
-import { noVoiceTurnPath } from './openers.ts';
+import { noVoiceTurnPath } from '../workflows/voice-turns.ts';
 import { isActionStep, isPauseStep, isSayStep, type CaseOrScenario, type Scenario, type SayStep } from './scenario-file.ts';
 import { resolveSay, utteranceLibrary, type ResolvedSay } from './utterances.ts';
 import { dirname } from 'node:path';
@@ -71,6 +71,7 @@ export type ScenarioSessions = (
 
 export interface ScenarioRunDeps {
   sessions: ScenarioSessions;
+  /** The vendors' conversation openers (conversationOpeners() of the registry; a test gives its own). */
   openers: Partial<Record<VendorId, ConversationOpener>>;
   /** Where spoken text turns' WAVs are cached. */
   ttsCacheDir: string;

@@ -17,10 +17,13 @@
 import { basename, dirname, resolve } from 'node:path';
 import type { JsonSchema } from '../schema.ts';
 import { validateSchema } from '../payload.ts';
+// Parley's own file schema: compiled by Node on first use (the build generates validators for vendor schemas only).
+import '../validation/node-compiler.ts';
 import { MiB, readRegularFile } from '../paths.ts';
 import { metricForLanguage, type ScoringMetric } from '../voice/accuracy.ts';
 import { CASE_SUFFIX, parseCase, type CaseFile } from '../workflows/case-file.ts';
 import type { VendorId } from '../vendors/types.ts';
+import { VENDORS } from '../vendors/registry.ts';
 
 export const SCENARIO_VERSION = 2;
 
@@ -101,7 +104,6 @@ export interface Scenario {
   migratedFrom?: 1;
 }
 
-const VENDOR_IDS: VendorId[] = ['convai', 'netease', 'mindcraft', 'tencent'];
 const ID = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$' } as const;
 const ms = (max: number) => ({ type: 'number', minimum: 0, maximum: max }) as const;
 const rate = { type: 'number', minimum: 0, maximum: 10 } as const;
@@ -130,14 +132,25 @@ const TARGET_SCHEMA: JsonSchema = {
   },
 };
 
-export const SCENARIO_SCHEMA: JsonSchema = {
+/** The registered vendors' ids, in registry order: the vendors a scenario may name. */
+const vendorIds = (): VendorId[] => VENDORS.map((v) => v.id);
+
+let scenarioSchemaFor: { ids: string; schema: JsonSchema } | undefined;
+/** The scenario file's schema for the vendors registered now (built once per vendor list: a test may add one). */
+export function scenarioSchema(): JsonSchema {
+  const ids = vendorIds().join(',');
+  if (scenarioSchemaFor?.ids !== ids) scenarioSchemaFor = { ids, schema: buildScenarioSchema(vendorIds()) };
+  return scenarioSchemaFor.schema;
+}
+
+const buildScenarioSchema = (ids: VendorId[]): JsonSchema => ({
   type: 'object',
   required: ['version', 'name', 'vendors', 'steps'],
   additionalProperties: false,
   properties: {
     version: { const: SCENARIO_VERSION },
     name: { type: 'string', minLength: 1, maxLength: 200 },
-    vendors: { type: 'object', additionalProperties: false, properties: Object.fromEntries(VENDOR_IDS.map((v) => [v, TARGET_SCHEMA])) },
+    vendors: { type: 'object', additionalProperties: false, properties: Object.fromEntries(ids.map((v) => [v, TARGET_SCHEMA])) },
     steps: {
       type: 'array',
       minItems: 1,
@@ -174,7 +187,7 @@ export const SCENARIO_SCHEMA: JsonSchema = {
             type: 'object',
             additionalProperties: false,
             properties: Object.fromEntries(
-              VENDOR_IDS.map((v) => [
+              ids.map((v) => [
                 v,
                 {
                   type: 'object',
@@ -189,7 +202,7 @@ export const SCENARIO_SCHEMA: JsonSchema = {
       },
     },
   },
-};
+});
 
 export class ScenarioFileError extends Error {
   readonly code = 'SCENARIO_INVALID';
@@ -265,11 +278,13 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
   const value = parseJsonObject(text, source);
   if (value.version !== SCENARIO_VERSION)
     throw new ScenarioFileError(`${source}: /version: expected ${SCENARIO_VERSION} for a scenario (version 1 files are single-turn cases)`);
-  const errors = validateSchema(SCENARIO_SCHEMA, value);
+  const errors = validateSchema(scenarioSchema(), value);
   if (errors.length) throw new ScenarioFileError(`${source}: ${errors.map((e) => e.message).join('; ')}`);
   const s = value as unknown as Scenario;
   if (!Object.keys(s.vendors).length)
-    throw new ScenarioFileError(`${source}: /vendors: name at least one vendor to run against (${VENDOR_IDS.join(', ')}), each with its operation and payload`);
+    throw new ScenarioFileError(
+      `${source}: /vendors: name at least one vendor to run against (${vendorIds().join(', ')}), each with its operation and payload`,
+    );
   for (const [i, step] of s.steps.entries())
     if (isActionStep(step) && !Object.keys(step.action).length)
       throw new ScenarioFileError(`${source}: /steps/${i}/action: name the action for at least one vendor, e.g. {"mindcraft": {"id": "stop_output"}}`);
@@ -338,7 +353,7 @@ export function migrateCase(c: CaseFile): Scenario & { legacyChecks: { status?: 
 /** Stable serialisation, fixed key order, two-space indent, trailing newline (small diffs in git). */
 export function serializeScenario(s: Scenario): string {
   const vendors: Scenario['vendors'] = {};
-  for (const v of VENDOR_IDS) {
+  for (const v of vendorIds()) {
     const t = s.vendors[v];
     if (t) vendors[v] = { operation: t.operation, ...(t.profile ? { profile: t.profile } : {}), payload: t.payload };
   }

@@ -12,12 +12,22 @@ import { convai } from './convai/index.ts';
 import { netease } from './netease/index.ts';
 import { mindcraft } from './mindcraft/index.ts';
 import { tencent } from './tencent/index.ts';
+// A vendor registered at run time (a test's) has no generated validators: Node compiles its schemas on first use.
+import '../validation/node-compiler.ts';
 
 /** The vendors Parley ships, in sidebar order. One line a vendor. */
 export const BUILT_IN_VENDORS = [convai, netease, mindcraft, tencent] as const;
 
 /** The ids of the built-in vendors: the renderer's registry must have an entry for each (and for no other). */
 export type BuiltInVendorId = (typeof BUILT_IN_VENDORS)[number]['id'];
+
+/**
+ * A built-in room vendor without its voice-turn path is half-registered (cases, compare and scenarios could only
+ * reach its control plane): the type checker names it here. `satisfies VendorDescriptor` keeps what a vendor has.
+ */
+type RoomVendorWithoutVoiceTurns = Exclude<Extract<(typeof BUILT_IN_VENDORS)[number], { room: object }>, { voiceTurns: object }>['id'];
+const everyRoomVendorHasVoiceTurns: [RoomVendorWithoutVoiceTurns] extends [never] ? true : { missingVoiceTurns: RoomVendorWithoutVoiceTurns } = true;
+void everyRoomVendorHasVoiceTurns;
 
 type RoomJoinOf<V> = V extends { roomJoin(ctx: RoomJoinContext): Promise<infer Info> } ? Info : never;
 /**
@@ -55,6 +65,8 @@ function descriptorProblem(v: VendorDescriptor): string | null {
   }
   for (const name of Object.keys(v.sandboxCredentials)) if (!names.has(name)) return `sandboxCredentials: "${name}" is not one of its credentials`;
   if (!!v.room !== !!v.roomJoin) return 'room and roomJoin: a room vendor needs both (its frame policy and its join parameters)';
+  if (v.voiceTurns?.via === 'agent' && !v.room) return "voiceTurns: the turn agent joins the vendor's room, so it needs room and roomJoin";
+  if (v.voiceTurns?.via === 'core' && typeof v.voiceTurns.open !== 'function') return 'voiceTurns: open must be a function (the conversation opener)';
   return null;
 }
 

@@ -5,6 +5,7 @@ import type { SandboxHost } from '../sandbox/host.ts';
 import type { HttpExchange, HttpRequestSpec } from '../http.ts';
 import type { CliCommand } from '../cli/command.ts';
 import type { RoomSdk } from '../room-sdks.ts';
+import type { ConversationOpener } from '../workflows/conversation.ts';
 
 /** The id of a registered vendor (vendors/registry.ts). */
 export type VendorId = string;
@@ -101,7 +102,7 @@ export interface OperationDescriptor {
   /** Build and sign the request without sending it, for the inspector. */
   inspect?(ctx: InspectContext): Promise<RequestInspection>;
   /** Extra checks JSON Schema cannot express (e.g. interruptWords required when interruptMode is 4). */
-  validate?(payload: Record<string, unknown>): PayloadError[];
+  validate?: PayloadRule;
   /**
    * Room operations that start a vendor-side task (a bot that keeps running, and billing, until told to stop): end
    * it when the session is stopped (StopAIConversation, task/close). Runs inside the session after the stop, so its
@@ -115,6 +116,11 @@ export interface OperationDescriptor {
    */
   perRunIds?(payload: Record<string, unknown>, runId: string): { payload: Record<string, unknown>; changed: { path: string; from: unknown; to: unknown }[] };
 }
+
+/** A vendor's payload rules beyond JSON Schema, by operation id: plain code the renderer imports too (its VendorUi). */
+export type PayloadRules = Readonly<Record<string, PayloadRule>>;
+/** Checks of one operation's payload that JSON Schema cannot express (the operation's `validate`). */
+export type PayloadRule = (payload: Record<string, unknown>) => PayloadError[];
 
 export interface InspectContext {
   profile: Profile;
@@ -184,11 +190,27 @@ export interface VendorDescriptor<Id extends string = string> {
    */
   mintRoomCredential?(ctx: RoomCredentialContext, request: RoomCredentialRequest): Promise<RoomCredential>;
   /**
+   * How Parley holds a voice conversation with a running session of this vendor: the one place a vendor names its
+   * voice-turn path, which cases, compare, re-runs and scenarios (app and CLI) all open (workflows/voice-turns.ts).
+   * Absent: the vendor has no voice conversation (a socket session still takes the generic send_wav / text /
+   * wait_turn actions in single-turn runs). The registry requires it of every built-in room vendor.
+   */
+  voiceTurns?: VoiceTurns;
+  /**
    * `parley …` commands of this vendor's own (signing helpers, a command shaped for its protocol). Loaded when the CLI
    * runs, not with the descriptor: they are built on the CLI's session runner, which reads this registry.
    */
   cli?: () => Promise<CliCommand[]>;
 }
+
+/**
+ * A vendor's voice-turn path:
+ * - `core`: the vendor's own conversation in core (its socket session, or a headless room client), loaded when used;
+ *   `text` says whether a turn may send text as text (else text is spoken by the built-in TTS first);
+ * - `agent`: the turn agent, a page running the vendor's renderer room code (the app's window; in the CLI, headless
+ *   Chromium); it takes speech only, so text turns are spoken by the built-in TTS in core. Needs `room`.
+ */
+export type VoiceTurns = { via: 'core'; open: ConversationOpener; text: boolean } | { via: 'agent' };
 
 /** What the room frame running a vendor's RTC SDK may do beyond Parley's defaults (each need found by joining under the policy). */
 export interface RoomFrameSpec {

@@ -11,6 +11,8 @@ import type { Profile } from '../profiles/types.ts';
 import { MiB, readRegularFile, writeFileAtomic } from '../paths.ts';
 import { parseEventLines, readRecordText, type SessionDirectory } from '../session/event-store.ts';
 import { validateSchema } from '../payload.ts';
+// Parley's own file schema: compiled by Node on first use (the build generates validators for vendor schemas only).
+import '../validation/node-compiler.ts';
 import type { JsonSchema } from '../schema.ts';
 import { sessionFigures, type SessionFigures } from './metrics.ts';
 import { MIME_BY_EXT, sessionFiles } from './history.ts';

@@ -6,6 +6,8 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync, 
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { JsonSchema } from '../schema.ts';
 import { validateSchema } from '../payload.ts';
+// Parley's own file schema: compiled by Node on first use (the build generates validators for vendor schemas only).
+import '../validation/node-compiler.ts';
 import { VENDOR_ID_PATTERN } from '../vendors/types.ts';
 import { isVendorId, vendorIdList } from '../vendors/registry.ts';
 import { confined, isInside, MiB, readRegularFile, writeFileAtomic } from '../paths.ts';

@@ -3,7 +3,7 @@
  * engine) so every run is also an ordinary session in the history.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { setAside, type Notices } from '../notices.ts';
 import { assertId, confined, isId, MiB, readRegularFile } from '../paths.ts';
@@ -12,7 +12,12 @@ import { median, percentile } from './stats.ts';
 import type { RunRequest, RunToEnd } from './session-runner.ts';
 import type { TurnInput } from './turn.ts';
 import type { OperationDescriptor, VendorDescriptor, VendorId } from '../vendors/types.ts';
+import { vendorById } from '../vendors/registry.ts';
+import { ROOM_EVENT_KINDS } from '../room-events.ts';
 import type { InputSpec } from './input.ts';
+import { scoreRecognition, type ScoringMetric } from '../voice/accuracy.ts';
+import { parseUtteranceLibrary } from '../voice/library.ts';
+import { resourcePath } from '../resources.ts';
 
 export const FIGURES = ['setupMs', 'firstServerEventMs', 'firstAudioMs', 'turnLatencyMs', 'botAudioS'] as const;
 export type FigureKey = (typeof FIGURES)[number];
@@ -40,6 +45,8 @@ export interface ComparePlan {
   entries: CompareEntry[];
   repeat: number;
   mode: 'sequential' | 'parallel';
+  /** What was said, to score each run's recognised text against (CER for Chinese, WER otherwise). */
+  reference?: string;
 }
 
 /** A plan as the renderer sends it: profiles by id, input as a path, a shipped sample or bytes. */
@@ -49,6 +56,17 @@ export interface ComparePlanInput {
   entries: { profileId: string; operation?: string; payload?: Record<string, unknown>; label?: string }[];
   repeat: number;
   mode: 'sequential' | 'parallel';
+  /** The reference text; for a shipped sample its library transcript is used when this is absent. */
+  reference?: string;
+}
+
+/** The reference a comparison scores against: the one given, else a shipped sample's library transcript. */
+export function planReference(plan: Pick<ComparePlanInput, 'input' | 'reference'>): string | undefined {
+  if (plan.reference !== undefined && plan.reference.trim()) return plan.reference;
+  const sample = plan.input.sample;
+  if (!sample) return undefined;
+  const library = parseUtteranceLibrary(JSON.parse(readFileSync(resourcePath('utterances', 'utterances.json'), 'utf8')), 'utterances/utterances.json');
+  return library.find((u) => u.file === sample)?.text;
 }
 
 export interface CompareSummary {
@@ -73,6 +91,17 @@ export function defaultCompareOperation(vendor: VendorDescriptor): OperationDesc
   return op;
 }
 
+/** How a vendor's turn travelled: `socket`, `sandbox-room`, `livekit`, `trtc`, `nertc` (a room's by the SDK its descriptor names). */
+export function transportOf(vendorId: VendorId, target: 'sandbox' | 'live', events: readonly { kind?: unknown }[]): string {
+  const vendor = vendorById(vendorId);
+  const transport = defaultCompareOperation(vendor).transport;
+  const sdk = vendor.room?.sdk;
+  if (transport !== 'room' || !sdk) return transport;
+  // A LiveKit sandbox room is livekit-server when this machine has one (the run joined it), else the loopback room.
+  if (sdk === 'livekit') return events.some((e) => e.kind === ROOM_EVENT_KINDS.joined) ? 'livekit' : 'sandbox-room';
+  return target === 'sandbox' ? 'sandbox-room' : sdk;
+}
+
 export interface CompareRun {
   entry: number;
   repetition: number;
@@ -82,6 +111,24 @@ export interface CompareRun {
   figures: Partial<Record<FigureKey, Figure>>;
   transcript: string;
   botText: string;
+  /** How the turn travelled (see transportOf); absent when the run could not start. */
+  transport?: string;
+  /** The transcript scored against the plan's reference (absent without one). */
+  recognition?: RunRecognition;
+}
+
+export interface RunRecognition {
+  metric: ScoringMetric;
+  /** Errors / reference tokens, 0 = perfect. */
+  rate: number;
+}
+
+export interface RecognitionStats {
+  metric: ScoringMetric;
+  median?: number;
+  p90?: number;
+  /** Successful runs scored (one with no transcript has a rate of 1: nothing of the speech recognised). */
+  n: number;
 }
 
 export interface FigureStats {
@@ -102,6 +149,8 @@ export interface CompareColumn {
   stats: Record<FigureKey, FigureStats>;
   transcript: string;
   botText: string;
+  /** CER or WER over the successful runs, when the plan has a reference. */
+  recognition?: RecognitionStats;
 }
 
 export interface CompareResult {
@@ -151,6 +200,8 @@ export async function runComparison(
         figures,
         transcript: f.transcript,
         botText: f.botText,
+        transport: transportOf(e.vendor, res.target, res.events),
+        ...(plan.reference !== undefined ? { recognition: recognitionOf(plan.reference, f.transcript) } : {}),
       };
     } catch (err) {
       r = { entry, repetition, ok: false, error: (err as Error).message, figures: {}, transcript: '', botText: '' };
@@ -167,6 +218,12 @@ export async function runComparison(
   result.columns = aggregate(plan, result.runs);
   onProgress?.(result);
   return result;
+}
+
+/** No transcript at all scores as every reference token deleted (rate 1), as the scorer has it. */
+function recognitionOf(reference: string, transcript: string): RunRecognition {
+  const score = scoreRecognition(reference, transcript);
+  return { metric: score.metric, rate: score.rate };
 }
 
 export function newResult(plan: ComparePlan): CompareResult {
@@ -193,6 +250,12 @@ export function aggregate(plan: ComparePlan, runs: CompareRun[]): CompareColumn[
       stats[k] = { median: median(values), p90: percentile(values, 90), n: values.length, sources: [...new Set(figs.map((f) => f.source))] };
     }
     const first = ok.find((r) => r.transcript || r.botText);
+    let recognition: RecognitionStats | undefined;
+    if (plan.reference !== undefined) {
+      const metric = scoreRecognition(plan.reference, '').metric;
+      const rates = ok.flatMap((r) => (r.recognition ? [r.recognition.rate] : []));
+      recognition = { metric, median: median(rates), p90: percentile(rates, 90), n: rates.length };
+    }
     return {
       entry,
       label: e.label ?? e.profile,
@@ -203,6 +266,7 @@ export function aggregate(plan: ComparePlan, runs: CompareRun[]): CompareColumn[
       stats,
       transcript: first?.transcript ?? '',
       botText: first?.botText ?? '',
+      ...(recognition ? { recognition } : {}),
     };
   });
 }
@@ -223,6 +287,9 @@ export function summaryCsv(result: CompareResult): string {
     'runs',
     'ok',
     ...FIGURES.flatMap((k) => [`${FIGURE_COLUMNS[k]}_median`, `${FIGURE_COLUMNS[k]}_p90`]),
+    'recognition_metric',
+    'recognition_rate_median',
+    'recognition_rate_p90',
     'transcript',
     'bot_text',
   ];
@@ -233,6 +300,9 @@ export function summaryCsv(result: CompareResult): string {
     c.runs,
     c.ok,
     ...FIGURES.flatMap((k) => [c.stats[k].median, c.stats[k].p90]),
+    c.recognition?.metric,
+    c.recognition?.median,
+    c.recognition?.p90,
     c.transcript,
     c.botText,
   ]);
@@ -241,10 +311,32 @@ export function summaryCsv(result: CompareResult): string {
 
 /** One row per run, for people who want to do their own statistics. */
 export function runsCsv(result: CompareResult): string {
-  const head = ['label', 'vendor', 'repetition', 'session', 'ok', 'error', ...FIGURES.map((k) => FIGURE_COLUMNS[k]), 'transcript', 'bot_text'];
+  const head = [
+    'label',
+    'vendor',
+    'repetition',
+    'session',
+    'ok',
+    'error',
+    ...FIGURES.map((k) => FIGURE_COLUMNS[k]),
+    'recognition_rate',
+    'transcript',
+    'bot_text',
+  ];
   const rows = result.runs.map((r) => {
     const e = result.plan.entries[r.entry]!;
-    return [e.label ?? e.profile, e.vendor, r.repetition, r.sessionId, r.ok, r.error, ...FIGURES.map((k) => r.figures[k]?.value), r.transcript, r.botText];
+    return [
+      e.label ?? e.profile,
+      e.vendor,
+      r.repetition,
+      r.sessionId,
+      r.ok,
+      r.error,
+      ...FIGURES.map((k) => r.figures[k]?.value),
+      r.recognition?.rate,
+      r.transcript,
+      r.botText,
+    ];
   });
   return [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -78,4 +78,9 @@ export interface VoiceConversation {
   close(): Promise<void>;
 }
 
+/** What an opener throws when the session ended before there was anything to talk to: the session's record says why. */
+export class NoConversationError extends Error {
+  readonly code = 'NO_CONVERSATION';
+}
+
 export type ConversationOpener = (manager: SessionManager, sessionId: string, vendor: VendorId, op: OperationDescriptor) => Promise<VoiceConversation>;

@@ -12,7 +12,17 @@ import type { SessionManager } from '../session/manager.ts';
 import { credentialEnvName, credentialEnvPrefix, vendorById } from '../vendors/registry.ts';
 import type { RequestInspection } from '../vendors/types.ts';
 import { deleteCase, duplicateCase, listCases, readCase, renameCase, saveCase, type CaseFile } from './case-file.ts';
-import { ComparisonStore, defaultCompareOperation, newResult, runComparison, runsCsv, summaryCsv, type ComparePlan, type CompareResult } from './compare.ts';
+import {
+  ComparisonStore,
+  defaultCompareOperation,
+  newResult,
+  planReference,
+  runComparison,
+  runsCsv,
+  summaryCsv,
+  type ComparePlan,
+  type CompareResult,
+} from './compare.ts';
 import { buildBundle, readBundle, rerunRequest, writeBundle } from './bundle.ts';
 import type { HistoryIndex } from '../history/client.ts';
 import type { HistoryEntry } from '../history/types.ts';
@@ -166,11 +176,13 @@ export function createWorkflowHandlers(deps: WorkflowDeps): Pick<Handlers, Workf
 
     'compare.start': async ({ plan }) => {
       const all = deps.profiles.list();
+      const reference = planReference(plan);
       const full: ComparePlan = {
         name: plan.name,
         input: speech.resolve(plan.input),
         repeat: plan.repeat,
         mode: plan.mode,
+        ...(reference !== undefined ? { reference } : {}),
         entries: plan.entries.map((e) => {
           const profile = all.find((p) => p.id === e.profileId);
           if (!profile) throw new Error(`entries: profile ${e.profileId} does not exist`);

@@ -72,7 +72,8 @@ const round = (n: number) => Math.round(n * 10) / 10;
  * - first audio: the first user input (outgoing audio or text) to the first incoming `audio.segment` / `audio.chunk`
  *   (session start when nothing was sent).
  * - turn latency: the last outgoing event before the first bot audio (stop upload / the last speech frame / the
- *   text turn) to that audio. It is the user's side finishing, whatever the vendor calls it.
+ *   text turn; not a request fetching the answer) to that audio. It is the user's side finishing, whatever the
+ *   vendor calls it.
  * - bot audio: the sum of `audio_seconds` / `durationS` / `seconds` on audio.segment events.
  */
 export function sessionFigures(events: SessionEvent[]): SessionFigures {
@@ -100,7 +101,11 @@ export function sessionFigures(events: SessionEvent[]): SessionFigures {
 
   figures.turnLatencyMs = reported(events, STANDARD_METRICS.turnLatency);
   if (!figures.turnLatencyMs && firstAudio) {
-    const lastOut = events.filter((e) => e.dir === 'out' && e.seq < firstAudio.seq).at(-1);
+    // A request after the user's last input is the client fetching the answer (Mindcraft's first mp3, sent just
+    // before that audio arrives), not the user finishing: it does not count.
+    const before = events.filter((e) => e.dir === 'out' && e.seq < firstAudio.seq);
+    const lastInput = before.filter(isUserInput).at(-1);
+    const lastOut = before.filter((e) => !(lastInput && e.seq > lastInput.seq && e.kind === 'http.request')).at(-1);
     if (lastOut) figures.turnLatencyMs = { value: round(firstAudio.t - lastOut.t), source: 'derived' };
   }
 

@@ -6,9 +6,12 @@
  *   agent   agent.ready once it listens (a page that can run room turns is there: the app's window, headless Chromium)
  *   core    records `agent.turn` {turnId, turn} in the session (every page sees session events)
  *   agent   agent.claim {sessionId, turnId} → the turn's input (the first page to claim it takes it)
- *   agent   joins (room.join), publishes, measures, leaves; its room events go into the record (session.record)
+ *   agent   joins (room.join) on the conversation's first turn, publishes, measures; its room events go into the
+ *           record (session.record)
  *   agent   agent.finish {sessionId, turnId, result | error}
  *   core    records the figures (metric events, source "measured") and the texts, and answers the caller
+ *   core    records `agent.leave` when the conversation is closed: the agent leaves the room (also when the session
+ *           ends, or a turn failed)
  *
  * All of a turn's client figures are on the agent's one clock (performance.now()); core adds setup and the first
  * server event from the session record, and the vendor-reported figures (Tencent 10020) under their own names.
@@ -16,11 +19,15 @@
 import { randomUUID } from 'node:crypto';
 import { readSpeechFile } from './input.ts';
 import { STANDARD_METRICS, type NewEvent, type SessionEvent } from '../events.ts';
+import { ROOM_EVENT_KINDS } from '../room-events.ts';
 import type { SessionManager } from '../session/manager.ts';
 import type { VendorId } from '../vendors/types.ts';
 import type { ConversationOpener, Measured, TurnInterrupt, TurnMeasurement, TurnRequest } from './conversation.ts';
 import { sessionFigures } from './metrics.ts';
 import { waitForEvent } from './turn.ts';
+
+/** How long closing a conversation waits for the agent to say it left the room. */
+const LEAVE_MS = 5_000;
 
 /** A turn that no page claims within this long fails with NO_TURN_AGENT (nothing would ever run it). */
 export const AGENT_CLAIM_MS = 15_000;
@@ -63,6 +70,8 @@ export class TurnAgentHub {
   private readonly pending = new Map<string, PendingTurn>();
   private readonly manager: SessionManager;
   private ready = false;
+  private launcher: (() => Promise<void>) | null = null;
+  private launching: Promise<void> | null = null;
 
   constructor(manager: SessionManager) {
     this.manager = manager;
@@ -73,15 +82,35 @@ export class TurnAgentHub {
     this.ready = true;
   }
 
-  /** Whether room turns can be asked for: without a page (a CLI run with no browser) they are not. */
+  /**
+   * How to bring a page up when a room turn needs one and none is listening (the CLI's headless Chromium): called
+   * once, on the first turn that needs it; a launch that fails is every later turn's error too.
+   */
+  launchWith(launch: () => Promise<void>): void {
+    this.launcher = launch;
+  }
+
+  /** Whether room turns can be asked for: a page is listening, or one can be launched (a CLI run without a browser cannot). */
   get available(): boolean {
-    return this.ready;
+    return this.ready || !!this.launcher;
+  }
+
+  /** A page is listening once this resolves (launched if need be); rejects with NO_TURN_AGENT when none can be. */
+  async ensureListening(vendor: VendorId): Promise<void> {
+    if (this.ready) return;
+    if (!this.launcher)
+      throw fail('NO_TURN_AGENT', `no turn agent here: ${vendor} room turns run in Parley's window (keep it open) or, from the CLI, in headless Chromium`);
+    await (this.launching ??= this.launcher());
   }
 
   /** Ask an agent for one turn of a running room session; resolves with what it measured. */
   request(sessionId: string, vendor: VendorId, turn: number, request: TurnRequest): Promise<AgentTurnResult> {
     const wavPath = request.input.wav;
-    if (!wavPath) throw fail('BAD_INPUT', `${vendor}: a room turn through the turn agent needs speech (a WAV file); a text turn has no path into this room`);
+    if (!wavPath)
+      throw fail(
+        'BAD_INPUT',
+        `${vendor}: the turn agent takes speech (a WAV file) only; a text turn is spoken by the built-in TTS before it is asked for (openVoiceConversation)`,
+      );
     const input: AgentTurnInput = {
       vendor,
       turn,
@@ -141,7 +170,7 @@ export class TurnAgentHub {
       () => p.reject(fail('TURN_TIMEOUT', `turn ${p.input.turn}: the turn agent did not finish within ${Math.round(p.input.timeoutMs / 1000)} s`)),
       p.input.timeoutMs + 10_000,
     );
-    this.manager.record(sessionId, [{ kind: 'agent.claimed', dir: 'local', summary: `turn ${p.input.turn}: the turn agent joins the room` }]);
+    this.manager.record(sessionId, [{ kind: 'agent.claimed', dir: 'local', summary: `turn ${p.input.turn}: taken by the turn agent` }]);
     return p.input;
   }
 
@@ -183,11 +212,14 @@ function reportedFigures(events: SessionEvent[]): Record<string, number> {
 /** A conversation with a started room session (Tencent, NetEase) through the turn agent. */
 export const agentConversation: ConversationOpener = async (manager, sessionId, vendor) => {
   const hub = turnAgents(manager);
+  await hub.ensureListening(vendor);
   let turns = 0;
   let closed = false;
+  let inRoom = false;
   return {
     async turn(request) {
       if (closed) throw fail('CLOSED', 'the conversation is closed');
+      await hub.ensureListening(vendor);
       const turn = ++turns;
       if (turn === 1) {
         // The room exists once the control plane has answered (the bot is put in it then).
@@ -200,7 +232,14 @@ export const agentConversation: ConversationOpener = async (manager, sessionId, 
         if (e.kind !== 'session.control-plane-done') throw fail('TURN', `${vendor}: the session ended before its room could be joined (${e.summary})`);
       }
       const from = manager.events(sessionId, 0, 1_000_000).total;
-      const r = await hub.request(sessionId, vendor, turn, request);
+      let r: AgentTurnResult;
+      try {
+        r = await hub.request(sessionId, vendor, turn, request);
+        inRoom = true;
+      } catch (err) {
+        inRoom = false; // the agent leaves after a failed turn
+        throw err;
+      }
       const figures: NewEvent[] = [];
       if (r.firstAudioMs !== null) figures.push(metric(STANDARD_METRICS.firstAudio, r.firstAudioMs, 'ms', turn));
       if (r.responseLatencyMs !== null) figures.push(metric(STANDARD_METRICS.turnLatency, r.responseLatencyMs, 'ms', turn));
@@ -245,8 +284,13 @@ export const agentConversation: ConversationOpener = async (manager, sessionId, 
       return manager.send(sessionId, id, args);
     },
     async close() {
-      // The agent leaves the room at the end of each turn; nothing stays joined.
+      // The agent stays in the room between turns (one visit a conversation); this tells it to leave.
+      if (closed) return;
       closed = true;
+      if (turns === 0 || !manager.isLive(sessionId)) return;
+      const seq = manager.record(sessionId, [{ kind: 'agent.leave', dir: 'local', summary: 'the conversation is over: the turn agent leaves the room' }]);
+      // The leave belongs in the record, before the session is stopped (after a failed turn the agent has left already).
+      if (inRoom) await waitForEvent(manager, sessionId, (e) => e.seq >= seq && e.kind === ROOM_EVENT_KINDS.left, LEAVE_MS).catch(() => undefined);
     },
   };
 };

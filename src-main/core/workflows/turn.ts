@@ -1,17 +1,20 @@
 /**
  * Takes one session of any transport to its end the same way for every run (workflows/session-runner.ts):
  * - http: the operation ends by itself;
- * - socket: one full turn with the given input (WAV file or text), then the session is stopped;
- * - room: with a turn driver (Convai: its LiveKit room joined headless, vendors/convai/livekit-turn.ts) or a
- *   conversation opener (Tencent, NetEase: the turn agent in the renderer, turn-agent.ts) one full turn; without
- *   either, the control plane only (an operation that waits for the console's join before its call,
- *   `room.awaiting-join`, is told `joined` by `headless`); then the session is stopped.
+ * - socket: one full turn with the given input (WAV file or text) through the session's generic actions, then the
+ *   session is stopped;
+ * - room: one full turn through the vendor's voice conversation (voice-turns.ts: Convai's room joined headless,
+ *   Tencent's and NetEase's through the turn agent); without one here, the control plane only (an operation that
+ *   waits for the console's join before its call, `room.awaiting-join`, is told `joined` by `headless`); then the
+ *   session is stopped.
  * Every wait is a subscription to the session's events, never a poll.
  */
 import type { SessionEvent } from '../events.ts';
 import type { SessionManager } from '../session/manager.ts';
 import type { OperationDescriptor, VendorId } from '../vendors/types.ts';
-import type { ConversationOpener } from './conversation.ts';
+import { vendorById } from '../vendors/registry.ts';
+import { NoConversationError } from './conversation.ts';
+import { canTalkHere, conversationOpener } from './voice-turns.ts';
 
 export interface TurnInput {
   /** Absolute path of a WAV file. */
@@ -26,28 +29,8 @@ export interface TurnOptions {
   timeoutMs: number;
 }
 
-/** A vendor's own way to drive one turn, when the generic one below does not fit it. */
-export type TurnDriver = (manager: SessionManager, sessionId: string, input: TurnInput, options: TurnOptions) => Promise<void>;
-
-/** Vendor-specific turn drivers (loaded when used: Convai's starts the LiveKit worker). */
-export const TURN_DRIVERS: Partial<Record<VendorId, TurnDriver>> = {
-  convai: async (manager, sessionId, input, options) => {
-    const { convaiLiveKitTurn } = await import('../vendors/convai/livekit-turn.ts');
-    await convaiLiveKitTurn(manager, sessionId, input, options);
-  },
-};
-
-/** Room vendors whose turns go through a VoiceConversation (loaded when used); null when it cannot run here. */
-export const CONVERSATION_OPENERS: Partial<Record<VendorId, (manager: SessionManager) => Promise<ConversationOpener | null>>> = {
-  tencent: async (manager) => agentOpener(manager),
-  netease: async (manager) => agentOpener(manager),
-};
-
-/** The turn agent's conversation, when a page that runs room turns is listening (the app's window). */
-async function agentOpener(manager: SessionManager): Promise<ConversationOpener | null> {
-  const { agentConversation, turnAgents } = await import('./turn-agent.ts');
-  return turnAgents(manager).available ? agentConversation : null;
-}
+/** One turn of a socket session through its generic actions. */
+type TurnDriver = (manager: SessionManager, sessionId: string, input: TurnInput, options: TurnOptions) => Promise<void>;
 
 /**
  * The generic convention (the Mindcraft actions): `send_wav` {path} uploads a whole WAV file and ends the upload
@@ -71,25 +54,31 @@ export async function settleSession(
 ): Promise<void> {
   if (op.transport === 'http' || !manager.isLive(sessionId)) return;
   try {
-    const speaks = op.transport === 'room' && !!(input?.wav || input?.text);
-    const roomTurn = speaks ? TURN_DRIVERS[vendor] : undefined;
-    const opener = speaks && !roomTurn ? await CONVERSATION_OPENERS[vendor]?.(manager) : undefined;
-    if (speaks && !roomTurn && opener === null)
-      manager.record(sessionId, [
-        { kind: 'agent.none', dir: 'local', summary: "no turn agent here (Parley's window runs room turns): measured up to the control plane" },
-      ]);
-    if (roomTurn) await roomTurn(manager, sessionId, input!, options);
-    else if (opener) {
-      const conversation = await opener(manager, sessionId, vendor, op);
-      try {
-        await conversation.turn({ input: input!, timeoutMs: options.timeoutMs });
-      } finally {
-        await conversation.close();
-      }
-    } else if (op.transport === 'room') await controlPlane(manager, sessionId, options.timeoutMs);
-    else {
-      const driver = TURN_DRIVERS[vendor] ?? genericTurn(op);
-      await driver(manager, sessionId, input ?? {}, options);
+    if (op.transport !== 'room') {
+      await genericTurn(op)(manager, sessionId, input ?? {}, options);
+      return;
+    }
+    const speaks = !!(input?.wav || input?.text);
+    const opener = speaks && (await canTalkHere(manager, vendor)) ? conversationOpener(vendor) : null;
+    if (!opener) {
+      if (speaks && vendorById(vendor).voiceTurns)
+        manager.record(sessionId, [
+          { kind: 'agent.none', dir: 'local', summary: "no turn agent here (Parley's window runs room turns): measured up to the control plane" },
+        ]);
+      await controlPlane(manager, sessionId, options.timeoutMs);
+      return;
+    }
+    let conversation;
+    try {
+      conversation = await opener(manager, sessionId, vendor, op);
+    } catch (err) {
+      if (err instanceof NoConversationError) return; // the session ended first; its record says why
+      throw err;
+    }
+    try {
+      await conversation.turn({ input: input!, timeoutMs: options.timeoutMs });
+    } finally {
+      await conversation.close();
     }
   } catch (err) {
     const message = (err as Error).message;

@@ -2,7 +2,8 @@ import { defineStore } from 'pinia';
 import { computed, reactive, ref } from 'vue';
 import type { RequestInspection, PayloadError } from '../../../src-main/core/vendors/types.ts';
 import { call } from '../api.ts';
-import { blockingFindings, mergeFindings } from '../components/form/validate.ts';
+import { blockingFindings } from '../components/form/validate.ts';
+import { vendorUi } from '../vendors/registry.ts';
 import { useProfilesStore } from './profiles.ts';
 import { useSessionsStore } from './sessions.ts';
 import { useVendorsStore } from './vendors.ts';
@@ -11,14 +12,13 @@ export interface PanelState {
   operation: string;
   payload: Record<string, unknown>;
   /**
-   * From main's payload.validate (asked after every change) or a refused session.start: the whole rule set,
-   * errors and warnings. Kept after a send, so "send anyway" never hides what is still wrong.
+   * The payload's findings, errors and warnings: main's validation as the builder runs it on every change (the
+   * generated validators and the vendor's rules), or main's own answer to a refused session.start. Kept after a
+   * send, so "send anyway" never hides what is still wrong.
    */
-  serverErrors: PayloadError[];
+  findings: PayloadError[];
   /** Set by the panel or vendor Extras from a vendor response (e.g. a 422 pointing at a field). */
   vendorErrors: PayloadError[];
-  /** Local ajv result; null when the CSP blocks local validation. */
-  localErrors: PayloadError[] | null;
   sessionId: string | null;
   sending: boolean;
   startError: string | null;
@@ -43,9 +43,8 @@ export const usePanelStore = defineStore('panel', () => {
       panels[id] = {
         operation: op?.id ?? '',
         payload: structuredClone(op?.example ?? {}),
-        serverErrors: [],
+        findings: [],
         vendorErrors: [],
-        localErrors: [],
         sessionId: null,
         sending: false,
         startError: null,
@@ -60,9 +59,12 @@ export const usePanelStore = defineStore('panel', () => {
   const profile = computed(() => profiles.selected);
   const vendor = computed(() => (profile.value ? vendors.byId(profile.value.vendor) : undefined));
   const operation = computed(() => (vendor.value && current.value ? vendor.value.operations.find((o) => o.id === current.value!.operation) : undefined));
-  const fieldErrors = computed(() => (current.value ? [...current.value.serverErrors, ...current.value.vendorErrors] : []));
+  /** The operation's rules beyond JSON Schema, from the vendor's renderer registry entry (the same functions main runs). */
+  const rules = computed(() => (vendor.value && operation.value ? vendorUi(vendor.value.id)?.payloadRules?.[operation.value.id] : undefined));
+  /** What the vendor answered about fields, shown on them next to the findings. */
+  const fieldErrors = computed(() => current.value?.vendorErrors ?? []);
   /** What stops Send (errors only; warnings never do). Vendor errors from the last answer do not: the payload may be fixed. */
-  const blockingErrors = computed(() => (current.value ? blockingFindings(mergeFindings(current.value.localErrors ?? [], current.value.serverErrors)) : []));
+  const blockingErrors = computed(() => (current.value ? blockingFindings(current.value.findings) : []));
 
   function selectOperation(id: string): void {
     const s = current.value;
@@ -70,46 +72,21 @@ export const usePanelStore = defineStore('panel', () => {
     if (!s || !op) return;
     s.operation = id;
     s.payload = structuredClone(op.example ?? {});
-    s.serverErrors = [];
     s.vendorErrors = [];
     s.inspection = null;
-    scheduleServerValidation();
   }
 
-  let validateTimer: ReturnType<typeof setTimeout> | null = null;
   function setPayload(payload: Record<string, unknown>): void {
     const s = current.value;
     if (!s) return;
     s.payload = payload;
-    scheduleServerValidation();
   }
   function resetPayload(): void {
     if (current.value) selectOperation(current.value.operation);
   }
-  function setLocalErrors(errors: PayloadError[] | null): void {
-    const s = current.value;
-    if (!s) return;
-    s.localErrors = errors;
-    scheduleServerValidation();
-  }
-  /**
-   * The full validation through main: the same function the CLI and the sandboxes use, with the operation's own rules
-   * (which the renderer cannot run) on top of the schema that the form checks locally while typing.
-   */
-  function scheduleServerValidation(): void {
-    if (validateTimer) clearTimeout(validateTimer);
-    validateTimer = setTimeout(async () => {
-      const s = current.value;
-      if (!s || !vendor.value || !s.operation) return;
-      const { payload, operation: op } = s;
-      try {
-        const findings = await call('payload.validate', { vendor: vendor.value.id, operation: op, payload });
-        // An answer for a payload the user has changed since is stale: the newer request will answer.
-        if (s.payload === payload && s.operation === op) s.serverErrors = findings;
-      } catch (err) {
-        s.startError = (err as Error).message;
-      }
-    }, 200);
+  /** The builder's findings for the payload it shows (main's validation, run in the renderer). */
+  function setFindings(findings: PayloadError[]): void {
+    if (current.value) current.value.findings = findings;
   }
 
   /** For the panel and vendor Extras: show errors from a vendor response on the fields they point at. */
@@ -132,7 +109,7 @@ export const usePanelStore = defineStore('panel', () => {
     try {
       const res = await call('session.start', { profileId: p.id, operation: s.operation, payload: s.payload, sendAnyway });
       if (res.errors) {
-        s.serverErrors = res.errors;
+        s.findings = res.errors;
         return;
       }
       s.sessionId = res.sessionId!;
@@ -210,7 +187,8 @@ export const usePanelStore = defineStore('panel', () => {
     selectOperation,
     setPayload,
     resetPayload,
-    setLocalErrors,
+    rules,
+    setFindings,
     setFieldErrors,
     send,
     stop,

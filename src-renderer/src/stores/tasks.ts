@@ -4,20 +4,17 @@ import type { SessionEvent } from '../../../src-main/core/events.ts';
 import { call } from '../api.ts';
 import { safeGet, safeSet } from '../local-storage.ts';
 import { useSessionsStore } from './sessions.ts';
+import { vendorUi, type VendorTask } from '../vendors/registry.ts';
 
 /**
  * Vendor tasks (a Tencent AI conversation, a NetEase realtime task) that sessions started and nothing has closed
  * yet: a bot that may still be running and billing. Followed across every session the renderer sees (the panels'
  * own, compare and case runs) and kept in web storage across restarts (ids and room names only, nothing secret).
  */
-export interface OpenTask {
-  vendor: 'tencent' | 'netease';
+export interface OpenTask extends VendorTask {
+  /** A vendor with `tasks` in its VendorUi (it knows how they open and close). */
+  vendor: string;
   profileId: string;
-  taskId: string;
-  /** The room it runs in (RoomId / cname). */
-  room: string;
-  /** NetEase: which API created it (close must use the same). */
-  variant?: 'server' | 'client';
   sessionId: string;
   openedAt: string;
 }
@@ -29,9 +26,7 @@ function load(): OpenTask[] {
   try {
     const parsed = JSON.parse(safeGet(KEY) ?? '[]') as unknown;
     return Array.isArray(parsed)
-      ? parsed.filter(
-          (t): t is OpenTask => !!t && typeof t.taskId === 'string' && typeof t.profileId === 'string' && (t.vendor === 'tencent' || t.vendor === 'netease'),
-        )
+      ? parsed.filter((t): t is OpenTask => !!t && typeof t.taskId === 'string' && typeof t.profileId === 'string' && !!vendorUi(String(t.vendor))?.tasks)
       : [];
   } catch {
     return [];
@@ -39,7 +34,7 @@ function load(): OpenTask[] {
 }
 
 interface StartData {
-  payload?: { RoomId?: unknown; TaskId?: unknown; cname?: unknown };
+  payload?: Record<string, unknown>;
 }
 
 export const useTasksStore = defineStore('tasks', () => {
@@ -66,24 +61,10 @@ export const useTasksStore = defineStore('tasks', () => {
     const d = (e.data ?? {}) as Record<string, unknown>;
     if (e.kind === 'session.start') starts.set(sessionId, (d as StartData).payload);
     const payload = starts.get(sessionId);
-    const profileId = summary?.profileId ?? '';
-    if (e.kind === 'tencent.StartAIConversation' && typeof d.TaskId === 'string')
-      opened({ vendor: 'tencent', profileId, taskId: d.TaskId, room: String(payload?.RoomId ?? ''), sessionId, openedAt: e.at });
-    else if (e.kind === 'tencent.StopAIConversation') closed(typeof payload?.TaskId === 'string' && payload.TaskId ? payload.TaskId : taskOfSession(sessionId));
-    else if (e.kind === 'netease.task-created' && typeof d.taskId === 'string')
-      opened({
-        vendor: 'netease',
-        profileId,
-        taskId: d.taskId,
-        room: String(d.cname ?? payload?.cname ?? ''),
-        variant: d.variant === 'client' ? 'client' : 'server',
-        sessionId,
-        openedAt: e.at,
-      });
-    else if (e.kind === 'netease.task-closed') closed(typeof d.taskId === 'string' ? d.taskId : undefined);
-    // A vendor that answers "no such task" (stopped elsewhere, expired) has no task to close either.
-    else if (e.kind === 'error' && /TaskNotExist|not found in room/i.test(`${String(d.code)} ${String(d.message)}`))
-      closed(typeof payload?.TaskId === 'string' ? payload.TaskId : undefined);
+    const vendor = summary?.vendor ?? e.kind.split('.')[0]!;
+    const change = vendorUi(vendor)?.tasks?.follow(e, payload, taskOfSession(sessionId));
+    if (change?.opened) opened({ ...change.opened, vendor, profileId: summary?.profileId ?? '', sessionId, openedAt: e.at });
+    if (change?.closed) closed(change.closed);
   }
   function taskOfSession(sessionId: string): string | undefined {
     return open.value.find((t) => t.sessionId === sessionId)?.taskId;
@@ -107,10 +88,9 @@ export const useTasksStore = defineStore('tasks', () => {
       const outcome = await call('session.stop', { sessionId: task.sessionId, closeTask: true });
       return outcome && !outcome.ok ? outcome.summary : '';
     }
-    const [operation, payload] =
-      task.vendor === 'tencent'
-        ? ['StopAIConversation', { TaskId: task.taskId }]
-        : ['close', { cname: task.room, taskId: task.taskId, taskType: 7, variant: task.variant ?? 'server' }];
+    const closeCall = vendorUi(task.vendor)?.tasks?.closeCall(task);
+    if (!closeCall) return `${task.vendor}: no way to close its tasks`;
+    const { operation, payload } = closeCall;
     const started = await call('session.start', { profileId: task.profileId, operation, payload });
     if (started.errors?.length) return started.errors.map((x) => x.message).join('; ');
     if (started.sessionId) sessions.started({ id: started.sessionId, vendor: task.vendor, operation, profileId: task.profileId, target });

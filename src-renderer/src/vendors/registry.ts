@@ -7,6 +7,8 @@
  */
 import type { Component } from 'vue';
 import type { BuiltInVendorId } from '../../../src-main/core/vendors/registry.ts';
+import type { PayloadRules } from '../../../src-main/core/vendors/types.ts';
+import type { SessionEvent } from '../../../src-main/core/events.ts';
 import { convaiUi } from './convai/index.ts';
 import { neteaseUi } from './netease/index.ts';
 import { mindcraftUi } from './mindcraft/index.ts';
@@ -25,6 +27,32 @@ export interface VendorUi<Id extends string = string> {
    * Chinese with the same keys (test/renderer/i18n.test.ts checks every registered vendor's).
    */
   messages?: { en: VendorMessages; zh: VendorMessages };
+  /**
+   * The operations' rules beyond JSON Schema: the very object the vendor's descriptor takes its `validate` from, so the
+   * form runs main's validation on every keystroke (test/unit/core/compiled-validators.test.ts checks they are the same).
+   */
+  payloadRules?: PayloadRules;
+  /** A vendor whose sessions start tasks that keep running (and billing) until closed: how to follow and close them. */
+  tasks?: VendorTasks;
+}
+
+/** A vendor task as the open-tasks store keeps it (ids and room names only, nothing secret). */
+export interface VendorTask {
+  taskId: string;
+  /** The room it runs in (RoomId / cname). */
+  room: string;
+  /** NetEase: which API created it (close must use the same). */
+  variant?: 'server' | 'client';
+}
+
+export interface VendorTasks {
+  /**
+   * What a live event of one of the vendor's sessions says about its tasks: one opened, or the id of one closed.
+   * `startPayload` is the session's payload (from its session.start), `sessionTask` the open task it started.
+   */
+  follow(e: SessionEvent, startPayload: Record<string, unknown> | undefined, sessionTask: string | undefined): { opened?: VendorTask; closed?: string } | null;
+  /** The operation and payload that close a task outside its own session. */
+  closeCall(task: VendorTask): { operation: string; payload: Record<string, unknown> };
 }
 
 export interface VendorMessages {

@@ -82,7 +82,7 @@ describe('the Convai sandbox livekit-server', () => {
     await untilRefused(url);
   }, 60_000);
 
-  it('without livekit-server: /connect still answers, with a room nothing serves and the reason as a warning', async () => {
+  it('without livekit-server: /connect answers with the loopback sandbox room and says so in a warning', async () => {
     const host = new SandboxHost();
     const rooms = new ConvaiSandboxRooms({ lookup: () => ({ found: false, reason: 'livekit-server is not installed: (test)' }) });
     mountConvaiSandbox(host, connectOp, rooms);
@@ -90,13 +90,10 @@ describe('the Convai sandbox livekit-server', () => {
     try {
       const r = await connect(host.baseUrl);
       expect(r.status).toBe(200);
-      expect(r.body.room_url).toBe(`ws://127.0.0.1:${new URL(host.baseUrl).port}/convai/livekit`);
-      expect(JSON.parse(r.headers.get(WARNINGS_HEADER)!)).toEqual([
-        '[sandbox] no LiveKit server behind room_url: livekit-server is not installed: (test); replay a recorded sequence instead',
-      ]);
-      expect(host.recentNotes('convai').map((n) => n.message)).toContain(
-        'connect: [sandbox] no LiveKit server behind room_url: livekit-server is not installed: (test); replay a recorded sequence instead',
-      );
+      expect(r.body.room_url).toBe(`ws://127.0.0.1:${new URL(host.baseUrl).port}/convai/_room`);
+      const warning = '[sandbox] room_url is the loopback sandbox room (no LiveKit server: livekit-server is not installed: (test))';
+      expect(JSON.parse(r.headers.get(WARNINGS_HEADER)!)).toEqual([warning]);
+      expect(host.recentNotes('convai').map((n) => n.message)).toContain(`connect: ${warning}`);
     } finally {
       await host.close();
     }

@@ -9,7 +9,7 @@ import { SessionManager } from '../../../src-main/core/session/manager.ts';
 import { SessionDirectory } from '../../../src-main/core/session/event-store.ts';
 import type { Profile } from '../../../src-main/core/profiles/types.ts';
 import { mindcraft } from '../../../src-main/core/vendors/mindcraft/index.ts';
-import { CHAT_BOT_V3_EXAMPLE } from '../../../src-main/core/vendors/mindcraft/schema.ts';
+import { CHAT_BOT_V3_EXAMPLE } from '../../../src-main/core/vendors/mindcraft/common/schema.ts';
 import type { TurnReport } from '../../../src-main/core/vendors/mindcraft/turn.ts';
 import type { MindcraftReport } from '../../../src-main/core/vendors/mindcraft/cli.ts';
 import { runParley } from '../support/parley-cli.ts';

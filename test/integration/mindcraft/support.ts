@@ -8,7 +8,7 @@ import type { Profile } from '../../../src-main/core/profiles/types.ts';
 import type { SessionEvent } from '../../../src-main/core/events.ts';
 import type { OperationOutcome } from '../../../src-main/core/vendors/types.ts';
 import { mindcraft } from '../../../src-main/core/vendors/mindcraft/index.ts';
-import { CHAT_BOT_V3_EXAMPLE } from '../../../src-main/core/vendors/mindcraft/schema.ts';
+import { CHAT_BOT_V3_EXAMPLE } from '../../../src-main/core/vendors/mindcraft/common/schema.ts';
 
 export const op = mindcraft.operations.find((o) => o.id === 'chat_bot_v3')!;
 

@@ -19,7 +19,7 @@ import {
   mountNeteaseSandbox,
 } from '../../../src-main/core/vendors/netease/sandbox.ts';
 import { checkSum } from '../../../src-main/core/vendors/netease/checksum.ts';
-import { INTERRUPT_WORDS_MESSAGE } from '../../../src-main/core/vendors/netease/rules.ts';
+import { INTERRUPT_WORDS_MESSAGE } from '../../../src-main/core/vendors/netease/common/rules.ts';
 
 const SANDBOX_CREDS = { APP_KEY: SANDBOX_APP_KEY, APP_SECRET: SANDBOX_APP_SECRET, TOKEN: SANDBOX_TOKEN };
 const op = (id: string) => netease.operations.find((o) => o.id === id)!;

@@ -167,7 +167,10 @@ describe('tencent client against the sandbox, through the session engine', () =>
   });
 
   it('a timestamp more than 5 minutes old is AuthFailure.SignatureExpire (settings override)', async () => {
-    const r = await call('DescribeAIConversation', { TaskId: 'x' }, { timestampOverride: Math.floor(Date.now() / 1000) - 301 });
+    // Behind the sandbox's clock (frozen in this file), not the wall clock: on a busy machine the earlier tests take
+    // seconds, and a wall-clock timestamp would then be less than 300 s behind the sandbox. 305, not 301: the client
+    // learns the server clock from a Date header, which has whole seconds.
+    const r = await call('DescribeAIConversation', { TaskId: 'x' }, { timestampOverride: Math.floor(clock / 1000) - 305 });
     expect(r.outcome.error?.code).toBe('AuthFailure.SignatureExpire');
     const events = readFileSync(r.file, 'utf8')
       .trim()

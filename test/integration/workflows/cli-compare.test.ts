@@ -39,6 +39,8 @@ describe('parley compare (child process, real sandboxes, headless turn agent)', 
     const transports: Record<string, string> = { convai: 'livekit', netease: 'sandbox-room', mindcraft: 'socket', tencent: 'sandbox-room' };
     for (const vendor of ['convai', 'netease', 'mindcraft', 'tencent']) {
       const runs = json.vendors[vendor].runs;
+      // CER/WER per vendor over its runs, beside the per-run scores.
+      expect(json.vendors[vendor].recognition, vendor).toMatchObject({ metric: 'wer', n: 2, median: expect.any(Number), p90: expect.any(Number) });
       expect(runs.map((x: { repetition: number }) => x.repetition)).toEqual([1, 2]);
       for (const run of runs) {
         for (const f of ['setupMs', 'firstServerEventMs', 'firstAudioMs', 'responseLatencyMs', 'botAudioS'])

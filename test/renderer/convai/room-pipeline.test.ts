@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { NewEvent } from '../../../src-main/core/events.ts';
 import { DataChannelPipeline } from '../../../src-renderer/src/vendors/convai/pipeline.ts';
 import { joinRoom } from '../../../src-renderer/src/vendors/convai/room.ts';
-import { livekitDriver, type LivekitRoomLike, type LivekitTrackLike } from '../../../src-renderer/src/rooms/frame/drivers/livekit.ts';
+import { livekitDriver, type LivekitRoom, type LivekitTrack } from '../../../src-renderer/src/rooms/frame/drivers/livekit.ts';
 import { SegmentPlayer } from '../../../src-renderer/src/audio/segment-player.ts';
 import { pcm16ToBytes } from '../../../src-main/core/audio/pcm.ts';
 import { parseRecording } from '../../../src-main/core/vendors/convai/common/recording.ts';
@@ -18,20 +18,24 @@ import bothText from '../../../resources/convai/sequences/text-both-wav-header.j
 function fakeRoom() {
   const listeners = new Map<string, ((...a: unknown[]) => void)[]>();
   const calls: { name: string; args: unknown[] }[] = [];
-  const room: LivekitRoomLike & { fire(event: string, ...args: unknown[]): void } = {
+  const room: LivekitRoom & { fire(event: string, ...args: unknown[]): void } = {
     localParticipant: {
       sid: 'PA_local1',
       identity: 'parley-user',
       publishData: async (...args: unknown[]) => void calls.push({ name: 'publishData', args }),
-      publishTrack: async (...args: unknown[]) => void calls.push({ name: 'publishTrack', args }),
+      publishTrack: async (...args: unknown[]) => {
+        calls.push({ name: 'publishTrack', args });
+        return { trackSid: undefined as never };
+      },
       unpublishTrack: async (...args: unknown[]) => void calls.push({ name: 'unpublishTrack', args }),
     },
     connect: async (...args: unknown[]) => void calls.push({ name: 'connect', args }),
     disconnect: async () => void calls.push({ name: 'disconnect', args: [] }),
-    on: (event: string, fn: (...a: never[]) => void) => {
+    on: ((event: string, fn: (...a: never[]) => void) => {
       listeners.set(event, [...(listeners.get(event) ?? []), fn as (...a: unknown[]) => void]);
       return room;
-    },
+    }) as LivekitRoom['on'],
+    remoteParticipants: new Map(),
     fire: (event, ...args) => listeners.get(event)?.forEach((fn) => fn(...args)),
   };
   return { room, calls, open: localRoom({ livekit: livekitDriver(async () => room) }) };
@@ -146,7 +150,7 @@ describe('Convai room through the room channel (livekit-client replaced) and dat
           onDisconnected: (r) => disconnected.push(r),
         }),
       );
-      const track: LivekitTrackLike = { kind: 'audio', sid: 'TR_1', mediaStreamTrack: tone.track };
+      const track: LivekitTrack = { kind: 'audio' as LivekitTrack['kind'], sid: 'TR_1', mediaStreamTrack: tone.track };
       room.fire('trackSubscribed', { kind: 'video', sid: 'TR_v', mediaStreamTrack: tone.track }, {}, { sid: 'PA_bot', identity: 'convai-bot' });
       room.fire('trackSubscribed', track, {}, { sid: 'PA_bot', identity: 'convai-bot' });
       await until(() => subscribed.length === 1);

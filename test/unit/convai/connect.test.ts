@@ -28,7 +28,7 @@ describe('convai connect schema', () => {
       'debug',
       'audio_config',
     ])
-      expect(props[f]?.['x-description-zh'], f).toBeTruthy();
+      expect(props[f]?.description, f).toEqual({ en: expect.stringMatching(/\S/), zh: expect.stringMatching(/\S/) });
     const out = props.audio_config!.properties!.output!.properties!;
     expect(out.max_chunk_duration_ms).toMatchObject({ minimum: 10, maximum: 1000, default: 100, 'x-hint': 'round-nearest-10', 'x-unit': 'ms' });
     expect(out.audio_routing!.enum).toEqual(['audio_only', 'data_only', 'both']);

@@ -51,6 +51,32 @@ describe('schema vocabulary', () => {
     expect(unknown).toEqual([]);
   });
 
+  it('documents fields once, in both languages: title and description are { en, zh } objects, never strings', () => {
+    const docs: [string, unknown][] = [];
+    const walk = (node: unknown, at: string): void => {
+      if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${at}/${i}`));
+      if (!node || typeof node !== 'object') return;
+      for (const [k, v] of Object.entries(node)) {
+        // `properties` maps field names to schemas: a field may be called "title" or "description".
+        if (k === 'properties' && v && typeof v === 'object') for (const [name, child] of Object.entries(v)) walk(child, `${at}/properties/${name}`);
+        else if (k === 'title' || k === 'description') docs.push([`${at}/${k}`, v]);
+        // Values (examples, default, const, enum) are payload data, not schema.
+        else if (['examples', 'default', 'const', 'enum'].includes(k)) continue;
+        else if (!k.startsWith('x-') || k === 'x-selects') walk(v, `${at}/${k}`);
+      }
+    };
+    for (const [where, schema] of vendorSchemas()) walk(schema, where);
+    expect(docs.length).toBeGreaterThan(100);
+    const isLocalized = (v: unknown) =>
+      !!v && typeof v === 'object' && Object.keys(v).sort().join() === 'en,zh' && Object.values(v).every((s) => typeof s === 'string' && s.trim() !== '');
+    expect(docs.filter(([, v]) => !isLocalized(v)).map(([at]) => at)).toEqual([]);
+    // The retired second-language keys are gone from every source file, not only from the registered schemas.
+    const retired = [join(ROOT, 'src-main'), join(ROOT, 'src-renderer/src'), join(ROOT, 'test')]
+      .flatMap(files)
+      .filter((f) => !f.endsWith('schema-vocabulary.test.ts') && /'x-(title|description)-zh'/.test(readFileSync(f, 'utf8')));
+    expect(retired).toEqual([]);
+  });
+
   it('is read: every defined key is read by code (a key nothing reads is decoration that drifts)', () => {
     const code = [join(ROOT, 'src-main'), join(ROOT, 'src-renderer/src'), join(ROOT, 'test/fuzz')]
       .flatMap(files)

@@ -362,4 +362,26 @@ describe('running sessions', () => {
     expect(app.query({ state: 'running' })).toEqual([]);
     app.close();
   });
+
+  it('a session this process started before its index worker was up is running, not interrupted (a busy machine)', () => {
+    const { dataDir } = folder(5, 6);
+    const asked = new Date(Date.now() - 2_000).toISOString(); // the app asked for the worker 2 s before it ran
+    const id = '20200101T000000-mindcraft-0a11fe00';
+    const { writer } = running(dataDir, id, new Date(Date.now() - 1_000).toISOString()); // started in between
+    writer.append(ev(1, 'mindcraft.status', 'still talking while the worker starts'));
+    writer.close();
+    for (const round of [1, 2]) {
+      const stale: StaleSession[] = [];
+      const app = new HistoryService({ dataDir, markStale: true, startedAt: asked, onStale: (s) => stale.push(s) });
+      app.catchUp();
+      expect(stale, `round ${round}`).toEqual([]);
+      expect(app.query({ text: 'worker starts' })[0]).toMatchObject({ id, state: 'running' });
+      app.close();
+    }
+    // Without the owner's start time the same record looks left over from a gone process.
+    const late = new HistoryService({ dataDir, markStale: true });
+    late.catchUp();
+    expect(late.query({ text: 'worker starts' })[0]).toMatchObject({ id, state: 'interrupted' });
+    late.close();
+  });
 });

@@ -32,7 +32,7 @@ describe('built history worker', () => {
   it('indexes a data folder and answers a search', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'parley-worker-bundle-'));
     const g = generateHistory({ dataDir, count: 12, seed: 4 });
-    const worker = new Worker(join(main, 'history-worker.js'), { workerData: { dataDir, live: [] } satisfies WorkerData });
+    const worker = new Worker(join(main, 'history-worker.js'), { workerData: { dataDir, live: [], startedAt: new Date().toISOString() } satisfies WorkerData });
     const call = (id: number, op: 'status' | 'query', args: unknown) =>
       new Promise<unknown>((res, rej) => {
         const on = (m: FromWorker) => {

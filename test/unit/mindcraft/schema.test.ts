@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validatePayload, validateSchema } from '../../../src-main/core/payload.ts';
 import { mindcraft } from '../../../src-main/core/vendors/mindcraft/index.ts';
 import { credentialEnvName } from '../../../src-main/core/vendors/registry.ts';
-import { CHAT_BOT_V3_EXAMPLE, chatBotV3Schema, settingsSchema, TTS_MODELS } from '../../../src-main/core/vendors/mindcraft/schema.ts';
+import { CHAT_BOT_V3_EXAMPLE, chatBotV3Schema, settingsSchema, TTS_MODELS } from '../../../src-main/core/vendors/mindcraft/common/schema.ts';
 import { Turn } from '../../../src-main/core/vendors/mindcraft/turn.ts';
 
 const op = mindcraft.operations[0]!;
@@ -40,8 +40,7 @@ describe('chat_bot_v3 schema', () => {
     ];
     expect(Object.keys(props).sort()).toEqual([...names].sort());
     for (const n of names) {
-      expect(props[n]!.description, n).toBeTruthy();
-      expect(props[n]!['x-description-zh'], n).toBeTruthy();
+      expect(props[n]!.description, n).toEqual({ en: expect.stringMatching(/\S/), zh: expect.stringMatching(/\S/) });
     }
     expect(props.mode!.enum).toEqual(['pro', 'standard', 'customize']);
     expect(props.mode!.default).toBe('pro');

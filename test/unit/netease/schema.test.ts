@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validatePayload } from '../../../src-main/core/payload.ts';
 import { netease } from '../../../src-main/core/vendors/netease/index.ts';
 import { CLOSE_EXAMPLE, MODE_EXAMPLES, createMode, vendorNumberLabels } from '../../../src-main/core/vendors/netease/common/schema.ts';
-import { INTERRUPT_WORDS_MESSAGE } from '../../../src-main/core/vendors/netease/rules.ts';
+import { INTERRUPT_WORDS_MESSAGE } from '../../../src-main/core/vendors/netease/common/rules.ts';
 import { validateSchema } from '../../../src-main/core/payload.ts';
 
 const create = netease.operations.find((o) => o.id === 'create')!;

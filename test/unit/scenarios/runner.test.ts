@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseXmlStrict } from '../workflows/parse-xml.ts';
 import { describe, expect, it } from 'vitest';
 import { runScenario, type ScenarioSessions, type TurnRunReport } from '../../../src-main/core/scenarios/runner.ts';
+import { noVoiceTurnPath } from '../../../src-main/core/workflows/voice-turns.ts';
 import { checkTurn } from '../../../src-main/core/scenarios/expectations.ts';
 import { toHtmlReport, toRunCsv } from '../../../src-main/core/scenarios/html-report.ts';
 import type { Scenario } from '../../../src-main/core/scenarios/scenario-file.ts';
@@ -122,7 +123,7 @@ describe('scenario runner (vendor-neutral, over VoiceConversation)', () => {
     ]);
     expect(rows[0]!.figures).toMatchObject({ cer: 0, response_latency_ms: 900, setup_ms: 12 });
     expect(rows[1]!.failures).toEqual(['interruption recovery: 620 ms over the budget of 500 ms']);
-    expect(rows[4]!.error).toBe('no voice-turn path for tencent yet: its turns need the room turn agent, which this build does not have');
+    expect(rows[4]!.error).toBe(noVoiceTurnPath('tencent'));
     // Twice: a second run of the same scenario is independent of the first.
     const again = await runScenario(
       undefined,

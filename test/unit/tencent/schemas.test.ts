@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validatePayload } from '../../../src-main/core/payload.ts';
 import { tencent } from '../../../src-main/core/vendors/tencent/index.ts';
-import { EXAMPLES, REGIONS, regionWarning } from '../../../src-main/core/vendors/tencent/schemas.ts';
+import { EXAMPLES, REGIONS, regionWarning } from '../../../src-main/core/vendors/tencent/common/schemas.ts';
 import { errorField, parseResponse } from '../../../src-main/core/vendors/tencent/client.ts';
 
 const start = tencent.operations.find((o) => o.id === 'StartAIConversation')!;

@@ -131,11 +131,31 @@ describe('comparison', () => {
     const csv = summaryCsv(r);
     const lines = csv.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'label,vendor,operation,runs,ok,setup_ms_median,setup_ms_p90,first_server_event_ms_median,first_server_event_ms_p90,first_audio_ms_median,first_audio_ms_p90,turn_latency_ms_median,turn_latency_ms_p90,bot_audio_s_median,bot_audio_s_p90,transcript,bot_text',
+      'label,vendor,operation,runs,ok,setup_ms_median,setup_ms_p90,first_server_event_ms_median,first_server_event_ms_p90,first_audio_ms_median,first_audio_ms_p90,turn_latency_ms_median,turn_latency_ms_p90,bot_audio_s_median,bot_audio_s_p90,recognition_metric,recognition_rate_median,recognition_rate_p90,transcript,bot_text',
     );
     expect(lines[1]).toContain(`"'=HYPERLINK(""x""), ""quoted"""`);
     expect(lines[2]!.startsWith('TRTC,tencent,StartAIConversation,1,1,92,92,')).toBe(true);
-    expect(runsCsv(r).split('\r\n')[1]).toMatch(/^Mindcraft sandbox,mindcraft,1,s1,true,,31,41,410,310,1,hello,Hi$/);
+    expect(runsCsv(r).split('\r\n')[1]).toMatch(/^Mindcraft sandbox,mindcraft,1,s1,true,,31,41,410,310,1,,hello,Hi$/);
+  });
+
+  it('scores each run against the reference: WER per run, median and p90 per vendor, no transcript as rate 1; in both CSVs', async () => {
+    const r = await runComparison({ ...plan('sequential'), reference: 'Hello there' }, fakeRunner([]));
+    const [mc, tc] = r.columns;
+    expect(r.runs.filter((x) => x.entry === 0).map((x) => x.recognition)).toEqual([
+      { metric: 'wer', rate: 0.5 },
+      { metric: 'wer', rate: 0.5 },
+      { metric: 'wer', rate: 0.5 },
+    ]);
+    expect(mc!.recognition).toEqual({ metric: 'wer', median: 0.5, p90: 0.5, n: 3 });
+    // TRTC's control-plane runs carry no transcript; the failed run is not counted.
+    expect(tc!.recognition).toEqual({ metric: 'wer', median: 1, p90: 1, n: 2 });
+    expect(summaryCsv(r).split('\r\n')[1]).toContain(',wer,0.5,0.5,hello,Hi');
+    expect(runsCsv(r).split('\r\n')[1]).toMatch(/,0\.5,hello,Hi$/);
+    const zh = await runComparison({ ...plan('parallel'), repeat: 1, reference: '你好' }, fakeRunner([]));
+    expect(zh.columns[0]!.recognition!.metric).toBe('cer');
+    const none = await runComparison({ ...plan('parallel'), repeat: 1 }, fakeRunner([]));
+    expect(none.columns[0]!.recognition).toBeUndefined();
+    expect(none.runs[0]!.recognition).toBeUndefined();
   });
 
   it('rejects a plan without input or with a bad repeat count', async () => {

@@ -28,6 +28,12 @@ describe('session figures', () => {
     expect(f.botAudioS).toEqual({ value: 2, source: 'derived' });
     expect(f.transcript).toBe('hello there');
     expect(f.botText).toBe('Hi! How can I help?');
+    // The client fetching the first mp3 just before it arrives is not the user finishing.
+    const fetched = [...events.slice(0, 7), ev(1385, 'http.request', 'out'), ev(1398, 'http.response', 'in'), ...events.slice(7)].map((e, i) => ({
+      ...e,
+      seq: i + 1,
+    }));
+    expect(sessionFigures(fetched).turnLatencyMs).toEqual({ value: 500, source: 'derived' });
   });
 
   it('first audio does not count the time the user sat idle before speaking', () => {

@@ -70,8 +70,37 @@ describe('turn agent hub: core asks, the first page claims, the agent reports', 
     expect(hub.available).toBe(true);
   });
 
-  it('a room turn needs speech: a text-only turn is refused with the reason', () => {
+  it('the hub takes speech only: text reaching it is refused with the reason (the conversation speaks text first)', () => {
     const hub = new TurnAgentHub(fakeManager().manager);
-    expect(() => hub.request('s1', 'tencent', 1, { input: { text: 'hello' }, timeoutMs: 1000 })).toThrow(/needs speech \(a WAV file\)/);
+    expect(() => hub.request('s1', 'tencent', 1, { input: { text: 'hello' }, timeoutMs: 1000 })).toThrow(/takes speech \(a WAV file\) only/);
+  });
+
+  it("a page is launched once, by the first turn that needs one; a failed launch is every later turn's error; none to launch says where turns run", async () => {
+    const bare = new TurnAgentHub(fakeManager().manager);
+    await expect(bare.ensureListening('netease')).rejects.toMatchObject({
+      code: 'NO_TURN_AGENT',
+      message: expect.stringMatching(/Parley's window .* headless Chromium/),
+    });
+
+    const hub = new TurnAgentHub(fakeManager().manager);
+    let launches = 0;
+    hub.launchWith(async () => {
+      launches++;
+      hub.markReady();
+    });
+    expect(hub.available).toBe(true);
+    await Promise.all([hub.ensureListening('tencent'), hub.ensureListening('tencent')]);
+    await hub.ensureListening('netease');
+    expect(launches).toBe(1);
+
+    const broken = new TurnAgentHub(fakeManager().manager);
+    let tries = 0;
+    broken.launchWith(async () => {
+      tries++;
+      throw new Error('no Chromium or Chrome was found');
+    });
+    await expect(broken.ensureListening('tencent')).rejects.toThrow(/no Chromium/);
+    await expect(broken.ensureListening('tencent')).rejects.toThrow(/no Chromium/);
+    expect(tries).toBe(1);
   });
 });

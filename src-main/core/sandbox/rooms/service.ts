@@ -1,9 +1,10 @@
 /**
  * The sandbox room service: loopback rooms for the RTC vendors whose media servers cannot run here (Tencent TRTC,
- * NetEase NERTC). Each room has members (the sandbox SDKs in the room frame, one WebSocket each, see wire.ts) and at
+ * NetEase NERTC, and Convai's LiveKit when no livekit-server is installed). Each room has members (the sandbox SDKs in the room frame, one WebSocket each, see wire.ts) and at
  * most one sandbox bot, put there by the vendor's control plane (StartAIConversation, NetEase task create) and taken
  * out by its stop. The bot is the shared SandboxBot (core/voice); the vendor's persona turns its events into the
- * vendor's own messages (tencent-persona.ts, netease-persona.ts) and handles the vendor's client messages.
+ * vendor's own messages (tencent-persona.ts, netease-persona.ts, convai-persona.ts) and handles the vendor's client
+ * messages.
  *
  * Media: a member's published audio reaches the bot as it arrives; while nobody it listens to publishes (unpublished
  * after a file, or gone), the bot hears silence in real time, as a media server's mixer does, so the end of an
@@ -29,6 +30,10 @@ export interface RoomHandle {
   members(): string[];
   /** The member whose audio the bot heard last (null before anyone spoke). */
   lastSpeaker(): string | null;
+  /** One frame of the bot's track, for a persona that decides what its track carries (BotSpec.track 'persona'). */
+  sendAudio(samples: Int16Array): void;
+  /** Take the bot out of the room (the vendor's own leave rule, e.g. the last user left). */
+  leave(): void;
   note(message: string): void;
 }
 
@@ -37,6 +42,9 @@ export interface RoomPersona {
   onMessage(user: string, message: Exclude<UpMessage, { op: 'publish' | 'unpublish' }>): void;
   /** A member entered (a late joiner may need the persona's state, e.g. NetEase captions are per member). */
   onEnter?(user: string): void;
+  onLeave?(user: string): void;
+  /** Audio from a member reached the bot (who speaks, e.g. for Convai's user_id). */
+  onUserAudio?(user: string): void;
   close(): void;
 }
 
@@ -50,6 +58,13 @@ export interface BotSpec {
   persona(bot: SandboxBot, room: RoomHandle): RoomPersona;
   /** The vendor's idle rule (TRTC MaxIdleTime): the bot leaves after this long with nobody publishing in the room. */
   idle?: { afterMs: number; onIdle(): void };
+  /** The bot's frame length (default the bot's 20 ms; Convai's chunk durations are whole 10 ms frames). */
+  frameMs?: number;
+  /**
+   * What the bot's track carries: every frame of the bot ('bot', the default), what the persona sends through
+   * RoomHandle.sendAudio ('persona'), or no track at all ('none', announced as no audio).
+   */
+  track?: 'bot' | 'persona' | 'none';
 }
 
 /** A member's join check: null when it may join, else why not (the vendor's wording). */
@@ -105,15 +120,14 @@ export class SandboxRooms {
     const bot = new SandboxBot({
       recogniser: voice.recogniser,
       replies: voice.replyTable,
-      settings: { ...spec.settings, ...this.host.botSettings(this.vendor) },
+      // The mishear fault (--sandbox-fault, the app's sandbox faults): the speech is recognised and answered, its transcript half wrong.
+      settings: { ...spec.settings, ...this.host.botSettings(this.vendor), ...(this.host.fault(this.vendor)?.kind === 'mishear' ? { mishear: true } : {}) },
       outputRate: WIRE_RATE,
+      ...(spec.frameMs ? { frameMs: spec.frameMs } : {}),
     });
-    const handle = this.handle(room);
+    const handle = this.handle(room, spec.botUserId);
     const persona = spec.persona(bot, handle);
-    bot.on('botAudio', (e) => {
-      const bytes = Buffer.from(encodeAudioFrame(spec.botUserId, e.samples));
-      for (const m of room.members.values()) void m.socket.send(bytes);
-    });
+    if ((spec.track ?? 'bot') === 'bot') bot.on('botAudio', (e) => handle.sendAudio(e.samples));
     const now = Date.now();
     const entry: RoomBot = {
       spec,
@@ -127,7 +141,7 @@ export class SandboxRooms {
     room.bot = entry;
     this.watchIdle(room);
     handle.broadcast({ ev: 'enter', user: spec.botUserId });
-    handle.broadcast({ ev: 'audio-available', user: spec.botUserId });
+    if (spec.track !== 'none') handle.broadcast({ ev: 'audio-available', user: spec.botUserId });
     return () => {
       if (room.bot === entry) this.removeBot(room);
     };
@@ -153,7 +167,7 @@ export class SandboxRooms {
     return room;
   }
 
-  private handle(room: Room): RoomHandle {
+  private handle(room: Room, botUserId = room.bot?.spec.botUserId ?? ''): RoomHandle {
     return {
       key: room.key,
       broadcast: (message, to) => {
@@ -162,6 +176,11 @@ export class SandboxRooms {
       },
       members: () => [...room.members.keys()],
       lastSpeaker: () => room.lastSpeaker,
+      sendAudio: (samples) => {
+        const bytes = Buffer.from(encodeAudioFrame(botUserId, samples));
+        for (const m of room.members.values()) void m.socket.send(bytes);
+      },
+      leave: () => queueMicrotask(() => room.bot?.spec.botUserId === botUserId && this.removeBot(room)),
       note: (message) => this.host.note(this.vendor, `room ${room.key}: ${message}`),
     };
   }
@@ -174,7 +193,7 @@ export class SandboxRooms {
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     entry.persona.close();
     entry.bot.close();
-    this.handle(room).broadcast({ ev: 'audio-unavailable', user: entry.spec.botUserId });
+    if (entry.spec.track !== 'none') this.handle(room).broadcast({ ev: 'audio-unavailable', user: entry.spec.botUserId });
     this.handle(room).broadcast({ ev: 'exit', user: entry.spec.botUserId });
     this.forgetIfEmpty(room);
   }
@@ -221,7 +240,7 @@ export class SandboxRooms {
       JSON.stringify({
         ev: 'joined',
         users: [...others.map((m) => m.user), ...(botId ? [botId] : [])],
-        publishing: [...others.filter((m) => m.publishing).map((m) => m.user), ...(botId ? [botId] : [])],
+        publishing: [...others.filter((m) => m.publishing).map((m) => m.user), ...(botId && room.bot?.spec.track !== 'none' ? [botId] : [])],
       } satisfies DownMessage),
     );
     room.bot?.persona.onEnter?.(user);
@@ -243,6 +262,7 @@ export class SandboxRooms {
       room.members.delete(user);
       if (member.publishing) handle.broadcast({ ev: 'audio-unavailable', user });
       handle.broadcast({ ev: 'exit', user });
+      room.bot?.persona.onLeave?.(user);
       this.watchIdle(room);
       this.forgetIfEmpty(room);
     });
@@ -256,6 +276,7 @@ export class SandboxRooms {
     room.lastSpeaker = member.user;
     entry.lastRealAudio = now;
     entry.heardUntil = now;
+    entry.persona.onUserAudio?.(member.user);
     entry.bot.pushUserAudio(samples, WIRE_RATE);
   }
 

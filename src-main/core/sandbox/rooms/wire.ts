@@ -1,7 +1,8 @@
 /**
  * The sandbox rooms' wire: how the sandbox SDKs in the room frame (src-renderer/src/rooms/sandbox/) and the sandbox
  * room service (service.ts) talk over one loopback WebSocket per room member. It stands in for the vendor's media
- * and signalling servers only: what travels inside it (TRTC custom messages, NERTC captions and ai-data) is in the
+ * and signalling servers only: what travels inside it (TRTC custom messages, NERTC captions and ai-data, Convai's RTVI
+ * data-channel messages) is in the
  * vendor's own documented formats, built and parsed by the same code as live. Pure and dependency-free (both ends
  * import it).
  *
@@ -9,10 +10,12 @@
  *   up        binary: the member's published audio, PCM16LE mono at WIRE_RATE, any length (about 20 ms)
  *             text:   {op:"publish"} · {op:"unpublish"} · {op:"custom", cmdId, data: base64} (TRTC sendCustomMessage)
  *                     {op:"captions", on, source?} (NERTC start/stopAsrCaptions) · {op:"interrupt", uid} (aiManualInterrupt)
+ *                     {op:"data", data: base64, topic?} (LiveKit publishData, reliable)
  *   down      binary: a remote user's audio in real time, one frame per message: [n: u8][user id: n bytes UTF-8]
  *                     [PCM16LE mono at WIRE_RATE]
  *             text:   {ev:"joined", users, publishing} · {ev:"enter"|"exit"|"audio-available"|"audio-unavailable", user}
  *                     {ev:"custom", user, cmdId, seq, data: base64} · {ev:"asr-captions", list} · {ev:"ai-data", data}
+ *                     {ev:"data", user, data: base64, topic?} (LiveKit DataReceived)
  *                     {ev:"error", code, message} (then the socket closes when the join was refused)
  */
 
@@ -24,7 +27,8 @@ export type UpMessage =
   | { op: 'unpublish' }
   | { op: 'custom'; cmdId: number; data: string }
   | { op: 'captions'; on: boolean; source?: string }
-  | { op: 'interrupt'; uid: string };
+  | { op: 'interrupt'; uid: string }
+  | { op: 'data'; data: string; topic?: string };
 
 export type DownMessage =
   | { ev: 'joined'; users: string[]; publishing: string[] }
@@ -32,13 +36,20 @@ export type DownMessage =
   | { ev: 'custom'; user: string; cmdId: number; seq: number; data: string }
   | { ev: 'asr-captions'; list: unknown[] }
   | { ev: 'ai-data'; data: { type: string; data: unknown; uid: string } }
+  | { ev: 'data'; user: string; data: string; topic?: string }
   | { ev: 'error'; code: string; message: string };
 
 /** The WebSocket URL of a sandbox room, from the vendor's sandbox base URL (http://127.0.0.1:<port>/<vendor>). */
 export function roomSocketUrl(vendorUrl: string, room: string, user: string, sig: string): string {
+  const url = new URL(roomBaseUrl(vendorUrl));
+  url.search = new URLSearchParams({ room, user, sig }).toString();
+  return url.toString();
+}
+
+/** The WebSocket URL a vendor's sandbox rooms are served on, without the join query (a Convai fallback room_url). */
+export function roomBaseUrl(vendorUrl: string): string {
   const url = new URL(`${vendorUrl.replace(/\/$/, '')}${ROOM_PATH}`);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.search = new URLSearchParams({ room, user, sig }).toString();
   return url.toString();
 }
 
@@ -96,6 +107,9 @@ export function parseUp(text: string): { ok: true; message: UpMessage } | { ok: 
       return { ok: true, message: { op: 'captions', on: m.on, ...(typeof m.source === 'string' ? { source: m.source } : {}) } };
     case 'interrupt':
       return { ok: true, message: { op: 'interrupt', uid: typeof m.uid === 'string' ? m.uid : '' } };
+    case 'data':
+      if (typeof m.data !== 'string') return { ok: false, why: 'data: expected {data: base64, topic?: string}' };
+      return { ok: true, message: { op: 'data', data: m.data, ...(typeof m.topic === 'string' ? { topic: m.topic } : {}) } };
   }
   return { ok: false, why: `unknown op ${JSON.stringify(m.op)}` };
 }
@@ -126,6 +140,10 @@ export function parseDown(text: string): DownMessage | null {
       return Array.isArray(m.list) ? { ev: 'asr-captions', list: m.list } : null;
     case 'ai-data':
       return isRecord(m.data) && typeof m.data.type === 'string' ? { ev: 'ai-data', data: m.data as { type: string; data: unknown; uid: string } } : null;
+    case 'data':
+      return typeof m.user === 'string' && typeof m.data === 'string'
+        ? { ev: 'data', user: m.user, data: m.data, ...(typeof m.topic === 'string' ? { topic: m.topic } : {}) }
+        : null;
     case 'error':
       return typeof m.code === 'string' && typeof m.message === 'string' ? { ev: 'error', code: m.code, message: m.message } : null;
   }

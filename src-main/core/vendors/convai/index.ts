@@ -10,9 +10,10 @@ import type {
 } from '../types.ts';
 import type { MetricData } from '../../events.ts';
 import { STANDARD_METRICS } from '../../events.ts';
-import { connectExample, connectSchema, defaultSettings, roundChunkDuration, settingsSchema, validateConnect } from './common/schema.ts';
+import { connectExample, connectSchema, defaultSettings, roundChunkDuration, settingsSchema, validateConnect, PAYLOAD_RULES } from './common/schema.ts';
 import { baseUrlFor, buildConnectRequest, connectSummary, parseConnectResponse, type ConnectResult } from './client.ts';
 import { mountConvaiSandbox, SANDBOX_API_KEY } from './sandbox.ts';
+import { roomBaseUrl } from '../../sandbox/rooms/wire.ts';
 
 const connect: OperationDescriptor = {
   id: 'connect',
@@ -24,7 +25,7 @@ const connect: OperationDescriptor = {
   transport: 'room',
   schema: connectSchema,
   example: connectExample,
-  validate: validateConnect,
+  validate: PAYLOAD_RULES.connect,
 
   async run(ctx: SessionContext): Promise<OperationOutcome> {
     const apiKey = await ctx.credential('API_KEY');
@@ -73,6 +74,8 @@ export interface ConvaiJoinParams {
   sessionId?: string;
   characterSessionId?: string;
   iceTransportPolicy: 'relay' | 'all';
+  /** The sandbox's loopback room (no livekit-server here): the room frame then uses the sandbox livekit-client. */
+  sandboxRoom?: string;
 }
 
 /** LiveKit join parameters from the connect result. The token is the one Convai minted for this session. */
@@ -92,6 +95,7 @@ export async function convaiRoomJoin(ctx: RoomJoinContext): Promise<RoomJoinInfo
       sessionId: r.session_id,
       characterSessionId: r.character_session_id,
       iceTransportPolicy: policy,
+      ...(ctx.sandboxUrl && r.room_url === roomBaseUrl(ctx.sandboxUrl) ? { sandboxRoom: ctx.sandboxUrl } : {}),
     },
     sensitive: [r.token],
   };
@@ -124,5 +128,7 @@ export const convai = {
   sandboxCredentials: { API_KEY: SANDBOX_API_KEY },
   room: LIVEKIT_ROOM,
   roomJoin: convaiRoomJoin,
+  // Its room joined headless in core (@livekit/rtc-node); a text turn goes as user_text_message.
+  voiceTurns: { via: 'core', open: async (...args) => (await import('./livekit-turn.ts')).openConvaiConversation(...args), text: true },
   cli: async () => (await import('./cli.ts')).convaiCommands,
 } satisfies VendorDescriptor<'convai'>;

@@ -30,8 +30,8 @@ import { LiveKitWorker } from '../../livekit/worker-host.ts';
 import { AudioMeter, speechBounds } from '../../livekit/audio-meter.ts';
 import { CLIENT_AUDIO_RATE, sharedNow, type WorkerEvent } from '../../livekit/protocol.ts';
 import { resampleToMono } from '../../audio/resample.ts';
-import type { TurnInput, TurnOptions } from '../../workflows/turn.ts';
-import type { TurnMeasurement, TurnRequest, VoiceConversation } from '../../workflows/conversation.ts';
+import { waitForEvent, type TurnInput, type TurnOptions } from '../../workflows/turn.ts';
+import { NoConversationError, type ConversationOpener, type TurnMeasurement, type TurnRequest, type VoiceConversation } from '../../workflows/conversation.ts';
 import { parseDataMessage } from './common/rtvi.ts';
 import { ConvaiTimeline } from './common/metrics.ts';
 import { buildClientMessage, encodeClientMessage } from './common/client-messages.ts';
@@ -44,7 +44,8 @@ type Figure = number | null;
 
 /** The client-side figures of one room turn, under the names `parley compare` reports (issue: room turns). */
 export interface RoomTurnFigures {
-  transport: 'livekit';
+  /** `sandbox-room`: the sandbox's loopback room (no livekit-server here), joined by the turn agent. */
+  transport: 'livekit' | 'sandbox-room';
   setupMs: Figure;
   firstServerEventMs: Figure;
   firstAudioMs: Figure;
@@ -78,11 +79,21 @@ export async function convaiLiveKitTurn(
   try {
     const m = await conversation.turn({ input, interrupt: options.interrupt, timeoutMs: options.timeoutMs });
     const { turn: _n, vendorFigures: _v, botAudioFile: _f, ...figures } = m;
-    return { ...figures, transport: 'livekit' };
+    return { ...figures, transport: m.transport === 'agent' ? 'sandbox-room' : 'livekit' };
   } finally {
     await conversation.close();
   }
 }
+
+/** How long joining the room (the /connect answer, the room, bot-ready) may take before the first turn. */
+export const JOIN_TIMEOUT_MS = 60_000;
+
+/** Convai's voice-turn path (its descriptor's voiceTurns): the room of a started session, joined headless. */
+export const openConvaiConversation: ConversationOpener = async (manager, sessionId) => {
+  const room = await joinConvaiRoom(manager, sessionId, { timeoutMs: JOIN_TIMEOUT_MS });
+  if (!room) throw new NoConversationError('/connect failed, so there is no room to talk in (the session record says why)');
+  return room;
+};
 
 export interface JoinOptions {
   /** Give up joining (the /connect answer, the room, bot-ready) after this long. */
@@ -94,9 +105,14 @@ export interface JoinOptions {
  * Join the room of a started Convai session (after its /connect) and stay in it for as many turns as the caller
  * asks (the scenario runner's ConversationOpener). Resolves null when /connect failed: the session says why.
  */
-export async function joinConvaiRoom(manager: SessionManager, sessionId: string, options: JoinOptions): Promise<ConvaiRoomConversation | null> {
+export async function joinConvaiRoom(manager: SessionManager, sessionId: string, options: JoinOptions): Promise<VoiceConversation | null> {
   // Started at once: the worker and its native library load while /connect is still on its way.
   const worker = options.worker ?? new LiveKitWorker();
+  if (await inLoopbackRoom(manager, sessionId, options.timeoutMs).catch(() => false)) {
+    if (!options.worker) await worker.close();
+    const [{ agentConversation }, { convai }] = await Promise.all([import('../../workflows/turn-agent.ts'), import('./index.ts')]);
+    return agentConversation(manager, sessionId, 'convai', convai.operations[0]!);
+  }
   const conversation = new ConvaiRoomConversation(manager, sessionId, worker, !options.worker);
   try {
     return (await conversation.join(options.timeoutMs)) ? conversation : (await conversation.close(), null);
@@ -104,6 +120,17 @@ export async function joinConvaiRoom(manager: SessionManager, sessionId: string,
     await conversation.close();
     throw new Error(`Convai room turn: ${(err as Error).message}`);
   }
+}
+
+/**
+ * Whether the session's /connect handed out the sandbox's loopback room (no livekit-server on this machine): no
+ * LiveKit client can join that room, so its turns go through the turn agent in the renderer (the room frame's
+ * sandbox livekit-client), as Tencent's and NetEase's sandbox rooms do, and the run reports that transport.
+ */
+async function inLoopbackRoom(manager: SessionManager, sessionId: string, timeoutMs: number): Promise<boolean> {
+  const e = await waitForEvent(manager, sessionId, (x) => x.kind === 'session.control-plane-done' || x.kind === 'session.end', timeoutMs);
+  const result = manager.controlPlaneResult(sessionId) as Partial<ConnectResult> | undefined;
+  return e.kind === 'session.control-plane-done' && /^wss?:\/\/127\.0\.0\.1:\d+\/convai\/_room$/.test(String(result?.room_url));
 }
 
 /** One visit to a Convai room: several turns, client messages between them (actions named by their RTVI type). */

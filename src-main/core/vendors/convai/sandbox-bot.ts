@@ -1,8 +1,9 @@
 /**
  * The Convai side of the sandbox room: the shared SandboxBot (core/voice) speaking Convai's data-channel protocol
  * (docs/vendors/convai.md#data-channel-messages). Transport-neutral and free of Node modules: the LiveKit participant
- * (sandbox-participant.ts, in the LiveKit worker process) feeds it the user's PCM and data messages and carries what
- * it sends; the unit tests drive it on virtual time.
+ * (sandbox-participant.ts, in the LiveKit worker process) or, without livekit-server, the loopback sandbox room
+ * (sandbox/rooms/convai-persona.ts) feeds it the user's PCM and data messages and carries what it sends; the unit
+ * tests drive it on virtual time.
  *
  * What it sends, all with the RTVI envelope `{label: "rtvi-ai", type, data}`:
  * - `bot-ready` once the first user is in the room;
@@ -133,8 +134,13 @@ export class ConvaiSandboxBot {
 
   /** The user's speech, as their track delivers it (the bot hears one stream). */
   userAudio(samples: Int16Array, sampleRate: number, from?: string): void {
-    if (from) this.speaker = from;
+    if (from) this.heardFrom(from);
     this.bot.pushUserAudio(samples, sampleRate);
+  }
+
+  /** Whose speech the bot hears now, for a transport that feeds the bot's audio itself (the loopback room). */
+  heardFrom(identity: string): void {
+    this.speaker = identity;
   }
 
   /** A data-channel message from a user. */

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseTarget, runOperation, parseBaseUrl } from '../../cli/run.ts';
 import { readJsonBody } from '../../cli/read-body.ts';
-import { CHAT_BOT_V3_EXAMPLE } from './schema.ts';
+import { CHAT_BOT_V3_EXAMPLE } from './common/schema.ts';
 import type { ConversationResult } from './session.ts';
 import type { TurnReport } from './turn.ts';
 import { CliUsageError, type CliCommand } from '../../cli/command.ts';

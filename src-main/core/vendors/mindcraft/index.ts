@@ -1,8 +1,8 @@
 import type { VendorDescriptor } from '../types.ts';
-import { CHAT_BOT_V3_EXAMPLE, chatBotV3Schema, defaultSettings, settingsSchema, validateChatBotV3 } from './schema.ts';
+import { CHAT_BOT_V3_EXAMPLE, chatBotV3Schema, defaultSettings, settingsSchema, PAYLOAD_RULES } from './common/schema.ts';
 import { Conversation, sandboxSocketUrl } from './session.ts';
 import { mountMindcraftSandbox, SANDBOX_API_KEY, SANDBOX_DEVICE_TOKEN } from './sandbox.ts';
-import { readSettings } from './schema.ts';
+import { readSettings } from './common/schema.ts';
 import { sampleSchema } from './samples.ts';
 import { inspectChatBot } from './inspect.ts';
 
@@ -34,6 +34,7 @@ export const mindcraft: VendorDescriptor<'mindcraft'> = {
   ],
   settingsSchema,
   defaultSettings: () => ({ ...defaultSettings() }),
+  voiceTurns: { via: 'core', open: async (...args) => (await import('./conversation.ts')).openMindcraftConversation(...args), text: true },
   operations: [
     {
       id: 'chat_bot_v3',
@@ -45,7 +46,7 @@ export const mindcraft: VendorDescriptor<'mindcraft'> = {
       transport: 'socket',
       schema: chatBotV3Schema,
       example: { ...CHAT_BOT_V3_EXAMPLE },
-      validate: validateChatBotV3,
+      validate: PAYLOAD_RULES.chat_bot_v3,
       actions: [
         {
           id: 'audio',
@@ -54,7 +55,7 @@ export const mindcraft: VendorDescriptor<'mindcraft'> = {
             type: 'object',
             required: ['pcm'],
             properties: {
-              pcm: { type: 'string', description: 'PCM16 little-endian samples, base64', 'x-description-zh': 'PCM16 小端采样,base64' },
+              pcm: { type: 'string', description: { en: 'PCM16 little-endian samples, base64', zh: 'PCM16 小端采样,base64' } },
               sampleRate: { type: 'integer', minimum: 8000, maximum: 192000, default: 48000, 'x-unit': 'Hz' },
               channels: { type: 'integer', enum: [1, 2], default: 1 },
             },
@@ -68,20 +69,18 @@ export const mindcraft: VendorDescriptor<'mindcraft'> = {
             properties: {
               sample: {
                 type: 'string',
-                description: 'A sample utterance (resources/utterances)',
-                'x-description-zh': '示例语音(resources/utterances)',
+                description: { en: 'A sample utterance (resources/utterances)', zh: '示例语音(resources/utterances)' },
                 ...sampleSchema(),
               },
-              path: { type: 'string', description: 'Path of a .wav file', 'x-description-zh': '.wav 文件路径' },
-              base64: { type: 'string', description: 'WAV file bytes, base64', 'x-description-zh': 'WAV 文件内容,base64' },
+              path: { type: 'string', description: { en: 'Path of a .wav file', zh: '.wav 文件路径' } },
+              base64: { type: 'string', description: { en: 'WAV file bytes, base64', zh: 'WAV 文件内容,base64' } },
               realtime: {
                 type: 'boolean',
                 default: true,
-                description: 'Pace frames in real time (false: as fast as possible)',
-                'x-description-zh': '按实时节奏发送(否:尽快发送)',
+                description: { en: 'Pace frames in real time (false: as fast as possible)', zh: '按实时节奏发送(否:尽快发送)' },
               },
               frameMs: { type: 'integer', minimum: 5, maximum: 1000, default: 20, 'x-unit': 'ms' },
-              stopUpload: { type: 'boolean', default: true, description: 'Send stop upload after the file', 'x-description-zh': '发送完后停止语音上传' },
+              stopUpload: { type: 'boolean', default: true, description: { en: 'Send stop upload after the file', zh: '发送完后停止语音上传' } },
             },
           },
         },

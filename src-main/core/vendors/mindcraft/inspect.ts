@@ -1,6 +1,6 @@
 import type { InspectContext, RequestInspection } from '../types.ts';
 import { clientMessages, socketUrl } from './protocol.ts';
-import { AUTH_METHODS, readSettings } from './schema.ts';
+import { AUTH_METHODS, readSettings } from './common/schema.ts';
 import { sandboxSocketUrl } from './session.ts';
 
 /** What the session will put on the wire, in order, with the credential masked (nothing is signed here). */

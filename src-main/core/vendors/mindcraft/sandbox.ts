@@ -7,7 +7,7 @@ import type { SandboxScenario, VendorErrorEntry } from '../../sandbox/faults.ts'
 import { resourcePath } from '../../resources.ts';
 import { isWav, parseWav } from '../../audio/wav.ts';
 import { dbfs, pcm16FromBytes, rms } from '../../audio/pcm.ts';
-import { chatBotV3Schema, validateChatBotV3 } from './schema.ts';
+import { chatBotV3Schema, validateChatBotV3 } from './common/schema.ts';
 import { sampleUtterances } from './samples.ts';
 import { mishearText } from '../../voice/recognise.ts';
 

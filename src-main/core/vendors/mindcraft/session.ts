@@ -7,7 +7,7 @@ import { resourcePath } from '../../resources.ts';
 import { encodeWav, loadSpeech, paceFrames, pcm16FromBytes, pcm16ToBytes, PcmResampler, splitFrames, toMono } from '../../audio/index.ts';
 import type { OperationOutcome, SessionContext, VendorError } from '../types.ts';
 import { clientMessages, parseServerFrame, socketUrl, toEvent, type ServerMessage } from './protocol.ts';
-import { AUTH_METHODS, readSettings, type AuthMethod, type MindcraftSettings } from './schema.ts';
+import { AUTH_METHODS, readSettings, type AuthMethod, type MindcraftSettings } from './common/schema.ts';
 import { BOT_AUDIO_METRIC, Turn, type TurnReport } from './turn.ts';
 
 /** What a chat_bot_v3 session returns (summary JSON, CLI report). */

@@ -26,7 +26,7 @@ import {
   type Variant,
 } from './client.ts';
 import { CLOSE_EXAMPLE, MODE_EXAMPLES, closeSchema, createMode, createSchema, vendorNumberLabels } from './common/schema.ts';
-import { closeBodyFindings, createBodyFindings, validateCreate } from './rules.ts';
+import { PAYLOAD_RULES, closeBodyFindings, createBodyFindings } from './common/rules.ts';
 import { composePrompt } from './common/prompt.ts';
 import { defaultSettings, settingsSchema } from './settings.ts';
 import { SANDBOX_APP_KEY, SANDBOX_APP_SECRET, SANDBOX_TOKEN, mountNeteaseSandbox } from './sandbox.ts';
@@ -206,7 +206,7 @@ const create: OperationDescriptor = {
   transport: 'room',
   schema: createSchema,
   example: MODE_EXAMPLES.parameters,
-  validate: validateCreate,
+  validate: PAYLOAD_RULES.create,
   actions: [
     { id: 'joined', title: { en: 'The console joined the room (client API: create goes out now)', zh: '控制台已进房(客户端 API:现在发送创建)' } },
     { id: 'close', title: { en: 'Close the task now', zh: '立即停止任务' } },
@@ -375,5 +375,6 @@ export const netease = {
   sandboxCredentials: { APP_KEY: SANDBOX_APP_KEY, APP_SECRET: SANDBOX_APP_SECRET, TOKEN: SANDBOX_TOKEN },
   room: NERTC_ROOM,
   roomJoin: neteaseRoomJoin,
+  voiceTurns: { via: 'agent' },
   cli: async () => (await import('./cli.ts')).neteaseCommands,
 } satisfies VendorDescriptor<'netease'>;

@@ -20,7 +20,7 @@ import { blockingErrors, findingLine, warningsOf } from '../../payload.ts';
 import type { PayloadError } from '../types.ts';
 import { CHECKSUM_VALIDITY_S, checkSum } from './checksum.ts';
 import { PATHS, type TaskCall, type Variant } from './client.ts';
-import { closeBodyFindings, createBodyFindings } from './rules.ts';
+import { closeBodyFindings, createBodyFindings } from './common/rules.ts';
 import { SandboxRooms } from '../../sandbox/rooms/service.ts';
 import { neteaseBotSpec } from '../../sandbox/rooms/netease-persona.ts';
 

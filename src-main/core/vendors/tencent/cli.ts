@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { parseTarget, runOperation, parseBaseUrl, failureLine, envCredential } from '../../cli/run.ts';
 import { readBodyBytes, readJsonBody } from '../../cli/read-body.ts';
 import { CliUsageError, type CliCommand, type CliIO } from '../../cli/command.ts';
-import { ACTIONS, API_VERSION, SCHEMAS, regionWarning, type TencentAction } from './schemas.ts';
+import { ACTIONS, API_VERSION, SCHEMAS, regionWarning, type TencentAction } from './common/schemas.ts';
 import { signTc3 } from './tc3.ts';
 import { genUserSig, DEFAULT_USERSIG_EXPIRE_S } from './usersig.ts';
 import { fromWire } from '../../payload.ts';

@@ -6,7 +6,7 @@ import { fillUserSigTemplate } from './usersig-template.ts';
 import { toWire } from '../../payload.ts';
 import type { HttpExchange } from '../../http.ts';
 import type { OperationOutcome, RequestInspection, SessionContext, VendorError, InspectContext } from '../types.ts';
-import { API_VERSION, SCHEMAS, regionWarning, type TencentAction } from './schemas.ts';
+import { API_VERSION, SCHEMAS, regionWarning, type TencentAction } from './common/schemas.ts';
 import { MAX_CLOCK_SKEW_S, maskAuthorization, signTc3, type Tc3Signed } from './tc3.ts';
 
 /** Live endpoints offered in the settings; anything else in `endpoint` is used as a custom URL. */

@@ -11,7 +11,7 @@ import type {
   VendorDescriptor,
 } from '../types.ts';
 import type { JsonSchema, Localized } from '../../schema.ts';
-import { ACTIONS, EXAMPLES, HOSTS, REGIONS, REGION_LABELS, SCHEMAS, extraRules, type TencentAction } from './schemas.ts';
+import { ACTIONS, EXAMPLES, HOSTS, REGIONS, REGION_LABELS, PAYLOAD_RULES, SCHEMAS, type TencentAction } from './common/schemas.ts';
 import { ENDPOINTS, inspectAction, runAction } from './client.ts';
 import { SANDBOX_CREDENTIALS, TencentSandbox } from './sandbox.ts';
 import { DEFAULT_USERSIG_EXPIRE_S, genUserSig } from './usersig.ts';
@@ -49,8 +49,7 @@ const settingsSchema: JsonSchema = {
   type: 'object',
   properties: {
     endpoint: {
-      title: 'API endpoint',
-      'x-title-zh': 'API 地址',
+      title: { en: 'API endpoint', zh: 'API 地址' },
       type: 'string',
       enum: [...ENDPOINTS, 'custom'],
       default: ENDPOINTS[0],
@@ -59,20 +58,16 @@ const settingsSchema: JsonSchema = {
         [ENDPOINTS[1]]: { en: `${HOSTS[1]} (international)`, zh: `${HOSTS[1]}（国际站）` },
         custom: { en: 'Custom URL', zh: '自定义地址' },
       },
-      description: 'API endpoint for live mode.',
-      'x-description-zh': '真实模式下的 API 地址。',
+      description: { en: 'API endpoint for live mode.', zh: '真实模式下的 API 地址。' },
     },
     customEndpoint: {
-      title: 'Custom endpoint URL',
-      'x-title-zh': '自定义地址',
+      title: { en: 'Custom endpoint URL', zh: '自定义地址' },
       type: 'string',
-      description: 'Endpoint URL when "Custom URL" is chosen.',
-      'x-description-zh': '选择“自定义地址”时使用的 URL。',
+      description: { en: 'Endpoint URL when "Custom URL" is chosen.', zh: '选择“自定义地址”时使用的 URL。' },
       examples: ['https://trtc.ap-guangzhou.tencentcloudapi.com'],
     },
     region: {
-      title: 'Region',
-      'x-title-zh': '地域',
+      title: { en: 'Region', zh: '地域' },
       type: 'string',
       pattern: '^[a-z]+(-[a-z0-9]+)+$',
       default: 'ap-guangzhou',
@@ -80,22 +75,21 @@ const settingsSchema: JsonSchema = {
       examples: [...REGIONS],
       'x-allow-custom': true,
       'x-enum-labels': REGION_LABELS,
-      description: 'X-TC-Region. The document lists ap-guangzhou, ap-singapore, ap-tokyo and na-siliconvalley; another region is sent with a warning.',
-      'x-description-zh': '地域（X-TC-Region）。文档列出 ap-guangzhou、ap-singapore、ap-tokyo、na-siliconvalley；其他地域会附带提示照常发送。',
+      description: {
+        en: 'X-TC-Region. The document lists ap-guangzhou, ap-singapore, ap-tokyo and na-siliconvalley; another region is sent with a warning.',
+        zh: '地域（X-TC-Region）。文档列出 ap-guangzhou、ap-singapore、ap-tokyo、na-siliconvalley；其他地域会附带提示照常发送。',
+      },
     },
     language: {
-      title: 'Error message language',
-      'x-title-zh': '错误信息语言',
+      title: { en: 'Error message language', zh: '错误信息语言' },
       type: 'string',
       enum: ['', 'zh-CN', 'en-US'],
       default: '',
       'x-enum-labels': { '': { en: 'Not sent', zh: '不发送' }, 'zh-CN': { en: 'Chinese', zh: '中文' }, 'en-US': { en: 'English', zh: '英文' } },
-      description: 'X-TC-Language: language of error messages.',
-      'x-description-zh': 'X-TC-Language：错误信息的语言。',
+      description: { en: 'X-TC-Language: language of error messages.', zh: 'X-TC-Language：错误信息的语言。' },
     },
     signedHeaders: {
-      title: 'Signed headers',
-      'x-title-zh': '签名的请求头',
+      title: { en: 'Signed headers', zh: '签名的请求头' },
       type: 'string',
       enum: ['content-type;host;x-tc-action', 'content-type;host'],
       default: 'content-type;host;x-tc-action',
@@ -103,18 +97,18 @@ const settingsSchema: JsonSchema = {
         'content-type;host;x-tc-action': { en: 'content-type;host;x-tc-action (current official demos)', zh: 'content-type;host;x-tc-action（官方示例）' },
         'content-type;host': { en: 'content-type;host (older SDKs)', zh: 'content-type;host（旧版 SDK）' },
       },
-      description: 'Headers covered by the TC3 signature.',
-      'x-description-zh': 'TC3 签名覆盖的请求头。',
+      description: { en: 'Headers covered by the TC3 signature.', zh: 'TC3 签名覆盖的请求头。' },
     },
     timestampOverride: {
-      title: 'Sign with a fixed timestamp',
-      'x-title-zh': '固定签名时间戳',
+      title: { en: 'Sign with a fixed timestamp', zh: '固定签名时间戳' },
       type: 'integer',
       minimum: 0,
       default: 0,
       'x-unit': 's',
-      description: 'For testing: sign with this Unix timestamp instead of the clock (0 = use the clock). An old value reproduces AuthFailure.SignatureExpire.',
-      'x-description-zh': '测试用：以该 Unix 时间戳签名（0 表示使用当前时间）。过旧的值可复现 AuthFailure.SignatureExpire。',
+      description: {
+        en: 'For testing: sign with this Unix timestamp instead of the clock (0 = use the clock). An old value reproduces AuthFailure.SignatureExpire.',
+        zh: '测试用：以该 Unix 时间戳签名（0 表示使用当前时间）。过旧的值可复现 AuthFailure.SignatureExpire。',
+      },
     },
   },
   additionalProperties: false,
@@ -156,7 +150,7 @@ const operation = (action: TencentAction): OperationDescriptor => ({
   example: EXAMPLES[action],
   run: (ctx) => runAction(action, ctx),
   inspect: (ctx) => inspectAction(action, ctx),
-  validate: (payload) => extraRules(action, payload),
+  validate: PAYLOAD_RULES[action],
   ...(action === 'StartAIConversation' ? { closeTask: stopStartedTask, perRunIds: startPerRunIds } : {}),
 });
 
@@ -292,6 +286,7 @@ export const tencent = {
   sandboxCredentials: { ...SANDBOX_CREDENTIALS },
   room: TRTC_ROOM,
   roomJoin: tencentRoomJoin,
+  voiceTurns: { via: 'agent' },
   mintRoomCredential: tencentMintUserSig,
   cli: async () => (await import('./cli.ts')).tencentCommands,
 } satisfies VendorDescriptor<'tencent'>;

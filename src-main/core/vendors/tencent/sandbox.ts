@@ -9,7 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { warningHeaders, type SandboxHost, type SandboxRequest, type SandboxResponse } from '../../sandbox/host.ts';
 import type { VendorErrorEntry } from '../../sandbox/faults.ts';
 import { blockingErrors, findingLine, fromWire, validatePayload, warningsOf } from '../../payload.ts';
-import { ACTIONS, API_VERSION, REGIONS, SCHEMAS, extraRules, type TencentAction } from './schemas.ts';
+import { ACTIONS, API_VERSION, REGIONS, SCHEMAS, extraRules, type TencentAction } from './common/schemas.ts';
 import { MAX_CLOCK_SKEW_S, expectedSignature, parseAuthorization, sameHex, utcDate } from './tc3.ts';
 import { verifyUserSig } from './usersig.ts';
 import { SandboxRooms } from '../../sandbox/rooms/service.ts';

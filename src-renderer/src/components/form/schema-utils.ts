@@ -90,15 +90,20 @@ export function orderedKeys(schema: JsonSchema): string[] {
 export function isZh(locale: string): boolean {
   return locale.startsWith('zh');
 }
+/** A schema's `{ en, zh }` text in the user's language, the other language when that one is empty. */
+function inLocale(text: Localized | undefined, locale: string): string {
+  if (!text) return '';
+  return isZh(locale) ? text.zh || text.en : text.en || text.zh;
+}
 export function titleOf(schema: JsonSchema, locale: string): string {
-  return (isZh(locale) && schema['x-title-zh']) || schema.title || '';
+  return inLocale(schema.title, locale);
 }
 export function docOf(schema: JsonSchema, locale: string): string {
-  return (isZh(locale) ? schema['x-description-zh'] || schema.description : schema.description || schema['x-description-zh']) ?? '';
+  return inLocale(schema.description, locale);
 }
 /** The doc in the other language, for a tooltip. */
 export function otherDocOf(schema: JsonSchema, locale: string): string {
-  return (isZh(locale) ? schema.description : schema['x-description-zh']) ?? '';
+  return (isZh(locale) ? schema.description?.en : schema.description?.zh) ?? '';
 }
 export function enumLabel(schema: JsonSchema, value: unknown, locale: string): string {
   const label: Localized | undefined = schema['x-enum-labels']?.[String(value)];

@@ -1,28 +1,23 @@
 import type { JsonSchema } from '../../../../src-main/core/schema.ts';
-import type { PayloadError } from '../../../../src-main/core/vendors/types.ts';
-import { validateSchema, validateVendorPayload } from '../../../../src-main/core/payload.ts';
-
-// The built app's pages never allow eval (src-main/app/csp.ts), so there the attempt would only be refused and
-// reported as a CSP violation: the built renderer asks main from the start.
-let codegenBlocked = import.meta.env.PROD;
+import type { PayloadError, PayloadRule } from '../../../../src-main/core/vendors/types.ts';
+import { validatePayload, validateSchema } from '../../../../src-main/core/payload.ts';
+import { NoValidatorError } from '../../../../src-main/core/validation/registry.ts';
 
 /**
- * Findings from the same validator main uses (same messages, same error/warning split). Ajv compiles schemas with
- * `new Function`, which the app's CSP (`script-src 'self'`, no 'unsafe-eval') forbids. We keep the CSP strict rather
- * than loosen it for a convenience: when code generation is blocked this returns null and the caller relies on main
- * (`payload.validate`, the same function, which the panel asks after every change anyway).
- * `vendorPayload`: also warn about fields the schema does not list (vendor payloads; not Parley's own settings).
+ * Findings from main's own validation, run here on every change: the validators ajv generated at build time (plain
+ * code, allowed by the CSP) and the vendor's rules (`rules`, the operation's `validate`, from its VendorUi), so the
+ * form shows exactly what main's session.start decides, with no IPC call. `vendorPayload`: also warn about fields the
+ * schema does not list (vendor payloads; not Parley's own settings). A schema the build did not generate a validator
+ * for (a stale build) cannot be checked here: one warning says so, and main still checks it on send.
  */
-export function validateLocally(schema: JsonSchema, value: unknown, vendorPayload = false): PayloadError[] | null {
-  if (codegenBlocked) return null;
+export function validateLocally(schema: JsonSchema, value: unknown, vendorPayload = false, rules?: PayloadRule): PayloadError[] {
   try {
-    return vendorPayload ? validateVendorPayload(schema, value) : validateSchema(schema, value);
+    return vendorPayload ? validatePayload({ schema, validate: rules }, value) : validateSchema(schema, value);
   } catch (err) {
-    if (err instanceof EvalError || /unsafe-eval|Content Security Policy/i.test(String(err))) {
-      codegenBlocked = true;
-      return null;
-    }
-    throw err;
+    if (!(err instanceof NoValidatorError)) throw err;
+    return [
+      { path: '', severity: 'warning', message: 'Parley cannot check this here (its validators were built for other schemas); it is checked when you send' },
+    ];
   }
 }
 

@@ -1,9 +1,12 @@
 /**
  * The turn agent, the renderer's end of core's room turns (src-main/core/workflows/turn-agent.ts): when core records
  * an `agent.turn` event in a session, the agent claims the turn, joins the session's room with the vendor's own room
- * adapter (TencentRoom, NeteaseRoom: the code the panels run, in a hidden room frame of its own, never the panel the
+ * adapter (rooms/vendor-room.ts: TencentRoom, NeteaseRoom, Convai's joinRoom with its pipeline: the code the panels run, in a hidden room frame of its own, never the panel the
  * user is looking at), publishes the speech, listens at its own player (AudioTap: nothing is played aloud), measures
- * on this page's one clock, leaves, and reports. The room's events go into the session record as in a panel.
+ * on this page's one clock, and reports. The room's events go into the session record as in a panel.
+ *
+ * One visit a conversation: the agent stays in the room for the session's next turns (a scenario's) and leaves when
+ * core records `agent.leave` (the conversation is closed), when the session ends, or when a turn fails.
  *
  * Figures (performance.now(), ms):
  * - turn start: the publish has returned, so the file has started to play into the published track;
@@ -16,11 +19,8 @@
 import { STANDARD_METRICS, type MetricData, type NewEvent } from '../../../../src-main/core/events.ts';
 import type { AgentTurnInput, AgentTurnResult } from '../../../../src-main/core/workflows/turn-agent.ts';
 import { bridge, call } from '../../api.ts';
-import type { BuiltInRoomJoinInfo } from '../../../../src-main/core/vendors/registry.ts';
-import { NeteaseRoom } from '../../vendors/netease/room.ts';
-import { TencentRoom } from '../../vendors/tencent/trtc-room.ts';
-import type { SpeechSource } from '../protocol.ts';
-import { openRoomFrame, type RoomOpener } from '../session.ts';
+import { openRoomFrame } from '../session.ts';
+import { joinVendorRoom, type VendorRoomSession } from '../vendor-room.ts';
 import { AudioTap, type AudioBlock } from './audio-tap.ts';
 
 /** The answer is over once the bot's audio has been quiet this long (longer than the pauses inside speech). */
@@ -31,37 +31,6 @@ const STOPPED_QUIET_MS = 400;
 const TEXT_GRACE_MS = 300;
 /** A WAV sample is speech above this level (about -34 dBFS). */
 const SPEECH_LEVEL = 0.02;
-
-interface VendorRoom {
-  publish(source: SpeechSource): Promise<void>;
-  interrupt(): Promise<void>;
-  leave(): Promise<void>;
-  botId: string;
-}
-
-async function joinVendorRoom(info: BuiltInRoomJoinInfo, open: RoomOpener, record: (events: NewEvent[]) => void): Promise<VendorRoom> {
-  if (info.vendor === 'tencent') {
-    const params = info.params;
-    const room = new TencentRoom({ open, record });
-    await room.join(params);
-    if (!room.view.joined) throw new Error(room.view.lastError || 'could not join the TRTC room');
-    return {
-      publish: async (s) => {
-        await room.publish(s);
-        if (!room.view.publishing) throw new Error(room.view.lastError || 'could not publish the speech');
-      },
-      interrupt: () => room.interrupt(),
-      leave: () => room.leave(),
-      botId: params.botUserId,
-    };
-  }
-  if (info.vendor === 'netease') {
-    const room = new NeteaseRoom(info.params, { record, now: () => performance.now() }, open);
-    await room.join();
-    return { publish: (s) => room.publish(s), interrupt: () => room.interrupt(), leave: () => room.leave(), botId: info.params.botUid };
-  }
-  throw new Error(`the turn agent has no room for ${info.vendor}`);
-}
 
 function bytesOf(base64: string): ArrayBuffer {
   const s = atob(base64);
@@ -112,6 +81,10 @@ function texts(events: NewEvent[], botId: string): { user: string | null; bot: s
     } else if (e.kind === 'netease.caption' && d.isFinal === true) {
       if (d.speaker === 'user') user = String(d.text ?? '');
       else if (d.speaker === 'bot') bot = String(d.text ?? '');
+    } else if (e.kind === 'convai.user-transcription' || e.kind === 'convai.bot-transcription') {
+      const rtvi = (d.data ?? {}) as { text?: unknown; final?: unknown };
+      if (e.kind === 'convai.bot-transcription') bot = String(rtvi.text ?? '');
+      else if (rtvi.final !== false) user = String(rtvi.text ?? '');
     }
   }
   return { user, bot };
@@ -130,17 +103,55 @@ function keepApart(vendor: string, e: NewEvent): NewEvent {
   return { ...e, data: { ...d, name: `${vendor}.room_${d.name}` } };
 }
 
+/** The agent in one session's room: joined once, for every turn of the conversation. */
+interface Visit {
+  room: VendorRoomSession;
+  tap: AudioTap;
+  /** Every room event of the visit, in order (a turn reads its own from where it started). */
+  seen: NewEvent[];
+}
+
+const visits = new Map<string, Promise<Visit>>();
+
+function visit(sessionId: string, vendor: string): Promise<Visit> {
+  let v = visits.get(sessionId);
+  if (!v) {
+    v = (async () => {
+      const seen: NewEvent[] = [];
+      const record = (raw: NewEvent[]) => {
+        const events = raw.map((e) => keepApart(vendor, e));
+        seen.push(...events);
+        void call('session.record', { sessionId, events }).catch(() => undefined);
+      };
+      const info = await call('room.join', { sessionId });
+      const tap = new AudioTap();
+      try {
+        return { room: await joinVendorRoom(info, { open: (kind) => openRoomFrame(kind, { player: () => tap }), record }), tap, seen };
+      } catch (err) {
+        tap.close();
+        throw err;
+      }
+    })();
+    visits.set(sessionId, v);
+    v.catch(() => visits.get(sessionId) === v && visits.delete(sessionId));
+  }
+  return v;
+}
+
+/** Leave the session's room, if the agent is in it. */
+export async function leaveVisit(sessionId: string): Promise<void> {
+  const v = visits.get(sessionId);
+  if (!v) return;
+  visits.delete(sessionId);
+  const joined = await v.catch(() => null);
+  if (!joined) return;
+  await joined.room.leave().catch(() => undefined);
+  joined.tap.close();
+}
+
 export async function runAgentTurn(sessionId: string, claim: AgentTurnInput): Promise<AgentTurnResult> {
-  const seen: NewEvent[] = [];
-  const record = (raw: NewEvent[]) => {
-    const events = raw.map((e) => keepApart(claim.vendor, e));
-    seen.push(...events);
-    void call('session.record', { sessionId, events }).catch(() => undefined);
-  };
   const why: Record<string, string> = {};
-  const info = await call('room.join', { sessionId });
-  const tap = new AudioTap();
-  const room = await joinVendorRoom(info, (kind) => openRoomFrame(kind, { player: () => tap }), record);
+  const { room, tap, seen } = await visit(sessionId, claim.vendor);
   try {
     const bytes = bytesOf(claim.wav);
     const speech = await speechBounds(bytes);
@@ -189,9 +200,10 @@ export async function runAgentTurn(sessionId: string, claim: AgentTurnInput): Pr
       botText: said.bot,
       why,
     };
-  } finally {
-    await room.leave().catch(() => undefined);
-    tap.close();
+  } catch (err) {
+    // A failed turn leaves the room: the next one starts from a clean join.
+    await leaveVisit(sessionId);
+    throw err;
   }
 }
 
@@ -201,6 +213,7 @@ export function startTurnAgent(): () => void {
   void call('agent.ready', {}).catch(() => undefined);
   return bridge().on('session.events', ({ sessionId, events }) => {
     for (const e of events) {
+      if (e.kind === 'agent.leave' || e.kind === 'session.end') void leaveVisit(sessionId);
       if (e.kind !== 'agent.turn') continue;
       const turnId = (e.data as { turnId?: unknown } | undefined)?.turnId;
       if (typeof turnId !== 'string' || taken.has(turnId)) continue;

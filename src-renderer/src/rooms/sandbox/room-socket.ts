@@ -1,7 +1,7 @@
 /**
  * The room frame's end of a sandbox room (src-main/core/sandbox/rooms/): one WebSocket to the loopback sandbox host,
  * carrying what the vendor's media and signalling servers carry live. It is the media layer under the sandbox SDKs
- * (trtc.ts, nertc.ts), so what they hand the driver is real media:
+ * (trtc.ts, nertc.ts, livekit.ts), so what they hand the driver is real media:
  * - what the user publishes is read from the real MediaStreamTrack (MediaStreamTrackProcessor), resampled to the
  *   wire's 16 kHz mono PCM and sent as it is captured, in real time;
  * - a remote user's audio arrives as PCM frames in real time and is written into a real MediaStreamTrack
@@ -9,6 +9,7 @@
  */
 import { decodeAudioFrame, parseDown, WIRE_RATE, type DownMessage, type UpMessage } from '../../../../src-main/core/sandbox/rooms/wire.ts';
 import { readTrackPcm, rms } from '../track-pcm.ts';
+import type { BuiltInRoomJoinInfo } from '../../../../src-main/core/vendors/registry.ts';
 
 interface TrackGenerator extends MediaStreamTrack {
   writable: WritableStream<AudioData>;
@@ -16,7 +17,7 @@ interface TrackGenerator extends MediaStreamTrack {
 declare const MediaStreamTrackGenerator: { new (init: { kind: 'audio' }): TrackGenerator };
 
 /** The sandbox room URL in join parameters: only the loopback sandbox host (the frame's CSP allows nothing else). */
-export function sandboxRoomUrl(params: Record<string, unknown>, vendor: 'tencent' | 'netease'): string | null {
+export function sandboxRoomUrl(params: Record<string, unknown>, vendor: BuiltInRoomJoinInfo['vendor']): string | null {
   const url = params.sandboxRoom;
   if (typeof url !== 'string') return null;
   if (!new RegExp(`^http://127\\.0\\.0\\.1:\\d{1,5}/${vendor}$`).test(url))

@@ -17,6 +17,7 @@ export const messages = {
     sandboxRoomItNeedsLivekit:
       'Sandbox room: it needs livekit-server, which is not on this machine (install it, or set PARLEY_LIVEKIT_SERVER; see the README). Until then use a recorded sequence below.',
     sandboxRoomLivekitServerOn: 'Sandbox room: livekit-server on this machine, with the sandbox character in it.',
+    sandboxRoomLoopback: 'Sandbox room (loopback, no LiveKit server), with the sandbox character in it.',
     replayRecordedSequence: 'Replay recorded sequence',
     speed: 'Speed',
     replay: 'Replay',
@@ -75,6 +76,7 @@ export const messages = {
     leave: '离开',
     sandboxRoomItNeedsLivekit: '沙箱房间：需要 livekit-server，但本机没有（请安装，或设置 PARLEY_LIVEKIT_SERVER；见 README）。在此之前请使用下方的录制序列。',
     sandboxRoomLivekitServerOn: '沙箱房间：本机的 livekit-server，沙箱角色已在房间中。',
+    sandboxRoomLoopback: '沙箱房间（本机回环，无 LiveKit 服务器），沙箱角色已在房间中。',
     replayRecordedSequence: '回放录制序列',
     speed: '速度',
     replay: '回放',

@@ -6,8 +6,9 @@ export type ConnectView =
   | { state: 'none' }
   | { state: 'pending' }
   /**
-   * `sandboxRoom`: the Convai sandbox's room on this machine: 'livekit' when its livekit-server serves it, 'none' when
-   * nothing does (no livekit-server here); null for a live room.
+   * `sandboxRoom`: the Convai sandbox's room on this machine: 'livekit' when its livekit-server serves it, 'loopback'
+   * when its loopback sandbox room does (no livekit-server here), 'none' when nothing did (sessions recorded before
+   * the loopback room); null for a live room.
    */
   | {
       state: 'ok';
@@ -16,7 +17,7 @@ export type ConnectView =
       characterSessionId: string;
       characterId: string | null;
       requestId?: string;
-      sandboxRoom: 'livekit' | 'none' | null;
+      sandboxRoom: 'livekit' | 'loopback' | 'none' | null;
     }
   | { state: 'error'; status: number | null; code: string; message: string; requestId?: string; fieldErrors: FieldError[] };
 
@@ -36,11 +37,13 @@ export function connectView(events: readonly SessionEvent[]): ConnectView {
       characterSessionId: String(d.character_session_id),
       characterId: start?.payload?.character_id ?? null,
       requestId: d.requestId as string | undefined,
-      sandboxRoom: /^wss?:\/\/127\.0\.0\.1:\d+\/convai\/livekit$/.test(String(d.room_url))
-        ? 'none'
-        : /^ws:\/\/127\.0\.0\.1:\d+\/?$/.test(String(d.room_url))
-          ? 'livekit'
-          : null,
+      sandboxRoom: /^wss?:\/\/127\.0\.0\.1:\d+\/convai\/_room$/.test(String(d.room_url))
+        ? 'loopback'
+        : /^wss?:\/\/127\.0\.0\.1:\d+\/convai\/livekit$/.test(String(d.room_url))
+          ? 'none'
+          : /^ws:\/\/127\.0\.0\.1:\d+\/?$/.test(String(d.room_url))
+            ? 'livekit'
+            : null,
     };
   }
   const end = events.find((e) => e.kind === 'session.end');

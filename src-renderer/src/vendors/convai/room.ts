@@ -6,6 +6,10 @@
 import type { RoomOpener, RoomSession } from '../../rooms/session.ts';
 import { openRoomFrame } from '../../rooms/session.ts';
 import type { JoinParamsOf } from '../../../../src-main/core/vendors/registry.ts';
+import { roomEvents } from '../../../../src-main/core/room-events.ts';
+import { buildClientMessage, encodeClientMessage } from '../../../../src-main/core/vendors/convai/common/client-messages.ts';
+import type { VendorRoomDeps, VendorRoomSession } from '../../rooms/vendor-room.ts';
+import { DataChannelPipeline } from './pipeline.ts';
 
 export interface ParticipantLike {
   sid?: string;
@@ -69,5 +73,53 @@ export async function joinRoom(open: RoomOpener = openRoomFrame, params: JoinPar
     setMicrophone: async (on) => void (on ? await session.publish({ kind: 'microphone' }) : await session.unpublish()),
     publishFile: async (name, bytes) => ({ durationS: (await session.publish({ kind: 'file', name, bytes })).durationS ?? 0 }),
     disconnect: () => session.close(),
+  };
+}
+
+/** How long a Convai room may take to say bot-ready after the join. */
+const BOT_READY_MS = 15_000;
+
+/**
+ * A Convai room as a VendorRoomSession (the turn agent's): joinRoom with the panel's data-channel pipeline recording
+ * the RTVI messages; resolves once the character said bot-ready. Its answer is heard on the character's track;
+ * `data_only` audio is recorded as events but reaches no player here.
+ */
+export async function joinConvaiRoomSession(params: JoinParams, deps: VendorRoomDeps): Promise<VendorRoomSession> {
+  const pipeline = new DataChannelPipeline({ record: async (events) => deps.record(events), now: () => performance.now() });
+  let character = '';
+  pipeline.roomJoinStarted();
+  const room = await joinRoom(deps.open, params, {
+    onData: (payload) => pipeline.receive(payload),
+    onAudioTrack: (_track, participant) => (character = participant?.identity ?? character),
+    onTrackGone: () => undefined,
+    onDisconnected: () => undefined,
+    onState: () => undefined,
+    onParticipant: () => undefined,
+  });
+  pipeline.roomJoined();
+  pipeline.local(roomEvents.joined(`joined as ${room.localIdentity}`, { identity: room.localIdentity }, 'local'));
+  const deadline = performance.now() + BOT_READY_MS;
+  while (!pipeline.state.botReady) {
+    if (performance.now() > deadline) {
+      await room.disconnect();
+      throw new Error(`the Convai character did not say bot-ready within ${BOT_READY_MS / 1000} s of the join`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return {
+    publish: async (s) => void (s.kind === 'file' ? await room.publishFile(s.name, s.bytes) : await room.setMicrophone(true)),
+    interrupt: async () => {
+      const built = buildClientMessage('interrupt-bot', {}, room.localSid);
+      if (!built.ok) throw new Error(built.error);
+      await room.publishData(encodeClientMessage(built.message));
+      pipeline.sent(built.message);
+    },
+    leave: async () => {
+      await room.disconnect();
+      await pipeline.flush();
+    },
+    get botId() {
+      return character;
+    },
   };
 }

@@ -1,8 +1,10 @@
 import type { VendorUi } from '../registry.ts';
+import { PAYLOAD_RULES } from '../../../../src-main/core/vendors/mindcraft/common/schema.ts';
 import { messages } from './messages.ts';
 
 export const mindcraftUi = {
   id: 'mindcraft',
   extras: () => import('./Extras.vue'),
   messages,
+  payloadRules: PAYLOAD_RULES,
 } as const satisfies VendorUi;

@@ -10,6 +10,7 @@ import { RoomMetrics, metricSummary } from '../../../../src-main/core/vendors/ne
 import type { RoomEvent, SpeechSource } from '../../rooms/protocol.ts';
 import { openRoomFrame, type RoomOpener, type RoomSession } from '../../rooms/session.ts';
 import type { JoinParamsOf } from '../../../../src-main/core/vendors/registry.ts';
+import type { VendorRoomDeps, VendorRoomSession } from '../../rooms/vendor-room.ts';
 
 /** What room.join gives a NetEase session (built in core: NeteaseJoinParams). */
 export type JoinParams = JoinParamsOf<'netease'>;
@@ -133,4 +134,11 @@ export class NeteaseRoom {
       this.record(roomEvents.left('left the NERTC room'));
     }
   }
+}
+
+/** A NERTC room as a VendorRoomSession (the turn agent's): a NeteaseRoom joined. */
+export async function joinNeteaseRoomSession(params: JoinParams, deps: VendorRoomDeps): Promise<VendorRoomSession> {
+  const room = new NeteaseRoom(params, { record: deps.record, now: () => performance.now() }, deps.open);
+  await room.join();
+  return { publish: (s) => room.publish(s), interrupt: () => room.interrupt(), leave: () => room.leave(), botId: params.botUid };
 }

@@ -16,6 +16,7 @@ import { metricSummary, TurnMetrics, type TurnRow } from '../../../../src-main/c
 import type { RoomEvent, SpeechSource } from '../../rooms/protocol.ts';
 import { openRoomFrame, type RoomOpener, type RoomSession } from '../../rooms/session.ts';
 import type { JoinParamsOf } from '../../../../src-main/core/vendors/registry.ts';
+import type { VendorRoomDeps, VendorRoomSession } from '../../rooms/vendor-room.ts';
 
 /** What room.join gives a Tencent session (built in core: TencentJoinParams). */
 export type JoinParams = JoinParamsOf<'tencent'>;
@@ -237,4 +238,20 @@ export class TencentRoom {
     this.botWasQuiet = volume < AUDIBLE;
     this.changed();
   }
+}
+
+/** A TRTC room as a VendorRoomSession (the turn agent's): a TencentRoom, its failures (kept in its view) thrown. */
+export async function joinTencentRoomSession(params: JoinParams, deps: VendorRoomDeps): Promise<VendorRoomSession> {
+  const room = new TencentRoom(deps);
+  await room.join(params);
+  if (!room.view.joined) throw new Error(room.view.lastError || 'could not join the TRTC room');
+  return {
+    publish: async (s) => {
+      await room.publish(s);
+      if (!room.view.publishing) throw new Error(room.view.lastError || 'could not publish the speech');
+    },
+    interrupt: () => room.interrupt(),
+    leave: () => room.leave(),
+    botId: params.botUserId,
+  };
 }

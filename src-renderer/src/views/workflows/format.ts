@@ -5,9 +5,6 @@ import { contractErrorInWords } from '../../i18n/labels.ts';
 
 export const FIGURE_KEYS: FigureKey[] = ['setupMs', 'firstServerEventMs', 'firstAudioMs', 'turnLatencyMs', 'botAudioS'];
 
-/** Figures drawn on the millisecond chart (bot audio is seconds, shown in the table only). */
-export const MS_FIGURES: FigureKey[] = ['setupMs', 'firstServerEventMs', 'firstAudioMs', 'turnLatencyMs'];
-
 export function fmtFigure(key: FigureKey, v: number | undefined | null): string {
   if (v === undefined || v === null) return '—';
   return key === 'botAudioS' ? `${v.toFixed(2)} s` : `${Math.round(v)} ms`;

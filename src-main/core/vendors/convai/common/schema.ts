@@ -1,5 +1,5 @@
 import { roundToNearest, sourceMarks, type JsonSchema } from '../../../schema.ts';
-import type { PayloadError } from '../../types.ts';
+import type { PayloadError, PayloadRules } from '../../types.ts';
 
 /** Constraint sources: entries of docs/vendors/convai.md. */
 const { documented, inferred, source } = sourceMarks('convai');
@@ -22,29 +22,26 @@ export function roundChunkDuration(ms: number): number {
 /** A key the doc only shows inside an example object: missing or extra keys around it are warnings (docs/vendors/convai.md#example-objects). */
 const exampleKey = (title: string, zh: string, extra: JsonSchema = {}): JsonSchema => ({
   type: 'string',
-  title,
-  'x-title-zh': zh,
+  title: { en: title, zh },
   ...inferred('example-objects'),
   ...extra,
 });
 
 const outputSchema: JsonSchema = {
   type: 'object',
-  title: 'Output',
-  'x-title-zh': '输出',
+  title: { en: 'Output', zh: '输出' },
   ...documented('audio-config'),
   properties: {
     audio_routing: {
       type: 'string',
-      title: 'Audio routing',
-      'x-title-zh': '音频路由',
+      title: { en: 'Audio routing', zh: '音频路由' },
       enum: [...AUDIO_ROUTINGS],
       default: 'audio_only',
       ...documented('audio-config'),
-      description:
-        'How the character audio is delivered: "audio_only" (default) a standard WebRTC audio track (recommended); "data_only" audio-data messages on the data channel for custom processing; "both" the track and the data channel. Only with the LiveKit transport.',
-      'x-description-zh':
-        '控制音频传送方式："audio_only"（默认）标准 WebRTC 音频轨道（推荐）；"data_only" 通过数据通道接收音频数据消息以进行自定义处理；"both" 同时通过音频轨道和数据通道接收。仅支持 LiveKit 传输。',
+      description: {
+        en: 'How the character audio is delivered: "audio_only" (default) a standard WebRTC audio track (recommended); "data_only" audio-data messages on the data channel for custom processing; "both" the track and the data channel. Only with the LiveKit transport.',
+        zh: '控制音频传送方式："audio_only"（默认）标准 WebRTC 音频轨道（推荐）；"data_only" 通过数据通道接收音频数据消息以进行自定义处理；"both" 同时通过音频轨道和数据通道接收。仅支持 LiveKit 传输。',
+      },
       'x-enum-labels': {
         audio_only: { en: 'Audio track only (default)', zh: '仅音频轨道（默认）' },
         data_only: { en: 'Data channel only', zh: '仅数据通道' },
@@ -53,8 +50,7 @@ const outputSchema: JsonSchema = {
     },
     max_chunk_duration_ms: {
       type: 'integer',
-      title: 'Max chunk duration',
-      'x-title-zh': '最大分块时长',
+      title: { en: 'Max chunk duration', zh: '最大分块时长' },
       minimum: 10,
       maximum: 1000,
       default: 100,
@@ -62,19 +58,20 @@ const outputSchema: JsonSchema = {
       ...documented('max-chunk-duration-ms'),
       // The renderer shows "Convai uses N ms" next to the field (rounded to the nearest 10 ms, half up).
       'x-hint': 'round-nearest-10',
-      description:
-        'Audio chunk size on the data channel, 10-1000 ms (default 100). Lower = lower latency, more overhead; higher = better on unstable networks. Convai rounds it to the nearest 10 ms: 95 ms → 100 ms, 45 ms → 50 ms, 91 ms → 90 ms.',
-      'x-description-zh':
-        '音频分块大小（10-1000 毫秒，默认 100 毫秒）。值越低延迟越低、开销越大；值越高更适合不稳定的网络。四舍五入到最接近的 10 毫秒：95 毫秒 → 100 毫秒，45 毫秒 → 50 毫秒，91 毫秒 → 90 毫秒。',
+      description: {
+        en: 'Audio chunk size on the data channel, 10-1000 ms (default 100). Lower = lower latency, more overhead; higher = better on unstable networks. Convai rounds it to the nearest 10 ms: 95 ms → 100 ms, 45 ms → 50 ms, 91 ms → 90 ms.',
+        zh: '音频分块大小（10-1000 毫秒，默认 100 毫秒）。值越低延迟越低、开销越大；值越高更适合不稳定的网络。四舍五入到最接近的 10 毫秒：95 毫秒 → 100 毫秒，45 毫秒 → 50 毫秒，91 毫秒 → 90 毫秒。',
+      },
     },
     add_wav_header: {
       type: 'boolean',
-      title: 'Add WAV header',
-      'x-title-zh': '添加 WAV 头',
+      title: { en: 'Add WAV header', zh: '添加 WAV 头' },
       default: false,
       ...documented('add-wav-header'),
-      description: 'Prefix every data-channel audio chunk with a 44-byte WAV header (default false). Only has an effect with "data_only" or "both" routing.',
-      'x-description-zh': '在数据通道分块中包含 44 字节 WAV 头（默认：false）。仅在使用 data_only 或 both 路由时有效。',
+      description: {
+        en: 'Prefix every data-channel audio chunk with a 44-byte WAV header (default false). Only has an effect with "data_only" or "both" routing.',
+        zh: '在数据通道分块中包含 44 字节 WAV 头（默认：false）。仅在使用 data_only 或 both 路由时有效。',
+      },
     },
   },
   // With audio_only routing add_wav_header is ignored by Convai (not an error): the form shows a note, and
@@ -94,8 +91,7 @@ const outputSchema: JsonSchema = {
 
 export const connectSchema: JsonSchema = {
   type: 'object',
-  title: 'Connect to a character',
-  'x-title-zh': '连接到角色',
+  title: { en: 'Connect to a character', zh: '连接到角色' },
   required: ['character_id'],
   ...documented('request-body'),
   'x-order': [
@@ -112,54 +108,49 @@ export const connectSchema: JsonSchema = {
   properties: {
     character_id: {
       type: 'string',
-      title: 'Character ID',
-      'x-title-zh': '角色 ID',
+      title: { en: 'Character ID', zh: '角色 ID' },
       minLength: 1,
       ...documented('request-body'),
       'x-constraint-sources': { minLength: source('inferred', 'request-body') },
-      description: 'Unique ID of the character to connect to.',
-      'x-description-zh': '要连接的角色的唯一 ID。',
+      description: { en: 'Unique ID of the character to connect to.', zh: '要连接的角色的唯一 ID。' },
     },
     connection_type: {
       type: 'string',
-      title: 'Connection type',
-      'x-title-zh': '连接类型',
+      title: { en: 'Connection type', zh: '连接类型' },
       enum: ['audio', 'video'],
       default: 'audio',
       ...documented('request-body'),
-      description: 'Connection mode of the session: "audio" (default) or "video".',
-      'x-description-zh': '会话的连接模式。支持的值："audio"（默认）或 "video"。',
+      description: { en: 'Connection mode of the session: "audio" (default) or "video".', zh: '会话的连接模式。支持的值："audio"（默认）或 "video"。' },
       'x-enum-labels': { audio: { en: 'Audio (default)', zh: '音频（默认）' }, video: { en: 'Video', zh: '视频' } },
     },
     character_session_id: {
       type: 'string',
-      title: 'Character session ID',
-      'x-title-zh': '角色会话 ID',
+      title: { en: 'Character session ID', zh: '角色会话 ID' },
       minLength: 1,
       ...documented('request-body'),
       'x-constraint-sources': { minLength: source('inferred', 'request-body') },
-      description:
-        'Existing session ID to keep the conversation going. Omit it to start a new conversation without previous context; reuse the returned one to keep context.',
-      'x-description-zh': '用于保持对话连续性的现有会话 ID。如省略，将生成一个新的（无先前上下文）；复用返回的值以保持上下文。',
+      description: {
+        en: 'Existing session ID to keep the conversation going. Omit it to start a new conversation without previous context; reuse the returned one to keep context.',
+        zh: '用于保持对话连续性的现有会话 ID。如省略，将生成一个新的（无先前上下文）；复用返回的值以保持上下文。',
+      },
     },
     dynamic_info: {
       type: 'object',
-      title: 'Dynamic info',
-      'x-title-zh': '动态信息',
+      title: { en: 'Dynamic info', zh: '动态信息' },
       ...documented('dynamic-info'),
       'x-constraint-sources': { required: source('inferred', 'example-objects') },
       required: ['text'],
-      properties: { text: exampleKey('Text', '文本', { description: 'Real-time context text.', 'x-description-zh': '实时上下文文本。' }) },
-      description: 'Real-time context data that influences the conversation flow.',
-      'x-description-zh': '用于影响对话流程的实时上下文数据。',
+      properties: { text: exampleKey('Text', '文本', { description: { en: 'Real-time context text.', zh: '实时上下文文本。' } }) },
+      description: { en: 'Real-time context data that influences the conversation flow.', zh: '用于影响对话流程的实时上下文数据。' },
     },
     scene_description: {
       type: 'array',
-      title: 'Scene description',
-      'x-title-zh': '场景描述',
+      title: { en: 'Scene description', zh: '场景描述' },
       ...documented('scene-description'),
-      description: 'Description of the current scene or environment, as a list of named entries.',
-      'x-description-zh': '当前场景或环境上下文的描述（名称与描述的列表）。',
+      description: {
+        en: 'Description of the current scene or environment, as a list of named entries.',
+        zh: '当前场景或环境上下文的描述（名称与描述的列表）。',
+      },
       items: {
         type: 'object',
         ...inferred('example-objects'),
@@ -169,39 +160,43 @@ export const connectSchema: JsonSchema = {
     },
     end_user_id: {
       type: 'string',
-      title: 'End user ID',
-      'x-title-zh': '最终用户 ID',
+      title: { en: 'End user ID', zh: '最终用户 ID' },
       minLength: 1,
       ...documented('request-body'),
       'x-constraint-sources': { minLength: source('inferred', 'request-body') },
-      description: 'Your own unique identifier of the end user; tags the session and enables long-term memory.',
-      'x-description-zh': '用户管理的唯一标识符，用于标记会话并使用长期记忆。',
+      description: {
+        en: 'Your own unique identifier of the end user; tags the session and enables long-term memory.',
+        zh: '用户管理的唯一标识符，用于标记会话并使用长期记忆。',
+      },
     },
     speaker_id: {
       type: 'string',
-      title: 'Speaker ID (legacy)',
-      'x-title-zh': '说话人 ID（旧版）',
+      title: { en: 'Speaker ID (legacy)', zh: '说话人 ID（旧版）' },
       minLength: 1,
       ...inferred('legacy-speaker-id'),
-      description: 'Older revision of end_user_id. The official SDK still sends it next to end_user_id.',
-      'x-description-zh': 'end_user_id 的旧版字段。官方 SDK 在设置 end_user_id 时仍会发送。',
+      description: {
+        en: 'Older revision of end_user_id. The official SDK still sends it next to end_user_id.',
+        zh: 'end_user_id 的旧版字段。官方 SDK 在设置 end_user_id 时仍会发送。',
+      },
     },
     debug: {
       type: 'boolean',
-      title: 'Debug metrics',
-      'x-title-zh': '调试指标',
+      title: { en: 'Debug metrics', zh: '调试指标' },
       default: false,
       ...documented('request-body'),
-      description: 'Enable RTVI metrics (ttfb, processing, custom) on the data channel.',
-      'x-description-zh': '在数据通道上启用 RTVI 指标（ttfb、processing、custom）。',
+      description: {
+        en: 'Enable RTVI metrics (ttfb, processing, custom) on the data channel.',
+        zh: '在数据通道上启用 RTVI 指标（ttfb、processing、custom）。',
+      },
     },
     audio_config: {
       type: 'object',
-      title: 'Audio config',
-      'x-title-zh': '音频配置',
+      title: { en: 'Audio config', zh: '音频配置' },
       ...documented('audio-config'),
-      description: 'Audio output behaviour. Only supported with the LiveKit transport (the default).',
-      'x-description-zh': '音频输出行为的配置。仅支持 LiveKit 传输（默认）。',
+      description: {
+        en: 'Audio output behaviour. Only supported with the LiveKit transport (the default).',
+        zh: '音频输出行为的配置。仅支持 LiveKit 传输（默认）。',
+      },
       properties: { output: outputSchema },
     },
   },
@@ -245,8 +240,7 @@ export const settingsSchema: JsonSchema = {
   properties: {
     endpoint: {
       type: 'string',
-      title: 'Base URL',
-      'x-title-zh': '基础 URL',
+      title: { en: 'Base URL', zh: '基础 URL' },
       default: DEFAULT_BASE_URL,
       pattern: '^https?://[^\\s/]+(:[0-9]+)?(/[^\\s]*)?$',
       // Two known hosts plus any custom URL (a proxy, a staging host): choices are suggestions, not an enum.
@@ -256,23 +250,29 @@ export const settingsSchema: JsonSchema = {
         'https://realtime-api.convai.com': { en: 'realtime-api.convai.com (official SDK default)', zh: 'realtime-api.convai.com（官方 SDK 默认）' },
       },
       'x-allow-custom': true,
-      description: 'Base URL for live mode; /connect is appended. Choose one of the known hosts or type a custom URL.',
-      'x-description-zh': '线上模式的基础 URL，会在后面追加 /connect。可选已知主机或输入自定义 URL。',
+      description: {
+        en: 'Base URL for live mode; /connect is appended. Choose one of the known hosts or type a custom URL.',
+        zh: '线上模式的基础 URL，会在后面追加 /connect。可选已知主机或输入自定义 URL。',
+      },
     },
     ice_transport_policy: {
       type: 'string',
-      title: 'ICE transport policy',
-      'x-title-zh': 'ICE 传输策略',
+      title: { en: 'ICE transport policy', zh: 'ICE 传输策略' },
       enum: ['relay', 'all'],
       default: 'relay',
-      description: 'How the console joins the LiveKit room. The official SDK forces TURN relay; "all" also tries direct paths.',
-      'x-description-zh': '控制台加入 LiveKit 房间的方式。官方 SDK 强制使用 TURN 中继；"all" 也会尝试直连。',
+      description: {
+        en: 'How the console joins the LiveKit room. The official SDK forces TURN relay; "all" also tries direct paths.',
+        zh: '控制台加入 LiveKit 房间的方式。官方 SDK 强制使用 TURN 中继；"all" 也会尝试直连。',
+      },
       'x-enum-labels': { relay: { en: 'TURN relay only (as the SDK)', zh: '仅 TURN 中继（与 SDK 相同）' }, all: { en: 'All candidates', zh: '全部候选' } },
     },
     conversations: {
       type: 'object',
       'x-hidden': true,
-      description: 'Remembered character_session_id per character (see conversations.ts).',
+      description: {
+        en: 'Remembered character_session_id per character (see conversations.ts).',
+        zh: '按角色记住的 character_session_id（见 conversations.ts）。',
+      },
       additionalProperties: {
         type: 'object',
         required: ['character_session_id', 'updated_at'],
@@ -285,3 +285,6 @@ export const settingsSchema: JsonSchema = {
 export function defaultSettings(_target: 'sandbox' | 'live'): Record<string, unknown> {
   return { endpoint: DEFAULT_BASE_URL, ice_transport_policy: 'relay' };
 }
+
+/** The operations' rules beyond JSON Schema, run by main and by the renderer's form alike. */
+export const PAYLOAD_RULES = { connect: validateConnect } as const satisfies PayloadRules;

@@ -13,7 +13,7 @@ const wholeNumber = { type: 'number', multipleOf: 1, 'x-constraint-sources': { m
 /** Shared by the schema's if/then and the validate() rule, so the form, main and the sandbox say the same. */
 export const INTERRUPT_WORDS_MESSAGE = 'pipeline.interruptWords: required when interruptMode is 4 (custom interrupt words)';
 
-const doc = (en: string, zh: string): Pick<JsonSchema, 'description' | 'x-description-zh'> => ({ description: en, 'x-description-zh': zh });
+const doc = (en: string, zh: string): Pick<JsonSchema, 'description'> => ({ description: { en, zh } });
 const label = (en: string, zh: string): Localized => ({ en, zh });
 
 /**
@@ -86,7 +86,7 @@ const customAppkey = (module: string) =>
 
 export const asrSchema: JsonSchema = {
   type: 'object',
-  title: 'ASR',
+  title: { en: 'ASR', zh: 'ASR' },
   ...doc('Speech recognition (ASR) task parameters.', '自动语音识别 ASR 任务参数信息。'),
   required: ['asrVendor'],
   ...body,
@@ -115,7 +115,7 @@ export const asrSchema: JsonSchema = {
 
 const realTimeParamSchema: JsonSchema = {
   type: 'object',
-  title: 'realTimeParam',
+  title: { en: 'realTimeParam', zh: 'realTimeParam' },
   ...doc('Realtime (speech-to-speech) model parameters, used when enableRealtime is true.', 'realTime 相关参数。'),
   ...body,
   properties: {
@@ -153,7 +153,7 @@ const realTimeParamSchema: JsonSchema = {
 
 const agentParamSchema: JsonSchema = {
   type: 'object',
-  title: 'agentParam',
+  title: { en: 'agentParam', zh: 'agentParam' },
   ...doc('Agent parameters (agent + parameters mode).', 'Agent 相关参数。'),
   ...body,
   properties: {
@@ -169,7 +169,7 @@ const ROLE_VALUES = [null, ...Object.keys(ROLE_PRESETS).map(Number)];
 function llmSchema(agentMode: boolean): JsonSchema {
   return {
     type: 'object',
-    title: 'LLM',
+    title: { en: 'LLM', zh: 'LLM' },
     ...doc('LLM task parameters.', 'LLM AI 任务参数信息。'),
     ...body,
     // llmVendor is required in both modes that send llm (the table marks it required); role is not, because the doc
@@ -260,7 +260,7 @@ function llmSchema(agentMode: boolean): JsonSchema {
 
 export const ttsSchema: JsonSchema = {
   type: 'object',
-  title: 'TTS',
+  title: { en: 'TTS', zh: 'TTS' },
   ...doc('Text-to-speech (TTS) task parameters.', '文字转语音 TTS AI 任务参数信息。'),
   required: ['ttsVendor'],
   ...body,
@@ -306,7 +306,7 @@ export const ttsSchema: JsonSchema = {
 
 export const pipelineSchema: JsonSchema = {
   type: 'object',
-  title: 'Pipeline',
+  title: { en: 'Pipeline', zh: 'Pipeline' },
   ...doc('Conversation pipeline settings.', '实时对话的传输设置。'),
   ...body,
   properties: {
@@ -341,7 +341,7 @@ export const pipelineSchema: JsonSchema = {
 
 const agentSchema: JsonSchema = {
   type: 'object',
-  title: 'agent',
+  title: { en: 'agent', zh: 'agent' },
   ...doc('NetEase agent: the whole configuration comes from the agent platform.', '网易云信智能体参数信息,全量配置均从智能体管理平台获取。'),
   required: ['agentId', 'userId'],
   ...body,
@@ -367,7 +367,7 @@ export type CreateMode = (typeof MODES)[number];
 /** `data`: the three documented request modes as a oneOf switch (each branch excludes the others' shape). */
 export const dataSchema: JsonSchema = {
   type: 'object',
-  title: 'data',
+  title: { en: 'data', zh: 'data' },
   ...doc('Request body: pick one of the three modes.', '请求体具体信息: 三种调用方式任选其一。'),
   ...documented('request-modes'),
   // The modes exclude each other by shape: `agent` only in the agent mode, llm.enableAgent true only in agent +
@@ -375,8 +375,7 @@ export const dataSchema: JsonSchema = {
   // does not document are warnings (payload.ts), not a reason to pick another mode.
   oneOf: [
     {
-      title: 'Parameters',
-      'x-title-zh': '参数配置模式',
+      title: { en: 'Parameters', zh: '参数配置模式' },
       ...doc('Set asr, llm, tts and pipeline one by one.', '在请求体中逐一设定 asr、llm、tts、pipeline 等参数。'),
       type: 'object',
       required: ['asr', 'llm', 'tts'],
@@ -385,8 +384,7 @@ export const dataSchema: JsonSchema = {
       properties: { asr: asrSchema, llm: llmSchema(false), tts: ttsSchema, pipeline: pipelineSchema },
     },
     {
-      title: 'NetEase agent',
-      'x-title-zh': '网易云信智能体模式',
+      title: { en: 'NetEase agent', zh: '网易云信智能体模式' },
       ...doc('Everything comes from a NetEase agent.', '全量配置均从网易云信智能体管理平台获取。'),
       type: 'object',
       required: ['agent'],
@@ -395,8 +393,7 @@ export const dataSchema: JsonSchema = {
       properties: { agent: agentSchema },
     },
     {
-      title: 'Agent + parameters',
-      'x-title-zh': '智能体+参数配置模式',
+      title: { en: 'Agent + parameters', zh: '智能体+参数配置模式' },
       ...doc(
         'llm.enableAgent = true with agentParam; asr/tts/pipeline given here override the agent.',
         'llm.enableAgent 为 true 并配置 agentParam;请求中的 asr、tts、pipeline 覆盖智能体配置。',
@@ -449,8 +446,7 @@ const requestIdField: JsonSchema = text({
 
 export const createSchema: JsonSchema = {
   type: 'object',
-  title: 'Create realtime conversation task',
-  'x-title-zh': '开启实时对话',
+  title: { en: 'Create realtime conversation task', zh: '开启实时对话' },
   required: ['cname', 'taskType', 'data'],
   ...body,
   'x-order': ['variant', 'cname', 'requestId', 'taskType', 'data'],
@@ -459,8 +455,7 @@ export const createSchema: JsonSchema = {
 
 export const closeSchema: JsonSchema = {
   type: 'object',
-  title: 'Close realtime conversation task',
-  'x-title-zh': '停止实时对话',
+  title: { en: 'Close realtime conversation task', zh: '停止实时对话' },
   // The stop page's own parameter table was not captured: its fields come from the API index and the guide's code.
   required: ['cname', 'taskId', 'taskType'],
   ...inferred('close-request'),

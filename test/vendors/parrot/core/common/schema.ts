@@ -11,8 +11,7 @@ export const talkSchema: JsonSchema = {
       enum: ['low', 'high'],
       default: 'low',
       ...documented('voice'),
-      description: 'Reply voice: high answers in upper case, low in lower case.',
-      'x-description-zh': '回复音色:high 以大写回复,low 以小写回复。',
+      description: { en: 'Reply voice: high answers in upper case, low in lower case.', zh: '回复音色:high 以大写回复,low 以小写回复。' },
     },
     repeat: {
       type: 'integer',
@@ -20,8 +19,7 @@ export const talkSchema: JsonSchema = {
       maximum: 3,
       default: 1,
       ...documented('repeat'),
-      description: 'Reply frames per turn.',
-      'x-description-zh': '每轮回复帧数。',
+      description: { en: 'Reply frames per turn.', zh: '每轮回复帧数。' },
     },
     greeting: { type: 'string', maxLength: 200, ...documented('greeting') },
     style: { type: 'string', enum: ['plain', 'shout'], ...inferred('style') },
@@ -33,5 +31,5 @@ export const TALK_EXAMPLE: Record<string, unknown> = { voice: 'high', repeat: 2 
 export const settingsSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { endpoint: { type: 'string', pattern: '^wss?://', default: 'wss://parrot.invalid/v1/talk', title: 'Endpoint', 'x-title-zh': '接入地址' } },
+  properties: { endpoint: { type: 'string', pattern: '^wss?://', default: 'wss://parrot.invalid/v1/talk', title: { en: 'Endpoint', zh: '接入地址' } } },
 };

@@ -2,13 +2,13 @@
  * Payload schemas of the TRTC AI conversation APIs (2019-07-22). The single source for the form, core validation
  * and the sandbox's parameter checks. Facts and their sources: docs/vendors/tencent.md.
  */
-import { sourceMarks, type JsonSchema, type Localized } from '../../schema.ts';
-import type { PayloadError } from '../types.ts';
+import { sourceMarks, type JsonSchema, type Localized } from '../../../schema.ts';
+import type { PayloadError, PayloadRules } from '../../types.ts';
 
 /** Constraint sources: entries of docs/vendors/tencent.md. */
 const { documented, inferred, source } = sourceMarks('tencent');
 
-const doc = (en: string, zh: string) => ({ description: en, 'x-description-zh': zh });
+const doc = (en: string, zh: string): Pick<JsonSchema, 'description'> => ({ description: { en, zh } });
 const labels = (map: Record<string, [string, string]>): Record<string, Localized> =>
   Object.fromEntries(Object.entries(map).map(([k, [en, zh]]) => [k, { en, zh }]));
 
@@ -101,8 +101,7 @@ export const KNOWN_TTS_TYPES = ['flow', 'tencent'] as const;
 function otherType(tag: 'LLMType' | 'TTSType', known: readonly string[], mark: Mark): JsonSchema {
   return {
     type: 'object',
-    title: `Other ${tag}`,
-    'x-title-zh': `其他 ${tag}`,
+    title: { en: `Other ${tag}`, zh: `其他 ${tag}` },
     ...mark,
     required: [tag],
     'x-open-object': true,
@@ -133,7 +132,7 @@ const llmOther = inferred('llmconfig-other-types');
 export const llmConfigSchema: JsonSchema = {
   type: 'object',
   'x-wire': 'json-string',
-  title: 'LLMConfig',
+  title: { en: 'LLMConfig', zh: 'LLMConfig' },
   ...llm,
   ...doc('LLM configuration (a JSON string on the wire).', 'LLM 配置（在请求中为 JSON 字符串）。'),
   required: ['LLMType'],
@@ -141,7 +140,7 @@ export const llmConfigSchema: JsonSchema = {
     {
       type: 'object',
       'x-selects': { required: ['LLMType'], properties: { LLMType: { const: 'openai' } } },
-      title: 'OpenAI-compatible',
+      title: { en: 'OpenAI-compatible', zh: 'OpenAI 兼容' },
       ...llm,
       required: ['LLMType', 'Model', 'APIKey', 'APIUrl'],
       'x-order': ['LLMType', 'Model', 'APIUrl', 'APIKey', 'Streaming', 'SystemPrompt', 'History', 'HistoryMode', 'Timeout', 'MetaInfo'],
@@ -175,7 +174,7 @@ export const llmConfigSchema: JsonSchema = {
     {
       type: 'object',
       'x-selects': { required: ['LLMType'], properties: { LLMType: { const: 'dify' } } },
-      title: 'Dify',
+      title: { en: 'Dify', zh: 'Dify' },
       ...llmOther,
       required: ['LLMType', 'APIKey', 'APIUrl'],
       properties: {
@@ -192,7 +191,7 @@ export const llmConfigSchema: JsonSchema = {
     {
       type: 'object',
       'x-selects': { required: ['LLMType'], properties: { LLMType: { const: 'coze' } } },
-      title: 'Coze',
+      title: { en: 'Coze', zh: 'Coze' },
       ...llmOther,
       required: ['LLMType', 'APIKey', 'APIUrl', 'BotId'],
       properties: {
@@ -222,7 +221,7 @@ const flow = inferred('ttsconfig-flow');
 export const ttsConfigSchema: JsonSchema = {
   type: 'object',
   'x-wire': 'json-string',
-  title: 'TTSConfig',
+  title: { en: 'TTSConfig', zh: 'TTSConfig' },
   ...tts,
   ...doc('TTS configuration (a JSON string on the wire).', 'TTS 配置（在请求中为 JSON 字符串）。'),
   required: ['TTSType'],
@@ -230,7 +229,7 @@ export const ttsConfigSchema: JsonSchema = {
     {
       type: 'object',
       'x-selects': { required: ['TTSType'], properties: { TTSType: { const: 'flow' } } },
-      title: 'TRTC built-in (flow)',
+      title: { en: 'TRTC built-in (flow)', zh: 'TRTC 内置（flow）' },
       ...flow,
       required: ['TTSType', 'VoiceId'],
       properties: {
@@ -252,7 +251,7 @@ export const ttsConfigSchema: JsonSchema = {
     {
       type: 'object',
       'x-selects': { required: ['TTSType'], properties: { TTSType: { const: 'tencent' } } },
-      title: 'Tencent Cloud TTS',
+      title: { en: 'Tencent Cloud TTS', zh: '腾讯云 TTS' },
       ...tts,
       required: ['TTSType', 'AppId', 'SecretId', 'SecretKey', 'VoiceType'],
       'x-order': ['TTSType', 'AppId', 'SecretId', 'SecretKey', 'VoiceType', 'Speed', 'Volume', 'PrimaryLanguage'],
@@ -767,3 +766,8 @@ export function extraRules(action: TencentAction, payload: Record<string, unknow
   }
   return findings;
 }
+
+/** The actions' rules beyond JSON Schema, run by main and by the renderer's form alike. */
+export const PAYLOAD_RULES: PayloadRules = Object.fromEntries(
+  ACTIONS.map((action) => [action, (payload: Record<string, unknown>) => extraRules(action, payload)]),
+);

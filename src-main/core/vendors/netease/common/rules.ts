@@ -1,11 +1,11 @@
 /** Rules JSON Schema cannot say clearly. Messages name the field the way the vendor doc does. */
-import type { PayloadError } from '../types.ts';
-import { validatePayload } from '../../payload.ts';
-import { sourceMarks } from '../../schema.ts';
-import { INTERRUPT_WORDS_MESSAGE, closeSchema, createSchema } from './common/schema.ts';
+import type { PayloadError, PayloadRules } from '../../types.ts';
+import { validatePayload } from '../../../payload.ts';
+import { sourceMarks } from '../../../schema.ts';
+import { INTERRUPT_WORDS_MESSAGE, closeSchema, createSchema } from './schema.ts';
 
 const { source } = sourceMarks('netease');
-import { composePrompt } from './common/prompt.ts';
+import { composePrompt } from './prompt.ts';
 
 export { INTERRUPT_WORDS_MESSAGE };
 
@@ -47,5 +47,8 @@ export function validateCreate(payload: Record<string, unknown>): PayloadError[]
 }
 
 /** Every finding of a create or close body: schema, undocumented fields and rules (the sandbox and the inspector use these). */
-export const createBodyFindings = (body: unknown): PayloadError[] => validatePayload({ schema: createSchema, validate: validateCreate }, body);
+export const createBodyFindings = (body: unknown): PayloadError[] => validatePayload({ schema: createSchema, validate: PAYLOAD_RULES.create }, body);
 export const closeBodyFindings = (body: unknown): PayloadError[] => validatePayload({ schema: closeSchema }, body);
+
+/** The operations' rules beyond JSON Schema, run by main and by the renderer's form alike. */
+export const PAYLOAD_RULES = { create: validateCreate } as const satisfies PayloadRules;
