@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
 import { playwright } from '@vitest/browser-playwright';
@@ -22,7 +23,20 @@ export default defineConfig({
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
       { test: { name: 'keychain', include: ['test/keychain/**/*.test.ts'], environment: 'node', fileParallelism: false } },
       { test: { name: 'fuzz', include: ['test/fuzz/**/*.test.ts'], environment: 'node', testTimeout: 60_000 } },
-      { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          // Vitest's default is one worker per core less one: a single one on a 2-core CI machine. The slow integration
+          // files wait on real-time audio (the sandbox bots speak at real-time pace) and child processes, not on the
+          // CPU, so they run two at a time, in a group of their own after the unit, fuzz and renderer files (the CPU-bound
+          // fuzz files stay one at a time). Each has its own temp data folder, OS-chosen ports and keychain service.
+          maxWorkers: Number(process.env.PARLEY_TEST_WORKERS) || Math.max(2, availableParallelism() - 1),
+          sequence: { groupOrder: 1 },
+        },
+      },
       {
         plugins: [vue()],
         // Pre-bundled up front: found mid-run (the kitchen sink's run-time compiler), they would re-optimise the deps
@@ -69,6 +83,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // One E2E file at a time, after the other projects: two at a time (each a Chromium, a core, often a LiveKit
+          // room) on 2 busy cores took about as long in all, made a first Convai /connect (it starts livekit-server)
+          // miss its 10 s answer time, and slowed the fuzz files run beside them past their limits.
           fileParallelism: false,
         },
       },

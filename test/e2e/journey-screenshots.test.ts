@@ -53,6 +53,20 @@ for (const locale of ['en', 'zh-CN'] as const) {
             if (r.right > window.innerWidth || r.bottom > window.innerHeight) out.push(`${sel} is outside the window`);
           }
         }
+        // The vendor panel's panes (form, JSON, side tabs) all within the window, and the side pane's content not
+        // wider than the pane (its cards cut at the right edge).
+        for (const sel of ['[data-test="vendor-panel"] .builder', '[data-test="vendor-panel"] .side', '[data-test="vendor-panel"] .lower']) {
+          const el = document.querySelector<HTMLElement>(sel);
+          if (!el?.offsetParent) continue;
+          const r = el.getBoundingClientRect();
+          if (r.right > window.innerWidth + 0.5) out.push(`${sel} runs past the window's right edge (${Math.round(r.right)} > ${window.innerWidth})`);
+        }
+        for (const pane of document.querySelectorAll<HTMLElement>('[data-test="vendor-panel"] .side [role="tabpanel"]')) {
+          if (!pane.offsetParent) continue;
+          const right = pane.getBoundingClientRect().right;
+          const cut = [...pane.querySelectorAll<HTMLElement>('*')].filter((el) => el.offsetParent && el.getBoundingClientRect().right > right + 0.5);
+          if (cut.length) out.push(`the side pane cuts ${cut.length} element(s) at its right edge, e.g. ${cut[0]!.tagName.toLowerCase()}.${cut[0]!.className}`);
+        }
         if (zh) {
           const chrome = [...document.querySelectorAll<HTMLElement>('button, .tab, .section-title, label, th, h3, h4, summary')].filter(
             (el) => el.offsetParent && !el.closest('.mono, .cm-editor, .chip-btn, [data-test="conversation"], .field'),
@@ -87,6 +101,20 @@ for (const locale of ['en', 'zh-CN'] as const) {
         await h.page.locator('[data-test="tencent-task"]').first().waitFor();
         await looksRight();
         await h.screenshot(`window-${tag}-tencent`);
+        // At 1024 the payload is a tab beside the tools (side by side they would not fit); at 1440 both are shown.
+        expect(await h.page.locator('[data-test="tab-payload"]').count()).toBe(size.width < 1440 ? 1 : 0);
+        if (size.width < 1440) {
+          await h.page.locator('[data-test="tab-payload"]').click();
+          await h.page.locator('[data-test="vendor-panel"] .builder .field').first().waitFor();
+          await looksRight();
+          await h.screenshot(`window-${tag}-tencent-payload`);
+        }
+
+        await h.page.locator('[data-vendor="convai"] [data-test="profile-item"] .row-main').click();
+        await h.page.locator('[data-test="tab-extras"]').click();
+        await h.page.locator('[data-test="vendor-panel"] .side [role="tabpanel"].extras > *').first().waitFor();
+        await looksRight();
+        await h.screenshot(`window-${tag}-convai`);
 
         await h.page.locator('[data-test="nav-workflows"]').click();
         await h.page.locator('[data-test="history-row"]').first().click();

@@ -1,6 +1,7 @@
 /**
  * livekit-server for the Convai sandbox room: where the binary is (findLiveKitServer, in Parley's process) and how it
- * runs (startLiveKitServer, in the LiveKit worker process, which stops it when Parley goes away, even killed).
+ * runs (startLiveKitServer, in the LiveKit worker process, which stops it when Parley goes away, even killed). The
+ * server never outlives the worker either, whatever ends the worker (SIGKILL, a native crash): see SUPERVISOR.
  *
  * It runs in development mode, on loopback only, with the sandbox's own key pair and free ports, ICE on 127.0.0.1
  * (no STUN lookup of a public address; loopback candidates on), logging warnings only. The sandbox room has no TURN
@@ -93,8 +94,44 @@ function freePort(kind: 'tcp' | 'udp'): Promise<number> {
 
 export interface RunningServer {
   info: ServerInfo;
+  /** The server's process (under its supervisor: see SUPERVISOR); 'exit' fires once the server itself has ended. */
   process: ChildProcess;
+  /** End the server at once (SIGKILL); 'exit' follows. */
+  kill(): void;
+  /** SIGTERM, then SIGKILL after 3 s; resolves when the server has ended. */
   stop(): Promise<void>;
+}
+
+/**
+ * The server runs under a POSIX shell that watches a pipe from the worker (its stdin; the worker is the only writer,
+ * and never writes). However the worker ends, the kernel closes the pipe: the shell reads end-of-file and SIGKILLs
+ * the server, then exits. A signal to the shell is passed on to the server; when the server ends by itself the shell
+ * ends the same way (its exit code, or the same signal), so the worker sees the server's own end. On Windows, where no
+ * shell is at hand, the server is started directly and relies on the worker's own shutdown.
+ */
+const SUPERVISOR = [
+  // The pipe becomes fd 3 (an asynchronous list's stdin is /dev/null in a script).
+  'exec 3<&0 </dev/null',
+  '"$0" "$@" 3<&- &',
+  'server=$!',
+  "trap 'kill -TERM $server 2>/dev/null' TERM INT",
+  '(while read -r _; do :; done; kill -KILL $server 2>/dev/null) <&3 &',
+  'watcher=$!',
+  'exec 3<&-',
+  'wait $server',
+  'code=$?',
+  // A trapped signal interrupts `wait`: wait again for the server's own end.
+  'while kill -0 $server 2>/dev/null; do wait $server; code=$?; done',
+  'kill $watcher 2>/dev/null',
+  'if [ "$code" -gt 128 ]; then trap - TERM INT; kill -s "$(kill -l "$code")" $$; fi',
+  'exit "$code"',
+].join('\n');
+
+function spawnSupervised(binary: string, args: string[]): ChildProcess {
+  if (process.platform === 'win32') return spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  const child = spawn('/bin/sh', ['-c', SUPERVISOR, binary, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin!.on('error', () => undefined); // never written to; a closed pipe is the supervisor's signal, not a fault
+  return child;
 }
 
 const READY_MS = 20_000;
@@ -119,7 +156,13 @@ export async function startLiveKitServer(start: ServerStart): Promise<RunningSer
 }
 
 async function startOn(start: ServerStart, ports: ServerInfo['ports']): Promise<RunningServer> {
-  const child = spawn(start.binary, ['--config-body', liveKitConfig(start, ports)], { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  if (!isExecutable(start.binary)) throw new Error(`livekit-server could not be started (${start.binary}): no such file`);
+  const child = spawnSupervised(start.binary, ['--config-body', liveKitConfig(start, ports)]);
+  // The supervisor's pipe: ending it ends the server at once (SIGKILL), wherever the worker is in its shutdown.
+  const killNow = () => {
+    child.stdin?.destroy();
+    if (!child.stdin) child.kill('SIGKILL');
+  };
   let log = '';
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString('utf8')).slice(-LOG_KEEP);
@@ -140,16 +183,17 @@ async function startOn(start: ServerStart, ports: ServerInfo['ports']): Promise<
       await Promise.race([new Promise((r) => setTimeout(r, 50)), failed]);
     }
   } catch (err) {
-    child.kill('SIGKILL');
+    killNow();
     throw err;
   }
   return {
     info: { url: `ws://127.0.0.1:${ports.http}`, ports },
     process: child,
+    kill: killNow,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      const timer = setTimeout(killNow, 3000);
       await exited;
       clearTimeout(timer);
     },

@@ -143,7 +143,7 @@ async function shutdown(): Promise<void> {
   const serversGone = [...servers].map(
     (s) => new Promise((resolve) => (s.process.exitCode !== null || s.process.signalCode !== null ? resolve(null) : s.process.once('exit', resolve))),
   );
-  for (const s of servers) s.process.kill('SIGKILL');
+  for (const s of servers) s.kill();
   await Promise.allSettled([...bots.values()].map((b) => b.stop('Parley closed the sandbox')));
   await Promise.allSettled([...clients.values()].map((c) => c.leave()));
   await dispose().catch(() => undefined);
