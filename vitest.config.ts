@@ -83,6 +83,8 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // expect.poll waits on a condition in the page; its 1 s default is one busy second of a UI update.
+          expect: { poll: { timeout: 10_000 } },
           // One E2E file at a time, after the other projects: two at a time (each a Chromium, a core, often a LiveKit
           // room) on 2 busy cores took about as long in all, made a first Convai /connect (it starts livekit-server)
           // miss its 10 s answer time, and slowed the fuzz files run beside them past their limits.

@@ -52,7 +52,7 @@ afterAll(async () => {
   await new Promise<void>((r) => wss.close(() => r()));
 });
 
-async function run(frame: Frame): Promise<{ elapsed: number; kinds: string[]; errors: VendorError[]; contiguous: boolean; ended: boolean }> {
+async function run(frame: Frame): Promise<{ kinds: string[]; errors: VendorError[]; contiguous: boolean; ended: boolean }> {
   next = frame;
   const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
   const profile: Profile = {
@@ -66,7 +66,6 @@ async function run(frame: Frame): Promise<{ elapsed: number; kinds: string[]; er
     updatedAt: '',
   };
   const op = mindcraft.operations[0]!;
-  const started = performance.now();
   const { sessionId, done } = await manager.start({
     vendor: mindcraft,
     operation: op,
@@ -77,10 +76,8 @@ async function run(frame: Frame): Promise<{ elapsed: number; kinds: string[]; er
   const timer = setTimeout(() => void manager.stop(sessionId), TIMEOUTS.connectMs + TIMEOUTS.responseMs + 5000);
   await done;
   clearTimeout(timer);
-  const elapsed = performance.now() - started;
   const { events, badLines } = readEvents(manager.directory.eventsFile(sessionId));
   return {
-    elapsed,
     kinds: events.map((e) => e.kind),
     errors: events.filter((e) => e.kind === 'error').map((e) => e.data as VendorError),
     contiguous: badLines === 0 && events.every((e, i) => e.seq === i + 1),
@@ -91,8 +88,9 @@ async function run(frame: Frame): Promise<{ elapsed: number; kinds: string[]; er
 function expectSettled(r: Awaited<ReturnType<typeof run>>): void {
   expect(r.contiguous).toBe(true);
   expect(r.ended).toBe(true);
-  expect(r.kinds).not.toContain('session.stop'); // ended by itself, not by the test's safety stop
-  expect(r.elapsed).toBeLessThan(TIMEOUTS.connectMs + TIMEOUTS.responseMs + 3000);
+  // Ended by itself, not by the test's safety stop (connect + response timeouts + 5 s): that bounds how long a hostile
+  // frame can hold a session without a wall-clock figure, which a busy machine stretches.
+  expect(r.kinds).not.toContain('session.stop');
   for (const e of r.errors) expect(typeof e.code === 'string' && e.code.length > 0 && typeof e.message === 'string').toBe(true);
 }
 

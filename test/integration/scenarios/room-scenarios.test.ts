@@ -36,7 +36,7 @@ const example = (name: string) => JSON.parse(readFileSync(join(ROOT, 'examples/s
 describe('parley run: scenarios on all four sandboxes, room vendors through the headless turn agent', () => {
   it('the shipped examples pass on all four sandboxes: one JUnit case per vendor and turn, figures and CER/WER in its properties', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'parley-four-'));
-    const r = await runParley(cwd, ['run', join(ROOT, 'examples/scenarios'), '--target', 'sandbox', '--report', 'junit,json,html', '--out', 'out'], env);
+    const r = await runParley(cwd, ['run', join(ROOT, 'examples/scenarios'), '--target', 'sandbox', '--report', 'junit,json,html,csv', '--out', 'out'], env);
     expect(r.stdout, r.stderr).toMatch(/^24 passed, 0 failed, 0 errors · 24 runs/m);
     expect(r.code).toBe(0);
     const xml = readFileSync(join(cwd, 'out', 'junit.xml'), 'utf8');
@@ -70,10 +70,17 @@ describe('parley run: scenarios on all four sandboxes, room vendors through the 
           else expect(p['figure.interruption_recovery_ms']).toBeUndefined();
         });
     const turns = (JSON.parse(readFileSync(join(cwd, 'out', 'report.json'), 'utf8')) as RunReport).results as TurnRunReport[];
-    for (const vendor of ['tencent', 'netease']) {
+    for (const vendor of VENDORS) {
       const zh = turns.filter((t) => t.vendor === vendor && t.scenario.startsWith('Chinese'));
+      expect(zh.map((t) => t.recognition?.recognised)).toEqual([
+        '帮我订一张明天去上海的火车票。',
+        '请给我讲一个很长的故事,关于一只小猫在月光下寻找回家的路。',
+        '好的,谢谢你,再见。',
+      ]);
       // The interrupted answer was cut short: less bot audio than the full answer to the first turn.
-      expect(zh[1]!.measurement!.botAudioS!).toBeLessThan(zh[0]!.measurement!.botAudioS!);
+      expect(zh[1]!.measurement!.botAudioS!, vendor).toBeLessThan(zh[0]!.measurement!.botAudioS!);
+    }
+    for (const vendor of ['tencent', 'netease']) {
       // The typed question reached the room as speech made by the built-in TTS (the sandbox bot hears speech it may
       // not know, so what it recognised is not checked here).
       const typed = turns.find((t) => t.vendor === vendor && t.say.startsWith('text: '))!;
@@ -83,6 +90,12 @@ describe('parley run: scenarios on all four sandboxes, room vendors through the 
     }
     const html = readFileSync(join(cwd, 'out', 'report.html'), 'utf8');
     for (const vendor of VENDORS) expect(html).toContain(vendor);
+    expect(html).toMatch(/<svg [^>]*role="img"/);
+    expect(html).not.toMatch(/<script|(src|href)="https?:/i);
+    expect(html).toContain('median / p90');
+    const csv = readFileSync(join(cwd, 'out', 'report.csv'), 'utf8').split('\r\n');
+    expect(csv[0]).toMatch(/^name,collection,vendor,operation,profile,turn,outcome,/);
+    expect(csv.filter(Boolean)).toHaveLength(25);
   }, 600_000);
 
   it('a NetEase and a Tencent scenario with an interruption through the vendor (20001, manual interrupt), twice in a row', async () => {
