@@ -52,13 +52,15 @@ describe('parley convai connect (child process, in-process sandbox)', () => {
     expect(record).not.toContain(SANDBOX_API_KEY);
   });
 
-  it('without livekit-server: a room URL nothing serves, and a warning that says why and what to do', async () => {
+  it('without livekit-server: the loopback sandbox room, and a warning that says why', async () => {
     const r = await parley(['convai', 'connect', '--body', body('nolk.json', { character_id: SANDBOX_CHARACTER_ID })], {
       PARLEY_LIVEKIT_SERVER: join(dir, 'no-such-livekit-server'),
     });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).room_url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/convai\/livekit$/);
-    expect(r.stderr).toContain(`no LiveKit server behind room_url: PARLEY_LIVEKIT_SERVER=${join(dir, 'no-such-livekit-server')} is not a file`);
+    expect(JSON.parse(r.stdout).room_url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/convai\/_room$/);
+    expect(r.stderr).toContain(
+      `room_url is the loopback sandbox room (no LiveKit server: PARLEY_LIVEKIT_SERVER=${join(dir, 'no-such-livekit-server')} is not a file; point it at a livekit-server binary)`,
+    );
   });
 
   it('--show-token prints the LiveKit token (still absent from the record)', async () => {
