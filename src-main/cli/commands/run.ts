@@ -15,7 +15,6 @@ import { turnAgents } from '../../core/workflows/turn-agent.ts';
 import { conversationOpeners } from '../../core/workflows/voice-turns.ts';
 import type { RunRequest, RunResult } from '../../core/workflows/session-runner.ts';
 import { HeadlessAgent } from '../agent-browser.ts';
-import { findLiveKitServer } from '../../core/livekit/server.ts';
 
 const REPORTS = ['junit', 'json', 'html', 'csv'] as const;
 
@@ -40,9 +39,9 @@ export function cliRoomTurnEnvironment(io: CliIO, opts: { target: CliTarget; out
     const talks = !!(req.input?.wav || req.input?.text || req.drive);
     const vendor = vendorById(req.vendor);
     const room = vendor.operations.find((o) => o.id === req.operation)?.transport === 'room';
-    // Convai's sandbox without livekit-server hands out the loopback sandbox room, which only the turn agent joins.
-    const loopbackConvai = vendor.id === 'convai' && opts.target.target === 'sandbox' && !findLiveKitServer().found;
-    if (talks && room && (vendor.voiceTurns?.via === 'agent' || loopbackConvai)) await agents.ensureListening(vendor.id).catch(() => undefined);
+    const turns = vendor.voiceTurns;
+    const viaAgent = turns?.via === 'agent' || !!turns?.usesAgent?.(opts.target.target);
+    if (talks && room && viaAgent) await agents.ensureListening(vendor.id).catch(() => undefined);
     return env.runner(req);
   };
   return {

@@ -206,11 +206,20 @@ export interface VendorDescriptor<Id extends string = string> {
 /**
  * A vendor's voice-turn path:
  * - `core`: the vendor's own conversation in core (its socket session, or a headless room client), loaded when used;
- *   `text` says whether a turn may send text as text (else text is spoken by the built-in TTS first);
+ *   `text` says whether a turn may send text as text (else text is spoken by the built-in TTS first); `usesAgent`
+ *   says when that conversation goes through the turn agent after all (so the CLI has its page up first);
  * - `agent`: the turn agent, a page running the vendor's renderer room code (the app's window; in the CLI, headless
  *   Chromium); it takes speech only, so text turns are spoken by the built-in TTS in core. Needs `room`.
  */
-export type VoiceTurns = { via: 'core'; open: ConversationOpener; text: boolean } | { via: 'agent' };
+export type VoiceTurns =
+  | {
+      via: 'core';
+      open: ConversationOpener;
+      text: boolean;
+      /** Whether its conversation hands the room to the turn agent on this target (Convai's loopback sandbox room). */
+      usesAgent?: (target: 'sandbox' | 'live') => boolean;
+    }
+  | { via: 'agent' };
 
 /** What the room frame running a vendor's RTC SDK may do beyond Parley's defaults (each need found by joining under the policy). */
 export interface RoomFrameSpec {

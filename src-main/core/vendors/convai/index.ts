@@ -14,6 +14,7 @@ import { connectExample, connectSchema, defaultSettings, roundChunkDuration, set
 import { baseUrlFor, buildConnectRequest, connectSummary, parseConnectResponse, type ConnectResult } from './client.ts';
 import { mountConvaiSandbox, SANDBOX_API_KEY } from './sandbox.ts';
 import { roomBaseUrl } from '../../sandbox/rooms/wire.ts';
+import { findLiveKitServer } from '../../livekit/server.ts';
 
 const connect: OperationDescriptor = {
   id: 'connect',
@@ -129,6 +130,12 @@ export const convai = {
   room: LIVEKIT_ROOM,
   roomJoin: convaiRoomJoin,
   // Its room joined headless in core (@livekit/rtc-node); a text turn goes as user_text_message.
-  voiceTurns: { via: 'core', open: async (...args) => (await import('./livekit-turn.ts')).openConvaiConversation(...args), text: true },
+  voiceTurns: {
+    via: 'core',
+    open: async (...args) => (await import('./livekit-turn.ts')).openConvaiConversation(...args),
+    text: true,
+    // The sandbox without livekit-server hands out the loopback sandbox room, which only the turn agent joins.
+    usesAgent: (target) => target === 'sandbox' && !findLiveKitServer().found,
+  },
   cli: async () => (await import('./cli.ts')).convaiCommands,
 } satisfies VendorDescriptor<'convai'>;
